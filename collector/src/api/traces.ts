@@ -1,0 +1,81 @@
+// Query API: GET /api/traces, GET /api/traces/:traceId (OTLP/JSON-shaped). Documented in the README.
+import type { ApiError, TraceListResponse, TraceResponse, TraceSummary } from '@causeway/schemas';
+import { Hono } from 'hono';
+import type { SpanStore } from '../store/span-store.ts';
+import type { TraceFilter } from '../store/queries.ts';
+import { toOtlpJson } from './otlp-json.ts';
+
+const MAX_LIMIT = 1000;
+
+export function tracesApi(store: SpanStore, tenant: string): Hono {
+  const app = new Hono();
+
+  app.get('/api/traces', async (c) => {
+    const q = c.req.query();
+    let filter: TraceFilter;
+    try {
+      filter = parseFilter(q, tenant);
+    } catch (e) {
+      return c.json<ApiError>({ error: (e as Error).message }, 400);
+    }
+    const rows = await store.queries.traces({ ...filter, limit: filter.limit + 1 });
+    const page = rows.slice(0, filter.limit);
+    const traces: TraceSummary[] = page.map((r) => ({
+      traceId: r.trace_id,
+      rootName: r.root_name,
+      rootService: r.root_service,
+      services: r.services,
+      startTimeUnixNano: r.start,
+      endTimeUnixNano: r.end,
+      durationNano: (BigInt(r.end) > BigInt(r.start) ? BigInt(r.end) - BigInt(r.start) : 0n).toString(),
+      spanCount: Number(r.span_count),
+      errorCount: Number(r.error_count),
+    }));
+    const last = page[page.length - 1];
+    const body: TraceListResponse = { traces };
+    if (rows.length > filter.limit && last) body.nextCursor = Buffer.from(`${last.start}:${last.trace_id}`).toString('base64url');
+    return c.json(body);
+  });
+
+  app.get('/api/traces/:traceId', async (c) => {
+    const id = c.req.param('traceId').toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(id)) return c.json<ApiError>({ error: 'trace id must be 32 hex characters' }, 400);
+    const rows = await store.queries.trace(tenant, id);
+    if (rows.length === 0) return c.json<ApiError>({ error: `trace ${id} not found` }, 404);
+    const body: TraceResponse = { traceId: id, spanCount: rows.length, ...toOtlpJson(rows) };
+    return c.json(body);
+  });
+
+  return app;
+}
+
+function parseFilter(q: Record<string, string>, tenant: string): TraceFilter {
+  const f: TraceFilter = { tenant, limit: 20 };
+  if (q.limit !== undefined) {
+    const n = Number(q.limit);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new Error(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+    f.limit = n;
+  }
+  if (q.service) f.service = q.service;
+  if (q.name) f.spanName = q.name;
+  if (q.status) {
+    if (q.status !== 'unset' && q.status !== 'ok' && q.status !== 'error') throw new Error('status must be one of unset, ok, error');
+    f.status = q.status;
+  }
+  if (q.start) f.startNs = timeNs(q.start, 'start');
+  if (q.end) f.endNs = timeNs(q.end, 'end');
+  if (q.cursor) {
+    const [startNs, traceId] = Buffer.from(q.cursor, 'base64url').toString().split(':');
+    if (!startNs || !/^\d+$/.test(startNs) || !traceId || !/^[0-9a-f]{32}$/.test(traceId)) throw new Error('cursor is not one this API returned');
+    f.cursor = { startNs, traceId };
+  }
+  return f;
+}
+
+/** Unix nanoseconds (digits) or an ISO 8601 / RFC 3339 time. */
+function timeNs(v: string, name: string): string {
+  if (/^\d{1,20}$/.test(v)) return BigInt(v).toString();
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new Error(`${name} must be unix nanoseconds or an ISO 8601 time`);
+  return (BigInt(ms) * 1_000_000n).toString();
+}

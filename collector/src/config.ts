@@ -1,0 +1,74 @@
+// Configuration: defaults, then an optional JSON config file (CAUSEWAY_CONFIG), then the
+// environment. Every key is documented in the README.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface Config {
+  dataDir: string;
+  host: string;
+  otlpPort: number;
+  port: number;
+  tenant: string;
+  clickhouse: { url?: string; user?: string; password?: string; database: string };
+  /** request body limit, after decompression */
+  maxBodyBytes: number;
+  writer: { maxBatchRows: number; maxBatchBytes: number; flushIntervalMs: number; maxPendingBytes: number };
+}
+
+export const DEFAULTS: Config = {
+  dataDir: './data',
+  host: '127.0.0.1',
+  otlpPort: 4318,
+  port: 7318,
+  tenant: 'default',
+  clickhouse: { database: 'causeway' },
+  maxBodyBytes: 64 << 20,
+  writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
+};
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const file = env.CAUSEWAY_CONFIG ? readConfigFile(env.CAUSEWAY_CONFIG) : {};
+  const c: Config = {
+    ...DEFAULTS,
+    ...file,
+    clickhouse: { ...DEFAULTS.clickhouse, ...file.clickhouse },
+    writer: { ...DEFAULTS.writer, ...file.writer },
+  };
+  if (env.CAUSEWAY_DATA_DIR) c.dataDir = env.CAUSEWAY_DATA_DIR;
+  if (env.CAUSEWAY_HOST) c.host = env.CAUSEWAY_HOST;
+  if (env.CAUSEWAY_OTLP_PORT) c.otlpPort = port(env.CAUSEWAY_OTLP_PORT, 'CAUSEWAY_OTLP_PORT');
+  if (env.CAUSEWAY_PORT) c.port = port(env.CAUSEWAY_PORT, 'CAUSEWAY_PORT');
+  if (env.CAUSEWAY_TENANT) c.tenant = env.CAUSEWAY_TENANT;
+  if (env.CAUSEWAY_MAX_BODY_BYTES) c.maxBodyBytes = positive(env.CAUSEWAY_MAX_BODY_BYTES, 'CAUSEWAY_MAX_BODY_BYTES');
+  if (env.CAUSEWAY_FLUSH_INTERVAL_MS) c.writer.flushIntervalMs = positive(env.CAUSEWAY_FLUSH_INTERVAL_MS, 'CAUSEWAY_FLUSH_INTERVAL_MS');
+  if (env.CAUSEWAY_MAX_PENDING_BYTES) c.writer.maxPendingBytes = positive(env.CAUSEWAY_MAX_PENDING_BYTES, 'CAUSEWAY_MAX_PENDING_BYTES');
+  if (env.CLICKHOUSE_URL) c.clickhouse.url = env.CLICKHOUSE_URL;
+  if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
+  if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;
+  if (env.CLICKHOUSE_DATABASE) c.clickhouse.database = env.CLICKHOUSE_DATABASE;
+  c.dataDir = resolve(c.dataDir);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(c.tenant)) throw new Error(`invalid tenant "${c.tenant}"`);
+  return c;
+}
+
+function readConfigFile(path: string): Partial<Config> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Partial<Config>;
+  } catch (e) {
+    throw new Error(`cannot read config file ${path}: ${(e as Error).message}`);
+  }
+}
+
+function port(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${v}"`);
+  return n;
+}
+
+function positive(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
+}

@@ -1,0 +1,113 @@
+// OTLP/HTTP receiver: POST /v1/traces, protobuf or JSON by Content-Type, gzip or identity.
+// Status codes and bodies follow the OTLP/HTTP spec; error messages say what was wrong and
+// where, and never echo attribute values.
+import { Readable } from 'node:stream';
+import type { HttpBindings } from '@hono/node-server';
+import { type Context, Hono } from 'hono';
+import type { Pipeline } from '../pipeline.ts';
+import { DecodeError } from './otlp/decode-error.ts';
+import { decodeTracesJson } from './otlp/decode-json.ts';
+import { decodeTracesProto } from './otlp/decode-proto.ts';
+import { BodyError, readBody } from './otlp/read-body.ts';
+import { CONTENT_TYPE, type Encoding, GrpcCode, exportResponse, statusBody } from './otlp/responses.ts';
+
+export interface OtlpHttpOptions {
+  tenant: string;
+  maxBodyBytes: number;
+  log: (msg: string) => void;
+}
+
+type Ctx = Context<{ Bindings: HttpBindings }>;
+
+const RETRY_AFTER_SECONDS = '1';
+
+export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
+
+  app.all('/v1/traces', async (c) => {
+    const enc = encodingOf(c.req.header('content-type'));
+    if (c.req.method !== 'POST') {
+      discard(c);
+      return fail(c, enc ?? 'json', 405, GrpcCode.UNIMPLEMENTED, `method ${c.req.method} not allowed: OTLP/HTTP export is POST`, { Allow: 'POST' });
+    }
+    if (!enc) {
+      discard(c);
+      const got = c.req.header('content-type');
+      return fail(c, 'json', 415, GrpcCode.INVALID_ARGUMENT, `unsupported Content-Type ${got ? `"${got.slice(0, 80)}"` : '(none)'}: use application/x-protobuf or application/json`);
+    }
+    if (!pipeline.accepting) {
+      discard(c);
+      return fail(c, enc, 429, GrpcCode.RESOURCE_EXHAUSTED, 'write queue is full; retry later', { 'Retry-After': RETRY_AFTER_SECONDS });
+    }
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    const gzip = !!c.req.header('content-encoding');
+    if (!gzip && declared > o.maxBodyBytes) {
+      discard(c);
+      return fail(c, enc, 413, GrpcCode.INVALID_ARGUMENT, `body of ${declared} bytes exceeds the limit of ${o.maxBodyBytes} bytes`);
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(source(c), c.req.header('content-encoding'), o.maxBodyBytes);
+    } catch (e) {
+      if (e instanceof BodyError) return fail(c, enc, e.status, GrpcCode.INVALID_ARGUMENT, e.message);
+      throw e;
+    }
+
+    let batch;
+    try {
+      batch = enc === 'protobuf' ? decodeTracesProto(body, o.tenant) : decodeTracesJson(body, o.tenant);
+    } catch (e) {
+      if (e instanceof DecodeError) {
+        return fail(c, enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ExportTraceServiceRequest (${enc}): ${e.message}`);
+      }
+      if (e instanceof RangeError) {
+        return fail(c, enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ExportTraceServiceRequest (${enc}): ${e.message}`);
+      }
+      throw e;
+    }
+
+    try {
+      await pipeline.consume(batch.rows);
+    } catch (e) {
+      o.log(`could not make ${batch.rows.length} span(s) durable: ${(e as Error).message}`);
+      return fail(c, enc, 503, GrpcCode.UNAVAILABLE, 'spans could not be stored; retry later', { 'Retry-After': RETRY_AFTER_SECONDS });
+    }
+    if (batch.rejected > 0) o.log(`rejected ${batch.rejected} invalid span(s): ${batch.rejectionMessage}`);
+    return send(c, enc, 200, exportResponse(enc, batch.rejected, batch.rejectionMessage));
+  });
+
+  app.notFound((c) => fail(c, encodingOf(c.req.header('content-type')) ?? 'json', 404, GrpcCode.UNIMPLEMENTED, `no OTLP endpoint at ${c.req.path}: traces go to POST /v1/traces`));
+  app.onError((e, c) => {
+    o.log(`internal error: ${e.message}`);
+    return fail(c, encodingOf(c.req.header('content-type')) ?? 'json', 500, GrpcCode.INTERNAL, 'internal error');
+  });
+  return app;
+}
+
+function encodingOf(contentType: string | undefined): Encoding | undefined {
+  const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (base === 'application/x-protobuf' || base === 'application/protobuf') return 'protobuf';
+  if (base === 'application/json') return 'json';
+  return undefined;
+}
+
+/** The raw request stream: straight from Node when served by @hono/node-server. */
+function source(c: Ctx): Readable {
+  const incoming = c.env?.incoming;
+  if (incoming) return incoming;
+  const body = c.req.raw.body;
+  return body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream) : Readable.from([]);
+}
+
+function discard(c: Ctx): void {
+  c.env?.incoming?.resume();
+}
+
+function fail(c: Ctx, enc: Encoding, status: number, grpc: number, message: string, headers: Record<string, string> = {}): Response {
+  return send(c, enc, status, statusBody(enc, grpc, message), headers);
+}
+
+function send(c: Ctx, enc: Encoding, status: number, body: Uint8Array | string, headers: Record<string, string> = {}): Response {
+  return new Response(body as BodyInit, { status, headers: { 'Content-Type': CONTENT_TYPE[enc], ...headers } });
+}

@@ -1,0 +1,359 @@
+// ExportTraceServiceRequest from OTLP/JSON (protobuf JSON mapping with OTLP's exceptions:
+// hex ids, integer enums). lowerCamelCase keys, with the original proto names accepted too
+// (as protobuf JSON parsers do); unknown keys ignored; null means "not set".
+import type { AnyValue, AttrRow, EventRow, KeyValue, LinkRow, SpanRow } from '@causeway/schemas';
+import { DecodeError, DecodePath, MAX_ANYVALUE_DEPTH } from './decode-error.ts';
+import {
+  type DecodedBatch,
+  type Resource,
+  type Scope,
+  emptyBatch,
+  optionalId,
+  reject,
+  requiredId,
+  serviceNameOf,
+  toAttrRow,
+} from './decoded-batch.ts';
+import { parseExactJson } from './exact-json.ts';
+
+type Obj = Record<string, unknown>;
+
+const SPAN_KINDS: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const STATUS_CODES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+
+export function decodeTracesJson(body: Buffer, tenant: string): DecodedBatch {
+  let doc: unknown;
+  try {
+    doc = parseExactJson(body.toString('utf8'));
+  } catch (e) {
+    throw new DecodeError('', `body is not valid JSON: ${(e as Error).message}`);
+  }
+  const d = new JsonDecoder(tenant);
+  return d.request(doc);
+}
+
+class JsonDecoder {
+  readonly path: DecodePath = new DecodePath();
+  readonly batch = emptyBatch();
+
+  constructor(private readonly tenant: string) {}
+
+  request(doc: unknown): DecodedBatch {
+    const root = this.object(doc, 'ExportTraceServiceRequest');
+    const rs = this.array(field(root, 'resourceSpans', 'resource_spans'), 'resourceSpans');
+    this.path.push('resourceSpans');
+    rs.forEach((r, i) => {
+      this.path.push(i);
+      this.resourceSpans(this.object(r, 'ResourceSpans'));
+      this.path.pop();
+    });
+    this.path.pop();
+    return this.batch;
+  }
+
+  private resourceSpans(o: Obj): void {
+    const res = this.optObject(o.resource, 'resource');
+    this.path.push('resource');
+    const attributes = res ? this.attributes(res.attributes) : [];
+    const resource: Resource = {
+      attributes,
+      dropped: res ? this.uint32(field(res, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount') : 0,
+      serviceName: serviceNameOf(attributes),
+    };
+    this.path.pop();
+    const schemaUrl = this.string(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl');
+    const scopes = this.array(field(o, 'scopeSpans', 'scope_spans'), 'scopeSpans');
+    this.path.push('scopeSpans');
+    scopes.forEach((s, i) => {
+      this.path.push(i);
+      this.scopeSpans(this.object(s, 'ScopeSpans'), resource, schemaUrl);
+      this.path.pop();
+    });
+    this.path.pop();
+  }
+
+  private scopeSpans(o: Obj, resource: Resource, resourceSchemaUrl: string): void {
+    const so = this.optObject(o.scope, 'scope');
+    this.path.push('scope');
+    const scope: Scope = so
+      ? {
+          name: this.string(so.name, 'name'),
+          version: this.string(so.version, 'version'),
+          attributes: this.attributes(so.attributes),
+          dropped: this.uint32(field(so, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount'),
+        }
+      : { name: '', version: '', attributes: [], dropped: 0 };
+    this.path.pop();
+    const schemaUrl = this.string(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl');
+    const spans = this.array(o.spans, 'spans');
+    this.path.push('spans');
+    spans.forEach((s, i) => {
+      this.path.push(i);
+      this.span(this.object(s, 'Span'), resource, scope, resourceSchemaUrl, schemaUrl);
+      this.path.pop();
+    });
+    this.path.pop();
+  }
+
+  private span(o: Obj, resource: Resource, scope: Scope, resourceSchemaUrl: string, scopeSchemaUrl: string): void {
+    const traceId = requiredId(this.hex(field(o, 'traceId', 'trace_id'), 'traceId'), 16, this.path, 'traceId');
+    const spanId = requiredId(this.hex(field(o, 'spanId', 'span_id'), 'spanId'), 8, this.path, 'spanId');
+    const status = this.optObject(o.status, 'status');
+    this.path.push('status');
+    const statusCode = status ? this.enumValue(status.code, 'code', STATUS_CODES) : 0;
+    const statusMessage = status ? this.string(status.message, 'message') : '';
+    this.path.pop();
+    const row: SpanRow = {
+      tenant: this.tenant,
+      trace_id: 'hex' in traceId ? traceId.hex : '',
+      span_id: 'hex' in spanId ? spanId.hex : '',
+      parent_span_id: optionalId(this.hex(field(o, 'parentSpanId', 'parent_span_id'), 'parentSpanId'), 8, this.path, 'parentSpanId'),
+      trace_state: this.string(field(o, 'traceState', 'trace_state'), 'traceState'),
+      flags: this.uint32(o.flags, 'flags'),
+      name: this.string(o.name, 'name'),
+      kind: this.enumValue(o.kind, 'kind', SPAN_KINDS),
+      start_time_unix_nano: this.uint64(field(o, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano'),
+      end_time_unix_nano: this.uint64(field(o, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano'),
+      attributes: this.attributes(o.attributes),
+      dropped_attributes_count: this.uint32(field(o, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount'),
+      events: this.list(o.events, 'events', (e) => this.event(e)),
+      dropped_events_count: this.uint32(field(o, 'droppedEventsCount', 'dropped_events_count'), 'droppedEventsCount'),
+      links: this.list(o.links, 'links', (l) => this.link(l)),
+      dropped_links_count: this.uint32(field(o, 'droppedLinksCount', 'dropped_links_count'), 'droppedLinksCount'),
+      status_code: statusCode,
+      status_message: statusMessage,
+      service_name: resource.serviceName,
+      resource_attributes: resource.attributes,
+      resource_dropped_attributes_count: resource.dropped,
+      resource_schema_url: resourceSchemaUrl,
+      scope_name: scope.name,
+      scope_version: scope.version,
+      scope_attributes: scope.attributes,
+      scope_dropped_attributes_count: scope.dropped,
+      scope_schema_url: scopeSchemaUrl,
+    };
+    if ('invalid' in traceId) reject(this.batch, this.path.toString(), traceId.invalid);
+    else if ('invalid' in spanId) reject(this.batch, this.path.toString(), spanId.invalid);
+    else this.batch.rows.push(row);
+  }
+
+  private event(v: unknown): EventRow {
+    const o = this.object(v, 'Event');
+    return {
+      time_unix_nano: this.uint64(field(o, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
+      name: this.string(o.name, 'name'),
+      attributes: this.attributes(o.attributes),
+      dropped_attributes_count: this.uint32(field(o, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount'),
+    };
+  }
+
+  private link(v: unknown): LinkRow {
+    const o = this.object(v, 'Link');
+    return {
+      trace_id: optionalId(this.hex(field(o, 'traceId', 'trace_id'), 'traceId'), 16, this.path, 'traceId'),
+      span_id: optionalId(this.hex(field(o, 'spanId', 'span_id'), 'spanId'), 8, this.path, 'spanId'),
+      trace_state: this.string(field(o, 'traceState', 'trace_state'), 'traceState'),
+      attributes: this.attributes(o.attributes),
+      dropped_attributes_count: this.uint32(field(o, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount'),
+      flags: this.uint32(o.flags, 'flags'),
+    };
+  }
+
+  private attributes(v: unknown): AttrRow[] {
+    return this.list(v, 'attributes', (kv) => {
+      const { key, value } = this.keyValue(kv, 0);
+      return toAttrRow(key, value);
+    });
+  }
+
+  private keyValue(v: unknown, depth: number): KeyValue {
+    const o = this.object(v, 'KeyValue');
+    const key = this.string(o.key, 'key');
+    this.path.push('value');
+    const value = this.anyValue(o.value, depth);
+    this.path.pop();
+    return { key, value };
+  }
+
+  private anyValue(v: unknown, depth: number): AnyValue {
+    if (v === undefined || v === null) return {};
+    if (depth > MAX_ANYVALUE_DEPTH) this.path.fail(`AnyValue nested deeper than ${MAX_ANYVALUE_DEPTH} levels`);
+    const o = this.object(v, 'AnyValue');
+    let out: AnyValue = {};
+    let kinds = 0;
+    for (const k of Object.keys(o)) {
+      const x = o[k];
+      if (x === null) continue;
+      switch (k) {
+        case 'stringValue':
+        case 'string_value':
+          out = { stringValue: this.string(x, k) };
+          break;
+        case 'boolValue':
+        case 'bool_value':
+          if (typeof x !== 'boolean') this.path.fail(`expected true or false, got ${describe(x)}`, k);
+          out = { boolValue: x };
+          break;
+        case 'intValue':
+        case 'int_value':
+          out = { intValue: this.int64(x, k) };
+          break;
+        case 'doubleValue':
+        case 'double_value':
+          out = { doubleValue: this.double(x, k) };
+          break;
+        case 'bytesValue':
+        case 'bytes_value':
+          out = { bytesValue: this.base64(x, k) };
+          break;
+        case 'arrayValue':
+        case 'array_value': {
+          this.path.push(k);
+          const a = this.object(x, 'ArrayValue');
+          const values = this.list(a.values, 'values', (e) => this.anyValue(e, depth + 1));
+          this.path.pop();
+          out = { arrayValue: { values } };
+          break;
+        }
+        case 'kvlistValue':
+        case 'kvlist_value': {
+          this.path.push(k);
+          const l = this.object(x, 'KeyValueList');
+          const values = this.list(l.values, 'values', (e) => this.keyValue(e, depth + 1));
+          this.path.pop();
+          out = { kvlistValue: { values } };
+          break;
+        }
+        default:
+          continue; // unknown field
+      }
+      kinds++;
+    }
+    if (kinds > 1) this.path.fail('AnyValue sets more than one of its value fields (it is a oneof)');
+    return out;
+  }
+
+  // ---- typed field readers: each names the field and what was wrong ----
+
+  private object(v: unknown, what: string): Obj {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.path.fail(`expected a JSON object (${what}), got ${describe(v)}`);
+    return v as Obj;
+  }
+
+  private optObject(v: unknown, name: string): Obj | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'object' || Array.isArray(v)) this.path.fail(`expected a JSON object, got ${describe(v)}`, name);
+    return v as Obj;
+  }
+
+  private array(v: unknown, name: string): unknown[] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) this.path.fail(`expected an array, got ${describe(v)}`, name);
+    return v;
+  }
+
+  private list<T>(v: unknown, name: string, each: (e: unknown) => T): T[] {
+    const a = this.array(v, name);
+    const out: T[] = new Array(a.length);
+    this.path.push(name);
+    for (let i = 0; i < a.length; i++) {
+      this.path.push(i);
+      out[i] = each(a[i]);
+      this.path.pop();
+    }
+    this.path.pop();
+    return out;
+  }
+
+  private string(v: unknown, name: string): string {
+    if (v === undefined || v === null) return '';
+    if (typeof v !== 'string') this.path.fail(`expected a string, got ${describe(v)}`, name);
+    return v;
+  }
+
+  private hex(v: unknown, name: string): string {
+    const s = this.string(v, name);
+    if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) {
+      this.path.fail(`expected a hex-encoded id (OTLP/JSON ids are hex, not base64), got ${describe(s)}`, name);
+    }
+    return s.toLowerCase();
+  }
+
+  private uint32(v: unknown, name: string): number {
+    if (v === undefined || v === null) return 0;
+    const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+      this.path.fail(`expected an unsigned 32-bit integer, got ${describe(v)}`, name);
+    }
+    return n;
+  }
+
+  private enumValue(v: unknown, name: string, names: Record<string, number>): number {
+    if (v === undefined || v === null) return 0;
+    if (typeof v === 'string' && v in names) return names[v]!;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
+      this.path.fail(`expected an integer enum value, got ${describe(v)}`, name);
+    }
+    return v;
+  }
+
+  private uint64(v: unknown, name: string): string {
+    if (v === undefined || v === null) return '0';
+    const s = integerText(v);
+    if (s === undefined || s.startsWith('-') || BigInt(s) > 0xffffffffffffffffn) {
+      this.path.fail(`expected an unsigned 64-bit integer (number or decimal string), got ${describe(v)}`, name);
+    }
+    return s;
+  }
+
+  private int64(v: unknown, name: string): string {
+    const s = integerText(v);
+    if (s === undefined || BigInt(s) > 0x7fffffffffffffffn || BigInt(s) < -0x8000000000000000n) {
+      this.path.fail(`expected a signed 64-bit integer (number or decimal string), got ${describe(v)}`, name);
+    }
+    return s;
+  }
+
+  private double(v: unknown, name: string): number | 'NaN' | 'Infinity' | '-Infinity' {
+    if (typeof v === 'number') return v;
+    if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return v;
+    if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+    return this.path.fail(`expected a number, got ${describe(v)}`, name);
+  }
+
+  private base64(v: unknown, name: string): string {
+    const s = this.string(v, name);
+    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(s)) this.path.fail('expected base64-encoded bytes', name);
+    return Buffer.from(s, 'base64').toString('base64');
+  }
+}
+
+function field(o: Obj, camel: string, snake: string): unknown {
+  const v = o[camel];
+  return v === undefined ? o[snake] : v;
+}
+
+/** Exact decimal text of an integer given as a JSON number or string, else undefined. */
+function integerText(v: unknown): string | undefined {
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) return Number.isInteger(v) ? BigInt(v).toString() : undefined;
+    return String(v);
+  }
+  if (typeof v === 'string' && /^-?\d{1,20}$/.test(v)) return BigInt(v).toString();
+  return undefined;
+}
+
+/** A short, value-free description: error messages never echo attribute content. */
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `a string of ${v.length} characters`;
+  return `a ${typeof v}`;
+}

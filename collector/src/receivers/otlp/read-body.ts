@@ -1,0 +1,66 @@
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/** Why a body could not be read; carries the HTTP status to answer with. */
+export class BodyError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a request body, gunzipping if asked. The limit applies to the bytes after
+ * decompression and is enforced while streaming, so a gzip bomb stops at `limit`
+ * bytes of output instead of exhausting memory.
+ */
+export async function readBody(src: Readable, contentEncoding: string | undefined, limit: number): Promise<Buffer> {
+  const enc = (contentEncoding ?? '').trim().toLowerCase();
+  if (enc === '' || enc === 'identity') return collect(src, limit, 'body');
+  if (enc !== 'gzip' && enc !== 'x-gzip') {
+    src.resume();
+    throw new BodyError(415, `unsupported Content-Encoding "${enc.slice(0, 40)}": use gzip or none`);
+  }
+  const gunzip = createGunzip();
+  src.on('error', (e) => gunzip.destroy(e));
+  src.pipe(gunzip);
+  try {
+    return await collect(gunzip, limit, 'decompressed body');
+  } catch (e) {
+    src.unpipe(gunzip);
+    src.resume(); // discard the rest so the connection can answer
+    if (e instanceof BodyError) throw e;
+    throw new BodyError(400, `body is not valid gzip: ${(e as Error).message}`);
+  } finally {
+    gunzip.destroy();
+  }
+}
+
+/**
+ * Collects a stream up to `limit` bytes. Past the limit it keeps draining without storing,
+ * so the client still gets a 413 rather than a reset connection.
+ */
+function collect(stream: Readable, limit: number, what: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let over = false;
+    stream.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (over) return;
+      if (total > limit) {
+        over = true;
+        chunks.length = 0;
+        reject(new BodyError(413, `${what} exceeds the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('error', reject);
+    stream.on('end', () => {
+      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    });
+  });
+}

@@ -1,0 +1,66 @@
+// The two HTTP faces of Causeway: the OTLP receiver port and the query API (+ explorer) port.
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { HealthResponse } from '@causeway/schemas';
+import { Hono } from 'hono';
+import { tracesApi } from './api/traces.ts';
+import type { Config } from './config.ts';
+import { Pipeline } from './pipeline.ts';
+import { otlpHttpReceiver } from './receivers/otlp-http.ts';
+import { SpanStore } from './store/span-store.ts';
+
+export interface Causeway {
+  config: Config;
+  store: SpanStore;
+  otlpUrl: string;
+  apiUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startCauseway(config: Config, log: (msg: string) => void): Promise<Causeway> {
+  const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log });
+  const pipeline = new Pipeline(store);
+
+  const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
+  const api = new Hono();
+  api.get('/healthz', (c) => {
+    const s = store.health();
+    const body: HealthResponse = { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s };
+    return c.json(body);
+  });
+  api.route('/', tracesApi(store, config.tenant));
+  api.get('/', (c) =>
+    c.html(
+      '<!doctype html><title>Causeway</title><h1>Causeway</h1><p>The explorer is not built yet. ' +
+        'Query API: <a href="/api/traces">/api/traces</a>, <a href="/healthz">/healthz</a>.</p>',
+    ),
+  );
+
+  const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort);
+  const apiServer = await listen(api.fetch, config.host, config.port);
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    config,
+    store,
+    otlpUrl: `http://${host}:${(otlpServer.address() as AddressInfo).port}`,
+    apiUrl: `http://${host}:${(apiServer.address() as AddressInfo).port}`,
+    async close() {
+      await Promise.all([closeServer(otlpServer), closeServer(apiServer)]);
+      await store.close();
+    },
+  };
+}
+
+function listen(fetch: (req: Request, env: never) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: fetch as never, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(s: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    s.close(() => resolve());
+    (s as import('node:http').Server).closeIdleConnections?.();
+  });
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+
+export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../schemas/sql');
+
+/**
+ * Applies schemas/sql/*.sql in name order. Every statement is idempotent (IF NOT EXISTS);
+ * applied files are recorded in schema_migrations, so a start on an existing store is quick.
+ */
+export async function migrate(ch: ClickHouse): Promise<string[]> {
+  const db = ch.database;
+  assertIdentifier(db);
+  await ch.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+  const files = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const applied = new Set<string>();
+  try {
+    const rs = await ch.client.query({ query: `SELECT name FROM ${db}.schema_migrations`, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
+    for (const r of await rs.json<{ name: string }>()) applied.add(r.name);
+  } catch {
+    // first start: the table does not exist yet
+  }
+  const ran: string[] = [];
+  for (const f of files) {
+    if (applied.has(f)) continue;
+    const text = readFileSync(join(SCHEMA_DIR, f), 'utf8');
+    for (const stmt of statements(text.replaceAll('{db}', db))) await ch.client.command({ query: stmt });
+    const sha = createHash('sha256').update(text).digest('hex');
+    await ch.client.insert({ table: `${db}.schema_migrations`, values: [{ name: f, sha256: sha }], format: 'JSONEachRow' });
+    ran.push(f);
+  }
+  return ran;
+}
+
+function statements(sql: string): string[] {
+  const noComments = sql
+    .split('\n')
+    .filter((l) => !l.trim().startsWith('--'))
+    .join('\n');
+  return noComments
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function assertIdentifier(name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new Error(`invalid ClickHouse database name "${name}"`);
+}

@@ -1,0 +1,69 @@
+// The store as the pipeline sees it: append rows durably, read them back.
+// It knows ClickHouse and the spool; it knows nothing of OTLP.
+import { join } from 'node:path';
+import type { HealthResponse, SpanRow } from '@causeway/schemas';
+import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.ts';
+import { migrate } from './migrate.ts';
+import { SpanQueries } from './queries.ts';
+import { rowsPayload } from './row-line.ts';
+import { Spool } from './spool.ts';
+import { SpanWriter, type WriterOptions } from './writer.ts';
+
+export interface StoreOptions extends StoreTarget, Omit<WriterOptions, 'log'> {
+  log: (msg: string) => void;
+}
+
+export class SpanStore {
+  readonly queries: SpanQueries;
+
+  private constructor(
+    readonly ch: ClickHouse,
+    private readonly spool: Spool,
+    readonly writer: SpanWriter,
+  ) {
+    this.queries = new SpanQueries(ch);
+  }
+
+  static async open(o: StoreOptions): Promise<SpanStore> {
+    const ch = await openClickHouse(o);
+    await migrate(ch);
+    const { spool, pending } = await Spool.open(join(o.dataDir, 'spool'));
+    const writer = new SpanWriter(ch, spool, o);
+    if (pending.length > 0) {
+      const rows = pending.reduce((n, r) => n + r.rows, 0);
+      o.log(`replaying ${rows} spooled span(s) not yet in ClickHouse`);
+      writer.enqueue(pending);
+    }
+    return new SpanStore(ch, spool, writer);
+  }
+
+  /** False while the write queue is over its limit: the receiver answers 429. */
+  get accepting(): boolean {
+    return this.writer.accepting;
+  }
+
+  /** Resolves once the rows are durable (fsynced to the spool); ClickHouse insert follows. */
+  async append(rows: SpanRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const record = await this.spool.append(rowsPayload(rows), rows.length);
+    this.writer.enqueue([record]);
+  }
+
+  health(): HealthResponse['store'] {
+    const s = this.writer.stats;
+    return {
+      backend: this.ch.backend,
+      pendingRows: s.pendingRows,
+      pendingBytes: s.pendingBytes,
+      insertedRows: s.insertedRows,
+      ...(s.lastError ? { lastError: s.lastError } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.writer.drain();
+    await this.writer.stop();
+    await this.spool.close();
+    await this.ch.close();
+  }
+}

@@ -1,0 +1,207 @@
+// Batching writer: spooled requests are inserted into ClickHouse as large JSONEachRow inserts
+// (flushed by rows, bytes or age), one insert at a time, in spool order. A failed insert is
+// retried with backoff; while ClickHouse is down the spool keeps every acknowledged row.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { ClickHouse } from './clickhouse.ts';
+import type { Spool, SpoolRecord } from './spool.ts';
+
+export interface WriterOptions {
+  maxBatchRows: number;
+  maxBatchBytes: number;
+  flushIntervalMs: number;
+  /** beyond this many queued bytes the receiver answers 429 */
+  maxPendingBytes: number;
+  log: (msg: string) => void;
+}
+
+export interface WriterStats {
+  pendingRows: number;
+  pendingBytes: number;
+  insertedRows: number;
+  inserts: number;
+  deadLettered: number;
+  lastError?: string;
+}
+
+const MAX_BACKOFF_MS = 5000;
+
+export class SpanWriter {
+  private queue: SpoolRecord[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+  readonly stats: WriterStats = { pendingRows: 0, pendingBytes: 0, insertedRows: 0, inserts: 0, deadLettered: 0 };
+
+  constructor(
+    private readonly ch: ClickHouse,
+    private readonly spool: Spool,
+    private readonly opts: WriterOptions,
+  ) {}
+
+  get accepting(): boolean {
+    return this.stats.pendingBytes < this.opts.maxPendingBytes;
+  }
+
+  enqueue(records: SpoolRecord[]): void {
+    for (const r of records) {
+      this.queue.push(r);
+      this.stats.pendingRows += r.rows;
+      this.stats.pendingBytes += r.payload.length;
+    }
+    if (this.stats.pendingRows >= this.opts.maxBatchRows || this.stats.pendingBytes >= this.opts.maxBatchBytes) this.kick(0);
+    else this.kick(this.opts.flushIntervalMs);
+  }
+
+  /** Resolves when everything queued so far is in ClickHouse. */
+  drain(): Promise<void> {
+    if (this.stats.pendingRows === 0 && !this.running) return Promise.resolve();
+    this.kick(0);
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private kick(delay: number): void {
+    if (this.running || this.stopped) return;
+    if (this.timer) {
+      if (delay > 0) return; // a flush is already scheduled
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, delay);
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    let failures = 0;
+    try {
+      while (this.head < this.queue.length && !this.stopped) {
+        const batch = this.take();
+        try {
+          await this.insert(batch);
+          failures = 0;
+          this.done(batch);
+        } catch (e) {
+          failures++;
+          this.stats.lastError = (e as Error).message.slice(0, 500);
+          this.opts.log(`insert of ${batch.length} request(s) failed (attempt ${failures}): ${this.stats.lastError}`);
+          if (failures >= 3 && (await this.healthy())) {
+            // ClickHouse answers but refuses this batch: find the request it chokes on.
+            await this.isolate(batch);
+            failures = 0;
+            continue;
+          }
+          await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** failures));
+        }
+      }
+    } finally {
+      this.running = false;
+      if (this.head >= this.queue.length) {
+        this.queue = [];
+        this.head = 0;
+        for (const w of this.idleWaiters.splice(0)) w();
+      } else if (!this.stopped) this.kick(0);
+    }
+  }
+
+  private take(): SpoolRecord[] {
+    const batch: SpoolRecord[] = [];
+    let rows = 0;
+    let bytes = 0;
+    for (let i = this.head; i < this.queue.length; i++) {
+      const r = this.queue[i]!;
+      if (batch.length > 0 && (rows + r.rows > this.opts.maxBatchRows || bytes + r.payload.length > this.opts.maxBatchBytes)) break;
+      batch.push(r);
+      rows += r.rows;
+      bytes += r.payload.length;
+    }
+    return batch;
+  }
+
+  private done(batch: SpoolRecord[]): void {
+    let rows = 0;
+    let bytes = 0;
+    for (const r of batch) {
+      rows += r.rows;
+      bytes += r.payload.length;
+    }
+    this.head += batch.length;
+    this.stats.pendingRows -= rows;
+    this.stats.pendingBytes -= bytes;
+    this.stats.insertedRows += rows;
+    this.stats.inserts++;
+    this.spool.commit(batch[batch.length - 1]!, bytes);
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private async insert(batch: SpoolRecord[]): Promise<void> {
+    const res = await this.ch.client.exec({
+      query: `INSERT INTO ${this.ch.database}.spans FORMAT JSONEachRow`,
+      values: Readable.from(batch.map((r) => r.payload)),
+      clickhouse_settings: {
+        // A client's odd timestamps must never make an acknowledged insert fail.
+        max_partitions_per_insert_block: '0',
+        async_insert: 0,
+        input_format_skip_unknown_fields: 0,
+        ...(this.ch.backend === 'server' ? { wait_end_of_query: 1 } : {}),
+      },
+    });
+    res.stream.resume();
+    await new Promise<void>((resolve, reject) => {
+      res.stream.on('end', resolve);
+      res.stream.on('close', resolve);
+      res.stream.on('error', reject);
+    });
+  }
+
+  /** Inserts the batch one request at a time; a request refused three times is set aside on disk. */
+  private async isolate(batch: SpoolRecord[]): Promise<void> {
+    for (const r of batch) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.insert([r]);
+          this.done([r]);
+          break;
+        } catch (e) {
+          if (attempt < 3 || !(await this.healthy())) {
+            await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt));
+            continue;
+          }
+          // Kept, not dropped: the rows stay on disk for an operator to inspect and re-ingest.
+          const dir = join(this.spool.dir, 'dead-letter');
+          mkdirSync(dir, { recursive: true });
+          appendFileSync(join(dir, `${r.seg}-${r.end}.jsonl`), r.payload);
+          this.stats.deadLettered += r.rows;
+          this.opts.log(`set aside ${r.rows} row(s) ClickHouse refused, in ${dir}: ${(e as Error).message.slice(0, 300)}`);
+          this.done([r]);
+          this.stats.inserts--;
+          this.stats.insertedRows -= r.rows;
+          break;
+        }
+      }
+    }
+  }
+
+  private async healthy(): Promise<boolean> {
+    const p = await this.ch.client.ping().catch(() => ({ success: false }));
+    return p.success;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

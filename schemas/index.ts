@@ -1,0 +1,3 @@
+export * from './otlp.ts';
+export * from './span-row.ts';
+export * from './api.ts';
