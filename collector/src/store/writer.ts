@@ -91,6 +91,7 @@ export class SpanWriter {
         try {
           await this.insert(batch);
           failures = 0;
+          this.stats.lastError = undefined;
           this.done(batch);
         } catch (e) {
           failures++;

@@ -1,6 +1,7 @@
 // ExportTraceServiceRequest from OTLP/JSON (protobuf JSON mapping with OTLP's exceptions:
 // hex ids, integer enums). lowerCamelCase keys, with the original proto names accepted too
 // (as protobuf JSON parsers do); unknown keys ignored; null means "not set".
+import { isUtf8 } from 'node:buffer';
 import type { AnyValue, AttrRow, EventRow, KeyValue, LinkRow, SpanRow } from '@causeway/schemas';
 import { DecodeError, DecodePath, MAX_ANYVALUE_DEPTH } from './decode-error.ts';
 import {
@@ -29,21 +30,32 @@ const SPAN_KINDS: Record<string, number> = {
 const STATUS_CODES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
 export function decodeTracesJson(body: Buffer, tenant: string): DecodedBatch {
+  // toString would quietly turn invalid bytes into U+FFFD; protobuf strings are rejected for the same fault.
+  if (!isUtf8(body)) throw new DecodeError('', 'body is not valid UTF-8 (JSON text must be UTF-8)');
+  const text = body.toString('utf8');
   let doc: unknown;
   try {
-    doc = parseExactJson(body.toString('utf8'));
+    doc = parseExactJson(text);
   } catch (e) {
-    throw new DecodeError('', `body is not valid JSON: ${(e as Error).message}`);
+    throw new DecodeError('', `body is not valid JSON: ${syntaxProblem((e as Error).message)}`);
   }
-  const d = new JsonDecoder(tenant);
+  const d = new JsonDecoder(tenant, SURROGATE_ESCAPE.test(text));
   return d.request(doc);
 }
+
+// UTF-8 text cannot hold a surrogate; only a \uD800-\uDFFF escape can put one in a string.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /\p{Cs}/u;
 
 class JsonDecoder {
   readonly path: DecodePath = new DecodePath();
   readonly batch = emptyBatch();
 
-  constructor(private readonly tenant: string) {}
+  constructor(
+    private readonly tenant: string,
+    /** the text has surrogate escapes, so strings must be checked for unpaired ones */
+    private readonly surrogates: boolean,
+  ) {}
 
   request(doc: unknown): DecodedBatch {
     const root = this.object(doc, 'ExportTraceServiceRequest');
@@ -275,6 +287,9 @@ class JsonDecoder {
   private string(v: unknown, name: string): string {
     if (v === undefined || v === null) return '';
     if (typeof v !== 'string') this.path.fail(`expected a string, got ${describe(v)}`, name);
+    // An unpaired surrogate is not Unicode text: protobuf would reject it as invalid UTF-8,
+    // and ClickHouse refuses the insert after the span was acknowledged.
+    if (this.surrogates && LONE_SURROGATE.test(v)) this.path.fail('string has an unpaired surrogate escape (\\uD800-\\uDFFF): not valid Unicode', name);
     return v;
   }
 
@@ -355,5 +370,15 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `a string of ${v.length} characters`;
+  if (typeof v === 'object') return 'an object';
   return `a ${typeof v}`;
+}
+
+/**
+ * JSON.parse's reason, minus the excerpt of the input V8 quotes in some messages
+ * (`Unexpected token 'x', ..."secret-value x"... is not valid JSON`): never echo the payload.
+ * The other messages name only the problem and a position.
+ */
+function syntaxProblem(message: string): string {
+  return / is not valid JSON$/.test(message) ? 'unexpected token (e.g. an unquoted string, or a misspelled true, false or null)' : message;
 }

@@ -58,7 +58,7 @@ function resourceSpans(r: WireReader, tenant: string, batch: DecodedBatch): void
         break;
       case 3:
         r.expect(tag, W.LEN, 'schema_url');
-        schemaUrl = r.string();
+        schemaUrl = r.string('schema_url');
         break;
       default:
         r.skip(tag & 7);
@@ -108,7 +108,7 @@ function scopeSpans(r: WireReader, tenant: string, resource: Resource, resourceS
         break;
       case 3:
         r.expect(tag, W.LEN, 'schema_url');
-        schemaUrl = r.string();
+        schemaUrl = r.string('schema_url');
         break;
       default:
         r.skip(tag & 7);
@@ -161,11 +161,11 @@ function decodeScope(r: WireReader): Scope {
     switch (tag >>> 3) {
       case 1:
         r.expect(tag, W.LEN, 'name');
-        s.name = r.string();
+        s.name = r.string('name');
         break;
       case 2:
         r.expect(tag, W.LEN, 'version');
-        s.version = r.string();
+        s.version = r.string('version');
         break;
       case 3:
         r.expect(tag, W.LEN, 'attributes');
@@ -199,7 +199,7 @@ function span(r: WireReader, row: SpanRow): string | undefined {
         break;
       case 3:
         r.expect(tag, W.LEN, 'trace_state');
-        row.trace_state = r.string();
+        row.trace_state = r.string('trace_state');
         break;
       case 4:
         r.expect(tag, W.LEN, 'parent_span_id');
@@ -207,7 +207,7 @@ function span(r: WireReader, row: SpanRow): string | undefined {
         break;
       case 5:
         r.expect(tag, W.LEN, 'name');
-        row.name = r.string();
+        row.name = r.string('name');
         break;
       case 6:
         r.expect(tag, W.VARINT, 'kind');
@@ -281,7 +281,7 @@ function status(r: WireReader, row: SpanRow): void {
     const tag = r.tag();
     if (tag >>> 3 === 2) {
       r.expect(tag, W.LEN, 'message');
-      row.status_message = r.string();
+      row.status_message = r.string('message');
     } else if (tag >>> 3 === 3) {
       r.expect(tag, W.VARINT, 'code');
       row.status_code = r.int32();
@@ -300,7 +300,7 @@ function event(r: WireReader): EventRow {
         break;
       case 2:
         r.expect(tag, W.LEN, 'name');
-        e.name = r.string();
+        e.name = r.string('name');
         break;
       case 3:
         r.expect(tag, W.LEN, 'attributes');
@@ -332,7 +332,7 @@ function link(r: WireReader): LinkRow {
         break;
       case 3:
         r.expect(tag, W.LEN, 'trace_state');
-        l.trace_state = r.string();
+        l.trace_state = r.string('trace_state');
         break;
       case 4:
         r.expect(tag, W.LEN, 'attributes');
@@ -370,7 +370,7 @@ function keyValue(r: WireReader, depth: number): KeyValue {
     const tag = r.tag();
     if (tag >>> 3 === 1) {
       r.expect(tag, W.LEN, 'key');
-      key = r.string();
+      key = r.string('key');
     } else if (tag >>> 3 === 2) {
       r.expect(tag, W.LEN, 'value');
       r.path.push('value');
@@ -390,7 +390,7 @@ function anyValue(r: WireReader, depth: number): AnyValue {
     switch (tag >>> 3) {
       case 1:
         r.expect(tag, W.LEN, 'string_value');
-        v = { stringValue: r.string() };
+        v = { stringValue: r.string('string_value') };
         break;
       case 2:
         r.expect(tag, W.VARINT, 'bool_value');

@@ -30,9 +30,27 @@ export class WireReader {
 
   /** Reads a tag; returns field number * 8 + wire type, as on the wire. */
   tag(): number {
-    const t = this.uint32();
+    const t = this.size();
+    if (t > 0xffffffff) this.path.fail(`invalid tag at byte ${this.pos}: field number beyond 2^29-1`);
     if (t >>> 3 === 0) this.path.fail(`invalid field number 0 at byte ${this.pos}`);
     return t;
+  }
+
+  /**
+   * A varint taken whole (a tag or a length), not its low 32 bits: 2^32 + 16 is not 16.
+   * Exact below 2^53; anything larger is out of range for every caller anyway.
+   */
+  private size(): number {
+    let n = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) this.path.fail('truncated message: varint runs past the end of its field');
+      const b = this.buf[this.pos++]!;
+      n += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return n;
+      scale *= 128;
+    }
+    return this.path.fail('malformed varint (more than 10 bytes)');
   }
 
   uint32(): number {
@@ -102,10 +120,10 @@ export class WireReader {
 
   /** Bounds of a length-delimited field; advances past it. */
   len(): [start: number, end: number] {
-    const n = this.uint32();
+    const n = this.size();
     const start = this.pos;
+    if (n > this.end - start) this.path.fail(`truncated message: length-delimited field of ${n} bytes runs past the end (${this.end - start} left)`);
     const end = start + n;
-    if (end > this.end) this.path.fail(`truncated message: length-delimited field of ${n} bytes runs past the end (${this.end - start} left)`);
     this.pos = end;
     return [start, end];
   }
@@ -115,11 +133,12 @@ export class WireReader {
     return this.buf.subarray(s, e);
   }
 
-  string(): string {
+  /** A string field; `field` names it in the error when it is not UTF-8. */
+  string(field?: string): string {
     const [s, e] = this.len();
     if (e - s === 0) return '';
     const view = this.buf.subarray(s, e);
-    if (!isUtf8(view)) this.path.fail('string field is not valid UTF-8');
+    if (!isUtf8(view)) this.path.fail('string field is not valid UTF-8', field);
     return view.toString('utf8');
   }
 
