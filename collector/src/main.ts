@@ -1,6 +1,9 @@
-// CLI entry: `causeway start` (the default) runs the collector, query API and explorer.
+// CLI entry: `causeway start` (the default) runs the collector, query API and explorer;
+// `causeway migrate` applies the schema and exits.
 import { loadConfig } from './config.ts';
 import { startCauseway } from './server.ts';
+import { openClickHouse } from './store/clickhouse.ts';
+import { migrate } from './store/migrate.ts';
 
 const log = (msg: string): void => {
   process.stderr.write(`${new Date().toISOString()} causeway: ${msg}\n`);
@@ -37,13 +40,37 @@ async function start(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/**
+ * Applies the schema as the configured ClickHouse user, then exits. Run it as a user allowed to
+ * CREATE so that `start` can run as one that may only SELECT and INSERT (see migrate()).
+ */
+async function migrateOnly(): Promise<void> {
+  const config = loadConfig();
+  const ch = await openClickHouse({ ...config.clickhouse, dataDir: config.dataDir });
+  try {
+    const ran = await migrate(ch);
+    process.stdout.write(ran.length > 0 ? `applied ${ran.join(', ')} to database ${ch.database}\n` : `database ${ch.database} is up to date\n`);
+  } finally {
+    await ch.close();
+  }
+}
+
 const command = process.argv[2] ?? 'start';
 if (command === 'start') {
   start().catch((e: Error) => {
     log(`failed to start: ${e.message}`);
     process.exit(1);
   });
+} else if (command === 'migrate') {
+  migrateOnly().then(
+    // A definite exit status: docker-compose.yml starts the collector only once this exits 0.
+    () => process.exit(0),
+    (e: Error) => {
+      log(`migration failed: ${e.message}`);
+      process.exit(1);
+    },
+  );
 } else {
-  process.stderr.write(`usage: causeway [start]\n`);
+  process.stderr.write(`usage: causeway [start|migrate]\n`);
   process.exit(2);
 }

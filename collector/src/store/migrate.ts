@@ -9,24 +9,40 @@ export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../.
 /**
  * Applies schemas/sql/*.sql in name order. Every statement is idempotent (IF NOT EXISTS);
  * applied files are recorded in schema_migrations, so a start on an existing store is quick.
+ *
+ * When every file is already recorded, no DDL is sent at all: ClickHouse checks the CREATE
+ * grant before it looks at IF NOT EXISTS, so this is what lets a collector whose user holds
+ * only SELECT and INSERT start on a store that `causeway migrate` prepared.
  */
 export async function migrate(ch: ClickHouse): Promise<string[]> {
   const db = ch.database;
   assertIdentifier(db);
-  await ch.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
   const files = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.sql')).sort();
   const applied = new Set<string>();
   try {
     const rs = await ch.client.query({ query: `SELECT name FROM ${db}.schema_migrations`, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
     for (const r of await rs.json<{ name: string }>()) applied.add(r.name);
   } catch {
-    // first start: the table does not exist yet
+    // first start: the database or the table does not exist yet
   }
+  const pending = files.filter((f) => !applied.has(f));
+  if (pending.length === 0) return [];
+  const ddl = async (query: string, what: string): Promise<void> => {
+    try {
+      await ch.client.command({ query });
+    } catch (e) {
+      const msg = (e as Error).message;
+      // Typically the collector's own user, which may only SELECT and INSERT, meeting a schema
+      // file that `causeway migrate` has not applied yet.
+      const hint = /Not enough privileges|ACCESS_DENIED/.test(msg) ? '; run `causeway migrate` as a user allowed to CREATE in this database first' : '';
+      throw new Error(`schema migration ${what} failed: ${msg}${hint}`, { cause: e });
+    }
+  };
+  await ddl(`CREATE DATABASE IF NOT EXISTS ${db}`, `CREATE DATABASE ${db}`);
   const ran: string[] = [];
-  for (const f of files) {
-    if (applied.has(f)) continue;
+  for (const f of pending) {
     const text = readFileSync(join(SCHEMA_DIR, f), 'utf8');
-    for (const stmt of statements(text.replaceAll('{db}', db))) await ch.client.command({ query: stmt });
+    for (const stmt of statements(text.replaceAll('{db}', db))) await ddl(stmt, f);
     const sha = createHash('sha256').update(text).digest('hex');
     await ch.client.insert({ table: `${db}.schema_migrations`, values: [{ name: f, sha256: sha }], format: 'JSONEachRow' });
     ran.push(f);
