@@ -3,7 +3,6 @@
 // retried with backoff; while ClickHouse is down the spool keeps every acknowledged row.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import type { ClickHouse } from './clickhouse.ts';
 import type { Spool, SpoolRecord } from './spool.ts';
 
@@ -26,6 +25,13 @@ export interface WriterStats {
 }
 
 const MAX_BACKOFF_MS = 5000;
+
+export const SPAN_INSERT_SETTINGS = {
+  // A client's odd timestamps (rows spread over many months) must never make an acknowledged insert fail.
+  max_partitions_per_insert_block: '0',
+  async_insert: 0,
+  input_format_skip_unknown_fields: 0,
+} as const;
 
 export class SpanWriter {
   private queue: SpoolRecord[] = [];
@@ -149,24 +155,8 @@ export class SpanWriter {
     }
   }
 
-  private async insert(batch: SpoolRecord[]): Promise<void> {
-    const res = await this.ch.client.exec({
-      query: `INSERT INTO ${this.ch.database}.spans FORMAT JSONEachRow`,
-      values: Readable.from(batch.map((r) => r.payload)),
-      clickhouse_settings: {
-        // A client's odd timestamps must never make an acknowledged insert fail.
-        max_partitions_per_insert_block: '0',
-        async_insert: 0,
-        input_format_skip_unknown_fields: 0,
-        ...(this.ch.backend === 'server' ? { wait_end_of_query: 1 } : {}),
-      },
-    });
-    res.stream.resume();
-    await new Promise<void>((resolve, reject) => {
-      res.stream.on('end', resolve);
-      res.stream.on('close', resolve);
-      res.stream.on('error', reject);
-    });
+  private insert(batch: SpoolRecord[]): Promise<void> {
+    return this.ch.insertJsonEachRow('spans', batch.map((r) => r.payload), SPAN_INSERT_SETTINGS);
   }
 
   /** Inserts the batch one request at a time; a request refused three times is set aside on disk. */

@@ -191,11 +191,11 @@ function span(r: WireReader, row: SpanRow): string | undefined {
     switch (tag >>> 3) {
       case 1:
         r.expect(tag, W.LEN, 'trace_id');
-        traceId = r.bytes().toString('hex');
+        traceId = r.hex();
         break;
       case 2:
         r.expect(tag, W.LEN, 'span_id');
-        spanId = r.bytes().toString('hex');
+        spanId = r.hex();
         break;
       case 3:
         r.expect(tag, W.LEN, 'trace_state');
@@ -203,7 +203,7 @@ function span(r: WireReader, row: SpanRow): string | undefined {
         break;
       case 4:
         r.expect(tag, W.LEN, 'parent_span_id');
-        row.parent_span_id = optionalId(r.bytes().toString('hex'), 8, r.path, 'parent_span_id');
+        row.parent_span_id = optionalId(r.hex(), 8, r.path, 'parent_span_id');
         break;
       case 5:
         r.expect(tag, W.LEN, 'name');
@@ -324,11 +324,11 @@ function link(r: WireReader): LinkRow {
     switch (tag >>> 3) {
       case 1:
         r.expect(tag, W.LEN, 'trace_id');
-        l.trace_id = optionalId(r.bytes().toString('hex'), 16, r.path, 'trace_id');
+        l.trace_id = optionalId(r.hex(), 16, r.path, 'trace_id');
         break;
       case 2:
         r.expect(tag, W.LEN, 'span_id');
-        l.span_id = optionalId(r.bytes().toString('hex'), 8, r.path, 'span_id');
+        l.span_id = optionalId(r.hex(), 8, r.path, 'span_id');
         break;
       case 3:
         r.expect(tag, W.LEN, 'trace_state');

@@ -2,9 +2,10 @@
 // OTLP/JSON allows int64 fields (timestamps, intValue) as bare numbers; JSON.parse would round
 // 1700000000123456789 to ...456768. Node 20 has no JSON.parse source access, so integer
 // literals of 16+ digits outside strings are quoted before parsing. The scan runs only when
-// a cheap test finds such a digit run at all.
+// a cheap test finds a digit run that could be such a literal (OTel's own exporters send
+// timestamps as quoted strings, which the test skips).
 
-const LONG_DIGITS = /\d{16}/;
+const LONG_DIGITS = /[:,[]\s*-?\d{16}/;
 
 export function parseExactJson(text: string): unknown {
   return JSON.parse(LONG_DIGITS.test(text) ? quoteLongIntegers(text) : text);

@@ -133,13 +133,20 @@ export class WireReader {
     return this.buf.subarray(s, e);
   }
 
+  /** A length-delimited field as lowercase hex (trace and span ids). */
+  hex(): string {
+    const [s, e] = this.len();
+    return this.buf.toString('hex', s, e);
+  }
+
   /** A string field; `field` names it in the error when it is not UTF-8. */
   string(field?: string): string {
     const [s, e] = this.len();
     if (e - s === 0) return '';
-    const view = this.buf.subarray(s, e);
-    if (!isUtf8(view)) this.path.fail('string field is not valid UTF-8', field);
-    return view.toString('utf8');
+    const str = this.buf.toString('utf8', s, e);
+    // The decoder turns each invalid sequence into U+FFFD: without one, the bytes were valid.
+    if (str.includes('\uFFFD') && !isUtf8(this.buf.subarray(s, e))) this.path.fail('string field is not valid UTF-8', field);
+    return str;
   }
 
   /** Child reader over a length-delimited field (an embedded message). */

@@ -1,0 +1,260 @@
+// `npm run bench`: Causeway ingest figures. Not a test — nothing here asserts on time.
+// Every figure is printed beside a ceiling or baseline measured in this same run, on this
+// same machine, and the ratio is what to compare across runs.
+//
+//   1. decode throughput: our protobuf/JSON decoders vs protobufjs reflection and JSON.parse
+//   2. end-to-end: concurrent OTLP/HTTP protobuf exporters → collector process → ClickHouse
+//   3. ceiling: the same JSONEachRow lines inserted directly through the same client
+//
+// Environment: BENCH_SPANS (default 200000), BENCH_CONCURRENCY (8), BENCH_BATCH (512),
+// BENCH_DECODE_SPANS (16384), BENCH_DECODE_ROUND_MS (400), BENCH_DECODE_ROUNDS (5), BENCH_KEEP=1 keeps the temp dirs.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { DEFAULTS } from '../src/config.ts';
+import { startCollector, tempDataDir } from '../test/collector-process.ts';
+import { type DecodeReport, benchDecode } from './decode.ts';
+import { makeCorpus } from './genai-spans.ts';
+import { type IngestResult, benchIngest } from './ingest.ts';
+import { writeFrames } from './payload-file.ts';
+import type { RawInsertResult } from './raw-insert.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '../..');
+
+const SPANS = intEnv('BENCH_SPANS', 200_000);
+const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 8);
+const BATCH = intEnv('BENCH_BATCH', 512);
+const DECODE_SPANS = intEnv('BENCH_DECODE_SPANS', 16_384);
+const DECODE_ROUND_MS = intEnv('BENCH_DECODE_ROUND_MS', 400);
+const DECODE_ROUNDS = intEnv('BENCH_DECODE_ROUNDS', 5);
+const KEEP = process.env.BENCH_KEEP === '1';
+
+const log = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  log(`causeway bench: ${SPANS} spans, ${CONCURRENCY} exporters, ${BATCH} spans/request; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
+
+  // ---- 1. decode ----
+  // Its own small corpus, decoded before the big one exists: a large live heap would make
+  // every GC slower and penalize the decoders that allocate more.
+  log('decode throughput…');
+  let t = performance.now();
+  const decodeCorpus = makeCorpus(DECODE_SPANS, BATCH, 7);
+  const protoPayloads = decodeCorpus.batches.map((b) => Buffer.from(ProtobufTraceSerializer.serializeRequest(b)!));
+  const jsonPayloads = decodeCorpus.batches.map((b) => Buffer.from(JsonTraceSerializer.serializeRequest(b)!));
+  decodeCorpus.spans.length = 0;
+  decodeCorpus.batches.length = 0;
+  const decode = benchDecode(protoPayloads, jsonPayloads, { roundMs: DECODE_ROUND_MS, rounds: DECODE_ROUNDS, log });
+  protoPayloads.length = 0;
+  jsonPayloads.length = 0;
+  log(`  done (${sec(t)})`);
+
+  log('generating GenAI spans with the OpenTelemetry SDK…');
+  t = performance.now();
+  const corpus = makeCorpus(SPANS, BATCH);
+  const attrsPerSpan = corpus.spans.reduce((n, s) => n + Object.keys(s.attributes).length, 0) / corpus.spans.length;
+  log(`  ${corpus.spans.length} spans in ${corpus.batches.length} batches, ${attrsPerSpan.toFixed(1)} attributes/span (${sec(t)})`);
+
+  // ---- 2. end-to-end ----
+  const workDir = tempDataDir('causeway-bench-');
+  log(`end-to-end ingest (work dir ${workDir})…`);
+  t = performance.now();
+  const cw = await startCollector({ dataDir: join(workDir, 'collector') });
+  log(`  collector up at ${cw.otlpUrl} (${sec(t)})`);
+  let ingest: IngestResult;
+  try {
+    ingest = await benchIngest(cw, corpus.batches, CONCURRENCY, log);
+  } catch (e) {
+    log(cw.output());
+    throw e;
+  } finally {
+    await cw.stop();
+  }
+  log(`  ${ingest.spans} spans durable in ${ingest.durableSeconds.toFixed(2)} s`);
+
+  // ---- 3. ceiling: raw insert of the same rows, in its own process ----
+  log('raw insert ceiling…');
+  t = performance.now();
+  // The exporter serialized each batch with this same serializer: these are the bytes it sent.
+  const payloadBytes = writeFrames(
+    join(workDir, 'payloads.bin'),
+    (function* () {
+      for (const b of corpus.batches) yield ProtobufTraceSerializer.serializeRequest(b)!;
+    })(),
+  );
+  corpus.spans.length = 0;
+  corpus.batches.length = 0;
+  // Two batch shapes: the writer's own limits (what the collector does), and 20k-row inserts.
+  // The faster one is the ceiling.
+  const { maxBatchRows, maxBatchBytes } = DEFAULTS.writer;
+  const rawWriter = await runRawInsert(workDir, 'raw-writer-limits', maxBatchRows, maxBatchBytes);
+  log(`  writer limits: ${rawWriter.inserts} inserts, ${rawWriter.seconds.toFixed(2)} s`);
+  const raw20k = await runRawInsert(workDir, 'raw-20k-rows', 20_000);
+  log(`  20k-row batches: ${raw20k.inserts} inserts, ${raw20k.seconds.toFixed(2)} s (${sec(t)})`);
+
+  if (!KEEP) rmSync(workDir, { recursive: true, force: true });
+  printReport(decode, ingest, rawWriter, raw20k, { attrsPerSpan, payloadBytes, totalSeconds: (performance.now() - started) / 1000 });
+}
+
+function runRawInsert(dir: string, name: string, maxRows: number, maxBytes?: number): Promise<RawInsertResult> {
+  return new Promise((resolve, reject) => {
+    const args = ['--expose-gc', '--import', 'tsx', join(HERE, 'raw-insert.ts'), dir, name, String(maxRows), ...(maxBytes ? [String(maxBytes)] : [])];
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) reject(new Error(`raw-insert exited with ${code}:\n${out}\n${err}`));
+      else resolve(JSON.parse(line) as RawInsertResult);
+    });
+  });
+}
+
+// ---- report ----
+
+function printReport(
+  d: DecodeReport,
+  e: IngestResult,
+  rw: RawInsertResult,
+  r20: RawInsertResult,
+  x: { attrsPerSpan: number; payloadBytes: number; totalSeconds: number },
+): void {
+  const out: string[] = [];
+  const by = (name: string) => d.results.find((z) => z.name === name)!;
+  const oursPb = by('decodeTracesProto (Causeway)');
+  const pbLong = by('protobufjs reflection, Long');
+  const pbNum = by('protobufjs reflection, number');
+  const oursJson = by('decodeTracesJson (Causeway)');
+  const parse = by('JSON.parse only (ceiling)');
+  const ceiling = rw.spansPerSec >= r20.spansPerSec ? rw : r20;
+  const { maxBatchRows, maxBatchBytes } = DEFAULTS.writer;
+
+  out.push('');
+  out.push(`== 1. Decode throughput: one thread, median of ${DECODE_ROUNDS} interleaved timed rounds ==`);
+  out.push(
+    `payloads: ${d.spans} GenAI spans from the OTel SDK, serialized by ProtobufTraceSerializer / JsonTraceSerializer: ` +
+      `protobuf ${mb(d.protoBytes)} (${Math.round(d.protoBytes / d.spans)} B/span), JSON ${mb(d.jsonBytes)} (${Math.round(d.jsonBytes / d.spans)} B/span)`,
+  );
+  out.push(
+    table(
+      ['decoder', 'input', 'MB/s', 'spans/s', 'relative'],
+      [
+        [oursPb.name, 'protobuf', fix(oursPb.mbPerSec, 1), int(oursPb.spansPerSec), `${ratio(oursPb.spansPerSec, pbLong.spansPerSec)} × protobufjs`],
+        ['protobufjs reflection, 64-bit as Long', 'protobuf', fix(pbLong.mbPerSec, 1), int(pbLong.spansPerSec), '1.00 (baseline)'],
+        ['protobufjs reflection, 64-bit as number (lossy)', 'protobuf', fix(pbNum.mbPerSec, 1), int(pbNum.spansPerSec), ratio(pbNum.spansPerSec, pbLong.spansPerSec)],
+        [oursJson.name, 'JSON', fix(oursJson.mbPerSec, 1), int(oursJson.spansPerSec), `${ratio(oursJson.spansPerSec, parse.spansPerSec)} × ceiling`],
+        ['JSON.parse alone', 'JSON', fix(parse.mbPerSec, 1), int(parse.spansPerSec), '1.00 (ceiling)'],
+      ],
+    ),
+  );
+  out.push('  Ours build the stored SpanRows (hex ids, typed attributes, UTF-8 checked, exact 64-bit decimal');
+  out.push('  strings); protobufjs and JSON.parse build only generic objects, so they are a bound, not a peer.');
+  out.push(
+    `  protobufjs gives 64-bit fields (fixed64 timestamps, int64) as long.js Long objects if the \`long\` package loads ` +
+      `(here: ${d.longAvailable ? 'yes' : 'no'}), else as JS numbers, LOSSY above 2^53 — e.g. start_time_unix_nano:`,
+  );
+  const lossy = d.sampleTimestamp.protobufjsNumber !== d.sampleTimestamp.ours;
+  out.push(
+    `    exact ${d.sampleTimestamp.ours} | protobufjs Long ${d.sampleTimestamp.protobufjsLong} | protobufjs number ${d.sampleTimestamp.protobufjsNumber}${lossy ? ' (wrong)' : ''}`,
+  );
+  out.push('  (Long objects still need a toString() each before storage.) Exactness is part of why our decoder is hand-written.');
+
+  out.push('');
+  out.push('== 2./3. Ingest: end-to-end vs raw-insert ceiling (same rows, same JSONEachRow lines, same client, same schema) ==');
+  out.push(
+    `workload: ${e.spans} spans, ${x.attrsPerSpan.toFixed(1)} attributes/span, in ${e.requests} requests of ≤${BATCH} spans from ` +
+      `${CONCURRENCY} concurrent OTLPTraceExporter (protobuf); ${mb(x.payloadBytes)} of protobuf → ${mb(rw.bytes)} of JSONEachRow`,
+  );
+  const ratioRow = (v: number): string => ratio(v, ceiling.spansPerSec);
+  out.push(
+    table(
+      ['measure', 'seconds', 'spans/s', 'MB/s rows', 'ratio to ceiling'],
+      [
+        ['end-to-end: acknowledged (200 OK = fsynced to spool)', fix(e.ackSeconds, 2), int(e.ackSpansPerSec), fix(rw.bytes / 1e6 / e.ackSeconds, 1), ratioRow(e.ackSpansPerSec)],
+        ['end-to-end: durable in ClickHouse (pendingRows = 0)', fix(e.durableSeconds, 2), int(e.durableSpansPerSec), fix(rw.bytes / 1e6 / e.durableSeconds, 1), ratioRow(e.durableSpansPerSec)],
+        [
+          `raw insert, writer's limits (${rw.inserts} inserts ≤${maxBatchRows} rows/≤${maxBatchBytes >> 20} MiB)`,
+          fix(rw.seconds, 2),
+          int(rw.spansPerSec),
+          fix(rw.mbPerSec, 1),
+          ceiling === rw ? '1.00 (ceiling)' : ratioRow(rw.spansPerSec),
+        ],
+        [
+          `raw insert, 20k-row batches (${r20.inserts} inserts)`,
+          fix(r20.seconds, 2),
+          int(r20.spansPerSec),
+          fix(r20.mbPerSec, 1),
+          ceiling === r20 ? '1.00 (ceiling)' : ratioRow(r20.spansPerSec),
+        ],
+      ],
+    ),
+  );
+  const ratioE2E = e.durableSpansPerSec / ceiling.spansPerSec;
+  out.push(`  end-to-end (durable) / raw ceiling = ${ratioE2E.toFixed(2)}  (goal ≥ 0.50: ${ratioE2E >= 0.5 ? 'met' : 'NOT met'})`);
+  out.push(
+    `  collector RSS: idle ${int(e.idleRssMb)} MB, peak ${int(e.peakRssMb)} MB (VmRSS every 200 ms; VmHWM ${int(e.hwmRssMb)} MB); ` +
+      `largest write queue ${int(e.peakPendingRows)} rows / ${int(e.peakPendingMb)} MiB`,
+  );
+  out.push(
+    `  rows in ClickHouse: collector ${e.insertedRows}/${e.spans}, raw ${rw.counted}/${rw.rows} and ${r20.counted}/${r20.rows}` +
+      (e.resent ? `; ${e.resent} export(s) re-sent after the exporter reported failure` : '; no export failed'),
+  );
+  out.push('  The end-to-end run shares the CPUs with the exporters (serialization, HTTP) in this process; the raw runs do not.');
+
+  out.push('');
+  out.push('== Summary (ratios are what to compare between runs and machines) ==');
+  out.push(
+    table(
+      ['figure', 'value', 'reference (same run)', 'ratio'],
+      [
+        ['protobuf decode, spans/s', int(oursPb.spansPerSec), `protobufjs reflection ${int(pbLong.spansPerSec)}`, ratio(oursPb.spansPerSec, pbLong.spansPerSec)],
+        ['JSON decode, spans/s', int(oursJson.spansPerSec), `JSON.parse alone ${int(parse.spansPerSec)}`, ratio(oursJson.spansPerSec, parse.spansPerSec)],
+        ['ingest acknowledged, spans/s', int(e.ackSpansPerSec), `raw insert ${int(ceiling.spansPerSec)}`, ratio(e.ackSpansPerSec, ceiling.spansPerSec)],
+        ['ingest durable in ClickHouse, spans/s', int(e.durableSpansPerSec), `raw insert ${int(ceiling.spansPerSec)}`, `${ratioE2E.toFixed(2)} (goal ≥ 0.50)`],
+        ['collector peak RSS, MB', int(e.peakRssMb), `idle ${int(e.idleRssMb)}`, ratio(e.peakRssMb, e.idleRssMb)],
+      ],
+    ),
+  );
+  out.push(`${e.spans} spans, ${CONCURRENCY} exporters; ${cpus().length} × ${cpus()[0]?.model.trim() ?? '?'}, Node ${process.version}; bench took ${x.totalSeconds.toFixed(0)} s`);
+  out.push('');
+  process.stdout.write(out.join('\n'));
+}
+
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
+  const sep = `|${w.map((n, i) => (i === 0 ? '-'.repeat(n + 2) : `${'-'.repeat(n + 1)}:`)).join('|')}|`;
+  return [line(head), sep, ...rows.map(line)].join('\n');
+}
+
+const fix = (n: number, d: number): string => n.toFixed(d);
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+const sec = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+
+function intEnv(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+main().then(
+  () => process.exit(0),
+  (e: Error) => {
+    process.stderr.write(`bench failed: ${e.stack ?? e.message}\n`);
+    process.exit(1);
+  },
+);
