@@ -34,7 +34,8 @@ export const GrpcCode = {
   UNAVAILABLE: 14,
 } as const;
 
-function varint(v: bigint): number[] {
+/** A protobuf varint (two's complement for negatives, as int64 is encoded). */
+export function varint(v: bigint): number[] {
   const out: number[] = [];
   let x = BigInt.asUintN(64, v);
   while (x >= 0x80n) {

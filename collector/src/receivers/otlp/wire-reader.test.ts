@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError, DecodePath } from './decode-error.ts';
+import { varint } from './responses.ts';
 import { WireReader } from './wire-reader.ts';
 
 const reader = (bytes: number[]): WireReader => new WireReader(Buffer.from(bytes), new DecodePath());
-
-function varint(v: bigint): number[] {
-  const out: number[] = [];
-  let x = BigInt.asUintN(64, v);
-  while (x >= 0x80n) {
-    out.push(Number(x & 0x7fn) | 0x80);
-    x >>= 7n;
-  }
-  out.push(Number(x));
-  return out;
-}
 
 describe('WireReader', () => {
   it('reads fixed64 timestamps exactly, beyond 2^53', () => {
