@@ -1,5 +1,6 @@
 // Shapes of the query API (HTTP JSON). The explorer and tests only know these.
 import type { OtlpTracesData } from './otlp.ts';
+import type { RedactionRecord } from './span-row.ts';
 
 export interface TraceSummary {
   traceId: string;
@@ -22,6 +23,8 @@ export interface TraceListResponse {
 export interface TraceResponse extends OtlpTracesData {
   traceId: string;
   spanCount: number;
+  /** per span id, what redaction replaced in it (spans with nothing redacted are absent) */
+  redactions: Record<string, RedactionRecord[]>;
 }
 
 export interface HealthResponse {
@@ -33,6 +36,13 @@ export interface HealthResponse {
     insertedRows: number;
     lastError?: string;
   };
+  /** since this process started */
+  redaction: { spansRedacted: number; byRule: Record<string, number> };
+}
+
+/** GET /api/redactions: what redaction replaced, over everything stored. */
+export interface RedactionSummaryResponse {
+  rules: { rule: string; count: number; spans: number }[];
 }
 
 export interface ApiError {

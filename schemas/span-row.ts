@@ -32,6 +32,14 @@ export interface LinkRow {
   flags: number;
 }
 
+/** What redaction replaced in a span: which rule, where, how often. Never the value. */
+export interface RedactionRecord {
+  rule: string;
+  /** e.g. `attributes["gen_ai.input.messages"]`, `events[0].attributes["exception.message"]` */
+  field: string;
+  count: number;
+}
+
 export interface SpanRow {
   tenant: string;
   trace_id: string;
@@ -60,4 +68,5 @@ export interface SpanRow {
   scope_attributes: AttrRow[];
   scope_dropped_attributes_count: number;
   scope_schema_url: string;
+  redactions: RedactionRecord[];
 }

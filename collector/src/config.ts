@@ -13,6 +13,10 @@ export interface Config {
   /** request body limit, after decompression */
   maxBodyBytes: number;
   writer: { maxBatchRows: number; maxBatchBytes: number; flushIntervalMs: number; maxPendingBytes: number };
+  /** JSON redaction policy file; unset means the safe defaults */
+  redactionPolicy?: string;
+  /** file holding the tenant key; default `<dataDir>/keys/<tenant>.key`, created at first start */
+  tenantKeyFile?: string;
 }
 
 export const DEFAULTS: Config = {
@@ -44,6 +48,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_MAX_BODY_BYTES) c.maxBodyBytes = positive(env.CAUSEWAY_MAX_BODY_BYTES, 'CAUSEWAY_MAX_BODY_BYTES');
   if (env.CAUSEWAY_FLUSH_INTERVAL_MS) c.writer.flushIntervalMs = positive(env.CAUSEWAY_FLUSH_INTERVAL_MS, 'CAUSEWAY_FLUSH_INTERVAL_MS');
   if (env.CAUSEWAY_MAX_PENDING_BYTES) c.writer.maxPendingBytes = positive(env.CAUSEWAY_MAX_PENDING_BYTES, 'CAUSEWAY_MAX_PENDING_BYTES');
+  if (env.CAUSEWAY_REDACTION_POLICY) c.redactionPolicy = env.CAUSEWAY_REDACTION_POLICY;
+  if (env.CAUSEWAY_TENANT_KEY_FILE) c.tenantKeyFile = env.CAUSEWAY_TENANT_KEY_FILE;
   if (env.CLICKHOUSE_URL) c.clickhouse.url = env.CLICKHOUSE_URL;
   if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
   if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;

@@ -6,6 +6,10 @@ import { Hono } from 'hono';
 import { tracesApi } from './api/traces.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
+import { type RedactionStats, redactProcessor } from './processors/redact.ts';
+import { loadPolicy } from './redaction/policy.ts';
+import { createRedactor } from './redaction/redactor.ts';
+import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
 import { SpanStore } from './store/span-store.ts';
 
@@ -18,14 +22,20 @@ export interface Causeway {
 }
 
 export async function startCauseway(config: Config, log: (msg: string) => void): Promise<Causeway> {
+  // Redaction is set up before anything can be received: a bad policy or key stops start-up.
+  const redactor = createRedactor({
+    key: loadOrCreateTenantKey(config.tenantKeyFile ?? tenantKeyPath(config.dataDir, config.tenant)),
+    policy: loadPolicy(config.redactionPolicy),
+  });
+  const redaction: RedactionStats = { spansRedacted: 0, byRule: {} };
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log });
-  const pipeline = new Pipeline(store);
+  const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)]);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
   const api = new Hono();
   api.get('/healthz', (c) => {
     const s = store.health();
-    const body: HealthResponse = { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s };
+    const body: HealthResponse = { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s, redaction };
     return c.json(body);
   });
   api.route('/', tracesApi(store, config.tenant));

@@ -1,5 +1,5 @@
 // Query API: GET /api/traces, GET /api/traces/:traceId (OTLP/JSON-shaped). Documented in the README.
-import type { ApiError, TraceListResponse, TraceResponse, TraceSummary } from '@causeway/schemas';
+import type { ApiError, RedactionSummaryResponse, TraceListResponse, TraceResponse, TraceSummary } from '@causeway/schemas';
 import { Hono } from 'hono';
 import type { SpanStore } from '../store/span-store.ts';
 import type { TraceFilter } from '../store/queries.ts';
@@ -42,7 +42,14 @@ export function tracesApi(store: SpanStore, tenant: string): Hono {
     if (!/^[0-9a-f]{32}$/.test(id)) return c.json<ApiError>({ error: 'trace id must be 32 hex characters' }, 400);
     const rows = await store.queries.trace(tenant, id);
     if (rows.length === 0) return c.json<ApiError>({ error: `trace ${id} not found` }, 404);
-    const body: TraceResponse = { traceId: id, spanCount: rows.length, ...toOtlpJson(rows) };
+    const redactions: TraceResponse['redactions'] = {};
+    for (const r of rows) if (r.redactions.length > 0) redactions[r.span_id] = r.redactions;
+    const body: TraceResponse = { traceId: id, spanCount: rows.length, ...toOtlpJson(rows), redactions };
+    return c.json(body);
+  });
+
+  app.get('/api/redactions', async (c) => {
+    const body: RedactionSummaryResponse = { rules: await store.queries.redactionSummary(tenant) };
     return c.json(body);
   });
 

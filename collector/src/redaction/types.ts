@@ -51,10 +51,4 @@ export interface TextRedaction {
   findings: Finding[];
 }
 
-/** What a span's report says was redacted: never the value. */
-export interface RedactionRecord {
-  rule: RuleId;
-  /** where, e.g. `attributes["gen_ai.input.messages"]/0/parts/0/content` */
-  field: string;
-  count: number;
-}
+export type { RedactionRecord } from '@causeway/schemas';

@@ -121,6 +121,18 @@ export class SpanQueries {
     return this.rows<TraceSummaryRow>(query, params);
   }
 
+  /** Per rule: how many values were redacted and in how many spans, over the whole store. */
+  async redactionSummary(tenant: string): Promise<{ rule: string; count: number; spans: number }[]> {
+    const rows = await this.rows<{ rule: string; count: string; spans: string }>(
+      `SELECT r.rule AS rule, sum(r.count) AS count, uniqExact(span_id, trace_id) AS spans
+       FROM (SELECT trace_id, span_id, redactions FROM ${this.db}.spans WHERE tenant = {tenant:String} LIMIT 1 BY trace_id, span_id, row_hash)
+       ARRAY JOIN redactions AS r
+       GROUP BY rule ORDER BY count DESC, rule`,
+      { tenant },
+    );
+    return rows.map((r) => ({ rule: r.rule, count: Number(r.count), spans: Number(r.spans) }));
+  }
+
   async count(tenant: string): Promise<number> {
     const rows = await this.rows<{ n: string }>(
       `SELECT count() AS n FROM (SELECT 1 FROM ${this.db}.spans WHERE tenant = {tenant:String} LIMIT 1 BY trace_id, span_id, row_hash)`,

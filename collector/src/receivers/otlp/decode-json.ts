@@ -150,6 +150,7 @@ class JsonDecoder {
       scope_attributes: scope.attributes,
       scope_dropped_attributes_count: scope.dropped,
       scope_schema_url: scopeSchemaUrl,
+      redactions: [],
     };
     if ('invalid' in traceId) reject(this.batch, this.path.toString(), traceId.invalid);
     else if ('invalid' in spanId) reject(this.batch, this.path.toString(), spanId.invalid);

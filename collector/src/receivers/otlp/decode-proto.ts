@@ -145,6 +145,7 @@ function scopeSpans(r: WireReader, tenant: string, resource: Resource, resourceS
       scope_attributes: scope.attributes,
       scope_dropped_attributes_count: scope.dropped,
       scope_schema_url: schemaUrl,
+      redactions: [],
     };
     const invalid = span(spans[i]!, row);
     if (invalid) reject(batch, r.path.toString(), invalid);

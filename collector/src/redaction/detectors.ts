@@ -1,0 +1,190 @@
+// Built-in secret and PII detectors (a gitleaks-class rule set, written for Causeway).
+// Each has lowercase keywords: it runs only on text that contains one of them, so most text is
+// scanned by one combined keyword search instead of once per rule. Rules without keywords are
+// the digit-shaped PII ones, gated by a cheap digit test.
+import type { BuiltinRuleId } from './types.ts';
+import { cardNetwork, entropy, iban, ipv6, isPlaceholder, luhn, ssn } from './validators.ts';
+
+export interface Detector {
+  id: BuiltinRuleId | string;
+  kind: 'secret' | 'pii';
+  /** lowercase substrings; the detector runs only if the lowercased text contains one */
+  keywords?: string[];
+  /** global; the first capture group that took part in a match is the secret (the rest is context) */
+  pattern: RegExp;
+  validate?: (value: string, text: string, start: number) => boolean;
+  /** the form a value is fingerprinted in, so one secret in several encodings has one fingerprint */
+  canonical?: (value: string) => string;
+  /** wins over lower priorities when two findings overlap */
+  priority: number;
+}
+
+const notPlaceholder = (v: string): boolean => !isPlaceholder(v);
+const random = (min: number) => (v: string): boolean => !isPlaceholder(v) && entropy(v) >= min;
+
+// Keys whose value is a secret whatever it looks like, and keys whose value is a secret only
+// if it looks random (`next_page_token=abc` is not a credential).
+const ALWAYS_SECRET_KEY = String.raw`(?:password|passwd|pwd|passphrase|secret|client[_\-]?secret|secret[_\-]?key|api[_\-]?key|apikey|private[_\-]?key|access[_\-]?key|credentials?|(?:set[_\-]?)?cookie)`;
+const MAYBE_SECRET_KEY = String.raw`(?:token|access[_\-]?token|refresh[_\-]?token|auth[_\-]?token|id[_\-]?token|session[_\-]?token|bearer|signature|sig)`;
+const KEY_PREFIX = String.raw`(?:[A-Za-z0-9]+[_.\-])*`;
+// A quoted value is taken whole (passwords have spaces); a bare one up to a delimiter.
+const VALUE = String.raw`["']?\s*[:=]\s*(?:\\?"([^"\\\n]{4,256})\\?"|'([^'\\\n]{4,256})'|([^\s"'\\,;&}\]]{4,}))`;
+
+export const DETECTORS: Detector[] = [
+  {
+    id: 'private_key',
+    kind: 'secret',
+    keywords: ['private key'],
+    // The whole block, whether its newlines arrive real, as \n or as \\n; or a truncated block.
+    pattern: /-----BEGIN[A-Z0-9 ]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END[A-Z0-9 ]{0,20}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,\-]*)/g,
+    canonical: (v) => v.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\\+n/g, '').replace(/[^A-Za-z0-9+/=]/g, ''),
+    priority: 110,
+  },
+  { id: 'aws_access_key_id', kind: 'secret', keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'], pattern: /\b((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\b/g, priority: 100 },
+  {
+    id: 'aws_secret_access_key',
+    kind: 'secret',
+    keywords: ['aws', 'secretaccesskey', 'secret_access_key'],
+    pattern: /(?:aws[\w.\-]{0,30}?(?:secret|sk)[\w.\-]{0,20}?|secret_?access_?key)\\?["']?\s*[:=]\s*(?:\\?["'])?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
+    validate: random(3.5),
+    priority: 100,
+  },
+  { id: 'gcp_api_key', kind: 'secret', keywords: ['aiza'], pattern: /\b(AIza[0-9A-Za-z_\-]{35})(?![0-9A-Za-z_\-])/g, priority: 100 },
+  {
+    id: 'gcp_service_account',
+    kind: 'secret',
+    keywords: ['private_key_id'],
+    pattern: /private_key_id\\*["']\s*:\s*\\*["']([a-f0-9]{40})\\*["']/dg,
+    priority: 100,
+  },
+  { id: 'azure_storage_key', kind: 'secret', keywords: ['accountkey'], pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/dgi, priority: 100 },
+  {
+    id: 'azure_sas_token',
+    kind: 'secret',
+    keywords: ['sig='],
+    pattern: /[?&;]sig=([A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})/dgi,
+    validate: (_v, text, start) => /[?&;]s[vprte]=/i.test(text.slice(Math.max(0, start - 400), start)),
+    priority: 100,
+  },
+  { id: 'github_token', kind: 'secret', keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,255})\b/g, priority: 100 },
+  { id: 'github_fine_grained_pat', kind: 'secret', keywords: ['github_pat_'], pattern: /\b(github_pat_[A-Za-z0-9_]{70,255})\b/g, priority: 101 },
+  { id: 'gitlab_token', kind: 'secret', keywords: ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'glcbt-', 'gloas-', 'glft-'], pattern: /\b(gl(?:pat|dt|ptt|rt|cbt|oas|ft)-[A-Za-z0-9_\-]{20,})(?![A-Za-z0-9_\-])/g, priority: 100 },
+  { id: 'npm_token', kind: 'secret', keywords: ['npm_'], pattern: /\b(npm_[A-Za-z0-9]{36})\b/g, priority: 100 },
+  { id: 'pypi_token', kind: 'secret', keywords: ['pypi-ageichlwas5vcmc'], pattern: /\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,})/g, priority: 100 },
+  { id: 'slack_token', kind: 'secret', keywords: ['xox'], pattern: /\b(xox[abeoprs]-[A-Za-z0-9\-]{10,})(?![A-Za-z0-9\-])/g, validate: notPlaceholder, priority: 100 },
+  { id: 'slack_webhook', kind: 'secret', keywords: ['hooks.slack.com'], pattern: /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_\-]{20,})/g, priority: 100 },
+  { id: 'stripe_key', kind: 'secret', keywords: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'], pattern: /\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,})\b/g, priority: 100 },
+  {
+    id: 'twilio_api_key',
+    kind: 'secret',
+    keywords: ['sk', 'twilio'],
+    pattern: /\b(SK[0-9a-fA-F]{32})\b|twilio[\w.\-]{0,20}?(?:auth)?[_\-]?token\\?["']?\s*[:=]\s*(?:\\?["'])?([a-f0-9]{32})\b/dgi,
+    priority: 100,
+  },
+  { id: 'sendgrid_api_key', kind: 'secret', keywords: ['sg.'], pattern: /\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?![A-Za-z0-9_\-])/g, priority: 100 },
+  { id: 'mailgun_api_key', kind: 'secret', keywords: ['key-'], pattern: /\b(key-[0-9a-z]{32})\b/g, validate: random(3), priority: 100 },
+  {
+    id: 'datadog_api_key',
+    kind: 'secret',
+    keywords: ['datadog', 'dd'],
+    pattern: /(?:datadog|\bdd)[\w.\-]{0,20}?(?:api|app(?:lication)?)[_\-.]?key\\?["']?\s*[:=]\s*(?:\\?["'])?([a-f0-9]{40}|[a-f0-9]{32})\b/dgi,
+    priority: 100,
+  },
+  {
+    id: 'openai_api_key',
+    kind: 'secret',
+    keywords: ['sk-'],
+    pattern: /\b(sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_\-]{20,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48})(?![A-Za-z0-9_\-])/g,
+    validate: (v) => random(3.5)(v.replace(/^sk-\w+-/, '')),
+    priority: 100,
+  },
+  { id: 'anthropic_api_key', kind: 'secret', keywords: ['sk-ant-'], pattern: /\b(sk-ant-(?:api|admin|sid)\d{2}-[A-Za-z0-9_\-]{80,})(?![A-Za-z0-9_\-])/g, priority: 105 },
+  { id: 'huggingface_token', kind: 'secret', keywords: ['hf_'], pattern: /\b(hf_[A-Za-z0-9]{34,40})\b/g, validate: random(3.5), priority: 100 },
+  { id: 'jwt', kind: 'secret', keywords: ['eyj'], pattern: /\b(eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})(?![A-Za-z0-9_\-])/g, priority: 90 },
+  {
+    id: 'url_password',
+    kind: 'secret',
+    keywords: ['://'],
+    pattern: /\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}:\/\/[^\s:/@"'<>\\]+:([^\s@/"'<>\\]+)@[^\s"'<>]/dg,
+    validate: notPlaceholder,
+    priority: 85,
+  },
+  {
+    id: 'connection_string_password',
+    kind: 'secret',
+    keywords: ['password', 'pwd'],
+    pattern: /(?:^|[;\s"'])(?:password|pwd)\s*=\s*([^;"'\s\\]+)/dgi,
+    // ADO.NET / ODBC / JDBC style: Key=Value pairs separated by semicolons around it.
+    validate: (v, text, start) => notPlaceholder(v) && /(?:server|host|data source|database|initial catalog|user id|uid|username|port)\s*=/i.test(text.slice(Math.max(0, start - 300), start + 300)) && text.slice(Math.max(0, start - 300), start + 300).includes(';'),
+    priority: 80,
+  },
+  {
+    id: 'generic_secret',
+    kind: 'secret',
+    keywords: ['authorization'],
+    pattern: /\bauthorization\\?["']?\s*[:=]\s*(?:\\?["'])?((?:bearer|basic|token|digest|apikey)\s+[A-Za-z0-9._~+/=\-]{8,})/dgi,
+    validate: (v) => notPlaceholder(v.split(/\s+/)[1] ?? ''),
+    priority: 60,
+  },
+  {
+    id: 'generic_secret',
+    kind: 'secret',
+    keywords: ['pass', 'pwd', 'secret', 'key', 'credential', 'cookie'],
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9])${KEY_PREFIX}[A-Za-z0-9]*${ALWAYS_SECRET_KEY}\\?${VALUE}`, 'gi'),
+    validate: (v) => notPlaceholder(v) && !/^\d{1,6}$/.test(v),
+    priority: 50,
+  },
+  {
+    id: 'generic_secret',
+    kind: 'secret',
+    keywords: ['token', 'bearer', 'sig'],
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9])${KEY_PREFIX}[A-Za-z0-9]*${MAYBE_SECRET_KEY}\\?${VALUE}`, 'gi'),
+    validate: (v) => v.length >= 12 && random(3.5)(v),
+    priority: 50,
+  },
+  {
+    id: 'email',
+    kind: 'pii',
+    keywords: ['@'],
+    pattern: /(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})\b/g,
+    priority: 40,
+  },
+  {
+    id: 'credit_card',
+    kind: 'pii',
+    pattern: /(?<![\d\-.])((?:\d[ \-]?){12,18}\d)(?![\d\-]|\.\d)/g,
+    validate: (v) => {
+      const digits = v.replace(/\D/g, '');
+      const seps = new Set(v.replace(/\d/g, ''));
+      return seps.size <= 1 && luhn(digits) && cardNetwork(digits);
+    },
+    priority: 45,
+  },
+  { id: 'iban', kind: 'pii', pattern: /\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b/g, validate: iban, priority: 45 },
+  { id: 'us_ssn', kind: 'pii', pattern: /(?<![\d\-])(\d{3}-\d{2}-\d{4})(?![\d\-])/g, validate: ssn, priority: 45 },
+  {
+    id: 'phone',
+    kind: 'pii',
+    pattern: /(?<![\w.+\-/:#])(\+[1-9]\d{0,3}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]?\d{2,5}){1,4}|\(\d{3}\) ?\d{3}[ .\-]\d{4}|\d{3}[ .\-]\d{3}[ .\-]\d{4})(?![\w\-/:]|\.\d)/g,
+    validate: (v) => {
+      const n = v.replace(/\D/g, '').length;
+      return n >= 8 && n <= 15;
+    },
+    priority: 30,
+  },
+  {
+    id: 'ipv4',
+    kind: 'pii',
+    pattern: /(?<![\w.\-:/])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w\-]|\.\d)/g,
+    validate: (v) => v !== '0.0.0.0',
+    priority: 35,
+  },
+  {
+    id: 'ipv6',
+    kind: 'pii',
+    keywords: [':'],
+    pattern: /(?<![\w:.])((?=[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:)[0-9A-Fa-f:.]{1,44}[0-9A-Fa-f:](?:%[A-Za-z0-9]+)?)(?![\w:])/g,
+    validate: ipv6,
+    priority: 35,
+  },
+];
