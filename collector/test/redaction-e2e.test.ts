@@ -2,7 +2,7 @@
 // not reach disk (spool, ClickHouse, any file in the data directory), the logs, or the API;
 // the same secret in two traces must carry the same placeholder.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -161,4 +161,11 @@ it('no planted secret reaches the spool, ClickHouse, any file, the logs or the A
   // 4. nothing in the logs either
   const logs = cw.output() + again.output();
   expect(NEEDLES.filter((n) => logs.includes(n))).toEqual([]);
+});
+
+it('refuses to start with a redaction policy that does not load (fails closed)', async () => {
+  const dataDir = tempDataDir();
+  const policy = join(dataDir, 'policy.json');
+  writeFileSync(policy, JSON.stringify({ rules: { emial: { enabled: false } } }));
+  await expect(startCollector({ dataDir, env: { CAUSEWAY_REDACTION_POLICY: policy } })).rejects.toThrow(/redaction policy .* is invalid: rules: unknown rule id "emial"/);
 });
