@@ -19,16 +19,23 @@ export interface Detector {
   priority: number;
 }
 
+// Words right before a token that say it is an identifier or a digest, not a credential.
+const ID_CONTEXT = /(?:(?:trace|span|parent|request|correlation|message|event|run|job|build|commit|object|item|user|org|tenant|account|session|order)[_\-\s]?ids?|\b(?:sha\d*|digest|hash|checksum|uuid|etag|nonce|version|image|id|ids))\W*$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notPlaceholder = (v: string): boolean => !isPlaceholder(v);
 const random = (min: number) => (v: string): boolean => !isPlaceholder(v) && entropy(v) >= min;
 
 // Keys whose value is a secret whatever it looks like, and keys whose value is a secret only
 // if it looks random (`next_page_token=abc` is not a credential).
-const ALWAYS_SECRET_KEY = String.raw`(?:password|passwd|pwd|passphrase|secret|client[_\-]?secret|secret[_\-]?key|api[_\-]?key|apikey|private[_\-]?key|access[_\-]?key|credentials?|(?:set[_\-]?)?cookie)`;
+const ALWAYS_SECRET_KEY = String.raw`(?:password|passwd|pwd|passphrase|secret|client[_\-]?secret|secret[_\-]?key|api[_\-]?key|apikey|private[_\-]?key|access[_\-]?key|(?:encryption|signing|master|hmac|webhook)[_\-]?(?:key|secret)|credentials?|(?:set[_\-]?)?cookie)`;
 const MAYBE_SECRET_KEY = String.raw`(?:token|access[_\-]?token|refresh[_\-]?token|auth[_\-]?token|id[_\-]?token|session[_\-]?token|bearer|signature|sig)`;
 const KEY_PREFIX = String.raw`(?:[A-Za-z0-9]+[_.\-])*`;
 // A quoted value is taken whole (passwords have spaces); a bare one up to a delimiter.
-const VALUE = String.raw`["']?\s*[:=]\s*(?:\\?"([^"\\\n]{4,256})\\?"|'([^'\\\n]{4,256})'|([^\s"'\\,;&}\]]{4,}))`;
+// JSON may arrive escaped once or twice (\" or \\\"); a value never runs across a line break, and a
+// bare value never starts like a template (`{name}`, `$VAR`, `$(cmd)`, `<token>`, `%VAR%`).
+const VALUE = String.raw`\\*["']?[ \t]*[:=][ \t]*(?:\\*"([^"\\\n]{4,256})\\*"|'([^'\\\n]{4,256})'|([^\s"'\\,;&}\]{($<%][^\s"'\\,;&}\]]{3,}))`;
+// `- name: DATADOG_API_KEY` / `value: "…"` (Kubernetes env), `{"name": "…SECRET…", "value": "…"}`.
+const NAME_VALUE = String.raw`\bname\\*["']?[ \t]*[:=][ \t]*\\*["']?[A-Za-z0-9_.\-]*(?:secret|password|passwd|api[_\-]?key|token|private[_\-]?key|access[_\-]?key|credential)[A-Za-z0-9_.\-]*\\*["']?[ \t]*,?[ \t]*(?:\r?\n[ \t-]*)?\\*["']?value\\*["']?[ \t]*[:=][ \t]*\\*["']?([^\s"'\\,}]{8,})`;
 
 export const DETECTORS: Detector[] = [
   {
@@ -45,7 +52,7 @@ export const DETECTORS: Detector[] = [
     id: 'aws_secret_access_key',
     kind: 'secret',
     keywords: ['aws', 'secretaccesskey', 'secret_access_key'],
-    pattern: /(?:aws[\w.\-]{0,30}?(?:secret|sk)[\w.\-]{0,20}?|secret_?access_?key)\\?["']?\s*[:=]\s*(?:\\?["'])?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
+    pattern: /(?:aws[\w.\- ]{0,30}?(?:secret|sk)[\w.\- ]{0,20}?|secret_?access_?key)(?:\s+is)?[\s:="'\\]{1,8}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
     validate: random(3.5),
     priority: 100,
   },
@@ -57,7 +64,14 @@ export const DETECTORS: Detector[] = [
     pattern: /private_key_id\\*["']\s*:\s*\\*["']([a-f0-9]{40})\\*["']/dg,
     priority: 100,
   },
-  { id: 'azure_storage_key', kind: 'secret', keywords: ['accountkey'], pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/dgi, priority: 100 },
+  {
+    id: 'azure_storage_key',
+    kind: 'secret',
+    keywords: ['accountkey', 'azure', 'storage'],
+    pattern: /AccountKey=([A-Za-z0-9+/]{86}==)|(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])/dgi,
+    validate: (v, text, start) => entropy(v) >= 4.5 && /accountkey|azure|storage/i.test(text.slice(Math.max(0, start - 200), start)),
+    priority: 100,
+  },
   {
     id: 'azure_sas_token',
     kind: 'secret',
@@ -78,7 +92,7 @@ export const DETECTORS: Detector[] = [
     id: 'twilio_api_key',
     kind: 'secret',
     keywords: ['sk', 'twilio'],
-    pattern: /\b(SK[0-9a-fA-F]{32})\b|twilio[\w.\-]{0,20}?(?:auth)?[_\-]?token\\?["']?\s*[:=]\s*(?:\\?["'])?([a-f0-9]{32})\b/dgi,
+    pattern: /\b(SK[0-9a-fA-F]{32})\b|twilio[\w.\- ]{0,20}?(?:auth)?[_\-. ]?token(?:\s+is)?[\s:="'\\]{1,8}([a-f0-9]{32})\b/dgi,
     priority: 100,
   },
   { id: 'sendgrid_api_key', kind: 'secret', keywords: ['sg.'], pattern: /\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?![A-Za-z0-9_\-])/g, priority: 100 },
@@ -87,7 +101,7 @@ export const DETECTORS: Detector[] = [
     id: 'datadog_api_key',
     kind: 'secret',
     keywords: ['datadog', 'dd'],
-    pattern: /(?:datadog|\bdd)[\w.\-]{0,20}?(?:api|app(?:lication)?)[_\-.]?key\\?["']?\s*[:=]\s*(?:\\?["'])?([a-f0-9]{40}|[a-f0-9]{32})\b/dgi,
+    pattern: /(?:datadog|\bdd)[\w.\- ]{0,20}?(?:api|app(?:lication)?)[_\-. ]?key(?:\s+is)?[\s:="'\\]{1,8}([a-f0-9]{40}|[a-f0-9]{32})\b/dgi,
     priority: 100,
   },
   {
@@ -105,7 +119,7 @@ export const DETECTORS: Detector[] = [
     id: 'url_password',
     kind: 'secret',
     keywords: ['://'],
-    pattern: /\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}:\/\/[^\s:/@"'<>\\]+:([^\s@/"'<>\\]+)@[^\s"'<>]/dg,
+    pattern: /\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}:\/\/[^\s:/@"'<>\\]*:([^\s@/"'<>\\]+)@[^\s"'<>]/dg,
     validate: notPlaceholder,
     priority: 85,
   },
@@ -113,9 +127,9 @@ export const DETECTORS: Detector[] = [
     id: 'connection_string_password',
     kind: 'secret',
     keywords: ['password', 'pwd'],
-    pattern: /(?:^|[;\s"'])(?:password|pwd)\s*=\s*([^;"'\s\\]+)/dgi,
-    // ADO.NET / ODBC / JDBC style: Key=Value pairs separated by semicolons around it.
-    validate: (v, text, start) => notPlaceholder(v) && /(?:server|host|data source|database|initial catalog|user id|uid|username|port)\s*=/i.test(text.slice(Math.max(0, start - 300), start + 300)) && text.slice(Math.max(0, start - 300), start + 300).includes(';'),
+    pattern: /(?:^|[;\s"'?&])(?:password|pwd)[ \t]*=[ \t]*([^;"'\s\\&]+)/dgi,
+    // ADO.NET / ODBC / JDBC (;), libpq (spaces), MySQL/JDBC URL query (&): other connection keys around it.
+    validate: (v, text, start) => notPlaceholder(v) && /(?:server|host|hostaddr|data source|database|dbname|initial catalog|user id|user|uid|username|port|sslmode|encrypt)[ \t]*=/i.test(text.slice(Math.max(0, start - 300), start + 300)),
     priority: 80,
   },
   {
@@ -130,7 +144,8 @@ export const DETECTORS: Detector[] = [
     id: 'generic_secret',
     kind: 'secret',
     keywords: ['pass', 'pwd', 'secret', 'key', 'credential', 'cookie'],
-    pattern: new RegExp(String.raw`(?<![A-Za-z0-9])${KEY_PREFIX}[A-Za-z0-9]*${ALWAYS_SECRET_KEY}\\?${VALUE}`, 'gi'),
+    // not after ':' either, so `arn:aws:secretsmanager:…:secret:prod/db` is not a key=value
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9:])${KEY_PREFIX}[A-Za-z0-9]*${ALWAYS_SECRET_KEY}${VALUE}`, 'gi'),
     validate: (v) => notPlaceholder(v) && !/^\d{1,6}$/.test(v),
     priority: 50,
   },
@@ -138,21 +153,48 @@ export const DETECTORS: Detector[] = [
     id: 'generic_secret',
     kind: 'secret',
     keywords: ['token', 'bearer', 'sig'],
-    pattern: new RegExp(String.raw`(?<![A-Za-z0-9])${KEY_PREFIX}[A-Za-z0-9]*${MAYBE_SECRET_KEY}\\?${VALUE}`, 'gi'),
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9:])${KEY_PREFIX}[A-Za-z0-9]*${MAYBE_SECRET_KEY}${VALUE}`, 'gi'),
     validate: (v) => v.length >= 12 && random(3.5)(v),
     priority: 50,
+  },
+  {
+    id: 'generic_secret',
+    kind: 'secret',
+    keywords: ['name'],
+    pattern: new RegExp(NAME_VALUE, 'gi'),
+    validate: (v) => random(3)(v),
+    priority: 55,
+  },
+  {
+    // A secret named in prose: "the Datadog API key is …", "the old one (…) should be revoked",
+    // 'invalid encryption key "…"'. A random-looking token shortly after a credential word.
+    id: 'generic_secret',
+    kind: 'secret',
+    keywords: ['key', 'password', 'secret', 'token', 'credential'],
+    pattern: /(?:\b|_)(?:key|password|passphrase|secret|token|credential)s?\b[^\n]{0,60}?[\s("'=:](?:([A-Za-z0-9+/_\-]{24,}={0,2})(?![A-Za-z0-9+/_\-=])|"([A-Za-z0-9!#%&*+,./:;?@^_~\-]{8,64})")/dgi,
+    validate: (v, text, start) => {
+      const before = text.slice(Math.max(0, start - 32), start);
+      if (ID_CONTEXT.test(before) || UUID.test(v) || v.startsWith('/') || /^[A-Za-z_]+(?:\.[A-Za-z_]+)+$/.test(v)) return false;
+      if (!/[A-Za-z]/.test(v) || !/\d/.test(v)) return false;
+      // hex tops out at 4 bits per character, base64 at 6
+      return entropy(v) >= (/^[0-9a-f]+$/i.test(v) ? 3 : 3.5);
+    },
+    priority: 35, // below email: an address near the word "key" is still an email
   },
   {
     id: 'email',
     kind: 'pii',
     keywords: ['@'],
     pattern: /(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})\b/g,
+    // `git@github.com:org/repo.git` is an SSH address, not a mailbox
+    validate: (_v, text, start) => !(text.startsWith('git@', start) && /^[^\s]*:[\w.\-~]/.test(text.slice(start).split(/\s/)[0] ?? '')),
     priority: 40,
   },
   {
     id: 'credit_card',
     kind: 'pii',
-    pattern: /(?<![\d\-.])((?:\d[ \-]?){12,18}\d)(?![\d\-]|\.\d)/g,
+    // delimited like a number a person wrote, not a run of digits inside a hex digest
+    pattern: /(?<![\w\-.])((?:\d[ \-]?){12,18}\d)(?![\w\-]|\.\d)/g,
     validate: (v) => {
       const digits = v.replace(/\D/g, '');
       const seps = new Set(v.replace(/\d/g, ''));
@@ -165,7 +207,8 @@ export const DETECTORS: Detector[] = [
   {
     id: 'phone',
     kind: 'pii',
-    pattern: /(?<![\w.+\-/:#])(\+[1-9]\d{0,3}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]?\d{2,5}){1,4}|\(\d{3}\) ?\d{3}[ .\-]\d{4}|\d{3}[ .\-]\d{3}[ .\-]\d{4})(?![\w\-/:]|\.\d)/g,
+    // never a few groups out of a longer run of digit groups (card or account numbers)
+    pattern: /(?<![\w.+\-/:#])(?<![\dA-Z][ \-])(\+[1-9]\d{0,3}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]?\d{2,5}){1,4}|\(\d{3}\) ?\d{3}[ .\-]\d{4}|\d{3}[ .\-]\d{3}[ .\-]\d{4}|0\d{2,4}[ \-]\d{3,4}[ \-]\d{3,4})(?![\w\-/:]|\.\d|[ \-][\dA-Z])/g,
     validate: (v) => {
       const n = v.replace(/\D/g, '').length;
       return n >= 8 && n <= 15;
@@ -175,7 +218,8 @@ export const DETECTORS: Detector[] = [
   {
     id: 'ipv4',
     kind: 'pii',
-    pattern: /(?<![\w.\-:/])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w\-]|\.\d)/g,
+    // not inside a path or version (`/v1.2.3.4`, `lib-1.2.3.4`), but yes as a URL host (`http://10.0.0.1`)
+    pattern: /(?<![\w.\-:])(?:(?<=:\/\/)|(?<!\/))((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w\-]|\.\d)/g,
     validate: (v) => v !== '0.0.0.0',
     priority: 35,
   },

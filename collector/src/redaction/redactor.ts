@@ -7,6 +7,7 @@ import { type Detector, DETECTORS } from './detectors.ts';
 import { KeyRules } from './key-rules.ts';
 import { DEFAULT_POLICY, type RedactionPolicy, type RuleMode } from './policy.ts';
 import type { Finding, RuleId, TextRedaction } from './types.ts';
+import { isPlaceholder } from './validators.ts';
 
 export interface Redactor {
   /** Detectors over one string (free text, or JSON kept as text so its formatting survives). */
@@ -47,6 +48,8 @@ export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy }):
   const digitShaped = detectors.filter((d) => !d.keywords?.length);
   const keywords = [...new Set(keyworded.flatMap((d) => d.keywords!))].sort((a, b) => b.length - a.length);
   const keywordSearch = new RegExp(keywords.map(escapeRegExp).join('|'), 'g');
+  // The search reports the longest keyword at a position: a hit on `password` is a hit on `pass` too.
+  const implied = new Map(keywords.map((k) => [k, keywords.filter((j) => k.includes(j))]));
   const allowValues = new Set(policy.allowValues);
   const modes = new Map<string, RuleMode>();
   for (const p of policy.patterns) if (p.mode) modes.set(p.id, p.mode);
@@ -61,7 +64,7 @@ export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy }):
     const hits = new Set<string>();
     keywordSearch.lastIndex = 0;
     const lower = text.toLowerCase();
-    for (let m = keywordSearch.exec(lower); m; m = keywordSearch.exec(lower)) hits.add(m[0]);
+    for (let m = keywordSearch.exec(lower); m; m = keywordSearch.exec(lower)) for (const k of implied.get(m[0])!) hits.add(k);
     const run: Compiled[] = [];
     if (hits.size > 0) for (const d of keyworded) if (d.keywords!.some((k) => hits.has(k))) run.push(d);
     if (/\d/.test(text)) run.push(...digitShaped);
@@ -76,6 +79,7 @@ export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy }):
         const [start, end] = extent(m);
         const value = text.slice(start, end);
         if (!value || allowValues.has(value)) continue;
+        if (d.kind === 'secret' && d.id !== 'private_key' && isPlaceholder(value)) continue;
         if (d.validate && !d.validate(value, text, start)) continue;
         found.push({ rule: d.id, start, end, priority: d.priority, value, canonical: d.canonical ? d.canonical(value) : value });
       }

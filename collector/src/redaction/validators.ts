@@ -68,7 +68,12 @@ export function entropy(s: string): number {
 
 /** A value someone typed to stand for a secret, not a secret. */
 export function isPlaceholder(v: string): boolean {
-  return /^(?:\*+|x+|X+|\.{3,}|<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[^%]+%|your[_\-]?\w*|changeme|change[_\-]?me|example|dummy|test|null|none|nil|undefined|true|false|redacted|\[redacted[^\]]*\]?|\[?REDACTED:.*)$/i.test(v) || /^(.)\1+$/.test(v);
+  return (
+    /^(?:\*+|x+|\.{3,}|<[^>]*>|\$?\{\{.*\}\}|\$\{[^}]*\}?|\$\(.*|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[^%]+%|your[_\-\s].*|changeme|example|dummy|test|null|none|nil|undefined|true|false|redacted)$/i.test(v) ||
+    /^(.)\1+$/.test(v) ||
+    // typed stand-ins inside a value: sk-..., ghp_XXXX…, dev-secret-change-me, AKIA…EXAMPLE, xoxb-your-token
+    /\.\.\.|…|x{6,}|change[_\-]?me|replace[_\-]?me|example|placeholder|your[_\-](?:api|token|key|secret|password)|^\[?REDACTED\b|^<|>$/i.test(v)
+  );
 }
 
 export function ipv6(s: string): boolean {
