@@ -6,7 +6,7 @@
 //   node --expose-gc --import tsx collector/bench/raw-insert.ts <dir> <name> <maxRows> [maxBytes]
 //
 // Reads <dir>/payloads.bin (the protobuf request bodies the exporters sent), turns each into
-// the lines the collector spools for it (decodeTracesProto + rowsPayload, cached in
+// the lines the collector spools for it (decodeTracesProto + redaction + rowsPayload, cached in
 // <dir>/rows.bin for the next run), then inserts whole requests per insert, up to maxRows rows
 // and maxBytes bytes, grouped as SpanWriter.take() groups them, into a fresh chDB in <dir>/<name>.
 // Prints one JSON line (RawInsertResult) on stdout.
@@ -16,7 +16,12 @@ import { type ClickHouse, openClickHouse } from '../src/store/clickhouse.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { rowsPayload } from '../src/store/row-line.ts';
 import { SPAN_INSERT_SETTINGS } from '../src/store/writer.ts';
+import type { SpanRow } from '@causeway/schemas';
+import { redactProcessor } from '../src/processors/redact.ts';
 import { decodeTracesProto } from '../src/receivers/otlp/decode-proto.ts';
+import { createRedactor } from '../src/redaction/redactor.ts';
+
+const redact = redactProcessor(createRedactor({ key: Buffer.alloc(32, 0x5a) }), { spansRedacted: 0, byRule: {} });
 import { readFrames, writeFrames } from './payload-file.ts';
 
 export interface RawInsertResult {
@@ -97,7 +102,8 @@ function loadRequests(dir: string): Request[] {
   const cache = join(dir, 'rows.bin');
   if (existsSync(cache)) return readFrames(cache).map((f) => ({ rows: f.readUInt32LE(0), payload: f.subarray(4) }));
   const requests = readFrames(join(dir, 'payloads.bin')).map((body): Request => {
-    const rows = decodeTracesProto(body, 'default').rows;
+    // redacted, as the collector stores them (outside the timed part)
+    const rows = redact(decodeTracesProto(body, 'default').rows) as SpanRow[];
     return { payload: rowsPayload(rows), rows: rows.length };
   });
   writeFrames(

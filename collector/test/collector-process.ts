@@ -27,9 +27,9 @@ export function tempDataDir(prefix = 'causeway-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startCollector(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<CollectorProcess> {
+export async function startCollector(opts: { dataDir?: string; env?: Record<string, string>; /** e.g. --cpu-prof */ nodeArgs?: string[] } = {}): Promise<CollectorProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start'], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', MAIN, 'start'], {
     cwd: ROOT,
     env: {
       ...process.env,

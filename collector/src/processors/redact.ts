@@ -22,29 +22,29 @@ export function redactProcessor(redactor: Redactor, stats: RedactionStats): Proc
     const sharedAttrs = (list: AttrRow[], field: string): { attrs: AttrRow[]; records: RedactionRecord[] } => {
       let r = shared.get(list);
       if (!r) {
-        const rec = new Records();
-        r = { attrs: redactAttrs(redactor, list, field, rec.note), records: rec.list() };
+        const rec = new Records(redactor);
+        r = { attrs: redactAttrs(redactor, list, field, rec), records: rec.list() };
         shared.set(list, r);
       }
       return r;
     };
     for (const row of rows) {
-      const rec = new Records();
+      const rec = new Records(redactor);
       const note = rec.note;
       const str = (s: string, field: string): string => redactString(redactor, s, field, note);
       row.name = str(row.name, 'name');
       row.trace_state = str(row.trace_state, 'trace_state');
       row.status_message = str(row.status_message, 'status.message');
-      row.attributes = redactAttrs(redactor, row.attributes, 'attributes', note);
+      row.attributes = redactAttrs(redactor, row.attributes, 'attributes', rec);
       row.events = row.events.map((e, i) => ({
         ...e,
         name: str(e.name, `events[${i}].name`),
-        attributes: redactAttrs(redactor, e.attributes, `events[${i}].attributes`, note),
+        attributes: redactAttrs(redactor, e.attributes, `events[${i}].attributes`, rec),
       }));
       row.links = row.links.map((l, i) => ({
         ...l,
         trace_state: str(l.trace_state, `links[${i}].trace_state`),
-        attributes: redactAttrs(redactor, l.attributes, `links[${i}].attributes`, note),
+        attributes: redactAttrs(redactor, l.attributes, `links[${i}].attributes`, rec),
       }));
       const res = sharedAttrs(row.resource_attributes, 'resource.attributes');
       const scope = sharedAttrs(row.scope_attributes, 'scope.attributes');
@@ -65,24 +65,33 @@ export function redactProcessor(redactor: Redactor, stats: RedactionStats): Proc
   };
 }
 
+/** What was redacted in one span; `drop` is raised when a rule in drop mode fired. */
 class Records {
   private readonly m = new Map<string, RedactionRecord>();
-  readonly note: Note = (rule, field, n = 1) => {
-    const k = `${rule}\u0000${field}`;
-    const r = this.m.get(k);
-    if (r) r.count += n;
-    else this.m.set(k, { rule, field, count: n });
-  };
+  drop = false;
+  readonly note: Note;
+
+  constructor(redactor: Redactor) {
+    this.note = (rule, field, n = 1) => {
+      const k = `${rule}\u0000${field}`;
+      const r = this.m.get(k);
+      if (r) r.count += n;
+      else this.m.set(k, { rule, field, count: n });
+      if (redactor.modeOf(rule) === 'drop') this.drop = true;
+    };
+  }
+
   list(): RedactionRecord[] {
     return [...this.m.values()];
   }
 }
 
-function redactAttrs(redactor: Redactor, attrs: AttrRow[], base: string, note: Note): AttrRow[] {
+function redactAttrs(redactor: Redactor, attrs: AttrRow[], base: string, rec: Records): AttrRow[] {
   let out: AttrRow[] | undefined;
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
-    const next = redactAttr(redactor, a, `${base}[${JSON.stringify(a.key)}]`, note);
+    rec.drop = false;
+    const next = redactAttr(redactor, a, `${base}[${JSON.stringify(a.key)}]`, rec);
     if (next !== a && !out) out = attrs.slice(0, i);
     if (out && next) out.push(next);
   }
@@ -90,18 +99,14 @@ function redactAttrs(redactor: Redactor, attrs: AttrRow[], base: string, note: N
 }
 
 /** The attribute as it may be stored: itself, a redacted copy, or undefined when dropped. */
-function redactAttr(redactor: Redactor, a: AttrRow, field: string, note: Note): AttrRow | undefined {
+function redactAttr(redactor: Redactor, a: AttrRow, field: string, rec: Records): AttrRow | undefined {
   if (redactor.keys.allowed(a.key)) return a;
+  const noteDrop = rec.note;
   if (a.type !== 'empty' && redactor.keys.sensitive(a.key)) {
-    note(KEY_RULE, field);
-    if (redactor.modeOf(KEY_RULE) === 'drop') return undefined;
+    noteDrop(KEY_RULE, field);
+    if (rec.drop) return undefined;
     return { key: a.key, type: 'string', str: redactor.placeholder(KEY_RULE, scalarText(a)) };
   }
-  let dropped = false;
-  const noteDrop: Note = (rule, f, n) => {
-    note(rule, f, n);
-    if (redactor.modeOf(rule) === 'drop') dropped = true;
-  };
   let next: AttrRow = a;
   switch (a.type) {
     case 'string': {
@@ -140,7 +145,7 @@ function redactAttr(redactor: Redactor, a: AttrRow, field: string, note: Note): 
     default:
       break;
   }
-  return dropped ? undefined : next;
+  return rec.drop ? undefined : next;
 }
 
 function redactAnyValue(redactor: Redactor, v: AnyValue, field: string, note: Note): AnyValue {

@@ -1,15 +1,17 @@
 // Built-in secret and PII detectors (a gitleaks-class rule set, written for Causeway).
 // Each has lowercase keywords: it runs only on text that contains one of them, so most text is
-// scanned by one combined keyword search instead of once per rule. Rules without keywords are
-// the digit-shaped PII ones, gated by a cheap digit test.
+// scanned by one combined keyword search instead of once per rule. Rules no keyword can gate
+// (digit-shaped PII, IPv6, Twilio SK keys) have a cheap precheck regex instead.
 import type { BuiltinRuleId } from './types.ts';
 import { cardNetwork, entropy, iban, ipv6, isPlaceholder, luhn, ssn } from './validators.ts';
 
 export interface Detector {
   id: BuiltinRuleId | string;
   kind: 'secret' | 'pii';
-  /** lowercase substrings; the detector runs only if the lowercased text contains one */
+  /** lowercase substrings; the detector runs only if the text contains one (any case) */
   keywords?: string[];
+  /** for detectors no keyword can gate: a cheap test the text must pass first */
+  precheck?: RegExp;
   /** global; the first capture group that took part in a match is the secret (the rest is context) */
   pattern: RegExp;
   validate?: (value: string, text: string, start: number) => boolean;
@@ -88,11 +90,12 @@ export const DETECTORS: Detector[] = [
   { id: 'slack_token', kind: 'secret', keywords: ['xox'], pattern: /\b(xox[abeoprs]-[A-Za-z0-9\-]{10,})(?![A-Za-z0-9\-])/g, validate: notPlaceholder, priority: 100 },
   { id: 'slack_webhook', kind: 'secret', keywords: ['hooks.slack.com'], pattern: /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_\-]{20,})/g, priority: 100 },
   { id: 'stripe_key', kind: 'secret', keywords: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'], pattern: /\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,})\b/g, priority: 100 },
+  { id: 'twilio_api_key', kind: 'secret', precheck: /SK[0-9a-fA-F]{32}/, pattern: /\b(SK[0-9a-fA-F]{32})\b/g, priority: 100 },
   {
     id: 'twilio_api_key',
     kind: 'secret',
-    keywords: ['sk', 'twilio'],
-    pattern: /\b(SK[0-9a-fA-F]{32})\b|twilio[\w.\- ]{0,20}?(?:auth)?[_\-. ]?token(?:\s+is)?[\s:="'\\]{1,8}([a-f0-9]{32})\b/dgi,
+    keywords: ['twilio'],
+    pattern: /twilio[\w.\- ]{0,20}?(?:auth)?[_\-. ]?token(?:\s+is)?[\s:="'\\]{1,8}([a-f0-9]{32})\b/dgi,
     priority: 100,
   },
   { id: 'sendgrid_api_key', kind: 'secret', keywords: ['sg.'], pattern: /\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?![A-Za-z0-9_\-])/g, priority: 100 },
@@ -100,7 +103,7 @@ export const DETECTORS: Detector[] = [
   {
     id: 'datadog_api_key',
     kind: 'secret',
-    keywords: ['datadog', 'dd'],
+    keywords: ['datadog', 'dd_a', 'dd-a', 'dd.a', 'dd a'],
     pattern: /(?:datadog|\bdd)[\w.\- ]{0,20}?(?:api|app(?:lication)?)[_\-. ]?key(?:\s+is)?[\s:="'\\]{1,8}([a-f0-9]{40}|[a-f0-9]{32})\b/dgi,
     priority: 100,
   },
@@ -193,6 +196,7 @@ export const DETECTORS: Detector[] = [
   {
     id: 'credit_card',
     kind: 'pii',
+    precheck: /\d{4}/,
     // delimited like a number a person wrote, not a run of digits inside a hex digest
     pattern: /(?<![\w\-.])((?:\d[ \-]?){12,18}\d)(?![\w\-]|\.\d)/g,
     validate: (v) => {
@@ -202,11 +206,12 @@ export const DETECTORS: Detector[] = [
     },
     priority: 45,
   },
-  { id: 'iban', kind: 'pii', pattern: /\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b/g, validate: iban, priority: 45 },
-  { id: 'us_ssn', kind: 'pii', pattern: /(?<![\d\-])(\d{3}-\d{2}-\d{4})(?![\d\-])/g, validate: ssn, priority: 45 },
+  { id: 'iban', kind: 'pii', precheck: /[A-Z]{2}\d\d/, pattern: /\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b/g, validate: iban, priority: 45 },
+  { id: 'us_ssn', kind: 'pii', precheck: /\d-\d\d-\d/, pattern: /(?<![\d\-])(\d{3}-\d{2}-\d{4})(?![\d\-])/g, validate: ssn, priority: 45 },
   {
     id: 'phone',
     kind: 'pii',
+    precheck: /\d(?:[ .\-()]{0,2}\d){6}/,
     // never a few groups out of a longer run of digit groups (card or account numbers)
     pattern: /(?<![\w.+\-/:#])(?<![\dA-Z][ \-])(\+[1-9]\d{0,3}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]?\d{2,5}){1,4}|\(\d{3}\) ?\d{3}[ .\-]\d{4}|\d{3}[ .\-]\d{3}[ .\-]\d{4}|0\d{2,4}[ \-]\d{3,4}[ \-]\d{3,4})(?![\w\-/:]|\.\d|[ \-][\dA-Z])/g,
     validate: (v) => {
@@ -218,6 +223,7 @@ export const DETECTORS: Detector[] = [
   {
     id: 'ipv4',
     kind: 'pii',
+    precheck: /\d\.\d{1,3}\.\d/,
     // not inside a path or version (`/v1.2.3.4`, `lib-1.2.3.4`), but yes as a URL host (`http://10.0.0.1`)
     pattern: /(?<![\w.\-:])(?:(?<=:\/\/)|(?<!\/))((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w\-]|\.\d)/g,
     validate: (v) => v !== '0.0.0.0',
@@ -226,7 +232,7 @@ export const DETECTORS: Detector[] = [
   {
     id: 'ipv6',
     kind: 'pii',
-    keywords: [':'],
+    precheck: /::|[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:/,
     pattern: /(?<![\w:.])((?=[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:)[0-9A-Fa-f:.]{1,44}[0-9A-Fa-f:](?:%[A-Za-z0-9]+)?)(?![\w:])/g,
     validate: ipv6,
     priority: 35,

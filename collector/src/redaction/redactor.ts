@@ -30,8 +30,14 @@ interface Candidate extends Finding {
 
 /** Strings shorter than this hold no secret or personal datum we detect (an IPv4 is 7). */
 const MIN_LENGTH = 6;
+/**
+ * Agents re-send the same text constantly (system instructions, tool definitions, the whole
+ * conversation in every LLM call): identical strings are redacted once. Bounded by characters;
+ * when full it starts over, which costs one re-scan per string, never a wrong answer.
+ */
+const MEMO_MAX_CHARS = 32 << 20;
 
-export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy }): Redactor {
+export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy; /** default true; off only to measure */ memo?: boolean }): Redactor {
   const policy = opts.policy ?? DEFAULT_POLICY;
   const enabled = (id: string): boolean => policy.rules[id]?.enabled !== false;
   const custom: Detector[] = policy.patterns.map((p) => ({
@@ -45,9 +51,9 @@ export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy }):
     .filter((d) => enabled(d.id))
     .map((d) => ({ ...d, pattern: new RegExp(d.pattern.source, withFlags(d.pattern.flags, 'gd')) }));
   const keyworded = detectors.filter((d) => d.keywords?.length);
-  const digitShaped = detectors.filter((d) => !d.keywords?.length);
+  const prechecked = detectors.filter((d) => !d.keywords?.length);
   const keywords = [...new Set(keyworded.flatMap((d) => d.keywords!))].sort((a, b) => b.length - a.length);
-  const keywordSearch = new RegExp(keywords.map(escapeRegExp).join('|'), 'g');
+  const keywordSearch = new RegExp(keywords.map(escapeRegExp).join('|'), 'gi');
   // The search reports the longest keyword at a position: a hit on `password` is a hit on `pass` too.
   const implied = new Map(keywords.map((k) => [k, keywords.filter((j) => k.includes(j))]));
   const allowValues = new Set(policy.allowValues);
@@ -55,19 +61,38 @@ export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy }):
   for (const p of policy.patterns) if (p.mode) modes.set(p.id, p.mode);
   for (const [id, r] of Object.entries(policy.rules)) if (r.mode) modes.set(id, r.mode);
 
+  const hits = new Set<string>();
   const fingerprint = (canonical: string): string => createHmac('sha256', opts.key).update(canonical).digest('hex').slice(0, 8);
   const placeholder = (rule: RuleId, canonical: string): string => `[REDACTED:${rule}:${fingerprint(canonical)}]`;
 
+  const memo = new Map<string, TextRedaction>();
+  let memoChars = 0;
   function redactText(text: string): TextRedaction {
     if (text.length < MIN_LENGTH) return { text, findings: [] };
+    if (opts.memo === false) return scan(text);
+    const known = memo.get(text);
+    if (known) return known;
+    const r = scan(text);
+    if (memoChars + text.length > MEMO_MAX_CHARS) {
+      memo.clear();
+      memoChars = 0;
+    }
+    memo.set(text, r);
+    memoChars += text.length;
+    return r;
+  }
+
+  function scan(text: string): TextRedaction {
     // One pass over the text finds which keyworded detectors can possibly match.
-    const hits = new Set<string>();
+    hits.clear();
     keywordSearch.lastIndex = 0;
-    const lower = text.toLowerCase();
-    for (let m = keywordSearch.exec(lower); m; m = keywordSearch.exec(lower)) for (const k of implied.get(m[0])!) hits.add(k);
+    for (let m = keywordSearch.exec(text); m; m = keywordSearch.exec(text)) {
+      const k = m[0].toLowerCase();
+      if (!hits.has(k)) for (const j of implied.get(k)!) hits.add(j);
+    }
     const run: Compiled[] = [];
-    if (hits.size > 0) for (const d of keyworded) if (d.keywords!.some((k) => hits.has(k))) run.push(d);
-    if (/\d/.test(text)) run.push(...digitShaped);
+    if (hits.size > 0) for (const d of keyworded) if (d.keywords!.some((k) => hits.has(k)) && (!d.precheck || d.precheck.test(text))) run.push(d);
+    for (const d of prechecked) if (!d.precheck || d.precheck.test(text)) run.push(d);
     if (run.length === 0) return { text, findings: [] };
 
     const found: Candidate[] = [];
