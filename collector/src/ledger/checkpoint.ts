@@ -6,8 +6,7 @@
 // key ID = SHA-256(key name ‖ 0x0A ‖ 0x01 ‖ 32-byte public key)[:4]. Anyone holding the public
 // key verifies a checkpoint with a few lines of code and no Causeway software.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readOrCreateSecretFile } from '../secret-file.ts';
 
 const ED25519 = 0x01;
 
@@ -82,15 +81,8 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /** The log key: generated at first start, kept outside ClickHouse in a file only the collector's user can read. */
 export function loadOrCreateLogKey(path: string, name: string): LogKey {
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(path, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
-    chmodSync(path, 0o600);
-  }
-  const mode = statSync(path).mode & 0o777;
-  if (mode & 0o077) throw new Error(`log key ${path} is readable by other users (mode ${mode.toString(8)}): chmod 600 it`);
-  const privateKey = createPrivateKey(readFileSync(path));
+  const pem = readOrCreateSecretFile(path, 'log key', () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }));
+  const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`log key ${path} is not an Ed25519 key`);
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   return { name, privateKey, publicKey: Buffer.from(spki.subarray(ED25519_SPKI_PREFIX.length)) };
