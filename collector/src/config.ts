@@ -17,6 +17,12 @@ export interface Config {
   redactionPolicy?: string;
   /** file holding the tenant key; default `<dataDir>/keys/<tenant>.key`, created at first start */
   tenantKeyFile?: string;
+  /** the log's Ed25519 private key (PKCS8 PEM); default `<dataDir>/keys/log-ed25519.key`, created at first start */
+  logKeyFile?: string;
+  /** the log's name, the checkpoint origin line; default `causeway.local/<log id>` */
+  logName?: string;
+  /** how often a signed checkpoint is made while data arrives */
+  checkpointIntervalMs: number;
 }
 
 export const DEFAULTS: Config = {
@@ -28,6 +34,7 @@ export const DEFAULTS: Config = {
   clickhouse: { database: 'causeway' },
   maxBodyBytes: 64 << 20,
   writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
+  checkpointIntervalMs: 5000,
 };
 
 type Env = Record<string, string | undefined>;
@@ -50,6 +57,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_MAX_PENDING_BYTES) c.writer.maxPendingBytes = positive(env.CAUSEWAY_MAX_PENDING_BYTES, 'CAUSEWAY_MAX_PENDING_BYTES');
   if (env.CAUSEWAY_REDACTION_POLICY) c.redactionPolicy = env.CAUSEWAY_REDACTION_POLICY;
   if (env.CAUSEWAY_TENANT_KEY_FILE) c.tenantKeyFile = env.CAUSEWAY_TENANT_KEY_FILE;
+  if (env.CAUSEWAY_LOG_KEY_FILE) c.logKeyFile = env.CAUSEWAY_LOG_KEY_FILE;
+  if (env.CAUSEWAY_LOG_NAME) c.logName = env.CAUSEWAY_LOG_NAME;
+  if (env.CAUSEWAY_CHECKPOINT_INTERVAL_MS) c.checkpointIntervalMs = positive(env.CAUSEWAY_CHECKPOINT_INTERVAL_MS, 'CAUSEWAY_CHECKPOINT_INTERVAL_MS');
   if (env.CLICKHOUSE_URL) c.clickhouse.url = env.CLICKHOUSE_URL;
   if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
   if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;

@@ -4,6 +4,8 @@ import { loadConfig } from './config.ts';
 import { startCauseway } from './server.ts';
 import { openClickHouse } from './store/clickhouse.ts';
 import { migrate } from './store/migrate.ts';
+import { logKeyFor } from './ledger/log-key.ts';
+import { verifyStore } from './store/verify-store.ts';
 
 const log = (msg: string): void => {
   process.stderr.write(`${new Date().toISOString()} causeway: ${msg}\n`);
@@ -55,6 +57,27 @@ async function migrateOnly(): Promise<void> {
   }
 }
 
+/**
+ * Checks the store against the ledger and exits 0 if nothing was changed, dropped or added
+ * behind the collector's back, 1 otherwise. Read-only. On embedded chDB, stop the collector first.
+ */
+async function verify(): Promise<number> {
+  const config = loadConfig();
+  const key = logKeyFor(config);
+  const ch = await openClickHouse({ ...config.clickhouse, dataDir: config.dataDir });
+  try {
+    const r = await verifyStore(ch, key);
+    for (const p of r.problems) process.stdout.write(`TAMPERED  ${p}\n`);
+    process.stdout.write(
+      `${r.problems.length === 0 ? 'verified' : `FAILED with ${r.problems.length} problem(s)`}: log ${r.logId}, ${r.rows} rows, ${r.leaves} leaves, ` +
+        `${r.checkpoints} signed checkpoints (newest size ${r.newestCheckpointSize})\n`,
+    );
+    return r.problems.length === 0 ? 0 : 1;
+  } finally {
+    await ch.close();
+  }
+}
+
 const command = process.argv[2] ?? 'start';
 if (command === 'start') {
   start().catch((e: Error) => {
@@ -70,7 +93,15 @@ if (command === 'start') {
       process.exit(1);
     },
   );
+} else if (command === 'verify') {
+  verify().then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      log(`verify failed: ${e.message}`);
+      process.exit(2);
+    },
+  );
 } else {
-  process.stderr.write(`usage: causeway [start|migrate]\n`);
+  process.stderr.write(`usage: causeway [start|migrate|verify]\n`);
   process.exit(2);
 }

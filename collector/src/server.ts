@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { HealthResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
+import { ledgerApi } from './api/ledger.ts';
 import { tracesApi } from './api/traces.ts';
+import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { type RedactionStats, redactProcessor } from './processors/redact.ts';
@@ -28,7 +30,10 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     policy: loadPolicy(config.redactionPolicy),
   });
   const redaction: RedactionStats = { spansRedacted: 0, byRule: {} };
-  const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log });
+  const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
+  const checkpoints = setInterval(() => {
+    store.ledger.checkpoint().catch((e: Error) => log(`checkpoint failed: ${e.message}`));
+  }, config.checkpointIntervalMs);
   const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)]);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
@@ -39,6 +44,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     return c.json(body);
   });
   api.route('/', tracesApi(store, config.tenant));
+  api.route('/', ledgerApi(store));
   api.get('/', (c) =>
     c.html(
       '<!doctype html><title>Causeway</title><h1>Causeway</h1><p>The explorer is not built yet. ' +
@@ -55,6 +61,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     otlpUrl: `http://${host}:${(otlpServer.address() as AddressInfo).port}`,
     apiUrl: `http://${host}:${(apiServer.address() as AddressInfo).port}`,
     async close() {
+      clearInterval(checkpoints);
       await Promise.all([closeServer(otlpServer), closeServer(apiServer)]);
       await store.close();
     },

@@ -24,6 +24,11 @@ export interface Checkpoint {
   root: Buffer;
 }
 
+/** A log is identified by its public key (like a Certificate Transparency log). */
+export function logIdOf(key: Pick<LogKey, 'publicKey'>): string {
+  return createHash('sha256').update(key.publicKey).digest('hex').slice(0, 32);
+}
+
 export function keyId(name: string, publicKey: Buffer): Buffer {
   return createHash('sha256').update(name).update(Buffer.from([0x0a, ED25519])).update(publicKey).digest().subarray(0, 4);
 }

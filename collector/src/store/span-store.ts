@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import type { HealthResponse, SpanRow } from '@causeway/schemas';
 import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
+import type { LogKey } from '../ledger/checkpoint.ts';
+import { LedgerStore } from './ledger-store.ts';
 import { SpanQueries } from './queries.ts';
-import { rowsPayload } from './row-line.ts';
+import { rowRefs, rowsPayload } from './row-line.ts';
 import { Spool } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
-export interface StoreOptions extends StoreTarget, Omit<WriterOptions, 'log'> {
+export interface StoreOptions extends StoreTarget, Omit<WriterOptions, 'log' | 'onInserted'> {
   log: (msg: string) => void;
+  logKey: LogKey;
 }
 
 export class SpanStore {
@@ -20,6 +23,7 @@ export class SpanStore {
     readonly ch: ClickHouse,
     private readonly spool: Spool,
     readonly writer: SpanWriter,
+    readonly ledger: LedgerStore,
   ) {
     this.queries = new SpanQueries(ch);
   }
@@ -27,14 +31,15 @@ export class SpanStore {
   static async open(o: StoreOptions): Promise<SpanStore> {
     const ch = await openClickHouse(o);
     await migrate(ch);
+    const ledger = await LedgerStore.open(ch, o.logKey);
     const { spool, pending } = await Spool.open(join(o.dataDir, 'spool'));
-    const writer = new SpanWriter(ch, spool, o);
+    const writer = new SpanWriter(ch, spool, { ...o, onInserted: (payloads) => ledger.record(payloads.flatMap(rowRefs)) });
     if (pending.length > 0) {
       const rows = pending.reduce((n, r) => n + r.rows, 0);
       o.log(`replaying ${rows} spooled span(s) not yet in ClickHouse`);
       writer.enqueue(pending);
     }
-    return new SpanStore(ch, spool, writer);
+    return new SpanStore(ch, spool, writer, ledger);
   }
 
   /** False while the write queue is over its limit: the receiver answers 429. */
@@ -63,6 +68,7 @@ export class SpanStore {
   async close(): Promise<void> {
     await this.writer.drain();
     await this.writer.stop();
+    await this.ledger.checkpoint();
     await this.spool.close();
     await this.ch.close();
   }

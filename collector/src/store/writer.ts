@@ -13,6 +13,8 @@ export interface WriterOptions {
   /** beyond this many queued bytes the receiver answers 429 */
   maxPendingBytes: number;
   log: (msg: string) => void;
+  /** runs after a batch is in ClickHouse and before the spool mark moves past it (the ledger) */
+  onInserted?: (payloads: Buffer[]) => Promise<void>;
 }
 
 export interface WriterStats {
@@ -155,8 +157,11 @@ export class SpanWriter {
     }
   }
 
-  private insert(batch: SpoolRecord[]): Promise<void> {
-    return this.ch.insertJsonEachRow('spans', batch.map((r) => r.payload), SPAN_INSERT_SETTINGS);
+  private async insert(batch: SpoolRecord[]): Promise<void> {
+    const payloads = batch.map((r) => r.payload);
+    await this.ch.insertJsonEachRow('spans', payloads, SPAN_INSERT_SETTINGS);
+    // A failure here retries the batch: the rows go in again and reads collapse the repeats.
+    await this.opts.onInserted?.(payloads);
   }
 
   /** Inserts the batch one request at a time; a request refused three times is set aside on disk. */

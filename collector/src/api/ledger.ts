@@ -1,0 +1,62 @@
+// Ledger API: the latest signed checkpoint, inclusion proofs for stored spans, consistency
+// proofs between tree sizes. Hashes are base64 (as in C2SP checkpoints and the RFC vectors).
+import type { ApiError } from '@causeway/schemas';
+import { Hono } from 'hono';
+import type { SpanStore } from '../store/span-store.ts';
+
+export function ledgerApi(store: SpanStore): Hono {
+  const app = new Hono();
+  const ledger = store.ledger;
+  const b64 = (h: Buffer): string => h.toString('base64');
+
+  const describe = (c: NonNullable<typeof ledger.latestCheckpoint>) => ({
+    logId: ledger.logId,
+    origin: c.origin,
+    treeSize: String(c.size),
+    rootHash: b64(c.root),
+    verifierKey: ledger.verifierKey,
+    publicKey: b64(ledger.key.publicKey),
+    note: c.note,
+  });
+
+  app.get('/api/ledger/checkpoint', async (c) => {
+    // Sign now if the log grew, so a proof never waits for the timer.
+    const cp = await ledger.checkpoint();
+    if (!cp) return c.json<ApiError>({ error: 'the log is empty: no checkpoint yet' }, 404);
+    return c.json(describe(cp));
+  });
+
+  app.get('/api/ledger/inclusion', async (c) => {
+    const trace = (c.req.query('trace') ?? '').toLowerCase();
+    const span = (c.req.query('span') ?? '').toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(trace) || !/^[0-9a-f]{16}$/.test(span)) return c.json<ApiError>({ error: 'trace (32 hex) and span (16 hex) are required' }, 400);
+    const leaves = await ledger.leafIndices(trace, span);
+    const cp = await ledger.checkpoint();
+    if (leaves.length === 0 || !cp) return c.json<ApiError>({ error: `span ${trace}/${span} is not in the log (yet)` }, 404);
+    const size = Number(cp.size);
+    return c.json({
+      checkpoint: describe(cp),
+      leaves: leaves
+        .filter((l) => l.leaf_index < size)
+        .map((l) => ({ leafIndex: String(l.leaf_index), leafHash: b64(Buffer.from(l.leaf_hash, 'hex')), proof: ledger.log.inclusionProof(l.leaf_index, size).map(b64) })),
+    });
+  });
+
+  app.get('/api/ledger/consistency', async (c) => {
+    const from = Number(c.req.query('from'));
+    const cp = await ledger.checkpoint();
+    const to = c.req.query('to') === undefined ? Number(cp?.size ?? 0) : Number(c.req.query('to'));
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || from > to || to > ledger.log.size) {
+      return c.json<ApiError>({ error: `from and to must be tree sizes with 1 ≤ from ≤ to ≤ ${ledger.log.size}` }, 400);
+    }
+    return c.json({
+      from: String(from),
+      to: String(to),
+      fromRoot: b64(ledger.log.root(from)),
+      toRoot: b64(ledger.log.root(to)),
+      proof: ledger.log.consistencyProof(from, to).map(b64),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,94 @@
+// The tamper-evident log end to end: checkpoints and proofs verify with nothing but the public
+// key; `causeway verify` passes on an honest store and names every row changed, dropped or added
+// through a side door; a collector refuses to start on a ledger that no longer matches.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { describe, expect, it } from 'vitest';
+import { openCheckpoint } from '../src/ledger/checkpoint.ts';
+import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
+import { getJson, startCollector, tempDataDir } from './collector-process.ts';
+import { exportSpans, makeTrace } from './sdk-spans.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
+
+interface CheckpointBody { logId: string; origin: string; treeSize: string; rootHash: string; publicKey: string; verifierKey: string; note: string }
+interface InclusionBody { checkpoint: CheckpointBody; leaves: { leafIndex: string; leafHash: string; proof: string[] }[] }
+interface ConsistencyBody { fromRoot: string; toRoot: string; proof: string[] }
+
+function run(cmd: string, dataDir: string, ...args: string[]): { code: number; out: string } {
+  // dataDir '' means the script takes its own arguments
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, cmd), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CLICKHOUSE_URL: '' },
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('ledger', () => {
+  it('signs checkpoints, proves inclusion and consistency, verifies the store and names every side-door change', async () => {
+    const dataDir = tempDataDir();
+    const cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
+    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    const traces = [makeTrace(10), makeTrace(10), makeTrace(10)];
+    for (const t of traces.slice(0, 2)) expect(await exportSpans(exporter, t)).toBe(true);
+    await cw.settled();
+
+    // A checkpoint over the first 20 rows opens with the public key alone.
+    const first = (await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body;
+    expect(first.treeSize).toBe('20');
+    const publicKey = b64(first.publicKey);
+    const c1 = openCheckpoint(first.note, first.origin, publicKey);
+    expect(c1.root.toString('base64')).toBe(first.rootHash);
+
+    expect(await exportSpans(exporter, traces[2]!)).toBe(true);
+    await cw.settled();
+    const span = traces[2]![3]!.spanContext();
+    const inc = (await getJson<InclusionBody>(`${cw.apiUrl}/api/ledger/inclusion?trace=${span.traceId}&span=${span.spanId}`)).body;
+    const c2 = openCheckpoint(inc.checkpoint.note, first.origin, publicKey);
+    expect(c2.size).toBe(30n);
+    const leaf = inc.leaves[0]!;
+    expect(verifyInclusion(BigInt(leaf.leafIndex), c2.size, b64(leaf.leafHash), leaf.proof.map(b64), c2.root)).toBe(true);
+    expect(verifyInclusion(BigInt(leaf.leafIndex) ^ 1n, c2.size, b64(leaf.leafHash), leaf.proof.map(b64), c2.root)).toBe(false);
+    const cons = (await getJson<ConsistencyBody>(`${cw.apiUrl}/api/ledger/consistency?from=20&to=30`)).body;
+    expect(verifyConsistency(20n, 30n, c1.root, c2.root, cons.proof.map(b64))).toBe(true);
+    await cw.stop();
+
+    // An honest store verifies.
+    const clean = run('collector/src/main.ts', dataDir, 'verify');
+    expect(clean.out).toMatch(/^verified: log [0-9a-f]{32}, 30 rows, 30 leaves, \d+ signed checkpoints \(newest size 30\)$/m);
+    expect(clean.code).toBe(0);
+
+    // Four side doors, on four different spans.
+    const [changed, dropped, copied, unlogged] = [traces[0]![2]!, traces[1]![5]!, traces[2]![7]!, traces[2]![8]!].map((s) => s.spanContext());
+    const forgedSpanId = 'f0f0f0f0f0f0f0f0';
+    const t = run(
+      'collector/test/tamper-store.ts',
+      '',
+      dataDir,
+      `ALTER TABLE causeway.spans UPDATE name = 'innocent-looking name' WHERE span_id = '${changed!.spanId}'`,
+      `ALTER TABLE causeway.spans DELETE WHERE span_id = '${dropped!.spanId}'`,
+      // a forged span, even carrying the copied row's row_hash
+      `INSERT INTO causeway.spans (tenant, trace_id, span_id, parent_span_id, name, kind, start_time_unix_nano, end_time_unix_nano, attributes, service_name, resource_attributes, row_hash)
+       SELECT tenant, trace_id, '${forgedSpanId}', parent_span_id, 'forged', kind, start_time_unix_nano, end_time_unix_nano, attributes, service_name, resource_attributes, row_hash
+       FROM causeway.spans WHERE span_id = '${copied!.spanId}'`,
+      `ALTER TABLE causeway.ledger_leaves DELETE WHERE span_id = '${unlogged!.spanId}'`,
+    );
+    expect(t.code, t.out).toBe(0);
+    const tampered = run('collector/src/main.ts', dataDir, 'verify');
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toContain(`row changed: span ${changed!.traceId}/${changed!.spanId}`);
+    expect(tampered.out).toContain(`row dropped: leaf`);
+    expect(tampered.out).toMatch(new RegExp(`row dropped: leaf \\d+ \\(span ${dropped!.traceId}/${dropped!.spanId}\\)`));
+    expect(tampered.out).toContain(`row added: span ${copied!.traceId}/${forgedSpanId} is not in the log`);
+    expect(tampered.out).toMatch(/ledger leaf \d+ is missing/);
+    expect(tampered.out).toMatch(new RegExp(`row added: span ${unlogged!.traceId}/${unlogged!.spanId}`));
+    expect(tampered.out).toMatch(/checkpoint 30: the log has only \d+ verifiable leaves/);
+
+    // And the collector will not append to a log that no longer matches what it signed.
+    await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: leaf \d+ of log [0-9a-f]+ is missing/);
+  });
+});
