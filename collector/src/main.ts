@@ -1,5 +1,7 @@
 // CLI entry: `causeway start` (the default) runs the collector, query API and explorer;
 // `causeway migrate` applies the schema and exits.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { verifyBundle } from './bundle/verify.ts';
 import { loadConfig } from './config.ts';
 import { startCauseway } from './server.ts';
 import { openClickHouse } from './store/clickhouse.ts';
@@ -78,6 +80,62 @@ async function verify(): Promise<number> {
   }
 }
 
+/** `causeway export --trace <id>… [--out file] [--exporter who] [--api url]`: a bundle from a running collector. */
+async function exportCommand(args: string[]): Promise<number> {
+  const opt = parseArgs(args);
+  const config = loadConfig();
+  const api = opt.api?.[0] ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const traceIds = opt.trace ?? [];
+  if (traceIds.length === 0) throw new Error('usage: causeway export --trace <id> [--trace <id>…] [--out file.zip] [--exporter who] [--api url]');
+  const res = await fetch(`${api}/api/bundles`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ traceIds, exporter: opt.exporter?.[0] ?? process.env.USER ?? 'cli' }),
+  });
+  if (!res.ok || !res.body) throw new Error(`export failed (${res.status}): ${await res.text()}`);
+  const total = Number(res.headers.get('content-length') ?? 0);
+  const out = opt.out?.[0] ?? `causeway-evidence-${res.headers.get('x-causeway-bundle-sha256')?.slice(0, 12)}.zip`;
+  const chunks: Buffer[] = [];
+  let got = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(Buffer.from(chunk));
+    got += chunk.length;
+    if (process.stderr.isTTY && total) process.stderr.write(`\r${progressBar(got / total)} ${(got / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB`);
+  }
+  if (process.stderr.isTTY && total) process.stderr.write('\n');
+  writeFileSync(out, Buffer.concat(chunks));
+  process.stdout.write(`wrote ${out} (sha256 ${res.headers.get('x-causeway-bundle-sha256')})\n`);
+  return 0;
+}
+
+/** `causeway verify-bundle <file> [--public-key <base64>]`: offline. */
+function verifyBundleCommand(args: string[]): number {
+  const opt = parseArgs(args);
+  const file = opt._?.[0];
+  if (!file) throw new Error('usage: causeway verify-bundle <file.zip> [--public-key <base64 Ed25519 key>]');
+  const pinned = opt['public-key']?.[0];
+  const v = verifyBundle(readFileSync(file), pinned ? Buffer.from(pinned, 'base64') : undefined);
+  for (const p of v.problems) process.stdout.write(`INVALID  ${p}\n`);
+  if (!pinned) process.stdout.write('note: no --public-key given; trusted the key inside the bundle\n');
+  process.stdout.write(`${v.ok ? 'verified' : 'FAILED'}: ${v.rows} rows, log ${v.logId ?? '?'}, checkpoint size ${v.checkpointSize ?? '?'}\n`);
+  return v.ok ? 0 : 1;
+}
+
+function parseArgs(args: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('--')) (out[a.slice(2)] ??= []).push(args[++i] ?? '');
+    else (out._ ??= []).push(a);
+  }
+  return out;
+}
+
+function progressBar(f: number): string {
+  const n = Math.round(Math.min(1, f) * 30);
+  return `[${'#'.repeat(n)}${'.'.repeat(30 - n)}]`;
+}
+
 const command = process.argv[2] ?? 'start';
 if (command === 'start') {
   start().catch((e: Error) => {
@@ -93,6 +151,16 @@ if (command === 'start') {
       process.exit(1);
     },
   );
+} else if (command === 'export' || command === 'verify-bundle') {
+  Promise.resolve()
+    .then(() => (command === 'export' ? exportCommand(process.argv.slice(3)) : verifyBundleCommand(process.argv.slice(3))))
+    .then(
+      (code) => process.exit(code),
+      (e: Error) => {
+        log(e.message);
+        process.exit(2);
+      },
+    );
 } else if (command === 'verify') {
   verify().then(
     (code) => process.exit(code),
@@ -102,6 +170,6 @@ if (command === 'start') {
     },
   );
 } else {
-  process.stderr.write(`usage: causeway [start|migrate|verify]\n`);
+  process.stderr.write(`usage: causeway [start|migrate|verify|export|verify-bundle]\n`);
   process.exit(2);
 }

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { HealthResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
+import { createHash } from 'node:crypto';
+import { bundlesApi } from './api/bundles.ts';
 import { ledgerApi } from './api/ledger.ts';
 import { tracesApi } from './api/traces.ts';
 import { logKeyFor } from './ledger/log-key.ts';
@@ -25,10 +27,8 @@ export interface Causeway {
 
 export async function startCauseway(config: Config, log: (msg: string) => void): Promise<Causeway> {
   // Redaction is set up before anything can be received: a bad policy or key stops start-up.
-  const redactor = createRedactor({
-    key: loadOrCreateTenantKey(config.tenantKeyFile ?? tenantKeyPath(config.dataDir, config.tenant)),
-    policy: loadPolicy(config.redactionPolicy),
-  });
+  const policy = loadPolicy(config.redactionPolicy);
+  const redactor = createRedactor({ key: loadOrCreateTenantKey(config.tenantKeyFile ?? tenantKeyPath(config.dataDir, config.tenant)), policy });
   const redaction: RedactionStats = { spansRedacted: 0, byRule: {} };
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
   const checkpoints = setInterval(() => {
@@ -45,6 +45,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   });
   api.route('/', tracesApi(store, config.tenant));
   api.route('/', ledgerApi(store));
+  api.route('/', bundlesApi(store, config.tenant, createHash('sha256').update(JSON.stringify(policy)).digest('hex')));
   api.get('/', (c) =>
     c.html(
       '<!doctype html><title>Causeway</title><h1>Causeway</h1><p>The explorer is not built yet. ' +

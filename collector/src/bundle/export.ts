@@ -1,0 +1,152 @@
+// Evidence bundle export: one zip with the selected rows as stored (redacted, canonical form),
+// an inclusion proof per row against a signed checkpoint, a consistency proof from the previous
+// checkpoint, the causal graph (PROV-JSON), the redaction report, a README for the recipient,
+// and a DSSE-signed in-toto Statement listing every file's SHA-256. Every export is recorded
+// in the store (chain of custody). Same selection, same log state → same files but for the
+// manifest's time and signature.
+import { createHash } from 'node:crypto';
+import type { SpanRow } from '@causeway/schemas';
+import { zipSync } from 'fflate';
+import { logIdOf } from '../ledger/checkpoint.ts';
+import { canonicalRow, rowLeafHash } from '../store/canonical-row.ts';
+import { READ_SETTINGS } from '../store/clickhouse.ts';
+import type { SpanStore } from '../store/span-store.ts';
+import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.ts';
+import { provJson } from './prov.ts';
+import { BUNDLE_README } from './readme.ts';
+
+export const PREDICATE_TYPE = 'https://causeway.dev/evidence-bundle/v1';
+/** Fixed zip timestamps: the archive's bytes depend only on its contents. */
+const ZIP_TIME = new Date('2000-01-01T00:00:00Z');
+
+export interface ExportRequest {
+  tenant: string;
+  traceIds: string[];
+  exporter: string;
+  redactionPolicySha256: string;
+}
+
+export interface Bundle {
+  zip: Buffer;
+  sha256: string;
+  rows: number;
+  checkpointSize: number;
+}
+
+export async function exportBundle(store: SpanStore, req: ExportRequest): Promise<Bundle> {
+  const ledger = store.ledger;
+  const traceIds = [...new Set(req.traceIds.map((t) => t.toLowerCase()))].sort();
+  const rows = await rowsOf(store, req.tenant, traceIds);
+  if (rows.length === 0) throw new ExportError(404, 'no stored spans for the selected traces');
+  const lines = rows.map((r) => canonicalRow(r));
+  const hashes = lines.map((l) => rowLeafHash(l));
+
+  const checkpoint = await ledger.checkpoint();
+  if (!checkpoint) throw new ExportError(409, 'the log is empty');
+  const size = Number(checkpoint.size);
+  const leafIndex = await firstLeafIndices(store, ledger.logId, hashes);
+  const missing = hashes.filter((h) => !(leafIndex.get(h)! < size));
+  if (missing.length > 0) throw new ExportError(409, `${missing.length} selected row(s) are not in the log yet; retry in a moment`);
+
+  const previous = await previousCheckpointSize(store, ledger.logId, size);
+  const b64 = (h: Buffer): string => h.toString('base64');
+  const files: Record<string, Buffer> = {
+    'README.md': Buffer.from(BUNDLE_README),
+    'checkpoint.note': Buffer.from(checkpoint.note),
+    'log.json': json({ logId: logIdOf(ledger.key), origin: ledger.key.name, verifierKey: ledger.verifierKey, publicKey: b64(ledger.key.publicKey) }),
+    'rows/spans.jsonl': Buffer.from(lines.map((l) => `${l}\n`).join('')),
+    'proofs/inclusion.jsonl': Buffer.from(
+      hashes.map((h) => `${JSON.stringify({ leafIndex: String(leafIndex.get(h)), leafHash: b64(Buffer.from(h, 'hex')), proof: ledger.log.inclusionProof(leafIndex.get(h)!, size).map(b64) })}\n`).join(''),
+    ),
+    'proofs/consistency.json': json(
+      previous > 0
+        ? { from: { size: String(previous), root: b64(ledger.log.root(previous)) }, to: { size: String(size), root: b64(checkpoint.root) }, proof: ledger.log.consistencyProof(previous, size).map(b64) }
+        : { from: null, to: { size: String(size), root: b64(checkpoint.root) }, proof: [] },
+    ),
+    'prov.json': json(provJson(rows)),
+    'redaction-report.json': json({
+      policySha256: req.redactionPolicySha256,
+      spans: rows.filter((r) => r.redactions.length > 0).map((r) => ({ traceId: r.trace_id, spanId: r.span_id, redactions: r.redactions })),
+    }),
+  };
+
+  const exportedAt = new Date().toISOString();
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: Object.keys(files)
+      .sort()
+      .map((name) => ({ name, digest: { sha256: sha256(files[name]!) } })),
+    predicateType: PREDICATE_TYPE,
+    predicate: {
+      query: { tenant: req.tenant, traceIds },
+      exporter: req.exporter,
+      exportedAt,
+      redactionPolicySha256: req.redactionPolicySha256,
+      rows: rows.length,
+      log: { logId: ledger.logId, origin: ledger.key.name },
+      checkpoint: { size: String(size), root: b64(checkpoint.root) },
+    },
+  };
+  const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement)), ledger.key.privateKey, ledger.logId);
+  files['manifest.dsse.json'] = json(envelope);
+
+  const zip = Buffer.from(zipSync(Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]!])), { mtime: ZIP_TIME, level: 6 }));
+  const digest = sha256(zip);
+  await store.ch.insertJsonEachRow(
+    'exports',
+    [Buffer.from(`${JSON.stringify({ tenant: req.tenant, exporter: req.exporter, query: JSON.stringify(statement.predicate.query), bundle_sha256: digest, rows: rows.length, checkpoint_size: String(size) })}\n`)],
+    {},
+  );
+  return { zip, sha256: digest, rows: rows.length, checkpointSize: size };
+}
+
+export class ExportError extends Error {
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function rowsOf(store: SpanStore, tenant: string, traceIds: string[]): Promise<SpanRow[]> {
+  const rs = await store.ch.client.query({
+    query: `SELECT * EXCEPT (ingested_at) FROM ${store.ch.database}.spans
+            WHERE tenant = {tenant:String} AND trace_id IN {traceIds:Array(String)}
+            ORDER BY trace_id, start_time_unix_nano, span_id, row_hash
+            LIMIT 1 BY trace_id, span_id, row_hash`,
+    query_params: { tenant, traceIds },
+    format: 'JSONEachRow',
+    clickhouse_settings: READ_SETTINGS,
+  });
+  return rs.json<SpanRow>();
+}
+
+async function firstLeafIndices(store: SpanStore, logId: string, hashes: string[]): Promise<Map<string, number>> {
+  const rs = await store.ch.client.query({
+    query: `SELECT leaf_hash, min(leaf_index) AS i FROM ${store.ch.database}.ledger_leaves
+            WHERE log_id = {logId:String} AND leaf_hash IN {hashes:Array(String)} GROUP BY leaf_hash`,
+    query_params: { logId, hashes },
+    format: 'JSONEachRow',
+    clickhouse_settings: READ_SETTINGS,
+  });
+  return new Map((await rs.json<{ leaf_hash: string; i: string }>()).map((r) => [r.leaf_hash, Number(r.i)]));
+}
+
+async function previousCheckpointSize(store: SpanStore, logId: string, size: number): Promise<number> {
+  const rs = await store.ch.client.query({
+    query: `SELECT max(tree_size) AS s FROM ${store.ch.database}.checkpoints WHERE log_id = {logId:String} AND tree_size < {size:UInt64}`,
+    query_params: { logId, size },
+    format: 'JSONEachRow',
+    clickhouse_settings: READ_SETTINGS,
+  });
+  return Number((await rs.json<{ s: string }>())[0]?.s ?? 0);
+}
+
+function json(v: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(v, null, 2)}\n`);
+}
+
+export function sha256(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}

@@ -1,0 +1,36 @@
+// The README inside every evidence bundle, for the recipient.
+export const BUNDLE_README = `# Causeway evidence bundle
+
+This archive holds spans recorded by a Causeway collector, as stored (secrets and personal data
+already replaced by keyed placeholders such as [REDACTED:email:3f9a1c2b]), with proof that they
+are exactly the rows the collector's append-only log committed to.
+
+## Files
+
+- manifest.dsse.json      DSSE envelope (payloadType application/vnd.in-toto+json) around an
+                          in-toto Statement v1: the SHA-256 of every other file, the query that
+                          selected the rows, who exported them and when, the redaction policy hash,
+                          and the checkpoint. Signed with the log's Ed25519 key over
+                          PAE = "DSSEv1 <byte length of type> <type> <byte length of body> <body>".
+- log.json                the log id, origin (key name) and Ed25519 public key.
+- checkpoint.note         the signed tree head (c2sp.org/tlog-checkpoint in a c2sp.org/signed-note).
+- rows/spans.jsonl        one stored span row per line, in canonical form.
+- proofs/inclusion.jsonl  per row (same order): leafIndex, leafHash, RFC 9162 inclusion proof.
+- proofs/consistency.json RFC 9162 consistency proof from the previous checkpoint to this one.
+- prov.json               the causal graph as W3C PROV-JSON.
+- redaction-report.json   what was redacted in each span: rule, field, count (never the value).
+
+## Verify
+
+With Causeway: \`causeway verify-bundle <file> --public-key <base64 Ed25519 key>\` (pin the key
+you obtained from the log operator out of band; without it, the key inside the bundle is used).
+
+By hand, with any SHA-256 and Ed25519 implementation:
+1. Verify the DSSE signature over the PAE of the manifest payload with the pinned key.
+2. Check each file's SHA-256 against the manifest's subject list.
+3. Verify checkpoint.note: its signature line is "— <origin> base64(key ID || signature)",
+   key ID = SHA-256(origin || 0x0A || 0x01 || public key)[:4], signature over the note text.
+4. For each row line L: leaf = SHA-256(0x00 || L); check it equals leafHash and verify the
+   inclusion proof (RFC 9162 section 2.1.3.2) against the checkpoint's root and size.
+5. Verify the consistency proof (RFC 9162 section 2.1.4.2) between the two tree heads.
+`;

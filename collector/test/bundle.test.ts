@@ -1,0 +1,116 @@
+// Evidence bundles: exported from a running collector, verified offline with nothing but the
+// file and a pinned public key; reproducible; recorded; every tampering rejected.
+import { generateKeyPairSync } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from '../src/bundle/dsse.ts';
+import { verifyBundle } from '../src/bundle/verify.ts';
+import { runPromptInjectionScenario } from '../../fixtures/scenarios/support-agent.ts';
+import { type CollectorProcess, getJson, startCollector, tempDataDir } from './collector-process.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+let cw: CollectorProcess;
+let traceId = '';
+let spanCount = 0;
+let publicKey: Buffer;
+
+beforeAll(async () => {
+  cw = await startCollector();
+  ({ traceId, spanCount } = await runPromptInjectionScenario(cw.otlpUrl));
+  await runPromptInjectionScenario(cw.otlpUrl); // another trace, not selected
+  await cw.settled();
+  publicKey = Buffer.from((await getJson<{ publicKey: string }>(`${cw.apiUrl}/api/ledger/checkpoint`)).body.publicKey, 'base64');
+});
+afterAll(async () => {
+  await cw?.stop();
+});
+
+async function exportZip(ids: string[], exporter = 'test-suite'): Promise<Buffer> {
+  const res = await fetch(`${cw.apiUrl}/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: ids, exporter }) });
+  expect(res.status).toBe(200);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+const rezip = (files: Record<string, Uint8Array>): Buffer => Buffer.from(zipSync(files));
+
+describe('evidence bundles', () => {
+  it('verify offline with a pinned key: every row proven in the signed log, the redacted content as stored', async () => {
+    const zip = await exportZip([traceId]);
+    const v = verifyBundle(zip, publicKey);
+    expect(v.problems).toEqual([]);
+    expect(v.ok).toBe(true);
+    expect(v.rows).toBe(spanCount);
+    const files = unzipSync(zip);
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'checkpoint.note', 'log.json', 'manifest.dsse.json', 'proofs/consistency.json', 'proofs/inclusion.jsonl', 'prov.json', 'redaction-report.json', 'rows/spans.jsonl']);
+    const rows = strFromU8(files['rows/spans.jsonl']!);
+    expect(rows).not.toContain('reconcile@vendor-updates.example');
+    expect(rows).toMatch(/\[REDACTED:email:[0-9a-f]{8}\]/);
+    expect(rows.split('\n').filter(Boolean).every((l) => l.includes(`"trace_id":"${traceId}"`))).toBe(true);
+    const prov = JSON.parse(strFromU8(files['prov.json']!)) as { activity: Record<string, unknown>; wasInformedBy: Record<string, unknown> };
+    expect(Object.keys(prov.activity)).toHaveLength(spanCount);
+    expect(Object.keys(prov.wasInformedBy)).toHaveLength(spanCount - 1);
+    const report = JSON.parse(strFromU8(files['redaction-report.json']!)) as { spans: { redactions: { rule: string }[] }[] };
+    expect(report.spans.flatMap((s) => s.redactions.map((r) => r.rule))).toContain('email');
+    const env = JSON.parse(strFromU8(files['manifest.dsse.json']!)) as { payloadType: string; payload: string };
+    expect(env.payloadType).toBe(IN_TOTO_PAYLOAD_TYPE);
+    const statement = JSON.parse(Buffer.from(env.payload, 'base64').toString()) as { _type: string; predicate: { exporter: string; query: { traceIds: string[] } } };
+    expect(statement._type).toBe('https://in-toto.io/Statement/v1');
+    expect(statement.predicate).toMatchObject({ exporter: 'test-suite', query: { traceIds: [traceId] } });
+  });
+
+  it('is reproducible: the same selection twice gives the same files but for the manifest', async () => {
+    const a = unzipSync(await exportZip([traceId]));
+    const b = unzipSync(await exportZip([traceId]));
+    for (const name of Object.keys(a)) if (name !== 'manifest.dsse.json') expect(Buffer.from(b[name]!).equals(Buffer.from(a[name]!)), name).toBe(true);
+  });
+
+  it('records every export (chain of custody)', async () => {
+    await exportZip([traceId], 'auditor-7');
+    const { body } = await getJson<{ exports: { exporter: string; bundleSha256: string; rows: string }[] }>(`${cw.apiUrl}/api/exports`);
+    const mine = body.exports.find((e) => e.exporter === 'auditor-7')!;
+    expect(mine.bundleSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Number(mine.rows)).toBe(spanCount);
+  });
+
+  it('rejects an edited span, a dropped file, swapped proofs and a re-signed manifest', async () => {
+    const files = unzipSync(await exportZip([traceId]));
+    const edited = { ...files, 'rows/spans.jsonl': strToU8(strFromU8(files['rows/spans.jsonl']!).replace('execute_tool send_email', 'execute_tool search_docs')) };
+    expect(verifyBundle(rezip(edited), publicKey).problems).toEqual(
+      expect.arrayContaining(['file rows/spans.jsonl does not match its digest in the manifest', expect.stringMatching(/^row \d+ \(span [0-9a-f]{32}\/[0-9a-f]{16}\) is not proven to be in the log$/)]),
+    );
+    const { 'prov.json': _, ...dropped } = files;
+    expect(verifyBundle(rezip(dropped), publicKey).problems).toContain('file prov.json is listed in the manifest but missing');
+    const lines = strFromU8(files['proofs/inclusion.jsonl']!).split('\n');
+    [lines[0], lines[1]] = [lines[1]!, lines[0]!];
+    const swapped = verifyBundle(rezip({ ...files, 'proofs/inclusion.jsonl': strToU8(lines.join('\n')) }), publicKey);
+    expect(swapped.problems.filter((p) => p.includes('is not proven'))).toHaveLength(2);
+    // An attacker re-signs the manifest with a key of their own.
+    const { privateKey, publicKey: otherPub } = generateKeyPairSync('ed25519');
+    const env = JSON.parse(strFromU8(files['manifest.dsse.json']!)) as { payload: string };
+    const forged = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(env.payload, 'base64'), privateKey, 'attacker');
+    const raw = otherPub.export({ format: 'der', type: 'spki' }).subarray(12);
+    const log = { ...JSON.parse(strFromU8(files['log.json']!)), publicKey: raw.toString('base64') };
+    const resigned = verifyBundle(rezip({ ...files, 'manifest.dsse.json': strToU8(JSON.stringify(forged)), 'log.json': strToU8(JSON.stringify(log)) }), publicKey);
+    expect(resigned.ok).toBe(false);
+    expect(resigned.problems).toEqual(expect.arrayContaining(['the bundle names a different log key than the pinned one']));
+  });
+
+  it('works from the command line: causeway export with the API, causeway verify-bundle offline', () => {
+    const out = join(tempDataDir(), 'evidence.zip');
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/src/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    const exp = run('export', '--trace', traceId, '--out', out, '--api', cw.apiUrl, '--exporter', 'cli-test');
+    expect(exp.stdout).toMatch(/^wrote .*evidence\.zip \(sha256 [0-9a-f]{64}\)$/m);
+    const ok = run('verify-bundle', out, '--public-key', publicKey.toString('base64'));
+    expect(ok.stdout).toContain(`verified: ${spanCount} rows`);
+    expect(ok.status).toBe(0);
+    const files = unzipSync(new Uint8Array(readFileSync(out)));
+    writeFileSync(out, rezip({ ...files, 'checkpoint.note': strToU8(strFromU8(files['checkpoint.note']!).replace(/\n(\d+)\n/, (_m, n: string) => `\n${Number(n) + 1}\n`)) }));
+    const bad = run('verify-bundle', out, '--public-key', publicKey.toString('base64'));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/INVALID {2}checkpoint\.note: signature by .* does not verify/);
+  });
+});
