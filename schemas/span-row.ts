@@ -70,3 +70,29 @@ export interface SpanRow {
   scope_schema_url: string;
   redactions: RedactionRecord[];
 }
+
+/** One OTLP log record as stored (`logs` table). The body is an attribute tuple with an empty key. */
+export interface LogRow {
+  tenant: string;
+  trace_id: string;
+  span_id: string;
+  time_unix_nano: string;
+  observed_time_unix_nano: string;
+  severity_number: number;
+  severity_text: string;
+  event_name: string;
+  body: AttrRow;
+  attributes: AttrRow[];
+  dropped_attributes_count: number;
+  flags: number;
+  service_name: string;
+  resource_attributes: AttrRow[];
+  resource_dropped_attributes_count: number;
+  resource_schema_url: string;
+  scope_name: string;
+  scope_version: string;
+  scope_attributes: AttrRow[];
+  scope_dropped_attributes_count: number;
+  scope_schema_url: string;
+  redactions: RedactionRecord[];
+}

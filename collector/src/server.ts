@@ -10,7 +10,7 @@ import { tracesApi } from './api/traces.ts';
 import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
-import { type RedactionStats, redactProcessor } from './processors/redact.ts';
+import { type RedactionStats, redactLogsProcessor, redactProcessor } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -34,7 +34,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const checkpoints = setInterval(() => {
     store.ledger.checkpoint().catch((e: Error) => log(`checkpoint failed: ${e.message}`));
   }, config.checkpointIntervalMs);
-  const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)]);
+  const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)], [redactLogsProcessor(redactor, redaction)]);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
   const api = new Hono();

@@ -1,5 +1,5 @@
 // Stored rows → OTLP/JSON (ExportTraceServiceRequest shape), regrouped by resource and scope.
-import type { AnyValue, AttrRow, KeyValue, OtlpResourceSpans, OtlpScopeSpans, OtlpSpan, OtlpTracesData, SpanRow } from '@causeway/schemas';
+import type { AnyValue, AttrRow, KeyValue, LogRow, OtlpResourceSpans, OtlpScopeSpans, OtlpSpan, OtlpTracesData, SpanRow } from '@causeway/schemas';
 
 export function toOtlpJson(rows: SpanRow[]): OtlpTracesData {
   const resources = new Map<string, OtlpResourceSpans>();
@@ -73,7 +73,7 @@ export function keyValues(attrs: AttrRow[]): KeyValue[] {
   return attrs.map((a) => ({ key: a.key, value: anyValue(a) }));
 }
 
-function anyValue(a: AttrRow): AnyValue {
+export function anyValue(a: AttrRow): AnyValue {
   switch (a.type) {
     case 'string':
       return { stringValue: a.str ?? '' };
@@ -99,4 +99,39 @@ function jsonDouble(d: number | string): number | 'NaN' | 'Infinity' | '-Infinit
   if (d === 'inf' || d === '+inf') return 'Infinity';
   if (d === '-inf') return '-Infinity';
   return Number(d);
+}
+
+/** Stored log rows → OTLP/JSON LogsData, regrouped by resource and scope. */
+export function toOtlpLogs(rows: LogRow[]): { resourceLogs: object[] } {
+  const resources = new Map<string, { resource: object; scopeLogs: object[]; schemaUrl: string }>();
+  const scopes = new Map<string, { scope: object; logRecords: object[]; schemaUrl: string }>();
+  for (const r of rows) {
+    const rk = JSON.stringify([r.resource_attributes, r.resource_dropped_attributes_count, r.resource_schema_url]);
+    let rl = resources.get(rk);
+    if (!rl) {
+      rl = { resource: { attributes: keyValues(r.resource_attributes), droppedAttributesCount: r.resource_dropped_attributes_count }, scopeLogs: [], schemaUrl: r.resource_schema_url };
+      resources.set(rk, rl);
+    }
+    const sk = JSON.stringify([rk, r.scope_name, r.scope_version, r.scope_attributes, r.scope_dropped_attributes_count, r.scope_schema_url]);
+    let sl = scopes.get(sk);
+    if (!sl) {
+      sl = { scope: { name: r.scope_name, version: r.scope_version, attributes: keyValues(r.scope_attributes), droppedAttributesCount: r.scope_dropped_attributes_count }, logRecords: [], schemaUrl: r.scope_schema_url };
+      scopes.set(sk, sl);
+      rl.scopeLogs.push(sl);
+    }
+    sl.logRecords.push({
+      timeUnixNano: r.time_unix_nano,
+      observedTimeUnixNano: r.observed_time_unix_nano,
+      severityNumber: r.severity_number,
+      severityText: r.severity_text,
+      body: anyValue(r.body),
+      attributes: keyValues(r.attributes),
+      droppedAttributesCount: r.dropped_attributes_count,
+      flags: r.flags,
+      traceId: r.trace_id,
+      spanId: r.span_id,
+      eventName: r.event_name,
+    });
+  }
+  return { resourceLogs: [...resources.values()] };
 }

@@ -1,9 +1,9 @@
 // Query API: GET /api/traces, GET /api/traces/:traceId (OTLP/JSON-shaped). Documented in the README.
-import type { ApiError, RedactionSummaryResponse, TraceListResponse, TraceResponse, TraceSummary } from '@causeway/schemas';
+import type { ApiError, RedactionRecord, RedactionSummaryResponse, TraceListResponse, TraceResponse, TraceSummary } from '@causeway/schemas';
 import { Hono } from 'hono';
 import type { SpanStore } from '../store/span-store.ts';
 import type { TraceFilter } from '../store/queries.ts';
-import { toOtlpJson } from './otlp-json.ts';
+import { toOtlpJson, toOtlpLogs } from './otlp-json.ts';
 
 const MAX_LIMIT = 1000;
 
@@ -46,6 +46,17 @@ export function tracesApi(store: SpanStore, tenant: string): Hono {
     for (const r of rows) if (r.redactions.length > 0) redactions[r.span_id] = r.redactions;
     const body: TraceResponse = { traceId: id, spanCount: rows.length, ...toOtlpJson(rows), redactions };
     return c.json(body);
+  });
+
+  app.get('/api/traces/:traceId/logs', async (c) => {
+    const id = c.req.param('traceId').toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(id)) return c.json<ApiError>({ error: 'trace id must be 32 hex characters' }, 400);
+    const rows = await store.queries.logs(tenant, id);
+    const redactions: Record<string, RedactionRecord[]> = {};
+    rows.forEach((r, i) => {
+      if (r.redactions.length > 0) redactions[String(i)] = r.redactions;
+    });
+    return c.json({ traceId: id, logRecordCount: rows.length, ...toOtlpLogs(rows), redactions });
   });
 
   app.get('/api/redactions', async (c) => {

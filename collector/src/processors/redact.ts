@@ -3,8 +3,8 @@
 // kvlists, inside JSON held in strings), span and event names, status messages, trace states,
 // schema URLs. Each span records what was redacted (rule, field, count), never the value.
 import { isUtf8 } from 'node:buffer';
-import type { AnyValue, AttrRow, KeyValue, RedactionRecord, SpanRow } from '@causeway/schemas';
-import type { Processor } from '../pipeline.ts';
+import type { AnyValue, AttrRow, KeyValue, LogRow, RedactionRecord, SpanRow } from '@causeway/schemas';
+import type { LogProcessor, Processor } from '../pipeline.ts';
 import type { Redactor } from '../redaction/redactor.ts';
 import { KEY_RULE, type RuleId } from '../redaction/types.ts';
 
@@ -55,6 +55,27 @@ export function redactProcessor(redactor: Redactor, stats: RedactionStats): Proc
       row.scope_schema_url = str(row.scope_schema_url, 'scope.schema_url');
       row.scope_name = str(row.scope_name, 'scope.name');
       row.scope_version = str(row.scope_version, 'scope.version');
+      row.redactions = rec.list();
+      if (row.redactions.length > 0) {
+        stats.spansRedacted++;
+        for (const r of row.redactions) stats.byRule[r.rule] = (stats.byRule[r.rule] ?? 0) + r.count;
+      }
+    }
+    return rows;
+  };
+}
+
+/** The same for OTLP log records: body (any AnyValue), attributes, event name, resource and scope. */
+export function redactLogsProcessor(redactor: Redactor, stats: RedactionStats): LogProcessor {
+  return (rows) => {
+    for (const row of rows) {
+      const rec = new Records(redactor);
+      rec.drop = false;
+      row.body = redactAttr(redactor, row.body, 'body', rec) ?? { key: '', type: 'empty' };
+      row.attributes = redactAttrs(redactor, row.attributes, 'attributes', rec);
+      row.event_name = redactString(redactor, row.event_name, 'event_name', rec.note);
+      row.resource_attributes = redactAttrs(redactor, row.resource_attributes, 'resource.attributes', rec);
+      row.scope_attributes = redactAttrs(redactor, row.scope_attributes, 'scope.attributes', rec);
       row.redactions = rec.list();
       if (row.redactions.length > 0) {
         stats.spansRedacted++;

@@ -1,4 +1,4 @@
-// OTLP/HTTP receiver: POST /v1/traces, protobuf or JSON by Content-Type, gzip or identity.
+// OTLP/HTTP receiver: POST /v1/traces and /v1/logs, protobuf or JSON by Content-Type, gzip or identity.
 // Status codes and bodies follow the OTLP/HTTP spec; error messages say what was wrong and
 // where, and never echo attribute values.
 import { Readable } from 'node:stream';
@@ -6,7 +6,8 @@ import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import type { Pipeline } from '../pipeline.ts';
 import { DecodeError } from './otlp/decode-error.ts';
-import { decodeTracesJson } from './otlp/decode-json.ts';
+import { decodeLogsJson, decodeTracesJson } from './otlp/decode-json.ts';
+import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
 import { decodeTracesProto } from './otlp/decode-proto.ts';
 import { BodyError, readBody } from './otlp/read-body.ts';
 import { CONTENT_TYPE, type Encoding, GrpcCode, exportResponse, statusBody } from './otlp/responses.ts';
@@ -19,65 +20,99 @@ export interface OtlpHttpOptions {
 
 type Ctx = Context<{ Bindings: HttpBindings }>;
 
+/** What a decoded request amounts to: how many items, which were rejected, how to store the rest. */
+interface Accepted {
+  count: number;
+  rejected: number;
+  rejectionMessage: string;
+  consume(): Promise<void>;
+}
+
+interface Signal {
+  request: string;
+  items: string;
+  rejectedJsonKey: string;
+  decode(body: Buffer, enc: Encoding): Accepted;
+}
+
 const RETRY_AFTER_SECONDS = '1';
 
 export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
 
-  app.all('/v1/traces', async (c) => {
-    const enc = encodingOf(c.req.header('content-type'));
-    if (c.req.method !== 'POST') {
-      discard(c);
-      return fail(c, enc ?? 'json', 405, GrpcCode.UNIMPLEMENTED, `method ${c.req.method} not allowed: OTLP/HTTP export is POST`, { Allow: 'POST' });
-    }
-    if (!enc) {
-      discard(c);
-      const got = c.req.header('content-type');
-      return fail(c, 'json', 415, GrpcCode.INVALID_ARGUMENT, `unsupported Content-Type ${got ? `"${got.slice(0, 80)}"` : '(none)'}: use application/x-protobuf or application/json`);
-    }
-    if (!pipeline.accepting) {
-      discard(c);
-      return fail(c, enc, 429, GrpcCode.RESOURCE_EXHAUSTED, 'write queue is full; retry later', { 'Retry-After': RETRY_AFTER_SECONDS });
-    }
-    const declared = Number(c.req.header('content-length') ?? NaN);
-    const gzip = !!c.req.header('content-encoding');
-    if (!gzip && declared > o.maxBodyBytes) {
-      discard(c);
-      return fail(c, enc, 413, GrpcCode.INVALID_ARGUMENT, `body of ${declared} bytes exceeds the limit of ${o.maxBodyBytes} bytes`);
-    }
-
-    let body: Buffer;
-    try {
-      body = await readBody(source(c), c.req.header('content-encoding'), o.maxBodyBytes);
-    } catch (e) {
-      if (e instanceof BodyError) return fail(c, enc, e.status, GrpcCode.INVALID_ARGUMENT, e.message);
-      throw e;
-    }
-
-    let batch;
-    try {
-      batch = enc === 'protobuf' ? decodeTracesProto(body, o.tenant) : decodeTracesJson(body, o.tenant);
-    } catch (e) {
-      if (e instanceof DecodeError) {
-        return fail(c, enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ExportTraceServiceRequest (${enc}): ${e.message}`);
+  /** The same rules for every signal: method, content type, backpressure, limits, decoding, durability. */
+  const exportRoute = (path: string, signal: Signal): void => {
+    app.all(path, async (c) => {
+      const enc = encodingOf(c.req.header('content-type'));
+      if (c.req.method !== 'POST') {
+        discard(c);
+        return fail(c, enc ?? 'json', 405, GrpcCode.UNIMPLEMENTED, `method ${c.req.method} not allowed: OTLP/HTTP export is POST`, { Allow: 'POST' });
       }
-      if (e instanceof RangeError) {
-        return fail(c, enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ExportTraceServiceRequest (${enc}): ${e.message}`);
+      if (!enc) {
+        discard(c);
+        const got = c.req.header('content-type');
+        return fail(c, 'json', 415, GrpcCode.INVALID_ARGUMENT, `unsupported Content-Type ${got ? `"${got.slice(0, 80)}"` : '(none)'}: use application/x-protobuf or application/json`);
       }
-      throw e;
-    }
+      if (!pipeline.accepting) {
+        discard(c);
+        return fail(c, enc, 429, GrpcCode.RESOURCE_EXHAUSTED, 'write queue is full; retry later', { 'Retry-After': RETRY_AFTER_SECONDS });
+      }
+      const declared = Number(c.req.header('content-length') ?? NaN);
+      const gzip = !!c.req.header('content-encoding');
+      if (!gzip && declared > o.maxBodyBytes) {
+        discard(c);
+        return fail(c, enc, 413, GrpcCode.INVALID_ARGUMENT, `body of ${declared} bytes exceeds the limit of ${o.maxBodyBytes} bytes`);
+      }
 
-    try {
-      await pipeline.consume(batch.rows);
-    } catch (e) {
-      o.log(`could not make ${batch.rows.length} span(s) durable: ${(e as Error).message}`);
-      return fail(c, enc, 503, GrpcCode.UNAVAILABLE, 'spans could not be stored; retry later', { 'Retry-After': RETRY_AFTER_SECONDS });
-    }
-    if (batch.rejected > 0) o.log(`rejected ${batch.rejected} invalid span(s): ${batch.rejectionMessage}`);
-    return send(c, enc, 200, exportResponse(enc, batch.rejected, batch.rejectionMessage));
+      let body: Buffer;
+      try {
+        body = await readBody(source(c), c.req.header('content-encoding'), o.maxBodyBytes);
+      } catch (e) {
+        if (e instanceof BodyError) return fail(c, enc, e.status, GrpcCode.INVALID_ARGUMENT, e.message);
+        throw e;
+      }
+
+      let accepted: Accepted;
+      try {
+        accepted = signal.decode(body, enc);
+      } catch (e) {
+        if (e instanceof DecodeError || e instanceof RangeError) {
+          return fail(c, enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ${signal.request} (${enc}): ${e.message}`);
+        }
+        throw e;
+      }
+
+      try {
+        await accepted.consume();
+      } catch (e) {
+        o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
+        return fail(c, enc, 503, GrpcCode.UNAVAILABLE, `${signal.items} could not be stored; retry later`, { 'Retry-After': RETRY_AFTER_SECONDS });
+      }
+      if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
+      return send(c, enc, 200, exportResponse(enc, accepted.rejected, accepted.rejectionMessage, signal.rejectedJsonKey));
+    });
+  };
+
+  exportRoute('/v1/traces', {
+    request: 'ExportTraceServiceRequest',
+    items: 'span(s)',
+    rejectedJsonKey: 'rejectedSpans',
+    decode: (body, enc) => {
+      const b = enc === 'protobuf' ? decodeTracesProto(body, o.tenant) : decodeTracesJson(body, o.tenant);
+      return { count: b.rows.length, rejected: b.rejected, rejectionMessage: b.rejectionMessage, consume: () => pipeline.consume(b.rows) };
+    },
+  });
+  exportRoute('/v1/logs', {
+    request: 'ExportLogsServiceRequest',
+    items: 'log record(s)',
+    rejectedJsonKey: 'rejectedLogRecords',
+    decode: (body, enc) => {
+      const rows = enc === 'protobuf' ? decodeLogsProto(body, o.tenant) : decodeLogsJson(body, o.tenant);
+      return { count: rows.length, rejected: 0, rejectionMessage: '', consume: () => pipeline.consumeLogs(rows) };
+    },
   });
 
-  app.notFound((c) => fail(c, encodingOf(c.req.header('content-type')) ?? 'json', 404, GrpcCode.UNIMPLEMENTED, `no OTLP endpoint at ${c.req.path}: traces go to POST /v1/traces`));
+  app.notFound((c) => fail(c, encodingOf(c.req.header('content-type')) ?? 'json', 404, GrpcCode.UNIMPLEMENTED, `no OTLP endpoint at ${c.req.path}: traces go to POST /v1/traces, logs to POST /v1/logs`));
   app.onError((e, c) => {
     o.log(`internal error: ${e.message}`);
     return fail(c, encodingOf(c.req.header('content-type')) ?? 'json', 500, GrpcCode.INTERNAL, 'internal error');

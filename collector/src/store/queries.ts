@@ -1,6 +1,6 @@
 // The reads behind the query API. Every read collapses identical rows (a retried request,
 // or a spool replay after a crash) with LIMIT 1 BY the span's identity and row_hash.
-import type { SpanRow } from '@causeway/schemas';
+import type { LogRow, SpanRow } from '@causeway/schemas';
 import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
 
 /** A stored span as read back: the row plus when Causeway received it. */
@@ -59,6 +59,17 @@ export class SpanQueries {
       ORDER BY start_time_unix_nano, span_id
       LIMIT 1 BY span_id, row_hash`;
     return this.rows<StoredSpan>(query, { tenant, traceId });
+  }
+
+  /** The log records of a trace, in time order. */
+  async logs(tenant: string, traceId: string): Promise<LogRow[]> {
+    return this.rows<LogRow>(
+      `SELECT * EXCEPT (ingested_at, row_hash) FROM ${this.db}.logs
+       WHERE tenant = {tenant:String} AND trace_id = {traceId:String}
+       ORDER BY time_unix_nano, observed_time_unix_nano, row_hash
+       LIMIT 1 BY row_hash`,
+      { tenant, traceId },
+    );
   }
 
   /** Recent traces, newest first, that have at least one span matching the filter. */

@@ -1,4 +1,4 @@
-import type { SpanRow } from '@causeway/schemas';
+import type { LogRow, SpanRow } from '@causeway/schemas';
 import { canonicalRow, rowLeafHash } from './canonical-row.ts';
 
 /**
@@ -16,6 +16,16 @@ export function rowsPayload(rows: SpanRow[]): Buffer {
     size += json.length - 1 + tail.length;
   }
   return Buffer.concat(parts, size);
+}
+
+/** Log rows as JSONEachRow lines, each with its row_hash (so retries collapse at read time). */
+export function logsPayload(rows: LogRow[]): Buffer {
+  let s = '';
+  for (const r of rows) {
+    const json = JSON.stringify(r);
+    s += `${json.slice(0, -1)},"row_hash":"${rowLeafHash(json)}"}\n`;
+  }
+  return Buffer.from(s, 'utf8');
 }
 
 export interface RowRef {

@@ -1,13 +1,13 @@
 // The store as the pipeline sees it: append rows durably, read them back.
 // It knows ClickHouse and the spool; it knows nothing of OTLP.
 import { join } from 'node:path';
-import type { HealthResponse, SpanRow } from '@causeway/schemas';
+import type { HealthResponse, LogRow, SpanRow } from '@causeway/schemas';
 import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
 import type { LogKey } from '../ledger/checkpoint.ts';
 import { LedgerStore } from './ledger-store.ts';
 import { SpanQueries } from './queries.ts';
-import { rowRefs, rowsPayload } from './row-line.ts';
+import { logsPayload, rowRefs, rowsPayload } from './row-line.ts';
 import { Spool } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
@@ -51,6 +51,13 @@ export class SpanStore {
   async append(rows: SpanRow[]): Promise<void> {
     if (rows.length === 0) return;
     const record = await this.spool.append(rowsPayload(rows), rows.length);
+    this.writer.enqueue([record]);
+  }
+
+  /** Log records: durable in the spool like spans, inserted into `logs`. */
+  async appendLogs(rows: LogRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const record = await this.spool.append(logsPayload(rows), rows.length, 'logs');
     this.writer.enqueue([record]);
   }
 

@@ -2,8 +2,9 @@
 // fsynced here before it is acknowledged; the writer inserts them into ClickHouse later and
 // then advances the committed mark. At start, everything after the mark is replayed.
 //
-// On disk: segment files `<seq>.seg` of records [u32 length][u32 crc32][u32 rows][payload],
-// and `committed` = "<seq> <offset>". Replaying a record that was in fact already inserted
+// On disk: segment files `<seq>.seg` of records [u32 length][u32 crc32][u32 rows][u32 table]
+// [payload], and `committed` = "<seq> <offset>". `table` says which table the payload's rows
+// go to (see SPOOL_TABLES), so one request's rows for several tables are durable together. Replaying a record that was in fact already inserted
 // (crash between insert and mark) is harmless: reads collapse identical rows by row_hash.
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
@@ -16,19 +17,25 @@ export interface SpoolPosition {
   end: number;
 }
 
+/** Tables whose rows travel through the spool; the index is the on-disk tag. */
+export const SPOOL_TABLES = ['spans', 'logs'] as const;
+export type SpoolTable = (typeof SPOOL_TABLES)[number];
+
 export interface SpoolRecord extends SpoolPosition {
   payload: Buffer;
   rows: number;
+  table: SpoolTable;
 }
 
 interface PendingAppend {
   payload: Buffer;
   rows: number;
+  table: SpoolTable;
   resolve(r: SpoolRecord): void;
   reject(e: Error): void;
 }
 
-const HEADER = 12;
+const HEADER = 16;
 
 export class Spool {
   private fh!: FileHandle;
@@ -72,9 +79,9 @@ export class Spool {
   }
 
   /** Appends and fsyncs; concurrent appends share one write and one fsync (group commit). */
-  append(payload: Buffer, rows: number): Promise<SpoolRecord> {
+  append(payload: Buffer, rows: number, table: SpoolTable = 'spans'): Promise<SpoolRecord> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ payload, rows, resolve, reject });
+      this.queue.push({ payload, rows, table, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -116,9 +123,10 @@ export class Spool {
           h.writeUInt32LE(p.payload.length, 0);
           h.writeUInt32LE(crc32(p.payload), 4);
           h.writeUInt32LE(p.rows, 8);
+          h.writeUInt32LE(SPOOL_TABLES.indexOf(p.table), 12);
           bufs.push(h, p.payload);
           end += HEADER + p.payload.length;
-          records.push({ seg: this.seq, end, payload: p.payload, rows: p.rows });
+          records.push({ seg: this.seq, end, payload: p.payload, rows: p.rows, table: p.table });
         }
         try {
           await writeAll(this.fh, bufs, this.size);
@@ -188,11 +196,12 @@ function parseSegment(seg: number, buf: Buffer, from: number): { records: SpoolR
     const len = buf.readUInt32LE(pos);
     const crc = buf.readUInt32LE(pos + 4);
     const rows = buf.readUInt32LE(pos + 8);
+    const table = SPOOL_TABLES[buf.readUInt32LE(pos + 12)];
     const end = pos + HEADER + len;
-    if (end > buf.length) break;
+    if (end > buf.length || !table) break;
     const payload = buf.subarray(pos + HEADER, end);
     if (crc32(payload) !== crc) break;
-    records.push({ seg, end, payload, rows });
+    records.push({ seg, end, payload, rows, table });
     pos = end;
   }
   return { records, goodEnd: Math.max(pos, from) };

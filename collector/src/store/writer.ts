@@ -13,7 +13,7 @@ export interface WriterOptions {
   /** beyond this many queued bytes the receiver answers 429 */
   maxPendingBytes: number;
   log: (msg: string) => void;
-  /** runs after a batch is in ClickHouse and before the spool mark moves past it (the ledger) */
+  /** runs after span rows are in ClickHouse and before the spool mark moves past them (the ledger) */
   onInserted?: (payloads: Buffer[]) => Promise<void>;
 }
 
@@ -157,11 +157,15 @@ export class SpanWriter {
     }
   }
 
+  /** One insert per table present in the batch, spans last so the ledger hook sees them last. */
   private async insert(batch: SpoolRecord[]): Promise<void> {
-    const payloads = batch.map((r) => r.payload);
-    await this.ch.insertJsonEachRow('spans', payloads, SPAN_INSERT_SETTINGS);
+    const logs = batch.filter((r) => r.table === 'logs').map((r) => r.payload);
+    if (logs.length > 0) await this.ch.insertJsonEachRow('logs', logs, SPAN_INSERT_SETTINGS);
+    const spans = batch.filter((r) => r.table === 'spans').map((r) => r.payload);
+    if (spans.length === 0) return;
+    await this.ch.insertJsonEachRow('spans', spans, SPAN_INSERT_SETTINGS);
     // A failure here retries the batch: the rows go in again and reads collapse the repeats.
-    await this.opts.onInserted?.(payloads);
+    await this.opts.onInserted?.(spans);
   }
 
   /** Inserts the batch one request at a time; a request refused three times is set aside on disk. */

@@ -2,7 +2,7 @@
 // hex ids, integer enums). lowerCamelCase keys, with the original proto names accepted too
 // (as protobuf JSON parsers do); unknown keys ignored; null means "not set".
 import { isUtf8 } from 'node:buffer';
-import type { AnyValue, AttrRow, EventRow, KeyValue, LinkRow, SpanRow } from '@causeway/schemas';
+import type { AnyValue, AttrRow, EventRow, KeyValue, LinkRow, LogRow, SpanRow } from '@causeway/schemas';
 import { DecodeError, DecodePath, MAX_ANYVALUE_DEPTH } from './decode-error.ts';
 import {
   type DecodedBatch,
@@ -30,17 +30,25 @@ const SPAN_KINDS: Record<string, number> = {
 const STATUS_CODES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
 export function decodeTracesJson(body: Buffer, tenant: string): DecodedBatch {
+  const { doc, decoder } = parse(body, tenant);
+  return decoder.request(doc);
+}
+
+/** ExportLogsServiceRequest from OTLP/JSON. */
+export function decodeLogsJson(body: Buffer, tenant: string): LogRow[] {
+  const { doc, decoder } = parse(body, tenant);
+  return decoder.logsRequest(doc);
+}
+
+function parse(body: Buffer, tenant: string): { doc: unknown; decoder: JsonDecoder } {
   // toString would quietly turn invalid bytes into U+FFFD; protobuf strings are rejected for the same fault.
   if (!isUtf8(body)) throw new DecodeError('', 'body is not valid UTF-8 (JSON text must be UTF-8)');
   const text = body.toString('utf8');
-  let doc: unknown;
   try {
-    doc = parseExactJson(text);
+    return { doc: parseExactJson(text), decoder: new JsonDecoder(tenant, SURROGATE_ESCAPE.test(text)) };
   } catch (e) {
     throw new DecodeError('', `body is not valid JSON: ${syntaxProblem((e as Error).message)}`);
   }
-  const d = new JsonDecoder(tenant, SURROGATE_ESCAPE.test(text));
-  return d.request(doc);
 }
 
 // UTF-8 text cannot hold a surrogate; only a \uD800-\uDFFF escape can put one in a string.
@@ -70,7 +78,63 @@ class JsonDecoder {
     return this.batch;
   }
 
-  private resourceSpans(o: Obj): void {
+  logsRequest(doc: unknown): LogRow[] {
+    const root = this.object(doc, 'ExportLogsServiceRequest');
+    const out: LogRow[] = [];
+    this.path.push('resourceLogs');
+    this.array(field(root, 'resourceLogs', 'resource_logs'), 'resourceLogs').forEach((r, i) => {
+      this.path.push(i);
+      const o = this.object(r, 'ResourceLogs');
+      const resource = this.resource(o);
+      const resourceSchemaUrl = this.string(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl');
+      this.path.push('scopeLogs');
+      this.array(field(o, 'scopeLogs', 'scope_logs'), 'scopeLogs').forEach((s, si) => {
+        this.path.push(si);
+        const so = this.object(s, 'ScopeLogs');
+        const scope = this.scope(so);
+        const scopeSchemaUrl = this.string(field(so, 'schemaUrl', 'schema_url'), 'schemaUrl');
+        out.push(...this.list(field(so, 'logRecords', 'log_records'), 'logRecords', (rec) => this.logRecord(rec, resource, resourceSchemaUrl, scope, scopeSchemaUrl)));
+        this.path.pop();
+      });
+      this.path.pop();
+      this.path.pop();
+    });
+    this.path.pop();
+    return out;
+  }
+
+  private logRecord(v: unknown, resource: Resource, resourceSchemaUrl: string, scope: Scope, scopeSchemaUrl: string): LogRow {
+    const o = this.object(v, 'LogRecord');
+    this.path.push('body');
+    const body = toAttrRow('', this.anyValue(o.body, 0));
+    this.path.pop();
+    return {
+      tenant: this.tenant,
+      trace_id: optionalId(this.hex(field(o, 'traceId', 'trace_id'), 'traceId'), 16, this.path, 'traceId'),
+      span_id: optionalId(this.hex(field(o, 'spanId', 'span_id'), 'spanId'), 8, this.path, 'spanId'),
+      time_unix_nano: this.uint64(field(o, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
+      observed_time_unix_nano: this.uint64(field(o, 'observedTimeUnixNano', 'observed_time_unix_nano'), 'observedTimeUnixNano'),
+      severity_number: this.enumValue(field(o, 'severityNumber', 'severity_number'), 'severityNumber', {}),
+      severity_text: this.string(field(o, 'severityText', 'severity_text'), 'severityText'),
+      event_name: this.string(field(o, 'eventName', 'event_name'), 'eventName'),
+      body,
+      attributes: this.attributes(o.attributes),
+      dropped_attributes_count: this.uint32(field(o, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount'),
+      flags: this.uint32(o.flags, 'flags'),
+      service_name: resource.serviceName,
+      resource_attributes: resource.attributes,
+      resource_dropped_attributes_count: resource.dropped,
+      resource_schema_url: resourceSchemaUrl,
+      scope_name: scope.name,
+      scope_version: scope.version,
+      scope_attributes: scope.attributes,
+      scope_dropped_attributes_count: scope.dropped,
+      scope_schema_url: scopeSchemaUrl,
+      redactions: [],
+    };
+  }
+
+  private resource(o: Obj): Resource {
     const res = this.optObject(o.resource, 'resource');
     this.path.push('resource');
     const attributes = res ? this.attributes(res.attributes) : [];
@@ -80,6 +144,26 @@ class JsonDecoder {
       serviceName: serviceNameOf(attributes),
     };
     this.path.pop();
+    return resource;
+  }
+
+  private scope(o: Obj): Scope {
+    const so = this.optObject(o.scope, 'scope');
+    this.path.push('scope');
+    const scope: Scope = so
+      ? {
+          name: this.string(so.name, 'name'),
+          version: this.string(so.version, 'version'),
+          attributes: this.attributes(so.attributes),
+          dropped: this.uint32(field(so, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount'),
+        }
+      : { name: '', version: '', attributes: [], dropped: 0 };
+    this.path.pop();
+    return scope;
+  }
+
+  private resourceSpans(o: Obj): void {
+    const resource = this.resource(o);
     const schemaUrl = this.string(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl');
     const scopes = this.array(field(o, 'scopeSpans', 'scope_spans'), 'scopeSpans');
     this.path.push('scopeSpans');
@@ -92,17 +176,7 @@ class JsonDecoder {
   }
 
   private scopeSpans(o: Obj, resource: Resource, resourceSchemaUrl: string): void {
-    const so = this.optObject(o.scope, 'scope');
-    this.path.push('scope');
-    const scope: Scope = so
-      ? {
-          name: this.string(so.name, 'name'),
-          version: this.string(so.version, 'version'),
-          attributes: this.attributes(so.attributes),
-          dropped: this.uint32(field(so, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount'),
-        }
-      : { name: '', version: '', attributes: [], dropped: 0 };
-    this.path.pop();
+    const scope = this.scope(o);
     const schemaUrl = this.string(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl');
     const spans = this.array(o.spans, 'spans');
     this.path.push('spans');

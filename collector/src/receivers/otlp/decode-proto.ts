@@ -73,7 +73,7 @@ function resourceSpans(r: WireReader, tenant: string, batch: DecodedBatch): void
   }
 }
 
-function decodeResource(r: WireReader): Resource {
+export function decodeResource(r: WireReader): Resource {
   const attributes: AttrRow[] = [];
   let dropped = 0;
   while (!r.done) {
@@ -155,7 +155,7 @@ function scopeSpans(r: WireReader, tenant: string, resource: Resource, resourceS
   }
 }
 
-function decodeScope(r: WireReader): Scope {
+export function decodeScope(r: WireReader): Scope {
   const s: Scope = { name: '', version: '', attributes: [], dropped: 0 };
   while (!r.done) {
     const tag = r.tag();
@@ -355,7 +355,7 @@ function link(r: WireReader): LinkRow {
 }
 
 /** One `attributes` entry (a KeyValue message) at the reader's position. */
-function attribute(parent: WireReader, index: number): AttrRow {
+export function attribute(parent: WireReader, index: number): AttrRow {
   parent.path.push('attributes');
   parent.path.push(index);
   const kv = keyValue(parent.message(), 0);
@@ -382,7 +382,7 @@ function keyValue(r: WireReader, depth: number): KeyValue {
   return { key, value };
 }
 
-function anyValue(r: WireReader, depth: number): AnyValue {
+export function anyValue(r: WireReader, depth: number): AnyValue {
   if (depth > MAX_ANYVALUE_DEPTH) r.path.fail(`AnyValue nested deeper than ${MAX_ANYVALUE_DEPTH} levels`);
   let v: AnyValue = {};
   // oneof: the last field on the wire wins, as in every protobuf implementation.

@@ -8,10 +8,11 @@ export const CONTENT_TYPE: Record<Encoding, string> = {
   json: 'application/json',
 };
 
-export function exportResponse(enc: Encoding, rejected: number, errorMessage: string): Uint8Array | string {
+/** Export{Trace,Logs}ServiceResponse: partial_success is field 1 with rejected count 1, message 2 in both. */
+export function exportResponse(enc: Encoding, rejected: number, errorMessage: string, rejectedJsonKey = 'rejectedSpans'): Uint8Array | string {
   if (enc === 'json') {
     return rejected > 0 || errorMessage
-      ? JSON.stringify({ partialSuccess: { rejectedSpans: String(rejected), errorMessage } })
+      ? JSON.stringify({ partialSuccess: { [rejectedJsonKey]: String(rejected), errorMessage } })
       : '{}';
   }
   if (rejected === 0 && !errorMessage) return new Uint8Array(0);
