@@ -6,49 +6,31 @@
 import { createHash } from 'node:crypto';
 import type { AttrRow, SpanRow } from '@causeway/schemas';
 
-export function canonicalRow(r: SpanRow): string {
-  return JSON.stringify({
-    tenant: r.tenant,
-    trace_id: r.trace_id,
-    span_id: r.span_id,
-    parent_span_id: r.parent_span_id,
-    trace_state: r.trace_state,
-    flags: Number(r.flags),
-    name: r.name,
-    kind: Number(r.kind),
-    start_time_unix_nano: String(r.start_time_unix_nano),
-    end_time_unix_nano: String(r.end_time_unix_nano),
-    attributes: attrs(r.attributes),
-    dropped_attributes_count: Number(r.dropped_attributes_count),
-    events: r.events.map((e) => ({
-      time_unix_nano: String(e.time_unix_nano),
-      name: e.name,
-      attributes: attrs(e.attributes),
-      dropped_attributes_count: Number(e.dropped_attributes_count),
-    })),
-    dropped_events_count: Number(r.dropped_events_count),
-    links: r.links.map((l) => ({
-      trace_id: l.trace_id,
-      span_id: l.span_id,
-      trace_state: l.trace_state,
-      attributes: attrs(l.attributes),
-      dropped_attributes_count: Number(l.dropped_attributes_count),
-      flags: Number(l.flags),
-    })),
-    dropped_links_count: Number(r.dropped_links_count),
-    status_code: Number(r.status_code),
-    status_message: r.status_message,
-    service_name: r.service_name,
-    resource_attributes: attrs(r.resource_attributes),
-    resource_dropped_attributes_count: Number(r.resource_dropped_attributes_count),
-    resource_schema_url: r.resource_schema_url,
-    scope_name: r.scope_name,
-    scope_version: r.scope_version,
-    scope_attributes: attrs(r.scope_attributes),
-    scope_dropped_attributes_count: Number(r.scope_dropped_attributes_count),
-    scope_schema_url: r.scope_schema_url,
-    redactions: r.redactions.map((x) => ({ rule: x.rule, field: x.field, count: Number(x.count) })),
+/**
+ * Written out field by field rather than by JSON.stringify of a fresh object: it is on the ingest
+ * hot path. The bytes are pinned by canonical-row.test.ts. `shared` caches the text of attribute
+ * lists shared by many rows (resource, scope) within one call.
+ */
+export function canonicalRow(r: SpanRow, shared?: Map<AttrRow[], string>): string {
+  const s = JSON.stringify;
+  let out = `{"tenant":${s(r.tenant)},"trace_id":${s(r.trace_id)},"span_id":${s(r.span_id)},"parent_span_id":${s(r.parent_span_id)},"trace_state":${s(r.trace_state)}`;
+  out += `,"flags":${Number(r.flags)},"name":${s(r.name)},"kind":${Number(r.kind)},"start_time_unix_nano":${s(String(r.start_time_unix_nano))},"end_time_unix_nano":${s(String(r.end_time_unix_nano))}`;
+  out += `,"attributes":${attrs(r.attributes)},"dropped_attributes_count":${Number(r.dropped_attributes_count)},"events":[`;
+  r.events.forEach((e, i) => {
+    out += `${i ? ',' : ''}{"time_unix_nano":${s(String(e.time_unix_nano))},"name":${s(e.name)},"attributes":${attrs(e.attributes)},"dropped_attributes_count":${Number(e.dropped_attributes_count)}}`;
   });
+  out += `],"dropped_events_count":${Number(r.dropped_events_count)},"links":[`;
+  r.links.forEach((l, i) => {
+    out += `${i ? ',' : ''}{"trace_id":${s(l.trace_id)},"span_id":${s(l.span_id)},"trace_state":${s(l.trace_state)},"attributes":${attrs(l.attributes)},"dropped_attributes_count":${Number(l.dropped_attributes_count)},"flags":${Number(l.flags)}}`;
+  });
+  out += `],"dropped_links_count":${Number(r.dropped_links_count)},"status_code":${Number(r.status_code)},"status_message":${s(r.status_message)},"service_name":${s(r.service_name)}`;
+  out += `,"resource_attributes":${cached(r.resource_attributes, shared)},"resource_dropped_attributes_count":${Number(r.resource_dropped_attributes_count)},"resource_schema_url":${s(r.resource_schema_url)}`;
+  out += `,"scope_name":${s(r.scope_name)},"scope_version":${s(r.scope_version)},"scope_attributes":${cached(r.scope_attributes, shared)},"scope_dropped_attributes_count":${Number(r.scope_dropped_attributes_count)},"scope_schema_url":${s(r.scope_schema_url)}`;
+  out += ',"redactions":[';
+  r.redactions.forEach((x, i) => {
+    out += `${i ? ',' : ''}{"rule":${s(x.rule)},"field":${s(x.field)},"count":${Number(x.count)}}`;
+  });
+  return `${out}]}`;
 }
 
 /** SHA-256(0x00 ‖ canonical bytes), hex: the RFC 6962 leaf hash of the row. */
@@ -56,8 +38,20 @@ export function rowLeafHash(canonical: string | Buffer): string {
   return createHash('sha256').update(Buffer.from([0])).update(canonical).digest('hex');
 }
 
-function attrs(list: AttrRow[]): object[] {
-  return list.map((a) => ({ key: a.key, type: a.type, str: a.str ?? '', int: String(a.int ?? '0'), dbl: canonicalDouble(a.dbl), bool: a.bool ?? false }));
+function cached(list: AttrRow[], shared: Map<AttrRow[], string> | undefined): string {
+  if (!shared) return attrs(list);
+  let t = shared.get(list);
+  if (t === undefined) shared.set(list, (t = attrs(list)));
+  return t;
+}
+
+function attrs(list: AttrRow[]): string {
+  let out = '[';
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]!;
+    out += `${i ? ',' : ''}{"key":${JSON.stringify(a.key)},"type":${JSON.stringify(a.type)},"str":${JSON.stringify(a.str ?? '')},"int":${JSON.stringify(String(a.int ?? '0'))},"dbl":${JSON.stringify(canonicalDouble(a.dbl))},"bool":${a.bool ? 'true' : 'false'}}`;
+  }
+  return `${out}]`;
 }
 
 /** One spelling per double: finite as a JSON number, -0 and the non-finite ones as ClickHouse reads them. */

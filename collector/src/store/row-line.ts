@@ -8,9 +8,10 @@ import { canonicalRow, rowLeafHash } from './canonical-row.ts';
  */
 export function rowsPayload(rows: SpanRow[]): Buffer {
   const parts: Buffer[] = [];
+  const shared = new Map();
   let size = 0;
   for (const r of rows) {
-    const json = Buffer.from(canonicalRow(r), 'utf8');
+    const json = Buffer.from(canonicalRow(r, shared), 'utf8');
     const tail = Buffer.from(`,"row_hash":"${rowLeafHash(json)}"}\n`, 'latin1');
     parts.push(json.subarray(0, json.length - 1), tail);
     size += json.length - 1 + tail.length;

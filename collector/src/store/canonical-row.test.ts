@@ -1,0 +1,63 @@
+import type { SpanRow } from '@causeway/schemas';
+import { describe, expect, it } from 'vitest';
+import { canonicalRow, rowLeafHash } from './canonical-row.ts';
+
+// Every kind of value a row holds. Its canonical bytes and leaf hash are pinned: every stored
+// row's Merkle leaf depends on this form, so a change here must be deliberate (and versioned).
+const ROW: SpanRow = {
+  tenant: 'default',
+  trace_id: '5b8efff798038103d269b633813fc60c',
+  span_id: 'eee19b7ec3c1b174',
+  parent_span_id: 'eee19b7ec3c1b173',
+  trace_state: 'k=v',
+  flags: 257,
+  name: 'chat gpt-4o "quoted" é',
+  kind: 3,
+  start_time_unix_nano: '1700000000123456789',
+  end_time_unix_nano: '1700000000223456789',
+  attributes: [
+    { key: 's', type: 'string', str: 'line\nnext' },
+    { key: 'i', type: 'int', int: '-9223372036854775808' },
+    { key: 'd', type: 'double', dbl: 0.1 },
+    { key: 'nz', type: 'double', dbl: '-0' },
+    { key: 'nan', type: 'double', dbl: 'nan' },
+    { key: 'b', type: 'bool', bool: true },
+    { key: 'bytes', type: 'bytes', str: 'AAEC' },
+    { key: 'arr', type: 'array', str: '{"arrayValue":{"values":[{"intValue":"1"}]}}' },
+    { key: 'e', type: 'empty' },
+  ],
+  dropped_attributes_count: 1,
+  events: [{ time_unix_nano: '1700000000200000000', name: 'ev', attributes: [{ key: 'x', type: 'string', str: 'y' }], dropped_attributes_count: 0 }],
+  dropped_events_count: 2,
+  links: [{ trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331', trace_state: '', attributes: [], dropped_attributes_count: 0, flags: 769 }],
+  dropped_links_count: 0,
+  status_code: 2,
+  status_message: 'boom',
+  service_name: 'svc',
+  resource_attributes: [{ key: 'service.name', type: 'string', str: 'svc' }],
+  resource_dropped_attributes_count: 0,
+  resource_schema_url: 'https://opentelemetry.io/schemas/1.28.0',
+  scope_name: 'scope',
+  scope_version: '1.0.0',
+  scope_attributes: [],
+  scope_dropped_attributes_count: 0,
+  scope_schema_url: '',
+  redactions: [{ rule: 'email', field: 'attributes["s"]', count: 1 }],
+};
+
+describe('canonical row form', () => {
+  it('is pinned: the same bytes and leaf hash as when the ledger format was fixed', () => {
+    expect(rowLeafHash(canonicalRow(ROW))).toBe(GOLDEN_HASH);
+  });
+
+  it('is the same whether a row comes from the decoder or back from ClickHouse (types and defaults normalized)', () => {
+    const readBack = {
+      ...ROW,
+      flags: '257',
+      attributes: ROW.attributes.map((a) => ({ str: '', int: '0', dbl: 0, bool: false, ...a })),
+    } as unknown as SpanRow;
+    expect(canonicalRow(readBack)).toBe(canonicalRow(ROW));
+  });
+});
+
+const GOLDEN_HASH = 'a140db45cb17d3110cfd37b40a2dddc758ff37fbbd9e808f48abbea19cff3bf6';
