@@ -40,7 +40,21 @@ export interface RedactionRecord {
   count: number;
 }
 
-export interface SpanRow {
+/** Columns every stored signal carries: where it came from, and what redaction replaced in it. */
+export interface EnvelopeColumns {
+  service_name: string;
+  resource_attributes: AttrRow[];
+  resource_dropped_attributes_count: number;
+  resource_schema_url: string;
+  scope_name: string;
+  scope_version: string;
+  scope_attributes: AttrRow[];
+  scope_dropped_attributes_count: number;
+  scope_schema_url: string;
+  redactions: RedactionRecord[];
+}
+
+export interface SpanRow extends EnvelopeColumns {
   tenant: string;
   trace_id: string;
   span_id: string;
@@ -59,20 +73,10 @@ export interface SpanRow {
   dropped_links_count: number;
   status_code: number;
   status_message: string;
-  service_name: string;
-  resource_attributes: AttrRow[];
-  resource_dropped_attributes_count: number;
-  resource_schema_url: string;
-  scope_name: string;
-  scope_version: string;
-  scope_attributes: AttrRow[];
-  scope_dropped_attributes_count: number;
-  scope_schema_url: string;
-  redactions: RedactionRecord[];
 }
 
 /** One OTLP log record as stored (`logs` table). The body is an attribute tuple with an empty key. */
-export interface LogRow {
+export interface LogRow extends EnvelopeColumns {
   tenant: string;
   trace_id: string;
   span_id: string;
@@ -85,14 +89,4 @@ export interface LogRow {
   attributes: AttrRow[];
   dropped_attributes_count: number;
   flags: number;
-  service_name: string;
-  resource_attributes: AttrRow[];
-  resource_dropped_attributes_count: number;
-  resource_schema_url: string;
-  scope_name: string;
-  scope_version: string;
-  scope_attributes: AttrRow[];
-  scope_dropped_attributes_count: number;
-  scope_schema_url: string;
-  redactions: RedactionRecord[];
 }

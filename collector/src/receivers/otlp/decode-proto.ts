@@ -6,9 +6,11 @@ import type { AnyValue, AttrRow, EventRow, KeyValue, LinkRow, SpanRow } from '@c
 import { DecodePath, MAX_ANYVALUE_DEPTH } from './decode-error.ts';
 import {
   type DecodedBatch,
+  type Envelope,
   type Resource,
   type Scope,
   emptyBatch,
+  envelopeFields,
   jsonDouble,
   optionalId,
   reject,
@@ -19,104 +21,8 @@ import {
 import { WireReader, WireType as W } from './wire-reader.ts';
 
 export function decodeTracesProto(body: Buffer, tenant: string): DecodedBatch {
-  const path = new DecodePath();
-  const r = new WireReader(body, path);
   const batch = emptyBatch();
-  let ri = 0;
-  while (!r.done) {
-    const tag = r.tag();
-    if (tag >>> 3 === 1) {
-      r.expect(tag, W.LEN, 'resource_spans');
-      path.push('resource_spans');
-      path.push(ri);
-      resourceSpans(r.message(), tenant, batch);
-      path.pop();
-      path.pop();
-      ri++;
-    } else r.skip(tag & 7);
-  }
-  return batch;
-}
-
-function resourceSpans(r: WireReader, tenant: string, batch: DecodedBatch): void {
-  // Fields may come in any order: collect scope_spans extents, decode them once resource is known.
-  let resource: Resource = { attributes: [], dropped: 0, serviceName: '' };
-  let schemaUrl = '';
-  const scopes: WireReader[] = [];
-  while (!r.done) {
-    const tag = r.tag();
-    switch (tag >>> 3) {
-      case 1:
-        r.expect(tag, W.LEN, 'resource');
-        r.path.push('resource');
-        resource = decodeResource(r.message());
-        r.path.pop();
-        break;
-      case 2:
-        r.expect(tag, W.LEN, 'scope_spans');
-        scopes.push(r.message());
-        break;
-      case 3:
-        r.expect(tag, W.LEN, 'schema_url');
-        schemaUrl = r.string('schema_url');
-        break;
-      default:
-        r.skip(tag & 7);
-    }
-  }
-  for (let si = 0; si < scopes.length; si++) {
-    r.path.push('scope_spans');
-    r.path.push(si);
-    scopeSpans(scopes[si]!, tenant, resource, schemaUrl, batch);
-    r.path.pop();
-    r.path.pop();
-  }
-}
-
-export function decodeResource(r: WireReader): Resource {
-  const attributes: AttrRow[] = [];
-  let dropped = 0;
-  while (!r.done) {
-    const tag = r.tag();
-    if (tag >>> 3 === 1) {
-      r.expect(tag, W.LEN, 'attributes');
-      attributes.push(attribute(r, attributes.length));
-    } else if (tag >>> 3 === 2) {
-      r.expect(tag, W.VARINT, 'dropped_attributes_count');
-      dropped = r.uint32();
-    } else r.skip(tag & 7);
-  }
-  return { attributes, dropped, serviceName: serviceNameOf(attributes) };
-}
-
-function scopeSpans(r: WireReader, tenant: string, resource: Resource, resourceSchemaUrl: string, batch: DecodedBatch): void {
-  let scope: Scope = { name: '', version: '', attributes: [], dropped: 0 };
-  let schemaUrl = '';
-  const spans: WireReader[] = [];
-  while (!r.done) {
-    const tag = r.tag();
-    switch (tag >>> 3) {
-      case 1:
-        r.expect(tag, W.LEN, 'scope');
-        r.path.push('scope');
-        scope = decodeScope(r.message());
-        r.path.pop();
-        break;
-      case 2:
-        r.expect(tag, W.LEN, 'spans');
-        spans.push(r.message());
-        break;
-      case 3:
-        r.expect(tag, W.LEN, 'schema_url');
-        schemaUrl = r.string('schema_url');
-        break;
-      default:
-        r.skip(tag & 7);
-    }
-  }
-  for (let i = 0; i < spans.length; i++) {
-    r.path.push('spans');
-    r.path.push(i);
+  walkEnvelopes(new WireReader(body, new DecodePath()), SPAN_FIELDS, (m, env) => {
     const row: SpanRow = {
       tenant,
       trace_id: '',
@@ -136,23 +42,104 @@ function scopeSpans(r: WireReader, tenant: string, resource: Resource, resourceS
       dropped_links_count: 0,
       status_code: 0,
       status_message: '',
-      service_name: resource.serviceName,
-      resource_attributes: resource.attributes,
-      resource_dropped_attributes_count: resource.dropped,
-      resource_schema_url: resourceSchemaUrl,
-      scope_name: scope.name,
-      scope_version: scope.version,
-      scope_attributes: scope.attributes,
-      scope_dropped_attributes_count: scope.dropped,
-      scope_schema_url: schemaUrl,
+      ...envelopeFields(env),
       redactions: [],
     };
-    const invalid = span(spans[i]!, row);
-    if (invalid) reject(batch, r.path.toString(), invalid);
+    const invalid = span(m, row);
+    if (invalid) reject(batch, m.path.toString(), invalid);
     else batch.rows.push(row);
-    r.path.pop();
-    r.path.pop();
+  });
+  return batch;
+}
+
+export interface EnvelopeFields {
+  resourceItems: string;
+  scopeItems: string;
+  items: string;
+}
+
+const SPAN_FIELDS: EnvelopeFields = { resourceItems: 'resource_spans', scopeItems: 'scope_spans', items: 'spans' };
+
+/**
+ * Export<Signal>ServiceRequest → Resource<Signal>{resource=1, scope_<items>=2, schema_url=3} →
+ * Scope<Signal>{scope=1, <items>=2, schema_url=3}: the same envelope for every signal. Fields may
+ * come in any order, so items are decoded once their resource and scope are known.
+ */
+export function walkEnvelopes(r: WireReader, f: EnvelopeFields, each: (item: WireReader, env: Envelope) => void): void {
+  const path = r.path;
+  const level = (m: WireReader, first: string, second: string, onFirst: (x: WireReader) => void): { items: WireReader[]; schemaUrl: string } => {
+    const items: WireReader[] = [];
+    let schemaUrl = '';
+    while (!m.done) {
+      const tag = m.tag();
+      switch (tag >>> 3) {
+        case 1:
+          m.expect(tag, W.LEN, first);
+          path.push(first);
+          onFirst(m.message());
+          path.pop();
+          break;
+        case 2:
+          m.expect(tag, W.LEN, second);
+          items.push(m.message());
+          break;
+        case 3:
+          m.expect(tag, W.LEN, 'schema_url');
+          schemaUrl = m.string('schema_url');
+          break;
+        default:
+          m.skip(tag & 7);
+      }
+    }
+    return { items, schemaUrl };
+  };
+  let ri = 0;
+  while (!r.done) {
+    const tag = r.tag();
+    if (tag >>> 3 !== 1) {
+      r.skip(tag & 7);
+      continue;
+    }
+    r.expect(tag, W.LEN, f.resourceItems);
+    path.push(f.resourceItems);
+    path.push(ri++);
+    let resource: Resource = { attributes: [], dropped: 0, serviceName: '' };
+    const rl = level(r.message(), 'resource', f.scopeItems, (x) => (resource = decodeResource(x)));
+    rl.items.forEach((sm, si) => {
+      path.push(f.scopeItems);
+      path.push(si);
+      let scope: Scope = { name: '', version: '', attributes: [], dropped: 0 };
+      const sl = level(sm, 'scope', f.items, (x) => (scope = decodeScope(x)));
+      const env: Envelope = { resource, resourceSchemaUrl: rl.schemaUrl, scope, scopeSchemaUrl: sl.schemaUrl };
+      sl.items.forEach((item, i) => {
+        path.push(f.items);
+        path.push(i);
+        each(item, env);
+        path.pop();
+        path.pop();
+      });
+      path.pop();
+      path.pop();
+    });
+    path.pop();
+    path.pop();
   }
+}
+
+export function decodeResource(r: WireReader): Resource {
+  const attributes: AttrRow[] = [];
+  let dropped = 0;
+  while (!r.done) {
+    const tag = r.tag();
+    if (tag >>> 3 === 1) {
+      r.expect(tag, W.LEN, 'attributes');
+      attributes.push(attribute(r, attributes.length));
+    } else if (tag >>> 3 === 2) {
+      r.expect(tag, W.VARINT, 'dropped_attributes_count');
+      dropped = r.uint32();
+    } else r.skip(tag & 7);
+  }
+  return { attributes, dropped, serviceName: serviceNameOf(attributes) };
 }
 
 export function decodeScope(r: WireReader): Scope {

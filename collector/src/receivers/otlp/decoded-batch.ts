@@ -31,6 +31,29 @@ export interface Scope {
   dropped: number;
 }
 
+/** Where a span or log record came from: its resource and scope, and their schema URLs. */
+export interface Envelope {
+  resource: Resource;
+  resourceSchemaUrl: string;
+  scope: Scope;
+  scopeSchemaUrl: string;
+}
+
+/** The row columns every signal fills from its envelope. */
+export function envelopeFields(e: Envelope) {
+  return {
+    service_name: e.resource.serviceName,
+    resource_attributes: e.resource.attributes,
+    resource_dropped_attributes_count: e.resource.dropped,
+    resource_schema_url: e.resourceSchemaUrl,
+    scope_name: e.scope.name,
+    scope_version: e.scope.version,
+    scope_attributes: e.scope.attributes,
+    scope_dropped_attributes_count: e.scope.dropped,
+    scope_schema_url: e.scopeSchemaUrl,
+  };
+}
+
 /** Shared by both decoders: how a trace or span id is checked and turned into hex. */
 export type IdVerdict = { hex: string } | { invalid: string };
 
