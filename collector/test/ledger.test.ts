@@ -4,7 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
@@ -55,11 +58,19 @@ describe('ledger', () => {
     expect(verifyInclusion(BigInt(leaf.leafIndex) ^ 1n, c2.size, b64(leaf.leafHash), leaf.proof.map(b64), c2.root)).toBe(false);
     const cons = (await getJson<ConsistencyBody>(`${cw.apiUrl}/api/ledger/consistency?from=20&to=30`)).body;
     expect(verifyConsistency(20n, 30n, c1.root, c2.root, cons.proof.map(b64))).toBe(true);
+
+    // Log records are stored rows too: they join the log.
+    const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs` }) })] });
+    const ctx = trace.setSpanContext(ROOT_CONTEXT, traces[0]![0]!.spanContext());
+    for (const content of ['first prompt', 'second prompt']) logs.getLogger('t').emit({ context: ctx, eventName: 'gen_ai.user.message', body: { content } });
+    await logs.shutdown();
+    await cw.settled();
+    expect((await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body.treeSize).toBe('32');
     await cw.stop();
 
     // An honest store verifies.
     const clean = run('collector/src/main.ts', dataDir, 'verify');
-    expect(clean.out).toMatch(/^verified: log [0-9a-f]{32}, 30 rows, 30 leaves, \d+ signed checkpoints \(newest size 30\)$/m);
+    expect(clean.out).toMatch(/^verified: log [0-9a-f]{32}, 32 rows, 32 leaves, \d+ signed checkpoints \(newest size 32\)$/m);
     expect(clean.code).toBe(0);
 
     // Four side doors, on four different spans.
@@ -76,6 +87,7 @@ describe('ledger', () => {
        SELECT tenant, trace_id, '${forgedSpanId}', parent_span_id, 'forged', kind, start_time_unix_nano, end_time_unix_nano, attributes, service_name, resource_attributes, row_hash
        FROM causeway.spans WHERE span_id = '${copied!.spanId}'`,
       `ALTER TABLE causeway.ledger_leaves DELETE WHERE span_id = '${unlogged!.spanId}'`,
+      `ALTER TABLE causeway.logs UPDATE severity_text = 'DEBUG' WHERE 1`,
     );
     expect(t.code, t.out).toBe(0);
     const tampered = run('collector/src/main.ts', dataDir, 'verify');
@@ -86,7 +98,9 @@ describe('ledger', () => {
     expect(tampered.out).toContain(`row added: span ${copied!.traceId}/${forgedSpanId} is not in the log`);
     expect(tampered.out).toMatch(/ledger leaf \d+ is missing/);
     expect(tampered.out).toMatch(new RegExp(`row added: span ${unlogged!.traceId}/${unlogged!.spanId}`));
-    expect(tampered.out).toMatch(/checkpoint 30: the log has only \d+ verifiable leaves/);
+    expect(tampered.out).toMatch(/checkpoint 32: the log has only \d+ verifiable leaves/);
+    expect(tampered.out.match(/log record added: a record of span [0-9a-f]{32}\/[0-9a-f]{16} is not in the log/g)).toHaveLength(2);
+    expect(tampered.out.match(/log record dropped: leaf (30|31) \(span [0-9a-f]{32}\/[0-9a-f]{16}\) has no stored record/g)).toHaveLength(2);
 
     // And the collector will not append to a log that no longer matches what it signed.
     await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: leaf \d+ of log [0-9a-f]+ is missing/);

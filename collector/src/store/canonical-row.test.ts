@@ -1,6 +1,6 @@
-import type { SpanRow } from '@causeway/schemas';
+import type { LogRow, SpanRow } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
-import { canonicalRow, rowLeafHash } from './canonical-row.ts';
+import { canonicalLogRow, canonicalRow, rowLeafHash } from './canonical-row.ts';
 
 // Every kind of value a row holds. Its canonical bytes and leaf hash are pinned: every stored
 // row's Merkle leaf depends on this form, so a change here must be deliberate (and versioned).
@@ -45,7 +45,36 @@ const ROW: SpanRow = {
   redactions: [{ rule: 'email', field: 'attributes["s"]', count: 1 }],
 };
 
+const LOG: LogRow = {
+  tenant: 'default',
+  trace_id: ROW.trace_id,
+  span_id: ROW.span_id,
+  time_unix_nano: '1700000000123456789',
+  observed_time_unix_nano: '1700000000223456789',
+  severity_number: 9,
+  severity_text: 'INFO',
+  event_name: 'gen_ai.user.message',
+  body: { key: '', type: 'kvlist', str: '{"kvlistValue":{"values":[{"key":"content","value":{"stringValue":"hi"}}]}}' },
+  attributes: [{ key: 'gen_ai.system', type: 'string', str: 'openai' }],
+  dropped_attributes_count: 0,
+  flags: 1,
+  service_name: 'svc',
+  resource_attributes: [{ key: 'service.name', type: 'string', str: 'svc' }],
+  resource_dropped_attributes_count: 0,
+  resource_schema_url: '',
+  scope_name: '@opentelemetry/instrumentation-openai',
+  scope_version: '0.21.0',
+  scope_attributes: [],
+  scope_dropped_attributes_count: 0,
+  scope_schema_url: '',
+  redactions: [],
+};
+
 describe('canonical row form', () => {
+  it('is pinned for log records too', () => {
+    expect(rowLeafHash(canonicalLogRow(LOG))).toBe(GOLDEN_LOG_HASH);
+  });
+
   it('is pinned: the same bytes and leaf hash as when the ledger format was fixed', () => {
     expect(rowLeafHash(canonicalRow(ROW))).toBe(GOLDEN_HASH);
   });
@@ -61,3 +90,4 @@ describe('canonical row form', () => {
 });
 
 const GOLDEN_HASH = 'a140db45cb17d3110cfd37b40a2dddc758ff37fbbd9e808f48abbea19cff3bf6';
+const GOLDEN_LOG_HASH = '6af7a6a5b0a46300991dce186b92d5922f27cb55c0825ba086a88db553878ff5';

@@ -1,4 +1,4 @@
-// The ledger as stored: every row inserted into `spans` becomes a leaf of the collector's
+// The ledger as stored: every row inserted into `spans` or `logs` becomes a leaf of the collector's
 // Merkle log (ledger_leaves), in insertion order, before the spool mark moves past it; signed
 // checkpoints are appended every few seconds. At start the log is rebuilt from ledger_leaves
 // and must match the last checkpoint this key signed, or the collector refuses to start.
@@ -52,12 +52,12 @@ export class LedgerStore {
     return verifierKey(this.key.name, this.key.publicKey);
   }
 
-  /** Appends the rows just inserted into `spans` as leaves; the log grows only once they are stored. */
-  async record(rows: RowRef[]): Promise<void> {
+  /** Appends the rows just inserted into `table` as leaves; the log grows only once they are stored. */
+  async record(rows: RowRef[], table: string): Promise<void> {
     if (rows.length === 0) return;
     const first = this.log.size;
     const lines = rows.map((r, i) =>
-      JSON.stringify({ log_id: this.logId, leaf_index: String(first + i), leaf_hash: r.row_hash, tbl: 'spans', tenant: r.tenant, trace_id: r.trace_id, span_id: r.span_id }),
+      JSON.stringify({ log_id: this.logId, leaf_index: String(first + i), leaf_hash: r.row_hash, tbl: table, tenant: r.tenant, trace_id: r.trace_id, span_id: r.span_id }),
     );
     await this.ch.insertJsonEachRow('ledger_leaves', [Buffer.from(`${lines.join('\n')}\n`)], {});
     for (const r of rows) this.log.append(Buffer.from(r.row_hash, 'hex'));

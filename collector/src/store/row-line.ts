@@ -1,5 +1,5 @@
-import type { LogRow, SpanRow } from '@causeway/schemas';
-import { canonicalRow, rowLeafHash } from './canonical-row.ts';
+import type { AttrRow, LogRow, SpanRow } from '@causeway/schemas';
+import { canonicalLogRow, canonicalRow, rowLeafHash } from './canonical-row.ts';
 
 /**
  * Span rows as JSONEachRow lines: the canonical form (canonical-row.ts) followed by its
@@ -7,11 +7,15 @@ import { canonicalRow, rowLeafHash } from './canonical-row.ts';
  * hash, so reads can drop repeats; the hash is also the row's Merkle leaf in the ledger.
  */
 export function rowsPayload(rows: SpanRow[]): Buffer {
+  return linesOf(rows, canonicalRow);
+}
+
+function linesOf<R>(rows: R[], canonical: (r: R, shared: Map<AttrRow[], string>) => string): Buffer {
   const parts: Buffer[] = [];
-  const shared = new Map();
+  const shared = new Map<AttrRow[], string>();
   let size = 0;
   for (const r of rows) {
-    const json = Buffer.from(canonicalRow(r, shared), 'utf8');
+    const json = Buffer.from(canonical(r, shared), 'utf8');
     const tail = Buffer.from(`,"row_hash":"${rowLeafHash(json)}"}\n`, 'latin1');
     parts.push(json.subarray(0, json.length - 1), tail);
     size += json.length - 1 + tail.length;
@@ -19,14 +23,9 @@ export function rowsPayload(rows: SpanRow[]): Buffer {
   return Buffer.concat(parts, size);
 }
 
-/** Log rows as JSONEachRow lines, each with its row_hash (so retries collapse at read time). */
+/** Log rows the same way: canonical form + row_hash, which is also their Merkle leaf. */
 export function logsPayload(rows: LogRow[]): Buffer {
-  let s = '';
-  for (const r of rows) {
-    const json = JSON.stringify(r);
-    s += `${json.slice(0, -1)},"row_hash":"${rowLeafHash(json)}"}\n`;
-  }
-  return Buffer.from(s, 'utf8');
+  return linesOf(rows, canonicalLogRow);
 }
 
 export interface RowRef {
@@ -36,7 +35,8 @@ export interface RowRef {
   row_hash: string;
 }
 
-const HEAD = /^\{"tenant":"([^"\\]*)","trace_id":"([0-9a-f]{32})","span_id":"([0-9a-f]{16})"/;
+// Log records may carry no trace or span id.
+const HEAD = /^\{"tenant":"([^"\\]*)","trace_id":"((?:[0-9a-f]{32})?)","span_id":"((?:[0-9a-f]{16})?)"/;
 
 /** Identity and hash of each line of a payload made by rowsPayload, without parsing the rows. */
 export function rowRefs(payload: Buffer): RowRef[] {

@@ -33,7 +33,7 @@ export class SpanStore {
     await migrate(ch);
     const ledger = await LedgerStore.open(ch, o.logKey);
     const { spool, pending } = await Spool.open(join(o.dataDir, 'spool'));
-    const writer = new SpanWriter(ch, spool, { ...o, onInserted: (payloads) => ledger.record(payloads.flatMap(rowRefs)) });
+    const writer = new SpanWriter(ch, spool, { ...o, onInserted: (table, payloads) => ledger.record(payloads.flatMap(rowRefs), table) });
     if (pending.length > 0) {
       const rows = pending.reduce((n, r) => n + r.rows, 0);
       o.log(`replaying ${rows} spooled span(s) not yet in ClickHouse`);

@@ -1,10 +1,10 @@
 // `causeway verify` on a store: recompute every stored row's leaf from its content, compare
 // with the ledger by identity, rebuild the Merkle tree and check it against every checkpoint
 // the log key signed. Reports each row changed, dropped or added behind the collector's back.
-import type { SpanRow } from '@causeway/schemas';
+import type { LogRow, SpanRow } from '@causeway/schemas';
 import { type LogKey, logIdOf, openCheckpoint } from '../ledger/checkpoint.ts';
 import { MerkleLog } from '../ledger/merkle.ts';
-import { canonicalRow, rowLeafHash } from './canonical-row.ts';
+import { canonicalLogRow, canonicalRow, rowLeafHash } from './canonical-row.ts';
 import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
 
 export interface VerifyReport {
@@ -26,8 +26,8 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
     (await ch.client.query({ query, query_params: { logId }, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS })).json<T>();
 
   // 1. the log: contiguous leaves, one hash per index
-  const leaves = await q<{ leaf_index: string; leaf_hash: string; trace_id: string; span_id: string }>(
-    `SELECT leaf_index, leaf_hash, trace_id, span_id FROM ${db}.ledger_leaves WHERE log_id = {logId:String} ORDER BY leaf_index`,
+  const leaves = await q<{ leaf_index: string; leaf_hash: string; tbl: string; trace_id: string; span_id: string }>(
+    `SELECT leaf_index, leaf_hash, tbl, trace_id, span_id FROM ${db}.ledger_leaves WHERE log_id = {logId:String} ORDER BY leaf_index`,
   );
   const byIndex = new Map<number, (typeof leaves)[number]>();
   for (const l of leaves) {
@@ -69,7 +69,7 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
   const rows = await q<StoredRow>(`SELECT * EXCEPT (ingested_at) FROM ${db}.spans`);
   const leafHashes = new Set([...byIndex.values()].map((l) => l.leaf_hash));
   const leavesOf = new Map<string, number[]>();
-  for (const [i, l] of byIndex) leavesOf.set(`${l.trace_id}/${l.span_id}`, [...(leavesOf.get(`${l.trace_id}/${l.span_id}`) ?? []), i]);
+  for (const [i, l] of byIndex) if (l.tbl === 'spans') leavesOf.set(`${l.trace_id}/${l.span_id}`, [...(leavesOf.get(`${l.trace_id}/${l.span_id}`) ?? []), i]);
   const rowHashes = new Set<string>();
   const changedIds = new Set<string>();
   for (const r of rows) {
@@ -83,9 +83,17 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
       problems.push(`row changed: span ${id} no longer matches its leaf ${known.join(', ')}`);
     } else problems.push(`row added: span ${id} is not in the log`);
   }
+  // Log records have no unique identity: a changed one shows as one dropped and one added.
+  const logRows = await q<LogRow>(`SELECT * EXCEPT (ingested_at, row_hash) FROM ${db}.logs`);
+  for (const r of logRows) {
+    const hash = rowLeafHash(canonicalLogRow(r));
+    rowHashes.add(hash);
+    if (!leafHashes.has(hash)) problems.push(`log record added: a record of span ${r.trace_id || '-'}/${r.span_id || '-'} is not in the log`);
+  }
   for (const [i, l] of [...byIndex].sort((a, b) => a[0] - b[0])) {
     const id = `${l.trace_id}/${l.span_id}`;
-    if (!rowHashes.has(l.leaf_hash) && !changedIds.has(id)) problems.push(`row dropped: leaf ${i} (span ${id}) has no stored row`);
+    if (rowHashes.has(l.leaf_hash) || changedIds.has(id)) continue;
+    problems.push(l.tbl === 'logs' ? `log record dropped: leaf ${i} (span ${id || '-'}) has no stored record` : `row dropped: leaf ${i} (span ${id}) has no stored row`);
   }
-  return { logId, rows: rows.length, leaves: byIndex.size, checkpoints: checkpoints.length, newestCheckpointSize: newest, problems };
+  return { logId, rows: rows.length + logRows.length, leaves: byIndex.size, checkpoints: checkpoints.length, newestCheckpointSize: newest, problems };
 }

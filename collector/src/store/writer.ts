@@ -4,7 +4,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouse } from './clickhouse.ts';
-import type { Spool, SpoolRecord } from './spool.ts';
+import { SPOOL_TABLES, type Spool, type SpoolRecord, type SpoolTable } from './spool.ts';
 
 export interface WriterOptions {
   maxBatchRows: number;
@@ -13,8 +13,8 @@ export interface WriterOptions {
   /** beyond this many queued bytes the receiver answers 429 */
   maxPendingBytes: number;
   log: (msg: string) => void;
-  /** runs after span rows are in ClickHouse and before the spool mark moves past them (the ledger) */
-  onInserted?: (payloads: Buffer[]) => Promise<void>;
+  /** runs after rows are in ClickHouse and before the spool mark moves past them (the ledger) */
+  onInserted?: (table: SpoolTable, payloads: Buffer[]) => Promise<void>;
 }
 
 export interface WriterStats {
@@ -157,15 +157,15 @@ export class SpanWriter {
     }
   }
 
-  /** One insert per table present in the batch, spans last so the ledger hook sees them last. */
+  /** One insert per table present in the batch, each followed by its ledger leaves. */
   private async insert(batch: SpoolRecord[]): Promise<void> {
-    const logs = batch.filter((r) => r.table === 'logs').map((r) => r.payload);
-    if (logs.length > 0) await this.ch.insertJsonEachRow('logs', logs, SPAN_INSERT_SETTINGS);
-    const spans = batch.filter((r) => r.table === 'spans').map((r) => r.payload);
-    if (spans.length === 0) return;
-    await this.ch.insertJsonEachRow('spans', spans, SPAN_INSERT_SETTINGS);
-    // A failure here retries the batch: the rows go in again and reads collapse the repeats.
-    await this.opts.onInserted?.(spans);
+    for (const table of SPOOL_TABLES) {
+      const payloads = batch.filter((r) => r.table === table).map((r) => r.payload);
+      if (payloads.length === 0) continue;
+      await this.ch.insertJsonEachRow(table, payloads, SPAN_INSERT_SETTINGS);
+      // A failure here retries the batch: the rows go in again and reads collapse the repeats.
+      await this.opts.onInserted?.(table, payloads);
+    }
   }
 
   /** Inserts the batch one request at a time; a request refused three times is set aside on disk. */
