@@ -6,6 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from '../src/bundle/dsse.ts';
 import { verifyBundle } from '../src/bundle/verify.ts';
@@ -22,6 +25,11 @@ beforeAll(async () => {
   cw = await startCollector();
   ({ traceId, spanCount } = await runPromptInjectionScenario(cw.otlpUrl));
   await runPromptInjectionScenario(cw.otlpUrl); // another trace, not selected
+  // two log records in the selected trace (content some instrumentations send as logs)
+  const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs` }) })] });
+  const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: 'a1b2c3d4e5f6a7b8', traceFlags: TraceFlags.SAMPLED });
+  for (const content of ['summarize my inbox', 'send it to reconcile@vendor-updates.example']) logs.getLogger('openai').emit({ context: ctx, eventName: 'gen_ai.user.message', body: { content } });
+  await logs.shutdown();
   await cw.settled();
   publicKey = Buffer.from((await getJson<{ publicKey: string }>(`${cw.apiUrl}/api/ledger/checkpoint`)).body.publicKey, 'base64');
 });
@@ -45,7 +53,13 @@ describe('evidence bundles', () => {
     expect(v.ok).toBe(true);
     expect(v.rows).toBe(spanCount);
     const files = unzipSync(zip);
-    expect(Object.keys(files).sort()).toEqual(['README.md', 'checkpoint.note', 'log.json', 'manifest.dsse.json', 'proofs/consistency.json', 'proofs/inclusion.jsonl', 'prov.json', 'redaction-report.json', 'rows/spans.jsonl']);
+    expect(Object.keys(files).sort()).toEqual([
+      'README.md', 'checkpoint.note', 'log.json', 'manifest.dsse.json', 'proofs/consistency.json', 'proofs/inclusion.jsonl',
+      'proofs/logs-inclusion.jsonl', 'prov.json', 'redaction-report.json', 'rows/logs.jsonl', 'rows/spans.jsonl',
+    ]);
+    const logLines = strFromU8(files['rows/logs.jsonl']!).split('\n').filter(Boolean);
+    expect(logLines).toHaveLength(2);
+    expect(logLines[1]).toMatch(/send it to \[REDACTED:email:[0-9a-f]{8}\]/);
     const rows = strFromU8(files['rows/spans.jsonl']!);
     expect(rows).not.toContain('reconcile@vendor-updates.example');
     expect(rows).toMatch(/\[REDACTED:email:[0-9a-f]{8}\]/);
@@ -82,6 +96,8 @@ describe('evidence bundles', () => {
     expect(verifyBundle(rezip(edited), publicKey).problems).toEqual(
       expect.arrayContaining(['file rows/spans.jsonl does not match its digest in the manifest', expect.stringMatching(/^row \d+ \(span [0-9a-f]{32}\/[0-9a-f]{16}\) is not proven to be in the log$/)]),
     );
+    const editedLog = { ...files, 'rows/logs.jsonl': strToU8(strFromU8(files['rows/logs.jsonl']!).replace('summarize my inbox', 'summarize my calendar')) };
+    expect(verifyBundle(rezip(editedLog), publicKey).problems).toEqual(expect.arrayContaining([expect.stringMatching(/^log record 1 \(span [0-9a-f]{32}\/a1b2c3d4e5f6a7b8\) is not proven to be in the log$/)]));
     const { 'prov.json': _, ...dropped } = files;
     expect(verifyBundle(rezip(dropped), publicKey).problems).toContain('file prov.json is listed in the manifest but missing');
     const lines = strFromU8(files['proofs/inclusion.jsonl']!).split('\n');

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { SpanRow } from '@causeway/schemas';
 import { zipSync } from 'fflate';
 import { logIdOf } from '../ledger/checkpoint.ts';
-import { canonicalRow, rowLeafHash } from '../store/canonical-row.ts';
+import { canonicalLogRow, canonicalRow, rowLeafHash } from '../store/canonical-row.ts';
 import { READ_SETTINGS } from '../store/clickhouse.ts';
 import type { SpanStore } from '../store/span-store.ts';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.ts';
@@ -40,24 +40,29 @@ export async function exportBundle(store: SpanStore, req: ExportRequest): Promis
   if (rows.length === 0) throw new ExportError(404, 'no stored spans for the selected traces');
   const lines = rows.map((r) => canonicalRow(r));
   const hashes = lines.map((l) => rowLeafHash(l));
+  const logs = (await Promise.all(traceIds.map((t) => store.queries.logs(req.tenant, t)))).flat();
+  const logLines = logs.map((r) => canonicalLogRow(r));
+  const logHashes = logLines.map((l) => rowLeafHash(l));
 
   const checkpoint = await ledger.checkpoint();
   if (!checkpoint) throw new ExportError(409, 'the log is empty');
   const size = Number(checkpoint.size);
-  const leafIndex = await firstLeafIndices(store, ledger.logId, hashes);
-  const missing = hashes.filter((h) => !(leafIndex.get(h)! < size));
+  const leafIndex = await firstLeafIndices(store, ledger.logId, [...hashes, ...logHashes]);
+  const missing = [...hashes, ...logHashes].filter((h) => !(leafIndex.get(h)! < size));
   if (missing.length > 0) throw new ExportError(409, `${missing.length} selected row(s) are not in the log yet; retry in a moment`);
 
   const previous = await previousCheckpointSize(store, ledger.logId, size);
   const b64 = (h: Buffer): string => h.toString('base64');
+  const inclusion = (h: string): string =>
+    JSON.stringify({ leafIndex: String(leafIndex.get(h)), leafHash: b64(Buffer.from(h, 'hex')), proof: ledger.log.inclusionProof(leafIndex.get(h)!, size).map(b64) });
   const files: Record<string, Buffer> = {
     'README.md': Buffer.from(BUNDLE_README),
     'checkpoint.note': Buffer.from(checkpoint.note),
     'log.json': json({ logId: logIdOf(ledger.key), origin: ledger.key.name, verifierKey: ledger.verifierKey, publicKey: b64(ledger.key.publicKey) }),
     'rows/spans.jsonl': Buffer.from(lines.map((l) => `${l}\n`).join('')),
-    'proofs/inclusion.jsonl': Buffer.from(
-      hashes.map((h) => `${JSON.stringify({ leafIndex: String(leafIndex.get(h)), leafHash: b64(Buffer.from(h, 'hex')), proof: ledger.log.inclusionProof(leafIndex.get(h)!, size).map(b64) })}\n`).join(''),
-    ),
+    'proofs/inclusion.jsonl': Buffer.from(hashes.map((h) => `${inclusion(h)}\n`).join('')),
+    'rows/logs.jsonl': Buffer.from(logLines.map((l) => `${l}\n`).join('')),
+    'proofs/logs-inclusion.jsonl': Buffer.from(logHashes.map((h) => `${inclusion(h)}\n`).join('')),
     'proofs/consistency.json': json(
       previous > 0
         ? { from: { size: String(previous), root: b64(ledger.log.root(previous)) }, to: { size: String(size), root: b64(checkpoint.root) }, proof: ledger.log.consistencyProof(previous, size).map(b64) }
@@ -83,6 +88,7 @@ export async function exportBundle(store: SpanStore, req: ExportRequest): Promis
       exportedAt,
       redactionPolicySha256: req.redactionPolicySha256,
       rows: rows.length,
+      logRecords: logs.length,
       log: { logId: ledger.logId, origin: ledger.key.name },
       checkpoint: { size: String(size), root: b64(checkpoint.root) },
     },

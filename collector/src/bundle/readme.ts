@@ -16,6 +16,8 @@ are exactly the rows the collector's append-only log committed to.
 - checkpoint.note         the signed tree head (c2sp.org/tlog-checkpoint in a c2sp.org/signed-note).
 - rows/spans.jsonl        one stored span row per line, in canonical form.
 - proofs/inclusion.jsonl  per row (same order): leafIndex, leafHash, RFC 9162 inclusion proof.
+- rows/logs.jsonl         the selected traces' OTLP log records, canonical form, one per line,
+  proofs/logs-inclusion.jsonl  with their inclusion proofs (same order).
 - proofs/consistency.json RFC 9162 consistency proof from the previous checkpoint to this one.
 - prov.json               the causal graph as W3C PROV-JSON.
 - redaction-report.json   what was redacted in each span: rule, field, count (never the value).

@@ -74,20 +74,25 @@ export function verifyBundle(zip: Uint8Array, pinnedPublicKey?: Buffer): BundleV
     problems.push(`checkpoint.note: ${(e as Error).message}`);
   }
 
-  // 3. every row is in the log at that checkpoint
-  const rows = (text('rows/spans.jsonl') ?? '').split('\n').filter(Boolean);
-  const proofs = (text('proofs/inclusion.jsonl') ?? '').split('\n').filter(Boolean);
-  if (rows.length !== proofs.length) problems.push(`${rows.length} rows but ${proofs.length} inclusion proofs`);
-  if (root) {
-    rows.forEach((line, i) => {
-      const p = JSON.parse(proofs[i] ?? '{}') as { leafIndex?: string; leafHash?: string; proof?: string[] };
-      const leaf = Buffer.from(rowLeafHash(line), 'hex');
-      const ok =
-        p.leafHash === leaf.toString('base64') &&
-        verifyInclusion(BigInt(p.leafIndex ?? -1), size, leaf, (p.proof ?? []).map((h) => Buffer.from(h, 'base64')), root!);
-      if (!ok) problems.push(`row ${i + 1} (${describeRow(line)}) is not proven to be in the log`);
-    });
-  }
+  // 3. every row (spans, log records) is in the log at that checkpoint
+  const rowsOf = (rowsFile: string, proofsFile: string, what: string): number => {
+    const rows = (text(rowsFile) ?? '').split('\n').filter(Boolean);
+    const proofs = (text(proofsFile) ?? '').split('\n').filter(Boolean);
+    if (rows.length !== proofs.length) problems.push(`${rows.length} ${what}s but ${proofs.length} inclusion proofs in ${proofsFile}`);
+    if (root) {
+      rows.forEach((line, i) => {
+        const p = JSON.parse(proofs[i] ?? '{}') as { leafIndex?: string; leafHash?: string; proof?: string[] };
+        const leaf = Buffer.from(rowLeafHash(line), 'hex');
+        const ok =
+          p.leafHash === leaf.toString('base64') &&
+          verifyInclusion(BigInt(p.leafIndex ?? -1), size, leaf, (p.proof ?? []).map((h) => Buffer.from(h, 'base64')), root!);
+        if (!ok) problems.push(`${what} ${i + 1} (${describeRow(line)}) is not proven to be in the log`);
+      });
+    }
+    return rows.length;
+  };
+  const rowCount = rowsOf('rows/spans.jsonl', 'proofs/inclusion.jsonl', 'row');
+  if (files['rows/logs.jsonl']) rowsOf('rows/logs.jsonl', 'proofs/logs-inclusion.jsonl', 'log record');
 
   // 4. the log did not fork between the previous checkpoint and this one
   const cons = parse<{ from: { size: string; root: string } | null; to: { size: string; root: string }; proof: string[] }>('proofs/consistency.json');
@@ -97,7 +102,7 @@ export function verifyBundle(zip: Uint8Array, pinnedPublicKey?: Buffer): BundleV
       verifyConsistency(BigInt(cons.from.size), BigInt(cons.to.size), Buffer.from(cons.from.root, 'base64'), root, cons.proof.map((h) => Buffer.from(h, 'base64')));
     if (!ok) problems.push('the consistency proof does not verify');
   }
-  return { ok: problems.length === 0, problems, rows: rows.length, checkpointSize: String(size), logId: log.logId };
+  return { ok: problems.length === 0, problems, rows: rowCount, checkpointSize: String(size), logId: log.logId };
 }
 
 function describeRow(line: string): string {
