@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { type ClickHouse, openClickHouse } from '../src/store/clickhouse.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { rowsPayload } from '../src/store/row-line.ts';
-import { SPAN_INSERT_SETTINGS } from '../src/store/writer.ts';
+import { INSERT_SETTINGS } from '../src/store/writer.ts';
 import type { SpanRow } from '@causeway/schemas';
 import { redactProcessor } from '../src/processors/redact.ts';
 import { decodeTracesProto } from '../src/receivers/otlp/decode-proto.ts';
@@ -119,7 +119,7 @@ function loadRequests(dir: string): Request[] {
 
 /** The writer's own insert call and settings (collector/src/store/writer.ts), nothing around it. */
 function insert(ch: ClickHouse, payloads: Buffer[]): Promise<void> {
-  return ch.insertJsonEachRow('spans', payloads, SPAN_INSERT_SETTINGS);
+  return ch.insertJsonEachRow('spans', payloads, INSERT_SETTINGS);
 }
 
 function statusMb(field: string): number {

@@ -3,7 +3,7 @@
 // kvlists, inside JSON held in strings), span and event names, status messages, trace states,
 // schema URLs. Each span records what was redacted (rule, field, count), never the value.
 import { isUtf8 } from 'node:buffer';
-import type { AnyValue, AttrRow, KeyValue, LogRow, RedactionRecord, SpanRow } from '@causeway/schemas';
+import type { AnyValue, AttrRow, KeyValue, RedactionRecord } from '@causeway/schemas';
 import type { LogProcessor, Processor } from '../pipeline.ts';
 import type { Redactor } from '../redaction/redactor.ts';
 import { KEY_RULE, type RuleId } from '../redaction/types.ts';
@@ -70,7 +70,6 @@ export function redactLogsProcessor(redactor: Redactor, stats: RedactionStats): 
   return (rows) => {
     for (const row of rows) {
       const rec = new Records(redactor);
-      rec.drop = false;
       row.body = redactAttr(redactor, row.body, 'body', rec) ?? { key: '', type: 'empty' };
       row.attributes = redactAttrs(redactor, row.attributes, 'attributes', rec);
       row.event_name = redactString(redactor, row.event_name, 'event_name', rec.note);

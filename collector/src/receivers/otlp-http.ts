@@ -46,29 +46,29 @@ export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{
       const enc = encodingOf(c.req.header('content-type'));
       if (c.req.method !== 'POST') {
         discard(c);
-        return fail(c, enc ?? 'json', 405, GrpcCode.UNIMPLEMENTED, `method ${c.req.method} not allowed: OTLP/HTTP export is POST`, { Allow: 'POST' });
+        return fail(enc ?? 'json', 405, GrpcCode.UNIMPLEMENTED, `method ${c.req.method} not allowed: OTLP/HTTP export is POST`, { Allow: 'POST' });
       }
       if (!enc) {
         discard(c);
         const got = c.req.header('content-type');
-        return fail(c, 'json', 415, GrpcCode.INVALID_ARGUMENT, `unsupported Content-Type ${got ? `"${got.slice(0, 80)}"` : '(none)'}: use application/x-protobuf or application/json`);
+        return fail('json', 415, GrpcCode.INVALID_ARGUMENT, `unsupported Content-Type ${got ? `"${got.slice(0, 80)}"` : '(none)'}: use application/x-protobuf or application/json`);
       }
       if (!pipeline.accepting) {
         discard(c);
-        return fail(c, enc, 429, GrpcCode.RESOURCE_EXHAUSTED, 'write queue is full; retry later', { 'Retry-After': RETRY_AFTER_SECONDS });
+        return fail(enc, 429, GrpcCode.RESOURCE_EXHAUSTED, 'write queue is full; retry later', { 'Retry-After': RETRY_AFTER_SECONDS });
       }
       const declared = Number(c.req.header('content-length') ?? NaN);
       const gzip = !!c.req.header('content-encoding');
       if (!gzip && declared > o.maxBodyBytes) {
         discard(c);
-        return fail(c, enc, 413, GrpcCode.INVALID_ARGUMENT, `body of ${declared} bytes exceeds the limit of ${o.maxBodyBytes} bytes`);
+        return fail(enc, 413, GrpcCode.INVALID_ARGUMENT, `body of ${declared} bytes exceeds the limit of ${o.maxBodyBytes} bytes`);
       }
 
       let body: Buffer;
       try {
         body = await readBody(source(c), c.req.header('content-encoding'), o.maxBodyBytes);
       } catch (e) {
-        if (e instanceof BodyError) return fail(c, enc, e.status, GrpcCode.INVALID_ARGUMENT, e.message);
+        if (e instanceof BodyError) return fail(enc, e.status, GrpcCode.INVALID_ARGUMENT, e.message);
         throw e;
       }
 
@@ -77,7 +77,7 @@ export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{
         accepted = signal.decode(body, enc);
       } catch (e) {
         if (e instanceof DecodeError || e instanceof RangeError) {
-          return fail(c, enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ${signal.request} (${enc}): ${e.message}`);
+          return fail(enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ${signal.request} (${enc}): ${e.message}`);
         }
         throw e;
       }
@@ -86,10 +86,10 @@ export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{
         await accepted.consume();
       } catch (e) {
         o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
-        return fail(c, enc, 503, GrpcCode.UNAVAILABLE, `${signal.items} could not be stored; retry later`, { 'Retry-After': RETRY_AFTER_SECONDS });
+        return fail(enc, 503, GrpcCode.UNAVAILABLE, `${signal.items} could not be stored; retry later`, { 'Retry-After': RETRY_AFTER_SECONDS });
       }
       if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
-      return send(c, enc, 200, exportResponse(enc, accepted.rejected, accepted.rejectionMessage, signal.rejectedJsonKey));
+      return send(enc, 200, exportResponse(enc, accepted.rejected, accepted.rejectionMessage, signal.rejectedJsonKey));
     });
   };
 
@@ -112,10 +112,10 @@ export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{
     },
   });
 
-  app.notFound((c) => fail(c, encodingOf(c.req.header('content-type')) ?? 'json', 404, GrpcCode.UNIMPLEMENTED, `no OTLP endpoint at ${c.req.path}: traces go to POST /v1/traces, logs to POST /v1/logs`));
+  app.notFound((c) => fail(encodingOf(c.req.header('content-type')) ?? 'json', 404, GrpcCode.UNIMPLEMENTED, `no OTLP endpoint at ${c.req.path}: traces go to POST /v1/traces, logs to POST /v1/logs`));
   app.onError((e, c) => {
     o.log(`internal error: ${e.message}`);
-    return fail(c, encodingOf(c.req.header('content-type')) ?? 'json', 500, GrpcCode.INTERNAL, 'internal error');
+    return fail(encodingOf(c.req.header('content-type')) ?? 'json', 500, GrpcCode.INTERNAL, 'internal error');
   });
   return app;
 }
@@ -139,10 +139,10 @@ function discard(c: Ctx): void {
   c.env?.incoming?.resume();
 }
 
-function fail(c: Ctx, enc: Encoding, status: number, grpc: number, message: string, headers: Record<string, string> = {}): Response {
-  return send(c, enc, status, statusBody(enc, grpc, message), headers);
+function fail(enc: Encoding, status: number, grpc: number, message: string, headers: Record<string, string> = {}): Response {
+  return send(enc, status, statusBody(enc, grpc, message), headers);
 }
 
-function send(c: Ctx, enc: Encoding, status: number, body: Uint8Array | string, headers: Record<string, string> = {}): Response {
+function send(enc: Encoding, status: number, body: Uint8Array | string, headers: Record<string, string> = {}): Response {
   return new Response(body as BodyInit, { status, headers: { 'Content-Type': CONTENT_TYPE[enc], ...headers } });
 }

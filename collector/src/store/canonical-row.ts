@@ -4,7 +4,7 @@
 // ClickHouse, so its hash, SHA-256(0x00 ‖ bytes), is both the row's identity (row_hash) and its
 // Merkle leaf in the ledger. Stable across versions: changing it changes every leaf.
 import { createHash } from 'node:crypto';
-import type { AttrRow, LogRow, SpanRow } from '@causeway/schemas';
+import type { AttrRow, EnvelopeColumns, LogRow, SpanRow } from '@causeway/schemas';
 
 /**
  * Written out field by field rather than by JSON.stringify of a fresh object: it is on the ingest
@@ -24,13 +24,7 @@ export function canonicalRow(r: SpanRow, shared?: Map<AttrRow[], string>): strin
     out += `${i ? ',' : ''}{"trace_id":${s(l.trace_id)},"span_id":${s(l.span_id)},"trace_state":${s(l.trace_state)},"attributes":${attrs(l.attributes)},"dropped_attributes_count":${Number(l.dropped_attributes_count)},"flags":${Number(l.flags)}}`;
   });
   out += `],"dropped_links_count":${Number(r.dropped_links_count)},"status_code":${Number(r.status_code)},"status_message":${s(r.status_message)},"service_name":${s(r.service_name)}`;
-  out += `,"resource_attributes":${cached(r.resource_attributes, shared)},"resource_dropped_attributes_count":${Number(r.resource_dropped_attributes_count)},"resource_schema_url":${s(r.resource_schema_url)}`;
-  out += `,"scope_name":${s(r.scope_name)},"scope_version":${s(r.scope_version)},"scope_attributes":${cached(r.scope_attributes, shared)},"scope_dropped_attributes_count":${Number(r.scope_dropped_attributes_count)},"scope_schema_url":${s(r.scope_schema_url)}`;
-  out += ',"redactions":[';
-  r.redactions.forEach((x, i) => {
-    out += `${i ? ',' : ''}{"rule":${s(x.rule)},"field":${s(x.field)},"count":${Number(x.count)}}`;
-  });
-  return `${out}]}`;
+  return out + envelopeTail(r, shared);
 }
 
 /** The same for a log record row (`logs` table); the body is one attribute tuple. */
@@ -39,18 +33,24 @@ export function canonicalLogRow(r: LogRow, shared?: Map<AttrRow[], string>): str
   let out = `{"tenant":${s(r.tenant)},"trace_id":${s(r.trace_id)},"span_id":${s(r.span_id)},"time_unix_nano":${s(String(r.time_unix_nano))},"observed_time_unix_nano":${s(String(r.observed_time_unix_nano))}`;
   out += `,"severity_number":${Number(r.severity_number)},"severity_text":${s(r.severity_text)},"event_name":${s(r.event_name)},"body":${attrs([r.body]).slice(1, -1)}`;
   out += `,"attributes":${attrs(r.attributes)},"dropped_attributes_count":${Number(r.dropped_attributes_count)},"flags":${Number(r.flags)},"service_name":${s(r.service_name)}`;
-  out += `,"resource_attributes":${cached(r.resource_attributes, shared)},"resource_dropped_attributes_count":${Number(r.resource_dropped_attributes_count)},"resource_schema_url":${s(r.resource_schema_url)}`;
+  return out + envelopeTail(r, shared);
+}
+
+/** SHA-256(0x00 ‖ canonical bytes), hex: the RFC 6962 leaf hash of the row. */
+export function rowLeafHash(canonical: string | Buffer): string {
+  return createHash('sha256').update(Buffer.from([0])).update(canonical).digest('hex');
+}
+
+/** The columns every signal ends with (resource, scope, redactions) and the closing brace. */
+function envelopeTail(r: EnvelopeColumns, shared: Map<AttrRow[], string> | undefined): string {
+  const s = JSON.stringify;
+  let out = `,"resource_attributes":${cached(r.resource_attributes, shared)},"resource_dropped_attributes_count":${Number(r.resource_dropped_attributes_count)},"resource_schema_url":${s(r.resource_schema_url)}`;
   out += `,"scope_name":${s(r.scope_name)},"scope_version":${s(r.scope_version)},"scope_attributes":${cached(r.scope_attributes, shared)},"scope_dropped_attributes_count":${Number(r.scope_dropped_attributes_count)},"scope_schema_url":${s(r.scope_schema_url)}`;
   out += ',"redactions":[';
   r.redactions.forEach((x, i) => {
     out += `${i ? ',' : ''}{"rule":${s(x.rule)},"field":${s(x.field)},"count":${Number(x.count)}}`;
   });
   return `${out}]}`;
-}
-
-/** SHA-256(0x00 ‖ canonical bytes), hex: the RFC 6962 leaf hash of the row. */
-export function rowLeafHash(canonical: string | Buffer): string {
-  return createHash('sha256').update(Buffer.from([0])).update(canonical).digest('hex');
 }
 
 function cached(list: AttrRow[], shared: Map<AttrRow[], string> | undefined): string {

@@ -144,14 +144,6 @@ export class SpanQueries {
     return rows.map((r) => ({ rule: r.rule, count: Number(r.count), spans: Number(r.spans) }));
   }
 
-  async count(tenant: string): Promise<number> {
-    const rows = await this.rows<{ n: string }>(
-      `SELECT count() AS n FROM (SELECT 1 FROM ${this.db}.spans WHERE tenant = {tenant:String} LIMIT 1 BY trace_id, span_id, row_hash)`,
-      { tenant },
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
     const rs = await this.ch.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
     return rs.json<T>();

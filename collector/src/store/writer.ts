@@ -28,7 +28,7 @@ export interface WriterStats {
 
 const MAX_BACKOFF_MS = 5000;
 
-export const SPAN_INSERT_SETTINGS = {
+export const INSERT_SETTINGS = {
   // A client's odd timestamps (rows spread over many months) must never make an acknowledged insert fail.
   max_partitions_per_insert_block: '0',
   async_insert: 0,
@@ -162,7 +162,7 @@ export class SpanWriter {
     for (const table of SPOOL_TABLES) {
       const payloads = batch.filter((r) => r.table === table).map((r) => r.payload);
       if (payloads.length === 0) continue;
-      await this.ch.insertJsonEachRow(table, payloads, SPAN_INSERT_SETTINGS);
+      await this.ch.insertJsonEachRow(table, payloads, INSERT_SETTINGS);
       // A failure here retries the batch: the rows go in again and reads collapse the repeats.
       await this.opts.onInserted?.(table, payloads);
     }
