@@ -1,3 +1,4 @@
 export * from './otlp.ts';
 export * from './span-row.ts';
 export * from './api.ts';
+export * from './provenance.ts';

@@ -23,6 +23,8 @@ export interface Config {
   logName?: string;
   /** how often a signed checkpoint is made while data arrives */
   checkpointIntervalMs: number;
+  /** JSON trust rules file (see README "Trust rules"); unset means the built-in rules */
+  trustRules?: string;
 }
 
 export const DEFAULTS: Config = {
@@ -60,6 +62,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_LOG_KEY_FILE) c.logKeyFile = env.CAUSEWAY_LOG_KEY_FILE;
   if (env.CAUSEWAY_LOG_NAME) c.logName = env.CAUSEWAY_LOG_NAME;
   if (env.CAUSEWAY_CHECKPOINT_INTERVAL_MS) c.checkpointIntervalMs = positive(env.CAUSEWAY_CHECKPOINT_INTERVAL_MS, 'CAUSEWAY_CHECKPOINT_INTERVAL_MS');
+  if (env.CAUSEWAY_TRUST_RULES) c.trustRules = env.CAUSEWAY_TRUST_RULES;
   if (env.CLICKHOUSE_URL) c.clickhouse.url = env.CLICKHOUSE_URL;
   if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
   if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;

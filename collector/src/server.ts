@@ -3,14 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { HealthResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { bundlesApi } from './api/bundles.ts';
 import { ledgerApi } from './api/ledger.ts';
+import { provenanceApi } from './api/provenance.ts';
+import { loadTrustRules } from './provenance/trust.ts';
 import { tracesApi } from './api/traces.ts';
 import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
-import { type RedactionStats, redactLogsProcessor, redactProcessor } from './processors/redact.ts';
+import { ProvenanceExtractor } from './processors/provenance.ts';
+import { type RedactionStats, redactLogsProcessor, redactProcessor, redactString } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -28,13 +31,18 @@ export interface Causeway {
 export async function startCauseway(config: Config, log: (msg: string) => void): Promise<Causeway> {
   // Redaction is set up before anything can be received: a bad policy or key stops start-up.
   const policy = loadPolicy(config.redactionPolicy);
-  const redactor = createRedactor({ key: loadOrCreateTenantKey(config.tenantKeyFile ?? tenantKeyPath(config.dataDir, config.tenant)), policy });
+  const trustRules = loadTrustRules(config.trustRules);
+  const tenantKey = loadOrCreateTenantKey(config.tenantKeyFile ?? tenantKeyPath(config.dataDir, config.tenant));
+  const redactor = createRedactor({ key: tenantKey, policy });
   const redaction: RedactionStats = { spansRedacted: 0, byRule: {} };
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
   const checkpoints = setInterval(() => {
     store.ledger.checkpoint().catch((e: Error) => log(`checkpoint failed: ${e.message}`));
   }, config.checkpointIntervalMs);
-  const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)], [redactLogsProcessor(redactor, redaction)]);
+  // Its own key, derived from the tenant key: artifact ids and fingerprints never share a key with placeholders.
+  const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
+  const provenance = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
+  const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)], [redactLogsProcessor(redactor, redaction)], provenance);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
   const api = new Hono();
@@ -45,6 +53,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   });
   api.route('/', tracesApi(store, config.tenant));
   api.route('/', ledgerApi(store));
+  api.route('/', provenanceApi(store, config.tenant, trustRules));
   api.route('/', bundlesApi(store, config.tenant, createHash('sha256').update(JSON.stringify(policy)).digest('hex')));
   api.get('/', (c) =>
     c.html(

@@ -38,39 +38,42 @@ describe('ledger', () => {
     const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
     const traces = [makeTrace(10), makeTrace(10), makeTrace(10)];
     for (const t of traces.slice(0, 2)) expect(await exportSpans(exporter, t)).toBe(true);
-    await cw.settled();
+    // Every stored row is a leaf: the 20 spans and the provenance rows read from them.
+    const n1 = (await cw.settled()).store.insertedRows;
+    expect(n1).toBeGreaterThanOrEqual(40);
 
-    // A checkpoint over the first 20 rows opens with the public key alone.
+    // A checkpoint over the first rows opens with the public key alone.
     const first = (await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body;
-    expect(first.treeSize).toBe('20');
+    expect(first.treeSize).toBe(String(n1));
     const publicKey = b64(first.publicKey);
     const c1 = openCheckpoint(first.note, first.origin, publicKey);
     expect(c1.root.toString('base64')).toBe(first.rootHash);
 
     expect(await exportSpans(exporter, traces[2]!)).toBe(true);
-    await cw.settled();
+    const n2 = (await cw.settled()).store.insertedRows;
     const span = traces[2]![3]!.spanContext();
     const inc = (await getJson<InclusionBody>(`${cw.apiUrl}/api/ledger/inclusion?trace=${span.traceId}&span=${span.spanId}`)).body;
     const c2 = openCheckpoint(inc.checkpoint.note, first.origin, publicKey);
-    expect(c2.size).toBe(30n);
+    expect(c2.size).toBe(BigInt(n2));
     const leaf = inc.leaves[0]!;
     expect(verifyInclusion(BigInt(leaf.leafIndex), c2.size, b64(leaf.leafHash), leaf.proof.map(b64), c2.root)).toBe(true);
     expect(verifyInclusion(BigInt(leaf.leafIndex) ^ 1n, c2.size, b64(leaf.leafHash), leaf.proof.map(b64), c2.root)).toBe(false);
-    const cons = (await getJson<ConsistencyBody>(`${cw.apiUrl}/api/ledger/consistency?from=20&to=30`)).body;
-    expect(verifyConsistency(20n, 30n, c1.root, c2.root, cons.proof.map(b64))).toBe(true);
+    const cons = (await getJson<ConsistencyBody>(`${cw.apiUrl}/api/ledger/consistency?from=${n1}&to=${n2}`)).body;
+    expect(verifyConsistency(BigInt(n1), BigInt(n2), c1.root, c2.root, cons.proof.map(b64))).toBe(true);
 
     // Log records are stored rows too: they join the log.
     const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs` }) })] });
     const ctx = trace.setSpanContext(ROOT_CONTEXT, traces[0]![0]!.spanContext());
     for (const content of ['first prompt', 'second prompt']) logs.getLogger('t').emit({ context: ctx, eventName: 'gen_ai.user.message', body: { content } });
     await logs.shutdown();
-    await cw.settled();
-    expect((await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body.treeSize).toBe('32');
+    const n3 = (await cw.settled()).store.insertedRows;
+    expect(n3).toBeGreaterThanOrEqual(n2 + 2);
+    expect((await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body.treeSize).toBe(String(n3));
     await cw.stop();
 
     // An honest store verifies.
     const clean = run('collector/src/main.ts', dataDir, 'verify');
-    expect(clean.out).toMatch(/^verified: log [0-9a-f]{32}, 32 rows, 32 leaves, \d+ signed checkpoints \(newest size 32\)$/m);
+    expect(clean.out).toMatch(new RegExp(`^verified: log [0-9a-f]{32}, ${n3} rows, ${n3} leaves, \\d+ signed checkpoints \\(newest size ${n3}\\)$`, 'm'));
     expect(clean.code).toBe(0);
 
     // Four side doors, on four different spans.
@@ -88,6 +91,8 @@ describe('ledger', () => {
        FROM causeway.spans WHERE span_id = '${copied!.spanId}'`,
       `ALTER TABLE causeway.ledger_leaves DELETE WHERE span_id = '${unlogged!.spanId}'`,
       `ALTER TABLE causeway.logs UPDATE severity_text = 'DEBUG' WHERE 1`,
+      // provenance rows are ledgered rows too: relabel the changed span's activity
+      `ALTER TABLE causeway.prov_activities UPDATE kind = 'approval' WHERE span_id = '${changed!.spanId}'`,
     );
     expect(t.code, t.out).toBe(0);
     const tampered = run('collector/src/main.ts', dataDir, 'verify');
@@ -97,10 +102,12 @@ describe('ledger', () => {
     expect(tampered.out).toMatch(new RegExp(`row dropped: leaf \\d+ \\(span ${dropped!.traceId}/${dropped!.spanId}\\)`));
     expect(tampered.out).toContain(`row added: span ${copied!.traceId}/${forgedSpanId} is not in the log`);
     expect(tampered.out).toMatch(/ledger leaf \d+ is missing/);
+    expect(tampered.out).toContain(`prov_activities row added: a row of span ${changed!.traceId}/${changed!.spanId} is not in the log`);
+    expect(tampered.out).toMatch(new RegExp(`prov_activities row dropped: leaf \\d+ \\(span ${changed!.traceId}/${changed!.spanId}\\)`));
     expect(tampered.out).toMatch(new RegExp(`row added: span ${unlogged!.traceId}/${unlogged!.spanId}`));
-    expect(tampered.out).toMatch(/checkpoint 32: the log has only \d+ verifiable leaves/);
+    expect(tampered.out).toMatch(new RegExp(`checkpoint ${n3}: the log has only \\d+ verifiable leaves`));
     expect(tampered.out.match(/log record added: a record of span [0-9a-f]{32}\/[0-9a-f]{16} is not in the log/g)).toHaveLength(2);
-    expect(tampered.out.match(/log record dropped: leaf (30|31) \(span [0-9a-f]{32}\/[0-9a-f]{16}\) has no stored record/g)).toHaveLength(2);
+    expect(tampered.out.match(new RegExp(`log record dropped: leaf (${n2}|${n2 + 1}) \\(span [0-9a-f]{32}/[0-9a-f]{16}\\) has no stored record`, 'g'))).toHaveLength(2);
 
     // And the collector will not append to a log that no longer matches what it signed.
     await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: leaf \d+ of log [0-9a-f]+ is missing/);

@@ -2,13 +2,15 @@
 // It knows ClickHouse and the spool; it knows nothing of OTLP.
 import { join } from 'node:path';
 import type { HealthResponse, LogRow, SpanRow } from '@causeway/schemas';
+import type { ProvenanceBatch } from '../processors/provenance.ts';
 import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
 import type { LogKey } from '../ledger/checkpoint.ts';
 import { LedgerStore } from './ledger-store.ts';
 import { SpanQueries } from './queries.ts';
+import { provPayload } from './prov-lines.ts';
 import { logsPayload, rowRefs, rowsPayload } from './row-line.ts';
-import { Spool } from './spool.ts';
+import { Spool, type SpoolRecord } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
 export interface StoreOptions extends StoreTarget, Omit<WriterOptions, 'log' | 'onInserted'> {
@@ -48,17 +50,27 @@ export class SpanStore {
   }
 
   /** Resolves once the rows are durable (fsynced to the spool); ClickHouse insert follows. */
-  async append(rows: SpanRow[]): Promise<void> {
+  async append(rows: SpanRow[], prov?: ProvenanceBatch): Promise<void> {
     if (rows.length === 0) return;
-    const record = await this.spool.append(rowsPayload(rows), rows.length);
-    this.writer.enqueue([record]);
+    // Appended in one tick, so the spool writes and fsyncs them together (group commit).
+    const records = await Promise.all([this.spool.append(rowsPayload(rows), rows.length), ...this.provRecords(prov)]);
+    this.writer.enqueue(records);
   }
 
   /** Log records: durable in the spool like spans, inserted into `logs`. */
-  async appendLogs(rows: LogRow[]): Promise<void> {
+  async appendLogs(rows: LogRow[], prov?: ProvenanceBatch): Promise<void> {
     if (rows.length === 0) return;
-    const record = await this.spool.append(logsPayload(rows), rows.length, 'logs');
-    this.writer.enqueue([record]);
+    const records = await Promise.all([this.spool.append(logsPayload(rows), rows.length, 'logs'), ...this.provRecords(prov)]);
+    this.writer.enqueue(records);
+  }
+
+  private provRecords(prov: ProvenanceBatch | undefined): Promise<SpoolRecord>[] {
+    if (!prov) return [];
+    const out: Promise<SpoolRecord>[] = [];
+    if (prov.activities.length > 0) out.push(this.spool.append(provPayload('prov_activities', prov.activities), prov.activities.length, 'prov_activities'));
+    if (prov.relations.length > 0) out.push(this.spool.append(provPayload('prov_relations', prov.relations), prov.relations.length, 'prov_relations'));
+    if (prov.artifacts.length > 0) out.push(this.spool.append(provPayload('prov_artifacts', prov.artifacts), prov.artifacts.length, 'prov_artifacts'));
+    return out;
   }
 
   health(): HealthResponse['store'] {

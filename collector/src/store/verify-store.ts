@@ -6,6 +6,7 @@ import { type LogKey, logIdOf, openCheckpoint } from '../ledger/checkpoint.ts';
 import { MerkleLog } from '../ledger/merkle.ts';
 import { canonicalLogRow, canonicalRow, rowLeafHash } from './canonical-row.ts';
 import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import { PROV_COLUMNS, PROV_TABLES, canonicalProvRow } from './prov-lines.ts';
 
 export interface VerifyReport {
   logId: string;
@@ -90,10 +91,24 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
     rowHashes.add(hash);
     if (!leafHashes.has(hash)) problems.push(`log record added: a record of span ${r.trace_id || '-'}/${r.span_id || '-'} is not in the log`);
   }
+  // Provenance rows: recomputed from the typed columns (prov-lines.ts), like log records.
+  let provRows = 0;
+  for (const table of PROV_TABLES) {
+    const cols = Object.keys(PROV_COLUMNS[table]).join(', ');
+    const stored = await q<Record<string, unknown>>(`SELECT ${cols} FROM ${db}.${table}`);
+    provRows += stored.length;
+    for (const r of stored) {
+      const hash = rowLeafHash(canonicalProvRow(table, r));
+      rowHashes.add(hash);
+      if (!leafHashes.has(hash)) problems.push(`${table} row added: a row of span ${String(r.trace_id) || '-'}/${String(r.span_id) || '-'} is not in the log`);
+    }
+  }
   for (const [i, l] of [...byIndex].sort((a, b) => a[0] - b[0])) {
     const id = `${l.trace_id}/${l.span_id}`;
-    if (rowHashes.has(l.leaf_hash) || changedIds.has(id)) continue;
-    problems.push(l.tbl === 'logs' ? `log record dropped: leaf ${i} (span ${id || '-'}) has no stored record` : `row dropped: leaf ${i} (span ${id}) has no stored row`);
+    if (rowHashes.has(l.leaf_hash) || (l.tbl === 'spans' && changedIds.has(id))) continue;
+    if (l.tbl === 'logs') problems.push(`log record dropped: leaf ${i} (span ${id || '-'}) has no stored record`);
+    else if (l.tbl === 'spans') problems.push(`row dropped: leaf ${i} (span ${id}) has no stored row`);
+    else problems.push(`${l.tbl} row dropped: leaf ${i} (span ${id || '-'}) has no stored row`);
   }
-  return { logId, rows: rows.length + logRows.length, leaves: byIndex.size, checkpoints: checkpoints.length, newestCheckpointSize: newest, problems };
+  return { logId, rows: rows.length + logRows.length + provRows, leaves: byIndex.size, checkpoints: checkpoints.length, newestCheckpointSize: newest, problems };
 }

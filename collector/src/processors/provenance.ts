@@ -1,0 +1,201 @@
+// Provenance extraction: reads each span (and each correlated log record) through its
+// convention adapter and emits activity, relation and artifact rows. Runs on content as it
+// arrived, before redaction, because artifact ids and winnowing fingerprints are computed over
+// the original text (both keyed with the tenant key); every string it stores is redacted here
+// with the same redactor, so placeholders match those in the spans.
+import type { ActivityRow, ArtifactKind, ArtifactRow, LogRow, RelationRow, SpanRow } from '@causeway/schemas';
+import { adaptLog, adaptSpan } from '../provenance/adapters/index.ts';
+import type { ActivityDraft, ArtifactDraft } from '../provenance/adapters/types.ts';
+import { artifactId, toolRequestContent } from '../provenance/artifact-id.ts';
+import { canonicalArguments, canonicalContent, deepUnwrap, splitDocuments, textLeaves } from '../provenance/content.ts';
+import { fingerprint } from '../provenance/fingerprint.ts';
+
+export interface ProvenanceBatch {
+  activities: ActivityRow[];
+  relations: RelationRow[];
+  artifacts: ArtifactRow[];
+}
+
+/** Stored content per artifact is capped; the full text stays in the span it came from. */
+export const CONTENT_LIMIT = 64 * 1024;
+/** Artifacts already written by this process (repeats in later prompts are not written again). */
+const MEMO_LIMIT = 200_000;
+
+export class ProvenanceExtractor {
+  private readonly written = new Set<string>();
+  /** documents found in each tool result seen (by result artifact id) */
+  private readonly parts = new Map<string, { id: string; documentId: string }[]>();
+
+  constructor(
+    private readonly key: Buffer,
+    private readonly redact: (s: string) => string,
+  ) {}
+
+  fromSpans(spans: SpanRow[]): ProvenanceBatch {
+    const out: ProvenanceBatch = { activities: [], relations: [], artifacts: [] };
+    const pending = new Set<string>();
+    for (const span of spans) {
+      let draft: ActivityDraft;
+      try {
+        draft = adaptSpan(span);
+      } catch {
+        // An adapter bug must never cost a span: keep it as an `other` activity.
+        draft = { kind: 'other', convention: 'other', operation: span.name, artifacts: [] };
+      }
+      out.activities.push(this.activity(span, draft));
+      draft.artifacts.forEach((a, i) => this.artifact(out, pending, span.tenant, span.trace_id, span.span_id, a, i, 'span'));
+    }
+    return out;
+  }
+
+  fromLogs(logs: LogRow[]): ProvenanceBatch {
+    const out: ProvenanceBatch = { activities: [], relations: [], artifacts: [] };
+    const pending = new Set<string>();
+    for (const log of logs) {
+      if (!log.trace_id || !log.span_id) continue;
+      let drafts: ArtifactDraft[];
+      try {
+        drafts = adaptLog(log);
+      } catch {
+        drafts = [];
+      }
+      // The offset keeps a span's log-carried content after the content read from the span itself.
+      const base = 1_000_000;
+      drafts.forEach((a, i) => this.artifact(out, pending, log.tenant, log.trace_id, log.span_id, a, base + i, 'log'));
+    }
+    return out;
+  }
+
+  /** Called once the batch is durable: its artifacts need not be written again by this process. */
+  stored(batch: ProvenanceBatch): void {
+    if (this.written.size > MEMO_LIMIT) this.written.clear();
+    for (const a of batch.artifacts) this.written.add(`${a.tenant}/${a.artifact_id}`);
+  }
+
+  private activity(span: SpanRow, d: ActivityDraft): ActivityRow {
+    const r = this.redact;
+    const requestId =
+      d.kind === 'tool' && d.toolName ? artifactId(this.key, 'tool_request', toolRequestContent(d.toolName, canonicalArguments(d.toolArguments))) : '';
+    return {
+      tenant: span.tenant,
+      trace_id: span.trace_id,
+      span_id: span.span_id,
+      parent_span_id: span.parent_span_id,
+      start_time_unix_nano: span.start_time_unix_nano,
+      end_time_unix_nano: span.end_time_unix_nano,
+      kind: d.kind,
+      convention: d.convention,
+      operation: r(d.operation ?? ''),
+      name: r(span.name),
+      service_name: r(span.service_name),
+      agent_name: r(d.agentName ?? ''),
+      agent_id: r(d.agentId ?? ''),
+      conversation_id: r(d.conversationId ?? ''),
+      tool_name: r(d.toolName ?? ''),
+      call_id: r(d.callId ?? ''),
+      request_id: requestId,
+      data_source: r(d.dataSource ?? ''),
+      model: r(d.model ?? ''),
+      status_code: span.status_code,
+      links: span.links.map((l) => `${l.trace_id}/${l.span_id}`),
+    };
+  }
+
+  private artifact(
+    out: ProvenanceBatch,
+    pending: Set<string>,
+    tenant: string,
+    traceId: string,
+    spanId: string,
+    a: ArtifactDraft,
+    seq: number,
+    origin: 'span' | 'log',
+  ): void {
+    const isRequest = a.kind === 'tool_request';
+    if (isRequest && !a.toolName) return;
+    const canonical = isRequest ? toolRequestContent(a.toolName!, canonicalArguments(a.value)) : canonicalContent(a.value);
+    if (!isRequest && canonical === '') return;
+    const id = artifactId(this.key, a.kind, canonical);
+    const r = this.redact;
+    out.relations.push({
+      tenant,
+      trace_id: traceId,
+      span_id: spanId,
+      relation: a.relation,
+      artifact_id: id,
+      artifact_kind: a.kind,
+      container_id: '',
+      call_id: r(a.callId ?? ''),
+      tool_name: r(a.toolName ?? ''),
+      role: r(a.role),
+      origin,
+      seq,
+    });
+    const memo = `${tenant}/${id}`;
+    const known = this.written.has(memo) || pending.has(memo);
+    // Documents inside a result are indexed wherever the result appears, so each trace that
+    // retrieved the same email lists it; their content is written once.
+    let parts = this.parts.get(id);
+    if (parts === undefined && a.kind === 'tool_result') parts = this.split(out, pending, tenant, traceId, spanId, a, id);
+    if (parts) {
+      for (const p of parts) {
+        out.relations.push({ tenant, trace_id: traceId, span_id: spanId, relation: 'part_of', artifact_id: p.id, artifact_kind: 'document', container_id: id, call_id: '', tool_name: r(a.toolName ?? ''), role: r(`${a.role}/${p.documentId}`), origin, seq });
+      }
+    }
+    if (known) return;
+    pending.add(memo);
+    const shown = isRequest ? `${a.toolName}(${canonicalArguments(a.value)})` : canonical;
+    const row = this.artifactRow(tenant, traceId, spanId, id, a.kind, shown, isRequest ? deepUnwrap(a.value) : a.value, a);
+    row.parts = (parts ?? []).map((p) => p.id);
+    out.artifacts.push(row);
+  }
+
+  /** The documents in a tool result, written as artifacts of their own (once). */
+  private split(out: ProvenanceBatch, pending: Set<string>, tenant: string, traceId: string, spanId: string, a: ArtifactDraft, containerId: string): { id: string; documentId: string }[] {
+    const parts: { id: string; documentId: string }[] = [];
+    for (const d of splitDocuments(a.value)) {
+      const docCanonical = canonicalContent(d.value);
+      const docId = artifactId(this.key, 'document', docCanonical);
+      parts.push({ id: docId, documentId: d.documentId });
+      const docMemo = `${tenant}/${docId}`;
+      if (this.written.has(docMemo) || pending.has(docMemo)) continue;
+      pending.add(docMemo);
+      out.artifacts.push(this.artifactRow(tenant, traceId, spanId, docId, 'document', docCanonical, d.value, { documentId: d.documentId, source: d.source, toolName: a.toolName }));
+    }
+    if (this.parts.size > MEMO_LIMIT) this.parts.clear();
+    this.parts.set(containerId, parts);
+    return parts;
+  }
+
+  private artifactRow(
+    tenant: string,
+    traceId: string,
+    spanId: string,
+    id: string,
+    kind: ArtifactKind,
+    shown: string,
+    value: unknown,
+    meta: { documentId?: string | undefined; source?: string | undefined; toolName?: string | undefined },
+  ): ArtifactRow {
+    const fp = fingerprint(this.key, textLeaves(value));
+    // Redacted whole, then cut: a cut first could leave half a secret that no detector recognizes.
+    const redacted = this.redact(shown);
+    const content = redacted.length > CONTENT_LIMIT ? redacted.slice(0, CONTENT_LIMIT) : redacted;
+    return {
+      tenant,
+      trace_id: traceId,
+      span_id: spanId,
+      artifact_id: id,
+      kind,
+      content,
+      content_length: shown.length,
+      tool_name: this.redact(meta.toolName ?? ''),
+      document_id: this.redact(meta.documentId ?? ''),
+      source: this.redact(meta.source ?? ''),
+      fingerprints: fp.values,
+      fp_positions: fp.positions,
+      normalized_length: fp.length,
+      parts: [],
+    };
+  }
+}

@@ -1,0 +1,665 @@
+// Causal slices: a walk over the provenance relations from a seed, backward ("why did this
+// happen?") or forward ("what did this lead to?"), across traces. Counterpart relations are
+// resolved here, at read time, by joins on stored keys, so the graph never depends on the
+// order in which spans arrived or on what one process remembered:
+//  - executed: a tool request → the tool span that ran it (call id, else name + arguments,
+//    else order among same-named calls in the trace);
+//  - derived_from: shared winnowing fingerprints between an earlier and a later artifact;
+//  - an artifact used in a trace comes from its nearest earlier producer in that trace, else
+//    from the nearest earlier producer anywhere (content carried across traces).
+import type {
+  ActivityRow,
+  ArtifactRow,
+  HowKnown,
+  RelationName,
+  RelationRow,
+  SliceActivity,
+  SliceArtifact,
+  SliceEdge,
+  SliceNode,
+  SliceResponse,
+  TaintPath,
+} from '@causeway/schemas';
+import type { ProvenanceQueries } from '../store/provenance-queries.ts';
+import { K } from './fingerprint.ts';
+import { type TrustRule, trustOf } from './trust.ts';
+
+export interface SliceOptions {
+  tenant: string;
+  direction: 'backward' | 'forward';
+  depth: number;
+  maxNodes: number;
+  trustRules: TrustRule[];
+}
+
+export type SliceSeed = { traceId: string; spanId: string } | { artifactId: string; traceId?: string };
+
+/** Three shared fingerprints ≈ a shared run of 20-odd characters (an address, a name): less is boilerplate. */
+const MIN_SHARED = 3;
+const SOURCES_PER_ARTIFACT = 4;
+const APPEARANCES_PER_ARTIFACT = 200;
+const PREVIEW = 280;
+
+interface TraceGraph {
+  acts: Map<string, ActivityRow>;
+  bySpan: Map<string, RelationRow[]>;
+  producers: Map<string, { act: ActivityRow; rel: RelationRow }[]>;
+  consumers: Map<string, { act: ActivityRow; rel: RelationRow }[]>;
+  containers: Map<string, string[]>;
+  tools: ActivityRow[];
+}
+
+interface Item {
+  node: string;
+  depth: number;
+  /** artifacts: the trace and time they are seen from */
+  trace?: string;
+  t?: bigint;
+  prefer?: string;
+}
+
+export const activityNodeId = (traceId: string, spanId: string): string => `act:${traceId}/${spanId}`;
+export const artifactNodeId = (id: string): string => `art:${id}`;
+
+const start = (a: ActivityRow): bigint => BigInt(a.start_time_unix_nano);
+const end = (a: ActivityRow): bigint => BigInt(a.end_time_unix_nano);
+/** Content an activity used was there at its start; what it generated exists from its end. */
+const at = (a: ActivityRow, relation: string): bigint => (relation === 'generated' ? end(a) : start(a));
+/** SDKs record start times in whole milliseconds (end times are finer): allow that much overlap. */
+const SLACK = 1_000_000n;
+/** Kinds the agent produced: the ones whose text may have been copied from somewhere. */
+const COPIES = new Set(['tool_request', 'model_output', 'outcome', 'tool_result']);
+
+export class SliceBuilder {
+  private readonly traces = new Map<string, Promise<TraceGraph>>();
+  private readonly artifactRows = new Map<string, ArtifactRow>();
+  private readonly nodes = new Map<string, SliceNode>();
+  private readonly edges = new Map<string, SliceEdge>();
+  private readonly visited = new Set<string>();
+  private readonly producerNames = new Map<string, Set<string>>();
+  private truncatedReason: string | undefined;
+
+  constructor(
+    private readonly q: ProvenanceQueries,
+    private readonly o: SliceOptions,
+  ) {}
+
+  async slice(seed: SliceSeed): Promise<SliceResponse | undefined> {
+    let frontier: Item[];
+    let seedId: string;
+    if ('spanId' in seed) {
+      const g = await this.trace(seed.traceId);
+      const act = g.acts.get(seed.spanId);
+      if (!act) return undefined;
+      seedId = this.addActivity(act, 0);
+      this.visited.add(`${seedId}@`);
+      frontier = [{ node: seedId, depth: 0 }];
+    } else {
+      const [row] = await this.q.artifacts(this.o.tenant, [seed.artifactId]);
+      if (!row) return undefined;
+      this.artifactRows.set(row.artifact_id, row);
+      seedId = this.addArtifact(row.artifact_id, 0);
+      // An artifact seed is seen from everywhere it appears (or from one trace when given).
+      this.visited.add(`${seedId}@${seed.traceId ?? ''}`);
+      frontier = [{ node: seedId, depth: 0, ...(seed.traceId ? { trace: seed.traceId } : {}), t: this.o.direction === 'forward' ? 0n : BigInt('18446744073709551615') }];
+    }
+    for (let depth = 0; frontier.length > 0; depth++) {
+      if (depth >= this.o.depth) {
+        this.truncatedReason ??= `depth limit ${this.o.depth} reached`;
+        break;
+      }
+      const next: Item[] = [];
+      for (const item of frontier) {
+        if (this.full()) break;
+        if (item.node.startsWith('act:')) await this.expandActivity(item, next);
+        else await this.expandArtifact(item, next);
+      }
+      if (!this.full()) await this.contentStep(frontier.filter((i) => i.node.startsWith('art:')), next);
+      frontier = next;
+      if (this.full() && frontier.length > 0) this.truncatedReason ??= `node limit ${this.o.maxNodes} reached`;
+      if (this.full()) break;
+    }
+    return this.result(seedId, this.o.direction);
+  }
+
+  /** The causal graph of one whole trace: every activity, its artifacts and the links between them. */
+  async traceGraph(traceId: string): Promise<SliceResponse | undefined> {
+    const g = await this.trace(traceId);
+    if (g.acts.size === 0) return undefined;
+    const items: Item[] = [];
+    for (const act of g.acts.values()) {
+      if (this.full()) break;
+      items.push({ node: this.addActivity(act, 0), depth: 0 });
+    }
+    const arts: Item[] = [];
+    for (const act of g.acts.values()) {
+      if (this.full()) break;
+      const id = activityNodeId(act.trace_id, act.span_id);
+      for (const rel of g.bySpan.get(act.span_id) ?? []) {
+        if (rel.relation === 'part_of') continue;
+        const art = this.addArtifact(rel.artifact_id, 1);
+        if (rel.relation === 'used') this.addEdge(art, id, 'used', 'explicit', rel.role);
+        else this.addEdge(id, art, 'generated', 'explicit', rel.role);
+        arts.push({ node: art, depth: 1, trace: traceId, t: at(act, rel.relation) });
+      }
+      if (act.kind === 'tool') {
+        const m = this.matchRequest(g, act);
+        if (m) this.addEdge(this.addArtifact(m.artifactId, 1), id, 'executed', m.how, m.detail);
+      }
+      if (act.parent_span_id && g.acts.has(act.parent_span_id)) this.addEdge(activityNodeId(traceId, act.parent_span_id), id, 'child_of', 'structural');
+    }
+    await this.loadArtifacts([...this.nodes.keys()].filter((n) => n.startsWith('art:')).map((n) => n.slice(4)));
+    for (const a of [...this.artifactRows.values()]) {
+      for (const p of a.parts) if (this.nodes.has(artifactNodeId(p)) || !this.full()) this.addEdge(this.addArtifact(p, 1), artifactNodeId(a.artifact_id), 'part_of', 'explicit');
+    }
+    // Content flow inside the trace only: the explorer asks for slices to cross traces.
+    await this.contentStep(
+      arts.filter((i, k, all) => all.findIndex((j) => j.node === i.node) === k),
+      [],
+      traceId,
+    );
+    if (g.acts.size > this.o.maxNodes) this.truncatedReason = `node limit ${this.o.maxNodes} reached`;
+    return this.result(`trace:${traceId}`, 'trace');
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // walking
+
+  private async expandActivity(item: Item, next: Item[]): Promise<void> {
+    const node = this.nodes.get(item.node) as SliceActivity;
+    const g = await this.trace(node.traceId);
+    const act = g.acts.get(node.spanId)!;
+    const rels = g.bySpan.get(act.span_id) ?? [];
+    if (this.o.direction === 'backward') {
+      for (const rel of rels) {
+        if (rel.relation !== 'used') continue;
+        const art = this.addArtifact(rel.artifact_id, item.depth + 1);
+        this.addEdge(art, item.node, 'used', 'explicit', rel.role);
+        this.push(next, { node: art, depth: item.depth + 1, trace: act.trace_id, t: start(act) });
+      }
+      if (act.kind === 'tool') {
+        const m = this.matchRequest(g, act);
+        if (m) {
+          const art = this.addArtifact(m.artifactId, item.depth + 1);
+          this.addEdge(art, item.node, 'executed', m.how, m.detail);
+          this.push(next, { node: art, depth: item.depth + 1, trace: act.trace_id, t: start(act), prefer: m.producer.span_id });
+        }
+      }
+      for (const link of act.links) {
+        const [traceId, spanId] = link.split('/') as [string, string];
+        const lg = await this.trace(traceId);
+        const linked = lg.acts.get(spanId);
+        if (!linked) continue;
+        const id = this.addActivity(linked, item.depth + 1);
+        this.addEdge(id, item.node, 'linked', 'explicit', 'span link');
+        this.push(next, { node: id, depth: item.depth + 1 });
+      }
+    } else {
+      for (const rel of rels) {
+        if (rel.relation !== 'generated') continue;
+        const art = this.addArtifact(rel.artifact_id, item.depth + 1);
+        this.addEdge(item.node, art, 'generated', 'explicit', rel.role);
+        this.push(next, { node: art, depth: item.depth + 1, trace: act.trace_id, t: end(act) });
+      }
+    }
+  }
+
+  private async expandArtifact(item: Item, next: Item[]): Promise<void> {
+    const id = item.node.slice(4);
+    const t = item.t ?? 0n;
+    const d = item.depth + 1;
+    if (this.o.direction === 'backward') {
+      // where it came from: its producer in this trace, else the nearest earlier one anywhere
+      const producer = item.trace ? await this.producerIn(item.trace, id, t, item.prefer) : undefined;
+      const chosen = producer ?? (await this.producerElsewhere(id, t, item.trace));
+      if (chosen) {
+        const a = this.addActivity(chosen, d);
+        this.addEdge(a, item.node, 'generated', 'explicit');
+        this.push(next, { node: a, depth: d });
+      }
+      // the documents it holds
+      await this.loadArtifacts([id]);
+      for (const p of this.artifactRows.get(id)?.parts ?? []) {
+        const part = this.addArtifact(p, d);
+        this.addEdge(part, item.node, 'part_of', 'explicit');
+        this.push(next, { node: part, depth: d, ...(item.trace ? { trace: item.trace } : {}), t });
+      }
+      return;
+    }
+    // forward: who used it after it was produced, in this trace and (with no producer of their own) in others
+    const consumers: { act: ActivityRow; role: string; via?: string }[] = [];
+    const seenTraces = new Set<string>();
+    if (item.trace) {
+      const g = await this.trace(item.trace);
+      seenTraces.add(item.trace);
+      for (const c of g.consumers.get(id) ?? []) if (start(c.act) + SLACK >= t) consumers.push({ act: c.act, role: c.rel.role });
+      // a tool request leads to the tool span that ran it
+      for (const tool of g.tools) {
+        if (start(tool) + SLACK < t) continue;
+        const m = this.matchRequest(g, tool);
+        if (m?.artifactId === id) {
+          const a = this.addActivity(tool, d);
+          this.addEdge(item.node, a, 'executed', m.how, m.detail);
+          this.push(next, { node: a, depth: d });
+        }
+      }
+      for (const c of g.containers.get(id) ?? []) {
+        const cont = this.addArtifact(c, d);
+        this.addEdge(item.node, cont, 'part_of', 'explicit');
+        this.push(next, { node: cont, depth: d, trace: item.trace, t });
+      }
+    }
+    const apps = await this.q.appearances(this.o.tenant, [id], APPEARANCES_PER_ARTIFACT);
+    const others = [...new Set(apps.map((a) => a.trace_id))].filter((x) => !seenTraces.has(x));
+    for (const traceId of others) {
+      if (this.full()) break;
+      const g = await this.trace(traceId);
+      const produced = (g.producers.get(id) ?? []).map((p) => end(p.act));
+      for (const c of g.consumers.get(id) ?? []) {
+        // content that trace produced itself did not come from here
+        if (start(c.act) + SLACK < t || produced.some((p) => p <= start(c.act) + SLACK)) continue;
+        consumers.push({ act: c.act, role: c.rel.role, via: 'across traces' });
+      }
+      if (item.trace === undefined) {
+        // an artifact seed: everywhere it appears counts, including what held it
+        for (const c of g.containers.get(id) ?? []) {
+          const cont = this.addArtifact(c, d);
+          this.addEdge(item.node, cont, 'part_of', 'explicit');
+          this.push(next, { node: cont, depth: d, trace: traceId, t: 0n });
+        }
+        for (const p of g.producers.get(id) ?? []) {
+          const a = this.addActivity(p.act, d);
+          this.addEdge(a, item.node, 'generated', 'explicit', p.rel.role);
+        }
+      }
+    }
+    for (const c of consumers) {
+      if (this.full()) break;
+      const a = this.addActivity(c.act, d);
+      this.addEdge(item.node, a, 'used', 'explicit', c.via ? `${c.role} (${c.via})` : c.role);
+      this.push(next, { node: a, depth: d });
+    }
+  }
+
+  /**
+   * Content flow for a level's artifacts: which other artifacts share text with them. Backward:
+   * earlier artifacts each one copied from; forward: later artifacts that copied from it.
+   */
+  private async contentStep(levelItems: Item[], next: Item[], onlyTrace?: string): Promise<void> {
+    let items = levelItems;
+    if (items.length === 0) return;
+    await this.loadArtifacts([...new Set(items.map((i) => i.node.slice(4)))]);
+    // Backward, only what the agent produced can have copied; forward, anything can be copied from.
+    const backwardish = this.o.direction === 'backward' || onlyTrace !== undefined;
+    if (backwardish) items = items.filter((i) => COPIES.has(this.artifactRows.get(i.node.slice(4))?.kind ?? ''));
+    const ids = [...new Set(items.map((i) => i.node.slice(4)))];
+    if (ids.length === 0) return;
+    const fps = new Set<string>();
+    for (const id of ids) for (const f of this.artifactRows.get(id)?.fingerprints ?? []) fps.add(f);
+    if (fps.size === 0) return;
+    const hits = await this.q.fingerprintHits(this.o.tenant, [...fps]);
+    const byFp = new Map<string, { artifact_id: string; pos: number }[]>();
+    for (const h of hits) {
+      let l = byFp.get(h.fp);
+      if (!l) byFp.set(h.fp, (l = []));
+      l.push(h);
+    }
+    // candidates per target
+    const cands = new Map<string, Map<string, { shared: number; idx: number[]; mine: number[]; theirs: number[] }>>();
+    for (const id of ids) {
+      const row = this.artifactRows.get(id);
+      if (!row) continue;
+      const m = new Map<string, { shared: number; idx: number[]; mine: number[]; theirs: number[] }>();
+      row.fingerprints.forEach((f, i) => {
+        for (const h of byFp.get(f) ?? []) {
+          if (h.artifact_id === id) continue;
+          let c = m.get(h.artifact_id);
+          if (!c) m.set(h.artifact_id, (c = { shared: 0, idx: [], mine: [], theirs: [] }));
+          c.shared++;
+          c.idx.push(i);
+          c.mine.push(row.fp_positions[i]!);
+          c.theirs.push(h.pos);
+        }
+      });
+      for (const [k, c] of m) if (c.shared < MIN_SHARED) m.delete(k);
+      cands.set(id, m);
+    }
+    const candIds = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
+    if (candIds.length === 0) return;
+    await this.loadArtifacts(candIds);
+    // when and where each candidate appears
+    const apps = await this.q.appearances(this.o.tenant, candIds, APPEARANCES_PER_ARTIFACT);
+    const acts = await this.q.activitiesAt(
+      this.o.tenant,
+      apps.map((a) => ({ trace_id: a.trace_id, span_id: a.span_id })),
+    );
+    const actAt = new Map(acts.map((a) => [`${a.trace_id}/${a.span_id}`, a]));
+    for (const item of items) {
+      const id = item.node.slice(4);
+      const row = this.artifactRows.get(id);
+      const m = cands.get(id);
+      if (!row || !m) continue;
+      const convo = item.trace ? await this.conversations(item.trace) : new Set<string>();
+      // Backward, a source must predate the start of the activity that produced this content.
+      const producer = backwardish && item.trace ? await this.producerIn(item.trace, id, item.t ?? 0n) : undefined;
+      const t = producer ? start(producer) : (item.t ?? 0n);
+      const scored: { cid: string; score: number; when: { act: ActivityRow; t: bigint }; c: { shared: number; idx: number[]; mine: number[]; theirs: number[] } }[] = [];
+      for (const [cid, c] of m) {
+        const crow = this.artifactRows.get(cid);
+        if (!crow) continue;
+        // already linked as whole and part: that is containment, not copying
+        if (crow.parts.includes(id) || row.parts.includes(cid)) continue;
+        // a tool's result copies from documents (a retriever's hits), not from the conversation
+        if (backwardish && row.kind === 'tool_result' && crow.kind !== 'document') continue;
+        if (!backwardish && !COPIES.has(crow.kind)) continue;
+        const when = apps
+          .filter((a) => a.artifact_id === cid && (!onlyTrace || a.trace_id === onlyTrace))
+          .map((a) => ({ act: actAt.get(`${a.trace_id}/${a.span_id}`), relation: a.relation }))
+          .filter((a): a is { act: ActivityRow; relation: string } => a.act !== undefined)
+          .map((a) => ({ act: a.act, t: at(a.act, a.relation) }))
+          .filter((a) => (backwardish ? a.t <= t + SLACK : a.t + SLACK >= t))
+          // this trace or its conversation: identical phrases in unrelated traces are coincidence
+          .filter((a) => item.trace === undefined || a.act.trace_id === item.trace || (a.act.conversation_id !== '' && convo.has(a.act.conversation_id)))
+          .sort((a, b) => (a.act.trace_id === item.trace ? -1 : 0) - (b.act.trace_id === item.trace ? -1 : 0) || Number(a.t - b.t));
+        if (when.length === 0) continue;
+        const score = c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length));
+        scored.push({ cid, score, when: when[0]!, c });
+      }
+      // the most specific source: a document rather than the result that holds it
+      const keep = scored.filter((s) => !scored.some((o) => o !== s && this.artifactRows.get(s.cid)?.parts.includes(o.cid)));
+      // Explain the copied text with as few sources as possible, this trace's first: a source
+      // counts only for fingerprints no better source already explains.
+      const local = (x: (typeof keep)[number]): number => (x.when.act.trace_id === item.trace ? 1 : 0);
+      keep.sort((a, b) => local(b) - local(a) || b.c.shared - a.c.shared || b.score - a.score);
+      const covered = new Set<number>();
+      const chosen: typeof keep = [];
+      for (const s of keep) {
+        const fresh = s.c.idx.filter((i) => !covered.has(i));
+        if (backwardish && fresh.length < MIN_SHARED) continue;
+        for (const i of fresh) covered.add(i);
+        chosen.push(s);
+        if (chosen.length >= SOURCES_PER_ARTIFACT) break;
+      }
+      for (const s of chosen) {
+        if (this.full()) break;
+        const cn = this.addArtifact(s.cid, item.depth + 1);
+        const extent = {
+          from: [Math.min(...s.c.theirs), Math.max(...s.c.theirs) + K] as [number, number],
+          to: [Math.min(...s.c.mine), Math.max(...s.c.mine) + K] as [number, number],
+        };
+        const edge = backwardish
+          ? this.addEdge(cn, item.node, 'derived_from', 'content', 'fingerprints')
+          : this.addEdge(item.node, cn, 'derived_from', 'content', 'fingerprints', { from: extent.to, to: extent.from });
+        edge.score = Math.round(s.score * 1000) / 1000;
+        edge.shared = s.c.shared;
+        if (backwardish) edge.extent = extent;
+        this.push(next, { node: cn, depth: item.depth + 1, trace: s.when.act.trace_id, t: s.when.t });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // matching
+
+  /** The tool request a tool activity executed, and the model call that asked for it. */
+  private matchRequest(g: TraceGraph, tool: ActivityRow): { artifactId: string; producer: ActivityRow; how: HowKnown; detail: string } | undefined {
+    const before = (p: { act: ActivityRow }): boolean => end(p.act) <= start(tool) + SLACK && p.act.span_id !== tool.span_id;
+    const requests = [...g.producers.entries()].flatMap(([artifactId, ps]) =>
+      ps.filter((p) => p.rel.artifact_kind === 'tool_request' && before(p)).map((p) => ({ artifactId, ...p })),
+    );
+    const latest = <T extends { act: ActivityRow; rel: RelationRow }>(l: T[]): T | undefined =>
+      l.sort((a, b) => Number(start(a.act) - start(b.act)) || a.rel.seq - b.rel.seq).at(-1);
+    if (tool.call_id) {
+      const m = latest(requests.filter((r) => r.rel.call_id === tool.call_id));
+      if (m) return { artifactId: m.artifactId, producer: m.act, how: 'explicit', detail: 'call_id' };
+    }
+    if (tool.request_id) {
+      const m = latest(requests.filter((r) => r.artifactId === tool.request_id));
+      if (m) return { artifactId: m.artifactId, producer: m.act, how: 'explicit', detail: 'name+arguments' };
+    }
+    if (!tool.tool_name) return undefined;
+    // order within the step: the n-th run of a tool pairs with the n-th request for it
+    const sameName = (r: { rel: RelationRow }): boolean => r.rel.tool_name === tool.tool_name;
+    const reqs = requests.filter(sameName).sort((a, b) => Number(start(a.act) - start(b.act)) || a.rel.seq - b.rel.seq);
+    const runs = g.tools.filter((x) => x.tool_name === tool.tool_name).sort((a, b) => Number(start(a) - start(b)) || a.span_id.localeCompare(b.span_id));
+    const n = runs.findIndex((x) => x.span_id === tool.span_id);
+    const m = reqs[n] ?? latest(reqs);
+    return m ? { artifactId: m.artifactId, producer: m.act, how: 'structural', detail: 'order' } : undefined;
+  }
+
+  private async producerIn(traceId: string, id: string, t: bigint, prefer?: string): Promise<ActivityRow | undefined> {
+    const g = await this.trace(traceId);
+    const ps = (g.producers.get(id) ?? []).filter((p) => end(p.act) <= t + SLACK);
+    const preferred = ps.find((p) => p.act.span_id === prefer);
+    if (preferred) return preferred.act;
+    return ps.sort((a, b) => Number(start(a.act) - start(b.act))).at(-1)?.act;
+  }
+
+  /**
+   * A producer in another trace of the same conversation (a chat whose turns are separate
+   * traces): identical content produced in unrelated traces is not where this came from, and
+   * copying across unrelated traces is what content edges are for.
+   */
+  private async producerElsewhere(id: string, t: bigint, from?: string): Promise<ActivityRow | undefined> {
+    const conversations = from ? await this.conversations(from) : new Set<string>();
+    if (conversations.size === 0) return undefined;
+    const apps = (await this.q.appearances(this.o.tenant, [id], APPEARANCES_PER_ARTIFACT, ['generated'])).filter((a) => a.trace_id !== from);
+    const acts = (await this.q.activitiesAt(this.o.tenant, apps)).filter((a) => end(a) <= t + SLACK);
+    const related: ActivityRow[] = [];
+    for (const a of acts) {
+      const theirs = await this.conversations(a.trace_id);
+      if ([...theirs].some((c) => conversations.has(c))) related.push(a);
+    }
+    return related.sort((a, b) => Number(end(a) - end(b))).at(-1);
+  }
+
+  private async conversations(traceId: string): Promise<Set<string>> {
+    const g = await this.trace(traceId);
+    return new Set([...g.acts.values()].map((a) => a.conversation_id).filter((c) => c !== ''));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // loading
+
+  private trace(traceId: string): Promise<TraceGraph> {
+    let g = this.traces.get(traceId);
+    if (!g) {
+      g = this.loadTrace(traceId);
+      this.traces.set(traceId, g);
+    }
+    return g;
+  }
+
+  private async loadTrace(traceId: string): Promise<TraceGraph> {
+    const [acts, rels] = await Promise.all([this.q.activities(this.o.tenant, [traceId]), this.q.relations(this.o.tenant, [traceId])]);
+    const g: TraceGraph = { acts: new Map(), bySpan: new Map(), producers: new Map(), consumers: new Map(), containers: new Map(), tools: [] };
+    for (const a of acts) {
+      g.acts.set(a.span_id, a);
+      if (a.kind === 'tool') g.tools.push(a);
+    }
+    const add = <V>(m: Map<string, V[]>, k: string, v: V): void => {
+      const l = m.get(k);
+      if (l) l.push(v);
+      else m.set(k, [v]);
+    };
+    for (const r of rels) {
+      const act = g.acts.get(r.span_id);
+      if (!act) continue; // content for a span not stored yet: it joins once the span arrives
+      add(g.bySpan, r.span_id, r);
+      if (r.relation === 'generated') {
+        add(g.producers, r.artifact_id, { act, rel: r });
+        this.noteProducer(r.artifact_id, act, r);
+      } else if (r.relation === 'used') add(g.consumers, r.artifact_id, { act, rel: r });
+      else if (r.relation === 'part_of') {
+        if (!(g.containers.get(r.artifact_id) ?? []).includes(r.container_id)) add(g.containers, r.artifact_id, r.container_id);
+        this.noteProducer(r.artifact_id, act, r);
+      }
+    }
+    return g;
+  }
+
+  private noteProducer(id: string, act: ActivityRow, rel: RelationRow): void {
+    let s = this.producerNames.get(id);
+    if (!s) this.producerNames.set(id, (s = new Set()));
+    for (const n of [act.tool_name, act.name, act.data_source, rel.tool_name]) if (n) s.add(n);
+  }
+
+  private async loadArtifacts(ids: string[]): Promise<void> {
+    const missing = ids.filter((i) => !this.artifactRows.has(i));
+    for (const row of await this.q.artifacts(this.o.tenant, missing)) this.artifactRows.set(row.artifact_id, row);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the graph being built
+
+  private full(): boolean {
+    return this.nodes.size >= this.o.maxNodes;
+  }
+
+  private push(next: Item[], item: Item): void {
+    const key = `${item.node}@${item.trace ?? ''}`;
+    if (this.visited.has(key)) return;
+    this.visited.add(key);
+    next.push(item);
+  }
+
+  private addActivity(a: ActivityRow, depth: number): string {
+    const id = activityNodeId(a.trace_id, a.span_id);
+    if (!this.nodes.has(id)) {
+      this.nodes.set(id, {
+        id,
+        type: 'activity',
+        traceId: a.trace_id,
+        spanId: a.span_id,
+        parentSpanId: a.parent_span_id,
+        kind: a.kind,
+        name: a.name,
+        operation: a.operation,
+        convention: a.convention,
+        agent: a.agent_name,
+        toolName: a.tool_name,
+        callId: a.call_id,
+        service: a.service_name,
+        start: a.start_time_unix_nano,
+        end: a.end_time_unix_nano,
+        status: Number(a.status_code),
+        depth,
+        tainted: false,
+      });
+    }
+    return id;
+  }
+
+  private addArtifact(artifactId: string, depth: number): string {
+    const id = artifactNodeId(artifactId);
+    if (!this.nodes.has(id)) {
+      this.nodes.set(id, {
+        id,
+        type: 'artifact',
+        artifactId,
+        kind: 'document',
+        trust: 'unknown',
+        trustWhy: '',
+        preview: '',
+        contentLength: 0,
+        toolName: '',
+        documentId: '',
+        source: '',
+        traces: [],
+        depth,
+        tainted: false,
+      });
+    }
+    return id;
+  }
+
+  private addEdge(from: string, to: string, relation: RelationName, how: HowKnown, detail?: string, extent?: SliceEdge['extent']): SliceEdge {
+    const key = `${from}|${to}|${relation}`;
+    let e = this.edges.get(key);
+    if (!e) {
+      e = { from, to, relation, how, ...(detail ? { detail } : {}), ...(extent ? { extent } : {}) };
+      this.edges.set(key, e);
+    }
+    return e;
+  }
+
+  private async result(seed: string, direction: SliceResponse['direction']): Promise<SliceResponse> {
+    const artifactIds = [...this.nodes.values()].filter((n): n is SliceArtifact => n.type === 'artifact').map((n) => n.artifactId);
+    await this.loadArtifacts(artifactIds);
+    const apps = await this.q.appearances(this.o.tenant, artifactIds, 8);
+    const tracesOf = new Map<string, Set<string>>();
+    for (const a of apps) {
+      let s = tracesOf.get(a.artifact_id);
+      if (!s) tracesOf.set(a.artifact_id, (s = new Set()));
+      s.add(a.trace_id);
+    }
+    for (const n of this.nodes.values()) {
+      if (n.type !== 'artifact') continue;
+      const row = this.artifactRows.get(n.artifactId);
+      if (row) {
+        n.kind = row.kind;
+        n.preview = row.content.length > PREVIEW ? `${row.content.slice(0, PREVIEW)}…` : row.content;
+        n.contentLength = row.content_length;
+        n.toolName = row.tool_name;
+        n.documentId = row.document_id;
+        n.source = row.source;
+      }
+      n.traces = [...(tracesOf.get(n.artifactId) ?? [])];
+      const producers = [...(this.producerNames.get(n.artifactId) ?? []), ...(row?.tool_name ? [row.tool_name] : [])];
+      const label = trustOf(this.o.trustRules, { kind: n.kind, producers, source: n.source, documentId: n.documentId });
+      n.trust = label.trust;
+      n.trustWhy = label.why;
+    }
+    const nodes = [...this.nodes.values()];
+    const edges = [...this.edges.values()].filter((e) => this.nodes.has(e.from) && this.nodes.has(e.to));
+    const taintPaths = this.taint(nodes, edges, seed, direction);
+    return {
+      seed,
+      direction,
+      depth: this.o.depth,
+      nodes,
+      edges,
+      taintPaths,
+      truncated: this.truncatedReason !== undefined,
+      ...(this.truncatedReason ? { truncatedReason: this.truncatedReason } : {}),
+    };
+  }
+
+  /**
+   * Marks everything reachable from untrusted content, and the shortest path from each
+   * untrusted artifact to the seed (backward) or to each tool call it reached (forward, trace).
+   */
+  private taint(nodes: SliceNode[], edges: SliceEdge[], seed: string, direction: SliceResponse['direction']): TaintPath[] {
+    const out = new Map<string, SliceEdge[]>();
+    for (const e of edges) {
+      if (e.relation === 'child_of') continue; // containment of spans is not influence
+      const l = out.get(e.from);
+      if (l) l.push(e);
+      else out.set(e.from, [e]);
+    }
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const sources = nodes.filter((n) => n.type === 'artifact' && n.trust === 'untrusted').map((n) => n.id);
+    const targets = new Set(direction === 'backward' ? [seed] : nodes.filter((n) => n.type === 'activity' && n.kind === 'tool').map((n) => n.id));
+    const paths: TaintPath[] = [];
+    for (const s of sources) {
+      const prev = new Map<string, string>([[s, '']]);
+      const queue = [s];
+      for (let i = 0; i < queue.length; i++) {
+        const cur = queue[i]!;
+        byId.get(cur)!.tainted = true;
+        for (const e of out.get(cur) ?? []) {
+          if (prev.has(e.to)) continue;
+          prev.set(e.to, cur);
+          queue.push(e.to);
+        }
+      }
+      for (const t of targets) {
+        if (!prev.has(t) || t === s) continue;
+        const path = [t];
+        for (let p = prev.get(t)!; p; p = prev.get(p)!) path.unshift(p);
+        paths.push({ source: s, nodes: path });
+      }
+    }
+    return paths.sort((a, b) => a.nodes.length - b.nodes.length).slice(0, 100);
+  }
+}

@@ -1,0 +1,103 @@
+// Reads behind causal slices. Each is a primary-key lookup: by trace (activities, relations),
+// by artifact id (artifacts, appearances) or by fingerprint; repeats collapse by row_hash.
+import type { ActivityRow, ArtifactRow, RelationRow } from '@causeway/schemas';
+import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+
+export interface Appearance {
+  artifact_id: string;
+  trace_id: string;
+  span_id: string;
+  relation: string;
+  container_id: string;
+}
+
+export interface FingerprintHit {
+  fp: string;
+  artifact_id: string;
+  pos: number;
+}
+
+/** Per fingerprint, at most this many artifacts: boilerplate shared by thousands tells nothing. */
+const PER_FINGERPRINT = 64;
+
+export class ProvenanceQueries {
+  constructor(private readonly ch: ClickHouse) {}
+
+  private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
+    const rs = await this.ch.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
+    return rs.json<T>();
+  }
+
+  private get db(): string {
+    return this.ch.database;
+  }
+
+  async activities(tenant: string, traceIds: string[]): Promise<ActivityRow[]> {
+    if (traceIds.length === 0) return [];
+    const rows = await this.rows<ActivityRow & { start_time_unix_nano: string }>(
+      `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_activities
+       WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}
+       ORDER BY trace_id, start_time_unix_nano, span_id LIMIT 1 BY trace_id, span_id`,
+      { tenant, traces: traceIds },
+    );
+    return rows.map((r) => ({ ...r, status_code: Number(r.status_code) }));
+  }
+
+  async activitiesAt(tenant: string, pairs: { trace_id: string; span_id: string }[]): Promise<ActivityRow[]> {
+    if (pairs.length === 0) return [];
+    return this.rows<ActivityRow>(
+      `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_activities
+       WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)} AND concat(trace_id, '/', span_id) IN {keys:Array(String)}
+       LIMIT 1 BY trace_id, span_id`,
+      { tenant, traces: [...new Set(pairs.map((p) => p.trace_id))], keys: [...new Set(pairs.map((p) => `${p.trace_id}/${p.span_id}`))] },
+    );
+  }
+
+  async relations(tenant: string, traceIds: string[]): Promise<RelationRow[]> {
+    if (traceIds.length === 0) return [];
+    const rows = await this.rows<RelationRow>(
+      `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_relations
+       WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}
+       ORDER BY trace_id, span_id, seq LIMIT 1 BY row_hash`,
+      { tenant, traces: traceIds },
+    );
+    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  }
+
+  async artifacts(tenant: string, ids: string[]): Promise<ArtifactRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.rows<ArtifactRow>(
+      `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_artifacts
+       WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
+       ORDER BY artifact_id, ingested_at LIMIT 1 BY artifact_id`,
+      { tenant, ids },
+    );
+    return rows.map((r) => ({ ...r, fp_positions: r.fp_positions.map(Number), content_length: Number(r.content_length), normalized_length: Number(r.normalized_length) }));
+  }
+
+  /** Where each artifact appears, newest traces first, at most `limit` per artifact. */
+  async appearances(tenant: string, ids: string[], limit: number, relations?: string[]): Promise<Appearance[]> {
+    if (ids.length === 0) return [];
+    return this.rows<Appearance>(
+      `SELECT DISTINCT artifact_id, trace_id, span_id, relation, container_id FROM ${this.db}.prov_appearances
+       WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
+       ${relations ? 'AND relation IN {relations:Array(String)}' : ''}
+       ORDER BY artifact_id, trace_id, span_id LIMIT {limit:UInt32} BY artifact_id`,
+      { tenant, ids, limit, relations: relations ?? [] },
+    );
+  }
+
+  async fingerprintHits(tenant: string, fps: string[]): Promise<FingerprintHit[]> {
+    if (fps.length === 0) return [];
+    // Inlined as literals: the client sends UInt64 array parameters as strings, which ClickHouse refuses.
+    const list = fps.filter((f) => /^\d{1,20}$/.test(f)).join(',');
+    if (list === '') return [];
+    const rows = await this.rows<FingerprintHit>(
+      `SELECT toString(fp) AS fp, artifact_id, min(pos) AS pos FROM ${this.db}.prov_fingerprints
+       WHERE tenant = {tenant:String} AND fp IN (${list})
+       GROUP BY fp, artifact_id ORDER BY fp, artifact_id LIMIT ${PER_FINGERPRINT} BY fp`,
+      { tenant },
+    );
+    return rows.map((r) => ({ ...r, pos: Number(r.pos) }));
+  }
+}

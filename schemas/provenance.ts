@@ -1,0 +1,169 @@
+// The provenance model as stored (sql/007_provenance.sql) and as the slice API returns it.
+// See DESIGN.md "The provenance model": activities are spans that did something, artifacts are
+// content addressed by a keyed hash, relations say how one led to another and how that is known.
+
+export type ActivityKind = 'agent' | 'llm' | 'retrieval' | 'tool' | 'approval' | 'other';
+export type ArtifactKind = 'system_instruction' | 'user_prompt' | 'document' | 'model_output' | 'tool_request' | 'tool_result' | 'outcome';
+export type TrustLabel = 'trusted' | 'untrusted' | 'unknown';
+
+/** One row of prov_activities: a span read through its convention adapter. */
+export interface ActivityRow {
+  tenant: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  kind: ActivityKind;
+  convention: string;
+  operation: string;
+  name: string;
+  service_name: string;
+  agent_name: string;
+  agent_id: string;
+  conversation_id: string;
+  tool_name: string;
+  call_id: string;
+  /** tool activities: artifact id of the request (name + arguments) they executed */
+  request_id: string;
+  data_source: string;
+  model: string;
+  status_code: number;
+  /** span links, as `trace_id/span_id` */
+  links: string[];
+}
+
+/** One row of prov_relations: an activity used or generated an artifact, or an artifact is part of another. */
+export interface RelationRow {
+  tenant: string;
+  trace_id: string;
+  span_id: string;
+  relation: 'used' | 'generated' | 'part_of';
+  artifact_id: string;
+  artifact_kind: ArtifactKind;
+  /** part_of: the artifact this one is part of (a document inside a tool result) */
+  container_id: string;
+  call_id: string;
+  tool_name: string;
+  /** where in the span (or log record) it was read */
+  role: string;
+  /** 'span' or 'log' */
+  origin: string;
+  seq: number;
+}
+
+/** One row of prov_artifacts: content (redacted, as stored) and its fingerprints, written once per artifact and process. */
+export interface ArtifactRow {
+  tenant: string;
+  /** where this process first saw it */
+  trace_id: string;
+  span_id: string;
+  artifact_id: string;
+  kind: ArtifactKind;
+  /** redacted canonical content, at most CONTENT_LIMIT characters */
+  content: string;
+  content_length: number;
+  tool_name: string;
+  document_id: string;
+  source: string;
+  /** keyed winnowing fingerprints (UInt64 as decimal strings) and their offsets in the normalized text */
+  fingerprints: string[];
+  fp_positions: number[];
+  normalized_length: number;
+  /** documents found inside this artifact (a tool result listing emails), by artifact id */
+  parts: string[];
+}
+
+export type ProvNodeType = 'activity' | 'artifact';
+
+export interface SliceActivity {
+  id: string; // `act:<trace>/<span>`
+  type: 'activity';
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  kind: ActivityKind;
+  name: string;
+  operation: string;
+  convention: string;
+  agent: string;
+  toolName: string;
+  callId: string;
+  service: string;
+  start: string;
+  end: string;
+  status: number;
+  depth: number;
+  /** reached by untrusted content along the slice's edges */
+  tainted: boolean;
+}
+
+export interface SliceArtifact {
+  id: string; // `art:<artifact id>`
+  type: 'artifact';
+  artifactId: string;
+  kind: ArtifactKind;
+  trust: TrustLabel;
+  trustWhy: string;
+  preview: string;
+  contentLength: number;
+  toolName: string;
+  documentId: string;
+  source: string;
+  /** traces this artifact appears in (at most a few, for the inspector) */
+  traces: string[];
+  depth: number;
+  tainted: boolean;
+}
+
+export type SliceNode = SliceActivity | SliceArtifact;
+
+export type RelationName = 'used' | 'generated' | 'executed' | 'part_of' | 'derived_from' | 'child_of' | 'linked';
+export type HowKnown = 'explicit' | 'content' | 'structural';
+
+export interface SliceEdge {
+  /** the edge points the way influence flowed: cause → effect */
+  from: string;
+  to: string;
+  relation: RelationName;
+  how: HowKnown;
+  /** what matched: `call_id`, `name+arguments`, `order`, `fingerprints` … */
+  detail?: string;
+  /** content edges: overlap coefficient 0..1 and the overlapping extent in each side's normalized text */
+  score?: number;
+  shared?: number;
+  extent?: { from: [number, number]; to: [number, number] };
+}
+
+export interface TaintPath {
+  source: string;
+  /** node ids from the untrusted source to the seed */
+  nodes: string[];
+}
+
+export interface SliceResponse {
+  seed: string;
+  direction: 'backward' | 'forward' | 'trace';
+  depth: number;
+  nodes: SliceNode[];
+  edges: SliceEdge[];
+  taintPaths: TaintPath[];
+  truncated: boolean;
+  truncatedReason?: string;
+}
+
+export interface ArtifactAppearance {
+  traceId: string;
+  spanId: string;
+  relation: string;
+  role: string;
+  activityKind: string;
+  activityName: string;
+  start: string;
+}
+
+export interface ArtifactResponse {
+  artifact: Omit<SliceArtifact, 'depth' | 'traces' | 'id' | 'type' | 'tainted'> & { id: string; content: string; contentTruncated: boolean; parts: string[] };
+  appearances: ArtifactAppearance[];
+  truncated: boolean;
+}
