@@ -25,6 +25,8 @@ export interface Config {
   checkpointIntervalMs: number;
   /** JSON trust rules file (see README "Trust rules"); unset means the built-in rules */
   trustRules?: string;
+  /** read spans into the provenance model at ingest (off only to measure its cost) */
+  provenance: boolean;
 }
 
 export const DEFAULTS: Config = {
@@ -37,6 +39,7 @@ export const DEFAULTS: Config = {
   maxBodyBytes: 64 << 20,
   writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
   checkpointIntervalMs: 5000,
+  provenance: true,
 };
 
 type Env = Record<string, string | undefined>;
@@ -63,6 +66,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_LOG_NAME) c.logName = env.CAUSEWAY_LOG_NAME;
   if (env.CAUSEWAY_CHECKPOINT_INTERVAL_MS) c.checkpointIntervalMs = positive(env.CAUSEWAY_CHECKPOINT_INTERVAL_MS, 'CAUSEWAY_CHECKPOINT_INTERVAL_MS');
   if (env.CAUSEWAY_TRUST_RULES) c.trustRules = env.CAUSEWAY_TRUST_RULES;
+  if (env.CAUSEWAY_PROVENANCE) {
+    if (!['on', 'off'].includes(env.CAUSEWAY_PROVENANCE)) throw new Error(`CAUSEWAY_PROVENANCE must be on or off, got "${env.CAUSEWAY_PROVENANCE}"`);
+    c.provenance = env.CAUSEWAY_PROVENANCE === 'on';
+  }
   if (env.CLICKHOUSE_URL) c.clickhouse.url = env.CLICKHOUSE_URL;
   if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
   if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;

@@ -42,7 +42,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   // Its own key, derived from the tenant key: artifact ids and fingerprints never share a key with placeholders.
   const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const provenance = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
-  const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)], [redactLogsProcessor(redactor, redaction)], provenance);
+  const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)], [redactLogsProcessor(redactor, redaction)], config.provenance ? provenance : undefined);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
   const api = new Hono();
@@ -54,7 +54,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   api.route('/', tracesApi(store, config.tenant));
   api.route('/', ledgerApi(store));
   api.route('/', provenanceApi(store, config.tenant, trustRules));
-  api.route('/', bundlesApi(store, config.tenant, createHash('sha256').update(JSON.stringify(policy)).digest('hex')));
+  api.route('/', bundlesApi(store, config.tenant, createHash('sha256').update(JSON.stringify(policy)).digest('hex'), trustRules));
   api.get('/', (c) =>
     c.html(
       '<!doctype html><title>Causeway</title><h1>Causeway</h1><p>The explorer is not built yet. ' +

@@ -54,9 +54,12 @@ describe('evidence bundles', () => {
     expect(v.rows).toBe(spanCount);
     const files = unzipSync(zip);
     expect(Object.keys(files).sort()).toEqual([
-      'README.md', 'checkpoint.note', 'log.json', 'manifest.dsse.json', 'proofs/consistency.json', 'proofs/inclusion.jsonl',
-      'proofs/logs-inclusion.jsonl', 'prov.json', 'redaction-report.json', 'rows/logs.jsonl', 'rows/spans.jsonl',
+      'README.md', 'checkpoint.note', 'graph.json', 'log.json', 'manifest.dsse.json', 'proofs/consistency.json', 'proofs/inclusion.jsonl',
+      'proofs/logs-inclusion.jsonl', 'proofs/prov_activities-inclusion.jsonl', 'proofs/prov_artifacts-inclusion.jsonl', 'proofs/prov_relations-inclusion.jsonl',
+      'prov.json', 'redaction-report.json', 'rows/logs.jsonl', 'rows/prov_activities.jsonl', 'rows/prov_artifacts.jsonl', 'rows/prov_relations.jsonl', 'rows/spans.jsonl',
     ]);
+    // every span is an activity row, proven like the spans
+    expect(strFromU8(files['rows/prov_activities.jsonl']!).split('\n').filter(Boolean)).toHaveLength(spanCount);
     const logLines = strFromU8(files['rows/logs.jsonl']!).split('\n').filter(Boolean);
     expect(logLines).toHaveLength(2);
     // Both records carry the same millisecond timestamp, so their order in the file is by row hash.

@@ -2,26 +2,34 @@
 // the store; the response carries the bundle's SHA-256 in a header.
 import type { ApiError } from '@causeway/schemas';
 import { Hono } from 'hono';
-import { ExportError, exportBundle } from '../bundle/export.ts';
+import { ExportError, type SliceSelection, exportBundle } from '../bundle/export.ts';
+import type { TrustRule } from '../provenance/trust.ts';
 import { READ_SETTINGS } from '../store/clickhouse.ts';
 import type { SpanStore } from '../store/span-store.ts';
 
-export function bundlesApi(store: SpanStore, tenant: string, redactionPolicySha256: string): Hono {
+export function bundlesApi(store: SpanStore, tenant: string, redactionPolicySha256: string, trustRules: TrustRule[]): Hono {
   const app = new Hono();
   app.post('/api/bundles', async (c) => {
-    let body: { traceIds?: unknown; exporter?: unknown };
+    let body: { traceIds?: unknown; exporter?: unknown; slice?: unknown };
     try {
       body = await c.req.json();
     } catch {
-      return c.json<ApiError>({ error: 'body must be JSON: {"traceIds": ["<32 hex>", …], "exporter": "<who>"}' }, 400);
+      return c.json<ApiError>({ error: 'body must be JSON: {"traceIds": ["<32 hex>", …], "exporter": "<who>"} or {"slice": {"trace", "span", "direction"}, "exporter"}' }, 400);
     }
-    const ids = body.traceIds;
+    let slice: SliceSelection | undefined;
+    let ids = body.traceIds;
+    if (body.slice !== undefined) {
+      const s = parseSlice(body.slice);
+      if (typeof s === 'string') return c.json<ApiError>({ error: s }, 400);
+      slice = s;
+      ids = [s.traceId];
+    }
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000 || !ids.every((t) => typeof t === 'string' && /^[0-9a-fA-F]{32}$/.test(t))) {
       return c.json<ApiError>({ error: 'traceIds must be 1 to 1000 trace ids of 32 hex characters' }, 400);
     }
     const exporter = typeof body.exporter === 'string' && body.exporter ? body.exporter.slice(0, 200) : (c.req.header('x-causeway-user') ?? 'anonymous');
     try {
-      const b = await exportBundle(store, { tenant, traceIds: ids as string[], exporter, redactionPolicySha256 });
+      const b = await exportBundle(store, { tenant, traceIds: ids as string[], ...(slice ? { slice } : {}), exporter, redactionPolicySha256, trustRules });
       return new Response(b.zip as BodyInit, {
         headers: {
           'Content-Type': 'application/zip',
@@ -47,4 +55,17 @@ export function bundlesApi(store: SpanStore, tenant: string, redactionPolicySha2
   });
 
   return app;
+}
+
+/** `{trace, span | artifact, direction?, depth?}` → a slice selection, or what is wrong with it. */
+function parseSlice(v: unknown): SliceSelection | string {
+  const o = (v ?? {}) as Record<string, unknown>;
+  const hex = (x: unknown, n: number): x is string => typeof x === 'string' && new RegExp(`^[0-9a-f]{${n}}$`).test(x);
+  if (!hex(o.trace, 32)) return 'slice.trace must be a trace id of 32 lower-case hex characters';
+  if (!hex(o.span, 16) && !hex(o.artifact, 32)) return 'slice needs span (16 hex) or artifact (32 hex)';
+  const direction = o.direction ?? 'backward';
+  if (direction !== 'backward' && direction !== 'forward') return 'slice.direction must be backward or forward';
+  const depth = o.depth ?? 12;
+  if (!Number.isInteger(depth) || (depth as number) < 1 || (depth as number) > 64) return 'slice.depth must be an integer from 1 to 64';
+  return { traceId: o.trace, ...(hex(o.span, 16) ? { spanId: o.span } : {}), ...(hex(o.artifact, 32) ? { artifactId: o.artifact } : {}), direction, depth: depth as number };
 }

@@ -1,7 +1,8 @@
 // The README inside every evidence bundle, for the recipient.
 export const BUNDLE_README = `# Causeway evidence bundle
 
-This archive holds spans recorded by a Causeway collector, as stored (secrets and personal data
+This archive holds spans recorded by a Causeway collector (a set of traces, or a causal slice:
+the spans and content that led to, or followed from, one action), as stored (secrets and personal data
 already replaced by keyed placeholders such as [REDACTED:email:3f9a1c2b]), with proof that they
 are exactly the rows the collector's append-only log committed to.
 
@@ -18,8 +19,16 @@ are exactly the rows the collector's append-only log committed to.
 - proofs/inclusion.jsonl  per row (same order): leafIndex, leafHash, RFC 9162 inclusion proof.
 - rows/logs.jsonl         the selected traces' OTLP log records, canonical form, one per line,
   proofs/logs-inclusion.jsonl  with their inclusion proofs (same order).
+- rows/prov_activities.jsonl, rows/prov_relations.jsonl, rows/prov_artifacts.jsonl
+                          the provenance rows behind the causal graph (each span read as an
+                          activity; what it used and generated; the artifacts, content-addressed
+                          and redacted), canonical form, with proofs/<table>-inclusion.jsonl.
 - proofs/consistency.json RFC 9162 consistency proof from the previous checkpoint to this one.
-- prov.json               the causal graph as W3C PROV-JSON.
+- graph.json              the causal graph or slice as the Causeway API returns it: nodes, edges
+                          (relation, how it was known, content-overlap score), taint paths.
+- prov.json               the causal graph as W3C PROV-JSON: entities = artifacts, activities =
+                          spans, used, wasGeneratedBy, wasDerivedFrom (content flow with score;
+                          documents inside a tool result), wasInformedBy, wasAssociatedWith.
 - redaction-report.json   what was redacted in each span: rule, field, count (never the value).
 
 ## Verify

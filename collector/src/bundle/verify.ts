@@ -4,6 +4,7 @@
 import { unzipSync } from 'fflate';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../ledger/merkle.ts';
+import { PROV_TABLES } from '../store/prov-lines.ts';
 import { rowLeafHash } from '../store/canonical-row.ts';
 import { type DsseEnvelope, IN_TOTO_PAYLOAD_TYPE, openEnvelope } from './dsse.ts';
 import { PREDICATE_TYPE, sha256 } from './export.ts';
@@ -93,6 +94,7 @@ export function verifyBundle(zip: Uint8Array, pinnedPublicKey?: Buffer): BundleV
   };
   const rowCount = rowsOf('rows/spans.jsonl', 'proofs/inclusion.jsonl', 'row');
   if (files['rows/logs.jsonl']) rowsOf('rows/logs.jsonl', 'proofs/logs-inclusion.jsonl', 'log record');
+  for (const t of PROV_TABLES) if (files[`rows/${t}.jsonl`]) rowsOf(`rows/${t}.jsonl`, `proofs/${t}-inclusion.jsonl`, `${t} row`);
 
   // 4. the log did not fork between the previous checkpoint and this one
   const cons = parse<{ from: { size: string; root: string } | null; to: { size: string; root: string }; proof: string[] }>('proofs/consistency.json');
