@@ -20,7 +20,7 @@ import type {
   SliceResponse,
   TaintPath,
 } from '@causeway/schemas';
-import type { ProvenanceQueries } from '../store/provenance-queries.ts';
+import type { Appearance, ProvenanceQueries } from '../store/provenance-queries.ts';
 import { K } from './fingerprint.ts';
 import { type TrustRule, trustOf } from './trust.ts';
 
@@ -109,6 +109,8 @@ export class SliceBuilder {
         break;
       }
       const next: Item[] = [];
+      // one lookup per level for where this level's artifacts appear (forward crosses traces by it)
+      if (this.o.direction === 'forward') await this.prefetchAppearances(frontier.filter((i) => i.node.startsWith('art:')).map((i) => i.node.slice(4)));
       for (const item of frontier) {
         if (this.full()) break;
         if (item.node.startsWith('act:')) await this.expandActivity(item, next);
@@ -249,7 +251,7 @@ export class SliceBuilder {
         this.push(next, { node: cont, depth: d, trace: item.trace, t });
       }
     }
-    const apps = await this.q.appearances(this.o.tenant, [id], APPEARANCES_PER_ARTIFACT);
+    const apps = await this.appearancesOf(id);
     const others = [...new Set(apps.map((a) => a.trace_id))].filter((x) => !seenTraces.has(x));
     for (const traceId of others) {
       if (this.full()) break;
@@ -502,6 +504,20 @@ export class SliceBuilder {
     let s = this.producerNames.get(id);
     if (!s) this.producerNames.set(id, (s = new Set()));
     for (const n of [act.tool_name, act.name, act.data_source, rel.tool_name]) if (n) s.add(n);
+  }
+
+  private readonly appearanceCache = new Map<string, Appearance[]>();
+
+  private async prefetchAppearances(ids: string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((i) => !this.appearanceCache.has(i));
+    if (missing.length === 0) return;
+    for (const i of missing) this.appearanceCache.set(i, []);
+    for (const a of await this.q.appearances(this.o.tenant, missing, APPEARANCES_PER_ARTIFACT)) this.appearanceCache.get(a.artifact_id)!.push(a);
+  }
+
+  private async appearancesOf(id: string): Promise<Appearance[]> {
+    await this.prefetchAppearances([id]);
+    return this.appearanceCache.get(id)!;
   }
 
   private async loadArtifacts(ids: string[]): Promise<void> {
