@@ -12,10 +12,13 @@ COPY package.json package-lock.json ./
 COPY schemas/package.json schemas/
 COPY collector/package.json collector/
 COPY fixtures/package.json fixtures/
+COPY explorer/package.json explorer/
 # Dev dependencies are kept on purpose: `npm start` runs the TypeScript sources through tsx.
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 
 COPY . .
+# The explorer is built into the image: at start the node user could not write explorer/dist.
+RUN npx tsx explorer/build.ts
 
 # npm runs scripts with `sh -c`; dash keeps itself between npm and tsx and dies on the SIGTERM
 # npm forwards, orphaning the collector. bash execs tsx instead, so `docker stop` reaches the

@@ -2,3 +2,5 @@ export * from './otlp.ts';
 export * from './span-row.ts';
 export * from './api.ts';
 export * from './provenance.ts';
+export * from './incidents.ts';
+export * from './explorer.ts';

@@ -8,6 +8,7 @@ import { openClickHouse } from './store/clickhouse.ts';
 import { migrate } from './store/migrate.ts';
 import { logKeyFor } from './ledger/log-key.ts';
 import { verifyStore } from './store/verify-store.ts';
+import { ensureExplorerBuilt } from '../../explorer/build.ts';
 
 const log = (msg: string): void => {
   process.stderr.write(`${new Date().toISOString()} causeway: ${msg}\n`);
@@ -15,7 +16,10 @@ const log = (msg: string): void => {
 
 async function start(): Promise<void> {
   const config = loadConfig();
+  // The explorer is built (Vite) beside start-up when its build is missing or older than its sources.
+  const explorer = ensureExplorerBuilt({ log }).catch((e: Error) => log(`explorer build failed: ${e.message}`));
   const cw = await startCauseway(config, log);
+  await explorer;
   const backend = config.clickhouse.url ? `ClickHouse server ${new URL(config.clickhouse.url).origin}` : `embedded chDB in ${config.dataDir}/chdb`;
   process.stdout.write(
     [

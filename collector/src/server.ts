@@ -9,6 +9,9 @@ import { ledgerApi } from './api/ledger.ts';
 import { provenanceApi } from './api/provenance.ts';
 import { loadTrustRules } from './provenance/trust.ts';
 import { tracesApi } from './api/traces.ts';
+import { explorerSearchApi } from './api/explorer-search.ts';
+import { incidentsApi } from './api/incidents.ts';
+import { EXPLORER_DIST, explorerApp } from './api/explorer-app.ts';
 import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
@@ -55,12 +58,9 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   api.route('/', ledgerApi(store));
   api.route('/', provenanceApi(store, config.tenant, trustRules));
   api.route('/', bundlesApi(store, config.tenant, createHash('sha256').update(JSON.stringify(policy)).digest('hex'), trustRules));
-  api.get('/', (c) =>
-    c.html(
-      '<!doctype html><title>Causeway</title><h1>Causeway</h1><p>The explorer is not built yet. ' +
-        'Query API: <a href="/api/traces">/api/traces</a>, <a href="/healthz">/healthz</a>.</p>',
-    ),
-  );
+  api.route('/', incidentsApi(store, config.tenant));
+  api.route('/', explorerSearchApi(store, config.tenant, trustRules));
+  api.route('/', explorerApp(EXPLORER_DIST));
 
   const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort);
   const apiServer = await listen(api.fetch, config.host, config.port);

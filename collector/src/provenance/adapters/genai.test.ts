@@ -49,7 +49,16 @@ async function supportAgentSpans(): Promise<SpanRow[]> {
   } finally {
     server.close();
   }
-  return bodies.flatMap((b) => decodeTracesProto(b, 'test').rows).sort((a, b) => Number(BigInt(a.start_time_unix_nano) - BigInt(b.start_time_unix_nano)));
+  // Start times are whole milliseconds, so steps can tie: a parent goes before its child, and
+  // of two siblings the one that ended first.
+  return bodies
+    .flatMap((b) => decodeTracesProto(b, 'test').rows)
+    .sort(
+      (a, b) =>
+        Number(BigInt(a.start_time_unix_nano) - BigInt(b.start_time_unix_nano)) ||
+        (b.parent_span_id === a.span_id ? -1 : a.parent_span_id === b.span_id ? 1 : 0) ||
+        Number(BigInt(a.end_time_unix_nano) - BigInt(b.end_time_unix_nano)),
+    );
 }
 
 describe('current GenAI conventions (fixtures/scenarios/support-agent.ts, exported by the OTel SDK)', () => {

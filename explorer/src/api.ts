@@ -1,0 +1,81 @@
+// Typed client of the Causeway HTTP API (the explorer knows only schemas/ and this API).
+import type {
+  ArtifactResponse,
+  CreateIncidentRequest,
+  Incident,
+  IncidentEventBody,
+  IncidentListResponse,
+  SliceResponse,
+  TraceResponse,
+  TraceSearchResponse,
+} from '@causeway/schemas';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(path, signal ? { signal } : {});
+  return answer<T>(res, path);
+}
+
+async function answer<T>(res: Response, path: string): Promise<T> {
+  if (!res.ok) {
+    let msg = `${res.status} ${res.statusText}`;
+    try {
+      msg = ((await res.json()) as { error?: string }).error ?? msg;
+    } catch {
+      // not JSON
+    }
+    throw new ApiError(res.status, `${path}: ${msg}`);
+  }
+  return (await res.json()) as T;
+}
+
+async function post<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return answer<T>(res, path);
+}
+
+export const api = {
+  searchTraces: (filters: Record<string, string>, signal?: AbortSignal) => get<TraceSearchResponse>(`/api/search/traces?${new URLSearchParams({ limit: '100', ...filters })}`, signal),
+  trace: (id: string, signal?: AbortSignal) => get<TraceResponse>(`/api/traces/${id}`, signal),
+  traceGraph: (id: string, signal?: AbortSignal) => get<SliceResponse>(`/api/provenance/traces/${id}?limit=20000`, signal),
+  slice: (seed: string, direction: 'backward' | 'forward', signal?: AbortSignal) => {
+    const p = new URLSearchParams({ direction, limit: '2000' });
+    if (seed.startsWith('act:')) {
+      const [trace, span] = seed.slice(4).split('/') as [string, string];
+      p.set('trace', trace);
+      p.set('span', span);
+    } else {
+      p.set('artifact', seed.slice(4));
+    }
+    return get<SliceResponse>(`/api/provenance/slice?${p}`, signal);
+  },
+  artifact: (id: string, signal?: AbortSignal) => get<ArtifactResponse>(`/api/artifacts/${id}`, signal),
+  incidents: () => get<IncidentListResponse>('/api/incidents'),
+  incident: (id: string) => get<Incident>(`/api/incidents/${id}`),
+  createIncident: (body: CreateIncidentRequest) => post<Incident>('/api/incidents', body),
+  addIncidentEvent: (id: string, body: IncidentEventBody) => post<Incident>(`/api/incidents/${id}/events`, body),
+  /** The evidence bundle (zip) of a trace, or of the causal slice of one node in it. */
+  async bundle(traceId: string, seed: string | undefined, direction: 'backward' | 'forward'): Promise<{ blob: Blob; filename: string; sha256: string }> {
+    const body: Record<string, unknown> = { traceIds: [traceId], exporter: 'explorer' };
+    if (seed?.startsWith('act:')) body.slice = { trace: traceId, span: seed.split('/')[1], direction };
+    else if (seed?.startsWith('art:')) body.slice = { trace: traceId, artifact: seed.slice(4), direction };
+    const res = await fetch('/api/bundles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) {
+      const text = await res.text();
+      throw new ApiError(res.status, `export failed: ${text}`);
+    }
+    const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'causeway-evidence.zip';
+    return { blob: await res.blob(), filename, sha256: res.headers.get('x-causeway-bundle-sha256') ?? '' };
+  },
+};
+
+/** Loads something into React state with loading and error states, cancelled when deps change. */
+export type Loadable<T> = { state: 'idle' } | { state: 'loading' } | { state: 'error'; error: string; status?: number } | { state: 'ready'; value: T };

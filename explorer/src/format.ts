@@ -1,0 +1,18 @@
+export function fmtDuration(ns: number | bigint): string {
+  const n = Number(ns);
+  if (n < 1_000) return `${n} ns`;
+  if (n < 1_000_000) return `${(n / 1_000).toFixed(1)} µs`;
+  if (n < 1_000_000_000) return `${(n / 1_000_000).toFixed(1)} ms`;
+  return `${(n / 1_000_000_000).toFixed(2)} s`;
+}
+
+export function fmtTime(ns: string): string {
+  if (!ns || ns === '0') return '';
+  const ms = Number(BigInt(ns) / 1_000_000n);
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC');
+}
+
+export const shortId = (id: string): string => (id.startsWith('act:') ? id.slice(-16) : id.startsWith('art:') ? id.slice(4, 16) : id.slice(0, 12));
+
+/** Redaction placeholders as they appear in stored content: [REDACTED:<rule>:<fingerprint>]. */
+export const PLACEHOLDER = /\[REDACTED:([a-z0-9_]+):([0-9a-f]{6,16})\]/g;

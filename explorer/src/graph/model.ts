@@ -1,0 +1,217 @@
+// The causal graph as the explorer draws it: a trace's SliceResponse turned into nodes with a
+// lane (the agent that acted) and a time (for ordering), and edges styled by relation and by
+// how they are known. Pure: used by the views, the layout worker's callers and unit tests.
+import type { HowKnown, RelationName, SliceActivity, SliceArtifact, SliceNode, SliceResponse, TrustLabel } from '@causeway/schemas';
+
+export interface GNode {
+  id: string;
+  type: 'activity' | 'artifact';
+  kind: string;
+  label: string;
+  lane: string;
+  /** nanoseconds since the graph's first activity, for ordering (artifacts: when they came to be) */
+  t: number;
+  trust?: TrustLabel;
+  tainted: boolean;
+  /** collapsed view: how many artifacts were folded into this activity */
+  folded?: number;
+  data: SliceNode;
+}
+
+export interface GEdge {
+  from: string;
+  to: string;
+  relation: RelationName;
+  how: HowKnown;
+  score?: number;
+}
+
+export interface Graph {
+  nodes: GNode[];
+  edges: GEdge[];
+  /** the first activity's start, unix ns */
+  t0: bigint;
+  /** collapsed view: artifact node id → the activity it is drawn inside */
+  foldedInto?: Map<string, string>;
+}
+
+export const isActivity = (n: SliceNode): n is SliceActivity => n.type === 'activity';
+export const isArtifact = (n: SliceNode): n is SliceArtifact => n.type === 'artifact';
+
+export function activityLabel(a: SliceActivity): string {
+  if (a.kind === 'tool' && a.toolName) return a.toolName;
+  if (a.kind === 'agent' && a.agent) return `agent ${a.agent}`;
+  return a.name || a.kind;
+}
+
+export function artifactLabel(a: SliceArtifact): string {
+  const text = a.preview.replace(/\s+/g, ' ').trim();
+  return text.length > 48 ? `${text.slice(0, 47)}…` : text || a.kind;
+}
+
+export const KIND_NAMES: Record<string, string> = {
+  system_instruction: 'system instruction',
+  user_prompt: 'user prompt',
+  document: 'document',
+  model_output: 'model output',
+  tool_request: 'tool request',
+  tool_result: 'tool result',
+  outcome: 'outcome',
+};
+
+export function buildGraph(s: SliceResponse): Graph {
+  const acts = s.nodes.filter(isActivity);
+  const t0 = acts.reduce((m, a) => (BigInt(a.start) < m ? BigInt(a.start) : m), acts.length ? BigInt(acts[0]!.start) : 0n);
+  const rel = (ns: string): number => Number(BigInt(ns || '0') - t0);
+  const byId = new Map(s.nodes.map((n) => [n.id, n]));
+
+  // Lane: the agent that acted; spans without an agent name inherit their parent's.
+  const actBySpan = new Map(acts.map((a) => [`${a.traceId}/${a.spanId}`, a]));
+  const laneCache = new Map<string, string>();
+  const laneOf = (a: SliceActivity, guard = 0): string => {
+    const key = `${a.traceId}/${a.spanId}`;
+    const hit = laneCache.get(key);
+    if (hit !== undefined) return hit;
+    let lane = a.agent;
+    if (!lane && a.parentSpanId && guard < 64) {
+      const p = actBySpan.get(`${a.traceId}/${a.parentSpanId}`);
+      if (p) lane = laneOf(p, guard + 1);
+    }
+    lane ||= a.service || 'unknown agent';
+    laneCache.set(key, lane);
+    return lane;
+  };
+
+  const nodes = new Map<string, GNode>();
+  for (const a of acts) {
+    nodes.set(a.id, { id: a.id, type: 'activity', kind: a.kind, label: activityLabel(a), lane: laneOf(a), t: rel(a.start), tainted: a.tainted, data: a });
+  }
+  const edges: GEdge[] = s.edges
+    .filter((e) => byId.has(e.from) && byId.has(e.to))
+    .map((e) => ({ from: e.from, to: e.to, relation: e.relation, how: e.how, ...(e.score !== undefined ? { score: e.score } : {}) }));
+
+  // Artifacts come to be when their producer ends; else just before their first consumer;
+  // a document inside a result, with the result.
+  const producedAt = new Map<string, { t: number; lane: string }>();
+  const consumedAt = new Map<string, { t: number; lane: string }>();
+  for (const e of edges) {
+    const from = byId.get(e.from)!;
+    const to = byId.get(e.to)!;
+    if (isActivity(from) && isArtifact(to)) {
+      const t = rel(from.end);
+      const cur = producedAt.get(to.id);
+      if (!cur || t < cur.t) producedAt.set(to.id, { t, lane: laneOf(from) });
+    } else if (isArtifact(from) && isActivity(to)) {
+      const t = rel(to.start) - 1;
+      const cur = consumedAt.get(from.id);
+      if (!cur || t < cur.t) consumedAt.set(from.id, { t, lane: laneOf(to) });
+    }
+  }
+  const arts = s.nodes.filter(isArtifact);
+  const placed = new Map<string, { t: number; lane: string }>();
+  for (const a of arts) {
+    const p = producedAt.get(a.id) ?? consumedAt.get(a.id);
+    if (p) placed.set(a.id, p);
+  }
+  // part_of: a document takes its container's place (a few rounds for nesting)
+  for (let round = 0; round < 3; round++) {
+    for (const e of edges) {
+      if (e.relation !== 'part_of' || placed.has(e.from)) continue;
+      const c = placed.get(e.to);
+      if (c) placed.set(e.from, { t: c.t, lane: c.lane });
+    }
+  }
+  for (const a of arts) {
+    const p = placed.get(a.id) ?? { t: 0, lane: acts[0] ? laneOf(acts[0]) : 'unknown agent' };
+    nodes.set(a.id, { id: a.id, type: 'artifact', kind: a.kind, label: artifactLabel(a), lane: p.lane, t: p.t, trust: a.trust, tainted: a.tainted, data: a });
+  }
+  // SDKs record start times in whole milliseconds: an activity that used what another produced
+  // may "start" before that producer ended. Order it after what it used (within that slack).
+  const SLACK = 1_000_000;
+  const byTime = [...nodes.values()].filter((n) => n.type === 'activity').sort((a, b) => a.t - b.t);
+  const usedBy = new Map<string, GNode[]>();
+  for (const e of edges) {
+    const to = nodes.get(e.to);
+    const from = nodes.get(e.from);
+    if (to?.type === 'activity' && from?.type === 'artifact' && producedAt.has(from.id)) usedBy.set(to.id, [...(usedBy.get(to.id) ?? []), from]);
+  }
+  for (const act of byTime) {
+    for (const art of usedBy.get(act.id) ?? []) if (art.t >= act.t && art.t - act.t < SLACK) act.t = art.t + 1;
+  }
+  return { nodes: [...nodes.values()], edges, t0 };
+}
+
+const HOW_RANK: Record<HowKnown, number> = { explicit: 0, content: 1, structural: 2 };
+
+/**
+ * The activity-only view: each artifact is folded into the activity that produced it (else the
+ * first that used it), and influence through artifacts becomes activity → activity edges.
+ */
+export function collapseArtifacts(g: Graph): Graph {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const out = new Map<string, GEdge[]>();
+  for (const e of g.edges) {
+    const l = out.get(e.from);
+    if (l) l.push(e);
+    else out.set(e.from, [e]);
+  }
+  const foldedInto = new Map<string, string>();
+  for (const e of g.edges) {
+    if (byId.get(e.from)?.type === 'activity' && byId.get(e.to)?.type === 'artifact' && e.relation === 'generated' && !foldedInto.has(e.to)) foldedInto.set(e.to, e.from);
+  }
+  for (const e of g.edges) {
+    if (byId.get(e.from)?.type === 'artifact' && byId.get(e.to)?.type === 'activity' && !foldedInto.has(e.from)) foldedInto.set(e.from, e.to);
+  }
+  for (let round = 0; round < 3; round++) {
+    for (const e of g.edges) {
+      if (byId.get(e.from)?.type === 'artifact' && byId.get(e.to)?.type === 'artifact' && !foldedInto.has(e.from) && foldedInto.has(e.to)) foldedInto.set(e.from, foldedInto.get(e.to)!);
+    }
+  }
+  const edges = new Map<string, GEdge>();
+  const addEdge = (from: string, to: string, relation: GEdge['relation'], how: HowKnown, score?: number): void => {
+    if (from === to) return;
+    const key = `${from}>${to}`;
+    const cur = edges.get(key);
+    if (!cur || HOW_RANK[how] < HOW_RANK[cur.how]) edges.set(key, { from, to, relation, how, ...(score !== undefined ? { score } : {}) });
+  };
+  for (const e of g.edges) {
+    const from = byId.get(e.from);
+    const to = byId.get(e.to);
+    if (!from || !to) continue;
+    if (from.type === 'activity' && to.type === 'activity') addEdge(e.from, e.to, e.relation, e.how, e.score);
+    if (from.type !== 'activity' || to.type !== 'artifact') continue;
+    // activity → artifact (→ artifact …) → activity, at most 4 artifact hops
+    const seen = new Set<string>([e.to]);
+    let frontier: { id: string; how: HowKnown; relation: GEdge['relation']; score?: number }[] = [{ id: e.to, how: e.how, relation: e.relation }];
+    for (let hop = 0; hop < 4 && frontier.length > 0; hop++) {
+      const next: typeof frontier = [];
+      for (const f of frontier) {
+        for (const e2 of out.get(f.id) ?? []) {
+          const n2 = byId.get(e2.to);
+          if (!n2) continue;
+          const how = HOW_RANK[e2.how] > HOW_RANK[f.how] ? e2.how : f.how;
+          if (n2.type === 'activity') addEdge(e.from, e2.to, e2.relation, how, e2.score ?? f.score);
+          else if (!seen.has(e2.to)) {
+            seen.add(e2.to);
+            next.push({ id: e2.to, how, relation: e2.relation, ...(e2.score !== undefined ? { score: e2.score } : f.score !== undefined ? { score: f.score } : {}) });
+          }
+        }
+      }
+      frontier = next;
+    }
+  }
+  const innerOf = new Map<string, GNode[]>();
+  for (const [art, act] of foldedInto) {
+    const l = innerOf.get(act);
+    if (l) l.push(byId.get(art)!);
+    else innerOf.set(act, [byId.get(art)!]);
+  }
+  const nodes = g.nodes
+    .filter((n) => n.type === 'activity' || !foldedInto.has(n.id))
+    .map((n) => {
+      if (n.type !== 'activity') return n;
+      const inner = innerOf.get(n.id) ?? [];
+      return { ...n, folded: inner.length, tainted: n.tainted || inner.some((a) => a.tainted), ...(inner.some((a) => a.trust === 'untrusted') ? { trust: 'untrusted' as const } : {}) };
+    });
+  return { nodes, edges: [...edges.values()], t0: g.t0, foldedInto };
+}

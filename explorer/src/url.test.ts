@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { formatUrl, parseUrl } from './url.ts';
+
+describe('view state in the URL', () => {
+  it('round-trips a trace view with selection, direction, replay step and collapse', () => {
+    const url = '/traces/93e6dcc25a4259b8a99434c09451decf?node=act%3A93e6dcc25a4259b8a99434c09451decf%2F87a40403108d0fcc&dir=backward&step=4&collapse=1';
+    const s = parseUrl(...(url.split('?') as [string, string]));
+    expect(s).toEqual({ page: 'trace', traceId: '93e6dcc25a4259b8a99434c09451decf', node: 'act:93e6dcc25a4259b8a99434c09451decf/87a40403108d0fcc', dir: 'backward', step: 4, collapse: true });
+    expect(formatUrl(s)).toBe(url);
+  });
+  it('keeps list filters and drops unknown ones', () => {
+    expect(parseUrl('/', '?tool=send_email&untrusted=1&bogus=x')).toEqual({ page: 'traces', filters: { tool: 'send_email', untrusted: '1' } });
+    expect(formatUrl({ page: 'traces', filters: { q: 'IMPORTANT', agent: 'mail-triage' } })).toBe('/?agent=mail-triage&q=IMPORTANT');
+  });
+  it('knows incidents and says what it does not know', () => {
+    expect(parseUrl('/incidents/0123456789abcdef', '')).toEqual({ page: 'incident', incidentId: '0123456789abcdef' });
+    expect(parseUrl('/nope/a/b', '').page).toBe('not-found');
+  });
+});

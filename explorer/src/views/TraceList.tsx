@@ -1,0 +1,167 @@
+// Find: recent traces, newest first, filtered by service, agent, time, span name, status, tool,
+// untrusted content touched, and free text over redacted content; or jump to a trace id.
+import { useState } from 'react';
+import { api } from '../api.ts';
+import { fmtDuration, fmtTime } from '../format.ts';
+import { useLoad } from '../load.ts';
+import { type Navigate, linkProps } from '../route.ts';
+
+const FIELDS: { key: string; label: string; placeholder: string }[] = [
+  { key: 'q', label: 'Content contains', placeholder: 'text in prompts, documents, tool calls…' },
+  { key: 'service', label: 'Service', placeholder: 'ops-assistant' },
+  { key: 'agent', label: 'Agent', placeholder: 'mail-triage' },
+  { key: 'tool', label: 'Tool called', placeholder: 'send_email' },
+  { key: 'name', label: 'Span name contains', placeholder: 'chat' },
+];
+
+const toLocalInput = (iso: string | undefined): string => (iso ? iso.slice(0, 16) : '');
+
+export function TraceList({ filters, navigate }: { filters: Record<string, string>; navigate: Navigate }): React.JSX.Element {
+  const [draft, setDraft] = useState<Record<string, string>>(filters);
+  const [jump, setJump] = useState('');
+  const [jumpError, setJumpError] = useState('');
+  const [list, reload] = useLoad((signal) => api.searchTraces(filters, signal), [JSON.stringify(filters)]);
+  const apply = (f: Record<string, string>): void => {
+    const clean = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== ''));
+    navigate({ page: 'traces', filters: clean }, { replace: true });
+  };
+  const set = (k: string, v: string): void => setDraft((d) => ({ ...d, [k]: v }));
+  const filtered = Object.keys(filters).length > 0;
+
+  return (
+    <div className="page trace-list">
+      <form
+        className="filters"
+        data-testid="trace-filters"
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          apply(draft);
+        }}
+      >
+        {FIELDS.map((f) => (
+          <label key={f.key}>
+            {f.label}
+            <input name={f.key} data-testid={`filter-${f.key}`} value={draft[f.key] ?? ''} placeholder={f.placeholder} onChange={(e) => set(f.key, e.target.value)} />
+          </label>
+        ))}
+        <label>
+          Status
+          <select name="status" data-testid="filter-status" value={draft.status ?? ''} onChange={(e) => set('status', e.target.value)}>
+            <option value="">any</option>
+            <option value="error">error</option>
+            <option value="ok">ok</option>
+            <option value="unset">unset</option>
+          </select>
+        </label>
+        <label>
+          From
+          <input type="datetime-local" data-testid="filter-start" value={toLocalInput(draft.start)} onChange={(e) => set('start', e.target.value ? new Date(e.target.value).toISOString() : '')} />
+        </label>
+        <label>
+          To
+          <input type="datetime-local" data-testid="filter-end" value={toLocalInput(draft.end)} onChange={(e) => set('end', e.target.value ? new Date(e.target.value).toISOString() : '')} />
+        </label>
+        <label className="check">
+          <input type="checkbox" data-testid="filter-untrusted" checked={draft.untrusted === '1'} onChange={(e) => set('untrusted', e.target.checked ? '1' : '')} />
+          touched untrusted content
+        </label>
+        <div className="buttons">
+          <button type="submit" data-testid="filter-apply">
+            Search
+          </button>
+          {filtered ? (
+            <button
+              type="button"
+              onClick={() => {
+                setDraft({});
+                apply({});
+              }}
+            >
+              Clear
+            </button>
+          ) : null}
+        </div>
+      </form>
+      <form
+        className="jump"
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          const id = jump.trim().toLowerCase();
+          if (!/^[0-9a-f]{32}$/.test(id)) {
+            setJumpError('a trace id is 32 hex characters');
+            return;
+          }
+          navigate({ page: 'trace', traceId: id, dir: 'both', collapse: false });
+        }}
+      >
+        <input data-testid="jump-input" value={jump} placeholder="Jump to trace id (32 hex)" onChange={(e) => (setJump(e.target.value), setJumpError(''))} />
+        <button type="submit" data-testid="jump-go">
+          Open
+        </button>
+        {jumpError ? <span className="error-inline">{jumpError}</span> : null}
+      </form>
+
+      {list.state === 'loading' || list.state === 'idle' ? <div className="loading" data-testid="loading">Loading traces…</div> : null}
+      {list.state === 'error' ? (
+        <div className="error" role="alert" data-testid="error">
+          Could not load traces: {list.error} <button onClick={reload}>Retry</button>
+        </div>
+      ) : null}
+      {list.state === 'ready' && list.value.traces.length === 0 ? (
+        <div className="empty" data-testid="empty">
+          {filtered ? (
+            'No trace matches these filters.'
+          ) : (
+            <>
+              No traces yet. Point an OpenTelemetry SDK at this collector (<code>OTEL_EXPORTER_OTLP_ENDPOINT</code>) or run <code>npm run demo</code>.
+            </>
+          )}
+        </div>
+      ) : null}
+      {list.state === 'ready' && list.value.traces.length > 0 ? (
+        <>
+          {list.value.partial ? <div className="note">Examined the {list.value.scanned} newest candidate traces; narrow the filters to look further back.</div> : null}
+          <table className="traces" data-testid="trace-table">
+            <thead>
+              <tr>
+                <th>Started</th>
+                <th>Root</th>
+                <th>Agents</th>
+                <th>Tools called</th>
+                <th>Spans</th>
+                <th>Errors</th>
+                <th>Duration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.value.traces.map((t) => (
+                <tr key={t.traceId} data-testid="trace-row" data-trace-id={t.traceId} data-tools={t.tools.join(' ')}>
+                  <td className="nowrap">{fmtTime(t.startTimeUnixNano)}</td>
+                  <td>
+                    <a {...linkProps({ page: 'trace', traceId: t.traceId, dir: 'both', collapse: false }, navigate)} data-testid="trace-link">
+                      {t.rootName || '(no root span)'}
+                    </a>
+                    <div className="muted mono">
+                      {t.traceId} · {t.services.join(', ')}
+                    </div>
+                    {t.untrusted ? <span className="badge untrusted">untrusted content</span> : null}
+                    {t.matches?.map((m) => (
+                      <div key={m.artifactId} className="snippet" data-testid="match-snippet">
+                        <span className="muted">{m.kind}:</span> {m.snippet}
+                      </div>
+                    ))}
+                  </td>
+                  <td>{t.agents.join(', ')}</td>
+                  <td>{t.tools.join(', ')}</td>
+                  <td>{t.spanCount}</td>
+                  <td className={t.errorCount ? 'err' : ''}>{t.errorCount}</td>
+                  <td>{fmtDuration(BigInt(t.durationNano))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </div>
+  );
+}
