@@ -84,18 +84,24 @@ async function verify(): Promise<number> {
   }
 }
 
-/** `causeway export --trace <id>… [--out file] [--exporter who] [--api url]`: a bundle from a running collector. */
+const EXPORT_USAGE =
+  'usage: causeway export --trace <id> [--trace <id>…] [--out file.zip] [--exporter who] [--api url]\n' +
+  '       causeway export --trace <id> (--span <id> | --artifact <id>) [--direction backward|forward] [--depth n] [--out …]   (a causal slice)';
+
+/** `causeway export`: a bundle of traces or of a causal slice, from a running collector. */
 async function exportCommand(args: string[]): Promise<number> {
   const opt = parseArgs(args);
   const config = loadConfig();
   const api = opt.api?.[0] ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const traceIds = opt.trace ?? [];
-  if (traceIds.length === 0) throw new Error('usage: causeway export --trace <id> [--trace <id>…] [--out file.zip] [--exporter who] [--api url]');
-  const res = await fetch(`${api}/api/bundles`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ traceIds, exporter: opt.exporter?.[0] ?? process.env.USER ?? 'cli' }),
-  });
+  if (traceIds.length === 0) throw new Error(EXPORT_USAGE);
+  const exporter = opt.exporter?.[0] ?? process.env.USER ?? 'cli';
+  const seed = opt.span?.[0] ? { span: opt.span[0] } : opt.artifact?.[0] ? { artifact: opt.artifact[0] } : undefined;
+  if (seed && traceIds.length !== 1) throw new Error(`a slice starts from one trace\n${EXPORT_USAGE}`);
+  const body = seed
+    ? { slice: { trace: traceIds[0], ...seed, direction: opt.direction?.[0] ?? 'backward', ...(opt.depth?.[0] ? { depth: Number(opt.depth[0]) } : {}) }, exporter }
+    : { traceIds, exporter };
+  const res = await fetch(`${api}/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok || !res.body) throw new Error(`export failed (${res.status}): ${await res.text()}`);
   const total = Number(res.headers.get('content-length') ?? 0);
   const out = opt.out?.[0] ?? `causeway-evidence-${res.headers.get('x-causeway-bundle-sha256')?.slice(0, 12)}.zip`;

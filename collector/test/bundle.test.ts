@@ -10,6 +10,7 @@ import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SliceActivity, SliceResponse } from '@causeway/schemas';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from '../src/bundle/dsse.ts';
 import { verifyBundle } from '../src/bundle/verify.ts';
 import { runPromptInjectionScenario } from '../../fixtures/scenarios/support-agent.ts';
@@ -132,5 +133,27 @@ describe('evidence bundles', () => {
     const bad = run('verify-bundle', out, '--public-key', publicKey.toString('base64'));
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/INVALID {2}checkpoint\.note: signature by .* does not verify/);
+  });
+
+  it('exports a causal slice from the command line: only the spans that led to send_email, verified offline', async () => {
+    const graph = (await getJson<SliceResponse>(`${cw.apiUrl}/api/provenance/traces/${traceId}`)).body;
+    const send = graph.nodes.find((n) => n.type === 'activity' && n.toolName === 'send_email') as SliceActivity;
+    const out = join(tempDataDir(), 'slice.zip');
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/src/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    const exp = run('export', '--trace', traceId, '--span', send.spanId, '--direction', 'backward', '--out', out, '--api', cw.apiUrl);
+    expect(exp.stdout, exp.stderr).toMatch(/^wrote .*slice\.zip/m);
+    const ok = run('verify-bundle', out, '--public-key', publicKey.toString('base64'));
+    expect(ok.status, ok.stdout).toBe(0);
+    const files = unzipSync(new Uint8Array(readFileSync(out)));
+    const spans = strFromU8(files['rows/spans.jsonl']!).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { name: string }).name);
+    // what led to send_email: the model calls and the tools before it, not the final answer after it
+    expect(spans).toContain('execute_tool send_email');
+    expect(spans).toContain('execute_tool search_email');
+    expect(spans.length).toBeLessThan(spanCount);
+    const manifest = JSON.parse(Buffer.from((JSON.parse(strFromU8(files['manifest.dsse.json']!)) as { payload: string }).payload, 'base64').toString()) as { predicate: { query: { slice: { spanId: string } } } };
+    expect(manifest.predicate.query.slice.spanId).toBe(send.spanId);
+    const usage = run('export', '--trace', traceId, '--trace', traceId, '--span', send.spanId, '--api', cw.apiUrl);
+    expect(usage.status).not.toBe(0);
+    expect(usage.stderr).toContain('a slice starts from one trace');
   });
 });
