@@ -25,6 +25,18 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
   const problems: string[] = [];
   const q = async <T>(query: string): Promise<T[]> =>
     (await ch.client.query({ query, query_params: { logId }, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS })).json<T>();
+  // Stored rows are streamed: only their hashes are kept, so a large store verifies in bounded memory.
+  const each = async <T>(query: string, fn: (row: T) => void): Promise<number> => {
+    const rs = await ch.client.query({ query, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
+    let n = 0;
+    for await (const batch of rs.stream()) {
+      for (const row of batch as { json<R>(): R }[]) {
+        fn(row.json<T>());
+        n++;
+      }
+    }
+    return n;
+  };
 
   // 1. the log: contiguous leaves, one hash per index
   const leaves = await q<{ leaf_index: string; leaf_hash: string; tbl: string; trace_id: string; span_id: string }>(
@@ -67,41 +79,37 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
   if (checkpoints.length === 0 && size > 0) problems.push('no signed checkpoint for this log');
 
   // 3. rows against leaves, by content hash and by identity
-  const rows = await q<StoredRow>(`SELECT * EXCEPT (ingested_at) FROM ${db}.spans`);
   const leafHashes = new Set([...byIndex.values()].map((l) => l.leaf_hash));
   const leavesOf = new Map<string, number[]>();
   for (const [i, l] of byIndex) if (l.tbl === 'spans') leavesOf.set(`${l.trace_id}/${l.span_id}`, [...(leavesOf.get(`${l.trace_id}/${l.span_id}`) ?? []), i]);
   const rowHashes = new Set<string>();
   const changedIds = new Set<string>();
-  for (const r of rows) {
+  const spanRows = await each<StoredRow>(`SELECT * EXCEPT (ingested_at) FROM ${db}.spans`, (r) => {
     const hash = rowLeafHash(canonicalRow(r));
     rowHashes.add(hash);
-    if (leafHashes.has(hash)) continue;
+    if (leafHashes.has(hash)) return;
     const id = `${r.trace_id}/${r.span_id}`;
     const known = leavesOf.get(id);
     if (known) {
       changedIds.add(id);
       problems.push(`row changed: span ${id} no longer matches its leaf ${known.join(', ')}`);
     } else problems.push(`row added: span ${id} is not in the log`);
-  }
+  });
   // Log records have no unique identity: a changed one shows as one dropped and one added.
-  const logRows = await q<LogRow>(`SELECT * EXCEPT (ingested_at, row_hash) FROM ${db}.logs`);
-  for (const r of logRows) {
+  const logRows = await each<LogRow>(`SELECT * EXCEPT (ingested_at, row_hash) FROM ${db}.logs`, (r) => {
     const hash = rowLeafHash(canonicalLogRow(r));
     rowHashes.add(hash);
     if (!leafHashes.has(hash)) problems.push(`log record added: a record of span ${r.trace_id || '-'}/${r.span_id || '-'} is not in the log`);
-  }
+  });
   // Provenance rows: recomputed from the typed columns (prov-lines.ts), like log records.
   let provRows = 0;
   for (const table of PROV_TABLES) {
     const cols = Object.keys(PROV_COLUMNS[table]).join(', ');
-    const stored = await q<Record<string, unknown>>(`SELECT ${cols} FROM ${db}.${table}`);
-    provRows += stored.length;
-    for (const r of stored) {
+    provRows += await each<Record<string, unknown>>(`SELECT ${cols} FROM ${db}.${table}`, (r) => {
       const hash = rowLeafHash(canonicalProvRow(table, r));
       rowHashes.add(hash);
       if (!leafHashes.has(hash)) problems.push(`${table} row added: a row of span ${String(r.trace_id) || '-'}/${String(r.span_id) || '-'} is not in the log`);
-    }
+    });
   }
   for (const [i, l] of [...byIndex].sort((a, b) => a[0] - b[0])) {
     const id = `${l.trace_id}/${l.span_id}`;
@@ -110,5 +118,5 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
     else if (l.tbl === 'spans') problems.push(`row dropped: leaf ${i} (span ${id}) has no stored row`);
     else problems.push(`${l.tbl} row dropped: leaf ${i} (span ${id || '-'}) has no stored row`);
   }
-  return { logId, rows: rows.length + logRows.length + provRows, leaves: byIndex.size, checkpoints: checkpoints.length, newestCheckpointSize: newest, problems };
+  return { logId, rows: spanRows + logRows + provRows, leaves: byIndex.size, checkpoints: checkpoints.length, newestCheckpointSize: newest, problems };
 }
