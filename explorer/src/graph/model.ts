@@ -45,8 +45,27 @@ export function activityLabel(a: SliceActivity): string {
 }
 
 export function artifactLabel(a: SliceArtifact): string {
-  const text = a.preview.replace(/\s+/g, ' ').trim();
+  const text = readable(a);
   return text.length > 48 ? `${text.slice(0, 47)}…` : text || a.kind;
+}
+
+/**
+ * What a responder recognizes an artifact by: a document by its id and subject or title, a tool
+ * result by its tool and first value; JSON punctuation is dropped (the inspector shows it all).
+ */
+function readable(a: SliceArtifact): string {
+  const flat = a.preview.replace(/\s+/g, ' ').trim();
+  if (!flat.startsWith('{') && !flat.startsWith('[')) return flat;
+  const field = (k: string): string | undefined => new RegExp(`"${k}":"((?:[^"\\\\]|\\\\.)*)`).exec(flat)?.[1];
+  const headline = field('subject') ?? field('title') ?? field('name') ?? firstString(flat);
+  if (a.kind === 'document') return [a.documentId, headline].filter(Boolean).join(' · ');
+  if (a.kind === 'tool_result') return [a.toolName, headline].filter(Boolean).join(' → ');
+  return headline ?? flat;
+}
+
+function firstString(json: string): string | undefined {
+  // the first string value of a field, else the first in a list; never a key
+  return /:\s*"((?:[^"\\]|\\.){2,})/.exec(json)?.[1] ?? /\[\s*"((?:[^"\\]|\\.){2,})/.exec(json)?.[1];
 }
 
 export const KIND_NAMES: Record<string, string> = {
