@@ -42,6 +42,11 @@ interface Placed {
   h: number;
 }
 
+/** Full drawings slower than this are moved as a bitmap during pan and zoom … */
+const BLIT_ABOVE_MS = 12;
+/** … and redrawn in full once the view has been still this long. */
+const SETTLE_MS = 120;
+
 export function GraphView(p: GraphViewProps): React.JSX.Element {
   const mode = p.render === 'svg' || p.render === 'canvas' ? p.render : p.graph.nodes.length > CANVAS_ABOVE ? 'canvas' : 'svg';
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -55,6 +60,10 @@ export function GraphView(p: GraphViewProps): React.JSX.Element {
   const frameRef = useRef(0);
   const movedRef = useRef(false);
   const drawTimesRef = useRef<number[]>([]);
+  // The last full drawing and the transform it was drawn at: while the view moves, frames
+  // re-project this bitmap (one blit) and the full drawing follows when the motion pauses.
+  const snapRef = useRef<{ canvas: HTMLCanvasElement; t: d3.ZoomTransform; ms: number } | null>(null);
+  const settleRef = useRef(0);
   const [size, setSize] = useState({ w: 800, h: 500 });
 
   const placed: Placed[] = useMemo(() => {
@@ -119,7 +128,12 @@ export function GraphView(p: GraphViewProps): React.JSX.Element {
         else if (!frameRef.current) {
           frameRef.current = requestAnimationFrame(() => {
             frameRef.current = 0;
-            drawRef.current();
+            const snap = snapRef.current;
+            // a drawing that costs more than a frame is moved as a bitmap while the view moves
+            if (snap && snap.ms > BLIT_ABOVE_MS && blit(snap)) {
+              window.clearTimeout(settleRef.current);
+              settleRef.current = window.setTimeout(() => drawRef.current(), SETTLE_MS);
+            } else drawRef.current();
           });
         }
       });
@@ -264,8 +278,36 @@ export function GraphView(p: GraphViewProps): React.JSX.Element {
     ctx.fillStyle = '#212529';
     for (const q of text) ctx.fillText(q.node.label.slice(0, 24), q.x - q.w / 2 + 6, q.y, q.w - 10);
     ctx.globalAlpha = 1;
+    const ms = performance.now() - started;
+    if (drawTimesRef.current.length > 5000) drawTimesRef.current.shift();
+    drawTimesRef.current.push(ms);
+    const snap = snapRef.current?.canvas.width === c.width && snapRef.current.canvas.height === c.height ? snapRef.current.canvas : document.createElement('canvas');
+    snap.width = c.width;
+    snap.height = c.height;
+    const sctx = snap.getContext('2d');
+    if (sctx) {
+      sctx.clearRect(0, 0, snap.width, snap.height);
+      sctx.drawImage(c, 0, 0);
+      snapRef.current = { canvas: snap, t, ms };
+    }
+  };
+
+  /** Draws the last full drawing re-projected to the current transform; false if it cannot. */
+  const blit = (snap: { canvas: HTMLCanvasElement; t: d3.ZoomTransform }): boolean => {
+    const c = canvasRef.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx || snap.canvas.width !== c.width) return false;
+    const started = performance.now();
+    const dpr = window.devicePixelRatio || 1;
+    const t = transformRef.current;
+    const r = t.k / snap.t.k;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, c.width, c.height);
+    ctx.drawImage(snap.canvas, (t.x - snap.t.x * r) * dpr, (t.y - snap.t.y * r) * dpr, snap.canvas.width * r, snap.canvas.height * r);
+    drawsRef.current++;
     if (drawTimesRef.current.length > 5000) drawTimesRef.current.shift();
     drawTimesRef.current.push(performance.now() - started);
+    return true;
   };
 
   // canvas: size and redraw when anything drawn changes
