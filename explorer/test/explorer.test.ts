@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollectorProcess, getJson, startCollector } from '../../collector/test/collector-process.ts';
 import { ensureExplorerBuilt } from '../build.ts';
 import { launchChromium } from './browser.ts';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { exportSpans, makeTrace } from '../../collector/test/sdk-spans.ts';
 import { feedCaptured } from './feed.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
@@ -308,6 +310,20 @@ describe('explorer in Chromium', () => {
     });
     expect(inked).toBeGreaterThan(1000);
     await shot('08-canvas-3000');
+
+    // a real 10,000-span trace from the SDK: every activity and artifact in the graph (on
+    // canvas), every span in the waterfall (windowed), nothing throws
+    const big = makeTrace(10_000, 'big-agent');
+    expect(await exportSpans(new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` }), big)).toBe(true);
+    await cw.settled();
+    await page.goto(`${cw.apiUrl}/traces/${big[0]!.spanContext().traceId}`);
+    await page.waitForSelector('[data-testid=graph][data-laid-out=true]', { timeout: 60_000 });
+    expect(await attr('[data-testid=graph]', 'data-render')).toBe('canvas');
+    expect(Number(await attr('[data-testid=graph]', 'data-nodes'))).toBeGreaterThanOrEqual(10_000);
+    await page.waitForSelector('[data-testid=waterfall][data-spans="10000"]', { timeout: 60_000 });
+    // windowed: far fewer rows in the page than spans
+    expect(await page.locator('[data-testid=waterfall-row]').count()).toBeLessThan(200);
+    await shot('09-trace-10k-spans');
 
     await page.goto(`${cw.apiUrl}/traces/${'0'.repeat(31)}1`);
     await page.waitForSelector('[data-testid=trace-not-found]');
