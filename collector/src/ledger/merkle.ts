@@ -16,9 +16,31 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Hash {
 /** Root of the empty tree: SHA-256 of the empty string. */
 export const EMPTY_ROOT: Hash = createHash('sha256').digest();
 
+/** Hashes of one level packed 32 bytes apart in one growing buffer: millions of leaves cost
+ * 32 bytes each, not a Buffer object each (which made the collector's memory grow with the log). */
+class Level {
+  private buf = Buffer.alloc(32 * 1024);
+  length = 0;
+
+  push(h: Uint8Array): void {
+    if ((this.length + 1) * 32 > this.buf.length) {
+      const bigger = Buffer.alloc(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.length * 32);
+      this.buf = bigger;
+    }
+    this.buf.set(h, this.length * 32);
+    this.length++;
+  }
+
+  get(i: number): Hash | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    return Buffer.from(this.buf.subarray(i * 32, i * 32 + 32));
+  }
+}
+
 export class MerkleLog {
   /** levels[k][i] = hash of the perfect subtree of 2^k leaves starting at leaf i·2^k */
-  private readonly levels: Hash[][] = [[]];
+  private readonly levels: Level[] = [new Level()];
 
   get size(): number {
     return this.levels[0]!.length;
@@ -31,14 +53,14 @@ export class MerkleLog {
     let i = index;
     for (let k = 0; i % 2 === 1; k++) {
       const level = this.levels[k]!;
-      (this.levels[k + 1] ??= []).push(nodeHash(level[i - 1]!, level[i]!));
+      (this.levels[k + 1] ??= new Level()).push(nodeHash(level.get(i - 1)!, level.get(i)!));
       i = (i - 1) / 2;
     }
     return index;
   }
 
   leaf(index: number): Hash {
-    const h = this.levels[0]![index];
+    const h = this.levels[0]!.get(index);
     if (!h) throw new RangeError(`no leaf ${index} in a log of ${this.size}`);
     return h;
   }
@@ -70,7 +92,7 @@ export class MerkleLog {
   /** MTH(D[lo:hi]); every left part of the RFC recursion is an aligned perfect subtree. */
   private range(lo: number, hi: number): Hash {
     const n = hi - lo;
-    if (isPowerOfTwo(n) && lo % n === 0) return this.levels[Math.log2(n)]![lo / n]!;
+    if (isPowerOfTwo(n) && lo % n === 0) return this.levels[Math.log2(n)]!.get(lo / n)!;
     const k = largestPowerOfTwoBelow(n);
     return nodeHash(this.range(lo, lo + k), this.range(lo + k, hi));
   }
