@@ -5,9 +5,18 @@
 //   1. decode throughput: our protobuf/JSON decoders vs protobufjs reflection and JSON.parse
 //   2. end-to-end: concurrent OTLP/HTTP protobuf exporters → collector process → ClickHouse
 //   3. ceiling: the same JSONEachRow lines inserted directly through the same client
+//   4. redaction throughput and precision/recall
+//   5.–7. provenance (provenance.ts): the extractor's cost in one thread, ingest with provenance
+//      on vs off, and a store of ≥ 1M agent spans with slice / trace-graph / trace-by-id latencies
 //
 // Environment: BENCH_SPANS (default 200000), BENCH_CONCURRENCY (8), BENCH_BATCH (512),
 // BENCH_DECODE_SPANS (16384), BENCH_DECODE_ROUND_MS (400), BENCH_DECODE_ROUNDS (5), BENCH_KEEP=1 keeps the temp dirs.
+// Provenance: BENCH_PROV_SPANS or `--spans N` (store size, default 200000; 1000000 currently exhausts the collector's memory, see README), BENCH_PROV_SEEDS (200),
+// BENCH_PROV_E2E_SPANS (60000, the on/off run), BENCH_PROV_CPU_SPANS (12000), BENCH_PROV_ROUNDS (3),
+// BENCH_PROV_CONCURRENCY (8), BENCH_PROV_READ_BUDGET_S (120: a read stops taking seeds after this
+// long, once it has 20), BENCH_PROV_HEAP_MB (8192: the store collector's --max-old-space-size),
+// BENCH_PROV_RESTART_EVERY (250000: the store collector is restarted after this many spans; its memory grows with the store). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7.
+//   npm run bench -- --only provenance --spans 200000
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -22,6 +31,7 @@ import { type IngestResult, benchIngest } from './ingest.ts';
 import { type RedactionBench, benchRedaction } from './redaction.ts';
 import { writeFrames } from './payload-file.ts';
 import type { RawInsertResult } from './raw-insert.ts';
+import { benchExtractor, benchOnOff, benchStore, printProvenance } from './provenance.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '../..');
@@ -33,6 +43,18 @@ const DECODE_SPANS = intEnv('BENCH_DECODE_SPANS', 16_384);
 const DECODE_ROUND_MS = intEnv('BENCH_DECODE_ROUND_MS', 400);
 const DECODE_ROUNDS = intEnv('BENCH_DECODE_ROUNDS', 5);
 const KEEP = process.env.BENCH_KEEP === '1';
+const ARGS = cliArgs(process.argv.slice(2));
+const ONLY = ARGS.only;
+if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'provenance') throw new Error(`--only must be ingest or provenance, got "${ONLY}"`);
+const PROV_SPANS = ARGS.spans !== undefined ? positiveInt(ARGS.spans, '--spans') : intEnv('BENCH_PROV_SPANS', 200_000);
+const PROV_SEEDS = intEnv('BENCH_PROV_SEEDS', 200);
+const PROV_E2E_SPANS = intEnv('BENCH_PROV_E2E_SPANS', 60_000);
+const PROV_CPU_SPANS = intEnv('BENCH_PROV_CPU_SPANS', 12_000);
+const PROV_ROUNDS = intEnv('BENCH_PROV_ROUNDS', 3);
+const PROV_CONCURRENCY = intEnv('BENCH_PROV_CONCURRENCY', 8);
+const PROV_READ_BUDGET = intEnv('BENCH_PROV_READ_BUDGET_S', 120);
+const PROV_HEAP_MB = intEnv('BENCH_PROV_HEAP_MB', 8192);
+const PROV_RESTART_EVERY = intEnv('BENCH_PROV_RESTART_EVERY', 250_000);
 
 const log = (s: string): void => {
   process.stderr.write(`${s}\n`);
@@ -40,6 +62,45 @@ const log = (s: string): void => {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  if (ONLY !== 'provenance') await ingestSections(started);
+  if (ONLY !== 'ingest') await provenanceSections();
+}
+
+async function provenanceSections(): Promise<void> {
+  const started = performance.now();
+  log(`provenance: store of ${PROV_SPANS} spans, ${PROV_SEEDS} seeds; on/off run ${PROV_E2E_SPANS} spans; in-process ${PROV_CPU_SPANS} spans × ${PROV_ROUNDS} rounds`);
+  log('provenance stage in one thread (off vs on)…');
+  let t = performance.now();
+  const x = benchExtractor(PROV_CPU_SPANS, PROV_ROUNDS, log);
+  log(`  done (${sec(t)})`);
+  const workDir = tempDataDir('causeway-bench-prov-');
+  try {
+    log(`provenance end to end, off vs on (work dir ${workDir})…`);
+    t = performance.now();
+    const e = await benchOnOff(PROV_E2E_SPANS, PROV_CONCURRENCY, workDir, log);
+    log(`  done (${sec(t)})`);
+    log(`provenance store of ${PROV_SPANS} spans…`);
+    t = performance.now();
+    const s = await benchStore(
+      { spans: PROV_SPANS, seeds: PROV_SEEDS, concurrency: PROV_CONCURRENCY, workDir, root: ROOT, readBudgetSeconds: PROV_READ_BUDGET, heapMb: PROV_HEAP_MB, restartEvery: PROV_RESTART_EVERY },
+      log,
+    );
+    log(`  done (${sec(t)})`);
+    const cpu = `${cpus().length} × ${cpus()[0]?.model.trim() ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
+    printProvenance(x, e, s, {
+      concurrency: PROV_CONCURRENCY,
+      rounds: PROV_ROUNDS,
+      cpus: cpu,
+      totalSeconds: (performance.now() - started) / 1000,
+      seeds: PROV_SEEDS,
+      readBudgetSeconds: PROV_READ_BUDGET,
+    });
+  } finally {
+    if (!KEEP) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function ingestSections(started: number): Promise<void> {
   log(`causeway bench: ${SPANS} spans, ${CONCURRENCY} exporters, ${BATCH} spans/request; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
 
   // ---- 1. decode ----
@@ -250,9 +311,27 @@ const sec = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
   if (v === undefined || v === '') return dflt;
-  const n = Number(v);
+  return positiveInt(v, name);
+}
+
+function positiveInt(v: string, name: string): number {
+  const n = Number(v.replace(/_/g, ''));
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${v}"`);
   return n;
+}
+
+/** `--name value` pairs (and `--name=value`); nothing else is accepted. */
+function cliArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m || !['spans', 'only'].includes(m[1]!)) throw new Error(`unknown argument "${a}"; usage: npm run bench -- [--spans N] [--only ingest|provenance]`);
+    const v = m[2] ?? argv[++i];
+    if (v === undefined) throw new Error(`${a} needs a value`);
+    out[m[1]!] = v;
+  }
+  return out;
 }
 
 main().then(
