@@ -11,11 +11,11 @@
 //
 // Environment: BENCH_SPANS (default 200000), BENCH_CONCURRENCY (8), BENCH_BATCH (512),
 // BENCH_DECODE_SPANS (16384), BENCH_DECODE_ROUND_MS (400), BENCH_DECODE_ROUNDS (5), BENCH_KEEP=1 keeps the temp dirs.
-// Provenance: BENCH_PROV_SPANS or `--spans N` (store size, default 200000; 1000000 currently exhausts the collector's memory, see README), BENCH_PROV_SEEDS (200),
+// Provenance: BENCH_PROV_SPANS or `--spans N` (store size, default 200000), BENCH_PROV_SEEDS (200),
 // BENCH_PROV_E2E_SPANS (60000, the on/off run), BENCH_PROV_CPU_SPANS (12000), BENCH_PROV_ROUNDS (3),
 // BENCH_PROV_CONCURRENCY (8), BENCH_PROV_READ_BUDGET_S (120: a read stops taking seeds after this
 // long, once it has 20), BENCH_PROV_HEAP_MB (8192: the store collector's --max-old-space-size),
-// BENCH_PROV_RESTART_EVERY (250000: the store collector is restarted after this many spans; its memory grows with the store). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7.
+// BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7.
 //   npm run bench -- --only provenance --spans 200000
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -54,7 +54,7 @@ const PROV_ROUNDS = intEnv('BENCH_PROV_ROUNDS', 3);
 const PROV_CONCURRENCY = intEnv('BENCH_PROV_CONCURRENCY', 8);
 const PROV_READ_BUDGET = intEnv('BENCH_PROV_READ_BUDGET_S', 120);
 const PROV_HEAP_MB = intEnv('BENCH_PROV_HEAP_MB', 8192);
-const PROV_RESTART_EVERY = intEnv('BENCH_PROV_RESTART_EVERY', 250_000);
+const PROV_RESTART_EVERY = process.env.BENCH_PROV_RESTART_EVERY === '0' ? 0 : intEnv('BENCH_PROV_RESTART_EVERY', 500_000);
 
 const log = (s: string): void => {
   process.stderr.write(`${s}\n`);

@@ -3,7 +3,7 @@
 // computed the same way from a row about to be written and from a row read back from
 // ClickHouse, so its hash, SHA-256(0x00 ‖ bytes), is both the row's identity (row_hash) and its
 // Merkle leaf in the ledger. Stable across versions: changing it changes every leaf.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AttrRow, EnvelopeColumns, LogRow, SpanRow } from '@causeway/schemas';
 
 /**
@@ -38,8 +38,11 @@ export function canonicalLogRow(r: LogRow, shared?: Map<AttrRow[], string>): str
 
 /** SHA-256(0x00 ‖ canonical bytes), hex: the RFC 6962 leaf hash of the row. */
 export function rowLeafHash(canonical: string | Buffer): string {
-  return createHash('sha256').update(Buffer.from([0])).update(canonical).digest('hex');
+  // One-shot hash (2x a Hash object); a leading NUL char is the 0x00 byte in UTF-8.
+  return typeof canonical === 'string' ? hash('sha256', `\u0000${canonical}`, 'hex') : hash('sha256', Buffer.concat([LEAF_PREFIX, canonical]), 'hex');
 }
+
+const LEAF_PREFIX = Buffer.from([0]);
 
 /** The columns every signal ends with (resource, scope, redactions) and the closing brace. */
 function envelopeTail(r: EnvelopeColumns, shared: Map<AttrRow[], string> | undefined): string {

@@ -56,10 +56,15 @@ export class LedgerStore {
   async record(rows: RowRef[], table: string): Promise<void> {
     if (rows.length === 0) return;
     const first = this.log.size;
-    const lines = rows.map((r, i) =>
-      JSON.stringify({ log_id: this.logId, leaf_index: String(first + i), leaf_hash: r.row_hash, tbl: table, tenant: r.tenant, trace_id: r.trace_id, span_id: r.span_id }),
-    );
-    await this.ch.insertJsonEachRow('ledger_leaves', [Buffer.from(`${lines.join('\n')}\n`)], {});
+    // Written as a template: ids and hashes are hex (rowRefs checked them), only the tenant needs quoting.
+    const head = `{"log_id":${JSON.stringify(this.logId)},"leaf_index":"`;
+    const tbl = `","tbl":${JSON.stringify(table)},"tenant":`;
+    let text = '';
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      text += `${head}${first + i}","leaf_hash":"${r.row_hash}${tbl}${JSON.stringify(r.tenant)},"trace_id":"${r.trace_id}","span_id":"${r.span_id}"}\n`;
+    }
+    await this.ch.insertJsonEachRow('ledger_leaves', [Buffer.from(text)], {});
     for (const r of rows) this.log.append(Buffer.from(r.row_hash, 'hex'));
   }
 

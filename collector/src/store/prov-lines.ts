@@ -65,30 +65,46 @@ export const PROV_COLUMNS = {
 export type ProvTable = keyof typeof PROV_COLUMNS;
 export const PROV_TABLES = Object.keys(PROV_COLUMNS) as ProvTable[];
 
+/**
+ * The row as `JSON.stringify` of an object with the table's columns in order, each coerced to its
+ * type: built as a string directly (no intermediate object), compiled once per table.
+ */
 export function canonicalProvRow(table: ProvTable, row: Record<string, unknown>): string {
-  const cols = PROV_COLUMNS[table] as Record<string, ColType>;
-  const out: Record<string, unknown> = {};
-  for (const [c, t] of Object.entries(cols)) {
-    const v = row[c];
-    switch (t) {
-      case 'str':
-      case 'u64':
-        out[c] = String(v ?? (t === 'u64' ? '0' : ''));
-        break;
-      case 'num':
-        out[c] = Number(v ?? 0);
-        break;
-      case 'strs':
-      case 'u64s':
-        out[c] = ((v as unknown[] | undefined) ?? []).map(String);
-        break;
-      case 'nums':
-        out[c] = ((v as unknown[] | undefined) ?? []).map(Number);
-        break;
-    }
-  }
-  return JSON.stringify(out);
+  return SERIALIZERS[table](row);
 }
+
+const SERIALIZERS = Object.fromEntries(
+  PROV_TABLES.map((t) => {
+    const cols = Object.entries(PROV_COLUMNS[t] as Record<string, ColType>).map(([c, type], i) => ({ c, type, prefix: `${i === 0 ? '{' : ','}${JSON.stringify(c)}:` }));
+    const s = JSON.stringify;
+    return [
+      t,
+      (row: Record<string, unknown>): string => {
+        let out = '';
+        for (const { c, type, prefix } of cols) {
+          const v = row[c];
+          switch (type) {
+            case 'str':
+            case 'u64':
+              out += prefix + s(String(v ?? (type === 'u64' ? '0' : '')));
+              break;
+            case 'num':
+              out += prefix + s(Number(v ?? 0));
+              break;
+            case 'strs':
+            case 'u64s':
+              out += prefix + s(((v as unknown[] | undefined) ?? []).map(String));
+              break;
+            case 'nums':
+              out += prefix + s(((v as unknown[] | undefined) ?? []).map(Number));
+              break;
+          }
+        }
+        return `${out}}`;
+      },
+    ];
+  }),
+) as Record<ProvTable, (row: Record<string, unknown>) => string>;
 
 /** JSONEachRow lines (canonical form + row_hash) for the writer and the ledger. */
 export function provPayload(table: 'prov_activities', rows: ActivityRow[]): Buffer;
