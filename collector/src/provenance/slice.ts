@@ -38,6 +38,8 @@ export type SliceSeed = { traceId: string; spanId: string } | { artifactId: stri
 const MIN_SHARED = 3;
 const SOURCES_PER_ARTIFACT = 4;
 const APPEARANCES_PER_ARTIFACT = 200;
+/** Other traces of a conversation searched for the sources of copied text (newest first). */
+const CONVERSATION_TRACES = 50;
 const PREVIEW = 280;
 
 interface TraceGraph {
@@ -72,6 +74,7 @@ const COPIES = new Set(['tool_request', 'model_output', 'outcome', 'tool_result'
 
 export class SliceBuilder {
   private readonly traces = new Map<string, Promise<TraceGraph>>();
+  private readonly scopes = new Map<string, Promise<string[]>>();
   private readonly artifactRows = new Map<string, ArtifactRow>();
   private readonly nodes = new Map<string, SliceNode>();
   private readonly edges = new Map<string, SliceEdge>();
@@ -111,6 +114,8 @@ export class SliceBuilder {
       const next: Item[] = [];
       // one lookup per level for where this level's artifacts appear (forward crosses traces by it)
       if (this.o.direction === 'forward') await this.prefetchAppearances(frontier.filter((i) => i.node.startsWith('art:')).map((i) => i.node.slice(4)));
+      // and one for the graphs of the traces this level is in
+      await this.prefetchTraces(frontier.flatMap((i) => (i.trace ? [i.trace] : i.node.startsWith('act:') ? [i.node.slice(4, i.node.indexOf('/'))] : [])));
       for (const item of frontier) {
         if (this.full()) break;
         if (item.node.startsWith('act:')) await this.expandActivity(item, next);
@@ -253,6 +258,7 @@ export class SliceBuilder {
     }
     const apps = await this.appearancesOf(id);
     const others = [...new Set(apps.map((a) => a.trace_id))].filter((x) => !seenTraces.has(x));
+    await this.prefetchTraces(others);
     for (const traceId of others) {
       if (this.full()) break;
       const g = await this.trace(traceId);
@@ -299,13 +305,10 @@ export class SliceBuilder {
     const fps = new Set<string>();
     for (const id of ids) for (const f of this.artifactRows.get(id)?.fingerprints ?? []) fps.add(f);
     if (fps.size === 0) return;
-    const hits = await this.q.fingerprintHits(this.o.tenant, [...fps]);
-    const byFp = new Map<string, { artifact_id: string; pos: number }[]>();
-    for (const h of hits) {
-      let l = byFp.get(h.fp);
-      if (!l) byFp.set(h.fp, (l = []));
-      l.push(h);
-    }
+    // Sources of a copy made in a trace can only be in that trace or its conversation (the
+    // filter below): their artifacts are compared in memory. Only a seed with no trace (an
+    // artifact) searches the whole store's fingerprint index.
+    const byFp = items.every((i) => i.trace !== undefined) ? await this.fingerprintsInScope(items, fps) : await this.fingerprintsInStore(fps);
     // candidates per target
     const cands = new Map<string, Map<string, { shared: number; idx: number[]; mine: number[]; theirs: number[] }>>();
     for (const id of ids) {
@@ -400,6 +403,59 @@ export class SliceBuilder {
     }
   }
 
+  private async fingerprintsInStore(fps: Set<string>): Promise<Map<string, { artifact_id: string; pos: number }[]>> {
+    const byFp = new Map<string, { artifact_id: string; pos: number }[]>();
+    for (const h of await this.q.fingerprintHits(this.o.tenant, [...fps])) {
+      let l = byFp.get(h.fp);
+      if (!l) byFp.set(h.fp, (l = []));
+      l.push(h);
+    }
+    return byFp;
+  }
+
+  /** The fingerprints in `fps` held by any artifact of the items' traces and their conversations. */
+  private async fingerprintsInScope(items: Item[], fps: Set<string>): Promise<Map<string, { artifact_id: string; pos: number }[]>> {
+    const traces = new Set<string>();
+    for (const t of new Set(items.map((i) => i.trace!))) for (const x of await this.scope(t)) traces.add(x);
+    await this.prefetchTraces([...traces]);
+    const ids = new Set<string>();
+    for (const t of traces) {
+      for (const rels of (await this.trace(t)).bySpan.values()) {
+        for (const r of rels) {
+          ids.add(r.artifact_id);
+          if (r.container_id) ids.add(r.container_id);
+        }
+      }
+    }
+    await this.loadArtifacts([...ids]);
+    const byFp = new Map<string, { artifact_id: string; pos: number }[]>();
+    for (const id of ids) {
+      const row = this.artifactRows.get(id);
+      if (!row) continue;
+      row.fingerprints.forEach((f, i) => {
+        if (!fps.has(f)) return;
+        let l = byFp.get(f);
+        if (!l) byFp.set(f, (l = []));
+        l.push({ artifact_id: id, pos: row.fp_positions[i]! });
+      });
+    }
+    return byFp;
+  }
+
+  /** A trace and the other traces of its conversations: where copied text in it may come from. */
+  private scope(traceId: string): Promise<string[]> {
+    let s = this.scopes.get(traceId);
+    if (!s) {
+      s = (async () => {
+        const convo = await this.conversations(traceId);
+        const rows = await this.q.conversationTraces(this.o.tenant, [...convo], CONVERSATION_TRACES);
+        return [traceId, ...new Set(rows.map((r) => r.trace_id).filter((t) => t !== traceId))];
+      })();
+      this.scopes.set(traceId, s);
+    }
+    return s;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // matching
 
@@ -443,16 +499,12 @@ export class SliceBuilder {
    * copying across unrelated traces is what content edges are for.
    */
   private async producerElsewhere(id: string, t: bigint, from?: string): Promise<ActivityRow | undefined> {
-    const conversations = from ? await this.conversations(from) : new Set<string>();
-    if (conversations.size === 0) return undefined;
-    const apps = (await this.q.appearances(this.o.tenant, [id], APPEARANCES_PER_ARTIFACT, ['generated'])).filter((a) => a.trace_id !== from);
+    if (!from) return undefined;
+    const related = new Set((await this.scope(from)).filter((x) => x !== from));
+    if (related.size === 0) return undefined;
+    const apps = (await this.q.appearances(this.o.tenant, [id], APPEARANCES_PER_ARTIFACT, ['generated'])).filter((a) => related.has(a.trace_id));
     const acts = (await this.q.activitiesAt(this.o.tenant, apps)).filter((a) => end(a) <= t + SLACK);
-    const related: ActivityRow[] = [];
-    for (const a of acts) {
-      const theirs = await this.conversations(a.trace_id);
-      if ([...theirs].some((c) => conversations.has(c))) related.push(a);
-    }
-    return related.sort((a, b) => Number(end(a) - end(b))).at(-1);
+    return acts.sort((a, b) => Number(end(a) - end(b))).at(-1);
   }
 
   private async conversations(traceId: string): Promise<Set<string>> {
@@ -472,8 +524,25 @@ export class SliceBuilder {
     return g;
   }
 
-  private async loadTrace(traceId: string): Promise<TraceGraph> {
-    const [acts, rels] = await Promise.all([this.q.activities(this.o.tenant, [traceId]), this.q.relations(this.o.tenant, [traceId])]);
+  private loadTrace(traceId: string): Promise<TraceGraph> {
+    return Promise.all([this.q.activities(this.o.tenant, [traceId]), this.q.relations(this.o.tenant, [traceId])]).then(([acts, rels]) => this.buildTrace(acts, rels));
+  }
+
+  /** Loads the graphs of several traces with one query per table. */
+  private async prefetchTraces(ids: string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((t) => !this.traces.has(t));
+    if (missing.length === 0) return;
+    const loaded = Promise.all([this.q.activities(this.o.tenant, missing), this.q.relations(this.o.tenant, missing)]).then(([acts, rels]) => {
+      const byTrace = new Map<string, { acts: ActivityRow[]; rels: RelationRow[] }>(missing.map((t) => [t, { acts: [], rels: [] }]));
+      for (const a of acts) byTrace.get(a.trace_id)?.acts.push(a);
+      for (const r of rels) byTrace.get(r.trace_id)?.rels.push(r);
+      return byTrace;
+    });
+    for (const t of missing) this.traces.set(t, loaded.then((m) => this.buildTrace(m.get(t)!.acts, m.get(t)!.rels)));
+    await loaded;
+  }
+
+  private buildTrace(acts: ActivityRow[], rels: RelationRow[]): TraceGraph {
     const g: TraceGraph = { acts: new Map(), bySpan: new Map(), producers: new Map(), consumers: new Map(), containers: new Map(), tools: [] };
     for (const a of acts) {
       g.acts.set(a.span_id, a);

@@ -87,6 +87,17 @@ export class ProvenanceQueries {
     );
   }
 
+  /** The traces of each conversation, newest first, at most `limit` per conversation. */
+  async conversationTraces(tenant: string, conversationIds: string[], limit: number): Promise<{ conversation_id: string; trace_id: string }[]> {
+    if (conversationIds.length === 0) return [];
+    return this.rows(
+      `SELECT conversation_id, trace_id, min(start_time_unix_nano) AS start FROM ${this.db}.prov_conversations
+       WHERE tenant = {tenant:String} AND conversation_id IN {ids:Array(String)}
+       GROUP BY conversation_id, trace_id ORDER BY conversation_id, start DESC LIMIT {limit:UInt32} BY conversation_id`,
+      { tenant, ids: conversationIds, limit },
+    );
+  }
+
   async fingerprintHits(tenant: string, fps: string[]): Promise<FingerprintHit[]> {
     if (fps.length === 0) return [];
     // Inlined as literals: the client sends UInt64 array parameters as strings, which ClickHouse refuses.
