@@ -72,6 +72,15 @@ const SLACK = 1_000_000n;
 /** Kinds the agent produced: the ones whose text may have been copied from somewhere. */
 const COPIES = new Set(['tool_request', 'model_output', 'outcome', 'tool_result']);
 
+/** Whether `target` may have copied text from `source` (backward: `target` is what the agent made). */
+function couldCopy(target: ArtifactRow, source: ArtifactRow, backward: boolean): boolean {
+  // already linked as whole and part: that is containment, not copying
+  if (source.parts.includes(target.artifact_id) || target.parts.includes(source.artifact_id)) return false;
+  // a tool's result copies from documents (a retriever's hits), not from the conversation
+  if (backward) return target.kind !== 'tool_result' || source.kind === 'document';
+  return COPIES.has(source.kind);
+}
+
 export class SliceBuilder {
   private readonly traces = new Map<string, Promise<TraceGraph>>();
   private readonly scopes = new Map<string, Promise<string[]>>();
@@ -329,9 +338,19 @@ export class SliceBuilder {
       for (const [k, c] of m) if (c.shared < MIN_SHARED) m.delete(k);
       cands.set(id, m);
     }
+    const allCands = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
+    if (allCands.length === 0) return;
+    await this.loadArtifacts(allCands);
+    // only candidates some target could copy from are worth asking where they appear
+    for (const [id, m] of cands) {
+      const row = this.artifactRows.get(id)!;
+      for (const cid of [...m.keys()]) {
+        const crow = this.artifactRows.get(cid);
+        if (!crow || !couldCopy(row, crow, backwardish)) m.delete(cid);
+      }
+    }
     const candIds = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
     if (candIds.length === 0) return;
-    await this.loadArtifacts(candIds);
     // when and where each candidate appears
     const apps = await this.q.appearances(this.o.tenant, candIds, APPEARANCES_PER_ARTIFACT);
     const acts = await this.q.activitiesAt(
@@ -352,11 +371,6 @@ export class SliceBuilder {
       for (const [cid, c] of m) {
         const crow = this.artifactRows.get(cid);
         if (!crow) continue;
-        // already linked as whole and part: that is containment, not copying
-        if (crow.parts.includes(id) || row.parts.includes(cid)) continue;
-        // a tool's result copies from documents (a retriever's hits), not from the conversation
-        if (backwardish && row.kind === 'tool_result' && crow.kind !== 'document') continue;
-        if (!backwardish && !COPIES.has(crow.kind)) continue;
         const when = apps
           .filter((a) => a.artifact_id === cid && (!onlyTrace || a.trace_id === onlyTrace))
           .map((a) => ({ act: actAt.get(`${a.trace_id}/${a.span_id}`), relation: a.relation }))
@@ -415,8 +429,10 @@ export class SliceBuilder {
 
   /** The fingerprints in `fps` held by any artifact of the items' traces and their conversations. */
   private async fingerprintsInScope(items: Item[], fps: Set<string>): Promise<Map<string, { artifact_id: string; pos: number }[]>> {
+    const own = [...new Set(items.map((i) => i.trace!))];
+    await this.prefetchScopes(own);
     const traces = new Set<string>();
-    for (const t of new Set(items.map((i) => i.trace!))) for (const x of await this.scope(t)) traces.add(x);
+    for (const t of own) for (const x of await this.scope(t)) traces.add(x);
     await this.prefetchTraces([...traces]);
     const ids = new Set<string>();
     for (const t of traces) {
@@ -440,6 +456,28 @@ export class SliceBuilder {
       });
     }
     return byFp;
+  }
+
+  /** The scopes of several traces with one query for all their conversations. */
+  private async prefetchScopes(traceIds: string[]): Promise<void> {
+    const missing = traceIds.filter((t) => !this.scopes.has(t));
+    if (missing.length === 0) return;
+    await this.prefetchTraces(missing);
+    const convos = new Map<string, Set<string>>();
+    for (const t of missing) convos.set(t, await this.conversations(t));
+    const all = [...new Set([...convos.values()].flatMap((c) => [...c]))];
+    const loaded = this.q.conversationTraces(this.o.tenant, all, CONVERSATION_TRACES).then((rows) => {
+      const byConvo = new Map<string, string[]>();
+      for (const r of rows) (byConvo.get(r.conversation_id) ?? byConvo.set(r.conversation_id, []).get(r.conversation_id)!).push(r.trace_id);
+      return byConvo;
+    });
+    for (const t of missing) {
+      this.scopes.set(
+        t,
+        loaded.then((byConvo) => [t, ...new Set([...convos.get(t)!].sort().flatMap((c) => byConvo.get(c) ?? []).filter((x) => x !== t))]),
+      );
+    }
+    await loaded;
   }
 
   /** A trace and the other traces of its conversations: where copied text in it may come from. */

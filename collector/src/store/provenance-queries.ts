@@ -19,6 +19,21 @@ export interface FingerprintHit {
 
 /** Per fingerprint, at most this many artifacts: boilerplate shared by thousands tells nothing. */
 const PER_FINGERPRINT = 64;
+/**
+ * Keys per query. Array parameters cost more than linearly in their size (on the 1M-span store
+ * 16k span keys took 0.3 s in one query, 64k took 320 s), so long lists go in sorted chunks; a
+ * chunk never splits one key's rows, and sorted chunks keep each query's order.
+ */
+export const KEYS_PER_QUERY = 4000;
+
+export async function inChunks<K, T>(keys: K[], sortKey: (k: K) => string, run: (chunk: K[]) => Promise<T[]>): Promise<T[]> {
+  if (keys.length <= KEYS_PER_QUERY) return run(keys);
+  const sorted = [...keys].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  const out: T[] = [];
+  for (let i = 0; i < sorted.length; i += KEYS_PER_QUERY) for (const r of await run(sorted.slice(i, i + KEYS_PER_QUERY))) out.push(r);
+  return out;
+}
+const self = (k: string): string => k;
 
 export class ProvenanceQueries {
   constructor(private readonly ch: ClickHouse) {}
@@ -34,43 +49,52 @@ export class ProvenanceQueries {
 
   async activities(tenant: string, traceIds: string[]): Promise<ActivityRow[]> {
     if (traceIds.length === 0) return [];
-    const rows = await this.rows<ActivityRow & { start_time_unix_nano: string }>(
-      `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_activities
-       WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}
-       ORDER BY trace_id, start_time_unix_nano, span_id LIMIT 1 BY trace_id, span_id`,
-      { tenant, traces: traceIds },
+    const rows = await inChunks(traceIds, self, (traces) =>
+      this.rows<ActivityRow & { start_time_unix_nano: string }>(
+        `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_activities
+         WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}
+         ORDER BY trace_id, start_time_unix_nano, span_id LIMIT 1 BY trace_id, span_id`,
+        { tenant, traces },
+      ),
     );
     return rows.map((r) => ({ ...r, status_code: Number(r.status_code) }));
   }
 
   async activitiesAt(tenant: string, pairs: { trace_id: string; span_id: string }[]): Promise<ActivityRow[]> {
     if (pairs.length === 0) return [];
-    return this.rows<ActivityRow>(
-      `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_activities
-       WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)} AND concat(trace_id, '/', span_id) IN {keys:Array(String)}
-       LIMIT 1 BY trace_id, span_id`,
-      { tenant, traces: [...new Set(pairs.map((p) => p.trace_id))], keys: [...new Set(pairs.map((p) => `${p.trace_id}/${p.span_id}`))] },
+    const keys = [...new Set(pairs.map((p) => `${p.trace_id}/${p.span_id}`))];
+    return inChunks(keys, self, (chunk) =>
+      this.rows<ActivityRow>(
+        `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_activities
+         WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)} AND concat(trace_id, '/', span_id) IN {keys:Array(String)}
+         LIMIT 1 BY trace_id, span_id`,
+        { tenant, traces: [...new Set(chunk.map((k) => k.slice(0, k.indexOf('/'))))], keys: chunk },
+      ),
     );
   }
 
   async relations(tenant: string, traceIds: string[]): Promise<RelationRow[]> {
     if (traceIds.length === 0) return [];
-    const rows = await this.rows<RelationRow>(
-      `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_relations
-       WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}
-       ORDER BY trace_id, span_id, seq LIMIT 1 BY row_hash`,
-      { tenant, traces: traceIds },
+    const rows = await inChunks(traceIds, self, (traces) =>
+      this.rows<RelationRow>(
+        `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_relations
+         WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}
+         ORDER BY trace_id, span_id, seq LIMIT 1 BY row_hash`,
+        { tenant, traces },
+      ),
     );
     return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
   }
 
   async artifacts(tenant: string, ids: string[]): Promise<ArtifactRow[]> {
     if (ids.length === 0) return [];
-    const rows = await this.rows<ArtifactRow>(
-      `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_artifacts
-       WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
-       ORDER BY artifact_id, ingested_at LIMIT 1 BY artifact_id`,
-      { tenant, ids },
+    const rows = await inChunks(ids, self, (chunk) =>
+      this.rows<ArtifactRow>(
+        `SELECT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_artifacts
+         WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
+         ORDER BY artifact_id, ingested_at LIMIT 1 BY artifact_id`,
+        { tenant, ids: chunk },
+      ),
     );
     return rows.map((r) => ({ ...r, fp_positions: r.fp_positions.map(Number), content_length: Number(r.content_length), normalized_length: Number(r.normalized_length) }));
   }
@@ -78,36 +102,42 @@ export class ProvenanceQueries {
   /** Where each artifact appears, newest traces first, at most `limit` per artifact. */
   async appearances(tenant: string, ids: string[], limit: number, relations?: string[]): Promise<Appearance[]> {
     if (ids.length === 0) return [];
-    return this.rows<Appearance>(
-      `SELECT DISTINCT artifact_id, trace_id, span_id, relation, container_id FROM ${this.db}.prov_appearances
-       WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
-       ${relations ? 'AND relation IN {relations:Array(String)}' : ''}
-       ORDER BY artifact_id, trace_id, span_id LIMIT {limit:UInt32} BY artifact_id`,
-      { tenant, ids, limit, relations: relations ?? [] },
+    return inChunks(ids, self, (chunk) =>
+      this.rows<Appearance>(
+        `SELECT DISTINCT artifact_id, trace_id, span_id, relation, container_id FROM ${this.db}.prov_appearances
+         WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
+         ${relations ? 'AND relation IN {relations:Array(String)}' : ''}
+         ORDER BY artifact_id, trace_id, span_id LIMIT {limit:UInt32} BY artifact_id`,
+        { tenant, ids: chunk, limit, relations: relations ?? [] },
+      ),
     );
   }
 
   /** The traces of each conversation, newest first, at most `limit` per conversation. */
   async conversationTraces(tenant: string, conversationIds: string[], limit: number): Promise<{ conversation_id: string; trace_id: string }[]> {
     if (conversationIds.length === 0) return [];
-    return this.rows(
-      `SELECT conversation_id, trace_id, min(start_time_unix_nano) AS start FROM ${this.db}.prov_conversations
-       WHERE tenant = {tenant:String} AND conversation_id IN {ids:Array(String)}
-       GROUP BY conversation_id, trace_id ORDER BY conversation_id, start DESC LIMIT {limit:UInt32} BY conversation_id`,
-      { tenant, ids: conversationIds, limit },
+    return inChunks(conversationIds, self, (ids) =>
+      this.rows<{ conversation_id: string; trace_id: string }>(
+        `SELECT conversation_id, trace_id, min(start_time_unix_nano) AS start FROM ${this.db}.prov_conversations
+         WHERE tenant = {tenant:String} AND conversation_id IN {ids:Array(String)}
+         GROUP BY conversation_id, trace_id ORDER BY conversation_id, start DESC LIMIT {limit:UInt32} BY conversation_id`,
+        { tenant, ids, limit },
+      ),
     );
   }
 
   async fingerprintHits(tenant: string, fps: string[]): Promise<FingerprintHit[]> {
     if (fps.length === 0) return [];
     // Inlined as literals: the client sends UInt64 array parameters as strings, which ClickHouse refuses.
-    const list = fps.filter((f) => /^\d{1,20}$/.test(f)).join(',');
-    if (list === '') return [];
-    const rows = await this.rows<FingerprintHit>(
-      `SELECT toString(fp) AS fp, artifact_id, min(pos) AS pos FROM ${this.db}.prov_fingerprints
-       WHERE tenant = {tenant:String} AND fp IN (${list})
-       GROUP BY fp, artifact_id ORDER BY fp, artifact_id LIMIT ${PER_FINGERPRINT} BY fp`,
-      { tenant },
+    const valid = fps.filter((f) => /^\d{1,20}$/.test(f));
+    if (valid.length === 0) return [];
+    const rows = await inChunks(valid, (f) => f.padStart(20, '0'), (chunk) =>
+      this.rows<FingerprintHit>(
+        `SELECT toString(fp) AS fp, artifact_id, min(pos) AS pos FROM ${this.db}.prov_fingerprints
+         WHERE tenant = {tenant:String} AND fp IN (${chunk.join(',')})
+         GROUP BY fp, artifact_id ORDER BY fp, artifact_id LIMIT ${PER_FINGERPRINT} BY fp`,
+        { tenant },
+      ),
     );
     return rows.map((r) => ({ ...r, pos: Number(r.pos) }));
   }
