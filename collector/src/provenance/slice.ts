@@ -121,10 +121,18 @@ export class SliceBuilder {
         break;
       }
       const next: Item[] = [];
-      // one lookup per level for where this level's artifacts appear (forward crosses traces by it)
-      if (this.o.direction === 'forward') await this.prefetchAppearances(frontier.filter((i) => i.node.startsWith('art:')).map((i) => i.node.slice(4)));
-      // and one for the graphs of the traces this level is in
-      await this.prefetchTraces(frontier.flatMap((i) => (i.trace ? [i.trace] : i.node.startsWith('act:') ? [i.node.slice(4, i.node.indexOf('/'))] : [])));
+      const levelTraces = frontier.flatMap((i) => (i.trace ? [i.trace] : i.node.startsWith('act:') ? [i.node.slice(4, i.node.indexOf('/'))] : []));
+      if (this.o.direction === 'forward') {
+        // one lookup per level for where this level's artifacts appear (forward crosses traces by it)
+        const arts = frontier.filter((i) => i.node.startsWith('art:')).map((i) => i.node.slice(4));
+        await this.prefetchAppearances(arts);
+        // Those traces load with the level's own, as many as nodes are still allowed, so a slice
+        // near its limit does not load traces it will never show (the rest load when reached).
+        const across = new Set(arts.flatMap((a) => (this.appearanceCache.get(a) ?? []).map((x) => x.trace_id)));
+        levelTraces.push(...[...across].slice(0, Math.max(0, this.o.maxNodes - this.nodes.size)));
+      }
+      // one load for the graphs of every trace this level touches
+      await this.prefetchTraces(levelTraces);
       for (const item of frontier) {
         if (this.full()) break;
         if (item.node.startsWith('act:')) await this.expandActivity(item, next);
