@@ -489,17 +489,9 @@ export class SliceBuilder {
   }
 
   /** A trace and the other traces of its conversations: where copied text in it may come from. */
-  private scope(traceId: string): Promise<string[]> {
-    let s = this.scopes.get(traceId);
-    if (!s) {
-      s = (async () => {
-        const convo = await this.conversations(traceId);
-        const rows = await this.q.conversationTraces(this.o.tenant, [...convo], CONVERSATION_TRACES);
-        return [traceId, ...new Set(rows.map((r) => r.trace_id).filter((t) => t !== traceId))];
-      })();
-      this.scopes.set(traceId, s);
-    }
-    return s;
+  private async scope(traceId: string): Promise<string[]> {
+    await this.prefetchScopes([traceId]);
+    return this.scopes.get(traceId)!;
   }
 
   // ---------------------------------------------------------------------------------------------
