@@ -466,25 +466,21 @@ export class SliceBuilder {
     return byFp;
   }
 
-  /** The scopes of several traces with one query for all their conversations. */
+  /** The scopes of several traces with one query for all their conversations (registered before any await). */
   private async prefetchScopes(traceIds: string[]): Promise<void> {
-    const missing = traceIds.filter((t) => !this.scopes.has(t));
+    const missing = [...new Set(traceIds)].filter((t) => !this.scopes.has(t));
     if (missing.length === 0) return;
-    await this.prefetchTraces(missing);
-    const convos = new Map<string, Set<string>>();
-    for (const t of missing) convos.set(t, await this.conversations(t));
-    const all = [...new Set([...convos.values()].flatMap((c) => [...c]))];
-    const loaded = this.q.conversationTraces(this.o.tenant, all, CONVERSATION_TRACES).then((rows) => {
+    const loaded = (async () => {
+      await this.prefetchTraces(missing);
+      const convos = new Map<string, string[]>();
+      for (const t of missing) convos.set(t, [...(await this.conversations(t))].sort());
+      const rows = await this.q.conversationTraces(this.o.tenant, [...new Set([...convos.values()].flat())], CONVERSATION_TRACES);
       const byConvo = new Map<string, string[]>();
       for (const r of rows) (byConvo.get(r.conversation_id) ?? byConvo.set(r.conversation_id, []).get(r.conversation_id)!).push(r.trace_id);
-      return byConvo;
-    });
-    for (const t of missing) {
-      this.scopes.set(
-        t,
-        loaded.then((byConvo) => [t, ...new Set([...convos.get(t)!].sort().flatMap((c) => byConvo.get(c) ?? []).filter((x) => x !== t))]),
-      );
-    }
+      // this trace first, then the others of its conversations, newest first
+      return (t: string): string[] => [t, ...new Set(convos.get(t)!.flatMap((c) => byConvo.get(c) ?? []).filter((x) => x !== t))];
+    })();
+    for (const t of missing) this.scopes.set(t, loaded.then((of) => of(t)));
     await loaded;
   }
 
@@ -553,20 +549,12 @@ export class SliceBuilder {
   // ---------------------------------------------------------------------------------------------
   // loading
 
-  private trace(traceId: string): Promise<TraceGraph> {
-    let g = this.traces.get(traceId);
-    if (!g) {
-      g = this.loadTrace(traceId);
-      this.traces.set(traceId, g);
-    }
-    return g;
+  private async trace(traceId: string): Promise<TraceGraph> {
+    await this.prefetchTraces([traceId]);
+    return this.traces.get(traceId)!;
   }
 
-  private loadTrace(traceId: string): Promise<TraceGraph> {
-    return Promise.all([this.q.activities(this.o.tenant, [traceId]), this.q.relations(this.o.tenant, [traceId])]).then(([acts, rels]) => this.buildTrace(acts, rels));
-  }
-
-  /** Loads the graphs of several traces with one query per table. */
+  /** Loads the graphs of several traces with one query per table (registered before any await, so each loads once). */
   private async prefetchTraces(ids: string[]): Promise<void> {
     const missing = [...new Set(ids)].filter((t) => !this.traces.has(t));
     if (missing.length === 0) return;
