@@ -36,8 +36,8 @@ export interface HealthResponse {
     insertedRows: number;
     lastError?: string;
   };
-  /** since this process started */
-  redaction: { spansRedacted: number; byRule: Record<string, number> };
+  /** since this process started (not on the public /healthz: counts per rule are for signed-in readers, see /api/redactions) */
+  redaction?: { spansRedacted: number; byRule: Record<string, number> };
 }
 
 /** GET /api/redactions: what redaction replaced, over everything stored. */

@@ -6,3 +6,4 @@ export * from './incidents.ts';
 export * from './explorer.ts';
 export * from './node-id.ts';
 export * from './bundles.ts';
+export * from './auth.ts';

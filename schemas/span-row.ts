@@ -52,6 +52,9 @@ export interface EnvelopeColumns {
   scope_dropped_attributes_count: number;
   scope_schema_url: string;
   redactions: RedactionRecord[];
+  /** the ingest credential that sent the row (absent / '' on rows stored before credentials existed) */
+  credential_id?: string;
+  credential_name?: string;
 }
 
 export interface SpanRow extends EnvelopeColumns {

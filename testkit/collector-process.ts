@@ -1,7 +1,7 @@
 // Test harness: a real Causeway in its own child process (chDB binds one data directory per
 // process), on ephemeral ports, with its own temp data directory.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,22 @@ export interface CollectorProcess {
   apiUrl: string;
   dataDir: string;
   child: ChildProcess;
+  /** the ingest token printed at start (OTEL_EXPORTER_OTLP_HEADERS line); '' with CAUSEWAY_AUTH=off */
+  ingestToken: string;
+  /** the local admin's API key (<data dir>/auth/admin.token) */
+  adminToken: string;
+  /** `{authorization: 'Bearer <ingest token>'}`: for OTLP exporters' `headers` and raw POSTs */
+  ingestHeaders: Record<string, string>;
+  /** `{authorization: 'Bearer <admin token>'}` */
+  adminHeaders: Record<string, string>;
+  /** the one-time explorer sign-in link printed at start */
+  signInLink: string;
+  /** fetch on the API port as the local admin (`path` starts with /, or is a full URL) */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** GET JSON on the API port as the local admin */
+  getJson<T>(path: string): Promise<{ status: number; body: T }>;
+  /** a new credential through `causeway token create` (the CLI, as operators use it); returns the token */
+  createToken(o: { tenant: string; role: string; name?: string; services?: string[]; agents?: string[] }): string;
   /** everything the process wrote to stdout and stderr so far */
   output(): string;
   /** waits until every acknowledged span is inserted into ClickHouse */
@@ -52,7 +68,8 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
     const check = (): void => {
       const otlp = /OTLP\/HTTP traces:\s+(\S+)\/v1\/traces/.exec(out)?.[1];
       const api = /Query API:\s+(\S+)\/api\/traces/.exec(out)?.[1];
-      if (otlp && api) {
+      // the banner's last line: the credentials lines above it have arrived too
+      if (otlp && api && /^\s+(API and CLI|Authentication):/m.test(out)) {
         clearTimeout(timer);
         resolve({ otlp, api });
       }
@@ -69,6 +86,7 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
     apiUrl: urls.api,
     dataDir,
     child,
+    ...authOf(out, dataDir, urls.api, opts.env ?? {}),
     output: () => out,
     async settled(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
@@ -92,7 +110,48 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
   };
 }
 
-export async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url);
+type CollectorAuth = Pick<CollectorProcess, 'ingestToken' | 'adminToken' | 'ingestHeaders' | 'adminHeaders' | 'signInLink' | 'fetch' | 'getJson' | 'createToken'>;
+
+/** The credentials a collector printed and wrote at start, and clients that use them. */
+export function authOf(out: string, dataDir: string, apiUrl: string, env: Record<string, string>): CollectorAuth {
+  const ingestToken = /OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer (\S+)/.exec(out)?.[1] ?? '';
+  const signInLink = /Sign in:\s+(\S+)/.exec(out)?.[1] ?? '';
+  let adminToken = '';
+  try {
+    adminToken = readFileSync(join(dataDir, 'auth', 'admin.token'), 'utf8').trim();
+  } catch {
+    // authentication off, or the bootstrap admin file was removed
+  }
+  const adminHeaders: Record<string, string> = adminToken ? { authorization: `Bearer ${adminToken}` } : {};
+  const apiFetch = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(path.startsWith('http') ? path : `${apiUrl}${path}`, { ...init, headers: { ...adminHeaders, ...(init.headers as Record<string, string> | undefined) } });
+  return {
+    ingestToken,
+    adminToken,
+    ingestHeaders: ingestToken ? { authorization: `Bearer ${ingestToken}` } : {},
+    adminHeaders,
+    signInLink,
+    fetch: apiFetch,
+    async getJson<T>(path: string) {
+      const res = await apiFetch(path);
+      return { status: res.status, body: (await res.json()) as T };
+    },
+    createToken: (o) =>
+      tokenCli(dataDir, env, ['create', '--tenant', o.tenant, '--role', o.role, ...(o.name ? ['--name', o.name] : []), ...(o.services ?? []).flatMap((x) => ['--service', x]), ...(o.agents ?? []).flatMap((x) => ['--agent', x])])
+        .trim()
+        .split('\n')
+        .at(-1)!,
+  };
+}
+
+export async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { headers });
   return { status: res.status, body: (await res.json()) as T };
+}
+
+/** `causeway token …` with a collector's configuration; returns stdout (throws on a non-zero exit). */
+export function tokenCli(dataDir: string, env: Record<string, string>, args: string[]): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'token', ...args], { cwd: ROOT, env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, ...env }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`causeway token ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
 }

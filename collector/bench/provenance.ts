@@ -24,7 +24,7 @@ import { createRedactor } from '../src/redaction/redactor.ts';
 import { provPayload } from '../src/format/prov-lines.ts';
 import { rowsPayload } from '../src/format/row-line.ts';
 import type { CollectorProcess } from '@causeway/testkit/collector-process.ts';
-import { startCollector } from '@causeway/testkit/collector-process.ts';
+import { authOf, startCollector } from '@causeway/testkit/collector-process.ts';
 import { type AgentRequest, AgentTraceGenerator, type TraceInfo } from './agent-traces.ts';
 import { median } from './decode.ts';
 import { RssSampler } from './ingest.ts';
@@ -362,11 +362,13 @@ async function startStoreCollector(root: string, dataDir: string, nodeArgs: stri
     child.kill(signal);
     await exited;
   };
+  const auth = authOf(out, dataDir, urls.api, {});
   return {
     otlpUrl: urls.otlp,
     apiUrl: urls.api,
     dataDir,
     child,
+    ...auth,
     output: () => out,
     settled: () => Promise.reject(new Error('not used')),
     stop: () => stop('SIGTERM'),

@@ -2,6 +2,7 @@
 // environment. Every key is documented in the README.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { OidcSettings } from './auth/oidc.ts';
 
 export interface Config {
   dataDir: string;
@@ -27,6 +28,17 @@ export interface Config {
   trustRules?: string;
   /** read spans into the provenance model at ingest (off only to measure its cost) */
   provenance: boolean;
+  /** authentication (off only to measure its cost, and only on a loopback address) */
+  auth: boolean;
+  /** Host names the API port answers (DNS rebinding); loopback names by default */
+  allowedHosts: string[];
+  /** the explorer's public address (https://causeway.example), for the IdP redirect and Origin checks */
+  publicUrl?: string;
+  sessionTtlMinutes: number;
+  /** spans and log records dated further ahead than this are rejected */
+  maxFutureMs: number;
+  /** an OpenID Connect identity provider for people */
+  oidc?: OidcSettings;
 }
 
 export const DEFAULTS: Config = {
@@ -40,6 +52,10 @@ export const DEFAULTS: Config = {
   writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
   checkpointIntervalMs: 5000,
   provenance: true,
+  auth: true,
+  allowedHosts: ['localhost', '127.0.0.1', '::1'],
+  sessionTtlMinutes: 480,
+  maxFutureMs: 15 * 60_000,
 };
 
 type Env = Record<string, string | undefined>;
@@ -70,6 +86,17 @@ export function loadConfig(env: Env = process.env): Config {
     if (!['on', 'off'].includes(env.CAUSEWAY_PROVENANCE)) throw new Error(`CAUSEWAY_PROVENANCE must be on or off, got "${env.CAUSEWAY_PROVENANCE}"`);
     c.provenance = env.CAUSEWAY_PROVENANCE === 'on';
   }
+  if (env.CAUSEWAY_AUTH) {
+    if (!['on', 'off'].includes(env.CAUSEWAY_AUTH)) throw new Error(`CAUSEWAY_AUTH must be on or off, got "${env.CAUSEWAY_AUTH}"`);
+    c.auth = env.CAUSEWAY_AUTH === 'on';
+  }
+  if (env.CAUSEWAY_ALLOWED_HOSTS) c.allowedHosts = env.CAUSEWAY_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
+  if (env.CAUSEWAY_PUBLIC_URL) c.publicUrl = env.CAUSEWAY_PUBLIC_URL;
+  if (env.CAUSEWAY_SESSION_TTL_MINUTES) c.sessionTtlMinutes = positive(env.CAUSEWAY_SESSION_TTL_MINUTES, 'CAUSEWAY_SESSION_TTL_MINUTES');
+  if (env.CAUSEWAY_MAX_FUTURE_MS) c.maxFutureMs = positive(env.CAUSEWAY_MAX_FUTURE_MS, 'CAUSEWAY_MAX_FUTURE_MS');
+  if (env.CAUSEWAY_OIDC_ISSUER) c.oidc = oidcFromEnv(env, c.oidc);
+  if (c.oidc) c.oidc = { ...{ scopes: 'openid email profile', claim: 'groups', groups: {} }, ...(c.oidc as Partial<OidcSettings>) } as OidcSettings;
+  if (c.publicUrl && !/^https?:\/\/[^/]+\/?$/.test(c.publicUrl)) throw new Error(`CAUSEWAY_PUBLIC_URL must be an origin like https://causeway.example, got "${c.publicUrl}"`);
   if (env.CLICKHOUSE_URL) c.clickhouse.url = env.CLICKHOUSE_URL;
   if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
   if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;
@@ -77,6 +104,32 @@ export function loadConfig(env: Env = process.env): Config {
   c.dataDir = resolve(c.dataDir);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(c.tenant)) throw new Error(`invalid tenant "${c.tenant}"`);
   return c;
+}
+
+function oidcFromEnv(env: Env, file: OidcSettings | undefined): OidcSettings {
+  const issuer = env.CAUSEWAY_OIDC_ISSUER!;
+  const clientId = env.CAUSEWAY_OIDC_CLIENT_ID ?? file?.clientId;
+  if (!clientId) throw new Error('CAUSEWAY_OIDC_ISSUER is set: set CAUSEWAY_OIDC_CLIENT_ID too');
+  let groups = file?.groups ?? {};
+  if (env.CAUSEWAY_OIDC_GROUPS) {
+    try {
+      groups = JSON.parse(env.CAUSEWAY_OIDC_GROUPS) as OidcSettings['groups'];
+    } catch (e) {
+      throw new Error(`CAUSEWAY_OIDC_GROUPS must be JSON ({"<group>": {"tenant": "…", "role": "…"}}): ${(e as Error).message}`);
+    }
+  }
+  const o: OidcSettings = {
+    issuer,
+    clientId,
+    scopes: env.CAUSEWAY_OIDC_SCOPES ?? file?.scopes ?? 'openid email profile',
+    claim: env.CAUSEWAY_OIDC_CLAIM ?? file?.claim ?? 'groups',
+    groups,
+  };
+  const secret = env.CAUSEWAY_OIDC_CLIENT_SECRET ?? file?.clientSecret;
+  if (secret) o.clientSecret = secret;
+  const audience = env.CAUSEWAY_OIDC_AUDIENCE ?? file?.audience;
+  if (audience) o.audience = audience;
+  return o;
 }
 
 function readConfigFile(path: string): Partial<Config> {

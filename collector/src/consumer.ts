@@ -4,8 +4,19 @@
 // travel the same path in the same batch shape.
 import type { LogRow, ProvenanceBatch, SpanRow } from '@causeway/schemas';
 
+/** The credential that sent a batch: stamped on every row (and so covered by its ledger leaf). */
+export interface Submitter {
+  /** credential id */
+  id: string;
+  /** credential name */
+  name: string;
+}
+
 /** What one export request amounts to once decoded, and what processors add to it. */
 export interface IngestBatch {
+  /** every row's tenant: the submitting credential's, never the payload's */
+  tenant: string;
+  submitter: Submitter;
   spans: SpanRow[];
   logs: LogRow[];
   /** filled by the provenance processor; stored (and ledgered) with the spans and logs */
@@ -35,10 +46,10 @@ export function emptyProvenance(): ProvenanceBatch {
   return { activities: [], relations: [], artifacts: [] };
 }
 
-export function spansBatch(spans: SpanRow[]): IngestBatch {
-  return { spans, logs: [], provenance: emptyProvenance() };
+export function spansBatch(tenant: string, submitter: Submitter, spans: SpanRow[]): IngestBatch {
+  return { tenant, submitter, spans, logs: [], provenance: emptyProvenance() };
 }
 
-export function logsBatch(logs: LogRow[]): IngestBatch {
-  return { spans: [], logs, provenance: emptyProvenance() };
+export function logsBatch(tenant: string, submitter: Submitter, logs: LogRow[]): IngestBatch {
+  return { tenant, submitter, spans: [], logs, provenance: emptyProvenance() };
 }

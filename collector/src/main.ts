@@ -1,9 +1,10 @@
 // The `causeway` command: one line per subcommand; each lives in cli/<command>.ts.
-//   causeway [start] | migrate | verify | export … | verify-bundle …
+//   causeway [start] | migrate | verify | export … | verify-bundle … | token create|list|revoke …
 import { log } from './cli/args.ts';
 import { exportCommand } from './cli/export.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { start } from './cli/start.ts';
+import { tokenCommand } from './cli/token.ts';
 import { verifyBundleCommand } from './cli/verify-bundle.ts';
 import { verifyCommand } from './cli/verify.ts';
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number | void>
   verify: { run: () => verifyCommand(), failure: 'verify failed', failStatus: 2 },
   export: { run: (a) => exportCommand(a), failure: 'export failed', failStatus: 2 },
   'verify-bundle': { run: (a) => verifyBundleCommand(a), failure: 'verify-bundle failed', failStatus: 2 },
+  token: { run: (a) => tokenCommand(a), failure: 'token failed', failStatus: 2 },
 };
 
 const name = process.argv[2] ?? 'start';

@@ -1,9 +1,10 @@
 // The two HTTP faces of Causeway: the OTLP receiver port and the query API (+ explorer) port.
+// The one place components are built and connected.
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { HealthResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { bundlesApi } from './api/bundles.ts';
 import { ledgerApi } from './api/ledger.ts';
 import { provenanceApi } from './api/provenance.ts';
@@ -11,57 +12,70 @@ import { loadTrustRules } from './provenance/trust.ts';
 import { tracesApi } from './api/traces.ts';
 import { explorerSearchApi } from './api/explorer-search.ts';
 import { incidentsApi } from './api/incidents.ts';
-import { EXPLORER_DIST, explorerApp } from './api/explorer-app.ts';
+import { frontDoor } from './api/front-door.ts';
 import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
-import { ProvenanceExtractor, provenanceProcessor } from './processors/provenance.ts';
-import { type RedactionStats, redactProcessor, redactString } from './processors/redact.ts';
+import { perTenant } from './processors/per-tenant.ts';
+import type { RedactionStats } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
-import { createRedactor } from './redaction/redactor.ts';
-import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
 import { SpanStore } from './store/span-store.ts';
+import { AuditQueries } from './store/audit-queries.ts';
+import { Tenants } from './tenants.ts';
+import { type Security, openSecurity } from './security.ts';
+import type { ScopedEnv } from './api/scope.ts';
 
 export interface Causeway {
   config: Config;
   store: SpanStore;
   otlpUrl: string;
   apiUrl: string;
+  security: Security;
   close(): Promise<void>;
 }
 
 export async function startCauseway(config: Config, log: (msg: string) => void): Promise<Causeway> {
-  // Redaction is set up before anything can be received: a bad policy or key stops start-up.
+  // Credentials, exposure checks and data-at-rest modes come first: a bad setup stops start-up
+  // before anything listens. Redaction too: a bad policy or key stops it.
+  const security = openSecurity(config, log);
   const policy = loadPolicy(config.redactionPolicy);
   const trustRules = loadTrustRules(config.trustRules);
-  const tenantKey = loadOrCreateTenantKey(config.tenantKeyFile ?? tenantKeyPath(config.dataDir, config.tenant));
-  const redactor = createRedactor({ key: tenantKey, policy });
   const redaction: RedactionStats = { spansRedacted: 0, byRule: {} };
+  const tenants = new Tenants({ dataDir: config.dataDir, defaultTenant: config.tenant, ...(config.tenantKeyFile ? { defaultKeyFile: config.tenantKeyFile } : {}), policy, provenance: config.provenance, stats: redaction });
+  tenants.keyOf(config.tenant); // the default tenant's key exists (and is private) before anything is received
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
   const checkpoints = setInterval(() => {
     store.ledger.checkpoint().catch((e: Error) => log(`checkpoint failed: ${e.message}`));
   }, config.checkpointIntervalMs);
-  // Its own key, derived from the tenant key: artifact ids and fingerprints never share a key with placeholders.
-  const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
-  const provenance = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
-  // Provenance reads the rows as they arrived, so it runs before redaction (it redacts what it stores).
-  const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redactProcessor(redactor, redaction)]);
+  const auditQueries = new AuditQueries(store.ch);
+  const wired = await security.wire(store, auditQueries, (t, s) => tenants.redact(t, s));
+  const pipeline = new Pipeline(store, [perTenant((t) => tenants.processorsOf(t))]);
 
-  const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
-  const api = new Hono();
-  api.get('/healthz', (c) => {
-    const s = store.health();
-    const body: HealthResponse = { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s, redaction };
-    return c.json(body);
+  const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.ingest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, log });
+  const policySha256 = createHash('sha256').update(JSON.stringify(policy)).digest('hex');
+  const api = frontDoor({
+    guard: wired.guard,
+    auth: wired.authApi,
+    audit: wired.audit,
+    auditQueries,
+    settleAudit: () => Promise.race([store.writer.drain(), new Promise<void>((r) => setTimeout(r, 2000).unref())]),
+    health: (): HealthResponse => {
+      const s = store.health();
+      return { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s, redaction };
+    },
+    tenantRoutes: (tenant) => {
+      const app = new Hono<ScopedEnv>();
+      app.route('/', tracesApi(store, tenant));
+      app.route('/', ledgerApi(store, tenant));
+      app.route('/', provenanceApi(store, tenant, trustRules));
+      app.route('/', bundlesApi(store, tenant, policySha256, trustRules, wired.audit, log));
+      app.route('/', incidentsApi(store, tenant));
+      app.route('/', explorerSearchApi(store, tenant, trustRules));
+      app.notFound((c) => c.json({ error: `no API route ${c.req.method} ${c.req.path}` }, 404));
+      return app;
+    },
   });
-  api.route('/', tracesApi(store, config.tenant));
-  api.route('/', ledgerApi(store));
-  api.route('/', provenanceApi(store, config.tenant, trustRules));
-  api.route('/', bundlesApi(store, config.tenant, createHash('sha256').update(JSON.stringify(policy)).digest('hex'), trustRules));
-  api.route('/', incidentsApi(store, config.tenant));
-  api.route('/', explorerSearchApi(store, config.tenant, trustRules));
-  api.route('/', explorerApp(EXPLORER_DIST));
 
   const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort);
   const apiServer = await listen(api.fetch, config.host, config.port);
@@ -69,11 +83,13 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   return {
     config,
     store,
+    security,
     otlpUrl: `http://${host}:${(otlpServer.address() as AddressInfo).port}`,
     apiUrl: `http://${host}:${(apiServer.address() as AddressInfo).port}`,
     async close() {
       clearInterval(checkpoints);
       await Promise.all([closeServer(otlpServer), closeServer(apiServer)]);
+      security.close();
       await store.close();
     },
   };

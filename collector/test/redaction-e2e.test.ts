@@ -110,8 +110,8 @@ it('no planted secret reaches the spool, ClickHouse, any file, the logs or the A
   const spooled = scanFiles(dataDir);
   expect(spooled.hits.get(BENIGN)?.some((p) => p.includes('/spool/'))).toBe(true);
   expect(NEEDLES.filter((n) => spooled.hits.has(n))).toEqual([]);
-  const health = (await getJson<HealthResponse>(`${cw.apiUrl}/healthz`)).body;
-  expect(health.redaction.spansRedacted).toBe(4);
+  const health = (await cw.getJson<HealthResponse>('/healthz')).body;
+  expect(health.redaction?.spansRedacted).toBe(4);
 
   // 2. drained into ClickHouse by a clean stop; then every column of every table, as text
   await cw.stop();

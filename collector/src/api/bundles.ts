@@ -1,14 +1,18 @@
-// POST /api/bundles: an evidence bundle (zip) for a set of traces. The export is recorded in
-// the store; the response carries the bundle's SHA-256 in a header.
+// POST /api/bundles: an evidence bundle (zip) for a set of traces. The exporter is the
+// authenticated principal; the export is recorded (`exports`, and `export.delivered` in the
+// access audit) only once the response body was fully written to the client, `export.aborted`
+// when the client went away first. The response carries the bundle's SHA-256 in a header.
 import type { ApiError } from '@causeway/schemas';
 import { Hono } from 'hono';
-import { ExportError, type SliceSelection, exportBundle } from '../bundle/export.ts';
+import type { AuditLog } from '../auth/audit.ts';
+import { ExportError, type SliceSelection, exportBundle, recordExport } from '../bundle/export.ts';
+import { type ScopedEnv, displayName } from './scope.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import { READ_SETTINGS } from '../store/clickhouse.ts';
 import type { SpanStore } from '../store/span-store.ts';
 
-export function bundlesApi(store: SpanStore, tenant: string, redactionPolicySha256: string, trustRules: TrustRule[]): Hono {
-  const app = new Hono();
+export function bundlesApi(store: SpanStore, tenant: string, redactionPolicySha256: string, trustRules: TrustRule[], audit?: AuditLog, log: (m: string) => void = () => {}): Hono<ScopedEnv> {
+  const app = new Hono<ScopedEnv>();
   app.post('/api/bundles', async (c) => {
     let body: { traceIds?: unknown; exporter?: unknown; slice?: unknown };
     try {
@@ -27,9 +31,24 @@ export function bundlesApi(store: SpanStore, tenant: string, redactionPolicySha2
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000 || !ids.every((t) => typeof t === 'string' && /^[0-9a-fA-F]{32}$/.test(t))) {
       return c.json<ApiError>({ error: 'traceIds must be 1 to 1000 trace ids of 32 hex characters' }, 400);
     }
-    const exporter = typeof body.exporter === 'string' && body.exporter ? body.exporter.slice(0, 200) : (c.req.header('x-causeway-user') ?? 'anonymous');
+    // who exports is who signed in: the body's `exporter` and any header are ignored
+    const principal = c.env?.principal;
+    const exporter = displayName(principal);
     try {
       const b = await exportBundle(store, { tenant, traceIds: ids as string[], ...(slice ? { slice } : {}), exporter, redactionPolicySha256, trustRules });
+      const outcome = (action: 'export.delivered' | 'export.aborted'): void => {
+        const facts = { tenant, ...(principal ? { principal } : {}), target: b.sha256, traceIds: ids as string[], status: 200, detail: `${b.rows} rows, checkpoint ${b.checkpointSize}`, clientAddress: c.env?.incoming?.socket.remoteAddress ?? '', userAgent: c.req.header('user-agent') ?? '' };
+        const done = action === 'export.delivered' ? recordExport(store, b.record) : Promise.resolve();
+        done.then(() => audit?.record({ ...facts, action })).catch((e: Error) => log(`${action} of bundle ${b.sha256.slice(0, 12)} could not be recorded: ${e.message}`));
+      };
+      const out = c.env?.outgoing;
+      if (out) {
+        // 'finish': the last byte was handed to the connection; 'close' before it: the client left.
+        out.once('finish', () => outcome('export.delivered'));
+        out.once('close', () => {
+          if (!out.writableFinished) outcome('export.aborted');
+        });
+      } else outcome('export.delivered');
       return new Response(b.zip as BodyInit, {
         headers: {
           'Content-Type': 'application/zip',

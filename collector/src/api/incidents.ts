@@ -5,16 +5,17 @@ import { Hono } from 'hono';
 import { NODE_ID_PATTERN, traceOfNode } from '@causeway/schemas/node-id.ts';
 import { IncidentStore, newIncidentId } from '../store/incidents.ts';
 import type { SpanStore } from '../store/span-store.ts';
+import { type ScopedEnv, displayName } from './scope.ts';
 
 const ID = /^[0-9a-f]{16}$/;
 const TRACE = /^[0-9a-f]{32}$/;
 const MAX_TEXT = 10_000;
 
-export function incidentsApi(store: SpanStore, tenant: string): Hono {
-  const app = new Hono();
+export function incidentsApi(store: SpanStore, tenant: string): Hono<ScopedEnv> {
+  const app = new Hono<ScopedEnv>();
   const incidents = new IncidentStore(store.ch, tenant);
-  const actorOf = (bodyActor: unknown, header: string | undefined): string =>
-    (typeof bodyActor === 'string' && bodyActor ? bodyActor : (header ?? 'anonymous')).slice(0, 200);
+  // The actor is who signed in; an `actor` in the body or an X-Causeway-User header is ignored.
+  const actorOf = (c: { env: ScopedEnv['Bindings'] | undefined }): string => displayName(c.env?.principal).slice(0, 200);
 
   app.post('/api/incidents', async (c) => {
     let body: CreateIncidentRequest;
@@ -31,7 +32,7 @@ export function incidentsApi(store: SpanStore, tenant: string): Hono {
     await incidents.append(
       id,
       { type: 'created', title: body.title.trim(), seeds, traceIds, notes: body.notes ?? '', view: body.view ?? (traceIds[0] ? `/traces/${traceIds[0]}` : '/') },
-      actorOf(body.actor, c.req.header('x-causeway-user')),
+      actorOf(c),
     );
     return c.json(await incidents.get(id), 201);
   });
@@ -48,8 +49,8 @@ export function incidentsApi(store: SpanStore, tenant: string): Hono {
     const problem = checkEvent(body);
     if (problem) return c.json<ApiError>({ error: problem }, 400);
     if (!(await incidents.get(id))) return c.json<ApiError>({ error: `incident ${id} not found` }, 404);
-    const { actor, ...event } = body;
-    await incidents.append(id, event as IncidentEventBody, actorOf(actor, c.req.header('x-causeway-user')));
+    const { actor: _ignored, ...event } = body;
+    await incidents.append(id, event as IncidentEventBody, actorOf(c));
     return c.json(await incidents.get(id), 201);
   });
 

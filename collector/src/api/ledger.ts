@@ -4,7 +4,7 @@ import type { ApiError } from '@causeway/schemas';
 import { Hono } from 'hono';
 import type { SpanStore } from '../store/span-store.ts';
 
-export function ledgerApi(store: SpanStore): Hono {
+export function ledgerApi(store: SpanStore, tenant: string): Hono {
   const app = new Hono();
   const ledger = store.ledger;
   const b64 = (h: Buffer): string => h.toString('base64');
@@ -19,10 +19,10 @@ export function ledgerApi(store: SpanStore): Hono {
     note: c.note,
   });
 
-  app.get('/api/ledger/checkpoint', async (c) => {
-    // Sign now if the log grew, so a proof never waits for the timer.
-    const cp = await ledger.checkpoint();
-    if (!cp) return c.json<ApiError>({ error: 'the log is empty: no checkpoint yet' }, 404);
+  // Checkpoints are signed by the timer (CAUSEWAY_CHECKPOINT_INTERVAL_MS), never by a read.
+  app.get('/api/ledger/checkpoint', (c) => {
+    const cp = ledger.latestCheckpoint;
+    if (!cp) return c.json<ApiError>({ error: 'no signed checkpoint yet: the log is empty, or its first checkpoint is a few seconds away' }, 404);
     return c.json(describe(cp));
   });
 
@@ -30,9 +30,12 @@ export function ledgerApi(store: SpanStore): Hono {
     const trace = (c.req.query('trace') ?? '').toLowerCase();
     const span = (c.req.query('span') ?? '').toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(trace) || !/^[0-9a-f]{16}$/.test(span)) return c.json<ApiError>({ error: 'trace (32 hex) and span (16 hex) are required' }, 400);
-    const leaves = await ledger.leafIndices(trace, span);
-    const cp = await ledger.checkpoint();
-    if (leaves.length === 0 || !cp) return c.json<ApiError>({ error: `span ${trace}/${span} is not in the log (yet)` }, 404);
+    // another tenant's span does not exist for this caller
+    const leaves = (await ledger.leafIndices(trace, span)).filter((l) => l.tenant === tenant);
+    const cp = ledger.latestCheckpoint;
+    if (leaves.length === 0 || !cp || !leaves.some((l) => l.leaf_index < Number(cp.size))) {
+      return c.json<ApiError>({ error: `span ${trace}/${span} is not in the log, or not yet under a signed checkpoint` }, 404);
+    }
     const size = Number(cp.size);
     return c.json({
       checkpoint: describe(cp),
@@ -42,9 +45,9 @@ export function ledgerApi(store: SpanStore): Hono {
     });
   });
 
-  app.get('/api/ledger/consistency', async (c) => {
+  app.get('/api/ledger/consistency', (c) => {
     const from = Number(c.req.query('from'));
-    const cp = await ledger.checkpoint();
+    const cp = ledger.latestCheckpoint;
     const to = c.req.query('to') === undefined ? Number(cp?.size ?? 0) : Number(c.req.query('to'));
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || from > to || to > ledger.log.size) {
       return c.json<ApiError>({ error: `from and to must be tree sizes with 1 ≤ from ≤ to ≤ ${ledger.log.size}` }, 400);

@@ -18,6 +18,8 @@ import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.ts';
 import { provJson } from './prov.ts';
 import { PREDICATE_TYPE, sha256 } from '../format/bundle-format.ts';
 import { BUNDLE_README } from './readme.ts';
+import { canonicalAuditRow } from '../format/audit-line.ts';
+import { AuditQueries } from '../store/audit-queries.ts';
 
 /** Fixed zip timestamps: the archive's bytes depend only on its contents. */
 const ZIP_TIME = new Date('2000-01-01T00:00:00Z');
@@ -46,7 +48,12 @@ export interface Bundle {
   sha256: string;
   rows: number;
   checkpointSize: number;
+  /** the `exports` row to write once the client has the bundle (recordExport) */
+  record: { tenant: string; exporter: string; query: string; bundle_sha256: string; rows: number; checkpoint_size: string };
 }
+
+/** How long an export waits for audit events still on their way to the log (chain of custody). */
+const CUSTODY_WAIT_MS = 5000;
 
 export async function exportBundle(store: SpanStore, req: ExportRequest): Promise<Bundle> {
   const ledger = store.ledger;
@@ -68,12 +75,19 @@ export async function exportBundle(store: SpanStore, req: ExportRequest): Promis
   const prov = await provRowsOf(store, req.tenant, traceIds, artifactIds, inSelection);
   const provHashes = PROV_TABLES.flatMap((t) => prov[t].map((l) => rowLeafHash(l)));
 
+  // Chain of custody: who read these traces before this export. Events just written are let
+  // reach the log first (bounded wait); the bundle carries those the checkpoint covers.
+  await Promise.race([store.writer.drain(), new Promise((r) => setTimeout(r, CUSTODY_WAIT_MS).unref())]);
+  const custody = (await new AuditQueries(store.ch).ofTraces(req.tenant, traceIds)).map((r) => canonicalAuditRow(r));
+  const custodyHashes = custody.map((l) => rowLeafHash(l));
+
   const checkpoint = await ledger.checkpoint();
   if (!checkpoint) throw new ExportError(409, 'the log is empty');
   const size = Number(checkpoint.size);
-  const leafIndex = await firstLeafIndices(store, ledger.logId, [...hashes, ...logHashes, ...provHashes]);
+  const leafIndex = await firstLeafIndices(store, ledger.logId, [...hashes, ...logHashes, ...provHashes, ...custodyHashes]);
   const missing = [...hashes, ...logHashes, ...provHashes].filter((h) => !(leafIndex.get(h)! < size));
   if (missing.length > 0) throw new ExportError(409, `${missing.length} selected row(s) are not in the log yet; retry in a moment`);
+  const custodyLines = custody.filter((_, i) => leafIndex.get(custodyHashes[i]!)! < size);
 
   const previous = await previousCheckpointSize(store, ledger.logId, size);
   const b64 = (h: Buffer): string => h.toString('base64');
@@ -98,6 +112,8 @@ export async function exportBundle(store: SpanStore, req: ExportRequest): Promis
         [`proofs/${t}-inclusion.jsonl`, Buffer.from(prov[t].map((l) => `${inclusion(rowLeafHash(l))}\n`).join(''))],
       ]),
     ),
+    'audit/events.jsonl': Buffer.from(custodyLines.map((l) => `${l}\n`).join('')),
+    'proofs/audit-inclusion.jsonl': Buffer.from(custodyLines.map((l) => `${inclusion(rowLeafHash(l))}\n`).join('')),
     'graph.json': json(graph),
     'prov.json': json(provJson(rows, graph)),
     'redaction-report.json': json({
@@ -121,6 +137,7 @@ export async function exportBundle(store: SpanStore, req: ExportRequest): Promis
       rows: rows.length,
       logRecords: logs.length,
       provenanceRows: Object.fromEntries(PROV_TABLES.map((t) => [t, prov[t].length])),
+      auditEvents: custodyLines.length,
       log: { logId: ledger.logId, origin: ledger.key.name },
       checkpoint: { size: String(size), root: b64(checkpoint.root) },
     },
@@ -130,12 +147,13 @@ export async function exportBundle(store: SpanStore, req: ExportRequest): Promis
 
   const zip = Buffer.from(zipSync(Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]!])), { mtime: ZIP_TIME, level: 6 }));
   const digest = sha256(zip);
-  await store.ch.insertJsonEachRow(
-    'exports',
-    [Buffer.from(`${JSON.stringify({ tenant: req.tenant, exporter: req.exporter, query: JSON.stringify(statement.predicate.query), bundle_sha256: digest, rows: rows.length, checkpoint_size: String(size) })}\n`)],
-    {},
-  );
-  return { zip, sha256: digest, rows: rows.length, checkpointSize: size };
+  const record = { tenant: req.tenant, exporter: req.exporter, query: JSON.stringify(statement.predicate.query), bundle_sha256: digest, rows: rows.length, checkpoint_size: String(size) };
+  return { zip, sha256: digest, rows: rows.length, checkpointSize: size, record };
+}
+
+/** Records a delivered export in `exports` (the list GET /api/exports shows). */
+export async function recordExport(store: SpanStore, record: Bundle['record']): Promise<void> {
+  await store.ch.insertJsonEachRow('exports', [Buffer.from(`${JSON.stringify(record)}\n`)], {});
 }
 
 export class ExportError extends Error {

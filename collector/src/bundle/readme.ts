@@ -4,7 +4,9 @@ export const BUNDLE_README = `# Causeway evidence bundle
 This archive holds spans recorded by a Causeway collector (a set of traces, or a causal slice:
 the spans and content that led to, or followed from, one action), as stored (secrets and personal data
 already replaced by keyed placeholders such as [REDACTED:email:3f9a1c2b]), with proof that they
-are exactly the rows the collector's append-only log committed to.
+are exactly the rows the collector's append-only log committed to. Each span and log record
+names the credential that submitted it (credential_id, credential_name: part of its signed
+bytes).
 
 ## Files
 
@@ -23,6 +25,9 @@ are exactly the rows the collector's append-only log committed to.
                           the provenance rows behind the causal graph (each span read as an
                           activity; what it used and generated; the artifacts, content-addressed
                           and redacted), canonical form, with proofs/<table>-inclusion.jsonl.
+- audit/events.jsonl      chain of custody: the access-audit events about these traces before
+  proofs/audit-inclusion.jsonl  the export (who read, searched, sliced or exported them, when, from
+                          where), canonical form, each a leaf of the same log, with its proof.
 - proofs/consistency.json RFC 9162 consistency proof from the previous checkpoint to this one.
 - graph.json              the causal graph or slice as the Causeway API returns it: nodes, edges
                           (relation, how it was known, content-overlap score), taint paths.

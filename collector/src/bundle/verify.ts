@@ -95,6 +95,8 @@ export function verifyBundle(zip: Uint8Array, pinnedPublicKey?: Buffer): BundleV
   const rowCount = rowsOf('rows/spans.jsonl', 'proofs/inclusion.jsonl', 'row');
   if (files['rows/logs.jsonl']) rowsOf('rows/logs.jsonl', 'proofs/logs-inclusion.jsonl', 'log record');
   for (const t of PROV_TABLES) if (files[`rows/${t}.jsonl`]) rowsOf(`rows/${t}.jsonl`, `proofs/${t}-inclusion.jsonl`, `${t} row`);
+  // the access audit of these traces before the export (chain of custody)
+  if (files['audit/events.jsonl']) rowsOf('audit/events.jsonl', 'proofs/audit-inclusion.jsonl', 'audit event');
 
   // 4. the log did not fork between the previous checkpoint and this one
   const cons = parse<{ from: { size: string; root: string } | null; to: { size: string; root: string }; proof: string[] }>('proofs/consistency.json');
@@ -108,6 +110,8 @@ export function verifyBundle(zip: Uint8Array, pinnedPublicKey?: Buffer): BundleV
 }
 
 function describeRow(line: string): string {
+  const audit = /"event_id":"([0-9a-f]+)"/.exec(line);
+  if (audit) return `event ${audit[1]}`;
   const m = /"trace_id":"([0-9a-f]+)","span_id":"([0-9a-f]+)"/.exec(line);
   return m ? `span ${m[1]}/${m[2]}` : 'unparseable row';
 }

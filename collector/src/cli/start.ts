@@ -16,6 +16,7 @@ export async function start(): Promise<void> {
       `  Query API:         ${cw.apiUrl}/api/traces`,
       `  Explorer:          ${cw.apiUrl}/`,
       `  Health:            ${cw.apiUrl}/healthz`,
+      ...howToUse(cw.security, config.publicUrl ?? cw.apiUrl),
       '',
     ].join('\n'),
   );
@@ -34,4 +35,17 @@ export async function start(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** How to get in: the explorer sign-in link, the agents' header line, where the tokens are. */
+function howToUse(s: Awaited<ReturnType<typeof startCauseway>>['security'], base: string): string[] {
+  if (!s.credentials) return ['  Authentication:    OFF (CAUSEWAY_AUTH=off): anyone on this machine can read and write'];
+  const local = s.local!;
+  const lines = [local.created ? `  Credentials:       created for tenant "${local.admin?.tenant ?? ''}" in ${local.adminFile} (admin) and ${local.ingestFile} (ingest), mode 0600` : `  Credentials:       ${s.credentials.size} in ${s.credentials.file}`];
+  const code = s.signInCode();
+  if (code) lines.push(`  Sign in:           ${base.replace(/\/$/, '')}/signin#code=${code}   (one-time link for the local admin, valid 15 minutes)`);
+  else lines.push(`  Sign in:           ${base.replace(/\/$/, '')}/signin   (with your identity provider or an API key)`);
+  if (local.ingestToken) lines.push(`  Agents:            OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer ${local.ingestToken}`);
+  lines.push(`  API and CLI:       Authorization: Bearer $(cat ${local.adminFile})`);
+  return lines;
 }

@@ -87,6 +87,19 @@ describe('canonical row form', () => {
     } as unknown as SpanRow;
     expect(canonicalRow(readBack)).toBe(canonicalRow(ROW));
   });
+
+  it('carries the submitting credential when there is one, so the leaf covers who sent the row', () => {
+    const sent = { ...ROW, credential_id: '0123456789abcdef', credential_name: 'billing-agent' };
+    expect(canonicalRow(sent)).toMatch(/,"redactions":\[.*\],"credential_id":"0123456789abcdef","credential_name":"billing-agent"\}$/);
+    expect(rowLeafHash(canonicalRow(sent))).not.toBe(GOLDEN_HASH);
+    expect(rowLeafHash(canonicalRow({ ...sent, credential_name: 'mail-triage-agent' }))).not.toBe(rowLeafHash(canonicalRow(sent)));
+    expect(canonicalLogRow({ ...LOG, credential_id: '0123456789abcdef', credential_name: 'x' })).toMatch(/"credential_id":"0123456789abcdef","credential_name":"x"\}$/);
+  });
+
+  it('keeps the bytes of rows stored before credentials (read back with empty credential columns)', () => {
+    expect(rowLeafHash(canonicalRow({ ...ROW, credential_id: '', credential_name: '' }))).toBe(GOLDEN_HASH);
+    expect(rowLeafHash(canonicalLogRow({ ...LOG, credential_id: '', credential_name: '' }))).toBe(GOLDEN_LOG_HASH);
+  });
 });
 
 const GOLDEN_HASH = 'a140db45cb17d3110cfd37b40a2dddc758ff37fbbd9e808f48abbea19cff3bf6';

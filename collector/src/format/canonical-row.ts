@@ -53,6 +53,8 @@ function envelopeTail(r: EnvelopeColumns, shared: Map<AttrRow[], string> | undef
   r.redactions.forEach((x, i) => {
     out += `${i ? ',' : ''}{"rule":${s(x.rule)},"field":${s(x.field)},"count":${Number(x.count)}}`;
   });
+  // Who sent the row: only when known, so rows stored before credentials keep their bytes (and leaves).
+  if (r.credential_id) return `${out}],"credential_id":${s(r.credential_id)},"credential_name":${s(r.credential_name ?? '')}}`;
   return `${out}]}`;
 }
 

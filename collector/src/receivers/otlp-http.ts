@@ -4,7 +4,11 @@
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import { type IngestConsumer, logsBatch, spansBatch } from '../consumer.ts';
+import type { LogRow, SpanRow } from '@causeway/schemas';
+import { type IngestConsumer, type Submitter, logsBatch, spansBatch } from '../consumer.ts';
+import { bindingViolation } from '../auth/binding.ts';
+import type { IngestAuthResult, IngestAuthenticator } from '../auth/ingest-auth.ts';
+import type { Principal } from '../auth/principal.ts';
 import { DecodeError } from './otlp/decode-error.ts';
 import { decodeLogsJson, decodeTracesJson } from './otlp/decode-json.ts';
 import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
@@ -13,7 +17,12 @@ import { BodyError, readBody } from './otlp/read-body.ts';
 import { CONTENT_TYPE, type Encoding, GrpcCode, exportResponse, statusBody } from './otlp/responses.ts';
 
 export interface OtlpHttpOptions {
-  tenant: string;
+  /** who is sending: the tenant of every row comes from here, never from the payload */
+  authenticate: IngestAuthenticator;
+  /** told of every refused request (the access audit) */
+  onRefused?: (refusal: Extract<IngestAuthResult, { ok: false }>, req: { path: string; clientAddress: string; userAgent: string }) => void;
+  /** spans and log records dated further ahead of this collector's clock are rejected */
+  maxFutureMs: number;
   maxBodyBytes: number;
   log: (msg: string) => void;
 }
@@ -32,7 +41,7 @@ interface Signal {
   request: string;
   items: string;
   rejectedJsonKey: string;
-  decode(body: Buffer, enc: Encoding): Accepted;
+  decode(body: Buffer, enc: Encoding, who: Principal): Accepted;
 }
 
 const RETRY_AFTER_SECONDS = '1';
@@ -47,6 +56,13 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
       if (c.req.method !== 'POST') {
         discard(c);
         return fail(enc ?? 'json', 405, GrpcCode.UNIMPLEMENTED, `method ${c.req.method} not allowed: OTLP/HTTP export is POST`, { Allow: 'POST' });
+      }
+      // Before the body is read: an unauthenticated sender costs no decoding.
+      const auth = o.authenticate(c.req.header('authorization'));
+      if (!auth.ok) {
+        discard(c);
+        o.onRefused?.(auth, { path, clientAddress: c.env?.incoming?.socket.remoteAddress ?? '', userAgent: c.req.header('user-agent') ?? '' });
+        return fail(enc ?? 'json', auth.status, auth.grpcCode, auth.message, auth.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="causeway-otlp"' } : {});
       }
       if (!enc) {
         discard(c);
@@ -74,10 +90,17 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
 
       let accepted: Accepted;
       try {
-        accepted = signal.decode(body, enc);
+        accepted = signal.decode(body, enc, auth.principal);
       } catch (e) {
         if (e instanceof DecodeError || e instanceof RangeError) {
           return fail(enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ${signal.request} (${enc}): ${e.message}`);
+        }
+        if (e instanceof BindingError) {
+          o.onRefused?.(
+            { ok: false, status: 403, grpcCode: GrpcCode.PERMISSION_DENIED, reason: 'outside binding', message: e.message, principal: auth.principal },
+            { path, clientAddress: c.env?.incoming?.socket.remoteAddress ?? '', userAgent: c.req.header('user-agent') ?? '' },
+          );
+          return fail(enc, 403, GrpcCode.PERMISSION_DENIED, `${signal.request} refused, nothing stored: ${e.message}`);
         }
         throw e;
       }
@@ -97,18 +120,27 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
     request: 'ExportTraceServiceRequest',
     items: 'span(s)',
     rejectedJsonKey: 'rejectedSpans',
-    decode: (body, enc) => {
-      const b = enc === 'protobuf' ? decodeTracesProto(body, o.tenant) : decodeTracesJson(body, o.tenant);
-      return { count: b.rows.length, rejected: b.rejected, rejectionMessage: b.rejectionMessage, consume: () => next.consume(spansBatch(b.rows)) };
+    decode: (body, enc, who) => {
+      const b = enc === 'protobuf' ? decodeTracesProto(body, who.tenant) : decodeTracesJson(body, who.tenant);
+      const violation = bindingViolation(who, b.rows, 'span');
+      if (violation) throw new BindingError(violation);
+      const late = notInFuture(b.rows, (r) => laterOf(r.start_time_unix_nano, r.end_time_unix_nano), o.maxFutureMs, 'span', (r) => `${r.trace_id}/${r.span_id}`);
+      const rows = stamp(late.kept, who);
+      const message = [b.rejectionMessage, late.message].filter(Boolean).join('; ');
+      return { count: rows.length, rejected: b.rejected + late.rejected, rejectionMessage: message, consume: () => next.consume(spansBatch(who.tenant, submitter(who), rows)) };
     },
   });
   exportRoute('/v1/logs', {
     request: 'ExportLogsServiceRequest',
     items: 'log record(s)',
     rejectedJsonKey: 'rejectedLogRecords',
-    decode: (body, enc) => {
-      const rows = enc === 'protobuf' ? decodeLogsProto(body, o.tenant) : decodeLogsJson(body, o.tenant);
-      return { count: rows.length, rejected: 0, rejectionMessage: '', consume: () => next.consume(logsBatch(rows)) };
+    decode: (body, enc, who) => {
+      const decoded = enc === 'protobuf' ? decodeLogsProto(body, who.tenant) : decodeLogsJson(body, who.tenant);
+      const violation = bindingViolation(who, decoded, 'log record');
+      if (violation) throw new BindingError(violation);
+      const late = notInFuture(decoded, (r) => laterOf(r.time_unix_nano, r.observed_time_unix_nano), o.maxFutureMs, 'log record', (_, i) => String(i));
+      const rows = stamp(late.kept, who);
+      return { count: rows.length, rejected: late.rejected, rejectionMessage: late.message, consume: () => next.consume(logsBatch(who.tenant, submitter(who), rows)) };
     },
   });
 
@@ -119,6 +151,46 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
   });
   return app;
 }
+
+class BindingError extends Error {}
+
+const submitter = (p: Principal): Submitter => ({ id: p.id, name: p.name });
+
+/** Every row carries who sent it, inside its canonical form (and so its ledger leaf). */
+function stamp<R extends SpanRow | LogRow>(rows: R[], p: Principal): R[] {
+  if (p.id) {
+    for (const r of rows) {
+      r.credential_id = p.id;
+      r.credential_name = p.name;
+    }
+  }
+  return rows;
+}
+
+/**
+ * Rows dated more than `maxFutureMs` ahead of this clock are rejected (partial_success), not
+ * clamped: evidence is stored as sent or not at all. Such a row would otherwise sort first forever.
+ */
+function notInFuture<R>(rows: R[], timeOf: (r: R) => string, maxFutureMs: number, item: string, name: (r: R, i: number) => string): { kept: R[]; rejected: number; message: string } {
+  const limit = (BigInt(Date.now() + maxFutureMs) * 1_000_000n).toString();
+  const kept: R[] = [];
+  let first = '';
+  let rejected = 0;
+  rows.forEach((r, i) => {
+    if (decimalGreater(timeOf(r), limit)) {
+      rejected++;
+      first ||= `${item} ${name(r, i)}: timestamp is more than ${Math.round(maxFutureMs / 1000)} s ahead of the collector's clock`;
+    } else kept.push(r);
+  });
+  return { kept, rejected, message: rejected ? `${rejected} ${item}(s) rejected, e.g. ${first}` : '' };
+}
+
+/** Unsigned decimal strings without leading zeros (as the decoders write them): by length, then lexically. */
+function decimalGreater(a: string, b: string): boolean {
+  return a.length > b.length || (a.length === b.length && a > b);
+}
+
+const laterOf = (a: string, b: string): string => (decimalGreater(a, b) ? a : b);
 
 function encodingOf(contentType: string | undefined): Encoding | undefined {
   const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase();

@@ -88,14 +88,14 @@ export class LedgerStore {
   }
 
   /** Leaf indices of a stored row (a row re-sent after a crash can be in the log twice). */
-  async leafIndices(traceId: string, spanId: string): Promise<{ leaf_index: number; leaf_hash: string }[]> {
-    const rows = await query<{ leaf_index: string; leaf_hash: string }>(
+  async leafIndices(traceId: string, spanId: string): Promise<{ leaf_index: number; leaf_hash: string; tenant: string }[]> {
+    const rows = await query<{ leaf_index: string; leaf_hash: string; tenant: string }>(
       this.ch,
-      `SELECT leaf_index, leaf_hash FROM ${this.ch.database}.ledger_leaves
+      `SELECT leaf_index, leaf_hash, tenant FROM ${this.ch.database}.ledger_leaves
        WHERE log_id = {logId:String} AND trace_id = {traceId:String} AND span_id = {spanId:String} ORDER BY leaf_index`,
       { logId: this.logId, traceId, spanId },
     );
-    return rows.map((r) => ({ leaf_index: Number(r.leaf_index), leaf_hash: r.leaf_hash }));
+    return rows.map((r) => ({ leaf_index: Number(r.leaf_index), leaf_hash: r.leaf_hash, tenant: r.tenant }));
   }
 
   private async lastStoredCheckpoint(): Promise<{ note: string } | undefined> {

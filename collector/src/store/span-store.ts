@@ -10,6 +10,7 @@ import { LedgerStore } from './ledger-store.ts';
 import { SpanQueries } from './queries.ts';
 import { provPayload } from '../format/prov-lines.ts';
 import { logsPayload, rowRefs, rowsPayload } from '../format/row-line.ts';
+import { type AuditRow, auditPayload } from '../format/audit-line.ts';
 import { Spool, type SpoolRecord } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
@@ -63,6 +64,15 @@ export class SpanStore implements Exporter {
       ...this.provRecords(provenance),
     ]);
     this.writer.enqueue(records);
+  }
+
+  /**
+   * The access audit's durable write: resolves once the events are fsynced to the spool (like
+   * an acknowledged span); they reach `audit_events` and the ledger with the next insert.
+   */
+  async appendAudit(rows: AuditRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    this.writer.enqueue([await this.spool.append(auditPayload(rows), rows.length, 'audit_events')]);
   }
 
   private provRecords(prov: ProvenanceBatch): Promise<SpoolRecord>[] {

@@ -29,10 +29,12 @@ export function statusBody(enc: Encoding, code: number, message: string): Uint8A
 /** gRPC status codes that correspond to the HTTP statuses we send (per the OTLP spec mapping). */
 export const GrpcCode = {
   INVALID_ARGUMENT: 3,
+  PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,
   INTERNAL: 13,
   UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
 } as const;
 
 /** A protobuf varint (two's complement for negatives, as int64 is encoded). */

@@ -1,0 +1,75 @@
+// Every route and the permission it needs: the one table the guard enforces (default deny: an
+// /api/ route missing here answers 404 to anyone signed in, 401 to anyone else). The README's
+// permission table is this table. `audit` names the access-audit action a request records.
+import type { Permission } from '@causeway/schemas';
+
+export interface RouteRule {
+  method: 'GET' | 'POST';
+  /** Hono-style path; `:name` matches one segment */
+  path: string;
+  /** 'public': no credentials; 'signed-in': any authenticated principal that is not ingest-only */
+  permission: Permission | 'public' | 'signed-in';
+  /** the audit action recorded for every answer (refusals are recorded as auth.refused) */
+  audit?: string;
+}
+
+export const ROUTES: readonly RouteRule[] = [
+  // OTLP receiver port
+  { method: 'POST', path: '/v1/traces', permission: 'ingest' },
+  { method: 'POST', path: '/v1/logs', permission: 'ingest' },
+  // reads of evidence
+  { method: 'GET', path: '/api/traces', permission: 'read', audit: 'search' },
+  { method: 'GET', path: '/api/traces/:traceId', permission: 'read', audit: 'trace.read' },
+  { method: 'GET', path: '/api/traces/:traceId/logs', permission: 'read', audit: 'trace.logs.read' },
+  { method: 'GET', path: '/api/search/traces', permission: 'read', audit: 'search' },
+  { method: 'GET', path: '/api/provenance/slice', permission: 'read', audit: 'slice.read' },
+  { method: 'GET', path: '/api/provenance/traces/:traceId', permission: 'read', audit: 'graph.read' },
+  { method: 'GET', path: '/api/artifacts/:artifactId', permission: 'read', audit: 'artifact.read' },
+  { method: 'GET', path: '/api/redactions', permission: 'read' },
+  { method: 'GET', path: '/api/ledger/checkpoint', permission: 'read' },
+  { method: 'GET', path: '/api/ledger/inclusion', permission: 'read', audit: 'proof.read' },
+  { method: 'GET', path: '/api/ledger/consistency', permission: 'read' },
+  // incidents
+  { method: 'GET', path: '/api/incidents', permission: 'incidents', audit: 'incident.list' },
+  { method: 'GET', path: '/api/incidents/:incidentId', permission: 'incidents', audit: 'incident.read' },
+  { method: 'POST', path: '/api/incidents', permission: 'incidents', audit: 'incident.created' },
+  { method: 'POST', path: '/api/incidents/:incidentId/events', permission: 'incidents', audit: 'incident.event' },
+  // evidence export and the audit
+  { method: 'POST', path: '/api/bundles', permission: 'export', audit: 'export.requested' },
+  { method: 'GET', path: '/api/exports', permission: 'export', audit: 'export.list' },
+  { method: 'GET', path: '/api/audit', permission: 'audit', audit: 'audit.read' },
+  // credentials (audited by the routes themselves: credential.created / credential.revoked)
+  { method: 'GET', path: '/api/credentials', permission: 'credentials', audit: 'credential.list' },
+  { method: 'POST', path: '/api/credentials', permission: 'credentials' },
+  { method: 'POST', path: '/api/credentials/:credentialId/revoke', permission: 'credentials' },
+  // the caller and sign-in
+  { method: 'GET', path: '/api/auth/me', permission: 'signed-in' },
+  { method: 'POST', path: '/api/auth/signout', permission: 'signed-in' },
+  { method: 'POST', path: '/api/auth/session', permission: 'public' },
+  { method: 'GET', path: '/auth/config', permission: 'public' },
+  { method: 'GET', path: '/auth/login', permission: 'public' },
+  { method: 'GET', path: '/auth/callback', permission: 'public' },
+  { method: 'GET', path: '/healthz', permission: 'public' },
+];
+
+export interface MatchedRoute {
+  rule: RouteRule;
+  params: Record<string, string>;
+}
+
+const COMPILED = ROUTES.map((rule) => {
+  const names: string[] = [];
+  const re = new RegExp(`^${rule.path.replace(/:([A-Za-z]+)/g, (_, n: string) => (names.push(n), '([^/]+)'))}/?$`);
+  return { rule, re, names };
+});
+
+/** The rule for a request, with its path parameters; undefined when no rule names it. */
+export function matchRoute(method: string, path: string): MatchedRoute | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  for (const c of COMPILED) {
+    if (c.rule.method !== m) continue;
+    const hit = c.re.exec(path);
+    if (hit) return { rule: c.rule, params: Object.fromEntries(c.names.map((n, i) => [n, hit[i + 1]!])) };
+  }
+  return undefined;
+}

@@ -1,0 +1,50 @@
+// Per-tenant ingest state: each tenant's key (placeholder fingerprints; artifact ids and content
+// fingerprints through a key derived from it) and the processors built on it. The default
+// tenant's key may live elsewhere (CAUSEWAY_TENANT_KEY_FILE); others are `<data dir>/keys/<tenant>.key`.
+import { createHmac } from 'node:crypto';
+import type { Processor } from './consumer.ts';
+import { ProvenanceExtractor, provenanceProcessor } from './processors/provenance.ts';
+import { type RedactionStats, redactProcessor, redactString } from './processors/redact.ts';
+import type { RedactionPolicy } from './redaction/policy.ts';
+import { type Redactor, createRedactor } from './redaction/redactor.ts';
+import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
+
+export interface TenantsOptions {
+  dataDir: string;
+  defaultTenant: string;
+  defaultKeyFile?: string;
+  policy: RedactionPolicy;
+  provenance: boolean;
+  stats: RedactionStats;
+}
+
+export class Tenants {
+  private readonly redactors = new Map<string, Redactor>();
+
+  constructor(private readonly o: TenantsOptions) {}
+
+  keyOf(tenant: string): Buffer {
+    const file = tenant === this.o.defaultTenant && this.o.defaultKeyFile ? this.o.defaultKeyFile : tenantKeyPath(this.o.dataDir, tenant);
+    return loadOrCreateTenantKey(file);
+  }
+
+  redactorOf(tenant: string): Redactor {
+    let r = this.redactors.get(tenant);
+    if (!r) this.redactors.set(tenant, (r = createRedactor({ key: this.keyOf(tenant), policy: this.o.policy })));
+    return r;
+  }
+
+  /** Redacts free text bound for storage outside a span (audit targets, user agents). */
+  redact(tenant: string, text: string): string {
+    return redactString(this.redactorOf(tenant), text, 'audit', () => undefined);
+  }
+
+  /** The tenant's processors: provenance (reads the rows as they arrived) before redaction. */
+  processorsOf(tenant: string): Processor[] {
+    const redactor = this.redactorOf(tenant);
+    // Its own key, derived from the tenant key: artifact ids and fingerprints never share a key with placeholders.
+    const provenanceKey = createHmac('sha256', this.keyOf(tenant)).update('causeway provenance v1').digest();
+    const extractor = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
+    return [...(this.o.provenance ? [provenanceProcessor(extractor)] : []), redactProcessor(redactor, this.o.stats)];
+  }
+}
