@@ -25,6 +25,12 @@ export interface TraceResponse extends OtlpTracesData {
   spanCount: number;
   /** per span id, what redaction replaced in it (spans with nothing redacted are absent) */
   redactions: Record<string, RedactionRecord[]>;
+  /** the ingest credentials that submitted the trace's spans, with how many each */
+  submitters: { id: string; name: string; spans: number }[];
+  /** per span id, the credential id that submitted it */
+  submittedBy: Record<string, string>;
+  /** the spans come from more than one credential: look at who sent what */
+  mixedSubmitters: boolean;
 }
 
 export interface HealthResponse {

@@ -119,6 +119,16 @@ export interface SliceActivity {
   depth: number;
   /** reached by untrusted content along the slice's edges */
   tainted: boolean;
+  /** the ingest credential that submitted this span (absent for spans stored before credentials) */
+  submittedBy?: SubmitterRef;
+  /** submitted by another credential than the slice's seed (or the trace's root span) */
+  otherSubmitter?: boolean;
+}
+
+/** An ingest credential, as slices and traces name it. */
+export interface SubmitterRef {
+  id: string;
+  name: string;
 }
 
 export interface SliceArtifact {
@@ -137,6 +147,10 @@ export interface SliceArtifact {
   traces: string[];
   depth: number;
   tainted: boolean;
+  /** credentials that submitted the activities using or generating it in this graph */
+  submitters?: SubmitterRef[];
+  /** none of them is the seed's credential */
+  otherSubmitter?: boolean;
 }
 
 export type SliceNode = SliceActivity | SliceArtifact;
@@ -173,6 +187,8 @@ export interface SliceResponse {
   taintPaths: TaintPath[];
   truncated: boolean;
   truncatedReason?: string;
+  /** the credential that submitted the seed (the root span for a trace graph); nodes from others are marked */
+  seedSubmitter?: SubmitterRef;
 }
 
 export interface ArtifactAppearance {

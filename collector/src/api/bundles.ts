@@ -42,7 +42,8 @@ export function bundlesApi(store: SpanStore, tenant: string, redactionPolicySha2
         done.then(() => audit?.record({ ...facts, action })).catch((e: Error) => log(`${action} of bundle ${b.sha256.slice(0, 12)} could not be recorded: ${e.message}`));
       };
       const out = c.env?.outgoing;
-      if (out) {
+      if (out && (out.destroyed || !out.socket || out.socket.destroyed)) outcome('export.aborted'); // the client left while it was built
+      else if (out) {
         // 'finish': the last byte was handed to the connection; 'close' before it: the client left.
         out.once('finish', () => outcome('export.delivered'));
         out.once('close', () => {

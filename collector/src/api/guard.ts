@@ -45,8 +45,25 @@ export const clientOf = (c: GuardContext): { clientAddress: string; userAgent: s
 });
 
 export function guard(o: GuardOptions): MiddlewareHandler<GuardEnv> {
+  const inner = door(o);
   return async (c, next) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
+    const early = await inner(c, next);
+    // a response a route built itself (a Response, another app's answer) gets them too
+    let res = early ?? c.res;
+    if (Object.keys(SECURITY_HEADERS).some((k) => !res.headers.has(k))) {
+      res = new Response(res.body, res); // headers of some responses are immutable: copy
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!res.headers.has(k)) res.headers.set(k, v);
+      if (early) return res;
+      c.res = undefined as unknown as Response; // replace rather than merge
+      c.res = res;
+    }
+    return early;
+  };
+}
+
+function door(o: GuardOptions): (c: GuardContext, next: () => Promise<void>) => Promise<Response | undefined> {
+  return async (c, next) => {
     if (!hostAllowed(c.req.header('host'), o.allowedHosts)) {
       return c.json<ApiError>({ error: 'this Host is not served here (set CAUSEWAY_ALLOWED_HOSTS to allow it)' }, 403);
     }
@@ -64,10 +81,10 @@ export function guard(o: GuardOptions): MiddlewareHandler<GuardEnv> {
 
     const route = matchRoute(c.req.method, c.req.path);
     const isApi = c.req.path.startsWith('/api/');
-    if (!route && !isApi) return next(); // the explorer's files: no data in them
+    if (!route && !isApi) return void (await next()); // the explorer's files: no data in them
     if (route?.rule.permission === 'public') {
       c.set('route', route);
-      return next();
+      return void (await next());
     }
 
     let principal: Principal;
@@ -93,7 +110,7 @@ export function guard(o: GuardOptions): MiddlewareHandler<GuardEnv> {
     c.set('route', route);
     await next();
 
-    if (!route.rule.audit) return;
+    if (!route.rule.audit) return undefined;
     try {
       await o.audit.record({
         tenant: principal.tenant,
@@ -110,6 +127,7 @@ export function guard(o: GuardOptions): MiddlewareHandler<GuardEnv> {
       c.res = c.json<ApiError>({ error: 'the access audit could not be written; retry later' }, 503);
       c.header('Retry-After', '1');
     }
+    return undefined;
   };
 }
 

@@ -1,8 +1,9 @@
 // Provenance API: causal slices (backward "why?", forward "what followed?"), the causal graph of
 // a whole trace, and one artifact with every place it appears.
-import type { ApiError, ArtifactResponse } from '@causeway/schemas';
+import type { ApiError, ArtifactResponse, SliceResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
 import { SliceBuilder, type SliceOptions } from '../provenance/slice.ts';
+import { markSubmitters } from '../provenance/submitters.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import { ProvenanceQueries } from '../store/provenance-queries.ts';
 import type { SpanStore } from '../store/span-store.ts';
@@ -16,6 +17,7 @@ const ARTIFACT = /^[0-9a-f]{32}$/;
 export function provenanceApi(store: SpanStore, tenant: string, trustRules: TrustRule[]): Hono {
   const app = new Hono();
   const q = new ProvenanceQueries(store.ch);
+  const marked = (s: SliceResponse): Promise<SliceResponse> => markSubmitters(s, tenant, (t, spans) => store.queries.submitters(t, spans), (t, ids, limit) => q.appearances(t, ids, limit));
 
   const bounded = (v: string | undefined, def: number, max: number, name: string): number | string => {
     if (v === undefined || v === '') return def;
@@ -40,11 +42,11 @@ export function provenanceApi(store: SpanStore, tenant: string, trustRules: Trus
     if (artifact) {
       if (!ARTIFACT.test(artifact)) return c.json<ApiError>({ error: 'artifact must be 32 hex characters' }, 400);
       const s = await builder.slice({ artifactId: artifact, ...(trace ? { traceId: trace } : {}) });
-      return s ? c.json(s) : c.json<ApiError>({ error: `artifact ${artifact} not found` }, 404);
+      return s ? c.json(await marked(s)) : c.json<ApiError>({ error: `artifact ${artifact} not found` }, 404);
     }
     if (!TRACE.test(trace) || !SPAN.test(span)) return c.json<ApiError>({ error: 'give trace (32 hex) and span (16 hex), or artifact (32 hex)' }, 400);
     const s = await builder.slice({ traceId: trace, spanId: span });
-    return s ? c.json(s) : c.json<ApiError>({ error: `span ${trace}/${span} has no provenance (not stored, or not yet)` }, 404);
+    return s ? c.json(await marked(s)) : c.json<ApiError>({ error: `span ${trace}/${span} has no provenance (not stored, or not yet)` }, 404);
   });
 
   app.get('/api/provenance/traces/:id', async (c) => {
@@ -53,7 +55,7 @@ export function provenanceApi(store: SpanStore, tenant: string, trustRules: Trus
     const limit = bounded(c.req.query('limit'), SLICE_DEFAULTS.maxNodes, 20_000, 'limit');
     if (typeof limit === 'string') return c.json<ApiError>({ error: limit }, 400);
     const s = await new SliceBuilder(q, { tenant, direction: 'backward', depth: 1, maxNodes: limit, trustRules }).traceGraph(trace);
-    return s ? c.json(s) : c.json<ApiError>({ error: `trace ${trace} has no provenance` }, 404);
+    return s ? c.json(await marked(s)) : c.json<ApiError>({ error: `trace ${trace} has no provenance` }, 404);
   });
 
   app.get('/api/artifacts/:id', async (c) => {

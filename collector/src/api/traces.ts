@@ -44,7 +44,7 @@ export function tracesApi(store: SpanStore, tenant: string): Hono {
     if (rows.length === 0) return c.json<ApiError>({ error: `trace ${id} not found` }, 404);
     const redactions: TraceResponse['redactions'] = {};
     for (const r of rows) if (r.redactions.length > 0) redactions[r.span_id] = r.redactions;
-    const body: TraceResponse = { traceId: id, spanCount: rows.length, ...toOtlpJson(rows), redactions };
+    const body: TraceResponse = { traceId: id, spanCount: rows.length, ...toOtlpJson(rows), redactions, ...submittersOf(rows) };
     return c.json(body);
   });
 
@@ -65,6 +65,20 @@ export function tracesApi(store: SpanStore, tenant: string): Hono {
   });
 
   return app;
+}
+
+/** Who submitted the trace's spans: a trace written by more than one credential is marked. */
+function submittersOf(rows: { span_id: string; credential_id?: string; credential_name?: string }[]): Pick<TraceResponse, 'submitters' | 'submittedBy' | 'mixedSubmitters'> {
+  const by = new Map<string, { id: string; name: string; spans: number }>();
+  const submittedBy: Record<string, string> = {};
+  for (const r of rows) {
+    const id = r.credential_id ?? '';
+    const s = by.get(id) ?? { id, name: r.credential_name ?? '', spans: 0 };
+    s.spans++;
+    by.set(id, s);
+    if (id) submittedBy[r.span_id] = id;
+  }
+  return { submitters: [...by.values()].filter((s) => s.id), submittedBy, mixedSubmitters: by.size > 1 };
 }
 
 function parseFilter(q: Record<string, string>, tenant: string): TraceFilter {

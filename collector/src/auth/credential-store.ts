@@ -248,8 +248,9 @@ export class CredentialStore {
 
   private append(e: CredentialEvent): void {
     this.own.add(e.eid);
-    // One write of one line with O_APPEND: atomic between processes on a local file system.
-    appendFileSync(this.file, `${JSON.stringify(e)}\n`, { mode: 0o600 });
+    // One write of one line with O_APPEND: atomic between processes on a local file system. A
+    // line torn by a writer that died mid-write is closed first, so it cannot swallow this one.
+    appendFileSync(this.file, `${endsTorn(this.file) ? '\n' : ''}${JSON.stringify(e)}\n`, { mode: 0o600 });
     this.refresh(true);
   }
 
@@ -276,5 +277,18 @@ export class CredentialStore {
     } else return false;
     this.events.push(e);
     return true;
+  }
+}
+
+function endsTorn(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -12,6 +12,7 @@ import { READ_SETTINGS } from '../store/clickhouse.ts';
 import { PROV_COLUMNS, PROV_TABLES, type ProvTable, canonicalProvRow } from '../format/prov-lines.ts';
 import { ProvenanceQueries } from '../store/provenance-queries.ts';
 import { SliceBuilder } from '../provenance/slice.ts';
+import { markSubmitters } from '../provenance/submitters.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import type { SpanStore } from '../store/span-store.ts';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.ts';
@@ -58,7 +59,7 @@ const CUSTODY_WAIT_MS = 5000;
 export async function exportBundle(store: SpanStore, req: ExportRequest): Promise<Bundle> {
   const ledger = store.ledger;
   const q = new ProvenanceQueries(store.ch);
-  const graph = await causalGraph(q, req);
+  const graph = await markSubmitters(await causalGraph(q, req), req.tenant, (t, spans) => store.queries.submitters(t, spans), (t, ids, limit) => q.appearances(t, ids, limit));
   const slicedSpans = req.slice ? new Set(graph.nodes.flatMap((n) => (n.type === 'activity' ? [`${n.traceId}/${n.spanId}`] : []))) : undefined;
   const traceIds = req.slice
     ? [...new Set([...slicedSpans!].map((k) => k.split('/')[0]!))].sort()

@@ -1,11 +1,12 @@
 // `causeway export`: an evidence bundle of traces or of a causal slice, from a running collector.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BundleRequest } from '@causeway/schemas';
 import { loadConfig } from '../config.ts';
 import { parseArgs } from './args.ts';
 
 const USAGE =
-  'usage: causeway export --trace <id> [--trace <id>…] [--out file.zip] [--exporter who] [--api url]\n' +
+  'usage: causeway export --trace <id> [--trace <id>…] [--out file.zip] [--api url] [--token <API key>]\n' +
   '       causeway export --trace <id> (--span <id> | --artifact <id>) [--direction backward|forward] [--depth n] [--out …]   (a causal slice)';
 
 export async function exportCommand(args: string[]): Promise<number> {
@@ -14,14 +15,18 @@ export async function exportCommand(args: string[]): Promise<number> {
   const api = opt.api?.[0] ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const traceIds = opt.trace ?? [];
   if (traceIds.length === 0) throw new Error(USAGE);
-  const exporter = opt.exporter?.[0] ?? process.env.USER ?? 'cli';
+  // The exporter recorded is the credential's principal. The API key: --token, CAUSEWAY_TOKEN,
+  // else the local admin's (written at first start, readable only by the collector's user).
+  const localAdmin = join(config.dataDir, 'auth', 'admin.token');
+  const token = opt.token?.[0] ?? process.env.CAUSEWAY_TOKEN ?? (existsSync(localAdmin) ? readFileSync(localAdmin, 'utf8').trim() : undefined);
+  if (!token) throw new Error(`no API key: give --token, set CAUSEWAY_TOKEN, or run as the collector's user (${localAdmin})`);
   const seed = opt.span?.[0] ? { span: opt.span[0] } : opt.artifact?.[0] ? { artifact: opt.artifact[0] } : undefined;
   if (seed && traceIds.length !== 1) throw new Error(`a slice starts from one trace\n${USAGE}`);
   const direction = opt.direction?.[0] === 'forward' ? 'forward' : 'backward';
   const body: BundleRequest = seed
-    ? { slice: { trace: traceIds[0]!, ...seed, direction, ...(opt.depth?.[0] ? { depth: Number(opt.depth[0]) } : {}) }, exporter }
-    : { traceIds, exporter };
-  const res = await fetch(`${api}/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    ? { slice: { trace: traceIds[0]!, ...seed, direction, ...(opt.depth?.[0] ? { depth: Number(opt.depth[0]) } : {}) } }
+    : { traceIds };
+  const res = await fetch(`${api}/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
   if (!res.ok || !res.body) throw new Error(`export failed (${res.status}): ${await res.text()}`);
   const total = Number(res.headers.get('content-length') ?? 0);
   const out = opt.out?.[0] ?? `causeway-evidence-${res.headers.get('x-causeway-bundle-sha256')?.slice(0, 12)}.zip`;

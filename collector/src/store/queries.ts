@@ -132,6 +132,19 @@ export class SpanQueries {
     return this.rows<TraceSummaryRow>(query, params);
   }
 
+  /** Which credential submitted each of these spans (spans stored before credentials: ''). */
+  async submitters(tenant: string, spans: { trace_id: string; span_id: string }[]): Promise<{ trace_id: string; span_id: string; credential_id: string; credential_name: string }[]> {
+    if (spans.length === 0) return [];
+    const traces = [...new Set(spans.map((s) => s.trace_id))];
+    const keys = new Set(spans.map((s) => `${s.trace_id}/${s.span_id}`));
+    const rows = await this.rows<{ trace_id: string; span_id: string; credential_id: string; credential_name: string }>(
+      `SELECT DISTINCT trace_id, span_id, credential_id, credential_name FROM ${this.db}.spans
+       WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}`,
+      { tenant, traces },
+    );
+    return rows.filter((r) => keys.has(`${r.trace_id}/${r.span_id}`));
+  }
+
   /** Per rule: how many values were redacted and in how many spans, over the whole store. */
   async redactionSummary(tenant: string): Promise<{ rule: string; count: number; spans: number }[]> {
     const rows = await this.rows<{ rule: string; count: string; spans: string }>(

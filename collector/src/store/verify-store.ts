@@ -7,6 +7,7 @@ import { MerkleLog } from '../ledger/merkle.ts';
 import { canonicalLogRow, canonicalRow, rowLeafHash } from '../format/canonical-row.ts';
 import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
 import { PROV_COLUMNS, PROV_TABLES, canonicalProvRow } from '../format/prov-lines.ts';
+import { AUDIT_COLUMNS, type AuditRow, canonicalAuditRow } from '../format/audit-line.ts';
 
 export interface VerifyReport {
   logId: string;
@@ -111,6 +112,12 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
       if (!leafHashes.has(hash)) problems.push(`${table} row added: a row of span ${String(r.trace_id) || '-'}/${String(r.span_id) || '-'} is not in the log`);
     });
   }
+  // The access audit: recomputed like the provenance rows (a table that may not exist before migration 011).
+  provRows += await each<AuditRow>(`SELECT ${AUDIT_COLUMNS.join(', ')} FROM ${db}.audit_events`, (r) => {
+    const hash = rowLeafHash(canonicalAuditRow(r));
+    rowHashes.add(hash);
+    if (!leafHashes.has(hash)) problems.push(`audit event added: event ${r.event_id} (${r.action}) is not in the log`);
+  });
   for (const [i, l] of [...byIndex].sort((a, b) => a[0] - b[0])) {
     const id = `${l.trace_id}/${l.span_id}`;
     if (rowHashes.has(l.leaf_hash) || (l.tbl === 'spans' && changedIds.has(id))) continue;
