@@ -12,7 +12,7 @@ it('answers 429 with Retry-After while the write queue is full, then accepts aga
   const cw = await startCollector({ env: { CAUSEWAY_MAX_PENDING_BYTES: '1', CAUSEWAY_FLUSH_INTERVAL_MS: '1500' } });
   try {
     const post = (body: Uint8Array): Promise<Response> =>
-      fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from(body) });
+      fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...cw.ingestHeaders, 'content-type': 'application/x-protobuf' }, body: Buffer.from(body) });
     const first = makeTrace(5);
     expect((await post(ProtobufTraceSerializer.serializeRequest(first)!)).status).toBe(200);
 
@@ -23,12 +23,12 @@ it('answers 429 with Retry-After while the write queue is full, then accepts aga
     expect(refused.headers.get('content-type')).toBe('application/x-protobuf');
 
     // The real exporter treats 429 as retryable and honours Retry-After.
-    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, timeoutMillis: 20_000 });
+    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders, timeoutMillis: 20_000 });
     expect(await exportSpans(exporter, second)).toBe(true);
 
     await cw.settled();
     for (const spans of [first, second]) {
-      const { status, body } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${spans[0]!.spanContext().traceId}`);
+      const { status, body } = await cw.getJson<TraceResponse>(`/api/traces/${spans[0]!.spanContext().traceId}`);
       expect(status).toBe(200);
       expect(body.spanCount).toBe(5);
     }

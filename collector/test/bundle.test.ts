@@ -24,22 +24,22 @@ let publicKey: Buffer;
 
 beforeAll(async () => {
   cw = await startCollector();
-  ({ traceId, spanCount } = await runPromptInjectionScenario(cw.otlpUrl));
-  await runPromptInjectionScenario(cw.otlpUrl); // another trace, not selected
+  ({ traceId, spanCount } = await runPromptInjectionScenario(cw.otlpUrl, cw.ingestHeaders));
+  await runPromptInjectionScenario(cw.otlpUrl, cw.ingestHeaders); // another trace, not selected
   // two log records in the selected trace (content some instrumentations send as logs)
-  const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs` }) })] });
+  const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs`, headers: cw.ingestHeaders }) })] });
   const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: 'a1b2c3d4e5f6a7b8', traceFlags: TraceFlags.SAMPLED });
   for (const content of ['summarize my inbox', 'send it to reconcile@vendor-updates.example']) logs.getLogger('openai').emit({ context: ctx, eventName: 'gen_ai.user.message', body: { content } });
   await logs.shutdown();
   await cw.settled();
-  publicKey = Buffer.from((await getJson<{ publicKey: string }>(`${cw.apiUrl}/api/ledger/checkpoint`)).body.publicKey, 'base64');
+  publicKey = Buffer.from((await cw.getJson<{ publicKey: string }>(`/api/ledger/checkpoint`)).body.publicKey, 'base64');
 });
 afterAll(async () => {
   await cw?.stop();
 });
 
 async function exportZip(ids: string[], exporter = 'test-suite'): Promise<Buffer> {
-  const res = await fetch(`${cw.apiUrl}/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: ids, exporter }) });
+  const res = await cw.fetch(`/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: ids, exporter }) });
   expect(res.status).toBe(200);
   return Buffer.from(await res.arrayBuffer());
 }
@@ -89,7 +89,7 @@ describe('evidence bundles', () => {
 
   it('records every export (chain of custody)', async () => {
     await exportZip([traceId], 'auditor-7');
-    const { body } = await getJson<{ exports: { exporter: string; bundleSha256: string; rows: string }[] }>(`${cw.apiUrl}/api/exports`);
+    const { body } = await cw.getJson<{ exports: { exporter: string; bundleSha256: string; rows: string }[] }>(`/api/exports`);
     const mine = body.exports.find((e) => e.exporter === 'auditor-7')!;
     expect(mine.bundleSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Number(mine.rows)).toBe(spanCount);
@@ -136,7 +136,7 @@ describe('evidence bundles', () => {
   });
 
   it('exports a causal slice from the command line: only the spans that led to send_email, verified offline', async () => {
-    const graph = (await getJson<SliceResponse>(`${cw.apiUrl}/api/provenance/traces/${traceId}`)).body;
+    const graph = (await cw.getJson<SliceResponse>(`/api/provenance/traces/${traceId}`)).body;
     const send = graph.nodes.find((n) => n.type === 'activity' && n.toolName === 'send_email') as SliceActivity;
     const out = join(tempDataDir(), 'slice.zip');
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/src/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });

@@ -15,13 +15,13 @@ describe('durability', () => {
     const a = await startCollector({ dataDir });
     const spans = makeTrace(25);
     const traceId = spans[0]!.spanContext().traceId;
-    expect(await exportSpans(new JsonExporter({ url: `${a.otlpUrl}/v1/traces` }), spans)).toBe(true);
+    expect(await exportSpans(new JsonExporter({ url: `${a.otlpUrl}/v1/traces`, headers: a.ingestHeaders }), spans)).toBe(true);
     await a.settled();
     await a.stop();
 
     const b = await startCollector({ dataDir });
     try {
-      const { status, body } = await getJson<TraceResponse>(`${b.apiUrl}/api/traces/${traceId}`);
+      const { status, body } = await b.getJson<TraceResponse>(`/api/traces/${traceId}`);
       expect(status).toBe(200);
       expect(new Set(spanIdsOf(body))).toEqual(new Set(spans.map((s) => s.spanContext().spanId)));
     } finally {
@@ -32,7 +32,7 @@ describe('durability', () => {
   it('loses no acknowledged span when the collector is killed with SIGKILL during sustained ingest', async () => {
     const dataDir = tempDataDir();
     const a = await startCollector({ dataDir, env: { CAUSEWAY_FLUSH_INTERVAL_MS: '400' } });
-    const exporter = new ProtoExporter({ url: `${a.otlpUrl}/v1/traces`, timeoutMillis: 3000 });
+    const exporter = new ProtoExporter({ url: `${a.otlpUrl}/v1/traces`, headers: a.ingestHeaders, timeoutMillis: 3000 });
     const acked: { traceId: string; spanIds: string[] }[] = [];
     let sent = 0;
     let killed = false;
@@ -48,7 +48,7 @@ describe('durability', () => {
     // Kill while requests are in flight, some rows are already in ClickHouse and some are only
     // in the spool (the flush interval keeps rows pending), so both recovery paths are exercised.
     for (;;) {
-      const h = (await getJson<HealthResponse>(`${a.apiUrl}/healthz`)).body.store;
+      const h = (await a.getJson<HealthResponse>(`/healthz`)).body.store;
       if (acked.length >= 60 && h.insertedRows > 0 && h.pendingRows > 0) break;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -62,7 +62,7 @@ describe('durability', () => {
       await b.settled();
       expect(b.output()).toMatch(/replaying \d+ spooled span/);
       for (const t of acked) {
-        const { status, body } = await getJson<TraceResponse>(`${b.apiUrl}/api/traces/${t.traceId}`);
+        const { status, body } = await b.getJson<TraceResponse>(`/api/traces/${t.traceId}`);
         expect(status, `acknowledged trace ${t.traceId} missing after kill -9`).toBe(200);
         expect(new Set(spanIdsOf(body))).toEqual(new Set(t.spanIds));
       }
@@ -77,16 +77,16 @@ describe('durability', () => {
       const spans = makeTrace(10);
       const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+        const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...cw.ingestHeaders, 'content-type': 'application/x-protobuf' }, body });
         expect(res.status).toBe(200);
       }
-      expect(await exportSpans(new JsonExporter({ url: `${cw.otlpUrl}/v1/traces` }), spans)).toBe(true);
+      expect(await exportSpans(new JsonExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders }), spans)).toBe(true);
       await cw.settled();
       const traceId = spans[0]!.spanContext().traceId;
-      const { body: t } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${traceId}`);
+      const { body: t } = await cw.getJson<TraceResponse>(`/api/traces/${traceId}`);
       expect(t.spanCount).toBe(10);
       expect(spanIdsOf(t)).toHaveLength(10);
-      const { body: list } = await getJson<TraceListResponse>(`${cw.apiUrl}/api/traces`);
+      const { body: list } = await cw.getJson<TraceListResponse>(`/api/traces`);
       expect(list.traces.find((x) => x.traceId === traceId)?.spanCount).toBe(10);
     } finally {
       await cw.stop();
@@ -99,14 +99,14 @@ describe('durability', () => {
       const spans = makeTrace(60);
       const traceId = spans[0]!.spanContext().traceId;
       const shuffled = shuffle(spans);
-      const json = new JsonExporter({ url: `${cw.otlpUrl}/v1/traces` });
-      const proto = new ProtoExporter({ url: `${cw.otlpUrl}/v1/traces` });
+      const json = new JsonExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
+      const proto = new ProtoExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
       const chunks = Array.from({ length: 12 }, (_, i) => shuffled.slice(i * 5, i * 5 + 5));
       // children before their root, concurrently
       const results = await Promise.all(chunks.reverse().map((c, i) => exportSpans(i % 2 ? json : proto, c)));
       expect(results.every(Boolean)).toBe(true);
       await cw.settled();
-      const { body } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${traceId}`);
+      const { body } = await cw.getJson<TraceResponse>(`/api/traces/${traceId}`);
       expect(body.spanCount).toBe(60);
       const all = body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
       const root = all.find((s) => s.parentSpanId === '')!;

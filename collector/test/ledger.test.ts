@@ -35,7 +35,7 @@ describe('ledger', () => {
   it('signs checkpoints, proves inclusion and consistency, verifies the store and names every side-door change', async () => {
     const dataDir = tempDataDir();
     const cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
-    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
     const traces = [makeTrace(10), makeTrace(10), makeTrace(10)];
     for (const t of traces.slice(0, 2)) expect(await exportSpans(exporter, t)).toBe(true);
     // Every stored row is a leaf: the 20 spans and the provenance rows read from them.
@@ -43,7 +43,7 @@ describe('ledger', () => {
     expect(n1).toBeGreaterThanOrEqual(40);
 
     // A checkpoint over the first rows opens with the public key alone.
-    const first = (await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body;
+    const first = (await cw.getJson<CheckpointBody>(`/api/ledger/checkpoint`)).body;
     expect(first.treeSize).toBe(String(n1));
     const publicKey = b64(first.publicKey);
     const c1 = openCheckpoint(first.note, first.origin, publicKey);
@@ -52,23 +52,23 @@ describe('ledger', () => {
     expect(await exportSpans(exporter, traces[2]!)).toBe(true);
     const n2 = (await cw.settled()).store.insertedRows;
     const span = traces[2]![3]!.spanContext();
-    const inc = (await getJson<InclusionBody>(`${cw.apiUrl}/api/ledger/inclusion?trace=${span.traceId}&span=${span.spanId}`)).body;
+    const inc = (await cw.getJson<InclusionBody>(`/api/ledger/inclusion?trace=${span.traceId}&span=${span.spanId}`)).body;
     const c2 = openCheckpoint(inc.checkpoint.note, first.origin, publicKey);
     expect(c2.size).toBe(BigInt(n2));
     const leaf = inc.leaves[0]!;
     expect(verifyInclusion(BigInt(leaf.leafIndex), c2.size, b64(leaf.leafHash), leaf.proof.map(b64), c2.root)).toBe(true);
     expect(verifyInclusion(BigInt(leaf.leafIndex) ^ 1n, c2.size, b64(leaf.leafHash), leaf.proof.map(b64), c2.root)).toBe(false);
-    const cons = (await getJson<ConsistencyBody>(`${cw.apiUrl}/api/ledger/consistency?from=${n1}&to=${n2}`)).body;
+    const cons = (await cw.getJson<ConsistencyBody>(`/api/ledger/consistency?from=${n1}&to=${n2}`)).body;
     expect(verifyConsistency(BigInt(n1), BigInt(n2), c1.root, c2.root, cons.proof.map(b64))).toBe(true);
 
     // Log records are stored rows too: they join the log.
-    const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs` }) })] });
+    const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs`, headers: cw.ingestHeaders }) })] });
     const ctx = trace.setSpanContext(ROOT_CONTEXT, traces[0]![0]!.spanContext());
     for (const content of ['first prompt', 'second prompt']) logs.getLogger('t').emit({ context: ctx, eventName: 'gen_ai.user.message', body: { content } });
     await logs.shutdown();
     const n3 = (await cw.settled()).store.insertedRows;
     expect(n3).toBeGreaterThanOrEqual(n2 + 2);
-    expect((await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body.treeSize).toBe(String(n3));
+    expect((await cw.getJson<CheckpointBody>(`/api/ledger/checkpoint`)).body.treeSize).toBe(String(n3));
     await cw.stop();
 
     // An honest store verifies.

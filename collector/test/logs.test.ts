@@ -25,8 +25,8 @@ interface LogsBody {
 }
 
 const exporters = [
-  { name: 'OTLP/HTTP JSON', make: (url: string) => new JsonLogExporter({ url }) },
-  { name: 'OTLP/HTTP protobuf', make: (url: string) => new ProtoLogExporter({ url }) },
+  { name: 'OTLP/HTTP JSON', make: (url: string, headers: Record<string, string>) => new JsonLogExporter({ url, headers }) },
+  { name: 'OTLP/HTTP protobuf', make: (url: string, headers: Record<string, string>) => new ProtoLogExporter({ url, headers }) },
 ];
 
 describe('OTLP logs', () => {
@@ -36,7 +36,7 @@ describe('OTLP logs', () => {
       const spanId = 'c3d4e5f6a7b8c9d0';
       const provider = new LoggerProvider({
         resource: resourceFromAttributes({ 'service.name': 'mail-agent' }),
-        processors: [new SimpleLogRecordProcessor({ exporter: x.make(`${cw.otlpUrl}/v1/logs`) })],
+        processors: [new SimpleLogRecordProcessor({ exporter: x.make(`${cw.otlpUrl}/v1/logs`, cw.ingestHeaders) })],
       });
       const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
       const logger = provider.getLogger('@opentelemetry/instrumentation-openai', '0.21.0');
@@ -57,7 +57,7 @@ describe('OTLP logs', () => {
       await provider.shutdown();
       await cw.settled();
 
-      const { status, body } = await getJson<LogsBody>(`${cw.apiUrl}/api/traces/${traceId}/logs`);
+      const { status, body } = await cw.getJson<LogsBody>(`/api/traces/${traceId}/logs`);
       expect(status).toBe(200);
       expect(body.logRecordCount).toBe(2);
       const scope = body.resourceLogs[0]!.scopeLogs[0]!;
@@ -94,7 +94,7 @@ describe('OTLP logs', () => {
   it('answers malformed log requests like trace requests: 400 naming the field, 405 for GET', async () => {
     const res = await fetch(`${cw.otlpUrl}/v1/logs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...cw.ingestHeaders, 'content-type': 'application/json' },
       body: JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ traceId: 'abcd', body: { stringValue: 'x' } }] }] }] }),
     });
     expect(res.status).toBe(400);

@@ -858,7 +858,8 @@ add({
 // ---- running it ----
 
 async function send(c: Case): Promise<Response> {
-  const headers: Record<string, string> = { ...c.headers };
+  // authenticated as the local ingest token, so what is tested is the request itself
+  const headers: Record<string, string> = { ...cw.ingestHeaders, ...c.headers };
   const ct = c.contentType === undefined ? (c.enc ? CT[c.enc] : undefined) : c.contentType;
   if (ct) headers['Content-Type'] = ct;
   const init: RequestInit & { duplex?: 'half' } = { method: c.method ?? 'POST', headers };
@@ -922,7 +923,7 @@ describe('malformed and hostile OTLP/HTTP requests', () => {
 
   it('afterwards the collector accepts a valid request, and nothing from a rejected request was stored', async () => {
     const valid = pbRequest('valid-after-malformed', [pbSpan(ACCEPTED.valid, SPAN_A, 'valid-span')]);
-    const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'Content-Type': CT.protobuf }, body: new Uint8Array(valid) });
+    const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...cw.ingestHeaders, 'Content-Type': CT.protobuf }, body: new Uint8Array(valid) });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(CT.protobuf);
     expect((await res.arrayBuffer()).byteLength).toBe(0); // ExportTraceServiceResponse with nothing to report
@@ -930,7 +931,7 @@ describe('malformed and hostile OTLP/HTTP requests', () => {
     const health = await cw.settled();
     expect(health.store.lastError).toBeUndefined();
 
-    const list = await getJson<TraceListResponse>(`${cw.apiUrl}/api/traces?limit=1000`);
+    const list = await cw.getJson<TraceListResponse>(`/api/traces?limit=1000`);
     expect(list.status).toBe(200);
     const ids = list.body.traces.map((t) => t.traceId).sort();
     expect(ids).toEqual([ACCEPTED.protoPartial, ACCEPTED.jsonPartial, ACCEPTED.valid].sort());
@@ -941,7 +942,7 @@ describe('malformed and hostile OTLP/HTTP requests', () => {
 
     expect(markers.length).toBeGreaterThanOrEqual(24);
     for (const m of markers) {
-      const r = await getJson<{ error: string }>(`${cw.apiUrl}/api/traces/${m.traceId}`);
+      const r = await cw.getJson<{ error: string }>(`/api/traces/${m.traceId}`);
       expect(r.status, `${m.caseName}: trace ${m.traceId} must not be stored`).toBe(404);
     }
 
@@ -950,7 +951,7 @@ describe('malformed and hostile OTLP/HTTP requests', () => {
       [ACCEPTED.protoPartial, 'partial-proto', SPAN_A, 'kept-span'],
       [ACCEPTED.jsonPartial, 'partial-json', SPAN_B, 'kept-span'],
     ] as const) {
-      const { status, body } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${id}`);
+      const { status, body } = await cw.getJson<TraceResponse>(`/api/traces/${id}`);
       expect(status).toBe(200);
       expect(body.spanCount).toBe(1);
       const rs = body.resourceSpans[0]!;

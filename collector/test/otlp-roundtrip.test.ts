@@ -141,10 +141,10 @@ class Recorder implements SpanProcessor {
 }
 
 const variants = [
-  { name: 'OTLP/HTTP JSON', make: (url: string) => new JsonExporter({ url, compression: 'none' as never }) },
-  { name: 'OTLP/HTTP JSON + gzip', make: (url: string) => new JsonExporter({ url, compression: 'gzip' as never }) },
-  { name: 'OTLP/HTTP protobuf', make: (url: string) => new ProtoExporter({ url, compression: 'none' as never }) },
-  { name: 'OTLP/HTTP protobuf + gzip', make: (url: string) => new ProtoExporter({ url, compression: 'gzip' as never }) },
+  { name: 'OTLP/HTTP JSON', make: (url: string, headers: Record<string, string>) => new JsonExporter({ url, headers, compression: 'none' as never }) },
+  { name: 'OTLP/HTTP JSON + gzip', make: (url: string, headers: Record<string, string>) => new JsonExporter({ url, headers, compression: 'gzip' as never }) },
+  { name: 'OTLP/HTTP protobuf', make: (url: string, headers: Record<string, string>) => new ProtoExporter({ url, headers, compression: 'none' as never }) },
+  { name: 'OTLP/HTTP protobuf + gzip', make: (url: string, headers: Record<string, string>) => new ProtoExporter({ url, headers, compression: 'gzip' as never }) },
 ];
 
 describe('spans sent by the real OTel SDK read back exactly', () => {
@@ -154,7 +154,7 @@ describe('spans sent by the real OTel SDK read back exactly', () => {
       const sdk = new NodeSDK({
         resource: resourceFromAttributes(RESOURCE_ATTRS as never),
         autoDetectResources: false,
-        spanProcessors: [new BatchSpanProcessor(v.make(`${cw.otlpUrl}/v1/traces`)), memory],
+        spanProcessors: [new BatchSpanProcessor(v.make(`${cw.otlpUrl}/v1/traces`, cw.ingestHeaders)), memory],
         spanLimits: { attributeCountLimit: 12, eventCountLimit: 4, attributePerEventCountLimit: 3, linkCountLimit: 4 },
       });
       sdk.start();
@@ -171,7 +171,7 @@ describe('spans sent by the real OTel SDK read back exactly', () => {
       await cw.settled();
 
       const traceId = sent[0]!.spanContext().traceId;
-      const { status, body } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${traceId}`);
+      const { status, body } = await cw.getJson<TraceResponse>(`/api/traces/${traceId}`);
       expect(status).toBe(200);
       expect(body.spanCount).toBe(sent.length);
       expect(body.resourceSpans).toHaveLength(1);

@@ -26,7 +26,7 @@ function agentTrace(i: number, service: string, root: string, error: boolean): R
 
 beforeAll(async () => {
   cw = await startCollector();
-  const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+  const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
   const plan = [
     ['mail-agent', 'invoke_agent triage', false],
     ['mail-agent', 'invoke_agent triage', true],
@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 const list = async (q: string): Promise<TraceListResponse> => {
-  const { status, body } = await getJson<TraceListResponse>(`${cw.apiUrl}/api/traces${q}`);
+  const { status, body } = await cw.getJson<TraceListResponse>(`/api/traces${q}`);
   expect(status).toBe(200);
   return body;
 };
@@ -89,7 +89,7 @@ describe('GET /api/traces', () => {
 
   it('answers 400 with a reason for bad parameters', async () => {
     for (const q of ['?limit=0', '?limit=abc', '?status=broken', '?start=yesterday-ish', '?cursor=bogus']) {
-      const { status, body } = await getJson<ApiError>(`${cw.apiUrl}/api/traces${q}`);
+      const { status, body } = await cw.getJson<ApiError>(`/api/traces${q}`);
       expect(status, q).toBe(400);
       expect(body.error.length).toBeGreaterThan(5);
     }
@@ -98,12 +98,12 @@ describe('GET /api/traces', () => {
 
 describe('GET /api/traces/:traceId', () => {
   it('accepts upper-case hex ids', async () => {
-    const { status } = await getJson(`${cw.apiUrl}/api/traces/${traces[0]!.id.toUpperCase()}`);
+    const { status } = await cw.getJson(`/api/traces/${traces[0]!.id.toUpperCase()}`);
     expect(status).toBe(200);
   });
 
   it('answers 404 for an unknown trace and 400 for a malformed id', async () => {
-    expect((await getJson(`${cw.apiUrl}/api/traces/${'ab'.repeat(16)}`)).status).toBe(404);
-    expect((await getJson(`${cw.apiUrl}/api/traces/xyz`)).status).toBe(400);
+    expect((await cw.getJson(`/api/traces/${'ab'.repeat(16)}`)).status).toBe(404);
+    expect((await cw.getJson(`/api/traces/xyz`)).status).toBe(400);
   });
 });

@@ -103,8 +103,8 @@ it('no planted secret reaches the spool, ClickHouse, any file, the logs or the A
   const cw = await startCollector({ dataDir, env: { CAUSEWAY_FLUSH_INTERVAL_MS: '600000' } });
   const first = plantedTrace('canary-agent-a');
   const second = plantedTrace('canary-agent-b');
-  expect(await exportSpans(new JsonExporter({ url: `${cw.otlpUrl}/v1/traces` }), first)).toBe(true);
-  expect(await exportSpans(new ProtoExporter({ url: `${cw.otlpUrl}/v1/traces` }), second)).toBe(true);
+  expect(await exportSpans(new JsonExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders }), first)).toBe(true);
+  expect(await exportSpans(new ProtoExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders }), second)).toBe(true);
 
   // 1. acknowledged = on disk in the spool: the scan sees the benign marker there, and no canary
   const spooled = scanFiles(dataDir);
@@ -125,8 +125,8 @@ it('no planted secret reaches the spool, ClickHouse, any file, the logs or the A
   // 3. the API, after a restart, shows placeholders and the redaction report
   const again = await startCollector({ dataDir });
   try {
-    const a = (await getJson<TraceResponse>(`${again.apiUrl}/api/traces/${first[0]!.spanContext().traceId}`)).body;
-    const b = (await getJson<TraceResponse>(`${again.apiUrl}/api/traces/${second[0]!.spanContext().traceId}`)).body;
+    const a = (await again.getJson<TraceResponse>(`/api/traces/${first[0]!.spanContext().traceId}`)).body;
+    const b = (await again.getJson<TraceResponse>(`/api/traces/${second[0]!.spanContext().traceId}`)).body;
     const text = JSON.stringify([a, b]);
     expect(NEEDLES.filter((n) => text.includes(n))).toEqual([]);
     expect(text).toContain(BENIGN);
@@ -153,7 +153,7 @@ it('no planted secret reaches the spool, ClickHouse, any file, the logs or the A
     expect(inner).toEqual({ iban: expect.stringMatching(/^\[REDACTED:iban:/), ssn: expect.stringMatching(/^\[REDACTED:us_ssn:/), key: expect.stringMatching(/^\[REDACTED:private_key:/) });
     // the PEM in real newlines and in escaped newlines is one key: one fingerprint
     expect(inner.key!.slice(0, -1)).toBe(msgs[0]!.parts[0]!.content.split('\n')[1]!.slice(0, -1));
-    const summary = (await getJson<RedactionSummaryResponse>(`${again.apiUrl}/api/redactions`)).body;
+    const summary = (await again.getJson<RedactionSummaryResponse>(`/api/redactions`)).body;
     expect(summary.rules.find((r) => r.rule === 'email')!.spans).toBe(4);
   } finally {
     await again.stop();

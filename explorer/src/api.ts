@@ -9,6 +9,7 @@ import type {
   TraceResponse,
   TraceSearchResponse,
 } from '@causeway/schemas';
+import { SIGNED_OUT_EVENT } from './auth/session.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -25,6 +26,8 @@ async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
 }
 
 async function answer<T>(res: Response, path: string): Promise<T> {
+  // the session ended (expired, signed out elsewhere, credential revoked): back to sign-in
+  if (res.status === 401) window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
   if (!res.ok) {
     let msg = `${res.status} ${res.statusText}`;
     try {
@@ -64,7 +67,7 @@ export const api = {
   addIncidentEvent: (id: string, body: IncidentEventBody) => post<Incident>(`/api/incidents/${id}/events`, body),
   /** The evidence bundle (zip) of a trace, or of the causal slice of one node in it. */
   async bundle(traceId: string, seed: string | undefined, direction: 'backward' | 'forward'): Promise<{ blob: Blob; filename: string; sha256: string }> {
-    const body: Record<string, unknown> = { traceIds: [traceId], exporter: 'explorer' };
+    const body: Record<string, unknown> = { traceIds: [traceId] };
     if (seed?.startsWith('act:')) body.slice = { trace: traceId, span: seed.split('/')[1], direction };
     else if (seed?.startsWith('art:')) body.slice = { trace: traceId, artifact: seed.slice(4), direction };
     const res = await fetch('/api/bundles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

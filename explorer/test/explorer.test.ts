@@ -40,23 +40,31 @@ describe('explorer in Chromium', () => {
     const [, collector, b] = await Promise.all([ensureExplorerBuilt({ wait: true }), startCollector(), launchChromium()]);
     cw = collector;
     browser = b;
-    const ids = await feedCaptured(cw.otlpUrl, 'openai', ['benign', 'prompt-injection']);
+    const ids = await feedCaptured(cw.otlpUrl, 'openai', ['benign', 'prompt-injection'], cw.ingestHeaders);
     pi = ids['prompt-injection']!;
     benign = ids.benign!;
     await cw.settled();
     // The oracle: the API's own answers name the nodes the page must show.
-    const g = (await getJson<SliceResponse>(`${cw.apiUrl}/api/provenance/traces/${pi}`)).body;
+    const g = (await cw.getJson<SliceResponse>(`/api/provenance/traces/${pi}`)).body;
     const arts = g.nodes.filter((n): n is SliceArtifact => n.type === 'artifact');
     sendId = g.nodes.find((n) => n.type === 'activity' && n.toolName === 'send_email')!.id;
     injected = arts.find((a) => a.kind === 'document' && a.preview.includes('IMPORTANT SYSTEM NOTICE'))!.id;
     sendResult = arts.find((a) => a.kind === 'tool_result' && a.preview.includes('"status":"sent"'))!.id;
     searchResult = arts.find((a) => a.kind === 'tool_result' && a.preview.includes('Reminder: the Q3 board deck'))!.id;
-    const bg = (await getJson<SliceResponse>(`${cw.apiUrl}/api/provenance/traces/${benign}`)).body;
+    const bg = (await cw.getJson<SliceResponse>(`/api/provenance/traces/${benign}`)).body;
     unrelated = bg.nodes.find((n) => n.type === 'artifact' && n.kind === 'document' && n.preview.includes('Q3 planning kicked off'))!.id;
     expect(g.nodes.some((n) => n.id === unrelated)).toBe(false);
     context = await browser.newContext({ viewport: { width: 1500, height: 950 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
+    // signed in as the local admin, through the one-time link the collector printed at start
+    expect(cw.signInLink).toMatch(/\/signin#code=/);
+    await page.goto(cw.signInLink);
+    await page.waitForSelector('[data-testid=account-name]');
+    expect(await page.textContent('[data-testid=account-role]')).toContain('admin');
   }, 120_000);
 
   afterAll(async () => {
@@ -65,10 +73,10 @@ describe('explorer in Chromium', () => {
   });
 
   it('serves the app for client routes and JSON 404s under /api', async () => {
-    const html = await fetch(`${cw.apiUrl}/traces/${pi}?node=x`);
+    const html = await cw.fetch(`/traces/${pi}?node=x`);
     expect(html.status).toBe(200);
     expect(await html.text()).toContain('<div id="root">');
-    const api404 = await fetch(`${cw.apiUrl}/api/nope`);
+    const api404 = await cw.fetch(`/api/nope`);
     expect(api404.status).toBe(404);
     expect(((await api404.json()) as { error: string }).error).toContain('/api/nope');
     expect(cw.output()).toContain('Explorer:');
@@ -79,7 +87,7 @@ describe('explorer in Chromium', () => {
     await page.waitForSelector('[data-testid=trace-row]');
     // prompt-injection was sent last but ran earlier: the list is by start time, newest first
     const rows = await page.locator('[data-testid=trace-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-trace-id')));
-    const starts = await Promise.all(rows.map(async (id) => BigInt((await getJson<{ traces: { traceId: string; startTimeUnixNano: string }[] }>(`${cw.apiUrl}/api/traces?limit=10`)).body.traces.find((t) => t.traceId === id)!.startTimeUnixNano)));
+    const starts = await Promise.all(rows.map(async (id) => BigInt((await cw.getJson<{ traces: { traceId: string; startTimeUnixNano: string }[] }>(`/api/traces?limit=10`)).body.traces.find((t) => t.traceId === id)!.startTimeUnixNano)));
     expect(rows.sort()).toEqual([benign, pi].sort());
     expect(starts[0]! >= starts[1]!).toBe(true);
     await shot('01-trace-list');
@@ -132,7 +140,8 @@ describe('explorer in Chromium', () => {
     expect(await page.locator(`[data-testid=graph-edge][data-from="${hop[0]}"][data-to="${hop[1]}"]`).getAttribute('data-class')).toBe('taint');
     expect(await page.locator(`[data-testid=cause][data-node-id="${injected}"]`).getAttribute('data-taint')).toBe('true');
 
-    // what followed send_email is an effect, not a cause
+    // what followed send_email is an effect, not a cause (the forward slice loads on its own)
+    await page.waitForFunction((id) => document.querySelector('[data-testid=graph]')?.getAttribute('data-effects')?.includes(id), sendResult);
     expect(await page.locator(`[data-testid=graph-node][data-node-id="${sendResult}"]`).getAttribute('data-role')).toBe('effect');
     expect(await page.locator(`[data-testid=effect][data-node-id="${sendResult}"]`).count()).toBe(1);
     // the knowledge-base document of the other trace is nowhere among the causes
@@ -274,7 +283,7 @@ describe('explorer in Chromium', () => {
     expect(url().searchParams.get('dir')).toBe('backward');
 
     // stored as append-only events, folded on read
-    const inc = (await getJson<Incident>(`${cw.apiUrl}/api/incidents/${id}`)).body;
+    const inc = (await cw.getJson<Incident>(`/api/incidents/${id}`)).body;
     expect(inc.events.map((e) => e.type)).toEqual(['created', 'note']);
     expect(inc.seeds).toEqual([sendId]);
     expect(inc.notes.map((n) => n.text)).toEqual(['send_email steered by msg-7f3a91', 'confirmed with the CFO']);
@@ -314,7 +323,7 @@ describe('explorer in Chromium', () => {
     // a real 10,000-span trace from the SDK: every activity and artifact in the graph (on
     // canvas), every span in the waterfall (windowed), nothing throws
     const big = makeTrace(10_000, 'big-agent');
-    expect(await exportSpans(new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` }), big)).toBe(true);
+    expect(await exportSpans(new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders }), big)).toBe(true);
     await cw.settled();
     await page.goto(`${cw.apiUrl}/traces/${big[0]!.spanContext().traceId}`);
     await page.waitForSelector('[data-testid=graph][data-laid-out=true]', { timeout: 60_000 });

@@ -5,7 +5,7 @@ import { loadCaptured } from '../../fixtures/agents/captured.ts';
 import type { ScenarioName } from '../../fixtures/agents/scenarios.ts';
 import type { Library } from '../../fixtures/agents/telemetry.ts';
 
-export async function feedCaptured(otlpUrl: string, library: Library, scenarios: ScenarioName[]): Promise<Record<string, string>> {
+export async function feedCaptured(otlpUrl: string, library: Library, scenarios: ScenarioName[], headers: Record<string, string> = {}): Promise<Record<string, string>> {
   const traceOf: Record<string, string> = {};
   for (const scenario of scenarios) {
     const traces = loadCaptured(library, scenario, 'traces');
@@ -13,7 +13,7 @@ export async function feedCaptured(otlpUrl: string, library: Library, scenarios:
     traceOf[scenario] = traces.traceId;
     const logs = loadCaptured(library, scenario, 'logs');
     for (const r of [...traces.requests, ...(logs?.requests ?? [])]) {
-      const res = await fetch(`${otlpUrl}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(r.body) });
+      const res = await fetch(`${otlpUrl}${r.path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(r.body) });
       if (res.status !== 200) throw new Error(`POST ${r.path} answered ${res.status}: ${await res.text()}`);
     }
   }
@@ -22,7 +22,8 @@ export async function feedCaptured(otlpUrl: string, library: Library, scenarios:
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [url, library = 'openai', ...scenarios] = process.argv.slice(2);
-  if (!url) throw new Error('usage: tsx explorer/test/feed.ts <otlp url> [library] [scenario…]');
-  const ids = await feedCaptured(url, library as Library, (scenarios.length ? scenarios : ['prompt-injection', 'benign', 'data-mixing', 'over-broad-action']) as ScenarioName[]);
+  if (!url) throw new Error('usage: CAUSEWAY_TOKEN=<ingest token> tsx explorer/test/feed.ts <otlp url> [library] [scenario…]');
+  const auth: Record<string, string> = process.env.CAUSEWAY_TOKEN ? { authorization: `Bearer ${process.env.CAUSEWAY_TOKEN}` } : {};
+  const ids = await feedCaptured(url, library as Library, (scenarios.length ? scenarios : ['prompt-injection', 'benign', 'data-mixing', 'over-broad-action']) as ScenarioName[], auth);
   console.log(JSON.stringify(ids, null, 2));
 }

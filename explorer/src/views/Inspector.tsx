@@ -7,6 +7,7 @@ import { PLACEHOLDER, fmtDuration, fmtTime, shortId } from '../format.ts';
 import { useLoad } from '../load.ts';
 import { KIND_NAMES } from '../graph/model.ts';
 import { flattenSpans } from './Waterfall.tsx';
+import { SubmitterNote } from '../auth/SubmitterNote.tsx';
 
 export function anyValueText(v: AnyValue | undefined): string {
   if (!v) return '';
@@ -62,6 +63,7 @@ function ArtifactInspector({ node, onOpen }: { node: Extract<SliceNode, { type: 
       <div className="muted" data-testid="trust-why">
         {node.trustWhy}
       </div>
+      <SubmitterNote node={node} />
       <dl>
         <dt>artifact</dt>
         <dd className="mono">{node.artifactId}</dd>
@@ -129,6 +131,7 @@ function ActivityInspector({ node, trace }: { node: Extract<SliceNode, { type: '
         {node.kind} · {node.toolName || node.name}
         {node.tainted ? <span className="badge untrusted">reached by untrusted content</span> : null}
       </h3>
+      <SubmitterNote node={node} />
       <dl>
         <dt>span</dt>
         <dd className="mono">{node.spanId}</dd>

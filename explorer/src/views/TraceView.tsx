@@ -18,6 +18,7 @@ import type { ViewState } from '../url.ts';
 import { Inspector } from './Inspector.tsx';
 import { ReplayPanel } from './ReplayPanel.tsx';
 import { Waterfall } from './Waterfall.tsx';
+import { TraceSubmitters } from '../auth/SubmitterNote.tsx';
 
 type TraceState = Extract<ViewState, { page: 'trace' }>;
 
@@ -128,6 +129,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
         <span className="mono" title={traceId}>
           trace {shortId(traceId)}
         </span>
+        <TraceSubmitters trace={traceL.state === 'ready' ? traceL.value : undefined} />
         {slice ? (
           <span className="muted" data-testid="graph-counts">
             {slice.nodes.filter((n) => n.type === 'activity').length} activities · {slice.nodes.filter((n) => n.type === 'artifact').length} artifacts · {slice.edges.length} edges
