@@ -29,6 +29,8 @@ export interface CollectorProcess {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** GET JSON on the API port as the local admin */
   getJson<T>(path: string): Promise<{ status: number; body: T }>;
+  /** the newest signed checkpoint once it covers at least `minSize` leaves (checkpoints are signed by a timer) */
+  checkpoint<T = { treeSize: string; publicKey: string; note: string; origin: string; rootHash: string }>(minSize?: number, timeoutMs?: number): Promise<T>;
   /** a new credential through `causeway token create` (the CLI, as operators use it); returns the token */
   createToken(o: { tenant: string; role: string; name?: string; services?: string[]; agents?: string[] }): string;
   /** everything the process wrote to stdout and stderr so far */
@@ -110,7 +112,7 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
   };
 }
 
-type CollectorAuth = Pick<CollectorProcess, 'ingestToken' | 'adminToken' | 'ingestHeaders' | 'adminHeaders' | 'signInLink' | 'fetch' | 'getJson' | 'createToken'>;
+type CollectorAuth = Pick<CollectorProcess, 'ingestToken' | 'adminToken' | 'ingestHeaders' | 'adminHeaders' | 'signInLink' | 'fetch' | 'getJson' | 'createToken' | 'checkpoint'>;
 
 /** The credentials a collector printed and wrote at start, and clients that use them. */
 export function authOf(out: string, dataDir: string, apiUrl: string, env: Record<string, string>): CollectorAuth {
@@ -135,6 +137,18 @@ export function authOf(out: string, dataDir: string, apiUrl: string, env: Record
     async getJson<T>(path: string) {
       const res = await apiFetch(path);
       return { status: res.status, body: (await res.json()) as T };
+    },
+    async checkpoint<T>(minSize = 1, timeoutMs = 60_000): Promise<T> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const res = await apiFetch('/api/ledger/checkpoint');
+        if (res.status === 200) {
+          const body = (await res.json()) as T & { treeSize: string };
+          if (Number(body.treeSize) >= minSize) return body;
+        } else await res.body?.cancel();
+        if (Date.now() > deadline) throw new Error(`no signed checkpoint of ${minSize}+ leaves within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     createToken: (o) =>
       tokenCli(dataDir, env, ['create', '--tenant', o.tenant, '--role', o.role, ...(o.name ? ['--name', o.name] : []), ...(o.services ?? []).flatMap((x) => ['--service', x]), ...(o.agents ?? []).flatMap((x) => ['--agent', x])])

@@ -75,7 +75,8 @@ async function health(cw: CollectorProcess): Promise<HealthResponse> {
   return (await (await fetch(`${cw.apiUrl}/healthz`)).json()) as HealthResponse;
 }
 
-export async function benchIngest(cw: CollectorProcess, batches: ReadableSpan[][], concurrency: number, log: (s: string) => void): Promise<IngestResult> {
+/** `headers`: what every export carries (the ingest token); default the collector's local ingest token. */
+export async function benchIngest(cw: CollectorProcess, batches: ReadableSpan[][], concurrency: number, log: (s: string) => void, headers: Record<string, string> = cw.ingestHeaders): Promise<IngestResult> {
   const pid = cw.child.pid;
   if (pid === undefined) throw new Error('collector has no pid');
   const rss = new RssSampler(pid, 200);
@@ -85,7 +86,7 @@ export async function benchIngest(cw: CollectorProcess, batches: ReadableSpan[][
 
   const exporters = Array.from(
     { length: concurrency },
-    () => new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, timeoutMillis: 120_000, concurrencyLimit: 2 }),
+    () => new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers, timeoutMillis: 120_000, concurrencyLimit: 2 }),
   );
   const total = batches.reduce((n, b) => n + b.length, 0);
   let next = 0;

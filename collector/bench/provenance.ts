@@ -211,7 +211,7 @@ export async function postAll(cw: CollectorProcess, source: () => AgentRequest |
           let res: Response;
           let text: string;
           try {
-            res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: req.body as unknown as BodyInit });
+            res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...cw.ingestHeaders, 'content-type': 'application/json' }, body: req.body as unknown as BodyInit });
             text = await res.text();
           } catch (e) {
             // A connection reset while the collector runs on: re-send, as an exporter would
@@ -534,7 +534,7 @@ export async function benchStore(
     const samples: Record<string, { ms: number; size: number; truncated: boolean; ok: boolean }[]> = { backward: [], forward: [], graph: [], trace: [] };
     const get = async <T>(path: string): Promise<{ ms: number; status: number; body: T }> => {
       const t0 = performance.now();
-      const res = await fetch(`${cw.apiUrl}${path}`);
+      const res = await cw.fetch(path);
       const body = (await res.json()) as T;
       return { ms: performance.now() - t0, status: res.status, body };
     };

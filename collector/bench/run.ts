@@ -9,13 +9,15 @@
 //   5.–7. provenance (provenance.ts): the extractor's cost in one thread, ingest with provenance
 //      on vs off, and a store of ≥ 1M agent spans with slice / trace-graph / trace-by-id latencies
 //
-// Environment: BENCH_SPANS (default 200000), BENCH_CONCURRENCY (8), BENCH_BATCH (512),
+//   8. authentication (auth.ts): ingest with CAUSEWAY_AUTH=off vs on (bound ingest token), the ratio
+//
+// Environment: BENCH_AUTH_SPANS (40000), BENCH_AUTH_ROUNDS (2), BENCH_SPANS (default 200000), BENCH_CONCURRENCY (8), BENCH_BATCH (512),
 // BENCH_DECODE_SPANS (16384), BENCH_DECODE_ROUND_MS (400), BENCH_DECODE_ROUNDS (5), BENCH_KEEP=1 keeps the temp dirs.
 // Provenance: BENCH_PROV_SPANS or `--spans N` (store size, default 200000), BENCH_PROV_SEEDS (200),
 // BENCH_PROV_E2E_SPANS (60000, the on/off run), BENCH_PROV_CPU_SPANS (12000), BENCH_PROV_ROUNDS (3),
 // BENCH_PROV_CONCURRENCY (8), BENCH_PROV_READ_BUDGET_S (120: a read stops taking seeds after this
 // long, once it has 20), BENCH_PROV_HEAP_MB (8192: the store collector's --max-old-space-size),
-// BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7.
+// BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7, `--only auth` section 8.
 //   npm run bench -- --only provenance --spans 200000
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -32,6 +34,7 @@ import { type RedactionBench, benchRedaction } from './redaction.ts';
 import { writeFrames } from './payload-file.ts';
 import type { RawInsertResult } from './raw-insert.ts';
 import { benchExtractor, benchOnOff, benchStore, printProvenance } from './provenance.ts';
+import { benchAuth, printAuth } from './auth.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '../..');
@@ -45,7 +48,9 @@ const DECODE_ROUNDS = intEnv('BENCH_DECODE_ROUNDS', 5);
 const KEEP = process.env.BENCH_KEEP === '1';
 const ARGS = cliArgs(process.argv.slice(2));
 const ONLY = ARGS.only;
-if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'provenance') throw new Error(`--only must be ingest or provenance, got "${ONLY}"`);
+if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'provenance' && ONLY !== 'auth') throw new Error(`--only must be ingest, provenance or auth, got "${ONLY}"`);
+const AUTH_SPANS = intEnv('BENCH_AUTH_SPANS', 40_000);
+const AUTH_ROUNDS = intEnv('BENCH_AUTH_ROUNDS', 2);
 const PROV_SPANS = ARGS.spans !== undefined ? positiveInt(ARGS.spans, '--spans') : intEnv('BENCH_PROV_SPANS', 200_000);
 const PROV_SEEDS = intEnv('BENCH_PROV_SEEDS', 200);
 const PROV_E2E_SPANS = intEnv('BENCH_PROV_E2E_SPANS', 60_000);
@@ -62,8 +67,24 @@ const log = (s: string): void => {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  if (ONLY !== 'provenance') await ingestSections(started);
-  if (ONLY !== 'ingest') await provenanceSections();
+  if (ONLY === undefined || ONLY === 'ingest') await ingestSections(started);
+  if (ONLY === undefined || ONLY === 'auth') await authSection();
+  if (ONLY === undefined || ONLY === 'provenance') await provenanceSections();
+}
+
+async function authSection(): Promise<void> {
+  log(`authentication cost: ${AUTH_SPANS} spans, ${AUTH_ROUNDS} round(s) with auth off and on…`);
+  const t = performance.now();
+  const corpus = makeCorpus(AUTH_SPANS, BATCH, 11);
+  const services = [...new Set(corpus.spans.map((s) => String(s.resource.attributes['service.name'])))];
+  const workDir = tempDataDir('causeway-bench-auth-');
+  try {
+    const a = await benchAuth(corpus.batches, services, CONCURRENCY, AUTH_ROUNDS, workDir, log);
+    log(`  done (${sec(t)})`);
+    process.stdout.write(`${printAuth(a).join('\n')}\n`);
+  } finally {
+    if (!KEEP) rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 async function provenanceSections(): Promise<void> {

@@ -70,6 +70,7 @@ export function openSecurity(config: Config, log: (msg: string) => void): Securi
           for (const e of events) if (!seen.has(e.eid)) await audit.record(credentialAudit(credentials, e));
         };
         await record(credentials.history);
+        await sink.drained?.();
         credentials.onForeignEvents = (events) => void record(events).catch((e: Error) => log(`credential change could not be audited: ${e.message}`));
       }
       const open: Principal | undefined = config.auth ? undefined : { kind: 'token', id: '', name: 'unauthenticated (CAUSEWAY_AUTH=off)', tenant: config.tenant, role: 'admin', tenants: [config.tenant], services: [], agents: [] };

@@ -32,14 +32,14 @@ beforeAll(async () => {
   for (const content of ['summarize my inbox', 'send it to reconcile@vendor-updates.example']) logs.getLogger('openai').emit({ context: ctx, eventName: 'gen_ai.user.message', body: { content } });
   await logs.shutdown();
   await cw.settled();
-  publicKey = Buffer.from((await cw.getJson<{ publicKey: string }>(`/api/ledger/checkpoint`)).body.publicKey, 'base64');
+  publicKey = Buffer.from((await cw.checkpoint()).publicKey, 'base64');
 });
 afterAll(async () => {
   await cw?.stop();
 });
 
-async function exportZip(ids: string[], exporter = 'test-suite'): Promise<Buffer> {
-  const res = await cw.fetch(`/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: ids, exporter }) });
+async function exportZip(ids: string[]): Promise<Buffer> {
+  const res = await cw.fetch(`/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: ids }) });
   expect(res.status).toBe(200);
   return Buffer.from(await res.arrayBuffer());
 }
@@ -55,7 +55,7 @@ describe('evidence bundles', () => {
     expect(v.rows).toBe(spanCount);
     const files = unzipSync(zip);
     expect(Object.keys(files).sort()).toEqual([
-      'README.md', 'checkpoint.note', 'graph.json', 'log.json', 'manifest.dsse.json', 'proofs/consistency.json', 'proofs/inclusion.jsonl',
+      'README.md', 'audit/events.jsonl', 'checkpoint.note', 'graph.json', 'log.json', 'manifest.dsse.json', 'proofs/audit-inclusion.jsonl', 'proofs/consistency.json', 'proofs/inclusion.jsonl',
       'proofs/logs-inclusion.jsonl', 'proofs/prov_activities-inclusion.jsonl', 'proofs/prov_artifacts-inclusion.jsonl', 'proofs/prov_relations-inclusion.jsonl',
       'prov.json', 'redaction-report.json', 'rows/logs.jsonl', 'rows/prov_activities.jsonl', 'rows/prov_artifacts.jsonl', 'rows/prov_relations.jsonl', 'rows/spans.jsonl',
     ]);
@@ -78,21 +78,30 @@ describe('evidence bundles', () => {
     expect(env.payloadType).toBe(IN_TOTO_PAYLOAD_TYPE);
     const statement = JSON.parse(Buffer.from(env.payload, 'base64').toString()) as { _type: string; predicate: { exporter: string; query: { traceIds: string[] } } };
     expect(statement._type).toBe('https://in-toto.io/Statement/v1');
-    expect(statement.predicate).toMatchObject({ exporter: 'test-suite', query: { traceIds: [traceId] } });
+    expect(statement.predicate).toMatchObject({ exporter: expect.stringMatching(/^local admin \(token /), query: { traceIds: [traceId] } });
   });
 
-  it('is reproducible: the same selection twice gives the same files but for the manifest', async () => {
+  it('is reproducible: the same selection twice gives the same rows and graph; only the log (which recorded the first export) moved on', async () => {
     const a = unzipSync(await exportZip([traceId]));
     const b = unzipSync(await exportZip([traceId]));
-    for (const name of Object.keys(a)) if (name !== 'manifest.dsse.json') expect(Buffer.from(b[name]!).equals(Buffer.from(a[name]!)), name).toBe(true);
+    const logState = (name: string): boolean => name === 'manifest.dsse.json' || name === 'checkpoint.note' || name.startsWith('proofs/') || name.startsWith('audit/');
+    for (const name of Object.keys(a)) if (!logState(name)) expect(Buffer.from(b[name]!).equals(Buffer.from(a[name]!)), name).toBe(true);
+    // the second bundle's chain of custody holds the first one's events and more (its delivery)
+    const custody = (f: Record<string, Uint8Array>): string[] => strFromU8(f['audit/events.jsonl']!).split('\n').filter(Boolean);
+    expect(custody(b).slice(0, custody(a).length)).toEqual(custody(a));
+    expect(custody(b).length).toBeGreaterThan(custody(a).length);
   });
 
-  it('records every export (chain of custody)', async () => {
-    await exportZip([traceId], 'auditor-7');
-    const { body } = await cw.getJson<{ exports: { exporter: string; bundleSha256: string; rows: string }[] }>(`/api/exports`);
-    const mine = body.exports.find((e) => e.exporter === 'auditor-7')!;
-    expect(mine.bundleSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(Number(mine.rows)).toBe(spanCount);
+  it('records every delivered export under the credential that asked for it (chain of custody)', async () => {
+    const res = await cw.fetch(`/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: [traceId], exporter: 'auditor-7' }) });
+    const sha = res.headers.get('x-causeway-bundle-sha256');
+    await res.arrayBuffer();
+    let mine: { exporter: string; bundleSha256: string; rows: string } | undefined;
+    for (const deadline = Date.now() + 30_000; !mine && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      mine = (await cw.getJson<{ exports: { exporter: string; bundleSha256: string; rows: string }[] }>(`/api/exports`)).body.exports.find((e) => e.bundleSha256 === sha);
+    }
+    expect(mine?.exporter).toMatch(/^local admin \(token [0-9a-f]{16}\)$/); // not the body's "auditor-7"
+    expect(Number(mine!.rows)).toBe(spanCount);
   });
 
   it('rejects an edited span, a dropped file, swapped proofs and a re-signed manifest', async () => {
@@ -122,8 +131,9 @@ describe('evidence bundles', () => {
 
   it('works from the command line: causeway export with the API, causeway verify-bundle offline', () => {
     const out = join(tempDataDir(), 'evidence.zip');
-    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/src/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
-    const exp = run('export', '--trace', traceId, '--out', out, '--api', cw.apiUrl, '--exporter', 'cli-test');
+    // as the collector's user: the CLI finds the local admin's API key under the data dir
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/src/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CAUSEWAY_DATA_DIR: cw.dataDir } });
+    const exp = run('export', '--trace', traceId, '--out', out, '--api', cw.apiUrl);
     expect(exp.stdout).toMatch(/^wrote .*evidence\.zip \(sha256 [0-9a-f]{64}\)$/m);
     const ok = run('verify-bundle', out, '--public-key', publicKey.toString('base64'));
     expect(ok.stdout).toContain(`verified: ${spanCount} rows`);
@@ -140,7 +150,7 @@ describe('evidence bundles', () => {
     const send = graph.nodes.find((n) => n.type === 'activity' && n.toolName === 'send_email') as SliceActivity;
     const out = join(tempDataDir(), 'slice.zip');
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/src/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
-    const exp = run('export', '--trace', traceId, '--span', send.spanId, '--direction', 'backward', '--out', out, '--api', cw.apiUrl);
+    const exp = run('export', '--trace', traceId, '--span', send.spanId, '--direction', 'backward', '--out', out, '--api', cw.apiUrl, '--token', cw.adminToken);
     expect(exp.stdout, exp.stderr).toMatch(/^wrote .*slice\.zip/m);
     const ok = run('verify-bundle', out, '--public-key', publicKey.toString('base64'));
     expect(ok.status, ok.stdout).toBe(0);

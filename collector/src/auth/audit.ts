@@ -9,6 +9,8 @@ import type { Principal } from './principal.ts';
 export interface AuditSink {
   /** resolves once the rows are durable */
   appendAudit(rows: AuditRow[]): Promise<void>;
+  /** resolves once everything appended so far is in the store (start-up waits for its own events) */
+  drained?(): Promise<void>;
 }
 
 export interface AuditEntry {

@@ -15,14 +15,14 @@ export async function exportCommand(args: string[]): Promise<number> {
   const api = opt.api?.[0] ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const traceIds = opt.trace ?? [];
   if (traceIds.length === 0) throw new Error(USAGE);
+  const seed = opt.span?.[0] ? { span: opt.span[0] } : opt.artifact?.[0] ? { artifact: opt.artifact[0] } : undefined;
+  if (seed && traceIds.length !== 1) throw new Error(`a slice starts from one trace\n${USAGE}`);
+  const direction = opt.direction?.[0] === 'forward' ? 'forward' : 'backward';
   // The exporter recorded is the credential's principal. The API key: --token, CAUSEWAY_TOKEN,
   // else the local admin's (written at first start, readable only by the collector's user).
   const localAdmin = join(config.dataDir, 'auth', 'admin.token');
   const token = opt.token?.[0] ?? process.env.CAUSEWAY_TOKEN ?? (existsSync(localAdmin) ? readFileSync(localAdmin, 'utf8').trim() : undefined);
   if (!token) throw new Error(`no API key: give --token, set CAUSEWAY_TOKEN, or run as the collector's user (${localAdmin})`);
-  const seed = opt.span?.[0] ? { span: opt.span[0] } : opt.artifact?.[0] ? { artifact: opt.artifact[0] } : undefined;
-  if (seed && traceIds.length !== 1) throw new Error(`a slice starts from one trace\n${USAGE}`);
-  const direction = opt.direction?.[0] === 'forward' ? 'forward' : 'backward';
   const body: BundleRequest = seed
     ? { slice: { trace: traceIds[0]!, ...seed, direction, ...(opt.depth?.[0] ? { depth: Number(opt.depth[0]) } : {}) } }
     : { traceIds };

@@ -75,6 +75,10 @@ export class SpanStore implements Exporter {
     this.writer.enqueue([await this.spool.append(auditPayload(rows), rows.length, 'audit_events')]);
   }
 
+  drained(): Promise<void> {
+    return this.writer.drain();
+  }
+
   private provRecords(prov: ProvenanceBatch): Promise<SpoolRecord>[] {
     const out: Promise<SpoolRecord>[] = [];
     if (prov.activities.length > 0) out.push(this.spool.append(provPayload('prov_activities', prov.activities), prov.activities.length, 'prov_activities'));
