@@ -1,4 +1,4 @@
-// Secure by default. At first start (no credential yet) Causeway creates an admin credential and
+// Secure by default. At first start Causeway creates an admin credential and
 // an ingest token for the default tenant, each in a 0600 file under `<data dir>/auth/`, so a
 // fresh `npm start` is usable at once and nothing is open. And it refuses to listen beyond this
 // machine unless people can sign in some other way than with those local files.
@@ -25,7 +25,8 @@ export function localCredentials(store: CredentialStore, tenant: string): LocalC
   const adminFile = join(store.dir, 'admin.token');
   const ingestFile = join(store.dir, 'ingest.token');
   let created = false;
-  if (store.size === 0) {
+  // first start: this collector never made its local credentials (an operator may have created others with the CLI before)
+  if (!store.history.some((e) => e.event === 'created' && e.by === BOOTSTRAP)) {
     const admin = store.create({ tenant, role: 'admin', name: 'local admin', by: BOOTSTRAP });
     const ingest = store.create({ tenant, role: 'ingest', name: 'local agents', by: BOOTSTRAP });
     writeFileSync(adminFile, `${admin.token}\n`, { mode: 0o600 });

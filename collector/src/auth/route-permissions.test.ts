@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROLE_PERMISSIONS, ROLES, roleAllows } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
-import { ROUTES, matchRoute } from './route-permissions.ts';
+import { ROUTES, matchRoute, permissionTable } from './route-permissions.ts';
 
 describe('route permissions', () => {
   it('finds the rule and path parameters of a request', () => {
@@ -26,5 +28,12 @@ describe('route permissions', () => {
     for (const r of ROUTES) expect(r.permission).toBeTruthy();
     const reads = ROUTES.filter((r) => r.permission === 'read' && /traces|slice|artifacts|search|inclusion/.test(r.path));
     for (const r of reads) expect(r.audit, r.path).toBeTruthy();
+  });
+});
+
+describe('the README', () => {
+  it('shows this very table', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../../README.md'), 'utf8');
+    expect(readme).toContain(permissionTable());
   });
 });

@@ -1,7 +1,7 @@
 // Every route and the permission it needs: the one table the guard enforces (default deny: an
 // /api/ route missing here answers 404 to anyone signed in, 401 to anyone else). The README's
 // permission table is this table. `audit` names the access-audit action a request records.
-import type { Permission } from '@causeway/schemas';
+import { type Permission, ROLES, roleAllows } from '@causeway/schemas';
 
 export interface RouteRule {
   method: 'GET' | 'POST';
@@ -9,8 +9,10 @@ export interface RouteRule {
   path: string;
   /** 'public': no credentials; 'signed-in': any authenticated principal that is not ingest-only */
   permission: Permission | 'public' | 'signed-in';
-  /** the audit action recorded for every answer (refusals are recorded as auth.refused) */
+  /** the audit action the guard records for every answer (refusals are recorded as auth.refused) */
   audit?: string;
+  /** audit actions the route records itself (when it knows the outcome: delivery, a sign-in, a credential change) */
+  records?: string[];
 }
 
 export const ROUTES: readonly RouteRule[] = [
@@ -35,20 +37,20 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'POST', path: '/api/incidents', permission: 'incidents', audit: 'incident.created' },
   { method: 'POST', path: '/api/incidents/:incidentId/events', permission: 'incidents', audit: 'incident.event' },
   // evidence export and the audit
-  { method: 'POST', path: '/api/bundles', permission: 'export', audit: 'export.requested' },
+  { method: 'POST', path: '/api/bundles', permission: 'export', audit: 'export.requested', records: ['export.delivered', 'export.aborted'] },
   { method: 'GET', path: '/api/exports', permission: 'export', audit: 'export.list' },
   { method: 'GET', path: '/api/audit', permission: 'audit', audit: 'audit.read' },
-  // credentials (audited by the routes themselves: credential.created / credential.revoked)
+  // credentials
   { method: 'GET', path: '/api/credentials', permission: 'credentials', audit: 'credential.list' },
-  { method: 'POST', path: '/api/credentials', permission: 'credentials' },
-  { method: 'POST', path: '/api/credentials/:credentialId/revoke', permission: 'credentials' },
+  { method: 'POST', path: '/api/credentials', permission: 'credentials', records: ['credential.created'] },
+  { method: 'POST', path: '/api/credentials/:credentialId/revoke', permission: 'credentials', records: ['credential.revoked'] },
   // the caller and sign-in
   { method: 'GET', path: '/api/auth/me', permission: 'signed-in' },
-  { method: 'POST', path: '/api/auth/signout', permission: 'signed-in' },
-  { method: 'POST', path: '/api/auth/session', permission: 'public' },
+  { method: 'POST', path: '/api/auth/signout', permission: 'signed-in', records: ['auth.signout'] },
+  { method: 'POST', path: '/api/auth/session', permission: 'public', records: ['auth.signin'] },
   { method: 'GET', path: '/auth/config', permission: 'public' },
   { method: 'GET', path: '/auth/login', permission: 'public' },
-  { method: 'GET', path: '/auth/callback', permission: 'public' },
+  { method: 'GET', path: '/auth/callback', permission: 'public', records: ['auth.signin'] },
   { method: 'GET', path: '/healthz', permission: 'public' },
 ];
 
@@ -72,4 +74,11 @@ export function matchRoute(method: string, path: string): MatchedRoute | undefin
     if (hit) return { rule: c.rule, params: Object.fromEntries(c.names.map((n, i) => [n, hit[i + 1]!])) };
   }
   return undefined;
+}
+
+/** The table as the README shows it (route-permissions.test.ts keeps the README's copy equal). */
+export function permissionTable(): string {
+  const who = (p: RouteRule['permission']): string => (p === 'public' ? 'anyone' : p === 'signed-in' ? 'any role but ingest' : ROLES.filter((r) => roleAllows(r, p)).join(', '));
+  const rows = ROUTES.map((r) => `| \`${r.method} ${r.path}\` | ${r.permission} | ${who(r.permission)} | ${[r.audit, ...(r.records ?? [])].filter(Boolean).map((a) => `\`${a}\``).join(', ') || '-'} |`);
+  return ['| route | permission | roles | access-audit events |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
