@@ -27,7 +27,8 @@ export interface Security {
 }
 
 export interface Wired {
-  ingest: IngestAuthenticator;
+  /** `authenticateIngest(authorization header) → principal | refusal`: the one check every receiver uses */
+  authenticateIngest: IngestAuthenticator;
   onIngestRefused: (r: Extract<IngestAuthResult, { ok: false }>, req: { path: string; clientAddress: string; userAgent: string }) => void;
   audit: AuditLog;
   guard: GuardOptions;
@@ -76,7 +77,7 @@ export function openSecurity(config: Config, log: (msg: string) => void): Securi
       const open: Principal | undefined = config.auth ? undefined : { kind: 'token', id: '', name: 'unauthenticated (CAUSEWAY_AUTH=off)', tenant: config.tenant, role: 'admin', tenants: [config.tenant], services: [], agents: [] };
       const authenticator = credentials ? new ApiAuthenticator(credentials, sessions, oidc) : undefined;
       return {
-        ingest: credentials ? ingestAuthenticator(credentials) : openIngest(config.tenant),
+        authenticateIngest: credentials ? ingestAuthenticator(credentials) : openIngest(config.tenant),
         onIngestRefused: (r, req) =>
           audit.refused({ tenant: r.principal?.tenant ?? config.tenant, ...(r.principal ? { principal: r.principal } : {}), action: 'auth.refused', target: `POST ${req.path}`, status: r.status, detail: r.reason, clientAddress: req.clientAddress, userAgent: req.userAgent }),
         audit,

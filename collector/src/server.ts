@@ -52,7 +52,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const wired = await security.wire(store, auditQueries, (t, s) => tenants.redact(t, s));
   const pipeline = new Pipeline(store, [perTenant((t) => tenants.processorsOf(t))]);
 
-  const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.ingest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, log });
+  const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.authenticateIngest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, log });
   const policySha256 = createHash('sha256').update(JSON.stringify(policy)).digest('hex');
   const api = frontDoor({
     guard: wired.guard,

@@ -4,11 +4,10 @@
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import type { LogRow, SpanRow } from '@causeway/schemas';
-import { type IngestConsumer, type Submitter, logsBatch, spansBatch } from '../consumer.ts';
-import { bindingViolation } from '../auth/binding.ts';
+import { type IngestConsumer, logsBatch, spansBatch } from '../consumer.ts';
 import type { IngestAuthResult, IngestAuthenticator } from '../auth/ingest-auth.ts';
 import type { Principal } from '../auth/principal.ts';
+import { BindingError, admitLogs, admitSpans, submitterOf } from './admit.ts';
 import { DecodeError } from './otlp/decode-error.ts';
 import { decodeLogsJson, decodeTracesJson } from './otlp/decode-json.ts';
 import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
@@ -122,12 +121,9 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
     rejectedJsonKey: 'rejectedSpans',
     decode: (body, enc, who) => {
       const b = enc === 'protobuf' ? decodeTracesProto(body, who.tenant) : decodeTracesJson(body, who.tenant);
-      const violation = bindingViolation(who, b.rows, 'span');
-      if (violation) throw new BindingError(violation);
-      const late = notInFuture(b.rows, (r) => laterOf(r.start_time_unix_nano, r.end_time_unix_nano), o.maxFutureMs, 'span', (r) => `${r.trace_id}/${r.span_id}`);
-      const rows = stamp(late.kept, who);
-      const message = [b.rejectionMessage, late.message].filter(Boolean).join('; ');
-      return { count: rows.length, rejected: b.rejected + late.rejected, rejectionMessage: message, consume: () => next.consume(spansBatch(who.tenant, submitter(who), rows)) };
+      const a = admitSpans(who, b.rows, o.maxFutureMs);
+      const message = [b.rejectionMessage, a.rejectionMessage].filter(Boolean).join('; ');
+      return { count: a.rows.length, rejected: b.rejected + a.rejected, rejectionMessage: message, consume: () => next.consume(spansBatch(who.tenant, submitterOf(who), a.rows)) };
     },
   });
   exportRoute('/v1/logs', {
@@ -135,12 +131,8 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
     items: 'log record(s)',
     rejectedJsonKey: 'rejectedLogRecords',
     decode: (body, enc, who) => {
-      const decoded = enc === 'protobuf' ? decodeLogsProto(body, who.tenant) : decodeLogsJson(body, who.tenant);
-      const violation = bindingViolation(who, decoded, 'log record');
-      if (violation) throw new BindingError(violation);
-      const late = notInFuture(decoded, (r) => laterOf(r.time_unix_nano, r.observed_time_unix_nano), o.maxFutureMs, 'log record', (_, i) => String(i));
-      const rows = stamp(late.kept, who);
-      return { count: rows.length, rejected: late.rejected, rejectionMessage: late.message, consume: () => next.consume(logsBatch(who.tenant, submitter(who), rows)) };
+      const a = admitLogs(who, enc === 'protobuf' ? decodeLogsProto(body, who.tenant) : decodeLogsJson(body, who.tenant), o.maxFutureMs);
+      return { count: a.rows.length, rejected: a.rejected, rejectionMessage: a.rejectionMessage, consume: () => next.consume(logsBatch(who.tenant, submitterOf(who), a.rows)) };
     },
   });
 
@@ -151,46 +143,6 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
   });
   return app;
 }
-
-class BindingError extends Error {}
-
-const submitter = (p: Principal): Submitter => ({ id: p.id, name: p.name });
-
-/** Every row carries who sent it, inside its canonical form (and so its ledger leaf). */
-function stamp<R extends SpanRow | LogRow>(rows: R[], p: Principal): R[] {
-  if (p.id) {
-    for (const r of rows) {
-      r.credential_id = p.id;
-      r.credential_name = p.name;
-    }
-  }
-  return rows;
-}
-
-/**
- * Rows dated more than `maxFutureMs` ahead of this clock are rejected (partial_success), not
- * clamped: evidence is stored as sent or not at all. Such a row would otherwise sort first forever.
- */
-function notInFuture<R>(rows: R[], timeOf: (r: R) => string, maxFutureMs: number, item: string, name: (r: R, i: number) => string): { kept: R[]; rejected: number; message: string } {
-  const limit = (BigInt(Date.now() + maxFutureMs) * 1_000_000n).toString();
-  const kept: R[] = [];
-  let first = '';
-  let rejected = 0;
-  rows.forEach((r, i) => {
-    if (decimalGreater(timeOf(r), limit)) {
-      rejected++;
-      first ||= `${item} ${name(r, i)}: timestamp is more than ${Math.round(maxFutureMs / 1000)} s ahead of the collector's clock`;
-    } else kept.push(r);
-  });
-  return { kept, rejected, message: rejected ? `${rejected} ${item}(s) rejected, e.g. ${first}` : '' };
-}
-
-/** Unsigned decimal strings without leading zeros (as the decoders write them): by length, then lexically. */
-function decimalGreater(a: string, b: string): boolean {
-  return a.length > b.length || (a.length === b.length && a > b);
-}
-
-const laterOf = (a: string, b: string): string => (decimalGreater(a, b) ? a : b);
 
 function encodingOf(contentType: string | undefined): Encoding | undefined {
   const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
