@@ -11,7 +11,7 @@
 //
 //   8. authentication (auth.ts): ingest with CAUSEWAY_AUTH=off vs on (bound ingest token), the ratio
 //
-// Environment: BENCH_AUTH_SPANS (40000), BENCH_AUTH_ROUNDS (2), BENCH_SPANS (default 200000), BENCH_CONCURRENCY (8), BENCH_BATCH (512),
+// Environment: BENCH_AUTH_SPANS (40000), BENCH_AUTH_ROUNDS (3), BENCH_SPANS (default 200000), BENCH_CONCURRENCY (8), BENCH_BATCH (512),
 // BENCH_DECODE_SPANS (16384), BENCH_DECODE_ROUND_MS (400), BENCH_DECODE_ROUNDS (5), BENCH_KEEP=1 keeps the temp dirs.
 // Provenance: BENCH_PROV_SPANS or `--spans N` (store size, default 200000), BENCH_PROV_SEEDS (200),
 // BENCH_PROV_E2E_SPANS (60000, the on/off run), BENCH_PROV_CPU_SPANS (12000), BENCH_PROV_ROUNDS (3),
@@ -50,7 +50,7 @@ const ARGS = cliArgs(process.argv.slice(2));
 const ONLY = ARGS.only;
 if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'provenance' && ONLY !== 'auth') throw new Error(`--only must be ingest, provenance or auth, got "${ONLY}"`);
 const AUTH_SPANS = intEnv('BENCH_AUTH_SPANS', 40_000);
-const AUTH_ROUNDS = intEnv('BENCH_AUTH_ROUNDS', 2);
+const AUTH_ROUNDS = intEnv('BENCH_AUTH_ROUNDS', 3);
 const PROV_SPANS = ARGS.spans !== undefined ? positiveInt(ARGS.spans, '--spans') : intEnv('BENCH_PROV_SPANS', 200_000);
 const PROV_SEEDS = intEnv('BENCH_PROV_SEEDS', 200);
 const PROV_E2E_SPANS = intEnv('BENCH_PROV_E2E_SPANS', 60_000);
