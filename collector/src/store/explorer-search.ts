@@ -2,8 +2,8 @@
 // provenance model (agent, tool called, untrusted content touched) and free text over the
 // redacted artifact content as stored. Every scan is bounded; the answer says when a bound hit.
 import type { ArtifactKind, TraceSearchHit } from '@causeway/schemas';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
-import type { TraceSummaryRow } from './queries.ts';
+import type { ClickHouse } from './clickhouse.ts';
+type TraceSummaryRow = { trace_id: string; start: string; end: string; span_count: string; error_count: string; root_name: string; root_service: string; services: string[] };
 
 export interface SearchFilter {
   tenant: string;
@@ -32,8 +32,7 @@ export type UntrustedTest = (s: { kind: ArtifactKind; producers: string[]; sourc
 
 export async function searchTraces(ch: ClickHouse, f: SearchFilter, isUntrusted: UntrustedTest): Promise<{ traces: TraceSearchHit[]; scanned: number; partial: boolean }> {
   const db = ch.database;
-  const rows = async <T>(query: string, params: Record<string, unknown>, settings = {}): Promise<T[]> =>
-    (await ch.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { ...READ_SETTINGS, ...settings } })).json<T>();
+  const rows = <T>(query: string, params: Record<string, unknown>, settings: Record<string, string> = {}): Promise<T[]> => ch.query<T>(query, params, settings);
 
   const where = ['tenant = {tenant:String}'];
   const params: Record<string, unknown> = { tenant: f.tenant };
@@ -72,7 +71,7 @@ export async function searchTraces(ch: ClickHouse, f: SearchFilter, isUntrusted:
        WHERE tenant = {tenant:String} AND positionCaseInsensitiveUTF8(content, {text:String}) > 0
        LIMIT 1 BY artifact_id LIMIT ${TEXT_MATCHES}`,
       { tenant: f.tenant, text: f.text },
-      { max_rows_to_read: TEXT_SCAN_ROWS, read_overflow_mode: 'break' },
+      { max_rows_to_read: String(TEXT_SCAN_ROWS), read_overflow_mode: 'break' },
     );
     if (matched.length === 0) return { traces: [], scanned: 0, partial: false };
     where.push(`trace_id IN (SELECT trace_id FROM ${db}.prov_appearances WHERE tenant = {tenant:String} AND artifact_id IN {matched:Array(String)})`);

@@ -1,7 +1,8 @@
+// TEMPORARY: the old GET /api/traces reads (main before this branch), kept only to compare the unified search against; deleted in the next commit.
 // The reads behind the query API. Every read collapses identical rows (a retried request,
 // or a spool replay after a crash) with LIMIT 1 BY the span's identity and row_hash.
 import type { LogRow, SpanRow } from '@causeway/schemas';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import type { ClickHouse } from './clickhouse.ts';
 
 /** A stored span as read back: the row plus when Causeway received it. */
 export type StoredSpan = SpanRow & { row_hash: string; ingested_at: string };
@@ -145,7 +146,6 @@ export class SpanQueries {
   }
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
-    const rs = await this.ch.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
-    return rs.json<T>();
+    return this.ch.query<T>(query, params);
   }
 }
