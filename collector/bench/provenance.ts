@@ -61,7 +61,7 @@ function collectorParts(): { extractor: ProvenanceExtractor; redact: (rows: Span
   const redactor = createRedactor({ key: tenantKey });
   const provKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const extractor = new ProvenanceExtractor(provKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
-  const redactRows = redactSpans(redactor, { spansRedacted: 0, byRule: {} });
+  const redactRows = redactSpans(redactor);
   return { extractor, redact: (rows) => redactRows(rows) as SpanRow[], provKey };
 }
 

@@ -21,7 +21,7 @@ import { redactSpans } from '../src/processors/redact.ts';
 import { decodeTracesProto } from '../src/receivers/otlp/decode-proto.ts';
 import { createRedactor } from '../src/redaction/redactor.ts';
 
-const redact = redactSpans(createRedactor({ key: Buffer.alloc(32, 0x5a) }), { spansRedacted: 0, byRule: {} });
+const redact = redactSpans(createRedactor({ key: Buffer.alloc(32, 0x5a) }));
 import { readFrames, writeFrames } from './payload-file.ts';
 
 export interface RawInsertResult {

@@ -11,7 +11,7 @@ import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { ProvenanceExtractor, provenanceProcessor } from './processors/provenance.ts';
-import { type RedactionStats, redactProcessor, redactString } from './processors/redact.ts';
+import { redactProcessor, redactString } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -42,8 +42,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const provenance = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
   // Provenance reads the rows as they arrived, so it runs before redaction (it redacts what it stores).
-  const redaction: RedactionStats = { spansRedacted: 0, byRule: {} };
-  const redact = redactProcessor(redactor, redaction);
+  const redact = redactProcessor(redactor);
   const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redact]);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
@@ -54,7 +53,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     isUntrusted: (subject) => trustOf(trustRules, subject).trust === 'untrusted',
     trustRules,
     redactionPolicySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
-    redaction: { snapshot: () => redaction },
+    redaction: redact.stats,
     explorerDist: EXPLORER_DIST,
     log,
   });

@@ -6,9 +6,7 @@ import type { ApiError, HealthResponse } from '@causeway/schemas';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import type { RedactionCounts } from '@causeway/schemas';
-
-type RedactionStatsView = { snapshot(): RedactionCounts };
+import type { RedactionStatsView } from '../processors/redact.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import type { LedgerIndex, LedgerStore } from '../store/ledger-store.ts';
 import type { Reads, UntrustedTest } from '../store/reads/index.ts';

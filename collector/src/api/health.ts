@@ -2,9 +2,7 @@
 // replaced since start. Outside /api: no scope, nothing tenant-specific.
 import type { HealthResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
-import type { RedactionCounts } from '@causeway/schemas';
-
-type RedactionStatsView = { snapshot(): RedactionCounts };
+import type { RedactionStatsView } from '../processors/redact.ts';
 
 export function healthApi(store: { health(): HealthResponse['store'] }, redaction: RedactionStatsView): Hono {
   const app = new Hono();
