@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client';
 
 export interface StoreTarget {
   /** ClickHouse server URL; when absent, embedded chDB under `dataDir`. */
@@ -33,6 +33,22 @@ export interface ClickHouse {
   close(): Promise<void>;
 }
 
+/**
+ * The client's own log: a warning is one line on stderr; an error is not logged here, because
+ * it always reaches the caller, which logs it once in its own words (the API's one line, the
+ * writer's retry line). The client's default prints each failed request over twenty lines.
+ */
+class OneLineLog {
+  trace(): void {}
+  debug(): void {}
+  info(): void {}
+  warn(p: { module: string; message: string; err?: Error }): void {
+    process.stderr.write(`[clickhouse client] ${p.module}: ${p.message}${p.err ? `: ${p.err.message.split('\n')[0]}` : ''}\n`);
+  }
+  error(): void {}
+}
+const CLIENT_LOG = { LoggerClass: OneLineLog, level: ClickHouseLogLevel.WARN };
+
 /** Settings every read uses, so both backends answer JSON the same way (exact 64-bit ints). */
 export const READ_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 1,
@@ -51,6 +67,7 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
       password: t.password ?? '',
       request_timeout: 60_000,
       compression: { request: false, response: true },
+      log: CLIENT_LOG,
     });
     return {
       ...facade(client),
@@ -78,7 +95,7 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
   // Loaded lazily: a server deployment need not load the 500 MB engine.
   const { createChdbConnection } = await import('chdb/connection');
   const connection = createChdbConnection({ path });
-  const client = createClient({ connection } as Parameters<typeof createClient>[0]);
+  const client = createClient({ connection, log: CLIENT_LOG } as Parameters<typeof createClient>[0]);
   return {
     ...facade(client),
     backend: 'chdb',
