@@ -53,10 +53,14 @@ interface SummaryRow {
   services: string[];
 }
 
+/** An artifact whose content holds the text, with only the preview around the first match (not the content). */
 interface Matched {
   artifact_id: string;
   kind: string;
-  content: string;
+  /** up to 60 characters before the match, the match, up to 80 after */
+  around: string;
+  cut_before: number;
+  cut_after: number;
 }
 
 type ActivityBrief = { trace_id: string; span_id: string; kind: string; name: string; agent_name: string; tool_name: string; data_source: string };
@@ -80,8 +84,16 @@ export async function searchTraces(ch: ClickHouse, tenant: string, q: TraceQuery
   }
   let matched: Matched[] = [];
   if (q.text) {
+    // The preview is cut in the database: 5,000 matches hold ~1 MB, not up to 5,000 × 64 KiB of content.
     matched = await ch.query<Matched>(
-      `SELECT artifact_id, kind, content FROM ${db}.prov_artifacts
+      `SELECT artifact_id, kind,
+         positionCaseInsensitiveUTF8(content, {text:String}) - 1 AS at,
+         greatest(0, at - 60) AS from,
+         at + lengthUTF8({text:String}) + 80 AS to,
+         substringUTF8(content, from + 1, to - from) AS around,
+         from > 0 AS cut_before,
+         to < lengthUTF8(content) AS cut_after
+       FROM ${db}.prov_artifacts
        WHERE tenant = {tenant:String} AND positionCaseInsensitiveUTF8(content, {text:String}) > 0
        LIMIT 1 BY artifact_id LIMIT ${TEXT_MATCHES}`,
       { tenant, text: q.text },
@@ -132,7 +144,7 @@ export async function searchTraces(ch: ClickHouse, tenant: string, q: TraceQuery
   });
   // Within a page, shown by the traces' own start (newest first), as a trace list reads.
   hits.sort((a, b) => cmpDesc(a.startTimeUnixNano, b.startTimeUnixNano) || (a.traceId < b.traceId ? 1 : a.traceId > b.traceId ? -1 : 0));
-  if (q.text && hits.length > 0) await addMatches(ch, tenant, hits, matched, q.text);
+  if (q.text && hits.length > 0) await addMatches(ch, tenant, hits, matched);
 
   const total = q.untrusted ? undefined : candidates[0]?.total !== undefined ? Number(candidates[0].total) : q.cursor ? undefined : 0;
   const body: TraceSearchResponse = {
@@ -259,7 +271,7 @@ async function untrustedTraces(ch: ClickHouse, tenant: string, traceIds: string[
 }
 
 /** Up to five previews per hit of the matching content it holds. */
-async function addMatches(ch: ClickHouse, tenant: string, hits: TraceSearchHit[], matched: Matched[], text: string): Promise<void> {
+async function addMatches(ch: ClickHouse, tenant: string, hits: TraceSearchHit[], matched: Matched[]): Promise<void> {
   const apps = await ch.query<{ trace_id: string; artifact_id: string }>(
     `SELECT DISTINCT trace_id, artifact_id FROM ${ch.database}.prov_appearances
      WHERE tenant = {tenant:String} AND trace_id IN {ids:Array(String)} AND artifact_id IN {matched:Array(String)}
@@ -273,7 +285,7 @@ async function addMatches(ch: ClickHouse, tenant: string, hits: TraceSearchHit[]
       .slice(0, 5)
       .map((a) => {
         const m = byId.get(a.artifact_id)!;
-        return { artifactId: m.artifact_id, kind: m.kind, snippet: snippet(m.content, text) };
+        return { artifactId: m.artifact_id, kind: m.kind, snippet: `${Number(m.cut_before) ? '…' : ''}${m.around}${Number(m.cut_after) ? '…' : ''}` };
       });
   }
 }
@@ -297,11 +309,4 @@ function cmpDesc(a: string, b: string): number {
   const x = BigInt(a);
   const y = BigInt(b);
   return x > y ? -1 : x < y ? 1 : 0;
-}
-
-function snippet(content: string, text: string): string {
-  const i = content.toLowerCase().indexOf(text.toLowerCase());
-  if (i < 0) return content.slice(0, 160);
-  const from = Math.max(0, i - 60);
-  return `${from > 0 ? '…' : ''}${content.slice(from, i + text.length + 80)}${i + text.length + 80 < content.length ? '…' : ''}`;
 }
