@@ -1,37 +1,6 @@
-// Shapes of the query API (HTTP JSON). The explorer and tests only know these.
-import type { OtlpTracesData } from './otlp.ts';
-import type { RedactionRecord } from './span-row.ts';
-
-export interface TraceSummary {
-  traceId: string;
-  rootName: string;
-  rootService: string;
-  services: string[];
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  durationNano: string;
-  spanCount: number;
-  errorCount: number;
-}
-
-export interface TraceListResponse {
-  traces: TraceSummary[];
-  /** pass as `cursor` to get the next (older) page; absent on the last page */
-  nextCursor?: string;
-}
-
-export interface TraceResponse extends OtlpTracesData {
-  traceId: string;
-  spanCount: number;
-  /** per span id, what redaction replaced in it (spans with nothing redacted are absent) */
-  redactions: Record<string, RedactionRecord[]>;
-  /** the ingest credentials that submitted the trace's spans, with how many each */
-  submitters: { id: string; name: string; spans: number }[];
-  /** per span id, the credential id that submitted it */
-  submittedBy: Record<string, string>;
-  /** the spans come from more than one credential: look at who sent what */
-  mixedSubmitters: boolean;
-}
+// Shapes of the query API (HTTP JSON) that are not about one area: health, redaction summary,
+// errors. Traces: traces.ts; provenance: provenance.ts + slice-query.ts; ledger: ledger.ts;
+// bundles and exports: bundles.ts; incidents: incidents.ts.
 
 export interface HealthResponse {
   status: 'ok' | 'degraded';
@@ -42,8 +11,14 @@ export interface HealthResponse {
     insertedRows: number;
     lastError?: string;
   };
-  /** since this process started (not on the public /healthz: counts per rule are for signed-in readers, see /api/redactions) */
-  redaction?: { spansRedacted: number; byRule: Record<string, number> };
+  /** since this process started (every tenant); only for a caller whose credentials allow reading */
+  redaction?: RedactionCounts;
+}
+
+/** What redaction replaced since the process started: spans (and log records) touched, values per rule. */
+export interface RedactionCounts {
+  spansRedacted: number;
+  byRule: Record<string, number>;
 }
 
 /** GET /api/redactions: what redaction replaced, over everything stored. */
@@ -51,6 +26,7 @@ export interface RedactionSummaryResponse {
   rules: { rule: string; count: number; spans: number }[];
 }
 
+/** Every error the API answers, whatever the status: 4xx with the reason, 5xx without internals. */
 export interface ApiError {
   error: string;
 }

@@ -1,5 +1,5 @@
-// Configuration: defaults, then an optional JSON config file (CAUSEWAY_CONFIG), then the
-// environment. Every key is documented in the README.
+// Configuration: defaults, then an optional JSON config file (CAUSEWAY_CONFIG; unknown keys
+// and wrongly typed values are refused), then the environment. Every key is documented in the README.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { OidcSettings } from './auth/oidc.ts';
@@ -132,11 +132,70 @@ function oidcFromEnv(env: Env, file: OidcSettings | undefined): OidcSettings {
   return o;
 }
 
+/** What each config-file key holds; anything else in the file is refused (a typo must not pass silently). */
+type Kind = 'string' | 'port' | 'positive' | 'boolean' | 'strings' | 'object' | { [key: string]: Kind };
+const FILE_KEYS: Record<keyof Config, Kind> = {
+  dataDir: 'string',
+  host: 'string',
+  otlpPort: 'port',
+  port: 'port',
+  tenant: 'string',
+  clickhouse: { url: 'string', user: 'string', password: 'string', database: 'string' },
+  maxBodyBytes: 'positive',
+  writer: { maxBatchRows: 'positive', maxBatchBytes: 'positive', flushIntervalMs: 'positive', maxPendingBytes: 'positive' },
+  redactionPolicy: 'string',
+  tenantKeyFile: 'string',
+  logKeyFile: 'string',
+  logName: 'string',
+  checkpointIntervalMs: 'positive',
+  trustRules: 'string',
+  provenance: 'boolean',
+  auth: 'boolean',
+  allowedHosts: 'strings',
+  publicUrl: 'string',
+  sessionTtlMinutes: 'positive',
+  maxFutureMs: 'positive',
+  oidc: { issuer: 'string', clientId: 'string', clientSecret: 'string', audience: 'string', scopes: 'string', claim: 'string', groups: 'object' },
+};
+
 function readConfigFile(path: string): Partial<Config> {
+  let parsed: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Partial<Config>;
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new Error(`cannot read config file ${path}: ${(e as Error).message}`);
+  }
+  checkKeys(parsed, FILE_KEYS, '', `config file ${path}`);
+  return parsed as Partial<Config>;
+}
+
+function checkKeys(v: unknown, spec: { [key: string]: Kind }, prefix: string, where: string): void {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where}: ${prefix ? `"${prefix.slice(0, -1)}"` : 'the file'} must be a JSON object`);
+  for (const [k, value] of Object.entries(v)) {
+    const kind = spec[k];
+    const name = `${prefix}${k}`;
+    if (kind === undefined) throw new Error(`${where}: unknown key "${name}"; known keys${prefix ? ` of "${prefix.slice(0, -1)}"` : ''}: ${Object.keys(spec).join(', ')}`);
+    if (typeof kind === 'object') checkKeys(value, kind, `${name}.`, where);
+    else if (!fits(value, kind)) throw new Error(`${where}: "${name}" must be ${KIND_TEXT[kind]}, got ${JSON.stringify(value)}`);
+  }
+}
+
+const KIND_TEXT = { string: 'a string', port: 'a port number (0-65535)', positive: 'a positive integer', boolean: 'true or false', strings: 'a list of strings', object: 'a JSON object' } as const;
+
+function fits(v: unknown, kind: keyof typeof KIND_TEXT): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof v === 'string';
+    case 'port':
+      return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
+    case 'positive':
+      return Number.isInteger(v) && (v as number) > 0;
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'strings':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'object':
+      return !!v && typeof v === 'object' && !Array.isArray(v);
   }
 }
 

@@ -14,7 +14,7 @@ import type { AuthApiOptions } from './api/auth-api.ts';
 import type { GuardOptions } from './api/guard.ts';
 import type { Config } from './config.ts';
 import { ensurePrivateDir, makeTreePrivate } from './private-files.ts';
-import type { AuditQueries } from './store/audit-queries.ts';
+import type { AuditIndex } from './store/reads/audit.ts';
 
 export interface Security {
   /** undefined when authentication is off */
@@ -22,7 +22,7 @@ export interface Security {
   local: LocalCredentials | undefined;
   /** a one-time sign-in link's code for the local admin (printed at start) */
   signInCode(): string | undefined;
-  wire(sink: AuditSink, queries: AuditQueries, redact: (tenant: string, text: string) => string): Promise<Wired>;
+  wire(sink: AuditSink, queries: AuditIndex, redact: (tenant: string, text: string) => string): Promise<Wired>;
   close(): void;
 }
 

@@ -2,33 +2,27 @@
 // The one place components are built and connected.
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import type { HealthResponse } from '@causeway/schemas';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { createHash } from 'node:crypto';
-import { bundlesApi } from './api/bundles.ts';
-import { ledgerApi } from './api/ledger.ts';
-import { provenanceApi } from './api/provenance.ts';
-import { loadTrustRules } from './provenance/trust.ts';
-import { tracesApi } from './api/traces.ts';
-import { explorerSearchApi } from './api/explorer-search.ts';
-import { incidentsApi } from './api/incidents.ts';
+import { EXPLORER_DIST } from './api/explorer-app.ts';
 import { frontDoor } from './api/front-door.ts';
+import type { GuardEnv } from './api/guard.ts';
+import { loadTrustRules, trustOf } from './provenance/trust.ts';
 import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { perTenant } from './processors/per-tenant.ts';
-import type { RedactionStats } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
 import { SpanStore } from './store/span-store.ts';
-import { AuditQueries } from './store/audit-queries.ts';
 import { Tenants } from './tenants.ts';
 import { type Security, openSecurity } from './security.ts';
-import type { ScopedEnv } from './api/scope.ts';
 
 export interface Causeway {
   config: Config;
   store: SpanStore;
+  /** the app the API port serves (in-process tests call it with app.request()) */
+  api: Hono<GuardEnv>;
   otlpUrl: string;
   apiUrl: string;
   security: Security;
@@ -41,39 +35,32 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const security = openSecurity(config, log);
   const policy = loadPolicy(config.redactionPolicy);
   const trustRules = loadTrustRules(config.trustRules);
-  const redaction: RedactionStats = { spansRedacted: 0, byRule: {} };
-  const tenants = new Tenants({ dataDir: config.dataDir, defaultTenant: config.tenant, ...(config.tenantKeyFile ? { defaultKeyFile: config.tenantKeyFile } : {}), policy, provenance: config.provenance, stats: redaction });
+  const tenants = new Tenants({ dataDir: config.dataDir, defaultTenant: config.tenant, ...(config.tenantKeyFile ? { defaultKeyFile: config.tenantKeyFile } : {}), policy, provenance: config.provenance });
   tenants.keyOf(config.tenant); // the default tenant's key exists (and is private) before anything is received
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
   const checkpoints = setInterval(() => {
     store.ledger.checkpoint().catch((e: Error) => log(`checkpoint failed: ${e.message}`));
   }, config.checkpointIntervalMs);
-  const auditQueries = new AuditQueries(store.ch);
-  const wired = await security.wire(store, auditQueries, (t, s) => tenants.redact(t, s));
+  const wired = await security.wire(store, store.auditIndex, (t, s) => tenants.redact(t, s));
+  // Each batch through its tenant's processors: provenance reads the rows as they arrived, so it
+  // runs before redaction (it redacts what it stores).
   const pipeline = new Pipeline(store, [perTenant((t) => tenants.processorsOf(t))]);
 
   const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.authenticateIngest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, log });
-  const policySha256 = createHash('sha256').update(JSON.stringify(policy)).digest('hex');
+  const settle = (): Promise<void> => Promise.race([store.writer.drain(), new Promise<void>((r) => setTimeout(r, 5000).unref())]);
   const api = frontDoor({
     guard: wired.guard,
     auth: wired.authApi,
     audit: wired.audit,
-    auditQueries,
-    settleAudit: () => Promise.race([store.writer.drain(), new Promise<void>((r) => setTimeout(r, 2000).unref())]),
-    health: (): HealthResponse => {
-      const s = store.health();
-      return { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s, redaction };
-    },
-    tenantRoutes: (tenant) => {
-      const app = new Hono<ScopedEnv>();
-      app.route('/', tracesApi(store, tenant));
-      app.route('/', ledgerApi(store, tenant));
-      app.route('/', provenanceApi(store, tenant, trustRules));
-      app.route('/', bundlesApi(store, tenant, policySha256, trustRules, wired.audit, log));
-      app.route('/', incidentsApi(store, tenant));
-      app.route('/', explorerSearchApi(store, tenant, trustRules));
-      app.notFound((c) => c.json({ error: `no API route ${c.req.method} ${c.req.path}` }, 404));
-      return app;
+    api: {
+      store,
+      isUntrusted: (subject) => trustOf(trustRules, subject).trust === 'untrusted',
+      trustRules,
+      redactionPolicySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
+      redaction: tenants.stats,
+      settle,
+      explorerDist: EXPLORER_DIST,
+      log,
     },
   });
 
@@ -83,6 +70,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   return {
     config,
     store,
+    api,
     security,
     otlpUrl: `http://${host}:${(otlpServer.address() as AddressInfo).port}`,
     apiUrl: `http://${host}:${(apiServer.address() as AddressInfo).port}`,

@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import type { Processor } from './consumer.ts';
 import { ProvenanceExtractor, provenanceProcessor } from './processors/provenance.ts';
-import { type RedactionStats, redactProcessor, redactString } from './processors/redact.ts';
+import { type RedactionStatsView, redactProcessor, redactString } from './processors/redact.ts';
 import type { RedactionPolicy } from './redaction/policy.ts';
 import { type Redactor, createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -15,11 +15,24 @@ export interface TenantsOptions {
   defaultKeyFile?: string;
   policy: RedactionPolicy;
   provenance: boolean;
-  stats: RedactionStats;
 }
 
 export class Tenants {
   private readonly redactors = new Map<string, Redactor>();
+  private readonly tallies: RedactionStatsView[] = [];
+  /** what redaction replaced since start, every tenant together (/healthz) */
+  readonly stats: RedactionStatsView = {
+    snapshot: () => {
+      const byRule: Record<string, number> = {};
+      let spansRedacted = 0;
+      for (const t of this.tallies) {
+        const s = t.snapshot();
+        spansRedacted += s.spansRedacted;
+        for (const [rule, n] of Object.entries(s.byRule)) byRule[rule] = (byRule[rule] ?? 0) + n;
+      }
+      return { spansRedacted, byRule };
+    },
+  };
 
   constructor(private readonly o: TenantsOptions) {}
 
@@ -45,6 +58,8 @@ export class Tenants {
     // Its own key, derived from the tenant key: artifact ids and fingerprints never share a key with placeholders.
     const provenanceKey = createHmac('sha256', this.keyOf(tenant)).update('causeway provenance v1').digest();
     const extractor = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
-    return [...(this.o.provenance ? [provenanceProcessor(extractor)] : []), redactProcessor(redactor, this.o.stats)];
+    const redact = redactProcessor(redactor);
+    this.tallies.push(redact.stats);
+    return [...(this.o.provenance ? [provenanceProcessor(extractor)] : []), redact];
   }
 }

@@ -1,18 +1,19 @@
 // GET /api/audit (compliance, admin): the tenant's access audit, newest first.
 //   since, until (unix ns or ISO 8601), action (e.g. trace.read, or a prefix: auth), actor (id),
 //   trace (events about that trace), limit (1–1000, default 100), cursor (nextCursor)
-import type { ApiError, AuditEvent, AuditListResponse } from '@causeway/schemas';
+import type { AuditEvent, AuditListResponse } from '@causeway/schemas';
+import { HttpError } from './params.ts';
 import { Hono } from 'hono';
 import type { AuditRow } from '../format/audit-line.ts';
-import type { AuditFilter, AuditQueries } from '../store/audit-queries.ts';
-import type { GuardEnv } from './guard.ts';
+import type { AuditFilter } from '../store/reads/audit.ts';
+import type { ApiEnv } from './scope.ts';
 
 /** `settle`: lets events written a moment ago reach the table first (bounded), so a reader sees its own reads. */
-export function auditApi(queries: AuditQueries, settle: () => Promise<void> = async () => {}): Hono<GuardEnv> {
-  const app = new Hono<GuardEnv>();
-  app.get('/api/audit', async (c) => {
+export function auditApi(settle: () => Promise<void> = async () => {}): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.get('/', async (c) => {
     const q = c.req.query();
-    const f: AuditFilter = { tenant: c.var.principal.tenant, limit: 100 };
+    const f: AuditFilter = { limit: 100 };
     try {
       if (q.limit !== undefined) {
         const n = Number(q.limit);
@@ -33,10 +34,10 @@ export function auditApi(queries: AuditQueries, settle: () => Promise<void> = as
         f.cursor = { timeNs: timeNsPart, eventId };
       }
     } catch (e) {
-      return c.json<ApiError>({ error: (e as Error).message }, 400);
+      throw new HttpError(400, (e as Error).message);
     }
-    await settle();
-    const rows = await queries.list({ ...f, limit: f.limit + 1 });
+    await Promise.race([settle(), new Promise((r) => setTimeout(r, 2000).unref())]);
+    const rows = await c.var.reads.audit.list({ ...f, limit: f.limit + 1 });
     const page = rows.slice(0, f.limit);
     const body: AuditListResponse = { events: page.map(toEvent) };
     const last = page.at(-1);

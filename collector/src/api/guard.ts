@@ -64,23 +64,26 @@ export function guard(o: GuardOptions): MiddlewareHandler<GuardEnv> {
 
 function door(o: GuardOptions): (c: GuardContext, next: () => Promise<void>) => Promise<Response | undefined> {
   return async (c, next) => {
-    if (!hostAllowed(c.req.header('host'), o.allowedHosts)) {
+    // (served by Node, the URL's host is the Host header; a Request built in process has only the URL)
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
+    if (!hostAllowed(host, o.allowedHosts)) {
       return c.json<ApiError>({ error: 'this Host is not served here (set CAUSEWAY_ALLOWED_HOSTS to allow it)' }, 403);
     }
+    const route = matchRoute(c.req.method, c.req.path);
+    const isApi = c.req.path.startsWith('/api/');
+    // a request that would change state must be JSON from this origin (an unknown route changes nothing: 404 below)
     const scheme = new URL(c.req.url).protocol.replace(':', '');
     const refusal = writeRefusal(
       c.req.method,
-      { contentType: c.req.header('content-type'), origin: c.req.header('origin'), secFetchSite: c.req.header('sec-fetch-site'), host: c.req.header('host') },
+      { contentType: c.req.header('content-type'), origin: c.req.header('origin'), secFetchSite: c.req.header('sec-fetch-site'), host },
       o.publicOrigins,
       scheme,
     );
-    if (refusal) {
+    if (route && refusal) {
       o.audit.refused({ tenant: o.defaultTenant, action: 'auth.refused', target: `${c.req.method} ${c.req.path}`, status: refusal.status, detail: refusal.message, ...clientOf(c) });
       return c.json<ApiError>({ error: refusal.message }, refusal.status);
     }
 
-    const route = matchRoute(c.req.method, c.req.path);
-    const isApi = c.req.path.startsWith('/api/');
     if (!route && !isApi) return void (await next()); // the explorer's files: no data in them
     if (route?.rule.permission === 'public') {
       c.set('route', route);

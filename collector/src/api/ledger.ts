@@ -1,15 +1,19 @@
-// Ledger API: the latest signed checkpoint, inclusion proofs for stored spans, consistency
-// proofs between tree sizes. Hashes are base64 (as in C2SP checkpoints and the RFC vectors).
-import type { ApiError } from '@causeway/schemas';
+// Ledger API (README "Tamper evidence"): the latest signed checkpoint, inclusion proofs for
+// stored spans, consistency proofs between tree sizes. The log is the collector's own (one
+// per instance); an inclusion proof is only for a span of the caller's tenant. Checkpoints are
+// signed by the timer (CAUSEWAY_CHECKPOINT_INTERVAL_MS), at an export and at shutdown: never
+// because someone read one.
+import type { CheckpointResponse, ConsistencyResponse, InclusionResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
-import type { SpanStore } from '../store/span-store.ts';
+import type { LedgerStore, SignedCheckpoint } from '../store/ledger-store.ts';
+import { HttpError, spanIdParam, traceIdParam } from './params.ts';
+import type { ApiEnv } from './scope.ts';
 
-export function ledgerApi(store: SpanStore, tenant: string): Hono {
-  const app = new Hono();
-  const ledger = store.ledger;
+export function ledgerApi(ledger: LedgerStore): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
   const b64 = (h: Buffer): string => h.toString('base64');
 
-  const describe = (c: NonNullable<typeof ledger.latestCheckpoint>) => ({
+  const describe = (c: SignedCheckpoint): CheckpointResponse => ({
     logId: ledger.logId,
     origin: c.origin,
     treeSize: String(c.size),
@@ -19,47 +23,54 @@ export function ledgerApi(store: SpanStore, tenant: string): Hono {
     note: c.note,
   });
 
-  // Checkpoints are signed by the timer (CAUSEWAY_CHECKPOINT_INTERVAL_MS), never by a read.
-  app.get('/api/ledger/checkpoint', (c) => {
+  app.get('/checkpoint', (c) => {
     const cp = ledger.latestCheckpoint;
-    if (!cp) return c.json<ApiError>({ error: 'no signed checkpoint yet: the log is empty, or its first checkpoint is a few seconds away' }, 404);
+    if (!cp) throw new HttpError(404, 'no signed checkpoint yet: the log is empty, or its first checkpoint is a few seconds away');
     return c.json(describe(cp));
   });
 
-  app.get('/api/ledger/inclusion', async (c) => {
-    const trace = (c.req.query('trace') ?? '').toLowerCase();
-    const span = (c.req.query('span') ?? '').toLowerCase();
-    if (!/^[0-9a-f]{32}$/.test(trace) || !/^[0-9a-f]{16}$/.test(span)) return c.json<ApiError>({ error: 'trace (32 hex) and span (16 hex) are required' }, 400);
+  app.get('/inclusion', async (c) => {
+    const trace = traceIdParam(c.req.query('trace'), 'trace (a trace id)');
+    const span = spanIdParam(c.req.query('span'), 'span (a span id)');
     // another tenant's span does not exist for this caller
-    const leaves = (await ledger.leafIndices(trace, span)).filter((l) => l.tenant === tenant);
+    const leaves = (await ledger.leafIndices(trace, span)).filter((l) => l.tenant === c.var.scope.tenant);
     const cp = ledger.latestCheckpoint;
     if (leaves.length === 0 || !cp || !leaves.some((l) => l.leaf_index < Number(cp.size))) {
-      return c.json<ApiError>({ error: `span ${trace}/${span} is not in the log, or not yet under a signed checkpoint` }, 404);
+      throw new HttpError(404, `span ${trace}/${span} is not in the log, or not yet under a signed checkpoint`);
     }
     const size = Number(cp.size);
-    return c.json({
+    const body: InclusionResponse = {
       checkpoint: describe(cp),
       leaves: leaves
         .filter((l) => l.leaf_index < size)
         .map((l) => ({ leafIndex: String(l.leaf_index), leafHash: b64(Buffer.from(l.leaf_hash, 'hex')), proof: ledger.log.inclusionProof(l.leaf_index, size).map(b64) })),
-    });
+    };
+    return c.json(body);
   });
 
-  app.get('/api/ledger/consistency', (c) => {
-    const from = Number(c.req.query('from'));
+  app.get('/consistency', async (c) => {
+    const size = ledger.log.size;
+    const range = `from and to must be tree sizes with 1 ≤ from ≤ to ≤ ${size}`;
+    if (size < 1) throw new HttpError(400, `${range}: the log is empty`);
+    const from = treeSize(c.req.query('from'), size, range);
     const cp = ledger.latestCheckpoint;
-    const to = c.req.query('to') === undefined ? Number(cp?.size ?? 0) : Number(c.req.query('to'));
-    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || from > to || to > ledger.log.size) {
-      return c.json<ApiError>({ error: `from and to must be tree sizes with 1 ≤ from ≤ to ≤ ${ledger.log.size}` }, 400);
-    }
-    return c.json({
+    const to = c.req.query('to') === undefined ? Number(cp?.size ?? 0) : treeSize(c.req.query('to'), size, range);
+    if (from > to) throw new HttpError(400, range);
+    const body: ConsistencyResponse = {
       from: String(from),
       to: String(to),
       fromRoot: b64(ledger.log.root(from)),
       toRoot: b64(ledger.log.root(to)),
       proof: ledger.log.consistencyProof(from, to).map(b64),
-    });
+    };
+    return c.json(body);
   });
 
   return app;
+}
+
+function treeSize(v: string | undefined, max: number, reason: string): number {
+  const n = v !== undefined && /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new HttpError(400, reason);
+  return n;
 }

@@ -1,23 +1,22 @@
 // Provenance API: causal slices (backward "why?", forward "what followed?"), the causal graph of
-// a whole trace, and one artifact with every place it appears.
-import type { ApiError, ArtifactResponse, SliceResponse } from '@causeway/schemas';
-import { Hono } from 'hono';
+// a whole trace, and one artifact with every place it appears. Mounted at /api (api/app.ts);
+// the tenant and its reads come from the request's scope (api/scope.ts).
+import { type ApiError, type ArtifactResponse, SLICE_DEFAULTS, type SliceResponse } from '@causeway/schemas';
+import { type Context, Hono } from 'hono';
 import { SliceBuilder, type SliceOptions } from '../provenance/slice.ts';
 import { markSubmitters } from '../provenance/submitters.ts';
 import type { TrustRule } from '../provenance/trust.ts';
-import { ProvenanceQueries } from '../store/provenance-queries.ts';
-import type { SpanStore } from '../store/span-store.ts';
-
-export const SLICE_DEFAULTS = { depth: 12, maxDepth: 64, nodes: 500, maxNodes: 5000 } as const;
+import type { ApiEnv } from './scope.ts';
 
 const TRACE = /^[0-9a-f]{32}$/;
 const SPAN = /^[0-9a-f]{16}$/;
 const ARTIFACT = /^[0-9a-f]{32}$/;
 
-export function provenanceApi(store: SpanStore, tenant: string, trustRules: TrustRule[]): Hono {
-  const app = new Hono();
-  const q = new ProvenanceQueries(store.ch);
-  const marked = (s: SliceResponse): Promise<SliceResponse> => markSubmitters(s, tenant, (t, spans) => store.queries.submitters(t, spans), (t, ids, limit) => q.appearances(t, ids, limit));
+export function provenanceApi(trustRules: TrustRule[]): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  // who submitted each node, and which came from another credential than the seed's
+  const marked = (c: Context<ApiEnv>, s: SliceResponse): Promise<SliceResponse> =>
+    markSubmitters(s, c.var.scope.tenant, (_t, spans) => c.var.reads.traces.submitters(spans), (t, ids, limit) => c.var.reads.provenance.appearances(t, ids, limit));
 
   const bounded = (v: string | undefined, def: number, max: number, name: string): number | string => {
     if (v === undefined || v === '') return def;
@@ -26,7 +25,9 @@ export function provenanceApi(store: SpanStore, tenant: string, trustRules: Trus
     return n;
   };
 
-  app.get('/api/provenance/slice', async (c) => {
+  app.get('/provenance/slice', async (c) => {
+    const { tenant } = c.var.scope;
+    const q = c.var.reads.provenance;
     const trace = (c.req.query('trace') ?? '').toLowerCase();
     const span = (c.req.query('span') ?? '').toLowerCase();
     const artifact = (c.req.query('artifact') ?? '').toLowerCase();
@@ -42,23 +43,27 @@ export function provenanceApi(store: SpanStore, tenant: string, trustRules: Trus
     if (artifact) {
       if (!ARTIFACT.test(artifact)) return c.json<ApiError>({ error: 'artifact must be 32 hex characters' }, 400);
       const s = await builder.slice({ artifactId: artifact, ...(trace ? { traceId: trace } : {}) });
-      return s ? c.json(await marked(s)) : c.json<ApiError>({ error: `artifact ${artifact} not found` }, 404);
+      return s ? c.json(await marked(c, s)) : c.json<ApiError>({ error: `artifact ${artifact} not found` }, 404);
     }
     if (!TRACE.test(trace) || !SPAN.test(span)) return c.json<ApiError>({ error: 'give trace (32 hex) and span (16 hex), or artifact (32 hex)' }, 400);
     const s = await builder.slice({ traceId: trace, spanId: span });
-    return s ? c.json(await marked(s)) : c.json<ApiError>({ error: `span ${trace}/${span} has no provenance (not stored, or not yet)` }, 404);
+    return s ? c.json(await marked(c, s)) : c.json<ApiError>({ error: `span ${trace}/${span} has no provenance (not stored, or not yet)` }, 404);
   });
 
-  app.get('/api/provenance/traces/:id', async (c) => {
+  app.get('/provenance/traces/:id', async (c) => {
+    const { tenant } = c.var.scope;
+    const q = c.var.reads.provenance;
     const trace = c.req.param('id').toLowerCase();
     if (!TRACE.test(trace)) return c.json<ApiError>({ error: 'trace id must be 32 hex characters' }, 400);
     const limit = bounded(c.req.query('limit'), SLICE_DEFAULTS.maxNodes, 20_000, 'limit');
     if (typeof limit === 'string') return c.json<ApiError>({ error: limit }, 400);
     const s = await new SliceBuilder(q, { tenant, direction: 'backward', depth: 1, maxNodes: limit, trustRules }).traceGraph(trace);
-    return s ? c.json(await marked(s)) : c.json<ApiError>({ error: `trace ${trace} has no provenance` }, 404);
+    return s ? c.json(await marked(c, s)) : c.json<ApiError>({ error: `trace ${trace} has no provenance` }, 404);
   });
 
-  app.get('/api/artifacts/:id', async (c) => {
+  app.get('/artifacts/:id', async (c) => {
+    const { tenant } = c.var.scope;
+    const q = c.var.reads.provenance;
     const id = c.req.param('id').toLowerCase();
     if (!ARTIFACT.test(id)) return c.json<ApiError>({ error: 'artifact id must be 32 hex characters' }, 400);
     const limit = bounded(c.req.query('limit'), 200, 10_000, 'limit');

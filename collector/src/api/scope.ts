@@ -1,14 +1,71 @@
-// What a route inside one tenant's API sees of its request: the Node bindings and the
-// authenticated principal (set by the guard, never from a header or the body).
+// Who is asking, for which tenant: resolved once per request, before any route runs, by the
+// resolver the API is built with. Routes read the scope as c.var.scope and the tenant's reads
+// as c.var.reads, so every read takes its tenant from here and nowhere else. Today the resolver
+// answers the configured tenant; authentication replaces only the resolver (it may throw an
+// HttpError 401/403), and its principal becomes the actor of what a request records.
 import type { HttpBindings } from '@hono/node-server';
-import type { Principal } from '../auth/principal.ts';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Reads } from '../store/reads/index.ts';
 
-export type ScopedBindings = HttpBindings & { principal?: Principal };
-export type ScopedEnv = { Bindings: ScopedBindings };
+/**
+ * An authenticated caller, as routes see it (the guard's full principal, auth/principal.ts, is
+ * one of these): set by the resolver from the authenticated request, never from a header or body.
+ */
+export interface Principal {
+  /** stable id (a credential id, the IdP's subject) */
+  id: string;
+  /** shown as the actor of incidents and exports */
+  name: string;
+  /** token | session | jwt */
+  kind?: string;
+  /** a session opened with a credential: that credential */
+  credentialId?: string;
+}
 
-/** How people and records name the principal: its name and which credential or subject it is. */
-export function displayName(p: Principal | undefined): string {
-  if (!p) return 'anonymous';
-  if (!p.id) return p.name || 'local';
+export interface Scope {
+  tenant: string;
+  principal?: Principal;
+}
+
+export type ScopeResolver = (c: Context) => Scope | Promise<Scope>;
+
+/** Hono's typing of what the scope middleware puts on every API request (and Node's request and response, when served by Node). */
+export interface ApiEnv {
+  Bindings: Partial<HttpBindings>;
+  Variables: { scope: Scope; reads: Reads };
+}
+
+/** Every request reads the one tenant the collector is configured with (`tenant`, CAUSEWAY_TENANT). */
+export function configuredTenant(tenant: string): ScopeResolver {
+  const scope: Scope = Object.freeze({ tenant });
+  return () => scope;
+}
+
+/** Resolves the scope and hands the route the reads of its tenant. */
+export function scopeMiddleware(resolve: ScopeResolver, readsFor: (tenant: string) => Reads): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const scope = await resolve(c);
+    c.set('scope', scope);
+    c.set('reads', readsFor(scope.tenant));
+    await next();
+  };
+}
+
+/**
+ * Who performs what a request records (an incident event, an export): the authenticated
+ * principal — with authentication on there always is one, and a body field or header naming
+ * someone else counts for nothing. Only an API built without authentication (in-process tests)
+ * falls back to the client's own claim (a body field, else the X-Causeway-User header), else
+ * "anonymous". At most 200 characters.
+ */
+export function actorOf(c: Context<ApiEnv>, claimed?: unknown): string {
+  const p = c.var.scope.principal;
+  if (p) return displayName(p).slice(0, 200);
+  return (typeof claimed === 'string' && claimed ? claimed : (c.req.header('x-causeway-user') ?? 'anonymous')).slice(0, 200);
+}
+
+/** How people and records name a principal: its name and which credential or subject it is. */
+export function displayName(p: Principal): string {
+  if (!p.id || !p.kind) return p.name || 'local';
   return `${p.name} (${p.kind === 'session' && p.credentialId ? 'token' : p.kind} ${p.id.slice(0, 40)})`;
 }

@@ -1,10 +1,9 @@
 // Reads of the access audit (`audit_events`), always within one tenant. Repeats (a spool replay
 // after a crash) collapse by row_hash, as for every ledgered table.
-import { AUDIT_COLUMNS, type AuditRow } from '../format/audit-line.ts';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import { AUDIT_COLUMNS, type AuditRow } from '../../format/audit-line.ts';
+import type { ClickHouse } from '../clickhouse.ts';
 
 export interface AuditFilter {
-  tenant: string;
   /** unix nanoseconds, inclusive */
   sinceNs?: string;
   untilNs?: string;
@@ -18,13 +17,17 @@ export interface AuditFilter {
 
 const COLUMNS = AUDIT_COLUMNS.join(', ');
 
-export class AuditQueries {
-  constructor(private readonly ch: ClickHouse) {}
+/** One tenant's access audit. */
+export class AuditReads {
+  constructor(
+    private readonly ch: ClickHouse,
+    readonly tenant: string,
+  ) {}
 
   /** Newest first. */
   async list(f: AuditFilter): Promise<AuditRow[]> {
     const where = ['tenant = {tenant:String}'];
-    const params: Record<string, unknown> = { tenant: f.tenant, limit: f.limit };
+    const params: Record<string, unknown> = { tenant: this.tenant, limit: f.limit };
     if (f.sinceNs) {
       where.push('time_unix_nano >= {since:UInt64}');
       params.since = f.sinceNs;
@@ -50,35 +53,40 @@ export class AuditQueries {
       params.cursorTime = f.cursor.timeNs;
       params.cursorEvent = f.cursor.eventId;
     }
-    return this.rows(
+    return rows(
+      this.ch,
       `SELECT ${COLUMNS} FROM ${this.ch.database}.audit_events WHERE ${where.join(' AND ')}
        ORDER BY time_unix_nano DESC, event_id DESC LIMIT 1 BY row_hash LIMIT {limit:UInt32}`,
       params,
     );
   }
 
-  /** Every event about any of these traces (who viewed the evidence), oldest first, with row hashes. */
-  async ofTraces(tenant: string, traceIds: string[], limit = 100_000): Promise<(AuditRow & { row_hash: string })[]> {
-    if (traceIds.length === 0) return [];
-    return this.rows(
-      `SELECT ${COLUMNS}, row_hash FROM ${this.ch.database}.audit_events
+  /** Every event about any of these traces (who viewed the evidence), oldest first. */
+  ofTraces(traceIds: string[], limit = 100_000): Promise<AuditRow[]> {
+    if (traceIds.length === 0) return Promise.resolve([]);
+    return rows(
+      this.ch,
+      `SELECT ${COLUMNS} FROM ${this.ch.database}.audit_events
        WHERE tenant = {tenant:String} AND (trace_id IN {ids:Array(String)} OR hasAny(trace_ids, {ids:Array(String)}))
        ORDER BY time_unix_nano, event_id LIMIT 1 BY row_hash LIMIT {limit:UInt32}`,
-      { tenant, ids: traceIds, limit },
+      { tenant: this.tenant, ids: traceIds, limit },
     );
   }
+}
 
-  /** Ids of the audit events with these ids already stored (any tenant): credential changes are audited once. */
+/** Across tenants, for the collector itself: which audit events are stored already (credential changes are audited once). */
+export class AuditIndex {
+  constructor(private readonly ch: ClickHouse) {}
+
   async existingEventIds(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.rows<{ event_id: string }>(`SELECT DISTINCT event_id FROM ${this.ch.database}.audit_events WHERE event_id IN {ids:Array(String)}`, { ids });
-    return new Set(rows.map((r) => r.event_id));
+    const found = await this.ch.query<{ event_id: string }>(`SELECT DISTINCT event_id FROM ${this.ch.database}.audit_events WHERE event_id IN {ids:Array(String)}`, { ids });
+    return new Set(found.map((r) => r.event_id));
   }
+}
 
-  private async rows<T = AuditRow>(query: string, params: Record<string, unknown>): Promise<T[]> {
-    const rs = await this.ch.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
-    const rows = await rs.json<T>();
-    for (const r of rows as Record<string, unknown>[]) if ('status' in r) r.status = Number(r.status);
-    return rows;
-  }
+async function rows(ch: ClickHouse, query: string, params: Record<string, unknown>): Promise<AuditRow[]> {
+  const found = await ch.query<AuditRow>(query, params);
+  for (const r of found) r.status = Number(r.status);
+  return found;
 }

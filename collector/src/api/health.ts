@@ -1,0 +1,17 @@
+// GET /healthz: the store's write path (pending, inserted, last error) for anyone, and what
+// redaction replaced since start (every tenant's counts) for the callers `showRedaction` lets
+// see it. Outside /api: no scope, nothing tenant-specific.
+import type { HealthResponse } from '@causeway/schemas';
+import { type Context, Hono } from 'hono';
+import type { RedactionStatsView } from '../processors/redact.ts';
+
+export function healthApi(store: { health(): HealthResponse['store'] }, redaction: RedactionStatsView, showRedaction: (c: Context) => boolean | Promise<boolean> = () => true): Hono {
+  const app = new Hono();
+  app.get('/', async (c) => {
+    const s = store.health();
+    const body: HealthResponse = { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s };
+    if (await showRedaction(c)) body.redaction = redaction.snapshot();
+    return c.json(body);
+  });
+  return app;
+}
