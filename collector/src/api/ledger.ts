@@ -30,15 +30,17 @@ export function ledgerApi(store: SpanStore): Hono {
     const trace = (c.req.query('trace') ?? '').toLowerCase();
     const span = (c.req.query('span') ?? '').toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(trace) || !/^[0-9a-f]{16}$/.test(span)) return c.json<ApiError>({ error: 'trace (32 hex) and span (16 hex) are required' }, 400);
-    const leaves = await ledger.leafIndices(trace, span);
     const cp = await ledger.checkpoint();
+    const size = Number(cp?.size ?? 0);
+    const leaves = (await ledger.leavesOf(trace, span)).filter((l) => l.leafIndex < size);
     if (leaves.length === 0 || !cp) return c.json<ApiError>({ error: `span ${trace}/${span} is not in the log (yet)` }, 404);
-    const size = Number(cp.size);
+    const proofs = await ledger.log.inclusionProofs(
+      leaves.map((l) => l.leafIndex),
+      size,
+    );
     return c.json({
       checkpoint: describe(cp),
-      leaves: leaves
-        .filter((l) => l.leaf_index < size)
-        .map((l) => ({ leafIndex: String(l.leaf_index), leafHash: b64(Buffer.from(l.leaf_hash, 'hex')), proof: ledger.log.inclusionProof(l.leaf_index, size).map(b64) })),
+      leaves: leaves.map((l, i) => ({ leafIndex: String(l.leafIndex), leafHash: b64(Buffer.from(l.leafHash, 'hex')), table: l.table, proof: proofs[i]!.map(b64) })),
     });
   });
 
@@ -46,15 +48,15 @@ export function ledgerApi(store: SpanStore): Hono {
     const from = Number(c.req.query('from'));
     const cp = await ledger.checkpoint();
     const to = c.req.query('to') === undefined ? Number(cp?.size ?? 0) : Number(c.req.query('to'));
-    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || from > to || to > ledger.log.size) {
-      return c.json<ApiError>({ error: `from and to must be tree sizes with 1 ≤ from ≤ to ≤ ${ledger.log.size}` }, 400);
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || from > to || to > ledger.size) {
+      return c.json<ApiError>({ error: `from and to must be tree sizes with 1 ≤ from ≤ to ≤ ${ledger.size}` }, 400);
     }
     return c.json({
       from: String(from),
       to: String(to),
-      fromRoot: b64(ledger.log.root(from)),
-      toRoot: b64(ledger.log.root(to)),
-      proof: ledger.log.consistencyProof(from, to).map(b64),
+      fromRoot: b64(await ledger.log.root(from)),
+      toRoot: b64(await ledger.log.root(to)),
+      proof: (await ledger.log.consistencyProof(from, to)).map(b64),
     });
   });
 

@@ -16,10 +16,13 @@ export interface ClickHouse {
   client: ClickHouseClient;
   backend: 'chdb' | 'server';
   database: string;
-  /** Inserts JSONEachRow lines (several buffers, concatenated) into `table` of the database. */
-  insertJsonEachRow(table: string, payloads: Buffer[], settings: ClickHouseSettings): Promise<void>;
+  /** Inserts JSONEachRow lines (several buffers, concatenated) into `table` of the database; or another text format's rows. */
+  insertJsonEachRow(table: string, payloads: Buffer[], settings: ClickHouseSettings, format?: InsertFormat): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Text formats both backends take as is (chDB's raw insert accepts only these). */
+export type InsertFormat = 'JSONEachRow' | 'TabSeparatedWithNames';
 
 /** Settings every read uses, so both backends answer JSON the same way (exact 64-bit ints). */
 export const READ_SETTINGS: ClickHouseSettings = {
@@ -44,9 +47,9 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
       client,
       backend: 'server',
       database: t.database,
-      async insertJsonEachRow(table, payloads, settings) {
+      async insertJsonEachRow(table, payloads, settings, format = 'JSONEachRow') {
         const res = await client.exec({
-          query: `INSERT INTO ${t.database}.${table} FORMAT JSONEachRow`,
+          query: `INSERT INTO ${t.database}.${table} FORMAT ${format}`,
           values: Readable.from(payloads),
           // The answer comes only once the insert is done, so an error cannot hide behind a 200.
           clickhouse_settings: { ...settings, wait_end_of_query: 1 },
@@ -71,14 +74,14 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
     client,
     backend: 'chdb',
     database: t.database,
-    async insertJsonEachRow(table, payloads, settings) {
+    async insertJsonEachRow(table, payloads, settings, format = 'JSONEachRow') {
       // chDB's raw insert hands the buffer to the engine as is (its parser runs multithreaded);
       // through client.exec the batch would become one JS string joined to the SQL first,
       // which measured about half as fast (see `npm run bench`).
       await connection.chdb.rawInsert({
         table: `${t.database}.${table}`,
         values: payloads.length === 1 ? payloads[0]! : Buffer.concat(payloads),
-        format: 'JSONEachRow',
+        format,
         settings: settings as Record<string, string | number | boolean>,
       });
     },

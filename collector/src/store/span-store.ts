@@ -9,7 +9,7 @@ import type { LogKey } from '../ledger/checkpoint.ts';
 import { LedgerStore } from './ledger-store.ts';
 import { SpanQueries } from './queries.ts';
 import { provPayload } from './prov-lines.ts';
-import { logsPayload, rowRefs, rowsPayload } from './row-line.ts';
+import { logsPayload, rowsPayload } from './row-line.ts';
 import { Spool, type SpoolRecord } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
@@ -33,9 +33,9 @@ export class SpanStore {
   static async open(o: StoreOptions): Promise<SpanStore> {
     const ch = await openClickHouse(o);
     await migrate(ch);
-    const ledger = await LedgerStore.open(ch, o.logKey);
+    const ledger = await LedgerStore.open(ch, o.logKey, { dataDir: o.dataDir, log: o.log });
     const { spool, pending } = await Spool.open(join(o.dataDir, 'spool'));
-    const writer = new SpanWriter(ch, spool, { ...o, onInserted: (table, payloads) => ledger.record(payloads.flatMap(rowRefs), table) });
+    const writer = new SpanWriter(ch, spool, { ...o, onInserted: (batch) => ledger.append(batch) });
     if (pending.length > 0) {
       const rows = pending.reduce((n, r) => n + r.rows, 0);
       o.log(`replaying ${rows} spooled span(s) not yet in ClickHouse`);
@@ -88,6 +88,7 @@ export class SpanStore {
     await this.writer.drain();
     await this.writer.stop();
     await this.ledger.checkpoint();
+    await this.ledger.close();
     await this.spool.close();
     await this.ch.close();
   }

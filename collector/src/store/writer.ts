@@ -13,8 +13,8 @@ export interface WriterOptions {
   /** beyond this many queued bytes the receiver answers 429 */
   maxPendingBytes: number;
   log: (msg: string) => void;
-  /** runs after rows are in ClickHouse and before the spool mark moves past them (the ledger) */
-  onInserted?: (table: SpoolTable, payloads: Buffer[]) => Promise<void>;
+  /** runs after a batch's rows are in ClickHouse and before the spool mark moves past them (the ledger) */
+  onInserted?: (batch: { table: SpoolTable; payloads: Buffer[] }[]) => Promise<void>;
 }
 
 export interface WriterStats {
@@ -159,15 +159,15 @@ export class SpanWriter {
     }
   }
 
-  /** One insert per table present in the batch, each followed by its ledger leaves. */
+  /**
+   * One insert per table present in the batch, all at once, then their ledger leaves in one
+   * insert. A failure retries the batch: the rows go in again and reads collapse the repeats;
+   * leaves are only written once every row of the batch is stored.
+   */
   private async insert(batch: SpoolRecord[]): Promise<void> {
-    for (const table of SPOOL_TABLES) {
-      const payloads = batch.filter((r) => r.table === table).map((r) => r.payload);
-      if (payloads.length === 0) continue;
-      await this.ch.insertJsonEachRow(table, payloads, INSERT_SETTINGS);
-      // A failure here retries the batch: the rows go in again and reads collapse the repeats.
-      await this.opts.onInserted?.(table, payloads);
-    }
+    const byTable = SPOOL_TABLES.map((table) => ({ table, payloads: batch.filter((r) => r.table === table).map((r) => r.payload) })).filter((t) => t.payloads.length > 0);
+    await Promise.all(byTable.map((t) => this.ch.insertJsonEachRow(t.table, t.payloads, INSERT_SETTINGS)));
+    await this.opts.onInserted?.(byTable);
   }
 
   /** Inserts the batch one request at a time; a request refused three times is set aside on disk. */
