@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ClickHouse, READ_SETTINGS, openClickHouse } from '../src/store/clickhouse.ts';
-import type { CollectorProcess } from '../test/collector-process.ts';
+import type { CollectorProcess } from '@causeway/testkit/collector-process.ts';
 import { AgentTraceGenerator } from './agent-traces.ts';
 import { postAll } from './provenance.ts';
 

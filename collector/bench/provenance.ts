@@ -16,15 +16,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HealthResponse, SliceArtifact, SliceResponse, SpanRow, TraceResponse } from '@causeway/schemas';
 import { ProvenanceExtractor } from '../src/processors/provenance.ts';
-import { redactProcessor, redactString } from '../src/processors/redact.ts';
+import { redactSpans, redactString } from '../src/processors/redact.ts';
 import { fingerprint } from '../src/provenance/fingerprint.ts';
 import { textLeaves } from '../src/provenance/content.ts';
 import { decodeTracesJson } from '../src/receivers/otlp/decode-json.ts';
 import { createRedactor } from '../src/redaction/redactor.ts';
-import { provPayload } from '../src/store/prov-lines.ts';
-import { rowsPayload } from '../src/store/row-line.ts';
-import type { CollectorProcess } from '../test/collector-process.ts';
-import { startCollector } from '../test/collector-process.ts';
+import { provPayload } from '../src/format/prov-lines.ts';
+import { rowsPayload } from '../src/format/row-line.ts';
+import type { CollectorProcess } from '@causeway/testkit/collector-process.ts';
+import { startCollector } from '@causeway/testkit/collector-process.ts';
 import { type AgentRequest, AgentTraceGenerator, type TraceInfo } from './agent-traces.ts';
 import { median } from './decode.ts';
 import { RssSampler } from './ingest.ts';
@@ -61,7 +61,7 @@ function collectorParts(): { extractor: ProvenanceExtractor; redact: (rows: Span
   const redactor = createRedactor({ key: tenantKey });
   const provKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const extractor = new ProvenanceExtractor(provKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
-  const redactRows = redactProcessor(redactor, { spansRedacted: 0, byRule: {} });
+  const redactRows = redactSpans(redactor, { spansRedacted: 0, byRule: {} });
   return { extractor, redact: (rows) => redactRows(rows) as SpanRow[], provKey };
 }
 
@@ -314,7 +314,7 @@ export interface Restart {
   atSpans: number;
   peakRssMb: number;
   stopSeconds: number;
-  /** until the collector answers: dominated by rebuilding the ledger's Merkle log from ledger_leaves */
+  /** until the collector answers */
   startSeconds: number;
 }
 
@@ -727,7 +727,7 @@ export function printProvenance(
         return (
           `  the collector ran with node --max-old-space-size=${s.heapMb}${first ? ` and was restarted every ${int(n)} spans` : ''}: its RSS went from ${int(i.idleRssMb)} to ${int(peak)} MB ` +
           `over the first ${int(n)} spans (~${int(kbPerSpan)} kB per span; one process would need ~${fix((kbPerSpan * s.spans) / 2 ** 20, 0)} GB for this store); ` +
-          `the ledger's Merkle log keeps every leaf in memory (${fix(st.ledgerLeaves / st.spans, 1)} leaves per span with provenance)`
+          `${fix(st.ledgerLeaves / st.spans, 1)} ledger leaves per span with provenance`
         );
       })(),
     );
