@@ -10,7 +10,7 @@
 // The store lives in <work dir>/store and is kept, so a 1M-span store is built once and
 // measured again after a code change (an older store's ledger is upgraded at its first start).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ClickHouse, READ_SETTINGS, openClickHouse } from '../src/store/clickhouse.ts';
@@ -72,8 +72,13 @@ async function start(dataDir: string, heapMb: number): Promise<{ cw: CollectorPr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  // everything the collector says, also in <work dir>/collector.log (a run of the 1M store is long)
+  const tee = (d: Buffer): void => {
+    out += d.toString();
+    appendFileSync(join(dirname(dataDir), 'collector.log'), d);
+  };
+  child.stdout!.on('data', tee);
+  child.stderr!.on('data', tee);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 100);

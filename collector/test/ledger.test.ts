@@ -89,7 +89,7 @@ describe('ledger', () => {
       `INSERT INTO causeway.spans (tenant, trace_id, span_id, parent_span_id, name, kind, start_time_unix_nano, end_time_unix_nano, attributes, service_name, resource_attributes, row_hash)
        SELECT tenant, trace_id, '${forgedSpanId}', parent_span_id, 'forged', kind, start_time_unix_nano, end_time_unix_nano, attributes, service_name, resource_attributes, row_hash
        FROM causeway.spans WHERE span_id = '${copied!.spanId}'`,
-      `ALTER TABLE causeway.ledger_leaves DELETE WHERE span_id = '${unlogged!.spanId}'`,
+      `ALTER TABLE causeway.ledger_entries DELETE WHERE span_id = unhex('${unlogged!.spanId}')`,
       `ALTER TABLE causeway.logs UPDATE severity_text = 'DEBUG' WHERE 1`,
       // provenance rows are ledgered rows too: relabel the changed span's activity
       `ALTER TABLE causeway.prov_activities UPDATE kind = 'approval' WHERE span_id = '${changed!.spanId}'`,

@@ -12,7 +12,7 @@ import { type TileCoord, TileLog } from '../ledger/tile-log.ts';
 import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
 import { type LedgerBatch, entriesOf } from './ledger-entries.ts';
 import { upgradeFromLeaves } from './ledger-upgrade.ts';
-import { LedgerIntegrityError, StoredTiles } from './ledger-tiles.ts';
+import { LEDGER_INSERT_SETTINGS, LedgerIntegrityError, StoredTiles } from './ledger-tiles.ts';
 
 export interface SignedCheckpoint extends Checkpoint {
   note: string;
@@ -91,7 +91,7 @@ export class LedgerStore {
     const next = this.edge.clone();
     const rows = next.append(entries.leaves);
     try {
-      await this.ch.insertJsonEachRow('ledger_entries', [entries.tsv], {}, 'TabSeparatedWithNames');
+      await this.ch.insertJsonEachRow('ledger_entries', [entries.tsv], LEDGER_INSERT_SETTINGS, 'TabSeparatedWithNames');
     } catch (e) {
       this.stale = true;
       throw e;

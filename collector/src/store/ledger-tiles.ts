@@ -7,6 +7,10 @@ import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
 import { TsvWriter } from './ledger-entries.ts';
 
 const W = 2 ** TILE_HEIGHT;
+const TILE_HEADER = Buffer.from('log_id\tlevel\tidx\twidth\thashes\n');
+
+/** A column the header names that the table lacks is an error, not a row of defaults. */
+export const LEDGER_INSERT_SETTINGS = { input_format_skip_unknown_fields: 0, input_format_with_names_use_header: 1 } as const;
 
 export class LedgerIntegrityError extends Error {
   constructor(message: string) {
@@ -110,13 +114,16 @@ export class StoredTiles {
   async insertTiles(rows: TileRow[]): Promise<void> {
     if (rows.length === 0) return;
     const out = new TsvWriter(64 + rows.reduce((n, r) => n + 2 * r.hashes.length + this.logId.length + 48, 0));
-    out.text('log_id\tlevel\tidx\twidth\thashes\n');
+    out.raw(TILE_HEADER);
     for (const r of rows) {
-      out.text(`${this.logId}\t${r.level}\t${r.index}\t${r.width}\t`);
+      for (const v of [this.logId, String(r.level), String(r.index), String(r.width)]) {
+        out.text(v);
+        out.tab();
+      }
       out.bytes(r.hashes);
       out.newline();
     }
-    await this.ch.insertJsonEachRow('ledger_tiles', [out.done()], {}, 'TabSeparatedWithNames');
+    await this.ch.insertJsonEachRow('ledger_tiles', [out.done()], LEDGER_INSERT_SETTINGS, 'TabSeparatedWithNames');
   }
 
   /**
