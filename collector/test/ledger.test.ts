@@ -113,3 +113,67 @@ describe('ledger', () => {
     await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: leaf \d+ of log [0-9a-f]+ is missing/);
   });
 });
+
+describe('ledger across restarts', () => {
+  it('starts from the stored right edge; an interior change fails every proof through it; a changed edge or a rolled-back store stops the start', async () => {
+    const dataDir = tempDataDir();
+    const tamper = (...sql: string[]): void => {
+      const t = run('testkit/tamper-store.ts', '', dataDir, ...sql);
+      expect(t.code, t.out).toBe(0);
+    };
+    let cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
+    let exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    const traces = Array.from({ length: 15 }, () => makeTrace(10));
+    for (const t of traces) expect(await exportSpans(exporter, t)).toBe(true);
+    await cw.settled();
+    const first = (await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body;
+    const n1 = Number(first.treeSize);
+    expect(n1).toBeGreaterThan(300); // past one full tile of 256 leaves: level 1 exists
+    const publicKey = b64(first.publicKey);
+    await cw.stop();
+
+    // A restart reads the right edge back; the log goes on from it.
+    cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
+    exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    expect(await exportSpans(exporter, makeTrace(10))).toBe(true);
+    await cw.settled();
+    const inclusion = async (s: { traceId: string; spanId: string }): Promise<{ status: number; body: InclusionBody & { error?: string } }> =>
+      getJson<InclusionBody & { error?: string }>(`${cw.apiUrl}/api/ledger/inclusion?trace=${s.traceId}&span=${s.spanId}`);
+    const early = traces[1]![0]!.spanContext();
+    const inc = (await inclusion(early)).body;
+    const c2 = openCheckpoint(inc.checkpoint.note, first.origin, publicKey);
+    expect(Number(c2.size)).toBeGreaterThan(n1);
+    for (const l of inc.leaves) expect(verifyInclusion(BigInt(l.leafIndex), c2.size, b64(l.leafHash), l.proof.map(b64), c2.root)).toBe(true);
+    const cons = (await getJson<ConsistencyBody>(`${cw.apiUrl}/api/ledger/consistency?from=${n1}&to=${c2.size}`)).body;
+    expect(verifyConsistency(BigInt(n1), c2.size, b64(first.rootHash), c2.root, cons.proof.map(b64))).toBe(true);
+    const victim = Number((await inclusion(traces[0]![0]!.spanContext())).body.leaves[0]!.leafIndex);
+    expect(Math.max(victim, ...inc.leaves.map((l) => Number(l.leafIndex)))).toBeLessThan(256); // both in the first full tile
+    await cw.stop();
+
+    // An interior leaf changed: not on the right edge, so the collector starts, but every proof
+    // through it fails, and the collector says so rather than hand it out.
+    tamper(`ALTER TABLE causeway.ledger_entries UPDATE leaf_hash = unhex(repeat('ab', 32)) WHERE leaf_index = ${victim}`);
+    cw = await startCollector({ dataDir });
+    const refused = await inclusion(early);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/the stored log does not prove leaf \d+ against checkpoint \d+/);
+    const bundle = await fetch(`${cw.apiUrl}/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: [early.traceId], exporter: 'test' }) });
+    expect(bundle.status).toBe(409);
+    expect(await bundle.text()).toMatch(/the stored log does not prove leaf \d+ against checkpoint \d+/);
+    await cw.stop();
+    const verify = run('collector/src/main.ts', dataDir, 'verify');
+    expect(verify.code).toBe(1);
+    expect(verify.out).toContain('ledger tile 1/0 does not match the stored leaves');
+    expect(verify.out).toMatch(/checkpoint \d+: root does not match the stored leaves/);
+    const v = traces[0]![0]!.spanContext();
+    expect(verify.out).toContain(`row changed: span ${v.traceId}/${v.spanId} no longer matches its leaf ${victim}`);
+
+    // The right edge changed: the start recomputes the signed root from it, and refuses.
+    tamper(`ALTER TABLE causeway.ledger_tiles UPDATE hashes = unhex(repeat('cd', 32)) WHERE level = 1 AND idx = 0 AND width = 1`);
+    await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: the stored tiles do not match checkpoint \d+ signed by this log/);
+
+    // Signed history removed from ClickHouse: the data dir still holds the newest checkpoint.
+    tamper(`ALTER TABLE causeway.checkpoints DELETE WHERE tree_size > ${n1}`);
+    await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: this log signed checkpoint \d+ .*but the newest in ClickHouse is \d+: signed history was removed/);
+  });
+});

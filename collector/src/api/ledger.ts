@@ -2,6 +2,7 @@
 // proofs between tree sizes. Hashes are base64 (as in C2SP checkpoints and the RFC vectors).
 import type { ApiError } from '@causeway/schemas';
 import { Hono } from 'hono';
+import { verifyInclusion } from '../ledger/merkle.ts';
 import type { SpanStore } from '../store/span-store.ts';
 
 export function ledgerApi(store: SpanStore): Hono {
@@ -38,6 +39,9 @@ export function ledgerApi(store: SpanStore): Hono {
       leaves.map((l) => l.leafIndex),
       size,
     );
+    // Proofs are read from stored tiles: one that does not reach the signed root means the store was changed.
+    const broken = leaves.find((l, i) => !verifyInclusion(BigInt(l.leafIndex), cp.size, Buffer.from(l.leafHash, 'hex'), proofs[i]!, cp.root));
+    if (broken) return c.json<ApiError>({ error: `the stored log does not prove leaf ${broken.leafIndex} against checkpoint ${size}: its leaves or tiles were changed; run \`causeway verify\`` }, 409);
     return c.json({
       checkpoint: describe(cp),
       leaves: leaves.map((l, i) => ({ leafIndex: String(l.leafIndex), leafHash: b64(Buffer.from(l.leafHash, 'hex')), table: l.table, proof: proofs[i]!.map(b64) })),
