@@ -69,6 +69,11 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
   // Loaded lazily: a server deployment need not load the 500 MB engine.
   const { createChdbConnection } = await import('chdb/connection');
   const connection = createChdbConnection({ path });
+  // The engine installs ClickHouse's fatal-signal handlers, and its SIGABRT handler waits for a
+  // signal-listener thread embedded chDB does not run: V8's out-of-memory abort() then hung the
+  // process with chDB loaded, forever. A listener puts libuv's handler in its place; that one
+  // returns, and abort() ends the process (exit 134, after V8's "heap out of memory" message).
+  process.on('SIGABRT', () => undefined);
   const client = createClient({ connection } as Parameters<typeof createClient>[0]);
   return {
     client,
