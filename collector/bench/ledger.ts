@@ -10,7 +10,7 @@
 // The store lives in <work dir>/store and is kept, so a 1M-span store is built once and
 // measured again after a code change (an older store's ledger is upgraded at its first start).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ClickHouse, READ_SETTINGS, openClickHouse } from '../src/store/clickhouse.ts';
@@ -26,6 +26,8 @@ interface LedgerStats {
   rows: Record<string, number>;
   leaves: number;
   bytes: Record<string, number>;
+  /** compressed bytes of each column of the ledger tables */
+  columns: Record<string, number>;
 }
 
 async function stats(dataDir: string): Promise<LedgerStats> {
@@ -39,9 +41,14 @@ async function stats(dataDir: string): Promise<LedgerStats> {
     const spans = Number((await q<{ n: string }>(`SELECT count() AS n FROM ${ch.database}.spans`))[0]!.n);
     const leafTable = names.includes('ledger_entries') ? 'ledger_entries' : 'ledger_leaves';
     const leaves = Number((await q<{ n: string }>(`SELECT count() AS n FROM ${ch.database}.${leafTable}`))[0]!.n);
+    const columns = await q<{ c: string; b: string }>(
+      `SELECT concat(table, '.', column) AS c, sum(column_data_compressed_bytes) AS b FROM system.parts_columns
+       WHERE database = '${ch.database}' AND active AND (table LIKE 'ledger%' OR table = 'checkpoints') GROUP BY c ORDER BY c`,
+    );
     return {
       spans,
       leaves,
+      columns: Object.fromEntries(columns.map((c) => [c.c, Number(c.b)])),
       rows: Object.fromEntries(tables.map((t) => [t.table, Number(t.rows)])),
       bytes: Object.fromEntries(tables.map((t) => [t.table, Number(t.bytes)])),
     };
@@ -66,7 +73,12 @@ function rssMb(pid: number): number {
 /** Spawns `causeway start` on the store and times spawn → first /healthz 200. */
 async function start(dataDir: string, heapMb: number): Promise<{ cw: CollectorProcess; seconds: number; peakRssMb: number }> {
   const t0 = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join(ROOT, 'collector/src/main.ts'), 'start'], {
+  mkdirSync(dirname(dataDir), { recursive: true });
+  // Started through an entry file of its own under the work dir: on a shared machine a long run
+  // is then not matched by someone else's clean-up of "collector/src/main.ts" processes.
+  const entry = join(dirname(dataDir), 'ledger-bench-collector.ts');
+  writeFileSync(entry, `import ${JSON.stringify(join(ROOT, 'collector/src/main.ts'))};\n`);
+  const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', entry, 'start'], {
     cwd: ROOT,
     env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CAUSEWAY_OTLP_PORT: '0', CAUSEWAY_PORT: '0', CAUSEWAY_FLUSH_INTERVAL_MS: '50', CLICKHOUSE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -188,6 +200,7 @@ async function main(): Promise<void> {
   log(`store: ${s.spans} spans, ${s.leaves} leaves (${(s.leaves / s.spans).toFixed(2)} per span)`);
   log(`ledger on disk: ${ledgerTables.map((t) => `${t} ${(s.bytes[t]! / 1e6).toFixed(1)} MB (${s.rows[t]} rows)`).join(', ')}`);
   log(`ledger bytes per span: ${(ledgerBytes / s.spans).toFixed(0)} B of ${(total / s.spans).toFixed(0)} B per span in all tables`);
+  log(`  by column (compressed, B per span): ${Object.entries(s.columns).map(([c, b]) => `${c} ${(b / s.spans).toFixed(1)}`).join(', ')}`);
 }
 
 main().catch((e: Error) => {

@@ -118,15 +118,23 @@ export class TreeEdge {
     const W = this.width;
     const before = this.counts.map((c, L) => ({ index: this.tileIndex(L), count: c }));
     const rows: TileRow[] = [];
-    for (let off = 0; off < leaves.length; off += 32) {
-      this.n++;
-      let h: Uint8Array = leaves.subarray(off, off + 32);
-      for (let L = 0; ; L++) {
+    this.ensure(0);
+    for (let off = 0; off < leaves.length; ) {
+      // Leaves go into the level-0 tile in runs; only a filled tile climbs.
+      const run = Math.min(W - this.counts[0]!, (leaves.length - off) / 32);
+      this.tiles[0]!.set(leaves.subarray(off, off + run * 32), this.counts[0]! * 32);
+      this.counts[0]! += run;
+      this.n += run;
+      off += run * 32;
+      if (this.counts[0]! < W) break;
+      let h: Uint8Array = perfectRoot(this.tiles[0]!, 0, W);
+      this.counts[0] = 0;
+      for (let L = 1; ; L++) {
         this.ensure(L);
         this.tiles[L]!.set(h, this.counts[L]! * 32);
         if (++this.counts[L]! < W) break;
-        // Tile full: store it whole (above level 0), and its root is the next level's entry.
-        if (L >= 1) rows.push({ level: L, index: this.n / W ** (L + 1) - 1, width: W, hashes: Buffer.from(this.tiles[L]!) });
+        // Tile full: stored whole, and its root is the next level's entry.
+        rows.push({ level: L, index: this.n / W ** (L + 1) - 1, width: W, hashes: Buffer.from(this.tiles[L]!) });
         h = perfectRoot(this.tiles[L]!, 0, W);
         this.counts[L] = 0;
       }

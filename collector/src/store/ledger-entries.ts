@@ -32,35 +32,39 @@ export function entriesOf(batch: LedgerBatch[], logId: string, firstIndex: numbe
   // A TSV line is ~130 bytes but for the tenant; the writer grows if tenants are long.
   const out = new TsvWriter(HEADER.length + count * (logId.length + 176));
   out.raw(HEADER);
+  const logIdCell = cell('', logId, '\t');
   const ids = Buffer.alloc(24);
+  let tenant: Tenant | undefined;
   let n = 0;
   for (const { table, payloads } of batch) {
+    const tableCell = cell('\t', table, '\t');
     for (const p of payloads) {
       for (let start = 0; start < p.length; ) {
         let end = p.indexOf(0x0a, start);
         if (end < 0) end = p.length;
         if (end > start) {
           const hashAt = end - 66;
-          if (hashAt <= start || p[end - 1] !== 0x7d || p[end - 2] !== 0x22 || !p.subarray(hashAt - TAIL.length, hashAt).equals(TAIL) || leaves.write(p.toString('latin1', hashAt, end - 2), n * 32, 32, 'hex') !== 32) {
+          if (hashAt - TAIL.length <= start || p[end - 1] !== 0x7d || p[end - 2] !== 0x22 || !startsWith(p, hashAt - TAIL.length, TAIL) || !hexInto(p, hashAt, 64, leaves, n * 32)) {
             throw new Error(`a ${table} payload line does not end with its row_hash`);
           }
-          const head = p.subarray(start, Math.min(end, start + HEAD_BYTES));
+          tenant = tenantOf(p, start, end, tenant, table);
           ids.fill(0);
-          hexField(head, TRACE, 32, ids, 0, table);
-          hexField(head, SPAN, 16, ids, 16, table);
-          out.text(logId);
+          // The head as the canonical forms write it: tenant, trace_id, span_id; looked up if another field comes between.
+          let at = tenant.end + 1;
+          at = startsWith(p, at, TRACE_AFTER_TENANT) ? at + TRACE_AFTER_TENANT.length : keyEnd(p, start, end, TRACE, table);
+          at = hexField(p, at, 32, ids, 0, 'trace_id', table);
+          at = startsWith(p, at, SPAN_AFTER_TRACE) ? at + SPAN_AFTER_TRACE.length : keyEnd(p, start, end, SPAN, table);
+          hexField(p, at, 16, ids, 16, 'span_id', table);
+          out.raw(logIdCell);
+          out.int(firstIndex + n);
           out.tab();
-          out.text(String(firstIndex + n));
+          out.bytes(leaves, n * 32, n * 32 + 32);
+          out.raw(tableCell);
+          out.bytes(tenant.bytes, 0, tenant.bytes.length);
           out.tab();
-          out.bytes(leaves.subarray(n * 32, n * 32 + 32));
+          out.bytes(ids, 0, 16);
           out.tab();
-          out.text(table);
-          out.tab();
-          out.bytes(tenantOf(head, table));
-          out.tab();
-          out.bytes(ids.subarray(0, 16));
-          out.tab();
-          out.bytes(ids.subarray(16, 24));
+          out.bytes(ids, 16, 24);
           out.newline();
           n++;
         }
@@ -70,6 +74,9 @@ export function entriesOf(batch: LedgerBatch[], logId: string, firstIndex: numbe
   }
   return { leaves, tsv: out.done(), count };
 }
+
+const TRACE_AFTER_TENANT = Buffer.from(',"trace_id":"');
+const SPAN_AFTER_TRACE = Buffer.from('","span_id":"');
 
 function countLines(p: Buffer): number {
   let n = 0;
@@ -82,32 +89,69 @@ function countLines(p: Buffer): number {
   return n;
 }
 
-/** `"key":"<hex>"` in the head: its bytes into out (an empty value leaves zeros). */
-function hexField(head: Buffer, key: Buffer, hexLength: number, out: Buffer, at: number, table: string): void {
-  const k = head.indexOf(key);
-  if (k < 0) throw new Error(`a ${table} payload line has no ${key.toString('latin1').slice(1, -4)}`);
-  const v = k + key.length;
-  if (head[v] === 0x22) return;
-  if (head[v + hexLength] !== 0x22 || out.write(head.toString('latin1', v, v + hexLength), at, hexLength / 2, 'hex') !== hexLength / 2) {
-    throw new Error(`a ${table} payload line's ${key.toString('latin1').slice(1, -4)} is not ${hexLength} hex digits`);
-  }
+function startsWith(p: Buffer, at: number, prefix: Buffer): boolean {
+  if (at < 0 || at + prefix.length > p.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (p[at + i] !== prefix[i]) return false;
+  return true;
 }
 
-const tenants = new Map<string, Buffer>();
+/** Just past `"key":"` in the line's head. */
+function keyEnd(p: Buffer, start: number, end: number, key: Buffer, table: string): number {
+  const k = p.indexOf(key, start);
+  if (k < 0 || k >= Math.min(end, start + HEAD_BYTES)) throw new Error(`a ${table} payload line has no ${key.toString('latin1').slice(1, -4)}`);
+  return k + key.length;
+}
 
-/** The tenant string's UTF-8 bytes (JSON escapes undone). */
-function tenantOf(head: Buffer, table: string): Buffer {
-  if (!head.subarray(0, TENANT.length).equals(TENANT)) throw new Error(`a ${table} payload line does not start with its tenant`);
-  let i = TENANT.length;
-  while (i < head.length && head[i] !== 0x22) i += head[i] === 0x5c ? 2 : 1;
-  if (i >= head.length) throw new Error(`a ${table} payload line's tenant does not end`);
-  const raw = head.toString('utf8', TENANT.length, i);
-  let t = tenants.get(raw);
-  if (!t) {
-    t = Buffer.from(raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw, 'utf8');
-    if (tenants.size < 1000) tenants.set(raw, t);
+/** A hex value at `at` (or an empty one, leaving zeros) into out; returns the index of its closing quote. */
+function hexField(p: Buffer, at: number, hexLength: number, out: Buffer, to: number, name: string, table: string): number {
+  if (p[at] === 0x22) return at;
+  if (p[at + hexLength] !== 0x22 || !hexInto(p, at, hexLength, out, to)) throw new Error(`a ${table} payload line's ${name} is not ${hexLength} hex digits`);
+  return at + hexLength;
+}
+
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX[0x30 + i] = i;
+for (let i = 0; i < 6; i++) HEX[0x61 + i] = HEX[0x41 + i] = 10 + i;
+
+/** Lowercase or uppercase hex digits into bytes; false on anything else. */
+function hexInto(p: Buffer, at: number, hexLength: number, out: Buffer, to: number): boolean {
+  for (let i = 0; i < hexLength; i += 2) {
+    const hi = HEX[p[at + i]!]!;
+    const lo = HEX[p[at + i + 1]!]!;
+    if (hi < 0 || lo < 0) return false;
+    out[to + i / 2] = (hi << 4) | lo;
   }
-  return t;
+  return true;
+}
+
+interface Tenant {
+  /** the raw JSON string's bytes, as in the line */
+  raw: Buffer;
+  /** its UTF-8 value (JSON escapes undone) */
+  bytes: Buffer;
+  /** index of the closing quote in the current line */
+  end: number;
+}
+
+/** The line's tenant; the previous line's is reused when the bytes are the same (the usual case). */
+function tenantOf(p: Buffer, start: number, end: number, previous: Tenant | undefined, table: string): Tenant {
+  if (!startsWith(p, start, TENANT)) throw new Error(`a ${table} payload line does not start with its tenant`);
+  const from = start + TENANT.length;
+  if (previous && p[from + previous.raw.length] === 0x22 && p.compare(previous.raw, 0, previous.raw.length, from, from + previous.raw.length) === 0) {
+    return { ...previous, end: from + previous.raw.length };
+  }
+  let i = from;
+  const limit = Math.min(end, start + HEAD_BYTES);
+  while (i < limit && p[i] !== 0x22) i += p[i] === 0x5c ? 2 : 1;
+  if (i >= limit) throw new Error(`a ${table} payload line's tenant does not end`);
+  const raw = Buffer.from(p.subarray(from, i));
+  const text = raw.toString('utf8');
+  return { raw, bytes: Buffer.from(raw.includes(0x5c) ? (JSON.parse(`"${text}"`) as string) : text, 'utf8'), end: i };
+}
+
+/** A TSV cell's bytes, escaped, between the separators given. */
+function cell(before: string, value: string, after: string): Buffer {
+  return Buffer.from(`${before}${value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n')}${after}`, 'utf8');
 }
 
 /** TabSeparated output: strings and bytes escaped (\t, \n, \\), so raw binary goes through. */
@@ -126,14 +170,29 @@ export class TsvWriter {
   }
 
   text(s: string): void {
-    this.bytes(Buffer.from(s, 'utf8'));
+    const b = Buffer.from(s, 'utf8');
+    this.bytes(b, 0, b.length);
   }
 
-  bytes(b: Uint8Array): void {
-    this.ensure(b.length * 2);
+  /** A non-negative integer's decimal digits. */
+  int(v: number): void {
+    this.ensure(20);
+    if (v === 0) {
+      this.buf[this.pos++] = 0x30;
+      return;
+    }
+    let digits = 0;
+    for (let x = v; x >= 1; x = Math.floor(x / 10)) digits++;
+    for (let i = digits - 1, x = v; i >= 0; i--, x = Math.floor(x / 10)) this.buf[this.pos + i] = 0x30 + (x % 10);
+    this.pos += digits;
+  }
+
+  /** b[from, to), escaped. */
+  bytes(b: Uint8Array, from = 0, to = b.length): void {
+    this.ensure((to - from) * 2);
     const buf = this.buf;
     let pos = this.pos;
-    for (let i = 0; i < b.length; i++) {
+    for (let i = from; i < to; i++) {
       const x = b[i]!;
       if (x === 0x09) {
         buf[pos++] = 0x5c;
