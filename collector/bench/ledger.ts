@@ -76,7 +76,7 @@ async function start(dataDir: string, heapMb: number): Promise<{ cw: CollectorPr
   mkdirSync(dirname(dataDir), { recursive: true });
   // Started through an entry file of its own under the work dir: on a shared machine a long run
   // is then not matched by someone else's clean-up of "collector/src/main.ts" processes.
-  const entry = join(dirname(dataDir), 'ledger-bench-collector.ts');
+  const entry = join(dirname(dataDir), 'ledger-bench-collector.mts');
   writeFileSync(entry, `import ${JSON.stringify(join(ROOT, 'collector/src/main.ts'))};\n`);
   const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', entry, 'start'], {
     cwd: ROOT,

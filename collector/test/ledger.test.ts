@@ -11,6 +11,7 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
+import { TreeEdge, perfectRoot } from '../src/ledger/tiles.ts';
 import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
@@ -60,6 +61,17 @@ describe('ledger', () => {
     expect(verifyInclusion(BigInt(leaf.leafIndex) ^ 1n, c2.size, b64(leaf.leafHash), leaf.proof.map(b64), c2.root)).toBe(false);
     const cons = (await getJson<ConsistencyBody>(`${cw.apiUrl}/api/ledger/consistency?from=${n1}&to=${n2}`)).body;
     expect(verifyConsistency(BigInt(n1), BigInt(n2), c1.root, c2.root, cons.proof.map(b64))).toBe(true);
+
+    // The same log as a C2SP tiled log: the signed note, and tiles from which anyone recomputes the root.
+    const note = await (await fetch(`${cw.apiUrl}/api/ledger/log/checkpoint`)).text();
+    expect(openCheckpoint(note, first.origin, publicKey)).toEqual(c2);
+    expect(n2).toBeLessThan(256);
+    const tile = Buffer.from(await (await fetch(`${cw.apiUrl}/api/ledger/log/tile/0/000.p/${n2}`)).arrayBuffer());
+    expect(tile.length).toBe(n2 * 32);
+    const edge = TreeEdge.empty();
+    edge.append(tile);
+    expect(edge.root().equals(c2.root)).toBe(true);
+    expect((await fetch(`${cw.apiUrl}/api/ledger/log/tile/0/000`)).status).toBe(404); // not full yet
 
     // Log records are stored rows too: they join the log.
     const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs` }) })] });
@@ -146,6 +158,11 @@ describe('ledger across restarts', () => {
     for (const l of inc.leaves) expect(verifyInclusion(BigInt(l.leafIndex), c2.size, b64(l.leafHash), l.proof.map(b64), c2.root)).toBe(true);
     const cons = (await getJson<ConsistencyBody>(`${cw.apiUrl}/api/ledger/consistency?from=${n1}&to=${c2.size}`)).body;
     expect(verifyConsistency(BigInt(n1), c2.size, b64(first.rootHash), c2.root, cons.proof.map(b64))).toBe(true);
+    // Served as C2SP tiles: the level-1 tile's first entry is the root of the full level-0 tile.
+    const leafTile = Buffer.from(await (await fetch(`${cw.apiUrl}/api/ledger/log/tile/0/000`)).arrayBuffer());
+    const upper = Buffer.from(await (await fetch(`${cw.apiUrl}/api/ledger/log/tile/1/000.p/1`)).arrayBuffer());
+    expect(leafTile.length).toBe(256 * 32);
+    expect(upper.equals(perfectRoot(leafTile, 0, 256))).toBe(true);
     const victim = Number((await inclusion(traces[0]![0]!.spanContext())).body.leaves[0]!.leafIndex);
     expect(Math.max(victim, ...inc.leaves.map((l) => Number(l.leafIndex)))).toBeLessThan(256); // both in the first full tile
     await cw.stop();

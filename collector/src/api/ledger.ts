@@ -64,5 +64,23 @@ export function ledgerApi(store: SpanStore): Hono {
     });
   });
 
+  // The log as a C2SP tiled log (c2sp.org/tlog-tiles) under /api/ledger/log: the signed
+  // checkpoint and the hash tiles, for monitors and tlog clients that check it on their own.
+  app.get('/api/ledger/log/checkpoint', async (c) => {
+    const cp = await ledger.checkpoint();
+    if (!cp) return c.text('the log is empty: no checkpoint yet\n', 404);
+    return c.text(cp.note, 200, { 'cache-control': 'no-store' });
+  });
+  app.get('/api/ledger/log/tile/*', async (c) => {
+    const m = /^\/api\/ledger\/log\/tile\/(\d{1,2})\/((?:x\d{3}\/)*\d{3})(?:\.p\/(\d{1,3}))?$/.exec(c.req.path);
+    if (!m) return c.text('not a tile path: tile/<L>/<N>[.p/<W>]\n', 404);
+    const index = Number(m[2]!.replace(/x/g, '').replace(/\//g, ''));
+    const width = m[3] === undefined ? 256 : Number(m[3]);
+    if (m[3] !== undefined && (width < 1 || width > 255)) return c.text('a partial tile is 1 to 255 hashes wide\n', 404);
+    const tile = await ledger.tile(Number(m[1]), index, width);
+    if (!tile) return c.text('no such tile in this log (yet)\n', 404);
+    return c.body(new Uint8Array(tile), 200, { 'content-type': 'application/octet-stream', 'cache-control': m[3] === undefined ? 'public, max-age=31536000, immutable' : 'no-store' });
+  });
+
   return app;
 }

@@ -114,6 +114,22 @@ export class LedgerStore {
     if (this.unsaved.length > 0) await this.saveTiles();
   }
 
+  /**
+   * A tile as c2sp.org/tlog-tiles serves it: its first `width` hashes (256: the full tile), or
+   * undefined if the log has no such tile yet.
+   */
+  async tile(level: number, index: number, width: number): Promise<Buffer | undefined> {
+    const edge = this.edge;
+    if (!(Number.isSafeInteger(level) && Number.isSafeInteger(index) && level >= 0 && index >= 0 && width >= 1 && width <= W)) return undefined;
+    if (index === edge.tileIndex(level)) {
+      const partial = edge.partial(level);
+      return width * 32 <= partial.length ? Buffer.from(partial.subarray(0, width * 32)) : undefined;
+    }
+    if (index > edge.tileIndex(level) || level >= Math.max(1, edge.tileLevels())) return undefined;
+    const [full] = await this.fullTiles([{ level, index }]);
+    return full!.subarray(0, width * 32);
+  }
+
   /** Leaves of a span's rows (its span row, and provenance rows read from it); a row re-sent after a crash can be in the log twice. */
   async leavesOf(traceId: string, spanId: string): Promise<LeafRef[]> {
     const rows = await this.query<{ i: string; h: string; tbl: string }>(
