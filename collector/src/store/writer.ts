@@ -105,9 +105,9 @@ export class SpanWriter {
           failures++;
           this.stats.lastError = (e as Error).message.slice(0, 500);
           this.opts.log(`insert of ${batch.length} request(s) failed (attempt ${failures}): ${this.stats.lastError}`);
-          if (failures >= 3 && (await this.healthy())) {
-            // ClickHouse answers but refuses this batch: find the request it chokes on.
-            await this.isolate(batch);
+          // ClickHouse answers but refuses this batch: find the request it chokes on. (Not when
+          // the rows went in and their ledger leaves did not: that is no reason to set rows aside.)
+          if (failures >= 3 && !(e instanceof LedgerAppendError) && (await this.healthy()) && (await this.isolate(batch))) {
             failures = 0;
             continue;
           }
@@ -167,11 +167,18 @@ export class SpanWriter {
   private async insert(batch: SpoolRecord[]): Promise<void> {
     const byTable = SPOOL_TABLES.map((table) => ({ table, payloads: batch.filter((r) => r.table === table).map((r) => r.payload) })).filter((t) => t.payloads.length > 0);
     await Promise.all(byTable.map((t) => this.ch.insertJsonEachRow(t.table, t.payloads, INSERT_SETTINGS)));
-    await this.opts.onInserted?.(byTable);
+    try {
+      await this.opts.onInserted?.(byTable);
+    } catch (e) {
+      throw new LedgerAppendError((e as Error).message, { cause: e });
+    }
   }
 
-  /** Inserts the batch one request at a time; a request refused three times is set aside on disk. */
-  private async isolate(batch: SpoolRecord[]): Promise<void> {
+  /**
+   * Inserts the batch one request at a time; a request refused three times is set aside on disk.
+   * Stops (false) at a ledger failure: rows that were stored are not set aside for it.
+   */
+  private async isolate(batch: SpoolRecord[]): Promise<boolean> {
     for (const r of batch) {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -179,6 +186,7 @@ export class SpanWriter {
           this.done([r]);
           break;
         } catch (e) {
+          if (e instanceof LedgerAppendError) return false;
           if (attempt < 3 || !(await this.healthy())) {
             await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt));
             continue;
@@ -196,6 +204,7 @@ export class SpanWriter {
         }
       }
     }
+    return true;
   }
 
   private async healthy(): Promise<boolean> {
@@ -203,6 +212,9 @@ export class SpanWriter {
     return p.success;
   }
 }
+
+/** The batch's rows are stored; their ledger leaves are not (yet). */
+class LedgerAppendError extends Error {}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
