@@ -193,6 +193,24 @@ async function main(): Promise<void> {
     );
   }
 
+  if (args.includes('--verify')) {
+    // `causeway verify`, the full check: time and peak RSS
+    const t = performance.now();
+    const child = spawn(process.execPath, ['--max-old-space-size=' + heapMb, '--import', 'tsx', join(ROOT, 'collector/src/main.ts'), 'verify'], {
+      cwd: ROOT,
+      env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CLICKHOUSE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200);
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    clearInterval(sampler);
+    log(`verify: exit ${code} in ${((performance.now() - t) / 1000).toFixed(1)} s, peak RSS ${peak.toFixed(0)} MB: ${out.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`);
+  }
+
   const s = await runStats(dataDir);
   const ledgerTables = Object.keys(s.bytes).filter((t) => t.startsWith('ledger_') || t === 'checkpoints');
   const ledgerBytes = ledgerTables.reduce((n, t) => n + s.bytes[t]!, 0);

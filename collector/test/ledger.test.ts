@@ -194,3 +194,38 @@ describe('ledger across restarts', () => {
     await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: this log signed checkpoint \d+ .*but the newest in ClickHouse is \d+: signed history was removed/);
   });
 });
+
+describe('ledger of an older store', () => {
+  it('copies leaves kept in ledger_leaves (one hex row per leaf) into the tiled log once, then verifies and proves as before', async () => {
+    const dataDir = tempDataDir();
+    let cw = await startCollector({ dataDir });
+    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    const traces = Array.from({ length: 12 }, () => makeTrace(10));
+    for (const t of traces) expect(await exportSpans(exporter, t)).toBe(true);
+    await cw.settled();
+    const before = (await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body;
+    await cw.stop();
+    // The store as an earlier version left it: leaves only in ledger_leaves.
+    const t = run(
+      'testkit/tamper-store.ts',
+      '',
+      dataDir,
+      `INSERT INTO causeway.ledger_leaves (log_id, leaf_index, leaf_hash, tbl, tenant, trace_id, span_id)
+       SELECT log_id, leaf_index, lower(hex(leaf_hash)), tbl, tenant, if(trace_id = unhex(repeat('00', 16)), '', lower(hex(trace_id))), if(span_id = unhex(repeat('00', 8)), '', lower(hex(span_id))) FROM causeway.ledger_entries`,
+      'TRUNCATE TABLE causeway.ledger_entries',
+      'TRUNCATE TABLE causeway.ledger_tiles',
+    );
+    expect(t.code, t.out).toBe(0);
+
+    cw = await startCollector({ dataDir });
+    expect(cw.output()).toMatch(new RegExp(`ledger: copying the ${before.treeSize} leaves of log [0-9a-f]{32} from ledger_leaves into the tiled log \\(once\\)`));
+    const span = traces[4]![2]!.spanContext();
+    const inc = (await getJson<InclusionBody>(`${cw.apiUrl}/api/ledger/inclusion?trace=${span.traceId}&span=${span.spanId}`)).body;
+    expect(inc.checkpoint.treeSize).toBe(before.treeSize);
+    for (const l of inc.leaves) expect(verifyInclusion(BigInt(l.leafIndex), BigInt(before.treeSize), b64(l.leafHash), l.proof.map(b64), b64(before.rootHash))).toBe(true);
+    await cw.stop();
+    const verify = run('collector/src/main.ts', dataDir, 'verify');
+    expect(verify.out).toMatch(new RegExp(`^verified: log [0-9a-f]{32}, \\d+ rows, ${before.treeSize} leaves`, 'm'));
+    expect(verify.code).toBe(0);
+  });
+});
