@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ClickHouse, READ_SETTINGS, openClickHouse } from '../src/store/clickhouse.ts';
+import { type ClickHouse, openClickHouse } from '../src/store/clickhouse.ts';
 import type { CollectorProcess } from '@causeway/testkit/collector-process.ts';
 import { AgentTraceGenerator } from './agent-traces.ts';
 import { postAll } from './provenance.ts';
@@ -33,7 +33,7 @@ interface LedgerStats {
 async function stats(dataDir: string): Promise<LedgerStats> {
   const ch = await openClickHouse({ database: 'causeway', dataDir });
   try {
-    const q = async <T>(query: string): Promise<T[]> => (await ch.client.query({ query, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS })).json<T>();
+    const q = <T>(query: string): Promise<T[]> => ch.query<T>(query);
     const tables = await q<{ table: string; rows: string; bytes: string }>(
       `SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = '${ch.database}' AND active GROUP BY table ORDER BY table`,
     );

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type Checkpoint, type LogKey, logIdOf, openCheckpoint, signCheckpoint, verifierKey } from '../ledger/checkpoint.ts';
 import { TILE_HEIGHT, type TileRow, type TreeEdge } from '../ledger/tiles.ts';
 import { type TileCoord, TileLog } from '../ledger/tile-log.ts';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import type { ClickHouse } from './clickhouse.ts';
 import { type LedgerBatch, entriesOf } from './ledger-entries.ts';
 import { upgradeFromLeaves } from './ledger-upgrade.ts';
 import { LEDGER_INSERT_SETTINGS, LedgerIntegrityError, StoredTiles } from './ledger-tiles.ts';
@@ -278,8 +278,7 @@ export class LedgerStore {
     });
   }
 
-  private async query<T>(q: string, params: Record<string, unknown> = {}): Promise<T[]> {
-    const rs = await this.ch.client.query({ query: q, query_params: { logId: this.logId, ...params }, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
-    return rs.json<T>();
+  private query<T>(q: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.ch.query<T>(q, { logId: this.logId, ...params });
   }
 }

@@ -3,7 +3,7 @@
 // different hashes) and say where the stored log is broken; the right edge loads in a few
 // point reads whatever the size of the log.
 import { TILE_HEIGHT, type TileRow, TreeEdge, perfectRoot } from '../ledger/tiles.ts';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import type { ClickHouse } from './clickhouse.ts';
 import { TsvWriter } from './ledger-entries.ts';
 
 const W = 2 ** TILE_HEIGHT;
@@ -200,8 +200,7 @@ export class StoredTiles {
     return out;
   }
 
-  private async query<T>(q: string, params: Record<string, unknown> = {}): Promise<T[]> {
-    const rs = await this.ch.client.query({ query: q, query_params: { logId: this.logId, ...params }, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
-    return rs.json<T>();
+  private query<T>(q: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.ch.query<T>(q, { logId: this.logId, ...params });
   }
 }

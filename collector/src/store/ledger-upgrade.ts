@@ -2,7 +2,7 @@
 // whole tree in memory at each start. Its first start on the tiled log copies those leaves into
 // ledger_entries and stores their tiles, once (ledger_leaves itself is left as it was).
 import { TreeEdge } from '../ledger/tiles.ts';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import type { ClickHouse } from './clickhouse.ts';
 import { LedgerIntegrityError, type StoredTiles } from './ledger-tiles.ts';
 
 /** Leaves appended to the tree per round while the tiles are built. */
@@ -12,18 +12,18 @@ export async function upgradeFromLeaves(ch: ClickHouse, stored: StoredTiles, log
   const db = ch.database;
   const logId = stored.logId;
   if ((await stored.size()) > 0) return;
-  const q = async <T>(query: string): Promise<T[]> =>
-    (await ch.client.query({ query, query_params: { logId }, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS })).json<T>();
+  const q = <T>(query: string): Promise<T[]> => ch.query<T>(query, { logId });
   const old = await q<{ i: string }>(`SELECT leaf_index AS i FROM ${db}.ledger_leaves WHERE log_id = {logId:String} ORDER BY leaf_index DESC LIMIT 1`);
   if (old.length === 0) return;
   const t0 = performance.now();
   log(`ledger: copying the ${Number(old[0]!.i) + 1} leaves of log ${logId} from ledger_leaves into the tiled log (once)`);
-  await ch.client.command({
-    query: `INSERT INTO ${db}.ledger_entries (log_id, leaf_index, leaf_hash, tbl, tenant, trace_id, span_id)
-            SELECT log_id, leaf_index, unhex(leaf_hash), tbl, tenant, unhex(trace_id), unhex(span_id) FROM ${db}.ledger_leaves
-            WHERE log_id = {logId:String} ORDER BY leaf_index LIMIT 1 BY leaf_index, leaf_hash`,
-    query_params: { logId },
-  });
+  // The log id is a hex digest (logIdOf), so it can stand in the statement as a literal.
+  if (!/^[0-9a-f]{32}$/.test(logId)) throw new Error(`unexpected log id ${logId}`);
+  await ch.command(
+    `INSERT INTO ${db}.ledger_entries (log_id, leaf_index, leaf_hash, tbl, tenant, trace_id, span_id)
+     SELECT log_id, leaf_index, unhex(leaf_hash), tbl, tenant, unhex(trace_id), unhex(span_id) FROM ${db}.ledger_leaves
+     WHERE log_id = '${logId}' ORDER BY leaf_index LIMIT 1 BY leaf_index, leaf_hash`,
+  );
   // The tiles: every leaf through the tree once, in order.
   const size = await stored.size();
   const edge = TreeEdge.empty();

@@ -1,5 +1,5 @@
-// The store as the pipeline sees it: append rows durably, read them back.
-// It knows ClickHouse and the spool; it knows nothing of OTLP.
+// The store: the pipeline's durable sink (append rows durably) and the read side's front door
+// (readsFor(tenant)). It knows ClickHouse and the spool; it knows nothing of OTLP.
 import { join } from 'node:path';
 import type { HealthResponse, ProvenanceBatch } from '@causeway/schemas';
 import type { Exporter, IngestBatch } from '../consumer.ts';
@@ -7,7 +7,7 @@ import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.
 import { migrate } from './migrate.ts';
 import type { LogKey } from '../ledger/checkpoint.ts';
 import { LedgerStore } from './ledger-store.ts';
-import { SpanQueries } from './queries.ts';
+import { type Reads, ReadSide } from './reads/index.ts';
 import { provPayload } from '../format/prov-lines.ts';
 import { logsPayload, rowsPayload } from '../format/row-line.ts';
 import { Spool, type SpoolRecord } from './spool.ts';
@@ -19,15 +19,24 @@ export interface StoreOptions extends StoreTarget, Omit<WriterOptions, 'log' | '
 }
 
 export class SpanStore implements Exporter {
-  readonly queries: SpanQueries;
+  private readonly reads: ReadSide;
 
   private constructor(
-    readonly ch: ClickHouse,
+    private readonly ch: ClickHouse,
     private readonly spool: Spool,
     readonly writer: SpanWriter,
     readonly ledger: LedgerStore,
   ) {
-    this.queries = new SpanQueries(ch);
+    this.reads = new ReadSide(ch);
+  }
+
+  /** Every read of stored data for one tenant (built once per tenant). */
+  readsFor(tenant: string): Reads {
+    return this.reads.readsFor(tenant);
+  }
+
+  get backend(): ClickHouse['backend'] {
+    return this.ch.backend;
   }
 
   static async open(o: StoreOptions): Promise<SpanStore> {
