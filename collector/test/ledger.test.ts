@@ -119,7 +119,10 @@ describe('ledger', () => {
     expect(tampered.out).toMatch(new RegExp(`row added: span ${unlogged!.traceId}/${unlogged!.spanId}`));
     expect(tampered.out).toMatch(new RegExp(`checkpoint ${n3}: the log has only \\d+ verifiable leaves`));
     expect(tampered.out.match(/log record added: a record of span [0-9a-f]{32}\/[0-9a-f]{16} is not in the log/g)).toHaveLength(2);
-    expect(tampered.out.match(new RegExp(`log record dropped: leaf (${n2}|${n2 + 1}) \\(span [0-9a-f]{32}/[0-9a-f]{16}\\) has no stored record`, 'g'))).toHaveLength(2);
+    // the two records' leaves come after the n2 leaves before them (where exactly depends on how the writer batched them)
+    const droppedLogs = [...tampered.out.matchAll(/log record dropped: leaf (\d+) \(span [0-9a-f]{32}\/[0-9a-f]{16}\) has no stored record/g)].map((m) => Number(m[1]));
+    expect(droppedLogs).toHaveLength(2);
+    for (const i of droppedLogs) expect(i).toBeGreaterThanOrEqual(n2);
 
     // And the collector will not append to a log that no longer matches what it signed.
     await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: leaf \d+ of log [0-9a-f]+ is missing/);
