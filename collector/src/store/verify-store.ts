@@ -30,18 +30,55 @@ interface Unlogged {
 }
 
 const W = 2 ** TILE_HEIGHT;
+/** rows per read, and uncompressed bytes of a table per read, unless told */
+const PIECE_ROWS = 100_000;
+const PIECE_TABLE_BYTES = 64 << 20;
+/** the column each table is read by in ranges: one its primary key orders by */
+const CHUNK_BY = { spans: 'start_time', logs: 'trace_id', prov_activities: 'trace_id', prov_relations: 'trace_id', prov_artifacts: 'artifact_id' } as const;
 
-export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'publicKey'>): Promise<VerifyReport> {
+export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'publicKey'>, opts: { pieceRows?: number } = {}): Promise<VerifyReport> {
+  const PIECE = opts.pieceRows ?? PIECE_ROWS;
+  const PIECE_BYTES = opts.pieceRows ? Number.POSITIVE_INFINITY : PIECE_TABLE_BYTES;
   const db = ch.database;
   const logId = logIdOf(key);
   const problems: string[] = [];
   const q = <T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> => ch.query<T>(query, { logId, ...params });
-  // Stored rows are streamed: only their hashes are kept, so a large store verifies in bounded memory.
+  // Stored rows are read in pieces of about PIECE rows and only their hashes kept, so a large
+  // store verifies in bounded memory (embedded chDB hands back a whole result at once).
   const each = async <T>(query: string, fn: (row: T) => void): Promise<number> => {
     let n = 0;
     for await (const row of ch.stream<T>(query, { logId })) {
       fn(row);
       n++;
+    }
+    return n;
+  };
+  const eachPage = async <T>(query: (lo: number, hi: number) => string, size: () => Promise<number>, fn: (row: T) => void): Promise<number> => {
+    let n = 0;
+    const end = await size();
+    for (let lo = 0; lo < end; lo += PIECE) n += await each<T>(query(lo, lo + PIECE), fn);
+    return n;
+  };
+  // A table in ranges of a column its primary key orders by (so a range reads only its own granules).
+  const eachChunk = async <T>(table: keyof typeof CHUNK_BY, select: string, fn: (row: T) => void): Promise<number> => {
+    const col = CHUNK_BY[table];
+    const [size] = await q<{ rows: string; bytes: string }>(
+      `SELECT sum(rows) AS rows, sum(data_uncompressed_bytes) AS bytes FROM system.parts WHERE database = {db:String} AND table = {table:String} AND active`,
+      { db, table },
+    );
+    const pieces = Math.max(1, Math.ceil(Number(size?.rows ?? 0) / PIECE), Math.ceil(Number(size?.bytes ?? 0) / PIECE_BYTES));
+    // hex ids are uniform: equal ranges of their first 8 digits; times: the data's own quantiles
+    const bounds =
+      col === 'start_time'
+        ? pieces === 1
+          ? []
+          : (await q<{ b: string[] }>(`SELECT quantiles(${Array.from({ length: pieces - 1 }, (_, i) => ((i + 1) / pieces).toFixed(6)).join(', ')})(start_time) AS b FROM ${db}.${table}`))[0]!.b
+        : Array.from({ length: pieces - 1 }, (_, i) => Math.floor(((i + 1) * 2 ** 32) / pieces).toString(16).padStart(8, '0'));
+    const lit = (b: string): string => (col === 'start_time' ? `toDateTime64('${b.replace(/'/g, '')}', 6)` : `'${b}'`);
+    let n = 0;
+    for (let i = 0; i <= bounds.length; i++) {
+      const where = [i > 0 ? `${col} >= ${lit(bounds[i - 1]!)}` : '', i < bounds.length ? `${col} < ${lit(bounds[i]!)}` : ''].filter(Boolean).join(' AND ');
+      n += await each<T>(`${select} FROM ${db}.${table}${where ? ` WHERE ${where}` : ''}`, fn);
     }
     return n;
   };
@@ -77,8 +114,10 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
       next++;
     }
   };
-  await each<{ i: string; h: string }>(
-    `SELECT leaf_index AS i, hex(leaf_hash) AS h FROM ${db}.ledger_entries WHERE log_id = {logId:String} ORDER BY leaf_index`,
+  await eachPage<{ i: string; h: string }>(
+    (lo, hi) =>
+      `SELECT leaf_index AS i, hex(leaf_hash) AS h FROM ${db}.ledger_entries WHERE log_id = {logId:String} AND leaf_index >= ${lo} AND leaf_index < ${hi} ORDER BY leaf_index`,
+    async () => Number((await q<{ i: string }>(`SELECT leaf_index AS i FROM ${db}.ledger_entries WHERE log_id = {logId:String} ORDER BY leaf_index DESC LIMIT 1`))[0]?.i ?? -1) + 1,
     (l) => {
       const i = Number(l.i);
       const h = Buffer.from(l.h, 'hex');
@@ -117,6 +156,7 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
       }
     },
   );
+  const levels = computed.map((c) => Buffer.concat(c ?? []));
   for (const [k, p] of pieces) {
     const [level, idx] = k.split('/').map(Number) as [number, number];
     let tile: Buffer;
@@ -126,7 +166,7 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
       problems.push(`ledger ${(e as Error).message.replace(/^ledger integrity: /, '').replace(/; run .*$/, '')}`);
       continue;
     }
-    const want = Buffer.concat(computed[level] ?? []).subarray(idx * W * 32, (idx + 1) * W * 32);
+    const want = (levels[level] ?? Buffer.alloc(0)).subarray(idx * W * 32, (idx + 1) * W * 32);
     if (tile.length > want.length) problems.push(`ledger tile ${k} holds ${tile.length / 32} entries, the leaves make ${want.length / 32}`);
     else if (!tile.equals(want.subarray(0, tile.length))) problems.push(`ledger tile ${k} does not match the stored leaves`);
   }
@@ -136,12 +176,12 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
   const check = (table: string, hash: string, traceId: string, spanId: string): void => {
     if (!leaves.match(Buffer.from(hash, 'hex'))) unlogged.push({ table, traceId, spanId });
   };
-  const spanRows = await each<StoredRow>(`SELECT * EXCEPT (ingested_at) FROM ${db}.spans`, (r) => check('spans', rowLeafHash(canonicalRow(r)), r.trace_id, r.span_id));
-  const logRows = await each<LogRow>(`SELECT * EXCEPT (ingested_at, row_hash) FROM ${db}.logs`, (r) => check('logs', rowLeafHash(canonicalLogRow(r)), r.trace_id, r.span_id));
+  const spanRows = await eachChunk<StoredRow>('spans', 'SELECT * EXCEPT (ingested_at)', (r) => check('spans', rowLeafHash(canonicalRow(r)), r.trace_id, r.span_id));
+  const logRows = await eachChunk<LogRow>('logs', 'SELECT * EXCEPT (ingested_at, row_hash)', (r) => check('logs', rowLeafHash(canonicalLogRow(r)), r.trace_id, r.span_id));
   let provRows = 0;
   for (const table of PROV_TABLES) {
     const cols = Object.keys(PROV_COLUMNS[table]).join(', ');
-    provRows += await each<Record<string, unknown>>(`SELECT ${cols} FROM ${db}.${table}`, (r) => check(table, rowLeafHash(canonicalProvRow(table, r)), String(r.trace_id), String(r.span_id)));
+    provRows += await eachChunk<Record<string, unknown>>(table, `SELECT ${cols}`, (r) => check(table, rowLeafHash(canonicalProvRow(table, r)), String(r.trace_id), String(r.span_id)));
   }
   const identity = async (where: string, params: Record<string, unknown>): Promise<{ i: number; tbl: string; id: string }[]> =>
     (
