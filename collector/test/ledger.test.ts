@@ -11,7 +11,7 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
-import { TreeEdge, perfectRoot } from '../src/ledger/tiles.ts';
+import { TreeEdge, perfectRoot, tilePath } from '../src/ledger/tiles.ts';
 import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
@@ -66,12 +66,12 @@ describe('ledger', () => {
     const note = await (await fetch(`${cw.apiUrl}/api/ledger/log/checkpoint`)).text();
     expect(openCheckpoint(note, first.origin, publicKey)).toEqual(c2);
     expect(n2).toBeLessThan(256);
-    const tile = Buffer.from(await (await fetch(`${cw.apiUrl}/api/ledger/log/tile/0/000.p/${n2}`)).arrayBuffer());
+    const tile = Buffer.from(await (await fetch(`${cw.apiUrl}/api/ledger/log/${tilePath(0, 0, n2)}`)).arrayBuffer());
     expect(tile.length).toBe(n2 * 32);
     const edge = TreeEdge.empty();
     edge.append(tile);
     expect(edge.root().equals(c2.root)).toBe(true);
-    expect((await fetch(`${cw.apiUrl}/api/ledger/log/tile/0/000`)).status).toBe(404); // not full yet
+    expect((await fetch(`${cw.apiUrl}/api/ledger/log/${tilePath(0, 0, 256)}`)).status).toBe(404); // not full yet
 
     // Log records are stored rows too: they join the log.
     const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs` }) })] });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExactJson } from '../receivers/otlp/exact-json.ts';
 import { EMPTY_ROOT, leafHash, nodeHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 import { TileLog } from './tile-log.ts';
-import { type TileRow, TreeEdge } from './tiles.ts';
+import { type TileRow, TreeEdge, tilePath } from './tiles.ts';
 
 // The shared vectors sit beside the checkout (../shared/testdata/merkle), however deep a worktree is.
 const VECTORS = ((): string => {
@@ -111,6 +111,15 @@ describe('the tiled log', () => {
       expect(checked).toBe((70 * 71) / 2);
     });
   }
+});
+
+describe('tile paths (c2sp.org/tlog-tiles)', () => {
+  it('spells the index in groups of three digits, all but the last prefixed with x, and marks partial tiles', () => {
+    expect(tilePath(0, 0, 256)).toBe('tile/0/000');
+    expect(tilePath(0, 5, 17)).toBe('tile/0/005.p/17');
+    expect(tilePath(1, 1234067, 256)).toBe('tile/1/x001/x234/067');
+    expect(tilePath(2, 1000, 255)).toBe('tile/2/x001/000.p/255');
+  });
 });
 
 describe('tiles of height 8 past two tile levels', () => {
