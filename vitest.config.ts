@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['collector/**/*.test.ts', 'fixtures/**/*.test.ts', 'schemas/**/*.test.ts', 'explorer/**/*.test.ts'],
+    include: ['collector/**/*.test.ts', 'fixtures/**/*.test.ts', 'schemas/**/*.test.ts', 'explorer/**/*.test.ts', 'testkit/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
