@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthResponse } from '@causeway/schemas';
+import { type StoreRole, envFor, serverMode, stopStoreServer, storeServer } from '../../testkit/clickhouse-http/causeway-store.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(ROOT, 'collector/src/main.ts');
@@ -27,8 +28,20 @@ export function tempDataDir(prefix = 'causeway-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * Environment for a Causeway CLI command (verify, migrate, …) on the store of a collector's data
+ * directory: embedded chDB there, or, with CAUSEWAY_TEST_CLICKHOUSE=server, the ClickHouse test
+ * server holding that collector's store, as `role`.
+ */
+export async function storeEnv(dataDir: string, role: StoreRole = 'collector'): Promise<Record<string, string>> {
+  return serverMode() ? { CAUSEWAY_DATA_DIR: dataDir, ...envFor(await storeServer(dataDir), role) } : { CAUSEWAY_DATA_DIR: dataDir, CLICKHOUSE_URL: '' };
+}
+
 export async function startCollector(opts: { dataDir?: string; env?: Record<string, string>; /** e.g. --cpu-prof */ nodeArgs?: string[] } = {}): Promise<CollectorProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
+  // CAUSEWAY_TEST_CLICKHOUSE=server: the store is a ClickHouse server (the test server in front of
+  // chDB), reached over HTTP as the SELECT+INSERT-only user, the schema applied by `causeway migrate`.
+  const store = await storeEnv(dataDir);
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', MAIN, 'start'], {
     cwd: ROOT,
     env: {
@@ -37,7 +50,7 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
       CAUSEWAY_OTLP_PORT: '0',
       CAUSEWAY_PORT: '0',
       CAUSEWAY_FLUSH_INTERVAL_MS: '50',
-      CLICKHOUSE_URL: '',
+      ...store,
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,9 +93,12 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
       }
     },
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      // A killed collector's server stays up, as a real one would; a stopped one's goes too.
+      if (serverMode()) await stopStoreServer(dataDir);
     },
     async kill9() {
       if (child.exitCode !== null) return;

@@ -81,6 +81,10 @@ export class Engine {
   timezone = '';
   /** every setting name the engine knows: what a request may set, and so what must be put back */
   private settingNames = new Set<string>();
+  private readonly parsed = new Map<string, Statement>();
+  /** settings the previous request changed: put back before the next one runs */
+  private changed: string[] = [];
+  private changedDatabase = false;
 
   private constructor(
     private readonly session: ChdbSession,
@@ -109,8 +113,16 @@ export class Engine {
   }
 
   /** Parses `sql` with the engine's own parser (as the server would), without running it. */
-  classify(sql: string): Promise<Statement | undefined> {
-    return this.exclusive(() => this.parse(sql));
+  async classify(sql: string): Promise<Statement | undefined> {
+    const known = this.parsed.get(sql);
+    if (known) return known;
+    const st = await this.exclusive(() => this.parse(sql));
+    // Clients repeat the same statements (every insert of a table is one text): parse each once.
+    if (st && sql.length <= 4096) {
+      if (this.parsed.size >= 1000) this.parsed.delete(this.parsed.keys().next().value!);
+      this.parsed.set(sql, st);
+    }
+    return st;
   }
 
   private async parse(sql: string): Promise<Statement | undefined> {
@@ -146,27 +158,29 @@ export class Engine {
     if (req.data?.length === 0) return { body: Buffer.alloc(0), summary: summary({ elapsed: 0 }) };
 
     const conn = this.session.connection;
-    const setup = [`SET ROLE ${req.role}`];
+    // One round trip before the statement: put back what the previous request changed, then take
+    // this request's role, settings and database.
+    const setup = [`SET ROLE ${INTERNAL_ROLE}`];
+    const mine = new Set(req.settings.map(([k]) => k));
+    const stale = this.changed.filter((k) => !mine.has(k));
+    if (stale.length > 0) setup.push(`SET ${stale.map((k) => `${k} = DEFAULT`).join(', ')}`);
+    if (this.changedDatabase) setup.push('USE default');
+    setup.push(`SET ROLE ${req.role}`);
     if (req.settings.length > 0) setup.push(`SET ${req.settings.map(([k, v]) => `${k} = ${quote(v)}`).join(', ')}`);
     if (req.database) setup.push(`USE \`${req.database}\``);
-    try {
-      await this.native.QueryAsyncConnection(conn, setup.join('; '), 'TSV');
-      if (req.data !== undefined) {
-        const r = await this.native.InsertRawAsyncConnection(conn, req.sql, req.data, false);
-        return { body: Buffer.alloc(0), summary: summary({ written: r, elapsed: r.elapsed }) };
-      }
-      const params = Object.keys(req.params).length > 0 ? req.params : undefined;
-      const r = await this.native.QueryAsyncConnection(conn, req.sql, req.defaultFormat, params);
-      const format = st ? (/ FORMAT ([A-Za-z0-9_]+)(?: SETTINGS .*)?$/.exec(st.formatted)?.[1] ?? req.defaultFormat) : req.defaultFormat;
-      return { body: r.bytes, format, summary: summary({ read: r, elapsed: r.elapsed, resultBytes: r.bytes.length }) };
-    } finally {
-      const reset = [`SET ROLE ${INTERNAL_ROLE}`];
-      if (req.settings.length > 0) reset.push(`SET ${req.settings.map(([k]) => `${k} = DEFAULT`).join(', ')}`);
-      if (req.database) reset.push('USE default');
-      await this.native.QueryAsyncConnection(conn, reset.join('; '), 'TSV').catch((e: Error) => {
-        process.stderr.write(`clickhouse test server: could not reset the session after a request: ${e.message}\n`);
-      });
+    this.changed = [...new Set([...this.changed, ...mine])];
+    this.changedDatabase ||= !!req.database;
+    await this.native.QueryAsyncConnection(conn, setup.join('; '), 'TSV');
+    this.changed = [...mine];
+    this.changedDatabase = !!req.database;
+    if (req.data !== undefined) {
+      const r = await this.native.InsertRawAsyncConnection(conn, req.sql, req.data, false);
+      return { body: Buffer.alloc(0), summary: summary({ written: r, elapsed: r.elapsed }) };
     }
+    const params = Object.keys(req.params).length > 0 ? req.params : undefined;
+    const r = await this.native.QueryAsyncConnection(conn, req.sql, req.defaultFormat, params);
+    const format = st ? (/ FORMAT ([A-Za-z0-9_]+)(?: SETTINGS .*)?$/.exec(st.formatted)?.[1] ?? req.defaultFormat) : req.defaultFormat;
+    return { body: r.bytes, format, summary: summary({ read: r, elapsed: r.elapsed, resultBytes: r.bytes.length }) };
   }
 
   close(): Promise<void> {

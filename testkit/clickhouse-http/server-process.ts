@@ -8,6 +8,12 @@ import type { TestUser } from './users.ts';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 
+// A test server never outlives the process that started it.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
 export interface ClickHouseServerOptions {
   dataDir: string;
   users?: TestUser[];
@@ -42,7 +48,13 @@ export async function startClickHouseServer(o: ClickHouseServerOptions): Promise
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = c;
-    exited = new Promise<void>((r) => c.once('exit', () => r()));
+    live.add(c);
+    exited = new Promise<void>((r) =>
+      c.once('exit', () => {
+        live.delete(c);
+        r();
+      }),
+    );
     c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     c.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     port = await new Promise<number>((resolve, reject) => {

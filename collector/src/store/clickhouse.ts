@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client';
 
 export interface StoreTarget {
   /** ClickHouse server URL; when absent, embedded chDB under `dataDir`. */
@@ -39,6 +39,9 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
       password: t.password ?? '',
       request_timeout: 60_000,
       compression: { request: false, response: true },
+      // Failures reach the caller, which reports them (the writer's log line, /healthz); the
+      // client's own error log would print each one again, with request details.
+      log: { level: ClickHouseLogLevel.OFF },
     });
     return {
       client,
