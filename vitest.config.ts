@@ -20,7 +20,8 @@ export default defineConfig({
           include: ['collector/**/*.test.ts', 'fixtures/**/*.test.ts', 'schemas/**/*.test.ts', 'explorer/**/*.test.ts', 'testkit/**/*.test.ts'],
         },
       },
-      { extends: true, test: { name: 'server', include: SERVER_PATH, env: { CAUSEWAY_TEST_CLICKHOUSE: 'server' } } },
+      // A collector on a fresh store here also starts its ClickHouse test server and runs migrate.
+      { extends: true, test: { name: 'server', include: SERVER_PATH, env: { CAUSEWAY_TEST_CLICKHOUSE: 'server' }, testTimeout: 300_000, hookTimeout: 300_000 } },
     ],
   },
 });

@@ -51,7 +51,8 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const api = new Hono();
   api.get('/healthz', (c) => {
     const s = store.health();
-    const body: HealthResponse = { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s, redaction };
+    // Degraded while acknowledged rows wait on a failing ClickHouse, or rows were set aside.
+    const body: HealthResponse = { status: (s.lastError && s.pendingRows > 0) || s.deadLetteredRows > 0 ? 'degraded' : 'ok', store: s, redaction };
     return c.json(body);
   });
   api.route('/', tracesApi(store, config.tenant));

@@ -30,7 +30,7 @@ const servers = new Map<string, ClickHouseServer>();
 export const serverMode = (): boolean => process.env.CAUSEWAY_TEST_CLICKHOUSE === 'server';
 
 /** The running store server of a data directory, started (and the schema migrated) if needed. */
-export async function storeServer(dataDir: string): Promise<ClickHouseServer> {
+export async function storeServer(dataDir: string, opts: { holdInsertAnswersMs?: number } = {}): Promise<ClickHouseServer> {
   const running = servers.get(dataDir);
   if (running?.running) return running;
   if (running) {
@@ -39,7 +39,7 @@ export async function storeServer(dataDir: string): Promise<ClickHouseServer> {
   }
   const dir = join(dataDir, 'clickhouse-server');
   const fresh = !existsSync(dir);
-  const server = await startClickHouseServer({ dataDir: dir, users: Object.values(CAUSEWAY_USERS) });
+  const server = await startClickHouseServer({ dataDir: dir, users: Object.values(CAUSEWAY_USERS), ...opts });
   servers.set(dataDir, server);
   if (fresh) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/src/main.ts'), 'migrate'], {

@@ -20,12 +20,21 @@ const RESERVED = new Set([
 
 export const DISPLAY_NAME = 'causeway-clickhouse-test-server';
 
-export function queryHandler(engine: Engine, users: TestUser[]) {
+export interface HandlerOptions {
+  /**
+   * Fault injection: hold the answer to every INSERT this long after the engine stored its rows,
+   * announcing it on stdout ("holding the answer to INSERT …"), so a test can kill the server
+   * between the commit and the answer, as a crash or a dropped connection would.
+   */
+  holdInsertAnswersMs?: number;
+}
+
+export function queryHandler(engine: Engine, users: TestUser[], opts: HandlerOptions = {}) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const queryId = url.searchParams.get('query_id') || header(req, 'x-clickhouse-query-id') || randomUUID();
     let user = url.searchParams.get('user') ?? 'default';
-    handle(engine, users, req, res, url, queryId, (u) => (user = u)).catch((e: unknown) => {
+    handle(engine, users, opts, req, res, url, queryId, (u) => (user = u)).catch((e: unknown) => {
       const err = fromEngineError(e, user);
       req.resume(); // a body not read yet (e.g. after a refused login) must not stall the connection
       const body = errorBody(err, engine.version);
@@ -53,6 +62,7 @@ function header(req: IncomingMessage, name: string): string {
 async function handle(
   engine: Engine,
   users: TestUser[],
+  opts: HandlerOptions,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -135,6 +145,10 @@ async function handle(
     { role: roleOf(users, user.name), settings, database, sql, params: queryParams, defaultFormat, data, readonly: req.method === 'GET' },
     st,
   );
+  if (opts.holdInsertAnswersMs && st?.kind === 'INSERT') {
+    process.stdout.write(`holding the answer to ${st.formatted.slice(0, 120)} (query ${queryId}, ${result.summary.written_rows} rows stored)\n`);
+    await new Promise((r) => setTimeout(r, opts.holdInsertAnswersMs));
+  }
   if (result.format) {
     headers['X-ClickHouse-Format'] = result.format;
     headers['Content-Type'] = contentType(result.format);

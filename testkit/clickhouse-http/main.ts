@@ -12,6 +12,7 @@ interface Options {
   host?: string;
   port?: number;
   users?: TestUser[];
+  holdInsertAnswersMs?: number;
 }
 
 const opts = JSON.parse(process.env.CHTEST_OPTIONS ?? '{}') as Options;
@@ -25,7 +26,7 @@ writeFileSync(join(opts.dataDir, 'config.xml'), `<clickhouse><users_config>${xml
 const engine = await Engine.open(join(opts.dataDir, 'chdb'), join(opts.dataDir, 'config.xml'));
 
 // ClickHouse accepts URIs up to 1 MiB (http_max_uri_size): long parameter lists travel in the URL.
-const server = createServer({ maxHeaderSize: (1 << 20) + (64 << 10) }, queryHandler(engine, users));
+const server = createServer({ maxHeaderSize: (1 << 20) + (64 << 10) }, queryHandler(engine, users, { holdInsertAnswersMs: opts.holdInsertAnswersMs }));
 server.keepAliveTimeout = 10_000;
 const host = opts.host ?? '127.0.0.1';
 server.listen(opts.port ?? 0, host, () => {

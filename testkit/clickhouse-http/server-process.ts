@@ -18,6 +18,8 @@ export interface ClickHouseServerOptions {
   dataDir: string;
   users?: TestUser[];
   port?: number;
+  /** see HandlerOptions.holdInsertAnswersMs */
+  holdInsertAnswersMs?: number;
 }
 
 export interface ClickHouseServer {
@@ -44,7 +46,7 @@ export async function startClickHouseServer(o: ClickHouseServerOptions): Promise
 
   const launch = async (): Promise<void> => {
     const c = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, CHTEST_OPTIONS: JSON.stringify({ dataDir: o.dataDir, port, users }) },
+      env: { ...process.env, CHTEST_OPTIONS: JSON.stringify({ dataDir: o.dataDir, port, users, holdInsertAnswersMs: o.holdInsertAnswersMs }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = c;

@@ -80,6 +80,7 @@ export class SpanStore {
       pendingRows: s.pendingRows,
       pendingBytes: s.pendingBytes,
       insertedRows: s.insertedRows,
+      deadLetteredRows: s.deadLettered,
       ...(s.lastError ? { lastError: s.lastError } : {}),
     };
   }
