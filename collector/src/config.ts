@@ -9,7 +9,7 @@ export interface Config {
   otlpPort: number;
   port: number;
   tenant: string;
-  clickhouse: { url?: string; user?: string; password?: string; database: string };
+  clickhouse: { url?: string; user?: string; password?: string; database: string; /** CLICKHOUSE_CLUSTER: the cluster's name in remote_servers */ cluster?: string };
   /** request body limit, after decompression */
   maxBodyBytes: number;
   writer: { maxBatchRows: number; maxBatchBytes: number; flushIntervalMs: number; maxPendingBytes: number };
@@ -74,6 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
   if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;
   if (env.CLICKHOUSE_DATABASE) c.clickhouse.database = env.CLICKHOUSE_DATABASE;
+  if (env.CLICKHOUSE_CLUSTER) c.clickhouse.cluster = env.CLICKHOUSE_CLUSTER;
   c.dataDir = resolve(c.dataDir);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(c.tenant)) throw new Error(`invalid tenant "${c.tenant}"`);
   return c;

@@ -13,6 +13,8 @@ interface Options {
   port?: number;
   users?: TestUser[];
   holdInsertAnswersMs?: number;
+  /** more server configuration, XML inside <clickhouse> (e.g. remote_servers and macros) */
+  config?: string;
 }
 
 const opts = JSON.parse(process.env.CHTEST_OPTIONS ?? '{}') as Options;
@@ -22,7 +24,7 @@ const users = opts.users ?? DEFAULT_USERS;
 // users.xml does on a server.
 writeFileSync(join(opts.dataDir, 'users.xml'), usersXml(users), { mode: 0o600 });
 const xmlText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-writeFileSync(join(opts.dataDir, 'config.xml'), `<clickhouse><users_config>${xmlText(resolve(opts.dataDir, 'users.xml'))}</users_config></clickhouse>\n`);
+writeFileSync(join(opts.dataDir, 'config.xml'), `<clickhouse><users_config>${xmlText(resolve(opts.dataDir, 'users.xml'))}</users_config>${opts.config ?? ''}</clickhouse>\n`);
 const engine = await Engine.open(join(opts.dataDir, 'chdb'), join(opts.dataDir, 'config.xml'));
 
 // ClickHouse accepts URIs up to 1 MiB (http_max_uri_size): long parameter lists travel in the URL.

@@ -20,6 +20,8 @@ export interface ClickHouseServerOptions {
   port?: number;
   /** see HandlerOptions.holdInsertAnswersMs */
   holdInsertAnswersMs?: number;
+  /** more server configuration, XML inside <clickhouse> (e.g. remote_servers and macros) */
+  config?: string;
 }
 
 export interface ClickHouseServer {
@@ -46,7 +48,7 @@ export async function startClickHouseServer(o: ClickHouseServerOptions): Promise
 
   const launch = async (): Promise<void> => {
     const c = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, CHTEST_OPTIONS: JSON.stringify({ dataDir: o.dataDir, port, users, holdInsertAnswersMs: o.holdInsertAnswersMs }) },
+      env: { ...process.env, CHTEST_OPTIONS: JSON.stringify({ dataDir: o.dataDir, port, users, holdInsertAnswersMs: o.holdInsertAnswersMs, config: o.config }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = c;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import { CLUSTER_SETTINGS, type ClusterLayout } from './cluster-ddl.ts';
 
 export interface StoreTarget {
   /** ClickHouse server URL; when absent, embedded chDB under `dataDir`. */
@@ -10,12 +11,15 @@ export interface StoreTarget {
   password?: string;
   database: string;
   dataDir: string;
+  /** a ClickHouse cluster (CLICKHOUSE_CLUSTER, its name): sharded, replicated tables; server only */
+  cluster?: string | ClusterLayout;
 }
 
 export interface ClickHouse {
   client: ClickHouseClient;
   backend: 'chdb' | 'server';
   database: string;
+  cluster?: ClusterLayout;
   /** Inserts JSONEachRow lines (several buffers, concatenated) into `table` of the database. */
   insertJsonEachRow(table: string, payloads: Buffer[], settings: ClickHouseSettings): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +36,8 @@ export const READ_SETTINGS: ClickHouseSettings = {
  * chDB's in-process Connection (chDB binds one data directory per process).
  */
 export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
+  if (t.cluster && !t.url) throw new Error('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL: a cluster is reached through a server');
+  const cluster = typeof t.cluster === 'string' ? { name: t.cluster } : t.cluster;
   if (t.url) {
     const client = createClient({
       url: t.url,
@@ -42,11 +48,13 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
       // Failures reach the caller, which reports them (the writer's log line, /healthz); the
       // client's own error log would print each one again, with request details.
       log: { level: ClickHouseLogLevel.OFF },
+      ...(cluster ? { clickhouse_settings: CLUSTER_SETTINGS } : {}),
     });
     return {
       client,
       backend: 'server',
       database: t.database,
+      cluster,
       async insertJsonEachRow(table, payloads, settings) {
         const res = await client.exec({
           query: `INSERT INTO ${t.database}.${table} FORMAT JSONEachRow`,
