@@ -10,9 +10,9 @@ import { createClient } from '@clickhouse/client';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { HealthResponse, TraceListResponse, TraceResponse } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
-import { CAUSEWAY_USERS, envFor, storeServer } from '../../testkit/clickhouse-http/causeway-store.ts';
-import { getJson, startCollector, tempDataDir } from './collector-process.ts';
-import { exportSpans, makeTrace } from './sdk-spans.ts';
+import { CAUSEWAY_USERS, envFor, storeServer } from '@causeway/testkit/clickhouse-http/causeway-store.ts';
+import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUTAGE_MS = 60_000;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClickHouseServer, startClickHouseServer } from '../../../testkit/clickhouse-http/server-process.ts';
+import { type ClickHouseServer, startClickHouseServer } from '@causeway/testkit/clickhouse-http/server-process.ts';
 import { type ClickHouse, openClickHouse } from './clickhouse.ts';
 import { SHARDING_KEYS, clusterStatements } from './cluster-ddl.ts';
 import { SCHEMA_DIR, statements } from './migrate.ts';

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthResponse } from '@causeway/schemas';
-import { type StoreRole, envFor, serverMode, stopStoreServer, storeServer } from '../../testkit/clickhouse-http/causeway-store.ts';
+import { type StoreRole, envFor, serverMode, stopStoreServer, storeServer } from './clickhouse-http/causeway-store.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = join(ROOT, 'collector/src/main.ts');
 
 export interface CollectorProcess {
