@@ -13,6 +13,8 @@ const MAIN = join(ROOT, 'collector/src/main.ts');
 
 export interface CollectorProcess {
   otlpUrl: string;
+  /** the OTLP/gRPC receiver, e.g. http://127.0.0.1:40123, as gRPC exporters take it */
+  otlpGrpcUrl: string;
   apiUrl: string;
   dataDir: string;
   child: ChildProcess;
@@ -48,6 +50,7 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
       ...process.env,
       CAUSEWAY_DATA_DIR: dataDir,
       CAUSEWAY_OTLP_PORT: '0',
+      CAUSEWAY_OTLP_GRPC_PORT: '0',
       CAUSEWAY_PORT: '0',
       CAUSEWAY_FLUSH_INTERVAL_MS: '50',
       ...store,
@@ -60,14 +63,15 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
 
-  const urls = await new Promise<{ otlp: string; api: string }>((resolve, reject) => {
+  const urls = await new Promise<{ otlp: string; grpc: string; api: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`collector did not start within 60 s:\n${out}`)), 60_000);
     const check = (): void => {
       const otlp = /OTLP\/HTTP traces:\s+(\S+)\/v1\/traces/.exec(out)?.[1];
+      const grpc = /OTLP\/gRPC:\s+(\S+)/.exec(out)?.[1];
       const api = /Query API:\s+(\S+)\/api\/traces/.exec(out)?.[1];
-      if (otlp && api) {
+      if (otlp && grpc && api) {
         clearTimeout(timer);
-        resolve({ otlp, api });
+        resolve({ otlp, grpc, api });
       }
     };
     child.stdout!.on('data', check);
@@ -79,6 +83,7 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
 
   return {
     otlpUrl: urls.otlp,
+    otlpGrpcUrl: urls.grpc,
     apiUrl: urls.api,
     dataDir,
     child,

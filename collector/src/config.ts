@@ -7,6 +7,10 @@ export interface Config {
   dataDir: string;
   host: string;
   otlpPort: number;
+  /** OTLP/gRPC receiver, on the same host */
+  otlpGrpcPort: number;
+  /** PEM certificate chain and private key: both OTLP receivers serve TLS (HTTPS, gRPC over TLS) */
+  tls?: { certFile: string; keyFile: string };
   port: number;
   tenant: string;
   clickhouse: { url?: string; user?: string; password?: string; database: string; /** CLICKHOUSE_CLUSTER: the cluster's name in remote_servers */ cluster?: string };
@@ -33,6 +37,7 @@ export const DEFAULTS: Config = {
   dataDir: './data',
   host: '127.0.0.1',
   otlpPort: 4318,
+  otlpGrpcPort: 4317,
   port: 7318,
   tenant: 'default',
   clickhouse: { database: 'causeway' },
@@ -55,6 +60,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_DATA_DIR) c.dataDir = env.CAUSEWAY_DATA_DIR;
   if (env.CAUSEWAY_HOST) c.host = env.CAUSEWAY_HOST;
   if (env.CAUSEWAY_OTLP_PORT) c.otlpPort = port(env.CAUSEWAY_OTLP_PORT, 'CAUSEWAY_OTLP_PORT');
+  if (env.CAUSEWAY_OTLP_GRPC_PORT) c.otlpGrpcPort = port(env.CAUSEWAY_OTLP_GRPC_PORT, 'CAUSEWAY_OTLP_GRPC_PORT');
+  if (env.CAUSEWAY_TLS_CERT_FILE || env.CAUSEWAY_TLS_KEY_FILE) {
+    if (!env.CAUSEWAY_TLS_CERT_FILE || !env.CAUSEWAY_TLS_KEY_FILE) throw new Error('TLS needs both CAUSEWAY_TLS_CERT_FILE and CAUSEWAY_TLS_KEY_FILE');
+    c.tls = { certFile: env.CAUSEWAY_TLS_CERT_FILE, keyFile: env.CAUSEWAY_TLS_KEY_FILE };
+  }
   if (env.CAUSEWAY_PORT) c.port = port(env.CAUSEWAY_PORT, 'CAUSEWAY_PORT');
   if (env.CAUSEWAY_TENANT) c.tenant = env.CAUSEWAY_TENANT;
   if (env.CAUSEWAY_MAX_BODY_BYTES) c.maxBodyBytes = positive(env.CAUSEWAY_MAX_BODY_BYTES, 'CAUSEWAY_MAX_BODY_BYTES');
