@@ -38,7 +38,7 @@ server.listen(opts.port ?? 0, host, () => {
 });
 
 let stopping = false;
-process.on('SIGTERM', () => {
+const stop = (): void => {
   if (stopping) return;
   stopping = true;
   // As a server shuts down: no new connections, requests in flight finish, then the engine closes.
@@ -47,4 +47,8 @@ process.on('SIGTERM', () => {
   });
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 10_000).unref();
-});
+};
+process.on('SIGTERM', stop);
+// Started by server-process.ts with an IPC channel: when the test process dies, however it dies,
+// the channel closes and the server stops instead of living on.
+if (process.send) process.on('disconnect', stop);

@@ -8,7 +8,8 @@ import type { TestUser } from './users.ts';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 
-// A test server never outlives the process that started it.
+// A test server never outlives the process that started it (see also main.ts: it exits when its
+// IPC channel to this process closes, for the deaths that run no exit handler).
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const c of live) c.kill('SIGKILL');
@@ -49,9 +50,11 @@ export async function startClickHouseServer(o: ClickHouseServerOptions): Promise
   const launch = async (): Promise<void> => {
     const c = spawn(process.execPath, ['--import', 'tsx', MAIN], {
       env: { ...process.env, CHTEST_OPTIONS: JSON.stringify({ dataDir: o.dataDir, port, users, holdInsertAnswersMs: o.holdInsertAnswersMs, config: o.config }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel closes when this process dies, however it dies: the server then stops too.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     child = c;
+    c.channel?.unref(); // the channel alone must not keep this process running
     live.add(c);
     exited = new Promise<void>((r) =>
       c.once('exit', () => {
