@@ -3,22 +3,17 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import type { HealthResponse } from '@causeway/schemas';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { createHash, createHmac } from 'node:crypto';
-import { bundlesApi } from './api/bundles.ts';
-import { ledgerApi } from './api/ledger.ts';
-import { provenanceApi } from './api/provenance.ts';
-import { loadTrustRules } from './provenance/trust.ts';
-import { tracesApi } from './api/traces.ts';
-import { explorerSearchApi } from './api/explorer-search.ts';
-import { incidentsApi } from './api/incidents.ts';
-import { EXPLORER_DIST, explorerApp } from './api/explorer-app.ts';
+import { apiApp } from './api/app.ts';
+import { EXPLORER_DIST } from './api/explorer-app.ts';
+import { type ApiEnv, configuredTenant } from './api/scope.ts';
+import { loadTrustRules, trustOf } from './provenance/trust.ts';
 import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { ProvenanceExtractor, provenanceProcessor } from './processors/provenance.ts';
-import { type RedactionStats, redactProcessor, redactString } from './processors/redact.ts';
+import { redactProcessor, redactString } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -29,6 +24,8 @@ import { SpanStore } from './store/span-store.ts';
 export interface Causeway {
   config: Config;
   store: SpanStore;
+  /** the API app the API port serves (in-process tests call it with app.request()) */
+  api: Hono<ApiEnv>;
   otlpUrl: string;
   otlpGrpcUrl: string;
   apiUrl: string;
@@ -41,7 +38,6 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const trustRules = loadTrustRules(config.trustRules);
   const tenantKey = loadOrCreateTenantKey(config.tenantKeyFile ?? tenantKeyPath(config.dataDir, config.tenant));
   const redactor = createRedactor({ key: tenantKey, policy });
-  const redaction: RedactionStats = { spansRedacted: 0, byRule: {} };
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
   const checkpoints = setInterval(() => {
     store.ledger.checkpoint().catch((e: Error) => log(`checkpoint failed: ${e.message}`));
@@ -50,23 +46,21 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const provenance = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
   // Provenance reads the rows as they arrived, so it runs before redaction (it redacts what it stores).
-  const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redactProcessor(redactor, redaction)]);
+  const redact = redactProcessor(redactor);
+  const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redact]);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
-  const api = new Hono();
-  api.get('/healthz', (c) => {
-    const s = store.health();
-    // Degraded while acknowledged rows wait on a failing ClickHouse, or rows were set aside.
-    const body: HealthResponse = { status: (s.lastError && s.pendingRows > 0) || s.deadLetteredRows > 0 ? 'degraded' : 'ok', store: s, redaction };
-    return c.json(body);
+  const api = apiApp({
+    store,
+    // The one place a request's tenant comes from; authentication will replace this resolver.
+    resolveScope: configuredTenant(config.tenant),
+    isUntrusted: (subject) => trustOf(trustRules, subject).trust === 'untrusted',
+    trustRules,
+    redactionPolicySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
+    redaction: redact.stats,
+    explorerDist: EXPLORER_DIST,
+    log,
   });
-  api.route('/', tracesApi(store, config.tenant));
-  api.route('/', ledgerApi(store));
-  api.route('/', provenanceApi(store, config.tenant, trustRules));
-  api.route('/', bundlesApi(store, config.tenant, createHash('sha256').update(JSON.stringify(policy)).digest('hex'), trustRules));
-  api.route('/', incidentsApi(store, config.tenant));
-  api.route('/', explorerSearchApi(store, config.tenant, trustRules));
-  api.route('/', explorerApp(EXPLORER_DIST));
 
   // TLS (both OTLP receivers) from PEM files read once at start: a missing file stops start-up.
   const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
@@ -77,6 +71,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   return {
     config,
     store,
+    api,
     otlpUrl: `${tls ? 'https' : 'http'}://${host}:${(otlpServer.address() as AddressInfo).port}`,
     otlpGrpcUrl: grpcReceiver.url,
     apiUrl: `http://${host}:${(apiServer.address() as AddressInfo).port}`,

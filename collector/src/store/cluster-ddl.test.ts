@@ -57,8 +57,7 @@ describe('cluster DDL', () => {
       await ch?.close();
       await server?.stop();
     });
-    const rows = async <T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> =>
-      (await ch.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+    const rows = <T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> => ch.query<T>(query, params);
 
     it('reads deploy/cluster/clickhouse/config.d/cluster.xml as 2 shards x 2 replicas with the node macros', async () => {
       const hosts = await rows<{ shard_num: number; replica_num: number; host_name: string }>(
@@ -88,8 +87,8 @@ describe('cluster DDL', () => {
         ['single', schema],
         ['sharded', schema.flatMap((s) => clusterStatements(s, local)).filter((s) => !/^INSERT/.test(s))],
       ] as const) {
-        await ch.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
-        for (const s of stmts) await ch.client.command({ query: s.replaceAll('{db}', db) });
+        await ch.command(`CREATE DATABASE IF NOT EXISTS ${db}`);
+        for (const s of stmts) await ch.command(s.replaceAll('{db}', db));
       }
       const columns = async (db: string, table: string): Promise<unknown[]> =>
         rows('SELECT name, type, default_kind, default_expression, compression_codec FROM system.columns WHERE database = {db:String} AND table = {t:String} ORDER BY position', { db, t: table });
