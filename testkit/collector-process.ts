@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthResponse } from '@causeway/schemas';
-import { type StoreRole, envFor, serverMode, stopStoreServer, storeServer } from './clickhouse-http/causeway-store.ts';
+import { type StoreRole, envFor, serverMode, storeServer } from './clickhouse-http/causeway-store.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = join(ROOT, 'collector/src/main.ts');
@@ -102,8 +102,8 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
         child.kill('SIGTERM');
         await exited;
       }
-      // A killed collector's server stays up, as a real one would; a stopped one's goes too.
-      if (serverMode()) await stopStoreServer(dataDir);
+      // A store server outlives its collectors, as a real one would (restarts and CLI runs on the
+      // same data directory find it), and ends with the test file's process.
     },
     async kill9() {
       if (child.exitCode !== null) return;

@@ -57,7 +57,3 @@ export function envFor(server: ClickHouseServer, role: StoreRole): Record<string
   const u = CAUSEWAY_USERS[role];
   return { CLICKHOUSE_URL: server.url, CLICKHOUSE_USER: u.name, CLICKHOUSE_PASSWORD: u.password, CLICKHOUSE_DATABASE: DATABASE };
 }
-
-export async function stopStoreServer(dataDir: string): Promise<void> {
-  await servers.get(dataDir)?.stop();
-}
