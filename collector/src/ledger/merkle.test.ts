@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExactJson } from '../receivers/otlp/exact-json.ts';
 import { EMPTY_ROOT, MerkleLog, leafHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 
-const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/merkle');
+const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/merkle');
 const b64 = (s: string | null | undefined): Buffer => Buffer.from(s ?? '', 'base64');
 const big = (v: unknown): bigint => BigInt(v as string | number);
 
