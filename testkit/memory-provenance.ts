@@ -11,7 +11,7 @@ import { type IngestBatch, logsBatch, spansBatch } from '../collector/src/consum
 import { Pipeline } from '../collector/src/pipeline.ts';
 import { ProvenanceExtractor, provenanceProcessor } from '../collector/src/processors/provenance.ts';
 import { redactProcessor, redactString } from '../collector/src/processors/redact.ts';
-import type { ProvenanceReader } from '../collector/src/provenance/reader.ts';
+import type { ProvenanceReader } from '../collector/src/provenance/slice/reader.ts';
 import { decodeLogsJson, decodeTracesJson } from '../collector/src/receivers/otlp/decode-json.ts';
 import { createRedactor } from '../collector/src/redaction/redactor.ts';
 

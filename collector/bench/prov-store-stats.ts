@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { SliceArtifact } from '@causeway/schemas';
 import { SLICE_DEFAULTS } from '../src/api/provenance.ts';
-import { SliceBuilder } from '../src/provenance/slice.ts';
+import { SliceBuilder } from '../src/provenance/slice/index.ts';
 import { loadTrustRules } from '../src/provenance/trust.ts';
 import type { SliceBreakdown, StoreStats } from './provenance.ts';
 import { type ClickHouse, READ_SETTINGS, openClickHouse } from '../src/store/clickhouse.ts';

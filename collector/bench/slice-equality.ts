@@ -38,8 +38,8 @@ import {
 import { loadCaptured } from '../../fixtures/agents/captured.ts';
 import { SCENARIOS } from '../../fixtures/agents/scenarios.ts';
 import type { Library } from '../../fixtures/agents/telemetry.ts';
-import type { ProvenanceReader } from '../src/provenance/reader.ts';
-import { SliceBuilder } from '../src/provenance/slice.ts';
+import type { ProvenanceReader } from '../src/provenance/slice/index.ts';
+import { SliceBuilder } from '../src/provenance/slice/index.ts';
 import { openClickHouse } from '../src/store/clickhouse.ts';
 import { ProvenanceQueries } from '../src/store/provenance-queries.ts';
 

@@ -2,7 +2,7 @@
 // a whole trace, and one artifact with every place it appears.
 import type { ApiError, ArtifactResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
-import { SliceBuilder, type SliceOptions } from '../provenance/slice.ts';
+import { SliceBuilder, type SliceOptions } from '../provenance/slice/index.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import { ProvenanceQueries } from '../store/provenance-queries.ts';
 import type { SpanStore } from '../store/span-store.ts';

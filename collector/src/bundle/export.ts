@@ -11,7 +11,7 @@ import { canonicalLogRow, canonicalRow, rowLeafHash } from '../format/canonical-
 import { READ_SETTINGS } from '../store/clickhouse.ts';
 import { PROV_COLUMNS, PROV_TABLES, type ProvTable, canonicalProvRow } from '../format/prov-lines.ts';
 import { ProvenanceQueries } from '../store/provenance-queries.ts';
-import { SliceBuilder } from '../provenance/slice.ts';
+import { SliceBuilder } from '../provenance/slice/index.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import type { SpanStore } from '../store/span-store.ts';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.ts';

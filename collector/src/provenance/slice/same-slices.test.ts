@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type SliceBaseline, type SliceEngine, baselineStores, compare, digests } from '@causeway/testkit/slice-corpus.ts';
-import { SliceBuilder } from '../slice.ts';
+import { SliceBuilder } from './index.ts';
 
 const SLICE_ENGINE: SliceEngine = {
   slice: (reader, o, seed) => new SliceBuilder(reader, o).slice(seed),

@@ -1,0 +1,61 @@
+// The answer: artifact nodes filled in from their rows (kind, preview, where else they appear,
+// trust label), edges between nodes that made it into the slice, taint paths, and whether (and
+// why) the walk was cut.
+import type { SliceArtifact, SliceResponse } from '@causeway/schemas';
+import { type TrustRule, trustOf } from '../trust.ts';
+import type { SliceGraph } from './graph.ts';
+import type { SliceLoader } from './loader.ts';
+import { taint } from './taint.ts';
+
+/** Characters of content shown on a node. */
+const PREVIEW = 280;
+/** Traces listed per artifact node (for the inspector). */
+const TRACES_PER_ARTIFACT = 8;
+
+export async function sliceResult(
+  loader: SliceLoader,
+  graph: SliceGraph,
+  o: { depth: number; trustRules: TrustRule[] },
+  seed: string,
+  direction: SliceResponse['direction'],
+): Promise<SliceResponse> {
+  const artifactIds = [...graph.nodes.values()].filter((n): n is SliceArtifact => n.type === 'artifact').map((n) => n.artifactId);
+  await loader.loadArtifacts(artifactIds);
+  const apps = await loader.appearances(artifactIds, TRACES_PER_ARTIFACT);
+  const tracesOf = new Map<string, Set<string>>();
+  for (const a of apps) {
+    let s = tracesOf.get(a.artifact_id);
+    if (!s) tracesOf.set(a.artifact_id, (s = new Set()));
+    s.add(a.trace_id);
+  }
+  for (const n of graph.nodes.values()) {
+    if (n.type !== 'artifact') continue;
+    const row = loader.artifact(n.artifactId);
+    if (row) {
+      n.kind = row.kind;
+      n.preview = row.content.length > PREVIEW ? `${row.content.slice(0, PREVIEW)}…` : row.content;
+      n.contentLength = row.content_length;
+      n.toolName = row.tool_name;
+      n.documentId = row.document_id;
+      n.source = row.source;
+    }
+    n.traces = [...(tracesOf.get(n.artifactId) ?? [])];
+    const producers = [...(loader.producerNames.get(n.artifactId) ?? []), ...(row?.tool_name ? [row.tool_name] : [])];
+    const label = trustOf(o.trustRules, { kind: n.kind, producers, source: n.source, documentId: n.documentId });
+    n.trust = label.trust;
+    n.trustWhy = label.why;
+  }
+  const nodes = [...graph.nodes.values()];
+  const edges = [...graph.edges.values()].filter((e) => graph.nodes.has(e.from) && graph.nodes.has(e.to));
+  const taintPaths = taint(nodes, edges, seed, direction);
+  return {
+    seed,
+    direction,
+    depth: o.depth,
+    nodes,
+    edges,
+    taintPaths,
+    truncated: graph.truncatedReason !== undefined,
+    ...(graph.truncatedReason ? { truncatedReason: graph.truncatedReason } : {}),
+  };
+}
