@@ -1,6 +1,7 @@
 // Provenance API: causal slices (backward "why?", forward "what followed?"), the causal graph of
 // a whole trace, and one artifact with every place it appears.
-import type { ApiError, ArtifactResponse } from '@causeway/schemas';
+import type { ApiError } from '@causeway/schemas';
+import { describeArtifact } from '../provenance/artifact-view.ts';
 import { Hono } from 'hono';
 import { SliceBuilder, type SliceOptions } from '../provenance/slice/index.ts';
 import type { TrustRule } from '../provenance/trust.ts';
@@ -61,46 +62,8 @@ export function provenanceApi(store: SpanStore, tenant: string, trustRules: Trus
     if (!ARTIFACT.test(id)) return c.json<ApiError>({ error: 'artifact id must be 32 hex characters' }, 400);
     const limit = bounded(c.req.query('limit'), 200, 10_000, 'limit');
     if (typeof limit === 'string') return c.json<ApiError>({ error: limit }, 400);
-    const [row] = await q.artifacts(tenant, [id]);
-    if (!row) return c.json<ApiError>({ error: `artifact ${id} not found` }, 404);
-    const apps = await q.appearances(tenant, [id], limit + 1);
-    const acts = new Map((await q.activitiesAt(tenant, apps)).map((a) => [`${a.trace_id}/${a.span_id}`, a]));
-    const rels = await q.relations(tenant, [...new Set(apps.map((a) => a.trace_id))]);
-    const roleOf = (t: string, s: string, rel: string): string => rels.find((r) => r.trace_id === t && r.span_id === s && r.artifact_id === id && r.relation === rel)?.role ?? '';
-    // trust needs the producers: a one-artifact slice labels it with the same rules
-    const slice = await new SliceBuilder(q, { tenant, direction: 'forward', depth: 1, maxNodes: 1, trustRules }).slice({ artifactId: id });
-    const node = slice?.nodes.find((n) => n.type === 'artifact');
-    const body: ArtifactResponse = {
-      artifact: {
-        id,
-        artifactId: id,
-        kind: row.kind,
-        trust: node?.type === 'artifact' ? node.trust : 'unknown',
-        trustWhy: node?.type === 'artifact' ? node.trustWhy : '',
-        preview: row.content.slice(0, 280),
-        content: row.content,
-        contentTruncated: row.content.length < row.content_length,
-        contentLength: row.content_length,
-        toolName: row.tool_name,
-        documentId: row.document_id,
-        source: row.source,
-        parts: row.parts,
-      },
-      appearances: apps.slice(0, limit).map((a) => {
-        const act = acts.get(`${a.trace_id}/${a.span_id}`);
-        return {
-          traceId: a.trace_id,
-          spanId: a.span_id,
-          relation: a.relation,
-          role: roleOf(a.trace_id, a.span_id, a.relation),
-          activityKind: act?.kind ?? '',
-          activityName: act?.name ?? '',
-          start: act?.start_time_unix_nano ?? '',
-        };
-      }),
-      truncated: apps.length > limit,
-    };
-    return c.json(body);
+    const body = await describeArtifact(q, tenant, trustRules, id, limit);
+    return body ? c.json(body) : c.json<ApiError>({ error: `artifact ${id} not found` }, 404);
   });
 
   return app;

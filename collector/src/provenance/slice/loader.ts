@@ -8,6 +8,7 @@
 //  - long key lists are split into sorted chunks by the store (95651bc: 64k keys in one query
 //    took 320 s, chunked 0.2 s), so a batch here can be as large as a level.
 import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, RelationRow } from '@causeway/schemas';
+import { Producers } from '../labels.ts';
 import type { ProvenanceReader } from './reader.ts';
 import { type TraceGraph, buildTrace } from './trace-graph.ts';
 
@@ -21,8 +22,8 @@ export class SliceLoader {
   private readonly scopes = new Map<string, Promise<string[]>>();
   private readonly appearanceLists = new Map<string, Appearance[]>();
   private readonly artifactRows = new Map<string, ArtifactRow>();
-  /** names of what produced each artifact, in every trace loaded so far (for trust rules) */
-  readonly producerNames = new Map<string, Set<string>>();
+  /** who produced each artifact, in every trace loaded so far (for its trust label) */
+  readonly producers = new Producers();
 
   constructor(
     private readonly q: ProvenanceReader,
@@ -51,8 +52,12 @@ export class SliceLoader {
       this.traces.set(
         t,
         loaded.then((m) => {
-          const g = buildTrace(m.get(t)!.acts, m.get(t)!.rels);
-          this.noteProducers(g);
+          const { acts, rels } = m.get(t)!;
+          const g = buildTrace(acts, rels);
+          for (const r of rels) {
+            const act = g.acts.get(r.span_id);
+            if (act) this.producers.note(act, r);
+          }
           return g;
         }),
       );
@@ -140,17 +145,5 @@ export class SliceLoader {
 
   fingerprintHits(fps: string[]): Promise<FingerprintHit[]> {
     return this.q.fingerprintHits(this.tenant, fps);
-  }
-
-  private noteProducers(g: TraceGraph): void {
-    for (const rels of g.bySpan.values()) {
-      for (const r of rels) {
-        if (r.relation !== 'generated' && r.relation !== 'part_of') continue;
-        const act = g.acts.get(r.span_id)!;
-        let s = this.producerNames.get(r.artifact_id);
-        if (!s) this.producerNames.set(r.artifact_id, (s = new Set()));
-        for (const n of [act.tool_name, act.name, act.data_source, r.tool_name]) if (n) s.add(n);
-      }
-    }
   }
 }

@@ -2,7 +2,8 @@
 // trust label), edges between nodes that made it into the slice, taint paths, and whether (and
 // why) the walk was cut.
 import type { SliceArtifact, SliceResponse } from '@causeway/schemas';
-import { type TrustRule, trustOf } from '../trust.ts';
+import { labelArtifact } from '../labels.ts';
+import type { TrustRule } from '../trust.ts';
 import type { SliceGraph } from './graph.ts';
 import type { SliceLoader } from './loader.ts';
 import { taint } from './taint.ts';
@@ -40,8 +41,7 @@ export async function sliceResult(
       n.source = row.source;
     }
     n.traces = [...(tracesOf.get(n.artifactId) ?? [])];
-    const producers = [...(loader.producerNames.get(n.artifactId) ?? []), ...(row?.tool_name ? [row.tool_name] : [])];
-    const label = trustOf(o.trustRules, { kind: n.kind, producers, source: n.source, documentId: n.documentId });
+    const label = labelArtifact(o.trustRules, { kind: n.kind, tool_name: n.toolName, source: n.source, document_id: n.documentId }, loader.producers.of(n.artifactId));
     n.trust = label.trust;
     n.trustWhy = label.why;
   }
