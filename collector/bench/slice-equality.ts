@@ -16,6 +16,10 @@
 //       or (--library) the fixtures', which --check compares with the in-memory recording itself
 //       (so it also shows that the in-memory store reads as ClickHouse does)
 //
+//   node --import tsx collector/bench/slice-equality.ts --diff <old.jsonl> --against <new.jsonl> [--ignore key,key]
+//       two --dump files: which slices differ once the named keys (a field a change added or
+//       meant to change) are dropped everywhere; how to re-record a baseline knowingly
+//
 // The committed baseline of the equality test (collector/src/provenance/slice/same-slices.test.ts)
 // is a recording of the first kind.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -54,7 +58,7 @@ function args(): Record<string, string> {
   const out: Record<string, string> = {};
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i += 2) {
-    const m = /^--(write|check|spans|max-forward|dump|make-store|store|library)$/.exec(a[i]!);
+    const m = /^--(write|check|spans|max-forward|dump|make-store|store|library|diff|against|ignore)$/.exec(a[i]!);
     if (!m || a[i + 1] === undefined) throw new Error(`unknown or incomplete argument "${a[i]}"; see the head of this file for usage`);
     out[m[1]!] = a[i + 1]!;
   }
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
   if (o.library && !(LIBRARIES as string[]).includes(o.library)) throw new Error(`--library must be one of ${LIBRARIES.join(', ')}`);
   const library = o.library as Library | undefined;
   if (o['make-store']) return makeStore(o['make-store'], spans, library);
+  if (o.diff) return diffDumps(o.diff, o.against ?? '', new Set((o.ignore ?? '').split(',').filter(Boolean)));
   const file = o.write ?? o.check;
   if (!file) throw new Error('give --write <file> or --check <file>');
   const recorded = o.check ? (JSON.parse(readFileSync(o.check, 'utf8')) as SliceBaseline) : undefined;
@@ -133,6 +138,28 @@ async function storeIndex(q: ProvenanceQueries, traceIds: string[]): Promise<Sto
       };
     }),
   };
+}
+
+/** Compares two dumps case by case, with the `ignore` keys dropped from every object. */
+function diffDumps(oldFile: string, newFile: string, ignore: Set<string>): void {
+  if (!newFile) throw new Error('give --against <new.jsonl>');
+  const read = (f: string): Map<string, string> => {
+    const m = new Map<string, string>();
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      if (!line) continue;
+      const { group, key, json } = JSON.parse(line) as { group: string; key: string; json: string };
+      m.set(`${group} ${key}`, JSON.stringify(JSON.parse(json, (k, v: unknown) => (ignore.has(k) ? undefined : v))));
+    }
+    return m;
+  };
+  const before = read(oldFile);
+  const after = read(newFile);
+  const differ = [...after.keys()].filter((k) => before.has(k) && before.get(k) !== after.get(k));
+  const missing = [...before.keys()].filter((k) => !after.has(k));
+  const compared = [...after.keys()].filter((k) => before.has(k)).length;
+  process.stdout.write(`${compared} slices compared${ignore.size ? ` without ${[...ignore].join(', ')}` : ''}: ${compared - differ.length} identical, ${differ.length} differ, ${missing.length} missing\n`);
+  for (const k of differ.slice(0, 10)) process.stdout.write(`  differs: ${k}\n`);
+  if (differ.length > 0 || missing.length > 0) process.exitCode = 1;
 }
 
 async function makeStore(dataDir: string, spans: number, library: Library | undefined): Promise<void> {

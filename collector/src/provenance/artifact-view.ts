@@ -28,6 +28,8 @@ export async function describeArtifact(q: ProvenanceReader, tenant: string, trus
       kind: row.kind,
       trust: label.trust,
       trustWhy: label.why,
+      trustRule: label.rule,
+      ...(label.matched ? { trustMatched: label.matched } : {}),
       preview: row.content.slice(0, PREVIEW),
       content: row.content,
       contentTruncated: row.content.length < row.content_length,

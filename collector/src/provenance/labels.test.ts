@@ -57,7 +57,14 @@ describe('trust labeller', () => {
           if (!seenHere || everywhere.size > 1) continue;
           const search = untrustedBy(DEFAULT_TRUST_RULES)(trustSubject(row, inTrace.of(n.artifactId)));
           const view = (await describeArtifact(store, MEMORY_TENANT, DEFAULT_TRUST_RULES, n.artifactId, 200))!;
-          expect({ id: n.id, trust: view.artifact.trust, why: view.artifact.trustWhy, untrusted: search }).toEqual({ id: n.id, trust: n.trust, why: n.trustWhy, untrusted: n.trust === 'untrusted' });
+          expect({ id: n.id, trust: view.artifact.trust, why: view.artifact.trustWhy, rule: view.artifact.trustRule, matched: view.artifact.trustMatched, untrusted: search }).toEqual({
+            id: n.id,
+            trust: n.trust,
+            why: n.trustWhy,
+            rule: n.trustRule,
+            matched: n.trustMatched,
+            untrusted: n.trust === 'untrusted',
+          });
           compared++;
         }
       }

@@ -78,6 +78,7 @@ export class SliceGraph {
         kind: 'document',
         trust: 'unknown',
         trustWhy: '',
+        trustRule: '',
         preview: '',
         contentLength: 0,
         toolName: '',

@@ -44,6 +44,8 @@ export async function sliceResult(
     const label = labelArtifact(o.trustRules, { kind: n.kind, tool_name: n.toolName, source: n.source, document_id: n.documentId }, loader.producers.of(n.artifactId));
     n.trust = label.trust;
     n.trustWhy = label.why;
+    n.trustRule = label.rule;
+    if (label.matched) n.trustMatched = label.matched;
   }
   const nodes = [...graph.nodes.values()];
   const edges = [...graph.edges.values()].filter((e) => graph.nodes.has(e.from) && graph.nodes.has(e.to));

@@ -14,6 +14,7 @@ const art = (id: string, trust: SliceArtifact['trust'] = 'unknown'): SliceArtifa
   kind: 'document',
   trust,
   trustWhy: '',
+  trustRule: 'none',
   preview: '',
   contentLength: 0,
   toolName: '',
