@@ -10,7 +10,7 @@ import { taint } from './taint.ts';
 
 /** Characters of content shown on a node. */
 const PREVIEW = 280;
-/** Traces listed per artifact node (for the inspector). */
+/** Appearances read per artifact node for its list of traces (for the inspector). */
 const TRACES_PER_ARTIFACT = 8;
 
 export async function sliceResult(
@@ -19,6 +19,8 @@ export async function sliceResult(
   o: { depth: number; trustRules: TrustRule[] },
   seed: string,
   direction: SliceResponse['direction'],
+  /** the trace the slice was asked from (an activity seed's, a trace graph's, an artifact seed's when given) */
+  current: string | undefined,
 ): Promise<SliceResponse> {
   const artifactIds = [...graph.nodes.values()].filter((n): n is SliceArtifact => n.type === 'artifact').map((n) => n.artifactId);
   await loader.loadArtifacts(artifactIds);
@@ -29,6 +31,9 @@ export async function sliceResult(
     if (!s) tracesOf.set(a.artifact_id, (s = new Set()));
     s.add(a.trace_id);
   }
+  // what appears in the current trace: listed first and never cut, so a cause there opens there
+  const here = new Set<string>();
+  if (current) for (const rels of (await loader.trace(current)).bySpan.values()) for (const r of rels) here.add(r.artifact_id);
   for (const n of graph.nodes.values()) {
     if (n.type !== 'artifact') continue;
     const row = loader.artifact(n.artifactId);
@@ -40,7 +45,8 @@ export async function sliceResult(
       n.documentId = row.document_id;
       n.source = row.source;
     }
-    n.traces = [...(tracesOf.get(n.artifactId) ?? [])];
+    const listed = [...(tracesOf.get(n.artifactId) ?? [])];
+    n.traces = current && here.has(n.artifactId) ? [current, ...listed.filter((t) => t !== current)].slice(0, TRACES_PER_ARTIFACT) : listed;
     const label = labelArtifact(o.trustRules, { kind: n.kind, tool_name: n.toolName, source: n.source, document_id: n.documentId }, loader.producers.of(n.artifactId));
     n.trust = label.trust;
     n.trustWhy = label.why;

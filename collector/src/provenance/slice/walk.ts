@@ -86,7 +86,7 @@ export class SliceBuilder {
       if (graph.full() && frontier.length > 0) graph.truncatedReason ??= `node limit ${this.o.maxNodes} reached`;
       if (graph.full()) break;
     }
-    return sliceResult(load, graph, this.o, seedId, this.o.direction);
+    return sliceResult(load, graph, this.o, seedId, this.o.direction, seed.traceId);
   }
 
   /** The causal graph of one whole trace: every activity, its artifacts and the links between them. */
@@ -129,7 +129,7 @@ export class SliceBuilder {
       traceId,
     );
     if (g.acts.size > this.o.maxNodes) graph.truncatedReason = `node limit ${this.o.maxNodes} reached`;
-    return sliceResult(load, graph, this.o, `trace:${traceId}`, 'trace');
+    return sliceResult(load, graph, this.o, `trace:${traceId}`, 'trace', traceId);
   }
 
   private async expandActivity(item: Item, next: Item[]): Promise<void> {
