@@ -1,7 +1,7 @@
 // An in-memory provenance store for tests and the slice bench: OTLP/JSON requests go through
 // the collector's own decoder and its real pipeline (provenance extractor, then redaction, with
 // the keys server.ts derives), and the rows they yield are kept here instead of in ClickHouse.
-// It reads them back as the store does (store/provenance-queries.ts): the same orders, the same
+// It reads them back as the store does (store/reads/provenance.ts): the same orders, the same
 // "one row per key" collapses, the materialized views (appearances, conversations,
 // fingerprints) derived from the rows as inserted. Every read is logged, so tests can count
 // what a slice loads.
@@ -179,7 +179,7 @@ export class MemoryIngest {
       accepting: true,
       consume: async (b: IngestBatch): Promise<void> => this.store.add(b.provenance),
     };
-    this.pipeline = new Pipeline(sink, [provenanceProcessor(extractor), redactProcessor(redactor, { spansRedacted: 0, byRule: {} })]);
+    this.pipeline = new Pipeline(sink, [provenanceProcessor(extractor), redactProcessor(redactor)]);
   }
 
   /** One OTLP/JSON request body to /v1/traces or /v1/logs. */

@@ -12,7 +12,7 @@
 //       a collector process on disk (chDB) fed the same generated workload, or one library's
 //       captured fixtures with the in-memory stores' tenant key, then stopped
 //   node --import tsx collector/bench/slice-equality.ts --store <dir> [--library L] (--write | --check) <file> [--spans N]
-//       the same cases over that store, read through ProvenanceQueries: the generated workload's,
+//       the same cases over that store, read through ProvenanceReads: the generated workload's,
 //       or (--library) the fixtures', which --check compares with the in-memory recording itself
 //       (so it also shows that the in-memory store reads as ClickHouse does)
 //
@@ -45,7 +45,7 @@ import type { Library } from '../../fixtures/agents/telemetry.ts';
 import type { ProvenanceReader } from '../src/provenance/slice/index.ts';
 import { SliceBuilder } from '../src/provenance/slice/index.ts';
 import { openClickHouse } from '../src/store/clickhouse.ts';
-import { ProvenanceQueries } from '../src/store/provenance-queries.ts';
+import { ProvenanceReads } from '../src/store/reads/provenance.ts';
 
 const ENGINE: SliceEngine = {
   slice: (reader, o, seed) => new SliceBuilder(reader, o).slice(seed),
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   if (o.store) {
     const ch = await openClickHouse({ database: 'causeway', dataDir: o.store });
     try {
-      const q = new ProvenanceQueries(ch);
+      const q = new ProvenanceReads(ch, TENANT);
       if (library) {
         const traceIds = SCENARIOS.map((s) => loadCaptured(library, s)!.traceId);
         await run(library, q, sliceCases(await storeIndex(q, traceIds), true));
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
 }
 
 /** The index of a store on disk: the workload's traces as stored, activities in start order, artifacts in relation order. */
-async function storeIndex(q: ProvenanceQueries, traceIds: string[]): Promise<StoreIndex> {
+async function storeIndex(q: ProvenanceReads, traceIds: string[]): Promise<StoreIndex> {
   const sorted = [...traceIds].sort();
   const acts = new Map<string, ActivityRow[]>();
   for (const a of await q.activities(TENANT, sorted)) (acts.get(a.trace_id) ?? acts.set(a.trace_id, []).get(a.trace_id)!).push(a);
