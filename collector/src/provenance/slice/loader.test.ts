@@ -3,6 +3,7 @@ import { capturedStore, generatedStore, indexOf, sliceCases } from '@causeway/te
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRUST_RULES } from '../trust.ts';
 import { SliceLoader } from './loader.ts';
+import type { ProvenanceReader } from './reader.ts';
 import { SliceBuilder } from './walk.ts';
 
 /** Keys a read was asked for more than once. */
@@ -64,5 +65,28 @@ describe('slice loader', () => {
     // where the level's artifacts appear: one lookup per level (and one for the answer's trace lists)
     const levels = Math.max(...s.nodes.map((n) => n.depth)) + 1;
     expect(store.calls.filter((c) => c.method === 'appearances').length).toBeLessThanOrEqual(2 * levels + 1);
+  });
+
+  it('a failed read fails the slice once and leaves no unhandled rejection behind', async () => {
+    const down = async (): Promise<never> => {
+      throw new Error('store down');
+    };
+    const failing: ProvenanceReader = { activities: down, activitiesAt: down, relations: down, artifacts: down, appearances: down, conversationTraces: down, fingerprintHits: down };
+    const unhandled: unknown[] = [];
+    const note = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', note);
+    try {
+      const o = { tenant: MEMORY_TENANT, direction: 'backward' as const, depth: 12, maxNodes: 500, trustRules: DEFAULT_TRUST_RULES };
+      const trace = generated.traceIds()[0]!;
+      await expect(new SliceBuilder(failing, o).slice({ traceId: trace, spanId: '0'.repeat(16) })).rejects.toThrow('store down');
+      await expect(new SliceBuilder(failing, o).traceGraph(trace)).rejects.toThrow('store down');
+      const load = new SliceLoader(failing, MEMORY_TENANT);
+      await expect(Promise.all([load.prefetchScopes([trace, 'f'.repeat(32)]), load.scope(trace)])).rejects.toThrow('store down');
+      // unhandled rejections are reported once the microtasks of this turn have run
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', note);
+    }
   });
 });

@@ -51,15 +51,17 @@ export class SliceLoader {
     for (const t of missing) {
       this.traces.set(
         t,
-        loaded.then((m) => {
-          const { acts, rels } = m.get(t)!;
-          const g = buildTrace(acts, rels);
-          for (const r of rels) {
-            const act = g.acts.get(r.span_id);
-            if (act) this.producers.note(act, r);
-          }
-          return g;
-        }),
+        settled(
+          loaded.then((m) => {
+            const { acts, rels } = m.get(t)!;
+            const g = buildTrace(acts, rels);
+            for (const r of rels) {
+              const act = g.acts.get(r.span_id);
+              if (act) this.producers.note(act, r);
+            }
+            return g;
+          }),
+        ),
       );
     }
     await loaded;
@@ -85,7 +87,7 @@ export class SliceLoader {
       // this trace first, then the others of its conversations, newest first
       return (t: string): string[] => [t, ...new Set(convos.get(t)!.flatMap((c) => byConvo.get(c) ?? []).filter((x) => x !== t))];
     })();
-    for (const t of missing) this.scopes.set(t, loaded.then((of) => of(t)));
+    for (const t of missing) this.scopes.set(t, settled(loaded.then((of) => of(t))));
     await loaded;
   }
 
@@ -146,4 +148,14 @@ export class SliceLoader {
   fingerprintHits(fps: string[]): Promise<FingerprintHit[]> {
     return this.q.fingerprintHits(this.tenant, fps);
   }
+}
+
+/**
+ * A remembered promise that may never be awaited (the walk fails before it asks again): its
+ * failure is the batch's, already thrown to the caller, so it must not also surface as an
+ * unhandled rejection. Whoever awaits it still gets the error.
+ */
+function settled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
