@@ -1,13 +1,15 @@
 // The redaction engine: finds secrets and personal data in text and replaces each with a typed
-// placeholder carrying a keyed fingerprint, `[REDACTED:<rule>:<8 hex>]`. The fingerprint is
-// HMAC-SHA256(tenant key, value): the same value gives the same placeholder everywhere, and
-// without the key no one can test a guess against it.
-import { createHmac } from 'node:crypto';
+// placeholder carrying a keyed fingerprint, `[REDACTED:<rule>:<8 hex>]` (keyed-digest.ts: AES
+// under a key derived from the tenant key, of a digest of the value): the same value gives the
+// same placeholder, and no one without the key can compute one. Detection is linear in the text
+// (detectors.ts, bounded-pattern.ts) and overlaps resolve in O(k log k) (overlaps.ts).
 import { type Detector, DETECTORS } from './detectors.ts';
 import { KeyRules } from './key-rules.ts';
+import { keyedDigests } from './keyed-digest.ts';
 import { DEFAULT_POLICY, type RedactionPolicy, type RuleMode } from './policy.ts';
 import type { Finding, RuleId, TextRedaction } from './types.ts';
-import { isPlaceholder } from './validators.ts';
+import { resolveOverlaps } from './overlaps.ts';
+import { isPlaceholder, isTemplate } from './validators.ts';
 
 export interface Redactor {
   /** Detectors over one string (free text, or JSON kept as text so its formatting survives). */
@@ -16,10 +18,15 @@ export interface Redactor {
   placeholder(rule: RuleId, value: string): string;
   readonly keys: KeyRules;
   modeOf(rule: RuleId): RuleMode;
+  /** characters the memo holds now (texts and their redacted forms) */
+  readonly memoChars: number;
 }
 
 interface Compiled extends Detector {
+  /** global, without match indices (they cost ~10x per match) */
   pattern: RegExp;
+  /** sticky with indices: re-run at a match only when its secret is part of it */
+  locate: RegExp;
 }
 
 interface Candidate extends Finding {
@@ -32,13 +39,29 @@ interface Candidate extends Finding {
 const MIN_LENGTH = 6;
 /**
  * Agents re-send the same text constantly (system instructions, tool definitions, the whole
- * conversation in every LLM call): identical strings are redacted once. Bounded by characters;
- * when full it starts over, which costs one re-scan per string, never a wrong answer.
+ * conversation in every LLM call): identical strings are redacted once. Bounded by the characters
+ * it holds (the text and its redacted form); a string longer than MEMO_MAX_ENTRY is never kept
+ * (a 60 MB attribute must not outlive its request). When full it starts over, which costs one
+ * re-scan per string, never a wrong answer.
  */
 const MEMO_MAX_CHARS = 32 << 20;
+const MEMO_MAX_ENTRY = 256 << 10;
 
-export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy; /** default true; off only to measure */ memo?: boolean }): Redactor {
+/** Work done, in steps a test can count: characters each pattern scanned, grown, validated, and overlap steps. */
+export interface RedactionWork {
+  steps: number;
+}
+
+export function createRedactor(opts: {
+  key: Buffer;
+  policy?: RedactionPolicy;
+  /** default true; off only to measure */
+  memo?: boolean;
+  /** counts the work of every scan (linear.test.ts) */
+  work?: RedactionWork;
+}): Redactor {
   const policy = opts.policy ?? DEFAULT_POLICY;
+  const work = opts.work;
   const enabled = (id: string): boolean => policy.rules[id]?.enabled !== false;
   const custom: Detector[] = policy.patterns.map((p) => ({
     id: p.id,
@@ -49,12 +72,11 @@ export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy; /*
   }));
   const detectors: Compiled[] = [...DETECTORS, ...custom]
     .filter((d) => enabled(d.id))
-    .map((d) => ({ ...d, pattern: new RegExp(d.pattern.source, withFlags(d.pattern.flags, 'gd')) }));
+    .map((d) => ({ ...d, pattern: new RegExp(d.pattern.source, withFlags(d.pattern.flags.replace('d', ''), 'g')), locate: new RegExp(d.pattern.source, withFlags(d.pattern.flags.replace('g', ''), 'dy')) }));
   const keyworded = detectors.filter((d) => d.keywords?.length);
   const prechecked = detectors.filter((d) => !d.keywords?.length);
   const keywords = [...new Set(keyworded.flatMap((d) => d.keywords!))].sort((a, b) => b.length - a.length);
-  const keywordSearch = new RegExp(keywords.map(escapeRegExp).join('|'), 'gi');
-  // The search reports the longest keyword at a position: a hit on `password` is a hit on `pass` too.
+  // A keyword whose longer form was found is found too (`password` → `pass`): search the longest first.
   const implied = new Map(keywords.map((k) => [k, keywords.filter((j) => k.includes(j))]));
   const allowValues = new Set(policy.allowValues);
   const modes = new Map<string, RuleMode>();
@@ -62,64 +84,77 @@ export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy; /*
   for (const [id, r] of Object.entries(policy.rules)) if (r.mode) modes.set(id, r.mode);
 
   const hits = new Set<string>();
-  const fingerprint = (canonical: string): string => createHmac('sha256', opts.key).update(canonical).digest('hex').slice(0, 8);
-  const placeholder = (rule: RuleId, canonical: string): string => `[REDACTED:${rule}:${fingerprint(canonical)}]`;
+  const placeholder = (rule: RuleId, canonical: string): string => `[REDACTED:${rule}:${keyedDigests(opts.key, [canonical])[0]}]`;
 
   const memo = new Map<string, TextRedaction>();
   let memoChars = 0;
   function redactText(text: string): TextRedaction {
     if (text.length < MIN_LENGTH) return { text, findings: [] };
-    if (opts.memo === false) return scan(text);
+    if (opts.memo === false || text.length > MEMO_MAX_ENTRY) return scan(text);
     const known = memo.get(text);
     if (known) return known;
     const r = scan(text);
-    if (memoChars + text.length > MEMO_MAX_CHARS) {
+    const size = text.length + (r.text === text ? 0 : r.text.length);
+    if (memoChars + size > MEMO_MAX_CHARS) {
       memo.clear();
       memoChars = 0;
     }
     memo.set(text, r);
-    memoChars += text.length;
+    memoChars += size;
     return r;
   }
 
   function scan(text: string): TextRedaction {
     // One pass over the text finds which keyworded detectors can possibly match.
+    // One native substring search per keyword over the lower-cased text: K passes of O(n), and no
+    // per-occurrence cost however often a keyword repeats (20,000 '@' in a row cost nothing more).
     hits.clear();
-    keywordSearch.lastIndex = 0;
-    for (let m = keywordSearch.exec(text); m; m = keywordSearch.exec(text)) {
-      const k = m[0].toLowerCase();
-      if (!hits.has(k)) for (const j of implied.get(k)!) hits.add(j);
-    }
+    const lower = text.toLowerCase();
+    for (const k of keywords) if (!hits.has(k) && lower.includes(k)) for (const j of implied.get(k)!) hits.add(j);
+    if (work) work.steps += text.length * keywords.length;
     const run: Compiled[] = [];
     if (hits.size > 0) for (const d of keyworded) if (d.keywords!.some((k) => hits.has(k)) && (!d.precheck || d.precheck.test(text))) run.push(d);
     for (const d of prechecked) if (!d.precheck || d.precheck.test(text)) run.push(d);
+    if (work) work.steps += text.length * prechecked.length;
     if (run.length === 0) return { text, findings: [] };
 
     const found: Candidate[] = [];
     for (const d of run) {
       const re = d.pattern;
+      const cursor = { end: -1 };
       re.lastIndex = 0;
+      let from = 0;
       for (let m = re.exec(text); m; m = re.exec(text)) {
         if (m[0].length === 0) re.lastIndex++;
-        const [start, end] = extent(m);
+        let [start, end] = extent(m, d.locate, text);
+        const matchEnd = m.index + m[0].length;
+        if (d.extent) [start, end] = d.extent(text, start, end, cursor);
+        else if (d.tail && end === matchEnd) while (end < text.length && d.tail.test(text[end]!)) end++;
+        // the scan goes on after what this match took, so grown characters are read once
+        if (end > matchEnd) re.lastIndex = end;
+        if (work) work.steps += Math.max(re.lastIndex, matchEnd) - from + (end - start);
+        from = re.lastIndex;
+        if (d.notAfter && end < text.length && d.notAfter.test(text[end]!)) continue;
         const value = text.slice(start, end);
         if (!value || allowValues.has(value)) continue;
-        if (d.kind === 'secret' && d.id !== 'private_key' && isPlaceholder(value)) continue;
-        if (d.validate && !d.validate(value, text, start)) continue;
+        if (d.kind === 'secret' && d.id !== 'private_key' && (d.keyed ? isTemplate(value) : isPlaceholder(value))) continue;
+        if (d.validate && !d.validate(value, text, start, m.index)) continue;
         found.push({ rule: d.id, start, end, priority: d.priority, value, canonical: d.canonical ? d.canonical(value) : value });
       }
+      if (work) work.steps += text.length - from;
     }
     if (found.length === 0) return { text, findings: [] };
 
-    const kept = resolveOverlaps(found);
-    let out = '';
+    const kept = resolveOverlaps(found, work);
+    const digests = keyedDigests(opts.key, kept.map((f) => f.canonical));
+    const parts: string[] = [];
     let at = 0;
-    for (const f of kept) {
-      out += text.slice(at, f.start) + placeholder(f.rule, f.canonical);
+    kept.forEach((f, i) => {
+      parts.push(text.slice(at, f.start), `[REDACTED:${f.rule}:${digests[i]}]`);
       at = f.end;
-    }
-    out += text.slice(at);
-    return { text: out, findings: kept.map(({ rule, start, end }) => ({ rule, start, end })) };
+    });
+    parts.push(text.slice(at));
+    return { text: parts.join(''), findings: kept.map(({ rule, start, end }) => ({ rule, start, end })) };
   }
 
   return {
@@ -127,25 +162,22 @@ export function createRedactor(opts: { key: Buffer; policy?: RedactionPolicy; /*
     placeholder,
     keys: new KeyRules(policy.sensitiveKeys, policy.allowKeys),
     modeOf: (rule) => modes.get(rule) ?? 'placeholder',
+    get memoChars() {
+      return memoChars;
+    },
   };
 }
 
 /** The first capture group that took part in the match, else the whole match. */
-function extent(m: RegExpExecArray): [number, number] {
-  const idx = m.indices!;
-  for (let g = 1; g < idx.length; g++) {
-    const r = idx[g];
-    if (r) return r;
-  }
-  return idx[0]!;
-}
-
-/** Higher priority first, then longer; a finding overlapping one already kept is dropped. */
-function resolveOverlaps(found: Candidate[]): Candidate[] {
-  found.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  const kept: Candidate[] = [];
-  for (const f of found) if (!kept.some((k) => f.start < k.end && k.start < f.end)) kept.push(f);
-  return kept.sort((a, b) => a.start - b.start);
+function extent(m: RegExpExecArray, locate: RegExp, text: string): [number, number] {
+  const whole: [number, number] = [m.index, m.index + m[0].length];
+  let g = 1;
+  while (g < m.length && m[g] === undefined) g++;
+  if (g >= m.length || m[g]!.length === m[0].length) return whole;
+  // The same pattern at the same place matches the same way; one bounded attempt.
+  locate.lastIndex = m.index;
+  const r = locate.exec(text)?.indices?.[g];
+  return r ? [r[0], r[1]] : whole;
 }
 
 function withFlags(flags: string, add: string): string {

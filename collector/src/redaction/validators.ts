@@ -66,14 +66,26 @@ export function entropy(s: string): number {
   return h;
 }
 
-/** A value someone typed to stand for a secret, not a secret. */
-export function isPlaceholder(v: string): boolean {
+/**
+ * A value that is wholly a template or a stand-in, whatever key it sits under: `<token>`,
+ * `${VAR}`, `{{ secrets.X }}`, `$(cmd)`, `%VAR%`, `***`, `xxxx`, `changeme`, `your_api_key…`, or one
+ * of our own placeholders (so redacting redacted text changes nothing).
+ */
+export function isTemplate(v: string): boolean {
   return (
-    /^(?:\*+|x+|\.{3,}|<[^>]*>|\$?\{\{.*\}\}|\$\{[^}]*\}?|\$\(.*|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[^%]+%|your[_\-\s].*|changeme|example|dummy|test|null|none|nil|undefined|true|false|redacted)$/i.test(v) ||
+    /^(?:\*+|x+|\.{3,}|…|<[^>]*>|\$?\{\{.*\}\}|\$\{[^}]*\}?|\$\(.*|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[^%]+%|your[_\-\s].*|change[_\-]?me|replace[_\-]?me|example|dummy|test|null|none|nil|undefined|true|false|redacted)$/i.test(v) ||
     /^(.)\1+$/.test(v) ||
-    // typed stand-ins inside a value: sk-..., ghp_XXXX…, dev-secret-change-me, AKIA…EXAMPLE, xoxb-your-token
-    /\.\.\.|…|x{6,}|change[_\-]?me|replace[_\-]?me|example|placeholder|your[_\-](?:api|token|key|secret|password)|^\[?REDACTED\b|^<|>$/i.test(v)
+    /^\[?REDACTED\b/i.test(v)
   );
+}
+
+/**
+ * A token that looks typed to stand for a secret: a template, or a stand-in inside it (`sk-...`,
+ * `ghp_XXXX…`, `dev-secret-change-me`, `AKIA…EXAMPLE`, `xoxb-your-token`). Only for rules that find
+ * a token by its shape; a value under a secret's name is judged by isTemplate alone.
+ */
+export function isPlaceholder(v: string): boolean {
+  return isTemplate(v) || /\.\.\.|…|x{6}|change[_\-]?me|replace[_\-]?me|example|placeholder|your[_\-](?:api|token|key|secret|password)|^<|>$/i.test(v);
 }
 
 export function ipv6(s: string): boolean {
