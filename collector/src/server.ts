@@ -16,7 +16,7 @@ import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { ProvenanceExtractor } from './processors/provenance.ts';
-import { type RedactionStats, redactLogsProcessor, redactProcessor, redactString } from './processors/redact.ts';
+import { type RedactionStats, redactLogsProcessor, redactProcessor } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -44,7 +44,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   }, config.checkpointIntervalMs);
   // Its own key, derived from the tenant key: artifact ids and fingerprints never share a key with placeholders.
   const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
-  const provenance = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
+  const provenance = new ProvenanceExtractor(provenanceKey, redactor);
   const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)], [redactLogsProcessor(redactor, redaction)], config.provenance ? provenance : undefined);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });

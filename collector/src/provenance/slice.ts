@@ -21,7 +21,7 @@ import type {
   TaintPath,
 } from '@causeway/schemas';
 import type { Appearance, ProvenanceQueries } from '../store/provenance-queries.ts';
-import { K } from './fingerprint.ts';
+import { isSensitive, K } from './fingerprint.ts';
 import { type TrustRule, trustOf } from './trust.ts';
 
 export interface SliceOptions {
@@ -33,6 +33,14 @@ export interface SliceOptions {
 }
 
 export type SliceSeed = { traceId: string; spanId: string } | { artifactId: string; traceId?: string };
+
+/** The shared fingerprints of a candidate without those whose gram touched a low-entropy value. */
+function withoutSensitive(c: { shared: number; idx: number[]; mine: number[]; theirs: number[]; sensitive: boolean[] }): { shared: number; idx: number[]; mine: number[]; theirs: number[] } {
+  const keep = c.sensitive.map((s) => !s);
+  const pick = <T>(xs: T[]): T[] => xs.filter((_, i) => keep[i]);
+  const idx = pick(c.idx);
+  return { shared: idx.length, idx, mine: pick(c.mine), theirs: pick(c.theirs) };
+}
 
 /** Three shared fingerprints ≈ a shared run of 20-odd characters (an address, a name): less is boilerplate. */
 const MIN_SHARED = 3;
@@ -327,20 +335,22 @@ export class SliceBuilder {
     // artifact) searches the whole store's fingerprint index.
     const byFp = items.every((i) => i.trace !== undefined) ? await this.fingerprintsInScope(items, fps) : await this.fingerprintsInStore(fps);
     // candidates per target
-    const cands = new Map<string, Map<string, { shared: number; idx: number[]; mine: number[]; theirs: number[] }>>();
+    const cands = new Map<string, Map<string, { shared: number; idx: number[]; mine: number[]; theirs: number[]; sensitive: boolean[] }>>();
     for (const id of ids) {
       const row = this.artifactRows.get(id);
       if (!row) continue;
-      const m = new Map<string, { shared: number; idx: number[]; mine: number[]; theirs: number[] }>();
+      const m = new Map<string, { shared: number; idx: number[]; mine: number[]; theirs: number[]; sensitive: boolean[] }>();
       row.fingerprints.forEach((f, i) => {
+        const sensitive = isSensitive(f);
         for (const h of byFp.get(f) ?? []) {
           if (h.artifact_id === id) continue;
           let c = m.get(h.artifact_id);
-          if (!c) m.set(h.artifact_id, (c = { shared: 0, idx: [], mine: [], theirs: [] }));
+          if (!c) m.set(h.artifact_id, (c = { shared: 0, idx: [], mine: [], theirs: [], sensitive: [] }));
           c.shared++;
           c.idx.push(i);
           c.mine.push(row.fp_positions[i]!);
           c.theirs.push(h.pos);
+          c.sensitive.push(sensitive);
         }
       });
       for (const [k, c] of m) if (c.shared < MIN_SHARED) m.delete(k);
@@ -376,7 +386,7 @@ export class SliceBuilder {
       const producer = backwardish && item.trace ? await this.producerIn(item.trace, id, item.t ?? 0n) : undefined;
       const t = producer ? start(producer) : (item.t ?? 0n);
       const scored: { cid: string; score: number; when: { act: ActivityRow; t: bigint }; c: { shared: number; idx: number[]; mine: number[]; theirs: number[] } }[] = [];
-      for (const [cid, c] of m) {
+      for (const [cid, all] of m) {
         const crow = this.artifactRows.get(cid);
         if (!crow) continue;
         const when = apps
@@ -389,6 +399,10 @@ export class SliceBuilder {
           .filter((a) => item.trace === undefined || a.act.trace_id === item.trace || (a.act.conversation_id !== '' && convo.has(a.act.conversation_id)))
           .sort((a, b) => (a.act.trace_id === item.trace ? -1 : 0) - (b.act.trace_id === item.trace ? -1 : 0) || Number(a.t - b.t));
         if (when.length === 0) continue;
+        // Grams over a low-entropy value (an address, a card) link only within one trace: from
+        // another trace they could confirm a guessed value (redaction/redactor.ts, no oracle).
+        const c: { shared: number; idx: number[]; mine: number[]; theirs: number[] } = item.trace !== undefined && when[0]!.act.trace_id === item.trace ? all : withoutSensitive(all);
+        if (c.shared < MIN_SHARED) continue;
         const score = c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length));
         scored.push({ cid, score, when: when[0]!, c });
       }

@@ -16,14 +16,14 @@ function cipherKey(key: Buffer): Buffer {
   return k;
 }
 
-/** 8 hex characters per value: the first 32 bits of AES(key, digest128(value)). */
-export function keyedDigests(key: Buffer, values: readonly string[]): string[] {
+/** `bytes` × 2 hex characters per value (default 8): the first bits of AES(key, digest128(value)). */
+export function keyedDigests(key: Buffer, values: readonly string[], bytes = 4): string[] {
   if (values.length === 0) return [];
   const blocks = Buffer.allocUnsafe(values.length * 16);
   for (let i = 0; i < values.length; i++) digest128(values[i]!, blocks, i * 16);
   const out = createCipheriv('aes-128-ecb', cipherKey(key), null).setAutoPadding(false).update(blocks);
   const hex: string[] = new Array(values.length);
-  for (let i = 0; i < values.length; i++) hex[i] = out.toString('hex', i * 16, i * 16 + 4);
+  for (let i = 0; i < values.length; i++) hex[i] = out.toString('hex', i * 16, i * 16 + Math.min(16, bytes));
   return hex;
 }
 

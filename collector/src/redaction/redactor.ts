@@ -1,21 +1,54 @@
 // The redaction engine: finds secrets and personal data in text and replaces each with a typed
-// placeholder carrying a keyed fingerprint, `[REDACTED:<rule>:<8 hex>]` (keyed-digest.ts: AES
-// under a key derived from the tenant key, of a digest of the value): the same value gives the
-// same placeholder, and no one without the key can compute one. Detection is linear in the text
-// (detectors.ts, bounded-pattern.ts) and overlaps resolve in O(k log k) (overlaps.ts).
+// placeholder, `[REDACTED:<rule>:<8 hex>]`. The hex is a keyed digest (keyed-digest.ts, under a
+// key derived from the tenant key) whose input depends on how guessable the value is:
+//  - high-entropy secrets (tokens, keys, JWTs, and key-rule values a guesser cannot cover,
+//    guessingBits ≥ 80): digest of the value alone, so "same secret, same placeholder" holds
+//    across the tenant, and no guess can be tested (the space is too large);
+//  - low-entropy values (cards, phones, e-mails, IBANs, ids, passwords): digest of the scope and
+//    the value. The scope is the trace (and the submitting credential once ingest is
+//    authenticated), so within a trace the same address has one placeholder, and a guess sent in
+//    another trace never matches (no redaction oracle, issue 13).
+// Two more renderings serve provenance: CLASS_SCOPE writes low-entropy values as their class
+// (`[REDACTED:email]`, for artifact ids that unify across traces), TAG_SCOPE as a tenant-wide tag
+// between U+E000 and U+E001 (for content-flow grams, which slices may match only within a trace).
+// Detection is linear in the text (detectors.ts, bounded-pattern.ts); overlaps resolve in
+// O(k log k) (overlaps.ts).
 import { type Detector, DETECTORS } from './detectors.ts';
 import { KeyRules } from './key-rules.ts';
 import { keyedDigests } from './keyed-digest.ts';
 import { DEFAULT_POLICY, type RedactionPolicy, type RuleMode } from './policy.ts';
-import type { Finding, RuleId, TextRedaction } from './types.ts';
+import { type Finding, KEY_RULE, type RuleId, type TextRedaction } from './types.ts';
 import { resolveOverlaps } from './overlaps.ts';
-import { isPlaceholder, isTemplate } from './validators.ts';
+import { guessingBits, isPlaceholder, isTemplate } from './validators.ts';
+
+/** Where a low-entropy placeholder is valid: a trace id (+ credential), or one of the renderings below. '' = unscoped (tests, tools). */
+export type Scope = string;
+export const CLASS_SCOPE: Scope = '\u0000class';
+export const TAG_SCOPE: Scope = '\u0000tag';
+/** Around a low-entropy value's tag in TAG_SCOPE text. */
+export const TAG_OPEN = '\uE000';
+export const TAG_CLOSE = '\uE001';
+
+/** Rules whose every finding is a high-entropy secret (≥ 80 bits by format). */
+const HIGH_ENTROPY_RULES = new Set<string>([
+  'aws_access_key_id', 'aws_secret_access_key', 'gcp_api_key', 'gcp_service_account', 'azure_storage_key', 'azure_sas_token',
+  'github_token', 'github_fine_grained_pat', 'gitlab_token', 'npm_token', 'pypi_token', 'slack_token', 'slack_webhook', 'stripe_key',
+  'twilio_api_key', 'sendgrid_api_key', 'mailgun_api_key', 'datadog_api_key', 'openai_api_key', 'anthropic_api_key', 'huggingface_token',
+  'jwt', 'private_key',
+]);
+/** Rules whose findings are secrets of any strength (passwords, header values): judged per value. */
+const PER_VALUE_RULES = new Set<string>(['generic_secret', 'url_password', 'connection_string_password', KEY_RULE]);
+
+/** Whether a value of a rule may carry a tenant-wide fingerprint (see the header). */
+export function isHighEntropy(rule: RuleId, canonical: string): boolean {
+  return HIGH_ENTROPY_RULES.has(rule) || (PER_VALUE_RULES.has(rule) && guessingBits(canonical) >= 80);
+}
 
 export interface Redactor {
   /** Detectors over one string (free text, or JSON kept as text so its formatting survives). */
-  redactText(text: string): TextRedaction;
+  redactText(text: string, scope?: Scope): TextRedaction;
   /** A whole value under a sensitive key. */
-  placeholder(rule: RuleId, value: string): string;
+  placeholder(rule: RuleId, value: string, scope?: Scope): string;
   readonly keys: KeyRules;
   modeOf(rule: RuleId): RuleMode;
   /** characters the memo holds now (texts and their redacted forms) */
@@ -33,6 +66,15 @@ interface Candidate extends Finding {
   priority: number;
   value: string;
   canonical: string;
+}
+
+/** A scan's result, before placeholders: kept per text in the memo, rendered per scope. */
+interface Scanned {
+  findings: Candidate[];
+  high: boolean[];
+  /** the last rendering, for the last scope asked */
+  scope?: Scope;
+  text?: string;
 }
 
 /** Strings shorter than this hold no secret or personal datum we detect (an IPv4 is 7). */
@@ -84,27 +126,55 @@ export function createRedactor(opts: {
   for (const [id, r] of Object.entries(policy.rules)) if (r.mode) modes.set(id, r.mode);
 
   const hits = new Set<string>();
-  const placeholder = (rule: RuleId, canonical: string): string => `[REDACTED:${rule}:${keyedDigests(opts.key, [canonical])[0]}]`;
+  /** The placeholders of several findings in one scope: one cipher call for all of them. */
+  function placeholders(found: readonly { rule: RuleId; canonical: string }[], high: readonly boolean[], scope: Scope): string[] {
+    const inputs = found.map((f, i) => (high[i] ? `h\u0000${f.canonical}` : `${scope === TAG_SCOPE ? 't' : 'l'}\u0000${scope}\u0000${f.canonical}`));
+    // a tag is as long as an address, so the grams inside it alone make a content-flow link
+    const digests = keyedDigests(opts.key, inputs, scope === TAG_SCOPE ? 16 : 4);
+    return found.map((f, i) => {
+      if (scope === TAG_SCOPE && !high[i]) return `${TAG_OPEN}${f.rule}:${digests[i]}${TAG_CLOSE}`;
+      if (high[i]) return `[REDACTED:${f.rule}:${digests[i]!.slice(0, 8)}]`;
+      if (scope === CLASS_SCOPE) return `[REDACTED:${f.rule}]`;
+      return `[REDACTED:${f.rule}:${digests[i]}]`;
+    });
+  }
+  const placeholder = (rule: RuleId, value: string, scope: Scope = ''): string => placeholders([{ rule, canonical: value }], [isHighEntropy(rule, value)], scope)[0]!;
 
-  const memo = new Map<string, TextRedaction>();
+  const memo = new Map<string, Scanned>();
   let memoChars = 0;
-  function redactText(text: string): TextRedaction {
+  function redactText(text: string, scope: Scope = ''): TextRedaction {
     if (text.length < MIN_LENGTH) return { text, findings: [] };
-    if (opts.memo === false || text.length > MEMO_MAX_ENTRY) return scan(text);
-    const known = memo.get(text);
-    if (known) return known;
-    const r = scan(text);
-    const size = text.length + (r.text === text ? 0 : r.text.length);
-    if (memoChars + size > MEMO_MAX_CHARS) {
-      memo.clear();
-      memoChars = 0;
+    let r: Scanned | undefined = opts.memo === false || text.length > MEMO_MAX_ENTRY ? undefined : memo.get(text);
+    if (!r) {
+      r = scan(text);
+      if (opts.memo !== false && text.length <= MEMO_MAX_ENTRY) {
+        // a memo entry holds the text and its last rendering (about as long)
+        const size = r.findings.length > 0 ? 2 * text.length : text.length;
+        if (memoChars + size > MEMO_MAX_CHARS) {
+          memo.clear();
+          memoChars = 0;
+        }
+        memo.set(text, r);
+        memoChars += size;
+      }
     }
-    memo.set(text, r);
-    memoChars += size;
-    return r;
+    if (r.findings.length === 0) return { text, findings: [] };
+    if (r.scope !== scope || r.text === undefined) {
+      const ph = placeholders(r.findings, r.high, scope);
+      const parts: string[] = [];
+      let at = 0;
+      r.findings.forEach((f, i) => {
+        parts.push(text.slice(at, f.start), ph[i]!);
+        at = f.end;
+      });
+      parts.push(text.slice(at));
+      r.scope = scope;
+      r.text = parts.join('');
+    }
+    return { text: r.text, findings: r.findings.map(({ rule, start, end }) => ({ rule, start, end })) };
   }
 
-  function scan(text: string): TextRedaction {
+  function scan(text: string): Scanned {
     // One pass over the text finds which keyworded detectors can possibly match.
     // One native substring search per keyword over the lower-cased text: K passes of O(n), and no
     // per-occurrence cost however often a keyword repeats (20,000 '@' in a row cost nothing more).
@@ -116,7 +186,7 @@ export function createRedactor(opts: {
     if (hits.size > 0) for (const d of keyworded) if (d.keywords!.some((k) => hits.has(k)) && (!d.precheck || d.precheck.test(text))) run.push(d);
     for (const d of prechecked) if (!d.precheck || d.precheck.test(text)) run.push(d);
     if (work) work.steps += text.length * prechecked.length;
-    if (run.length === 0) return { text, findings: [] };
+    if (run.length === 0) return { findings: [], high: [] };
 
     const found: Candidate[] = [];
     for (const d of run) {
@@ -143,18 +213,9 @@ export function createRedactor(opts: {
       }
       if (work) work.steps += text.length - from;
     }
-    if (found.length === 0) return { text, findings: [] };
-
+    if (found.length === 0) return { findings: [], high: [] };
     const kept = resolveOverlaps(found, work);
-    const digests = keyedDigests(opts.key, kept.map((f) => f.canonical));
-    const parts: string[] = [];
-    let at = 0;
-    kept.forEach((f, i) => {
-      parts.push(text.slice(at, f.start), `[REDACTED:${f.rule}:${digests[i]}]`);
-      at = f.end;
-    });
-    parts.push(text.slice(at));
-    return { text: parts.join(''), findings: kept.map(({ rule, start, end }) => ({ rule, start, end })) };
+    return { findings: kept, high: kept.map((f) => isHighEntropy(f.rule, f.canonical)) };
   }
 
   return {

@@ -99,3 +99,27 @@ export function ssn(s: string): boolean {
   const [, a, g, n] = m;
   return a !== '000' && a !== '666' && a![0] !== '9' && g !== '00' && n !== '0000';
 }
+
+/**
+ * A conservative estimate of how many bits a guesser must cover to find `v`: words (a run of 3+
+ * letters in lower, Capitalized or UPPER case) count 12 bits, as from a 4,096-word list; other
+ * letters, digits and symbols count by their class, capped by the value's Shannon entropy. It
+ * errs low: a random token may score under its true strength, a password rarely over it.
+ */
+export function guessingBits(v: string): number {
+  if (v.length < 16) return 0;
+  const h = entropy(v);
+  let bits = 0;
+  const runs = v.match(/[A-Za-z]+|[0-9]+|[^A-Za-z0-9]+/g) ?? [];
+  for (const run of runs) {
+    if (/^[A-Za-z]/.test(run)) {
+      // camelCase splits into words: `MyCompanyPassword` is three
+      for (const part of run.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [run]) {
+        const word = part.length >= 3 && /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(part);
+        bits += word ? Math.min(12, part.length * Math.min(h, 5.7)) : part.length * Math.min(h, 5.7);
+      }
+    } else if (/^[0-9]/.test(run)) bits += run.length * Math.min(h, 3.32);
+    else bits += run.length * Math.min(h, 5);
+  }
+  return bits;
+}
