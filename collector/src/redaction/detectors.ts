@@ -53,20 +53,22 @@ const ALWAYS_SECRET_KEY = String.raw`(?:password|passwd|pwd|passphrase|secret|cl
 const MAYBE_SECRET_KEY = String.raw`(?:token|access[_\-]?token|refresh[_\-]?token|auth[_\-]?token|id[_\-]?token|session[_\-]?token|bearer|signature|sig)`;
 
 /**
- * A key name is a run of [A-Za-z0-9] (with `_ . -` between parts) that is not the tail of an ARN
- * or URN segment (`arn:aws:secretsmanager:…:secret:prod/db`): the alphanumerics right before the
- * keyword may not follow a `:`. At most 64 characters are looked at.
+ * A key name is a run of [A-Za-z0-9_.-] that is not the tail of an ARN or URN segment
+ * (`arn:aws:secretsmanager:…:secret:prod/db`) nor of one of our placeholders
+ * (`[REDACTED:generic_secret:…]`): the key's characters right before the keyword may not follow a
+ * `:`. At most 64 characters are looked at.
  */
 export function keyStart(text: string, keyword: number): boolean {
   let i = keyword;
   const stop = Math.max(0, keyword - 64);
-  while (i > stop && /[A-Za-z0-9]/.test(text[i - 1]!)) i--;
+  while (i > stop && /[A-Za-z0-9_.\-]/.test(text[i - 1]!)) i--;
   return i === 0 || text[i - 1] !== ':';
 }
 // A quoted value is taken whole (passwords have spaces); a bare one up to a delimiter.
-// JSON may arrive escaped once or twice (\" or \\\"); a value never runs across a line break, and a
-// bare value never starts like a template (`{name}`, `$VAR`, `$(cmd)`, `<token>`, `%VAR%`).
-const VALUE = String.raw`\\{0,4}["']?[ \t]{0,8}[:=][ \t]{0,8}(?:\\{0,4}"([^"\\\n]{4,256})\\{0,4}"|'([^'\\\n]{4,256})'|([^\s"'\\,;&}\]{($<%][^\s"'\\,;&}\]]{3,256}))`;
+// JSON may arrive escaped once or twice (\" or \\\"); a value never runs across a line break.
+// A value that is wholly a template (`{name}`, `$VAR`, `$(cmd)`, `<token>`, `%VAR%`) is let
+// through by isTemplate, not by the pattern: `password=%Ab3…` and `password=$ecret9` are secrets.
+const VALUE = String.raw`\\{0,4}["']?[ \t]{0,8}[:=][ \t]{0,8}(?:\\{0,4}"([^"\\\n]{4,256})\\{0,4}"|'([^'\\\n]{4,256})'|([^\s"'\\,;&}\]{[][^\s"'\\,;&}\]]{3,256}))`;
 const VALUE_TAIL = /[^\s"'\\,;&}\]]/;
 // `- name: DATADOG_API_KEY` / `value: "…"` (Kubernetes env), `{"name": "…SECRET…", "value": "…"}`.
 // Tried only where `name` starts a word; the two bounded name runs around the keyword backtrack at

@@ -73,7 +73,9 @@ export function entropy(s: string): number {
  */
 export function isTemplate(v: string): boolean {
   return (
-    /^(?:\*+|x+|\.{3,}|…|<[^>]*>|\$?\{\{.*\}\}|\$\{[^}]*\}?|\$\(.*|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[^%]+%|your[_\-\s].*|change[_\-]?me|replace[_\-]?me|example|dummy|test|null|none|nil|undefined|true|false|redacted)$/i.test(v) ||
+    /^(?:\*+|x+|\.{3,}|…|<[A-Za-z_][\w .\-]*>|\$?\{\{[^}]*\}\}|\$\{[A-Za-z_][\w.\-]*(?::-[^}]*)?\}|\$\([^)]*\)|\{[A-Za-z_][\w.\-]*\}|your[_\-\s].*|change[_\-]?me|replace[_\-]?me|example|dummy|test|null|none|nil|undefined|true|false|redacted)$/i.test(v) ||
+    // environment variables are upper case: `$API_KEY`, `%APPDATA%` (`%i4eGLYEetS%` is a password)
+    /^(?:\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%)$/.test(v) ||
     /^(.)\1+$/.test(v) ||
     /^\[?REDACTED\b/i.test(v)
   );
