@@ -11,7 +11,7 @@
 // lookbehind on their own class, so a long run of token characters is attempted once, not at
 // every position in it.
 import type { BuiltinRuleId } from './types.ts';
-import { cardNetwork, entropy, iban, ipv6, isPlaceholder, isTemplate, luhn, ssn } from './validators.ts';
+import { cardNetwork, entropy, iban, ibanLength, ipv6, isPlaceholder, isTemplate, luhn, nationalId, ssn } from './validators.ts';
 
 export interface Detector {
   id: BuiltinRuleId | string;
@@ -92,6 +92,18 @@ function nextPemEnd(text: string, from: number, cursor: { end: number }): [numbe
   }
 }
 const PEM_BODY = /[A-Za-z0-9+/=\s\\:,\-]/;
+
+/** An IBAN's extent: exactly its country's number of characters (spaces between groups allowed), ending at a boundary; else empty. */
+function ibanExtent(text: string, start: number, end: number): [number, number] {
+  const want = ibanLength(text.slice(start, start + 2));
+  let n = 0;
+  let i = start;
+  while (i < end && n < want) {
+    if (text[i] !== ' ') n++;
+    i++;
+  }
+  return n === want && !/[A-Za-z0-9]/.test(text[i] ?? '') ? [start, i] : [start, start];
+}
 
 export const DETECTORS: Detector[] = [
   {
@@ -290,15 +302,26 @@ export const DETECTORS: Detector[] = [
     precheck: /\d{4}/,
     // delimited like a number a person wrote, not a run of digits inside a hex digest; each group
     // is one digit and an optional separator the next character decides, so an attempt is ≤ 37 steps
-    pattern: /(?<![\w\-.])((?:\d[ \-]?){12,18}\d)(?![\w\-]|\.\d)/g,
+    // whatever the separators (space, dash, dot, mixed, doubled): the checksum and issuer decide
+    pattern: /(?<![\w\-.])((?:\d[ \-.]{0,2}){12,18}\d)(?![\w\-]|\.\d)/g,
     validate: (v) => {
       const digits = v.replace(/\D/g, '');
-      const seps = new Set(v.replace(/\d/g, ''));
-      return seps.size <= 1 && luhn(digits) && cardNetwork(digits);
+      return luhn(digits) && cardNetwork(digits);
     },
     priority: 45,
   },
-  { id: 'iban', kind: 'pii', precheck: /[A-Z]{2}\d\d/, pattern: /\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b/g, validate: iban, priority: 45 },
+  // any case (`de89 3704 0044 …` as people type it); mod-97 and the country's length decide
+  // the match may run on into a word (`… 9942 please`): the extent is cut at the country's length
+  { id: 'iban', kind: 'pii', precheck: /[A-Za-z]{2}\d\d/, pattern: /\b([A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?)\b/g, extent: ibanExtent, validate: iban, priority: 45 },
+  {
+    // Spanish DNI/NIE (check letter mod 23) and UK National Insurance numbers (prefix rules)
+    id: 'national_id',
+    kind: 'pii',
+    precheck: /\d{7}|[A-Za-z]{2} ?\d{2}/,
+    pattern: /(?<![\w\-])((?:[XYZxyz]-?)?\d{7,8}-?[A-Za-z]|[A-CEGHJ-PR-TW-Za-ceghj-pr-tw-z][A-CEGHJ-NPR-TW-Za-ceghj-npr-tw-z] ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d])(?![\w\-])/g,
+    validate: nationalId,
+    priority: 45,
+  },
   { id: 'us_ssn', kind: 'pii', precheck: /\d-\d\d-\d/, pattern: /(?<![\d\-])(\d{3}-\d{2}-\d{4})(?![\d\-])/g, validate: ssn, priority: 45 },
   {
     id: 'phone',
@@ -306,7 +329,9 @@ export const DETECTORS: Detector[] = [
     precheck: /\d(?:[ .\-()]{0,2}\d){6}/,
     // never a few groups out of a longer run of digit groups (card or account numbers); tried only
     // where no digit, letter or group separator precedes
-    pattern: /(?<![\w.+\-/:#])(?<![\dA-Z][ \-])(\+[1-9]\d{0,3}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]?\d{2,5}){1,4}|\(\d{3}\) ?\d{3}[ .\-]\d{4}|\d{3}[ .\-]\d{3}[ .\-]\d{4}|0\d{2,4}[ \-]\d{3,4}[ \-]\d{3,4})(?![\w\-/:]|\.\d|[ \-][\dA-Z])/g,
+    // international (+CC …, 00CC …), North American, and national trunk-0 forms: UK `020 7946 0958`,
+    // FR `01 23 45 67 89`, DE `030 12345678` / `0151-23456789`, IT `06 1234 5678`, NL `06-12345678`
+    pattern: /(?<![\w.+\-/:#])(?<![\dA-Z][ \-])((?:\+|00)[1-9]\d{0,3}[ .\-]?(?:\(0?\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]?\d{2,5}){1,4}|\(\d{3}\) ?\d{3}[ .\-]\d{4}|\d{3}[ .\-]\d{3}[ .\-]\d{4}|0\d{2,4}[ \-]\d{3,4}[ \-]\d{3,4}|0[1-9](?:[ .\-]\d{2}){4}|0\d{1,4}[ /\-]\d{5,9}|0\d{1,3} \d{3,4} \d{4})(?![\w\-/:]|\.\d|[ \-][\dA-Z])/g,
     validate: (v) => {
       const n = v.replace(/\D/g, '').length;
       return n >= 8 && n <= 15;

@@ -39,6 +39,11 @@ const IBAN_LENGTHS: Record<string, number> = {
   VG: 24, XK: 20,
 };
 
+/** The length of an IBAN of this country (0 if none is known). */
+export function ibanLength(country: string): number {
+  return IBAN_LENGTHS[country.toUpperCase()] ?? 0;
+}
+
 /** ISO 13616 IBAN: known country, its length, and mod-97 = 1. */
 export function iban(s: string): boolean {
   const v = s.replace(/\s/g, '').toUpperCase();
@@ -124,4 +129,17 @@ export function guessingBits(v: string): number {
     else bits += run.length * Math.min(h, 5);
   }
   return bits;
+}
+
+/** Spanish DNI / NIE (the letter is the number mod 23) or a UK National Insurance number (no D, F, I, Q, U, V; not BG, GB, NK, KN, TN, NT, ZZ). */
+export function nationalId(v: string): boolean {
+  const s = v.replace(/[\s\-]/g, '').toUpperCase();
+  const es = /^([XYZ]?)(\d{7,8})([A-Z])$/.exec(s);
+  if (es) {
+    const n = Number(`${es[1] ? 'XYZ'.indexOf(es[1]) : ''}${es[2]}`);
+    if (!es[1] && es[2]!.length !== 8) return false;
+    return 'TRWAGMYFPDXBNJZSQVHLCKE'[n % 23] === es[3];
+  }
+  const uk = /^([A-Z]{2})\d{6}[A-D]$/.exec(s);
+  return uk !== null && !['BG', 'GB', 'NK', 'KN', 'TN', 'NT', 'ZZ'].includes(uk[1]!);
 }
