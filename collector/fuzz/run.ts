@@ -21,6 +21,7 @@ for (const t of TARGETS) {
   const hangs: { ms: number; seed: number; input: string }[] = [];
   let runs = 0;
   let slowest = 0;
+  let retimed = 0;
   let seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
   while (performance.now() < deadline) {
     seed = (seed + 1) % 2 ** 31;
@@ -37,11 +38,25 @@ for (const t of TARGETS) {
       const ms = performance.now() - t0;
       runs++;
       slowest = Math.max(slowest, ms);
-      if (ms > HANG_MS) hangs.push({ ms, seed, input: JSON.stringify(input)?.slice(0, 200) ?? '' });
+      if (ms > HANG_MS) {
+        // a GC pause or a busy machine is not a hang: it counts only if three more runs are slow too
+        let best = ms;
+        for (let i = 0; i < 3 && best > HANG_MS; i++) {
+          const t1 = performance.now();
+          try {
+            t.check(input);
+          } catch {
+            // reported above
+          }
+          best = Math.min(best, performance.now() - t1);
+        }
+        if (best > HANG_MS) hangs.push({ ms: best, seed, input: JSON.stringify(input)?.slice(0, 200) ?? '' });
+        else retimed++;
+      }
     }
   }
   failed ||= defects.size > 0;
-  process.stdout.write(`${t.name}: ${runs} inputs in ${SECONDS} s, ${defects.size} defects, ${hangs.length} hangs (> ${HANG_MS} ms), slowest ${slowest.toFixed(1)} ms\n`);
+  process.stdout.write(`${t.name}: ${runs} inputs in ${SECONDS} s, ${defects.size} defects, ${hangs.length} hangs (> ${HANG_MS} ms on 4 runs; ${retimed} slow once, fast on re-run), slowest single run ${slowest.toFixed(1)} ms\n`);
   for (const [msg, d] of defects) process.stdout.write(`  defect ×${d.count} (seed ${d.seed}): ${msg}\n    input: ${d.input}\n`);
   for (const h of hangs.slice(0, 5)) process.stdout.write(`  hang ${h.ms.toFixed(0)} ms (seed ${h.seed}): ${h.input}\n`);
 }
