@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { TraceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADVERSARIAL_FAMILIES } from '../src/redaction/adversarial.ts';
-import { type CollectorProcess, getJson, startCollector } from './collector-process.ts';
+import { type CollectorProcess, getJson, startCollector } from '@causeway/testkit/collector-process.ts';
 
 let cw: CollectorProcess;
 beforeAll(async () => {

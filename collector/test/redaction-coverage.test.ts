@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { decodeLogsJson, decodeTracesJson } from '../src/receivers/otlp/decode-json.ts';
-import { startCollector, tempDataDir } from './collector-process.ts';
+import { startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const tag = randomBytes(3).toString('hex');
@@ -149,7 +149,7 @@ it('no canary from any field reaches the API, the spool or ClickHouse', async ()
   } finally {
     await cw.stop(); // a clean stop drains the spool into ClickHouse
   }
-  const dump = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/test/dump-store.ts'), dataDir], { cwd: ROOT, encoding: 'latin1', maxBuffer: 64 << 20 });
+  const dump = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'testkit/dump-store.ts'), dataDir], { cwd: ROOT, encoding: 'latin1', maxBuffer: 64 << 20 });
   expect(dump).toMatch(/== logs \(\d+ columns\)/);
   expect(dump).toContain(traceId);
   expect(found(dump)).toEqual([]);

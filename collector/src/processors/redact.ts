@@ -6,7 +6,7 @@
 // same envelope. Low-entropy placeholders are scoped to the row's trace (redaction/redactor.ts).
 // Each row records what was redacted (rule, field, count), never the value.
 import type { AttrRow, LogRow, RedactionRecord, SpanRow } from '@causeway/schemas';
-import type { LogProcessor, Processor } from '../pipeline.ts';
+import type { Processor } from '../consumer.ts';
 import type { Redactor, Scope } from '../redaction/redactor.ts';
 import { type Ctx, Records, redactAttr, redactAttrs, redactString } from '../redaction/values.ts';
 
@@ -23,7 +23,21 @@ export function scopeOf(traceId: string, credential = ''): Scope {
   return traceId ? `${traceId}${credential ? `/${credential}` : ''}` : `record/${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 }
 
+/** Redacts every span and log record of a batch, in place. */
 export function redactProcessor(redactor: Redactor, stats: RedactionStats): Processor {
+  const spans = redactSpans(redactor, stats);
+  const logs = redactLogs(redactor, stats);
+  return {
+    name: 'redact',
+    process(batch) {
+      spans(batch.spans);
+      logs(batch.logs);
+      return batch;
+    },
+  };
+}
+
+export function redactSpans(redactor: Redactor, stats: RedactionStats): (rows: SpanRow[]) => SpanRow[] {
   return (rows) => {
     const shared = sharedLists(redactor);
     for (const row of rows) {
@@ -52,7 +66,7 @@ export function redactProcessor(redactor: Redactor, stats: RedactionStats): Proc
 }
 
 /** The same for OTLP log records: body (any AnyValue), attributes, severity text, event name, and the envelope. */
-export function redactLogsProcessor(redactor: Redactor, stats: RedactionStats): LogProcessor {
+export function redactLogs(redactor: Redactor, stats: RedactionStats): (rows: LogRow[]) => LogRow[] {
   return (rows) => {
     const shared = sharedLists(redactor);
     for (const row of rows) {
