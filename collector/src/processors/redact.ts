@@ -5,14 +5,31 @@
 // names and versions, schema URLs; for log records the body, severity text, event name and the
 // same envelope. Low-entropy placeholders are scoped to the row's trace (redaction/redactor.ts).
 // Each row records what was redacted (rule, field, count), never the value.
-import type { AttrRow, LogRow, RedactionRecord, SpanRow } from '@causeway/schemas';
+import type { AttrRow, LogRow, RedactionCounts, RedactionRecord, SpanRow } from '@causeway/schemas';
 import type { Processor } from '../consumer.ts';
 import type { Redactor, Scope } from '../redaction/redactor.ts';
 import { type Ctx, Records, redactAttr, redactAttrs, redactString } from '../redaction/values.ts';
 
-export interface RedactionStats {
-  spansRedacted: number;
-  byRule: Record<string, number>;
+/** What redaction replaced since start, as /healthz shows it: read-only, a copy per call. */
+export interface RedactionStatsView {
+  snapshot(): RedactionCounts;
+}
+
+/** The counts behind the view; only the redaction that made the records adds to them. */
+export class RedactionTally implements RedactionStatsView {
+  private spans = 0;
+  private readonly rules = new Map<string, number>();
+
+  /** Counts one span's (or log record's) redactions; nothing when there are none. */
+  add(records: RedactionRecord[]): void {
+    if (records.length === 0) return;
+    this.spans++;
+    for (const r of records) this.rules.set(r.rule, (this.rules.get(r.rule) ?? 0) + r.count);
+  }
+
+  snapshot(): RedactionCounts {
+    return { spansRedacted: this.spans, byRule: Object.fromEntries(this.rules) };
+  }
 }
 
 /**
@@ -23,12 +40,14 @@ export function scopeOf(traceId: string, credential = ''): Scope {
   return traceId ? `${traceId}${credential ? `/${credential}` : ''}` : `record/${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 }
 
-/** Redacts every span and log record of a batch, in place. */
-export function redactProcessor(redactor: Redactor, stats: RedactionStats): Processor {
-  const spans = redactSpans(redactor, stats);
-  const logs = redactLogs(redactor, stats);
+/** Redacts every span and log record of a batch, in place; owns the counts it shows as `stats`. */
+export function redactProcessor(redactor: Redactor): Processor & { readonly stats: RedactionStatsView } {
+  const tally = new RedactionTally();
+  const spans = redactSpans(redactor, tally);
+  const logs = redactLogs(redactor, tally);
   return {
     name: 'redact',
+    stats: { snapshot: () => tally.snapshot() },
     process(batch) {
       spans(batch.spans);
       logs(batch.logs);
@@ -37,7 +56,7 @@ export function redactProcessor(redactor: Redactor, stats: RedactionStats): Proc
   };
 }
 
-export function redactSpans(redactor: Redactor, stats: RedactionStats): (rows: SpanRow[]) => SpanRow[] {
+export function redactSpans(redactor: Redactor, tally = new RedactionTally()): (rows: SpanRow[]) => SpanRow[] {
   return (rows) => {
     const shared = sharedLists(redactor);
     for (const row of rows) {
@@ -59,14 +78,14 @@ export function redactSpans(redactor: Redactor, stats: RedactionStats): (rows: S
         attributes: redactAttrs(ctx, l.attributes, `links[${i}].attributes`, rec),
       }));
       envelope(ctx, row, rec, shared);
-      finish(row, rec, stats);
+      finish(row, rec, tally);
     }
     return rows;
   };
 }
 
 /** The same for OTLP log records: body (any AnyValue), attributes, severity text, event name, and the envelope. */
-export function redactLogs(redactor: Redactor, stats: RedactionStats): (rows: LogRow[]) => LogRow[] {
+export function redactLogs(redactor: Redactor, tally = new RedactionTally()): (rows: LogRow[]) => LogRow[] {
   return (rows) => {
     const shared = sharedLists(redactor);
     for (const row of rows) {
@@ -78,7 +97,7 @@ export function redactLogs(redactor: Redactor, stats: RedactionStats): (rows: Lo
       row.severity_text = redactString(ctx, row.severity_text, 'severity_text');
       row.event_name = redactString(ctx, row.event_name, 'event_name');
       envelope(ctx, row, rec, shared);
-      finish(row, rec, stats);
+      finish(row, rec, tally);
     }
     return rows;
   };
@@ -118,10 +137,7 @@ function envelope(ctx: Ctx, row: SpanRow | LogRow, rec: Records, shared: Shared)
   row.scope_version = str(row.scope_version, 'scope.version');
 }
 
-function finish(row: SpanRow | LogRow, rec: Records, stats: RedactionStats): void {
+function finish(row: SpanRow | LogRow, rec: Records, tally: RedactionTally): void {
   row.redactions = rec.list();
-  if (row.redactions.length > 0) {
-    stats.spansRedacted++;
-    for (const r of row.redactions) stats.byRule[r.rule] = (stats.byRule[r.rule] ?? 0) + r.count;
-  }
+  tally.add(row.redactions);
 }
