@@ -119,6 +119,7 @@ async function start(dataDir: string, heapMb: number): Promise<{ cw: CollectorPr
   };
   const cw: CollectorProcess = {
     otlpUrl: otlp,
+    otlpGrpcUrl: /OTLP\/gRPC:\s+(\S+)/.exec(out)?.[1] ?? '',
     apiUrl,
     dataDir,
     child,

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
 import { TreeEdge, perfectRoot, tilePath } from '../src/ledger/tiles.ts';
-import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { getJson, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,11 +22,10 @@ interface CheckpointBody { logId: string; origin: string; treeSize: string; root
 interface InclusionBody { checkpoint: CheckpointBody; leaves: { leafIndex: string; leafHash: string; proof: string[] }[] }
 interface ConsistencyBody { fromRoot: string; toRoot: string; proof: string[] }
 
-function run(cmd: string, dataDir: string, ...args: string[]): { code: number; out: string } {
-  // dataDir '' means the script takes its own arguments
+function run(cmd: string, env: Record<string, string>, ...args: string[]): { code: number; out: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, cmd), ...args], {
     cwd: ROOT,
-    env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CLICKHOUSE_URL: '' },
+    env: { ...process.env, ...env },
     encoding: 'utf8',
   });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
@@ -84,11 +83,11 @@ describe('ledger', () => {
     await cw.stop();
 
     // An honest store verifies.
-    const clean = run('collector/src/main.ts', dataDir, 'verify');
+    const clean = run('collector/src/main.ts', await storeEnv(dataDir), 'verify');
     expect(clean.out).toMatch(new RegExp(`^verified: log [0-9a-f]{32}, ${n3} rows, ${n3} leaves, \\d+ signed checkpoints \\(newest size ${n3}\\)$`, 'm'));
     expect(clean.code).toBe(0);
     // Read in pieces of a few rows (by time and id ranges, by leaf index): the same verdict.
-    const pieces = run('collector/src/main.ts', dataDir, 'verify', '--piece-rows', '7');
+    const pieces = run('collector/src/main.ts', await storeEnv(dataDir), 'verify', '--piece-rows', '7');
     expect(pieces.out).toMatch(new RegExp(`^verified: log [0-9a-f]{32}, ${n3} rows, ${n3} leaves`, 'm'));
 
     // Four side doors, on four different spans.
@@ -96,7 +95,7 @@ describe('ledger', () => {
     const forgedSpanId = 'f0f0f0f0f0f0f0f0';
     const t = run(
       'testkit/tamper-store.ts',
-      '',
+      await storeEnv(dataDir, 'admin'),
       dataDir,
       `ALTER TABLE causeway.spans UPDATE name = 'innocent-looking name' WHERE span_id = '${changed!.spanId}'`,
       `ALTER TABLE causeway.spans DELETE WHERE span_id = '${dropped!.spanId}'`,
@@ -110,10 +109,10 @@ describe('ledger', () => {
       `ALTER TABLE causeway.prov_activities UPDATE kind = 'approval' WHERE span_id = '${changed!.spanId}'`,
     );
     expect(t.code, t.out).toBe(0);
-    const tampered = run('collector/src/main.ts', dataDir, 'verify');
+    const tampered = run('collector/src/main.ts', await storeEnv(dataDir), 'verify');
     expect(tampered.code).toBe(1);
     const problems = (out: string): string[] => out.split('\n').filter((l) => l.startsWith('TAMPERED')).sort();
-    expect(problems(run('collector/src/main.ts', dataDir, 'verify', '--piece-rows', '7').out)).toEqual(problems(tampered.out));
+    expect(problems(run('collector/src/main.ts', await storeEnv(dataDir), 'verify', '--piece-rows', '7').out)).toEqual(problems(tampered.out));
     expect(tampered.out).toContain(`row changed: span ${changed!.traceId}/${changed!.spanId}`);
     expect(tampered.out).toContain(`row dropped: leaf`);
     expect(tampered.out).toMatch(new RegExp(`row dropped: leaf \\d+ \\(span ${dropped!.traceId}/${dropped!.spanId}\\)`));
@@ -137,8 +136,8 @@ describe('ledger', () => {
 describe('ledger across restarts', () => {
   it('starts from the stored right edge; an interior change fails every proof through it; a changed edge or a rolled-back store stops the start', async () => {
     const dataDir = tempDataDir();
-    const tamper = (...sql: string[]): void => {
-      const t = run('testkit/tamper-store.ts', '', dataDir, ...sql);
+    const tamper = async (...sql: string[]): Promise<void> => {
+      const t = run('testkit/tamper-store.ts', await storeEnv(dataDir, 'admin'), dataDir, ...sql);
       expect(t.code, t.out).toBe(0);
     };
     let cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
@@ -177,7 +176,7 @@ describe('ledger across restarts', () => {
 
     // An interior leaf changed: not on the right edge, so the collector starts, but every proof
     // through it fails, and the collector says so rather than hand it out.
-    tamper(`ALTER TABLE causeway.ledger_entries UPDATE leaf_hash = unhex(repeat('ab', 32)) WHERE leaf_index = ${victim}`);
+    await tamper(`ALTER TABLE causeway.ledger_entries UPDATE leaf_hash = unhex(repeat('ab', 32)) WHERE leaf_index = ${victim}`);
     cw = await startCollector({ dataDir });
     const refused = await inclusion(early);
     expect(refused.status).toBe(409);
@@ -186,7 +185,7 @@ describe('ledger across restarts', () => {
     expect(bundle.status).toBe(409);
     expect(await bundle.text()).toMatch(/the stored log does not prove leaf \d+ against checkpoint \d+/);
     await cw.stop();
-    const verify = run('collector/src/main.ts', dataDir, 'verify');
+    const verify = run('collector/src/main.ts', await storeEnv(dataDir), 'verify');
     expect(verify.code).toBe(1);
     expect(verify.out).toContain('ledger tile 1/0 does not match the stored leaves');
     expect(verify.out).toMatch(/checkpoint \d+: root does not match the stored leaves/);
@@ -194,11 +193,11 @@ describe('ledger across restarts', () => {
     expect(verify.out).toContain(`row changed: span ${v.traceId}/${v.spanId} no longer matches its leaf ${victim}`);
 
     // The right edge changed: the start recomputes the signed root from it, and refuses.
-    tamper(`ALTER TABLE causeway.ledger_tiles UPDATE hashes = unhex(repeat('cd', 32)) WHERE level = 1 AND idx = 0 AND width = 1`);
+    await tamper(`ALTER TABLE causeway.ledger_tiles UPDATE hashes = unhex(repeat('cd', 32)) WHERE level = 1 AND idx = 0 AND width = 1`);
     await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: the stored tiles do not match checkpoint \d+ signed by this log/);
 
     // Signed history removed from ClickHouse: the data dir still holds the newest checkpoint.
-    tamper(`ALTER TABLE causeway.checkpoints DELETE WHERE tree_size > ${n1}`);
+    await tamper(`ALTER TABLE causeway.checkpoints DELETE WHERE tree_size > ${n1}`);
     await expect(startCollector({ dataDir })).rejects.toThrow(/ledger integrity: this log signed checkpoint \d+ .*but the newest in ClickHouse is \d+: signed history was removed/);
   });
 });
@@ -216,7 +215,7 @@ describe('ledger of an older store', () => {
     // The store as an earlier version left it: leaves only in ledger_leaves.
     const t = run(
       'testkit/tamper-store.ts',
-      '',
+      await storeEnv(dataDir, 'admin'),
       dataDir,
       `INSERT INTO causeway.ledger_leaves (log_id, leaf_index, leaf_hash, tbl, tenant, trace_id, span_id)
        SELECT log_id, leaf_index, lower(hex(leaf_hash)), tbl, tenant, if(trace_id = unhex(repeat('00', 16)), '', lower(hex(trace_id))), if(span_id = unhex(repeat('00', 8)), '', lower(hex(span_id))) FROM causeway.ledger_entries`,
@@ -232,7 +231,7 @@ describe('ledger of an older store', () => {
     expect(inc.checkpoint.treeSize).toBe(before.treeSize);
     for (const l of inc.leaves) expect(verifyInclusion(BigInt(l.leafIndex), BigInt(before.treeSize), b64(l.leafHash), l.proof.map(b64), b64(before.rootHash))).toBe(true);
     await cw.stop();
-    const verify = run('collector/src/main.ts', dataDir, 'verify');
+    const verify = run('collector/src/main.ts', await storeEnv(dataDir), 'verify');
     expect(verify.out).toMatch(new RegExp(`^verified: log [0-9a-f]{32}, \\d+ rows, ${before.treeSize} leaves`, 'm'));
     expect(verify.code).toBe(0);
   });

@@ -7,13 +7,7 @@ import { EMPTY_ROOT, leafHash, nodeHash, verifyConsistency, verifyInclusion } fr
 import { TileLog } from './tile-log.ts';
 import { type TileRow, TreeEdge, tilePath } from './tiles.ts';
 
-// The shared vectors sit beside the checkout (../shared/testdata/merkle), however deep a worktree is.
-const VECTORS = ((): string => {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'shared/testdata/merkle'))) return join(dir, 'shared/testdata/merkle');
-    if (dirname(dir) === dir) throw new Error('shared/testdata/merkle not found above this checkout');
-  }
-})();
+const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/merkle');
 const b64 = (s: string | null | undefined): Buffer => Buffer.from(s ?? '', 'base64');
 const big = (v: unknown): bigint => BigInt(v as string | number);
 
@@ -30,7 +24,7 @@ interface ConsistencyCase { size1: unknown; size2: unknown; root1: string | null
 // Exact JSON: some vectors carry indices like 2^64-1 that a JS number would round.
 const load = <T>(p: string): T => parseExactJson(readFileSync(p, 'utf8')) as T;
 
-describe('RFC 6962 test vectors (../shared/testdata/merkle)', () => {
+describe('RFC 6962 test vectors (fixtures/merkle, from transparency-dev/merkle)', () => {
   const inclusion = files(join(VECTORS, 'inclusion'));
   const consistency = files(join(VECTORS, 'consistency'));
 
