@@ -32,7 +32,7 @@ function run(cmd: string, env: Record<string, string>, ...args: string[]): { cod
 }
 
 describe('ledger', () => {
-  it('signs checkpoints, proves inclusion and consistency, verifies the store and names every side-door change', async () => {
+  it('signs checkpoints, proves inclusion and consistency, verifies the store and names every side-door change', { timeout: 400_000 }, async () => {
     const dataDir = tempDataDir();
     const cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
     const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
@@ -134,7 +134,7 @@ describe('ledger', () => {
 });
 
 describe('ledger across restarts', () => {
-  it('starts from the stored right edge; an interior change fails every proof through it; a changed edge or a rolled-back store stops the start', async () => {
+  it('starts from the stored right edge; an interior change fails every proof through it; a changed edge or a rolled-back store stops the start', { timeout: 400_000 }, async () => {
     const dataDir = tempDataDir();
     const tamper = async (...sql: string[]): Promise<void> => {
       const t = run('testkit/tamper-store.ts', await storeEnv(dataDir, 'admin'), dataDir, ...sql);
@@ -203,7 +203,7 @@ describe('ledger across restarts', () => {
 });
 
 describe('ledger of an older store', () => {
-  it('copies leaves kept in ledger_leaves (one hex row per leaf) into the tiled log once, then verifies and proves as before', async () => {
+  it('copies leaves kept in ledger_leaves (one hex row per leaf) into the tiled log once, then verifies and proves as before', { timeout: 400_000 }, async () => {
     const dataDir = tempDataDir();
     let cw = await startCollector({ dataDir });
     const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
