@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { getJson, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans, makeTrace, shuffle } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -77,7 +77,7 @@ describe('durability', () => {
     // every checkpoint matches the tree (a replayed row is simply in the log twice).
     const verify = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/src/main.ts'), 'verify'], {
       cwd: ROOT,
-      env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CLICKHOUSE_URL: '' },
+      env: { ...process.env, ...(await storeEnv(dataDir)) },
       encoding: 'utf8',
     });
     expect(verify.stdout + verify.stderr).toMatch(/^verified: /m);
