@@ -131,6 +131,16 @@ export interface SubmitterRef {
   name: string;
 }
 
+/** What a trust rule's patterns matched in an artifact's description. */
+export interface TrustMatch {
+  /** the producer name (tool, span, data source) its `producer` pattern matched */
+  producer?: string;
+  /** the source its `source` pattern matched */
+  source?: string;
+  /** the document id its `document` pattern matched */
+  document?: string;
+}
+
 export interface SliceArtifact {
   id: string; // `art:<artifact id>`
   type: 'artifact';
@@ -138,6 +148,10 @@ export interface SliceArtifact {
   kind: ArtifactKind;
   trust: TrustLabel;
   trustWhy: string;
+  /** the rule that set `trust`: `builtin:<name>`, a rule file's `id` (else `rules[<index>]`), or `none` */
+  trustRule: string;
+  /** what that rule matched, when it has patterns */
+  trustMatched?: TrustMatch;
   preview: string;
   contentLength: number;
   toolName: string;

@@ -95,7 +95,7 @@ export async function benchAuth(batches: ReadableSpan[][], services: string[], c
       const cw = await startCollector({ dataDir: join(workDir, `auth-${mode}-${r}`), env: { CAUSEWAY_AUTH: mode } });
       try {
         const headers: Record<string, string> = mode === 'on' ? { authorization: `Bearer ${cw.createToken({ tenant: 'default', role: 'ingest', name: 'bench', services })}` } : {};
-        const res = await benchIngest(cw, batches, concurrency, () => {}, headers);
+        const res = await benchIngest(cw, batches, concurrency, () => {}, 'http', headers);
         (mode === 'on' ? on : off).push(res);
         log(`  round ${r + 1} auth ${mode}: ${Math.round(res.durableSpansPerSec)} spans/s durable, ${Math.round(res.ackSpansPerSec)} acknowledged`);
       } finally {

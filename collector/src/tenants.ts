@@ -4,7 +4,8 @@
 import { createHmac } from 'node:crypto';
 import type { Processor } from './consumer.ts';
 import { ProvenanceExtractor, provenanceProcessor } from './processors/provenance.ts';
-import { type RedactionStatsView, redactProcessor, redactString } from './processors/redact.ts';
+import { type RedactionStatsView, redactProcessor } from './processors/redact.ts';
+import { redactString } from './redaction/values.ts';
 import type { RedactionPolicy } from './redaction/policy.ts';
 import { type Redactor, createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -49,7 +50,7 @@ export class Tenants {
 
   /** Redacts free text bound for storage outside a span (audit targets, user agents). */
   redact(tenant: string, text: string): string {
-    return redactString(this.redactorOf(tenant), text, 'audit', () => undefined);
+    return redactString({ redactor: this.redactorOf(tenant), scope: '', note: () => undefined }, text, 'audit');
   }
 
   /** The tenant's processors: provenance (reads the rows as they arrived) before redaction. */
@@ -57,7 +58,7 @@ export class Tenants {
     const redactor = this.redactorOf(tenant);
     // Its own key, derived from the tenant key: artifact ids and fingerprints never share a key with placeholders.
     const provenanceKey = createHmac('sha256', this.keyOf(tenant)).update('causeway provenance v1').digest();
-    const extractor = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
+    const extractor = new ProvenanceExtractor(provenanceKey, redactor);
     const redact = redactProcessor(redactor);
     this.tallies.push(redact.stats);
     return [...(this.o.provenance ? [provenanceProcessor(extractor)] : []), redact];

@@ -1,6 +1,8 @@
-// Spans from the real OpenTelemetry SDK, sent by the real OTLP exporters (JSON and protobuf,
-// with and without gzip), read back through the query API: every field must come back equal.
+// Spans from the real OpenTelemetry SDK, sent by the real OTLP exporters (HTTP JSON, HTTP
+// protobuf and gRPC, with and without gzip), read back through the query API: every field must
+// come back equal.
 import { trace, context, propagation, SpanKind, SpanStatusCode, TraceFlags, type HrTime } from '@opentelemetry/api';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -9,6 +11,7 @@ import { BatchSpanProcessor, type ReadableSpan, type SpanProcessor } from '@open
 import type { AnyValue, KeyValue, OtlpSpan, TraceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollectorProcess, getJson, startCollector } from '@causeway/testkit/collector-process.ts';
+import { grpcMetadata } from '@causeway/testkit/grpc-metadata.ts';
 
 let cw: CollectorProcess;
 beforeAll(async () => {
@@ -141,10 +144,12 @@ class Recorder implements SpanProcessor {
 }
 
 const variants = [
-  { name: 'OTLP/HTTP JSON', make: (url: string, headers: Record<string, string>) => new JsonExporter({ url, headers, compression: 'none' as never }) },
-  { name: 'OTLP/HTTP JSON + gzip', make: (url: string, headers: Record<string, string>) => new JsonExporter({ url, headers, compression: 'gzip' as never }) },
-  { name: 'OTLP/HTTP protobuf', make: (url: string, headers: Record<string, string>) => new ProtoExporter({ url, headers, compression: 'none' as never }) },
-  { name: 'OTLP/HTTP protobuf + gzip', make: (url: string, headers: Record<string, string>) => new ProtoExporter({ url, headers, compression: 'gzip' as never }) },
+  { name: 'OTLP/HTTP JSON', make: (c: CollectorProcess) => new JsonExporter({ url: `${c.otlpUrl}/v1/traces`, headers: c.ingestHeaders, compression: 'none' as never }) },
+  { name: 'OTLP/HTTP JSON + gzip', make: (c: CollectorProcess) => new JsonExporter({ url: `${c.otlpUrl}/v1/traces`, headers: c.ingestHeaders, compression: 'gzip' as never }) },
+  { name: 'OTLP/HTTP protobuf', make: (c: CollectorProcess) => new ProtoExporter({ url: `${c.otlpUrl}/v1/traces`, headers: c.ingestHeaders, compression: 'none' as never }) },
+  { name: 'OTLP/HTTP protobuf + gzip', make: (c: CollectorProcess) => new ProtoExporter({ url: `${c.otlpUrl}/v1/traces`, headers: c.ingestHeaders, compression: 'gzip' as never }) },
+  { name: 'OTLP/gRPC', make: (c: CollectorProcess) => new GrpcExporter({ url: c.otlpGrpcUrl, metadata: grpcMetadata(c.ingestHeaders), compression: 'none' as never }) },
+  { name: 'OTLP/gRPC + gzip', make: (c: CollectorProcess) => new GrpcExporter({ url: c.otlpGrpcUrl, metadata: grpcMetadata(c.ingestHeaders), compression: 'gzip' as never }) },
 ];
 
 describe('spans sent by the real OTel SDK read back exactly', () => {
@@ -154,7 +159,7 @@ describe('spans sent by the real OTel SDK read back exactly', () => {
       const sdk = new NodeSDK({
         resource: resourceFromAttributes(RESOURCE_ATTRS as never),
         autoDetectResources: false,
-        spanProcessors: [new BatchSpanProcessor(v.make(`${cw.otlpUrl}/v1/traces`, cw.ingestHeaders)), memory],
+        spanProcessors: [new BatchSpanProcessor(v.make(cw)), memory],
         spanLimits: { attributeCountLimit: 12, eventCountLimit: 4, attributePerEventCountLimit: 3, linkCountLimit: 4 },
       });
       sdk.start();

@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS {db}.audit_events
     detail String CODEC(ZSTD(1)),
     row_hash FixedString(64),
     ingested_at DateTime64(3) DEFAULT now64(3),
-    at DateTime64(6) MATERIALIZED toDateTime64(intDiv(time_unix_nano, 1000), 6),
+    at DateTime64(6) MATERIALIZED fromUnixTimestamp64Micro(toInt64(intDiv(time_unix_nano, 1000))),
     INDEX idx_trace_ids trace_ids TYPE bloom_filter(0.01) GRANULARITY 1
 )
 ENGINE = MergeTree

@@ -8,7 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { RedactionStatsView } from '../processors/redact.ts';
 import type { TrustRule } from '../provenance/trust.ts';
-import type { LedgerIndex, LedgerStore } from '../store/ledger-store.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
 import type { Reads, UntrustedTest } from '../store/reads/index.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import { auditApi } from './audit-api.ts';
@@ -28,7 +28,6 @@ import { searchAliasApi, tracesApi } from './traces.ts';
 export interface ApiStore {
   readsFor(tenant: string): Reads;
   ledger: LedgerStore;
-  ledgerIndex: LedgerIndex;
   health(): HealthResponse['store'];
 }
 
@@ -75,7 +74,7 @@ export function apiApp(d: ApiDeps): Hono<ApiEnv> {
   app.route('/api/incidents', incidentsApi());
   app.route(
     '/api/bundles',
-    bundlesApi({ ledger: d.store.ledger, ledgerIndex: d.store.ledgerIndex, trustRules: d.trustRules, redactionPolicySha256: d.redactionPolicySha256, log: d.log, ...(d.audit ? { audit: d.audit } : {}), ...(d.settle ? { settle: d.settle } : {}) }),
+    bundlesApi({ ledger: d.store.ledger, trustRules: d.trustRules, redactionPolicySha256: d.redactionPolicySha256, log: d.log, ...(d.audit ? { audit: d.audit } : {}), ...(d.settle ? { settle: d.settle } : {}) }),
   );
   app.route('/api/audit', auditApi(d.settle));
   app.route('/api/exports', exportsApi());

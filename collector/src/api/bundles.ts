@@ -8,13 +8,12 @@ import { Hono } from 'hono';
 import { ExportError, exportBundle } from '../bundle/export.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import type { TrustRule } from '../provenance/trust.ts';
-import type { LedgerIndex, LedgerStore } from '../store/ledger-store.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
 import { HttpError, artifactIdParam, boundedInt, jsonBody, oneOf, spanIdParam, traceIdParam } from './params.ts';
 import { type ApiEnv, actorOf } from './scope.ts';
 
 export interface BundlesDeps {
   ledger: LedgerStore;
-  ledgerIndex: LedgerIndex;
   trustRules: TrustRule[];
   /** SHA-256 of the redaction policy in force, written into every manifest */
   redactionPolicySha256: string;
@@ -38,7 +37,7 @@ export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
     }
     try {
       const b = await exportBundle(
-        { reads: c.var.reads, ledger: d.ledger, ledgerIndex: d.ledgerIndex, ...(d.settle ? { settle: d.settle } : {}) },
+        { reads: c.var.reads, ledger: d.ledger, ...(d.settle ? { settle: d.settle } : {}) },
         { traceIds: ids, ...(slice ? { slice } : {}), exporter: actorOf(c, body.exporter), redactionPolicySha256: d.redactionPolicySha256, trustRules: d.trustRules },
       );
       const { tenant, principal } = c.var.scope;

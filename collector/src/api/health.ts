@@ -9,7 +9,9 @@ export function healthApi(store: { health(): HealthResponse['store'] }, redactio
   const app = new Hono();
   app.get('/', async (c) => {
     const s = store.health();
-    const body: HealthResponse = { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s };
+    // Degraded while acknowledged rows wait on a failing ClickHouse, or rows were set aside.
+    const degraded = (s.lastError && s.pendingRows > 0) || s.deadLetteredRows > 0;
+    const body: HealthResponse = { status: degraded ? 'degraded' : 'ok', store: s };
     if (await showRedaction(c)) body.redaction = redaction.snapshot();
     return c.json(body);
   });

@@ -5,7 +5,7 @@ import { type Permission, ROLES, roleAllows } from '@causeway/schemas';
 
 export interface RouteRule {
   method: 'GET' | 'POST';
-  /** Hono-style path; `:name` matches one segment */
+  /** Hono-style path; `:name` matches one segment, a final `/*` one or more */
   path: string;
   /** 'public': no credentials; 'signed-in': any authenticated principal that is not ingest-only */
   permission: Permission | 'public' | 'signed-in';
@@ -31,6 +31,8 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'GET', path: '/api/ledger/checkpoint', permission: 'read' },
   { method: 'GET', path: '/api/ledger/inclusion', permission: 'read', audit: 'proof.read' },
   { method: 'GET', path: '/api/ledger/consistency', permission: 'read' },
+  { method: 'GET', path: '/api/ledger/log/checkpoint', permission: 'read' },
+  { method: 'GET', path: '/api/ledger/log/tile/*', permission: 'read' },
   // incidents
   { method: 'GET', path: '/api/incidents', permission: 'incidents', audit: 'incident.list' },
   { method: 'GET', path: '/api/incidents/:incidentId', permission: 'incidents', audit: 'incident.read' },
@@ -61,7 +63,8 @@ export interface MatchedRoute {
 
 const COMPILED = ROUTES.map((rule) => {
   const names: string[] = [];
-  const re = new RegExp(`^${rule.path.replace(/:([A-Za-z]+)/g, (_, n: string) => (names.push(n), '([^/]+)'))}/?$`);
+  const path = rule.path.replace(/:([A-Za-z]+)/g, (_, n: string) => (names.push(n), '([^/]+)')).replace(/\/\*$/, () => (names.push('rest'), '/(.+)'));
+  const re = new RegExp(`^${path}/?$`);
   return { rule, re, names };
 });
 

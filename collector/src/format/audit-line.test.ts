@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { type AuditRow, auditPayload, canonicalAuditRow } from './audit-line.ts';
-import { rowRefs } from './row-line.ts';
 import { rowLeafHash } from './canonical-row.ts';
 
 const EVENT: AuditRow = {
@@ -34,12 +33,13 @@ describe('audit event canonical form', () => {
     expect(canonicalAuditRow(readBack)).toBe(canonicalAuditRow(EVENT));
   });
 
-  it('gives lines the ledger reads as row heads with their hashes', () => {
-    const payload = auditPayload([EVENT, { ...EVENT, trace_id: '', event_id: 'ff'.repeat(16) }]);
-    const refs = rowRefs(payload);
-    expect(refs).toEqual([
-      { tenant: 'acme', trace_id: EVENT.trace_id, span_id: '', row_hash: rowLeafHash(canonicalAuditRow(EVENT)) },
-      { tenant: 'acme', trace_id: '', span_id: '', row_hash: rowLeafHash(canonicalAuditRow({ ...EVENT, trace_id: '', event_id: 'ff'.repeat(16) })) },
-    ]);
+  it('gives lines the ledger reads as row heads with their hashes (tenant, trace_id, span_id first; row_hash last)', () => {
+    const other = { ...EVENT, trace_id: '', event_id: 'ff'.repeat(16) };
+    const lines = auditPayload([EVENT, other]).toString('utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    for (const [line, row] of [[lines[0]!, EVENT], [lines[1]!, other]] as const) {
+      expect(line.startsWith(`{"tenant":"acme","trace_id":"${row.trace_id}","span_id":""`)).toBe(true);
+      expect(line.endsWith(`,"row_hash":"${rowLeafHash(canonicalAuditRow(row))}"}`)).toBe(true);
+    }
   });
 });

@@ -1,0 +1,164 @@
+// OTLP/gRPC receiver: opentelemetry.proto.collector.trace.v1.TraceService/Export and
+// …logs.v1.LogsService/Export on @grpc/grpc-js. The request message's bytes go to the same
+// protobuf decoders as OTLP/HTTP (the service is defined with pass-through serializers: no
+// generated code, no second decoding path), with the same semantics: durable before OK,
+// partial_success, gzip (grpc-encoding), the body limit after decompression, the same
+// INVALID_ARGUMENT messages, and RESOURCE_EXHAUSTED / UNAVAILABLE with RetryInfo to slow down.
+// Senders authenticate as over HTTP (`authorization: Bearer <ingest token>` in the call's
+// metadata, the same authenticator), and their rows are admitted by the same rules (admit.ts).
+import * as grpc from '@grpc/grpc-js';
+import type { IngestAuthResult, IngestAuthenticator } from '../auth/ingest-auth.ts';
+import type { Principal } from '../auth/principal.ts';
+import { type IngestConsumer, logsBatch, spansBatch } from '../consumer.ts';
+import { BindingError, admitLogs, admitSpans, submitterOf } from './admit.ts';
+import { DecodeError } from './otlp/decode-error.ts';
+import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
+import { decodeTracesProto } from './otlp/decode-proto.ts';
+import { exportResponse } from './otlp/responses.ts';
+import { statusWithRetryInfo } from './otlp/retry-info.ts';
+
+export interface OtlpGrpcOptions {
+  /** the largest request message, counted after decompression (grpc-js stops inflating there) */
+  maxBodyBytes: number;
+  log: (msg: string) => void;
+  /** PEM certificate chain and private key: serve gRPC over TLS */
+  tls?: { cert: Buffer; key: Buffer };
+  /** the same authenticator as OTLP/HTTP's, given the call's `authorization` metadata */
+  authenticate: IngestAuthenticator;
+  onRefused?: (refusal: Extract<IngestAuthResult, { ok: false }>, req: { path: string; clientAddress: string; userAgent: string }) => void;
+  /** rows dated further ahead than this are rejected (admit.ts) */
+  maxFutureMs: number;
+}
+
+export interface OtlpGrpcReceiver {
+  /** e.g. http://127.0.0.1:4317 (https:// with TLS), as OTLP/gRPC exporters take it */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** What one request amounts to: how many items, which were rejected, how to store the rest. */
+interface Accepted {
+  count: number;
+  rejected: number;
+  rejectionMessage: string;
+  consume(): Promise<void>;
+}
+
+interface Signal {
+  path: string;
+  request: string;
+  items: string;
+  decode(body: Buffer, who: Principal): Accepted;
+}
+
+const RETRY_AFTER_SECONDS = 1;
+const passThrough = (b: Buffer): Buffer => b;
+
+export async function startOtlpGrpcReceiver(next: IngestConsumer, host: string, port: number, o: OtlpGrpcOptions): Promise<OtlpGrpcReceiver> {
+  const signals: Signal[] = [
+    {
+      path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      request: 'ExportTraceServiceRequest',
+      items: 'span(s)',
+      decode: (body, who) => {
+        const b = decodeTracesProto(body, who.tenant);
+        const a = admitSpans(who, b.rows, o.maxFutureMs);
+        const message = [b.rejectionMessage, a.rejectionMessage].filter(Boolean).join('; ');
+        return { count: a.rows.length, rejected: b.rejected + a.rejected, rejectionMessage: message, consume: () => next.consume(spansBatch(who.tenant, submitterOf(who), a.rows)) };
+      },
+    },
+    {
+      path: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+      request: 'ExportLogsServiceRequest',
+      items: 'log record(s)',
+      decode: (body, who) => {
+        const a = admitLogs(who, decodeLogsProto(body, who.tenant), o.maxFutureMs);
+        return { count: a.rows.length, rejected: a.rejected, rejectionMessage: a.rejectionMessage, consume: () => next.consume(logsBatch(who.tenant, submitterOf(who), a.rows)) };
+      },
+    },
+  ];
+
+  const server = new grpc.Server({
+    // grpc-js checks this on the message as framed and again while inflating a compressed one,
+    // and answers RESOURCE_EXHAUSTED (not retried: no RetryInfo) beyond it.
+    'grpc.max_receive_message_length': o.maxBodyBytes,
+  });
+  for (const signal of signals) {
+    const method: grpc.MethodDefinition<Buffer, Buffer> = {
+      path: signal.path,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: passThrough,
+      requestDeserialize: passThrough,
+      responseSerialize: passThrough,
+      responseDeserialize: passThrough,
+    };
+    server.addService({ Export: method }, { Export: exportHandler(next, signal, o) });
+  }
+
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const credentials = o.tls ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: o.tls.cert, private_key: o.tls.key }], false) : grpc.ServerCredentials.createInsecure();
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, credentials, (e, p) => (e ? reject(new Error(`OTLP/gRPC receiver cannot listen on ${address}: ${e.message}`)) : resolve(p))),
+  );
+  return {
+    url: `${o.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Calls in flight finish (their batches become durable and are answered); then it stops.
+        const force = setTimeout(() => server.forceShutdown(), 10_000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}
+
+function exportHandler(next: IngestConsumer, signal: Signal, o: OtlpGrpcOptions): grpc.handleUnaryCall<Buffer, Buffer> {
+  return (call, callback) => {
+    void (async () => {
+      // Before the message is decoded: an unauthenticated sender costs no decoding.
+      const header = call.metadata.get('authorization')[0];
+      const auth = o.authenticate(typeof header === 'string' ? header : undefined);
+      const peer = (): { path: string; clientAddress: string; userAgent: string } => ({ path: signal.path, clientAddress: call.getPeer(), userAgent: String(call.metadata.get('user-agent')[0] ?? '') });
+      if (!auth.ok) {
+        o.onRefused?.(auth, peer());
+        return callback({ code: auth.grpcCode, details: auth.message });
+      }
+      if (!next.accepting) return callback(retryLater(grpc.status.RESOURCE_EXHAUSTED, 'write queue is full; retry later'));
+
+      let accepted: Accepted;
+      try {
+        accepted = signal.decode(call.request, auth.principal);
+      } catch (e) {
+        if (e instanceof DecodeError || e instanceof RangeError) {
+          return callback({ code: grpc.status.INVALID_ARGUMENT, details: `invalid ${signal.request} (protobuf): ${e.message}` });
+        }
+        if (e instanceof BindingError) {
+          o.onRefused?.({ ok: false, status: 403, grpcCode: grpc.status.PERMISSION_DENIED, reason: 'outside binding', message: e.message, principal: auth.principal }, peer());
+          return callback({ code: grpc.status.PERMISSION_DENIED, details: `${signal.request} refused, nothing stored: ${e.message}` });
+        }
+        throw e;
+      }
+      try {
+        await accepted.consume();
+      } catch (e) {
+        o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
+        return callback(retryLater(grpc.status.UNAVAILABLE, `${signal.items} could not be stored; retry later`));
+      }
+      if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
+      callback(null, Buffer.from(exportResponse('protobuf', accepted.rejected, accepted.rejectionMessage)));
+    })().catch((e: Error) => {
+      o.log(`internal error: ${e.message}`);
+      callback({ code: grpc.status.INTERNAL, details: 'internal error' });
+    });
+  };
+}
+
+/** A status the client should retry after RETRY_AFTER_SECONDS (the RetryInfo in its details). */
+function retryLater(code: grpc.status, details: string): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  metadata.set('grpc-status-details-bin', statusWithRetryInfo(code, details, RETRY_AFTER_SECONDS));
+  return { code, details, metadata };
+}
