@@ -1,18 +1,20 @@
 // The OTLP/gRPC receiver beyond the round trip (otlp-roundtrip.test.ts, logs.test.ts): the same
 // answers as OTLP/HTTP for the same bytes, malformed frames and messages answered with the right
 // status while the server keeps serving, RetryInfo when the queue is full, nothing acknowledged
-// lost on kill -9, and TLS on both receivers.
+// lost on kill -9, and TLS on both receivers. Every call carries the ingest token in its metadata
+// (`authorization: Bearer …`), as over HTTP; without one, or outside its binding, nothing is stored.
 import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { credentials } from '@grpc/grpc-js';
+import { Metadata, credentials } from '@grpc/grpc-js';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { HealthResponse, TraceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollectorProcess, getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { grpcMetadata } from '@causeway/testkit/grpc-metadata.ts';
 import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -115,32 +117,63 @@ describe('OTLP/gRPC receiver', () => {
     await cw?.stop();
   });
 
+  /** a call with the ingest token, as an exporter configured with OTEL_EXPORTER_OTLP_HEADERS sends it */
+  const send = (path: string, body: Buffer, headers: Record<string, string> = {}): Promise<Answer> => call(cw.otlpGrpcUrl, path, body, { ...cw.ingestHeaders, ...headers });
+  const postProto = (body: Buffer): Promise<Response> => fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', ...cw.ingestHeaders }, body: new Uint8Array(body) });
+
+  it('refuses a call without a token UNAUTHENTICATED, and a token bound to another service PERMISSION_DENIED; nothing is stored', async () => {
+    const unsigned = traceRequest([[id(16, 0x5a), id(8, 0x5b), 'no token']]);
+    const none = await call(cw.otlpGrpcUrl, TRACES, frame(unsigned));
+    expect([none.status, none.message]).toEqual([16, expect.stringMatching(/Authorization: Bearer/)]);
+    expect((await call(cw.otlpGrpcUrl, TRACES, frame(unsigned), { authorization: 'Bearer cw_0123456789abcdef_' + 'A'.repeat(43) })).status).toBe(16);
+    expect((await call(cw.otlpGrpcUrl, LOGS, frame(Buffer.alloc(0)))).status).toBe(16);
+    const anonymous = makeTrace(2, 'grpc-no-token');
+    expect(await exportSpans(new GrpcExporter({ url: cw.otlpGrpcUrl, timeoutMillis: 10_000 }), anonymous)).toBe(false);
+
+    // an ingest token bound to billing-agent sending spans of another service, through the real exporter
+    const billing = cw.createToken({ tenant: 'default', role: 'ingest', name: 'billing', services: ['billing-agent'] });
+    const bound = new GrpcExporter({ url: cw.otlpGrpcUrl, metadata: grpcMetadata({ authorization: `Bearer ${billing}` }), timeoutMillis: 10_000 });
+    const forged = makeTrace(3, 'mail-triage-agent');
+    expect(await exportSpans(bound, forged)).toBe(false);
+    const denied = await call(cw.otlpGrpcUrl, TRACES, frame(unsigned), { authorization: `Bearer ${billing}` }); // no service.name at all: outside the binding too
+    expect([denied.status, denied.message]).toEqual([7, expect.stringMatching(/refused, nothing stored/)]);
+    // a viewer's key is no ingest token
+    const viewer = cw.createToken({ tenant: 'default', role: 'viewer' });
+    expect((await call(cw.otlpGrpcUrl, TRACES, frame(unsigned), { authorization: `Bearer ${viewer}` })).status).toBe(7);
+    // … while the same token sending its own service is stored
+    const own = makeTrace(2, 'billing-agent');
+    expect(await exportSpans(bound, own)).toBe(true);
+    await cw.settled();
+    expect((await cw.getJson<TraceResponse>(`/api/traces/${own[0]!.spanContext().traceId}`)).body.spanCount).toBe(2);
+    for (const t of ['5a'.repeat(16), anonymous[0]!.spanContext().traceId, forged[0]!.spanContext().traceId]) expect([t, (await cw.fetch(`/api/traces/${t}`)).status]).toEqual([t, 404]);
+  });
+
   it('answers invalid messages INVALID_ARGUMENT with the HTTP receiver’s message, and partial_success byte for byte as OTLP/HTTP', async () => {
     const badId = traceRequest([[id(5, 1), id(8, 2), 'short trace id']]);
-    const grpc = await call(cw.otlpGrpcUrl, TRACES, frame(badId));
-    const http = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(badId) });
+    const grpc = await send(TRACES, frame(badId));
+    const http = await postProto(badId);
     const httpStatus = fields(Buffer.from(await http.arrayBuffer()));
     expect(grpc.status).toBe(3);
     expect(grpc.message).toBe('invalid ExportTraceServiceRequest (protobuf): resource_spans[0].scope_spans[0].spans[0].trace_id: must be 16 bytes, got 5');
     expect(grpc.message).toBe((httpStatus.get(2)![0] as Buffer).toString());
     for (const junk of [Buffer.from([0x0a, 0x10, 0x01]), Buffer.from('not a protobuf at all, just text'), Buffer.from([0xff, 0xff, 0xff])]) {
-      const a = await call(cw.otlpGrpcUrl, TRACES, frame(junk));
+      const a = await send(TRACES, frame(junk));
       expect(a.status, junk.toString('hex')).toBe(3);
       expect(a.message).toMatch(/^invalid ExportTraceServiceRequest \(protobuf\): /);
     }
-    expect((await call(cw.otlpGrpcUrl, LOGS, frame(Buffer.from([0x0a, 0x05, 0x0a])))).message).toMatch(/^invalid ExportLogsServiceRequest \(protobuf\): /);
+    expect((await send(LOGS, frame(Buffer.from([0x0a, 0x05, 0x0a])))).message).toMatch(/^invalid ExportLogsServiceRequest \(protobuf\): /);
 
     // One span stored, one rejected (all-zero trace id): the same ExportTraceServiceResponse bytes.
     const mixed = traceRequest([[id(16, 0xab), id(8, 0xcd), 'kept'], [id(16, 0), id(8, 0xef), 'zero trace id']]);
-    const g = await call(cw.otlpGrpcUrl, TRACES, frame(mixed));
-    const h = Buffer.from(await (await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(mixed) })).arrayBuffer());
+    const g = await send(TRACES, frame(mixed));
+    const h = Buffer.from(await (await postProto(mixed)).arrayBuffer());
     expect(g.status).toBe(OK);
     expect(g.body.equals(h)).toBe(true);
     const partial = fields(fields(g.body).get(1)![0] as Buffer);
     expect(partial.get(1)).toEqual([1n]);
     expect((partial.get(2)![0] as Buffer).toString()).toMatch(/trace_id/);
     await cw.settled();
-    expect((await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${'ab'.repeat(16)}`)).body.spanCount).toBe(1);
+    expect((await cw.getJson<TraceResponse>(`/api/traces/${'ab'.repeat(16)}`)).body.spanCount).toBe(1);
   });
 
   it('answers malformed frames with the right status and keeps serving', async () => {
@@ -157,16 +190,16 @@ describe('OTLP/gRPC receiver', () => {
       { what: 'no message at all', body: Buffer.alloc(0), status: 12 },
     ];
     for (const c of cases) {
-      const a = await call(cw.otlpGrpcUrl, c.path ?? TRACES, c.body, c.headers);
+      const a = await send(c.path ?? TRACES, c.body, c.headers);
       expect(a.status, `${c.what}: ${a.message}`).toBe(c.status);
     }
     // gzip with grpc-encoding is decoded; the server still answers the real exporter.
-    expect((await call(cw.otlpGrpcUrl, TRACES, frame(gzipSync(valid), true), { 'grpc-encoding': 'gzip' })).status).toBe(OK);
+    expect((await send(TRACES, frame(gzipSync(valid), true), { 'grpc-encoding': 'gzip' })).status).toBe(OK);
     const spans = makeTrace(4, 'grpc-after-junk');
-    expect(await exportSpans(new GrpcExporter({ url: cw.otlpGrpcUrl }), spans)).toBe(true);
+    expect(await exportSpans(new GrpcExporter({ url: cw.otlpGrpcUrl, metadata: grpcMetadata(cw.ingestHeaders) }), spans)).toBe(true);
     await cw.settled();
-    expect((await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${spans[0]!.spanContext().traceId}`)).body.spanCount).toBe(4);
-    expect((await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${'11'.repeat(16)}`)).body.spanCount).toBe(1);
+    expect((await cw.getJson<TraceResponse>(`/api/traces/${spans[0]!.spanContext().traceId}`)).body.spanCount).toBe(4);
+    expect((await cw.getJson<TraceResponse>(`/api/traces/${'11'.repeat(16)}`)).body.spanCount).toBe(1);
   });
 });
 
@@ -174,8 +207,8 @@ it('answers RESOURCE_EXHAUSTED with google.rpc.RetryInfo while the write queue i
   const cw = await startCollector({ env: { CAUSEWAY_MAX_PENDING_BYTES: '1', CAUSEWAY_FLUSH_INTERVAL_MS: '1500' } });
   try {
     const req = (n: number): Buffer => frame(traceRequest([[id(16, n), id(8, n), `queued ${n}`]]));
-    expect((await call(cw.otlpGrpcUrl, TRACES, req(1))).status).toBe(OK);
-    const refused = await call(cw.otlpGrpcUrl, TRACES, req(2));
+    expect((await call(cw.otlpGrpcUrl, TRACES, req(1), cw.ingestHeaders)).status).toBe(OK);
+    const refused = await call(cw.otlpGrpcUrl, TRACES, req(2), cw.ingestHeaders);
     expect([refused.status, refused.message]).toEqual([8, 'write queue is full; retry later']);
     const status = fields(refused.details!);
     expect([status.get(1), (status.get(2)![0] as Buffer).toString()]).toEqual([[8n], 'write queue is full; retry later']);
@@ -184,7 +217,7 @@ it('answers RESOURCE_EXHAUSTED with google.rpc.RetryInfo while the write queue i
     const delay = fields(fields(any.get(2)![0] as Buffer).get(1)![0] as Buffer);
     expect(delay.get(1)).toEqual([1n]); // retry_delay: 1 s
     await cw.settled();
-    expect((await call(cw.otlpGrpcUrl, TRACES, req(2))).status).toBe(OK);
+    expect((await call(cw.otlpGrpcUrl, TRACES, req(2), cw.ingestHeaders)).status).toBe(OK);
   } finally {
     await cw.stop();
   }
@@ -193,7 +226,7 @@ it('answers RESOURCE_EXHAUSTED with google.rpc.RetryInfo while the write queue i
 it('loses no span acknowledged over gRPC when the collector is killed with SIGKILL during sustained ingest', async () => {
   const dataDir = tempDataDir();
   const a = await startCollector({ dataDir, env: { CAUSEWAY_FLUSH_INTERVAL_MS: '400' } });
-  const exporter = new GrpcExporter({ url: a.otlpGrpcUrl, timeoutMillis: 3000, compression: 'gzip' as never });
+  const exporter = new GrpcExporter({ url: a.otlpGrpcUrl, timeoutMillis: 3000, compression: 'gzip' as never, metadata: grpcMetadata(a.ingestHeaders) });
   const acked: { traceId: string; spanIds: string[] }[] = [];
   let sent = 0;
   let killed = false;
@@ -219,7 +252,7 @@ it('loses no span acknowledged over gRPC when the collector is killed with SIGKI
   try {
     await b.settled();
     for (const t of acked) {
-      const { status, body } = await getJson<TraceResponse>(`${b.apiUrl}/api/traces/${t.traceId}`);
+      const { status, body } = await b.getJson<TraceResponse>(`/api/traces/${t.traceId}`);
       expect(status, `acknowledged trace ${t.traceId} missing after kill -9`).toBe(200);
       const ids = body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.spanId)));
       expect(new Set(ids)).toEqual(new Set(t.spanIds));
@@ -238,14 +271,15 @@ it('serves both OTLP receivers over TLS with CAUSEWAY_TLS_CERT_FILE and CAUSEWAY
     expect(cw.otlpGrpcUrl).toMatch(/^https:\/\//);
     const overGrpc = makeTrace(3, 'tls-grpc');
     const overHttp = makeTrace(3, 'tls-http');
-    expect(await exportSpans(new GrpcExporter({ url: cw.otlpGrpcUrl, credentials: credentials.createSsl(cert) }), overGrpc)).toBe(true);
-    expect(await exportSpans(new ProtoExporter({ url: `${cw.otlpUrl}/v1/traces`, httpAgentOptions: { ca: cert } }), overHttp)).toBe(true);
-    // Plaintext gets nowhere, and neither does a client that does not trust the certificate.
-    expect(await exportSpans(new GrpcExporter({ url: cw.otlpGrpcUrl.replace('https', 'http'), credentials: credentials.createInsecure(), timeoutMillis: 3000 }), makeTrace(1))).toBe(false);
-    expect(await exportSpans(new GrpcExporter({ url: cw.otlpGrpcUrl, credentials: credentials.createSsl(), timeoutMillis: 3000 }), makeTrace(1))).toBe(false);
-    expect((await call(cw.otlpGrpcUrl, TRACES, frame(traceRequest([[id(16, 0x77), id(8, 0x77), 'raw tls']])), {}, cert)).status).toBe(OK);
+    const metadata = (): Metadata => grpcMetadata(cw.ingestHeaders);
+    expect(await exportSpans(new GrpcExporter({ url: cw.otlpGrpcUrl, credentials: credentials.createSsl(cert), metadata: metadata() }), overGrpc)).toBe(true);
+    expect(await exportSpans(new ProtoExporter({ url: `${cw.otlpUrl}/v1/traces`, httpAgentOptions: { ca: cert }, headers: cw.ingestHeaders }), overHttp)).toBe(true);
+    // Plaintext gets nowhere, and neither does a client that does not trust the certificate (both with the token).
+    expect(await exportSpans(new GrpcExporter({ url: cw.otlpGrpcUrl.replace('https', 'http'), credentials: credentials.createInsecure(), timeoutMillis: 3000, metadata: metadata() }), makeTrace(1))).toBe(false);
+    expect(await exportSpans(new GrpcExporter({ url: cw.otlpGrpcUrl, credentials: credentials.createSsl(), timeoutMillis: 3000, metadata: metadata() }), makeTrace(1))).toBe(false);
+    expect((await call(cw.otlpGrpcUrl, TRACES, frame(traceRequest([[id(16, 0x77), id(8, 0x77), 'raw tls']])), cw.ingestHeaders, cert)).status).toBe(OK);
     await cw.settled();
-    for (const t of [overGrpc, overHttp]) expect((await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${t[0]!.spanContext().traceId}`)).body.spanCount).toBe(3);
+    for (const t of [overGrpc, overHttp]) expect((await cw.getJson<TraceResponse>(`/api/traces/${t[0]!.spanContext().traceId}`)).body.spanCount).toBe(3);
   } finally {
     await cw.stop();
   }
