@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
 import { TreeEdge, perfectRoot, tilePath } from '../src/ledger/tiles.ts';
-import { getJson, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -64,20 +64,29 @@ describe('ledger', () => {
     expect(verifyConsistency(BigInt(n1), BigInt(n2), c1.root, c2.root, cons.proof.map(b64))).toBe(true);
 
     // The same log as a C2SP tiled log: the signed note, and tiles from which anyone recomputes the root.
-    const note = await (await fetch(`${cw.apiUrl}/api/ledger/log/checkpoint`)).text();
-    expect(openCheckpoint(note, first.origin, publicKey)).toEqual(c2);
+    // (Reading the inclusion proof was audited: one more leaf. The tiles are read at the checkpoint over it;
+    // reading checkpoints and tiles is not audited, so nothing moves meanwhile.)
+    const nt = (await cw.settled()).store.insertedRows;
+    expect(nt).toBeGreaterThan(n2);
+    const ct = openCheckpoint((await cw.checkpoint<CheckpointBody>(nt)).note, first.origin, publicKey);
+    expect(ct.size).toBe(BigInt(nt));
+    expect(verifyConsistency(BigInt(n2), ct.size, c2.root, ct.root, (await cw.getJson<ConsistencyBody>(`/api/ledger/consistency?from=${n2}&to=${nt}`)).body.proof.map(b64))).toBe(true);
+    const note = await (await cw.fetch('/api/ledger/log/checkpoint')).text();
+    expect(openCheckpoint(note, first.origin, publicKey)).toEqual(ct);
     // every leaf from the level-0 tiles: the full ones, then the partial right-hand one
     const edge = TreeEdge.empty();
-    const full = Math.floor(n2 / 256);
+    const full = Math.floor(nt / 256);
     for (let i = 0; i <= full; i++) {
-      const width = i < full ? 256 : n2 % 256;
+      const width = i < full ? 256 : nt % 256;
       if (width === 0) break;
-      const tile = Buffer.from(await (await fetch(`${cw.apiUrl}/api/ledger/log/${tilePath(0, i, width)}`)).arrayBuffer());
+      const tile = Buffer.from(await (await cw.fetch(`/api/ledger/log/${tilePath(0, i, width)}`)).arrayBuffer());
       expect(tile.length).toBe(width * 32);
       edge.append(tile);
     }
-    expect(edge.root().equals(c2.root)).toBe(true);
-    if (n2 % 256 !== 0) expect((await fetch(`${cw.apiUrl}/api/ledger/log/${tilePath(0, full, 256)}`)).status).toBe(404); // not full yet
+    expect(edge.root().equals(ct.root)).toBe(true);
+    if (nt % 256 !== 0) expect((await cw.fetch(`/api/ledger/log/${tilePath(0, full, 256)}`)).status).toBe(404); // not full yet
+    // the tiles are evidence too: not without credentials
+    expect((await fetch(`${cw.apiUrl}/api/ledger/log/${tilePath(0, 0, Math.min(nt, 256))}`)).status).toBe(401);
 
     // Log records are stored rows too: they join the log.
     const logs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${cw.otlpUrl}/v1/logs`, headers: cw.ingestHeaders }) })] });
@@ -86,7 +95,7 @@ describe('ledger', () => {
     await logs.shutdown();
     // (reading the inclusion proof was audited: one more leaf)
     const n3 = (await cw.settled()).store.insertedRows;
-    expect(n3).toBeGreaterThanOrEqual(n2 + 3);
+    expect(n3).toBeGreaterThanOrEqual(nt + 2);
     expect((await cw.checkpoint<CheckpointBody>(n3)).treeSize).toBe(String(n3));
     await cw.stop();
 
@@ -149,11 +158,11 @@ describe('ledger across restarts', () => {
       expect(t.code, t.out).toBe(0);
     };
     let cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
-    let exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    let exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
     const traces = Array.from({ length: 15 }, () => makeTrace(10));
     for (const t of traces) expect(await exportSpans(exporter, t)).toBe(true);
-    await cw.settled();
-    const first = (await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body;
+    // the timer's checkpoint over every stored row
+    const first = await cw.checkpoint<CheckpointBody>((await cw.settled()).store.insertedRows);
     const n1 = Number(first.treeSize);
     expect(n1).toBeGreaterThan(300); // past one full tile of 256 leaves: level 1 exists
     const publicKey = b64(first.publicKey);
@@ -161,21 +170,22 @@ describe('ledger across restarts', () => {
 
     // A restart reads the right edge back; the log goes on from it.
     cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
-    exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
     expect(await exportSpans(exporter, makeTrace(10))).toBe(true);
-    await cw.settled();
+    // (insertedRows counts this process's rows)
+    await cw.checkpoint(n1 + (await cw.settled()).store.insertedRows);
     const inclusion = async (s: { traceId: string; spanId: string }): Promise<{ status: number; body: InclusionBody & { error?: string } }> =>
-      getJson<InclusionBody & { error?: string }>(`${cw.apiUrl}/api/ledger/inclusion?trace=${s.traceId}&span=${s.spanId}`);
+      cw.getJson<InclusionBody & { error?: string }>(`/api/ledger/inclusion?trace=${s.traceId}&span=${s.spanId}`);
     const early = traces[1]![0]!.spanContext();
     const inc = (await inclusion(early)).body;
     const c2 = openCheckpoint(inc.checkpoint.note, first.origin, publicKey);
     expect(Number(c2.size)).toBeGreaterThan(n1);
     for (const l of inc.leaves) expect(verifyInclusion(BigInt(l.leafIndex), c2.size, b64(l.leafHash), l.proof.map(b64), c2.root)).toBe(true);
-    const cons = (await getJson<ConsistencyBody>(`${cw.apiUrl}/api/ledger/consistency?from=${n1}&to=${c2.size}`)).body;
+    const cons = (await cw.getJson<ConsistencyBody>(`/api/ledger/consistency?from=${n1}&to=${c2.size}`)).body;
     expect(verifyConsistency(BigInt(n1), c2.size, b64(first.rootHash), c2.root, cons.proof.map(b64))).toBe(true);
     // Served as C2SP tiles: the level-1 tile's first entry is the root of the full level-0 tile.
-    const leafTile = Buffer.from(await (await fetch(`${cw.apiUrl}/api/ledger/log/tile/0/000`)).arrayBuffer());
-    const upper = Buffer.from(await (await fetch(`${cw.apiUrl}/api/ledger/log/tile/1/000.p/1`)).arrayBuffer());
+    const leafTile = Buffer.from(await (await cw.fetch('/api/ledger/log/tile/0/000')).arrayBuffer());
+    const upper = Buffer.from(await (await cw.fetch('/api/ledger/log/tile/1/000.p/1')).arrayBuffer());
     expect(leafTile.length).toBe(256 * 32);
     expect(upper.equals(perfectRoot(leafTile, 0, 256))).toBe(true);
     const victim = Number((await inclusion(traces[0]![0]!.spanContext())).body.leaves[0]!.leafIndex);
@@ -189,7 +199,7 @@ describe('ledger across restarts', () => {
     const refused = await inclusion(early);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatch(/the stored log does not prove leaf \d+ against checkpoint \d+/);
-    const bundle = await fetch(`${cw.apiUrl}/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: [early.traceId], exporter: 'test' }) });
+    const bundle = await cw.fetch('/api/bundles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: [early.traceId], exporter: 'test' }) });
     expect(bundle.status).toBe(409);
     expect(await bundle.text()).toMatch(/the stored log does not prove leaf \d+ against checkpoint \d+/);
     await cw.stop();
@@ -214,11 +224,11 @@ describe('ledger of an older store', () => {
   it('copies leaves kept in ledger_leaves (one hex row per leaf) into the tiled log once, then verifies and proves as before', { timeout: 400_000 }, async () => {
     const dataDir = tempDataDir();
     let cw = await startCollector({ dataDir });
-    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
     const traces = Array.from({ length: 12 }, () => makeTrace(10));
     for (const t of traces) expect(await exportSpans(exporter, t)).toBe(true);
-    await cw.settled();
-    const before = (await getJson<CheckpointBody>(`${cw.apiUrl}/api/ledger/checkpoint`)).body;
+    // the timer's checkpoint over every stored row (reading it adds none: the shutdown signs the same size)
+    const before = await cw.checkpoint<CheckpointBody>((await cw.settled()).store.insertedRows);
     await cw.stop();
     // The store as an earlier version left it: leaves only in ledger_leaves.
     const t = run(
@@ -235,12 +245,16 @@ describe('ledger of an older store', () => {
     cw = await startCollector({ dataDir });
     expect(cw.output()).toMatch(new RegExp(`ledger: copying the ${before.treeSize} leaves of log [0-9a-f]{32} from ledger_leaves into the tiled log \\(once\\)`));
     const span = traces[4]![2]!.spanContext();
-    const inc = (await getJson<InclusionBody>(`${cw.apiUrl}/api/ledger/inclusion?trace=${span.traceId}&span=${span.spanId}`)).body;
+    const inc = (await cw.getJson<InclusionBody>(`/api/ledger/inclusion?trace=${span.traceId}&span=${span.spanId}`)).body;
     expect(inc.checkpoint.treeSize).toBe(before.treeSize);
+    expect(inc.leaves.length).toBeGreaterThan(0);
     for (const l of inc.leaves) expect(verifyInclusion(BigInt(l.leafIndex), BigInt(before.treeSize), b64(l.leafHash), l.proof.map(b64), b64(before.rootHash))).toBe(true);
+    // the log goes on after the copied leaves: reading the proof was audited, a leaf appended to them
+    const total = Number(before.treeSize) + (await cw.settled()).store.insertedRows;
+    expect(total).toBeGreaterThan(Number(before.treeSize));
     await cw.stop();
     const verify = run('collector/src/main.ts', await storeEnv(dataDir), 'verify');
-    expect(verify.out).toMatch(new RegExp(`^verified: log [0-9a-f]{32}, \\d+ rows, ${before.treeSize} leaves`, 'm'));
+    expect(verify.out).toMatch(new RegExp(`^verified: log [0-9a-f]{32}, \\d+ rows, ${total} leaves, \\d+ signed checkpoints \\(newest size ${total}\\)$`, 'm'));
     expect(verify.code).toBe(0);
   });
 });
