@@ -172,7 +172,7 @@ async function makeStore(dataDir: string, spans: number, library: Library | unde
       ? SCENARIOS.flatMap((s) => (['traces', 'logs'] as const).flatMap((signal) => loadCaptured(library, s, signal)?.requests ?? [])).map((r) => ({ path: r.path, body: JSON.stringify(r.body) }))
       : generatedWorkload(spans).bodies.map((body) => ({ path: '/v1/traces', body: body as unknown as BodyInit }));
     for (const r of requests) {
-      const res = await fetch(`${cw.otlpUrl}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: r.body });
+      const res = await fetch(`${cw.otlpUrl}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...cw.ingestHeaders }, body: r.body });
       if (res.status !== 200) throw new Error(`POST ${r.path} answered ${res.status}: ${await res.text()}`);
     }
     await cw.settled(600_000);
