@@ -11,7 +11,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { HealthResponse, TraceListResponse, TraceResponse } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
 import { CAUSEWAY_USERS, envFor, storeServer } from '@causeway/testkit/clickhouse-http/causeway-store.ts';
-import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { type CollectorProcess, getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,11 +31,12 @@ async function until<T>(what: string, f: () => Promise<T | undefined | false>, t
 }
 
 /** Every trace the API lists, with the span count it reads (repeats collapsed), by paging. */
-async function listedSpanCounts(apiUrl: string): Promise<Map<string, number>> {
+async function listedSpanCounts(cw: CollectorProcess): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   let cursor = '';
   for (;;) {
-    const { body } = await getJson<TraceListResponse>(`${apiUrl}/api/traces?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    const { status, body } = await cw.getJson<TraceListResponse>(`/api/traces?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(status).toBe(200);
     for (const t of body.traces) out.set(t.traceId, t.spanCount);
     if (!body.nextCursor) return out;
     cursor = body.nextCursor;
@@ -51,7 +52,7 @@ describe('ClickHouse server outages', () => {
     const admin = createClient({ url: server.url, username: CAUSEWAY_USERS.admin.name, password: CAUSEWAY_USERS.admin.password });
     try {
       // Two real OTLP/protobuf exporters, each sending a 20-span agent trace every ~250 ms.
-      const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, timeoutMillis: 10_000 });
+      const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, timeoutMillis: 10_000, headers: cw.ingestHeaders });
       const acked = new Map<string, string[]>();
       let refused = 0;
       let sending = true;
@@ -119,11 +120,11 @@ describe('ClickHouse server outages', () => {
       expect([...stored.values()].every((s) => s.versions === 1)).toBe(true); // …as identical rows
 
       // Through the API every acknowledged trace reads whole and once.
-      const listed = await listedSpanCounts(cw.apiUrl);
+      const listed = await listedSpanCounts(cw);
       const misread = [...acked.keys()].filter((t) => listed.get(t) !== SPANS_PER_TRACE);
       expect(misread).toEqual([]);
       for (const traceId of [...acked.keys()].slice(ackedBeforeOutage - 5, ackedBeforeOutage + 5)) {
-        const { body } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${traceId}`);
+        const { body } = await cw.getJson<TraceResponse>(`/api/traces/${traceId}`);
         const ids = body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.spanId)));
         expect(ids.sort()).toEqual([...acked.get(traceId)!].sort());
       }
@@ -153,7 +154,7 @@ describe('ClickHouse server outages', () => {
     const dataDir = tempDataDir();
     const server = await storeServer(dataDir);
     const cw = await startCollector({ dataDir, env: envFor(server, 'collector') });
-    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
     const users = Object.values(CAUSEWAY_USERS);
     try {
       const before = makeTrace(SPANS_PER_TRACE, 'refusal-agent');
@@ -188,7 +189,7 @@ describe('ClickHouse server outages', () => {
       expect(settled.store.deadLetteredRows).toBe(h.store.deadLetteredRows);
       expect(settled.status).toBe('degraded');
       for (const [t, status] of [[before, 200], [refused, 404], [after, 200]] as const) {
-        expect((await getJson(`${cw.apiUrl}/api/traces/${t[0]!.spanContext().traceId}`)).status).toBe(status);
+        expect((await cw.fetch(`/api/traces/${t[0]!.spanContext().traceId}`)).status).toBe(status);
       }
       // A restarted collector counts what is still set aside.
       await cw.stop();

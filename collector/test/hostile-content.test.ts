@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { TraceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADVERSARIAL_FAMILIES } from '../src/redaction/adversarial.ts';
-import { type CollectorProcess, getJson, startCollector } from '@causeway/testkit/collector-process.ts';
+import { type CollectorProcess, startCollector } from '@causeway/testkit/collector-process.ts';
 
 let cw: CollectorProcess;
 beforeAll(async () => {
@@ -27,12 +27,12 @@ async function send(traceId: string, spans: { spanId: string; name: string; attr
       },
     ],
   };
-  return fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', ...cw.ingestHeaders }, body: JSON.stringify(body) });
 }
 
 async function storedSpans(traceId: string): Promise<{ name: string; attributes: { key: string; value: { stringValue?: string } }[] }[]> {
   await cw.settled();
-  const { status, body } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${traceId}`);
+  const { status, body } = await cw.getJson<TraceResponse>(`/api/traces/${traceId}`);
   expect(status).toBe(200);
   return body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)) as never;
 }

@@ -27,7 +27,7 @@ describe('out of memory', () => {
     const cw = await startCollector({ nodeArgs: ['--max-old-space-size=48'] });
     try {
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => cw.child.once('exit', (code, signal) => resolve({ code, signal })));
-      void fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigRequest(50_000) }).catch(() => undefined);
+      void fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', ...cw.ingestHeaders }, body: bigRequest(50_000) }).catch(() => undefined);
       // Generous: a hung process is what this test catches, not a slow one.
       const exit = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 240_000).unref())]);
       expect(exit, `still running 240 s after running out of memory:\n${cw.output().slice(-2000)}`).not.toBe('hung');

@@ -135,7 +135,7 @@ it('no canary from any field reaches the API, the spool or ClickHouse', async ()
   const found = (text: string): string[] => canaries.filter((c) => text.includes(c));
   try {
     for (const [path, body] of [['/v1/traces', traces], ['/v1/logs', logs]] as const) {
-      const res = await fetch(`${cw.otlpUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${cw.otlpUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...cw.ingestHeaders }, body: JSON.stringify(body) });
       expect(res.status, path).toBe(200);
     }
     // the spool holds the acknowledged rows, uncompressed
@@ -155,7 +155,12 @@ it('no canary from any field reaches the API, the spool or ClickHouse', async ()
   expect(found(dump)).toEqual([]);
   const again = await startCollector({ dataDir });
   try {
-    const api = [await (await fetch(`${again.apiUrl}/api/traces/${traceId}`)).text(), await (await fetch(`${again.apiUrl}/api/traces/${traceId}/logs`)).text()];
+    const read = async (path: string): Promise<string> => {
+      const res = await again.fetch(path);
+      expect(res.status, path).toBe(200);
+      return res.text();
+    };
+    const api = [await read(`/api/traces/${traceId}`), await read(`/api/traces/${traceId}/logs`)];
     expect(api[0]).toContain('REDACTED');
     expect(api[1]).toContain('REDACTED');
     expect(found(api.join('\n'))).toEqual([]);

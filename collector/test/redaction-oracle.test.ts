@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SliceArtifact, SliceResponse, TraceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type CollectorProcess, getJson, startCollector } from '@causeway/testkit/collector-process.ts';
+import { type CollectorProcess, startCollector } from '@causeway/testkit/collector-process.ts';
 
 let cw: CollectorProcess;
 beforeAll(async () => {
@@ -41,16 +41,23 @@ async function send(traceId: string, spans: { name: string; attributes: Attr[] }
       },
     ],
   };
-  const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', ...cw.ingestHeaders }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
 }
 
 async function attributes(traceId: string): Promise<Map<string, string>> {
   await cw.settled();
-  const { body } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${traceId}`);
+  const { body } = await get<TraceResponse>(`/api/traces/${traceId}`);
   const out = new Map<string, string>();
   for (const s of body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((x) => x.spans))) for (const a of s.attributes) out.set(a.key, (a.value as { stringValue?: string }).stringValue ?? '');
   return out;
+}
+
+/** GET as the local admin; a refusal fails the test rather than read as "nothing linked" */
+async function get<T>(path: string): Promise<{ status: number; body: T }> {
+  const r = await cw.getJson<T>(path);
+  expect(r.status, path).toBe(200);
+  return r;
 }
 
 const luhn = (d: string): boolean => [...d].reverse().reduce((s, c, i) => s + (i % 2 ? ((x) => (x > 9 ? x - 9 : x))(2 * Number(c)) : Number(c)), 0) % 10 === 0;
@@ -111,7 +118,7 @@ it('the content-flow guess learns nothing: a guess from another trace links to t
   // in the victim's trace the agent copies the card into a payment call: linked by content
   await send(victim, [tool('search_email', { q: 'renewal' }, { emails: [mail] }), tool('charge', { card: spaced(VICTIM_CARD), amount: 40 })]);
   await cw.settled();
-  const { body: graph } = await getJson<SliceResponse>(`${cw.apiUrl}/api/provenance/traces/${victim}`);
+  const { body: graph } = await get<SliceResponse>(`/api/provenance/traces/${victim}`);
   const doc = graph.nodes.find((n): n is SliceArtifact => n.type === 'artifact' && n.kind === 'document' && n.preview.includes('Renewal'));
   expect(doc).toBeDefined();
   const charge = graph.nodes.find((n): n is SliceArtifact => n.type === 'artifact' && n.kind === 'tool_request' && n.preview.startsWith('charge('));
@@ -123,9 +130,9 @@ it('the content-flow guess learns nothing: a guess from another trace links to t
     const t = newTrace();
     await send(t, [tool('note', { text })]);
     await cw.settled();
-    const { body } = await getJson<SliceResponse>(`${cw.apiUrl}/api/provenance/traces/${t}`);
+    const { body } = await get<SliceResponse>(`/api/provenance/traces/${t}`);
     const request = body.nodes.find((n): n is SliceArtifact => n.type === 'artifact' && n.kind === 'tool_request')!;
-    const { body: slice } = await getJson<SliceResponse>(`${cw.apiUrl}/api/provenance/slice?artifact=${request.artifactId}&direction=backward`);
+    const { body: slice } = await get<SliceResponse>(`/api/provenance/slice?artifact=${request.artifactId}&direction=backward`);
     const e = slice.edges.find((x) => x.relation === 'derived_from' && x.from === doc!.id);
     return e && { shared: e.shared, score: e.score };
   };
