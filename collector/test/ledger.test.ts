@@ -8,11 +8,11 @@ import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
 import { TreeEdge, perfectRoot, tilePath } from '../src/ledger/tiles.ts';
-import { startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { type CollectorProcess, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,10 +31,17 @@ function run(cmd: string, env: Record<string, string>, ...args: string[]): { cod
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
+/** A collector killed when the test ends, if it still runs then: a failed check leaves no 1 GB process behind. */
+async function collector(opts: Parameters<typeof startCollector>[0]): Promise<CollectorProcess> {
+  const cw = await startCollector(opts);
+  onTestFinished(() => cw.kill9());
+  return cw;
+}
+
 describe('ledger', () => {
   it('signs checkpoints, proves inclusion and consistency, verifies the store and names every side-door change', { timeout: 400_000 }, async () => {
     const dataDir = tempDataDir();
-    const cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
+    const cw = await collector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
     const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
     const traces = [makeTrace(10), makeTrace(10), makeTrace(10)];
     for (const t of traces.slice(0, 2)) expect(await exportSpans(exporter, t)).toBe(true);
@@ -157,7 +164,7 @@ describe('ledger across restarts', () => {
       const t = run('testkit/tamper-store.ts', await storeEnv(dataDir, 'admin'), dataDir, ...sql);
       expect(t.code, t.out).toBe(0);
     };
-    let cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
+    let cw = await collector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
     let exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
     const traces = Array.from({ length: 15 }, () => makeTrace(10));
     for (const t of traces) expect(await exportSpans(exporter, t)).toBe(true);
@@ -169,7 +176,7 @@ describe('ledger across restarts', () => {
     await cw.stop();
 
     // A restart reads the right edge back; the log goes on from it.
-    cw = await startCollector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
+    cw = await collector({ dataDir, env: { CAUSEWAY_CHECKPOINT_INTERVAL_MS: '200' } });
     exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
     expect(await exportSpans(exporter, makeTrace(10))).toBe(true);
     // (insertedRows counts this process's rows)
@@ -195,7 +202,7 @@ describe('ledger across restarts', () => {
     // An interior leaf changed: not on the right edge, so the collector starts, but every proof
     // through it fails, and the collector says so rather than hand it out.
     await tamper(`ALTER TABLE causeway.ledger_entries UPDATE leaf_hash = unhex(repeat('ab', 32)) WHERE leaf_index = ${victim}`);
-    cw = await startCollector({ dataDir });
+    cw = await collector({ dataDir });
     const refused = await inclusion(early);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatch(/the stored log does not prove leaf \d+ against checkpoint \d+/);
@@ -223,7 +230,7 @@ describe('ledger across restarts', () => {
 describe('ledger of an older store', () => {
   it('copies leaves kept in ledger_leaves (one hex row per leaf) into the tiled log once, then verifies and proves as before', { timeout: 400_000 }, async () => {
     const dataDir = tempDataDir();
-    let cw = await startCollector({ dataDir });
+    let cw = await collector({ dataDir });
     const exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
     const traces = Array.from({ length: 12 }, () => makeTrace(10));
     for (const t of traces) expect(await exportSpans(exporter, t)).toBe(true);
@@ -242,7 +249,7 @@ describe('ledger of an older store', () => {
     );
     expect(t.code, t.out).toBe(0);
 
-    cw = await startCollector({ dataDir });
+    cw = await collector({ dataDir });
     expect(cw.output()).toMatch(new RegExp(`ledger: copying the ${before.treeSize} leaves of log [0-9a-f]{32} from ledger_leaves into the tiled log \\(once\\)`));
     const span = traces[4]![2]!.spanContext();
     const inc = (await cw.getJson<InclusionBody>(`/api/ledger/inclusion?trace=${span.traceId}&span=${span.spanId}`)).body;

@@ -12,7 +12,7 @@ import { Metadata, credentials } from '@grpc/grpc-js';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { HealthResponse, TraceResponse } from '@causeway/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type CollectorProcess, getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { grpcMetadata } from '@causeway/testkit/grpc-metadata.ts';
 import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
@@ -230,6 +230,10 @@ it('loses no span acknowledged over gRPC when the collector is killed with SIGKI
   const acked: { traceId: string; spanIds: string[] }[] = [];
   let sent = 0;
   let killed = false;
+  onTestFinished(async () => {
+    killed = true; // the exporting workers stop, and the collector goes, even when a check failed
+    await a.kill9();
+  });
   const worker = async (): Promise<void> => {
     while (!killed) {
       const spans = makeTrace(40, 'grpc-durability');
