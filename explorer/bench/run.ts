@@ -54,7 +54,7 @@ export async function benchExplorer(log: (s: string) => void = console.log): Pro
     for (const run of runs) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const t0 = Date.now();
-      await page.goto(`${base}/bench?n=${run.n}${run.render ? `&render=${run.render}` : ''}`);
+      await page.goto(`${base}/bench.html?n=${run.n}${run.render ? `&render=${run.render}` : ''}`);
       await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 120_000 });
       const firstDrawMs = Date.now() - t0;
       const b = await page.evaluate(() => ({ layoutMs: window.__bench!.layoutMs, workerMs: window.__bench!.workerMs }));

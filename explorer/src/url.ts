@@ -2,7 +2,6 @@
 //   /                                  trace list (filters as query: service, agent, tool, name, status, start, end, untrusted, q)
 //   /traces/<trace>?node=<id>&dir=both|backward|forward&step=<n>&collapse=1
 //   /incidents, /incidents/<id>
-//   /bench?n=<nodes>                   generated graph, for the bench
 export type Direction = 'both' | 'backward' | 'forward';
 
 export type ViewState =
@@ -10,7 +9,6 @@ export type ViewState =
   | { page: 'trace'; traceId: string; node?: string; dir: Direction; step?: number; collapse: boolean }
   | { page: 'incidents' }
   | { page: 'incident'; incidentId: string }
-  | { page: 'bench'; n: number; render?: 'svg' | 'canvas' }
   | { page: 'not-found'; path: string };
 
 const FILTERS = ['service', 'agent', 'tool', 'name', 'status', 'start', 'end', 'untrusted', 'q'];
@@ -41,10 +39,6 @@ export function parseUrl(pathname: string, search: string): ViewState {
   }
   if (parts[0] === 'incidents' && parts.length === 1) return { page: 'incidents' };
   if (parts[0] === 'incidents' && parts.length === 2) return { page: 'incident', incidentId: parts[1]! };
-  if (parts[0] === 'bench') {
-    const r = q.get('render');
-    return { page: 'bench', n: Math.max(1, Math.min(100_000, Number(q.get('n')) || 500)), ...(r === 'svg' || r === 'canvas' ? { render: r } : {}) };
-  }
   return { page: 'not-found', path: pathname };
 }
 
@@ -69,11 +63,6 @@ export function formatUrl(s: ViewState): string {
       return '/incidents';
     case 'incident':
       return `/incidents/${encodeURIComponent(s.incidentId)}`;
-    case 'bench':
-      return `/bench${qs([
-        ['n', String(s.n)],
-        ['render', s.render],
-      ])}`;
     case 'not-found':
       return s.path;
   }

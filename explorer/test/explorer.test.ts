@@ -294,23 +294,6 @@ describe('explorer in Chromium', () => {
   });
 
   it('renders a large graph on canvas and keeps empty and missing states clear', async () => {
-    await page.goto(`${cw.apiUrl}/bench?n=3000`);
-    await page.waitForSelector('[data-testid=bench][data-ready=true]');
-    expect(await attr('[data-testid=graph]', 'data-render')).toBe('canvas');
-    expect(await attr('[data-testid=graph]', 'data-nodes')).toBe('3000');
-    const ms = await page.evaluate(() => window.__bench!.layoutMs);
-    expect(ms).toBeLessThan(1000);
-    // something was drawn: the canvas is not blank
-    const inked = await page.evaluate(() => {
-      const c = document.querySelector('[data-testid=graph] canvas') as HTMLCanvasElement;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
-      return n;
-    });
-    expect(inked).toBeGreaterThan(1000);
-    await shot('08-canvas-3000');
-
     // a real 10,000-span trace from the SDK: every activity and artifact in the graph (on
     // canvas), every span in the waterfall (windowed), nothing throws
     const big = makeTrace(10_000, 'big-agent');
@@ -323,6 +306,15 @@ describe('explorer in Chromium', () => {
     await page.waitForSelector('[data-testid=waterfall][data-spans="10000"]', { timeout: 60_000 });
     // windowed: far fewer rows in the page than spans
     expect(await page.locator('[data-testid=waterfall-row]').count()).toBeLessThan(200);
+    // something was drawn: the canvas is not blank
+    await page.waitForFunction(() => {
+      const c = document.querySelector('[data-testid=graph] canvas') as HTMLCanvasElement | null;
+      if (!c) return false;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      return n > 1000;
+    });
     await shot('09-trace-10k-spans');
 
     await page.goto(`${cw.apiUrl}/traces/${'0'.repeat(31)}1`);

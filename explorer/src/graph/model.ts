@@ -68,6 +68,12 @@ function firstString(json: string): string | undefined {
   return /:\s*"((?:[^"\\]|\\.){2,})/.exec(json)?.[1] ?? /\[\s*"((?:[^"\\]|\\.){2,})/.exec(json)?.[1];
 }
 
+/** A node as a responder reads it in lists: `tool send_email`, `document "msg-7f3a91 · Hi team"`. */
+export function nodeLabel(n: SliceNode | undefined): string {
+  if (!n) return '';
+  return n.type === 'activity' ? `${n.kind} ${activityLabel(n)}` : `${KIND_NAMES[n.kind] ?? n.kind} "${artifactLabel(n)}"`;
+}
+
 export const KIND_NAMES: Record<string, string> = {
   system_instruction: 'system instruction',
   user_prompt: 'user prompt',

@@ -1,8 +1,7 @@
 import { useRoute, linkProps } from '../route.ts';
-import { BenchPage } from './BenchPage.tsx';
 import { IncidentPage, IncidentsPage } from './Incidents.tsx';
 import { TraceList } from './TraceList.tsx';
-import { TraceView } from './TraceView.tsx';
+import { TraceView } from './trace/TraceView.tsx';
 
 export function App(): React.JSX.Element {
   const [state, navigate] = useRoute();
@@ -26,7 +25,6 @@ export function App(): React.JSX.Element {
         {state.page === 'trace' ? <TraceView key={state.traceId} state={state} navigate={navigate} /> : null}
         {state.page === 'incidents' ? <IncidentsPage navigate={navigate} /> : null}
         {state.page === 'incident' ? <IncidentPage id={state.incidentId} navigate={navigate} /> : null}
-        {state.page === 'bench' ? <BenchPage n={state.n} render={state.render} /> : null}
         {state.page === 'not-found' ? (
           <div className="empty" data-testid="not-found">
             Nothing here: <code>{state.path}</code>. <a {...linkProps({ page: 'traces', filters: {} }, navigate)}>Back to traces</a>

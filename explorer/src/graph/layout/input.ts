@@ -1,6 +1,6 @@
 // Graph → the layout's flat input (what crosses to the worker).
 import type { LayoutInput, LayoutOptions } from './layout.ts';
-import type { Graph } from './model.ts';
+import type { Graph } from '../model.ts';
 
 export function toLayoutInput(g: Graph, options?: Partial<LayoutOptions>): LayoutInput {
   const idx = new Map(g.nodes.map((n, i) => [n.id, i]));
