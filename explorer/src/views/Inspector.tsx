@@ -3,7 +3,7 @@
 // events and what redaction replaced in it.
 import type { AnyValue, SliceNode, TraceResponse } from '@causeway/schemas';
 import { api } from '../api.ts';
-import { PLACEHOLDER, fmtDuration, fmtTime, shortId } from '../format.ts';
+import { contentCut, PLACEHOLDER, STORED_CONTENT_LIMIT, fmtDuration, fmtTime, shortId } from '../format.ts';
 import { useLoad } from '../load.ts';
 import { KIND_NAMES } from '../graph/model.ts';
 import { flattenSpans } from './Waterfall.tsx';
@@ -86,7 +86,7 @@ function ArtifactInspector({ node, onOpen }: { node: Extract<SliceNode, { type: 
           </>
         ) : null}
         <dt>length</dt>
-        <dd>{node.contentLength.toLocaleString()} characters</dd>
+        <dd data-testid="content-length">{node.contentLength.toLocaleString()} characters before redaction</dd>
       </dl>
       <h4>Content as stored</h4>
       {art.state === 'loading' ? <div className="loading">Loading content…</div> : null}
@@ -94,7 +94,11 @@ function ArtifactInspector({ node, onOpen }: { node: Extract<SliceNode, { type: 
       <pre className="content" data-testid="artifact-content">
         <Redacted text={content} />
       </pre>
-      {art.state === 'ready' && art.value.artifact.contentTruncated ? <div className="note">Stored content is cut at {content.length.toLocaleString()} characters.</div> : null}
+      {art.state === 'ready' && contentCut(art.value.artifact) ? (
+        <div className="note" data-testid="content-cut">
+          Stored content is cut at {content.length.toLocaleString()} characters: the collector keeps at most {STORED_CONTENT_LIMIT.toLocaleString()} characters of an artifact (the span itself holds it all).
+        </div>
+      ) : null}
       {redactions > 0 ? (
         <div className="note" data-testid="redaction-note">
           {redactions} value{redactions > 1 ? 's were' : ' was'} redacted before storage. <code>[REDACTED:rule:fingerprint]</code> names the detector; the fingerprint is a keyed hash, equal for equal values, so the same secret or address can be followed across traces without being revealed.

@@ -6,6 +6,7 @@ import { shortId } from '../../format.ts';
 import type { Highlight } from '../../graph/highlight.ts';
 import { nodeLabel as labelOf } from '../../graph/model.ts';
 import type { Direction } from '../../url.ts';
+import type { Home } from './home.ts';
 
 export function SlicePanel(p: {
   seed: string;
@@ -15,11 +16,11 @@ export function SlicePanel(p: {
   highlight: Highlight | undefined;
   nodeById: Map<string, SliceNode>;
   traceId: string;
+  homeOf(n: SliceNode): Home;
   onOpen(traceId: string, id: string): void;
 }): React.JSX.Element {
   const item = (n: SliceNode, testid: string): React.JSX.Element => {
-    const tid = n.type === 'activity' ? n.traceId : (n.traces[0] ?? p.traceId);
-    const other = n.type === 'activity' ? n.traceId !== p.traceId : !n.traces.includes(p.traceId);
+    const home = p.homeOf(n);
     return (
       <li
         key={n.id}
@@ -27,13 +28,18 @@ export function SlicePanel(p: {
         data-node-id={n.id}
         data-taint={p.highlight?.taintNodes.has(n.id) ? 'true' : 'false'}
         data-trust={n.type === 'artifact' ? n.trust : ''}
+        data-home={home.here ? 'here' : home.traceId}
         className={`${p.highlight?.taintNodes.has(n.id) ? 'taint' : ''} ${n.type === 'artifact' && n.trust === 'untrusted' ? 'untrusted' : ''}`}
       >
-        <a href="#" onClick={(ev) => (ev.preventDefault(), p.onOpen(tid, n.id))}>
+        <a href="#" onClick={(ev) => (ev.preventDefault(), p.onOpen(home.traceId, n.id))}>
           {labelOf(n)}
         </a>
         {n.type === 'artifact' && n.trust === 'untrusted' ? <span className="badge untrusted">untrusted</span> : null}
-        {other ? <span className="badge other">other trace {shortId(tid)}</span> : null}
+        {home.here ? null : (
+          <span className="badge other" data-testid="other-trace">
+            other trace {shortId(home.traceId)}
+          </span>
+        )}
       </li>
     );
   };

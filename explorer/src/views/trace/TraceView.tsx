@@ -19,6 +19,7 @@ import { Waterfall } from '../Waterfall.tsx';
 import { ExportButton } from './ExportButton.tsx';
 import { IncidentButton } from './IncidentButton.tsx';
 import { Legend } from './Legend.tsx';
+import { homeOf } from './home.ts';
 import { SlicePanel } from './SlicePanel.tsx';
 import { useTraceLayout } from './useTraceLayout.ts';
 
@@ -92,9 +93,14 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
   }, [slice, back, fwd]);
 
   const select = (id: string | undefined): void => set({ ...(id ? { node: id } : { node: undefined }) }, false);
+  const inTrace = useMemo(() => new Set(slice?.nodes.map((n) => n.id)), [slice]);
+  const homeCtx = useMemo(() => ({ traceId, inTrace, edges: [...(ready(back)?.edges ?? []), ...(ready(fwd)?.edges ?? [])] }), [traceId, inTrace, back, fwd]);
+  /** Opens a node where it lives: here when it is in this trace, else in the trace the slice found it in. */
   const openElsewhere = (tid: string, nodeId: string): void => {
-    if (tid === traceId) select(nodeId);
-    else navigate({ page: 'trace', traceId: tid, node: nodeId, dir, collapse });
+    const n = nodeById.get(nodeId);
+    const where = n ? homeOf(n, homeCtx).traceId : tid;
+    if (where === traceId) select(nodeId);
+    else navigate({ page: 'trace', traceId: where, node: nodeId, dir, collapse });
   };
 
   if (graphL.state === 'error' && graphL.status !== 404 && traceL.state === 'error') {
@@ -193,7 +199,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
         </div>
         <aside className="trace-side">
           {selected ? (
-            <SlicePanel seed={selected} dir={dir} back={back} fwd={fwd} highlight={highlight} nodeById={nodeById} traceId={traceId} onOpen={openElsewhere} />
+            <SlicePanel seed={selected} dir={dir} back={back} fwd={fwd} highlight={highlight} nodeById={nodeById} traceId={traceId} homeOf={(n) => homeOf(n, homeCtx)} onOpen={openElsewhere} />
           ) : (
             <section className="slice-panel">
               <h3>Why did this happen?</h3>

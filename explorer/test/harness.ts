@@ -1,0 +1,55 @@
+// Shared set-up of the browser tests: a real collector process, the built explorer it serves,
+// headless Chromium, and helpers that wait for conditions (never for fixed times).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { type CollectorProcess, startCollector } from '../../collector/test/collector-process.ts';
+import { ensureExplorerBuilt } from '../build.ts';
+import { launchChromium } from './browser.ts';
+
+export const SHOTS = join(import.meta.dirname, 'screenshots');
+
+export interface Explorer {
+  cw: CollectorProcess;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** uncaught errors in the page so far */
+  pageErrors: string[];
+  shot(name: string): Promise<string>;
+  /** the graph is laid out and drawn */
+  graphReady(timeout?: number): Promise<void>;
+  attr(selector: string, name: string): Promise<string | null>;
+  url(): URL;
+  close(): Promise<void>;
+}
+
+export async function openExplorer(o: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; env?: Record<string, string> } = {}): Promise<Explorer> {
+  mkdirSync(SHOTS, { recursive: true });
+  const [, cw, browser] = await Promise.all([ensureExplorerBuilt({ wait: true }), startCollector(o.env ? { env: o.env } : {}), launchChromium()]);
+  const context = await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 900 }, acceptDownloads: true, colorScheme: o.colorScheme ?? 'light' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return {
+    cw,
+    browser,
+    context,
+    page,
+    pageErrors,
+    async shot(name) {
+      const path = join(SHOTS, `${name}.png`);
+      await page.screenshot({ path });
+      return path;
+    },
+    async graphReady(timeout = 60_000) {
+      await page.waitForSelector('[data-testid=graph][data-laid-out=true]', { timeout });
+    },
+    attr: (sel, name) => page.locator(sel).first().getAttribute(name),
+    url: () => new URL(page.url()),
+    async close() {
+      await browser.close().catch(() => undefined);
+      await cw.stop();
+    },
+  };
+}
