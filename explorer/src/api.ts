@@ -9,6 +9,8 @@ import type {
   TraceResponse,
   TraceSearchResponse,
 } from '@causeway/schemas';
+import { parseNodeId } from './graph/node-id.ts';
+import type { TraceLogsResponse } from './conversation/logs.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -42,21 +44,32 @@ async function post<T>(path: string, body: unknown): Promise<T> {
   return answer<T>(res, path);
 }
 
+/** Slices already answered (a slice is recomputed by the collector on every request). */
+const sliceCache = new Map<string, SliceResponse>();
+
 export const api = {
   searchTraces: (filters: Record<string, string>, signal?: AbortSignal) => get<TraceSearchResponse>(`/api/search/traces?${new URLSearchParams({ limit: '100', ...filters })}`, signal),
   trace: (id: string, signal?: AbortSignal) => get<TraceResponse>(`/api/traces/${id}`, signal),
   traceGraph: (id: string, signal?: AbortSignal) => get<SliceResponse>(`/api/provenance/traces/${id}?limit=20000`, signal),
-  slice: (seed: string, direction: 'backward' | 'forward', signal?: AbortSignal) => {
+  /** A causal slice; `depth` limits how far it walks (the API's default is 12). Answers are cached. */
+  async slice(seed: string, direction: 'backward' | 'forward', signal?: AbortSignal, depth?: number): Promise<SliceResponse> {
     const p = new URLSearchParams({ direction, limit: '2000' });
-    if (seed.startsWith('act:')) {
-      const [trace, span] = seed.slice(4).split('/') as [string, string];
-      p.set('trace', trace);
-      p.set('span', span);
-    } else {
-      p.set('artifact', seed.slice(4));
-    }
-    return get<SliceResponse>(`/api/provenance/slice?${p}`, signal);
+    if (depth !== undefined) p.set('depth', String(depth));
+    const ref = parseNodeId(seed);
+    if (ref?.type === 'activity') {
+      p.set('trace', ref.traceId);
+      p.set('span', ref.spanId);
+    } else if (ref?.type === 'artifact') p.set('artifact', ref.artifactId);
+    else throw new ApiError(400, `not a node of the graph: ${seed}`);
+    const url = `/api/provenance/slice?${p}`;
+    const hit = sliceCache.get(url);
+    if (hit) return hit;
+    const s = await get<SliceResponse>(url, signal);
+    if (sliceCache.size >= 64) sliceCache.delete(sliceCache.keys().next().value!);
+    sliceCache.set(url, s);
+    return s;
   },
+  logs: (id: string, signal?: AbortSignal) => get<TraceLogsResponse>(`/api/traces/${id}/logs`, signal),
   artifact: (id: string, signal?: AbortSignal) => get<ArtifactResponse>(`/api/artifacts/${id}`, signal),
   incidents: () => get<IncidentListResponse>('/api/incidents'),
   incident: (id: string) => get<Incident>(`/api/incidents/${id}`),

@@ -87,7 +87,7 @@ export function multiAgentTrace(o: { agents?: number; steps?: number; seed?: num
   }
   const prose = (words: number): string => {
     const out: string[] = [];
-    for (let i = 0; i < words; i++) out.push(r() < 0.4 ? pick(GLUE) : vocab[Math.floor(vocab.length * r() ** 2.5)]!);
+    for (let i = 0; i < words; i++) out.push(r() < 0.25 ? pick(GLUE) : vocab[Math.floor(vocab.length * r() ** 1.3)]!);
     const s = out.join(' ');
     return `${s[0]!.toUpperCase()}${s.slice(1)}.`;
   };

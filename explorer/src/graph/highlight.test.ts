@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { SliceResponse } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
 import { foldHighlight, roleOf, sliceHighlight } from './highlight.ts';
-import { buildGraph, collapseArtifacts, type Graph } from './model.ts';
+import { collapseArtifacts } from './aggregate.ts';
+import { buildGraph, type Graph } from './model.ts';
 
 const FIX = join(import.meta.dirname, '../../test/fixtures');
 const load = (f: string): SliceResponse => JSON.parse(readFileSync(join(FIX, f), 'utf8')) as SliceResponse;

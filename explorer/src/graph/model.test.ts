@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SliceArtifact, SliceResponse } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
-import { artifactLabel, buildGraph, collapseArtifacts, type Graph } from './model.ts';
+import { collapseArtifacts } from './aggregate.ts';
+import { artifactLabel, buildGraph, type Graph } from './model.ts';
 
 const FIX = join(import.meta.dirname, '../../test/fixtures');
 const load = (f: string): SliceResponse => JSON.parse(readFileSync(join(FIX, f), 'utf8')) as SliceResponse;

@@ -110,7 +110,9 @@ export function CanvasGraph(p: Props): React.JSX.Element {
   const onClick = (ev: React.MouseEvent<HTMLCanvasElement>): void => {
     const rect = ev.currentTarget.getBoundingClientRect();
     const [wx, wy] = toWorld(p.zoom.current(), ev.clientX - rect.left, ev.clientY - rect.top);
-    p.onSelect(hitTest(index, wx, wy)?.node.id);
+    const n = hitTest(index, wx, wy)?.node;
+    if (n?.type === 'group') p.onExpand?.(n.id);
+    else p.onSelect(n?.id);
   };
 
   return <canvas ref={canvasRef} style={{ width: p.size.w, height: p.size.h }} onClick={onClick} aria-label={`causal graph of ${p.graph.nodes.length} nodes (canvas)`} />;
@@ -125,14 +127,11 @@ function drawGraph(ctx: CanvasRenderingContext2D, p: Props, t: Transform): void 
   const [x0, y0] = t.invert([0, 0]);
   const [x1, y1] = t.invert([p.size.w, p.size.h]);
   const inView = (q: Placed): boolean => q.x + q.w / 2 >= x0 && q.x - q.w / 2 <= x1 && q.y + q.h / 2 >= y0 && q.y - q.h / 2 <= y1;
-  // lanes
+  // lane bands (their names are pinned over the view by LaneLabels)
   if (p.layout) {
-    ctx.font = '600 14px system-ui, sans-serif';
     for (const [i, lane] of p.layout.lanes.entries()) {
       ctx.fillStyle = i % 2 ? '#f8f9fa' : '#f1f3f5';
-      ctx.fillRect(0, lane.y0, p.layout.width, lane.y1 - lane.y0);
-      ctx.fillStyle = '#495057';
-      ctx.fillText(lane.name, Math.max(x0 + 8 / t.k, 4), lane.y0 + 16);
+      ctx.fillRect(x0, lane.y0, x1 - x0, lane.y1 - lane.y0);
     }
   }
   // Level of detail: zoomed far out over thousands of nodes, plain edges and node outlines

@@ -8,6 +8,8 @@ import type { Highlight } from '../highlight.ts';
 import type { LayoutResult } from '../layout/layout.ts';
 import type { Graph } from '../model.ts';
 import { CanvasGraph, type DrawStats } from './CanvasGraph.tsx';
+import { boundsOf, frame } from './framing.ts';
+import { LaneLabels } from './LaneLabels.tsx';
 import { placeNodes } from './placed.ts';
 import { SvgGraph } from './SvgGraph.tsx';
 import { useZoom } from './useZoom.ts';
@@ -16,6 +18,8 @@ export const CANVAS_ABOVE = 300;
 
 export interface GraphHandle {
   fit(): void;
+  /** shows these nodes readably (labels ≥ 11 px), around `anchor` when they do not fit */
+  frame(ids: readonly string[], anchor?: string): void;
   /** the current zoom transform (for the bench) */
   transform(): { x: number; y: number; k: number };
   /** canvas draws so far and how long each took (ms), for the bench */
@@ -33,8 +37,12 @@ export interface GraphViewProps {
   replayCurrent?: string | undefined;
   replayContext?: Set<string> | undefined;
   onSelect(id: string | undefined): void;
+  /** a group node was opened */
+  onExpand?(id: string): void;
   render?: 'auto' | 'svg' | 'canvas';
   handle?: Ref<GraphHandle>;
+  /** what the first view shows (else everything, no smaller than legible) */
+  initialFrame?: { ids: readonly string[]; anchor?: string | undefined } | undefined;
 }
 
 export function GraphView(p: GraphViewProps): React.JSX.Element {
@@ -68,8 +76,19 @@ export function GraphView(p: GraphViewProps): React.JSX.Element {
     zoom.set(d3.zoomIdentity.translate(x, Math.max(0, (size.h - l.height * k) / 2)).scale(k));
   };
 
+  const frameNodes = (ids: readonly string[], anchor?: string, ms = 0): boolean => {
+    const boxes = ids.map((id) => byId.get(id)).filter((q) => q !== undefined);
+    const r = boundsOf(boxes);
+    if (!r) return false;
+    const a = anchor ? byId.get(anchor) : undefined;
+    const f = frame(r, size, a ? { anchor: a } : {});
+    zoom.set(d3.zoomIdentity.translate(f.x, f.y).scale(f.k), ms);
+    return true;
+  };
+
   useImperativeHandle(p.handle, () => ({
     fit: () => fit(),
+    frame: (ids, anchor) => void frameNodes(ids, anchor, 250),
     transform: () => {
       const t = zoom.current();
       return { x: t.x, y: t.y, k: t.k };
@@ -83,9 +102,19 @@ export function GraphView(p: GraphViewProps): React.JSX.Element {
     zoom.reset();
   }, [p.layout, zoom]);
   useEffect(() => {
-    if (p.layout && !zoom.moved()) fit(true);
+    if (!p.layout || zoom.moved()) return;
+    if (!(p.initialFrame && frameNodes(p.initialFrame.ids, p.initialFrame.anchor))) fit(true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [p.layout, mode, size.w, size.h]);
+
+  // the scale, for tests and styles, without re-rendering on every zoom event
+  useEffect(
+    () =>
+      zoom.subscribe((t) => {
+        wrapRef.current?.setAttribute('data-zoom', t.k.toFixed(3));
+      }),
+    [zoom],
+  );
 
   // bring the replay's current node, or a node selected from a list, into view
   const focus = p.replayCurrent ?? p.selected;
@@ -115,6 +144,7 @@ export function GraphView(p: GraphViewProps): React.JSX.Element {
   return (
     <div className="graph" ref={wrapRef} {...common}>
       {!p.layout ? <div className="graph-status">Laying out {p.graph.nodes.length.toLocaleString()} nodes…</div> : mode === 'canvas' ? <CanvasGraph {...view} stats={stats} /> : <SvgGraph {...view} />}
+      {p.layout ? <LaneLabels lanes={p.layout.lanes} zoom={zoom} height={size.h} /> : null}
     </div>
   );
 }

@@ -28,10 +28,7 @@ export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<strin
       <g ref={gRef} transform={p.zoom.current().toString()}>
         {layout.lanes.map((lane, i) => (
           <g key={lane.name} data-testid="lane" data-lane={lane.name}>
-            <rect x={0} y={lane.y0} width={layout.width} height={lane.y1 - lane.y0} fill={i % 2 ? '#f8f9fa' : '#f1f3f5'} />
-            <text x={8} y={lane.y0 + 16} className="lane-label">
-              {lane.name}
-            </text>
+            <rect x={-100_000} y={lane.y0} width={layout.width + 200_000} height={lane.y1 - lane.y0} className={i % 2 ? 'lane-band odd' : 'lane-band'} />
           </g>
         ))}
         {p.graph.edges.map((e) => {
@@ -62,6 +59,8 @@ export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<strin
           const n = q.node;
           const current = p.replayCurrent === n.id;
           const context = p.replayContext?.has(n.id) ?? false;
+          const group = n.type === 'group';
+          const label = group ? n.label : n.label.length > 26 ? `${n.label.slice(0, 25)}…` : n.label;
           return (
             <g
               key={n.id}
@@ -77,30 +76,46 @@ export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<strin
               data-trust={n.trust ?? ''}
               data-visible={p.visible ? String(p.visible.has(n.id)) : 'true'}
               data-replay={current ? 'current' : context ? 'context' : ''}
+              data-members={group ? String(n.members?.length ?? 0) : undefined}
               role="button"
-              aria-label={`${n.type} ${n.kind}: ${n.label}`}
-              aria-pressed={p.selected === n.id}
+              tabIndex={p.selected === n.id || (!p.selected && q === p.placed[0]) ? 0 : -1}
+              aria-label={group ? `${n.label} by ${n.lane}: press to expand` : `${n.type} ${n.kind}: ${n.label}${n.trust === 'untrusted' ? ', untrusted' : ''}`}
+              aria-pressed={group ? undefined : p.selected === n.id}
               onClick={(ev) => {
                 ev.stopPropagation();
-                p.onSelect(n.id);
+                if (group) p.onExpand?.(n.id);
+                else p.onSelect(n.id);
               }}
             >
-              <rect width={q.w} height={q.h} rx={n.type === 'activity' ? 6 : 2} fill={KIND_FILL[n.kind] ?? '#eee'} />
-              <text x={6} y={q.h / 2} dominantBaseline="middle" className="node-label">
-                {n.type === 'activity' ? <tspan className="node-kind">{n.kind} </tspan> : null}
-                {n.label.length > 26 ? `${n.label.slice(0, 25)}…` : n.label}
-              </text>
-              {n.trust === 'untrusted' ? (
+              {group ? null : <rect width={q.w} height={q.h} rx={n.type === 'artifact' ? 2 : 6} fill={KIND_FILL[n.kind] ?? '#eee'} />}
+              {group ? (
+                <>
+                  <rect x={3} y={3} width={q.w} height={q.h} rx={6} className="group-shadow" />
+                  <rect width={q.w} height={q.h} rx={6} fill={KIND_FILL.group} />
+                  <foreignObject x={4} y={1} width={q.w - 8} height={q.h - 2}>
+                    <div className="group-label">
+                      {label}
+                      {n.errors ? <span className="group-errors"> · {n.errors} failed</span> : null}
+                    </div>
+                  </foreignObject>
+                </>
+              ) : (
+                <text x={6} y={q.h / 2} dominantBaseline="middle" className="node-label">
+                  {n.type === 'activity' ? <tspan className="node-kind">{n.kind} </tspan> : null}
+                  {label}
+                </text>
+              )}
+              {n.trust === 'untrusted' && !group ? (
                 <text x={q.w - 4} y={9} textAnchor="end" className="badge-untrusted">
                   untrusted
                 </text>
               ) : null}
-              {n.folded ? (
+              {n.folded && !group ? (
                 <text x={q.w - 4} y={q.h - 3} textAnchor="end" className="badge-folded">
                   +{n.folded}
                 </text>
               ) : null}
-              <title>{`${n.kind}: ${n.label}${n.trust ? ` (${n.trust})` : ''}`}</title>
+              <title>{`${group ? 'group' : n.kind}: ${n.label}${n.trust ? ` (${n.trust})` : ''}${group ? ' — click to expand' : ''}`}</title>
             </g>
           );
         })}
