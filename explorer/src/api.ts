@@ -22,26 +22,33 @@ export class ApiError extends Error {
 }
 
 async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, signal ? { signal } : {});
-  return answer<T>(res, path);
+  let res: Response;
+  try {
+    res = await fetch(path, signal ? { signal } : {});
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw new ApiError(0, 'the collector did not answer (is it running?)');
+  }
+  return answer<T>(res);
 }
 
-async function answer<T>(res: Response, path: string): Promise<T> {
+/** What went wrong, in words: the collector's own error text, else what the status means (never the API path). */
+async function answer<T>(res: Response): Promise<T> {
   if (!res.ok) {
-    let msg = `${res.status} ${res.statusText}`;
+    let msg = res.status === 404 ? 'not found' : res.status >= 500 ? `the collector could not answer (HTTP ${res.status})` : `the request was refused (HTTP ${res.status})`;
     try {
       msg = ((await res.json()) as { error?: string }).error ?? msg;
     } catch {
       // not JSON
     }
-    throw new ApiError(res.status, `${path}: ${msg}`);
+    throw new ApiError(res.status, msg);
   }
   return (await res.json()) as T;
 }
 
 async function post<T>(path: string, body: unknown): Promise<T> {
   const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return answer<T>(res, path);
+  return answer<T>(res);
 }
 
 /** Slices already answered (a slice is recomputed by the collector on every request). */

@@ -1,3 +1,18 @@
+import type { AnyValue } from '@causeway/schemas';
+
+/** An OTLP attribute value as text. */
+export function anyValueText(v: AnyValue | undefined): string {
+  if (!v) return '';
+  if ('stringValue' in v) return v.stringValue;
+  if ('intValue' in v) return String(v.intValue);
+  if ('doubleValue' in v) return String(v.doubleValue);
+  if ('boolValue' in v) return String(v.boolValue);
+  if ('bytesValue' in v) return `bytes(${v.bytesValue})`;
+  if ('arrayValue' in v) return `[${v.arrayValue.values.map(anyValueText).join(', ')}]`;
+  if ('kvlistValue' in v) return `{${v.kvlistValue.values.map((kv) => `${kv.key}: ${anyValueText(kv.value)}`).join(', ')}}`;
+  return '';
+}
+
 export function fmtDuration(ns: number | bigint): string {
   const n = Number(ns);
   if (n < 1_000) return `${n} ns`;

@@ -42,6 +42,8 @@ describe('taint paths and highlight from the trace graph alone', () => {
     const paths = taintPathsTo(TRACE, SEND);
     expect(paths.length).toBeGreaterThan(1);
     for (const p of paths) expect(p.nodes.at(-1)).toBe(SEND);
+    // first: the path along which the e-mail's text was copied into send_email's arguments
+    expect(paths[0]!.source).toBe(injected);
     const fromInjected = paths.find((p) => p.source === injected)!;
     expect(fromInjected.nodes.length).toBe(3); // e-mail → the send_email request that copied it → send_email
     // the API's own taint paths to send_email agree

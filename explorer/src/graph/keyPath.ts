@@ -69,16 +69,26 @@ export function taintPathsTo(s: SliceResponse, seed: string, max = 12): TaintPat
       queue.push(from);
     }
   }
-  const edges = edgeIndex(s);
   const paths = found.map((source) => {
     const nodes = [source];
     for (let n = next.get(source)!; n; n = next.get(n)!) nodes.push(n);
     return { source, nodes };
   });
+  return rankPaths(paths, s).slice(0, max);
+}
+
+/**
+ * Taint paths in the order a responder should read them: first those along which untrusted
+ * text was copied into a tool call's arguments (the mark of an injection), then the strongest
+ * (weakest link), then the shortest.
+ */
+export function rankPaths(paths: TaintPath[], s: Pick<SliceResponse, 'nodes' | 'edges'>): TaintPath[] {
+  const edges = edgeIndex(s);
+  const kind = new Map(s.nodes.map((n) => [n.id, n.kind]));
+  const copiesIntoCall = (p: TaintPath): boolean => p.nodes.some((id, i) => i > 0 && kind.get(id) === 'tool_request' && edges.get(edgeKey(p.nodes[i - 1]!, id))?.how === 'content');
   return paths
-    .map((p) => ({ p, strength: pathStrength(p.nodes, edges) }))
-    .sort((a, b) => b.strength - a.strength || a.p.nodes.length - b.p.nodes.length)
-    .slice(0, max)
+    .map((p) => ({ p, copies: copiesIntoCall(p), strength: pathStrength(p.nodes, edges) }))
+    .sort((a, b) => Number(b.copies) - Number(a.copies) || b.strength - a.strength || a.p.nodes.length - b.p.nodes.length)
     .map((x) => x.p);
 }
 

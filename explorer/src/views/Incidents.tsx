@@ -98,7 +98,7 @@ export function IncidentPage({ id, navigate }: { id: string; navigate: Navigate 
       <ul>
         {i.traceIds.map((t) => (
           <li key={t}>
-            <a className="mono" {...linkProps({ page: 'trace', traceId: t, dir: 'both', collapse: false }, navigate)}>
+            <a className="mono" {...linkProps({ page: 'trace', traceId: t, dir: 'both' }, navigate)}>
               {t}
             </a>
           </li>

@@ -5,6 +5,7 @@ import { api } from '../api.ts';
 import { fmtDuration, fmtTime } from '../format.ts';
 import { useLoad } from '../load.ts';
 import { type Navigate, linkProps } from '../route.ts';
+import { usePageTitle } from './usePageTitle.ts';
 
 const FIELDS: { key: string; label: string; placeholder: string }[] = [
   { key: 'q', label: 'Content contains', placeholder: 'text in prompts, documents, tool calls…' },
@@ -17,6 +18,7 @@ const FIELDS: { key: string; label: string; placeholder: string }[] = [
 const toLocalInput = (iso: string | undefined): string => (iso ? iso.slice(0, 16) : '');
 
 export function TraceList({ filters, navigate }: { filters: Record<string, string>; navigate: Navigate }): React.JSX.Element {
+  usePageTitle(Object.keys(filters).length ? `Traces: ${Object.entries(filters).map(([k, v]) => `${k} ${v}`).join(', ')}` : 'Traces');
   const [draft, setDraft] = useState<Record<string, string>>(filters);
   const [jump, setJump] = useState('');
   const [jumpError, setJumpError] = useState('');
@@ -91,7 +93,7 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
             setJumpError('a trace id is 32 hex characters');
             return;
           }
-          navigate({ page: 'trace', traceId: id, dir: 'both', collapse: false });
+          navigate({ page: 'trace', traceId: id, dir: 'both' });
         }}
       >
         <input data-testid="jump-input" value={jump} placeholder="Jump to trace id (32 hex)" onChange={(e) => (setJump(e.target.value), setJumpError(''))} />
@@ -138,7 +140,7 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
                 <tr key={t.traceId} data-testid="trace-row" data-trace-id={t.traceId} data-tools={t.tools.join(' ')}>
                   <td className="nowrap">{fmtTime(t.startTimeUnixNano)}</td>
                   <td>
-                    <a {...linkProps({ page: 'trace', traceId: t.traceId, dir: 'both', collapse: false }, navigate)} data-testid="trace-link">
+                    <a {...linkProps({ page: 'trace', traceId: t.traceId, dir: 'both' }, navigate)} data-testid="trace-link">
                       {t.rootName || '(no root span)'}
                     </a>
                     <div className="muted mono">

@@ -21,7 +21,7 @@ export interface DrawStats {
   times: number[];
 }
 
-type Props = GraphViewProps & { placed: Placed[]; byId: Map<string, Placed>; zoom: ZoomApi; size: { w: number; h: number }; stats: DrawStats };
+type Props = GraphViewProps & { placed: Placed[]; byId: Map<string, Placed>; zoom: ZoomApi; size: { w: number; h: number }; stats: DrawStats; focusId: string | undefined };
 
 export function CanvasGraph(p: Props): React.JSX.Element {
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -129,8 +129,10 @@ function drawGraph(ctx: CanvasRenderingContext2D, p: Props, t: Transform): void 
   const inView = (q: Placed): boolean => q.x + q.w / 2 >= x0 && q.x - q.w / 2 <= x1 && q.y + q.h / 2 >= y0 && q.y - q.h / 2 <= y1;
   // lane bands (their names are pinned over the view by LaneLabels)
   if (p.layout) {
+    const css = getComputedStyle(c);
+    const bands = [css.getPropertyValue('--lane-a').trim() || '#f1f3f5', css.getPropertyValue('--lane-b').trim() || '#f8f9fa'];
     for (const [i, lane] of p.layout.lanes.entries()) {
-      ctx.fillStyle = i % 2 ? '#f8f9fa' : '#f1f3f5';
+      ctx.fillStyle = bands[i % 2]!;
       ctx.fillRect(x0, lane.y0, x1 - x0, lane.y1 - lane.y0);
     }
   }
@@ -208,6 +210,15 @@ function drawGraph(ctx: CanvasRenderingContext2D, p: Props, t: Transform): void 
     for (const q of qs) ctx.strokeRect(q.x - q.w / 2, q.y - q.h / 2, q.w, q.h);
   }
   ctx.globalAlpha = 1;
+  // the keyboard focus
+  const f = p.focusId ? p.byId.get(p.focusId) : undefined;
+  if (f) {
+    ctx.setLineDash([4 / t.k, 3 / t.k]);
+    ctx.strokeStyle = COLORS.seed;
+    ctx.lineWidth = 2 / t.k;
+    ctx.strokeRect(f.x - f.w / 2 - 4 / t.k, f.y - f.h / 2 - 4 / t.k, f.w + 8 / t.k, f.h + 8 / t.k);
+    ctx.setLineDash([]);
+  }
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
   ctx.fillStyle = '#212529';

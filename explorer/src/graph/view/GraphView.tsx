@@ -10,6 +10,7 @@ import type { Graph } from '../model.ts';
 import { CanvasGraph, type DrawStats } from './CanvasGraph.tsx';
 import { boundsOf, frame } from './framing.ts';
 import { LaneLabels } from './LaneLabels.tsx';
+import { neighbour } from './nav.ts';
 import { placeNodes } from './placed.ts';
 import { SvgGraph } from './SvgGraph.tsx';
 import { useZoom } from './useZoom.ts';
@@ -39,6 +40,8 @@ export interface GraphViewProps {
   onSelect(id: string | undefined): void;
   /** a group node was opened */
   onExpand?(id: string): void;
+  /** a link was chosen (to see its evidence) */
+  onEdge?(from: string, to: string): void;
   render?: 'auto' | 'svg' | 'canvas';
   handle?: Ref<GraphHandle>;
   /** what the first view shows (else everything, no smaller than legible) */
@@ -140,9 +143,43 @@ export function GraphView(p: GraphViewProps): React.JSX.Element {
     'data-effects': ids(h?.effects),
     'data-taint': ids(h?.taintNodes),
   };
-  const view = { ...p, placed, byId, zoom, size };
+  // keyboard: arrows move a focus between nodes, Enter selects (or opens a group)
+  const [focusId, setFocusId] = useState<string | undefined>();
+  const onKeyDown = (ev: React.KeyboardEvent): void => {
+    const from = byId.get(focusId ?? p.selected ?? '') ?? placed[0];
+    if (!from) return;
+    if (ev.key === 'ArrowLeft' || ev.key === 'ArrowRight' || ev.key === 'ArrowUp' || ev.key === 'ArrowDown') {
+      ev.preventDefault();
+      const next = focusId || p.selected ? neighbour(placed, from, ev.key) : from;
+      if (!next) return;
+      setFocusId(next.node.id);
+      const t = zoom.current();
+      const [sx, sy] = t.apply([next.x, next.y]);
+      if (sx < 60 || sx > size.w - 60 || sy < 20 || sy > size.h - 20) zoom.set(t.translate((size.w / 2 - sx) / t.k, (size.h / 2 - sy) / t.k));
+    } else if (ev.key === 'Enter' || ev.key === ' ') {
+      const n = byId.get(focusId ?? '')?.node;
+      if (!n) return;
+      ev.preventDefault();
+      if (n.type === 'group') p.onExpand?.(n.id);
+      else p.onSelect(n.id);
+    }
+  };
+  useEffect(() => {
+    if (mode !== 'svg' || !focusId) return;
+    (wrapRef.current?.querySelector(`[data-node-id="${CSS.escape(focusId)}"]`) as SVGGElement | null)?.focus({ preventScroll: true });
+  }, [focusId, mode, placed]);
+
+  const view = { ...p, placed, byId, zoom, size, focusId };
   return (
-    <div className="graph" ref={wrapRef} {...common}>
+    <div
+      className="graph"
+      ref={wrapRef}
+      {...common}
+      data-focus={focusId ?? ''}
+      onKeyDown={onKeyDown}
+      tabIndex={mode === 'canvas' ? 0 : -1}
+      aria-label={mode === 'canvas' ? `causal graph of ${p.graph.nodes.length} nodes: arrows move between nodes, Enter selects` : undefined}
+    >
       {!p.layout ? <div className="graph-status">Laying out {p.graph.nodes.length.toLocaleString()} nodes…</div> : mode === 'canvas' ? <CanvasGraph {...view} stats={stats} /> : <SvgGraph {...view} />}
       {p.layout ? <LaneLabels lanes={p.layout.lanes} zoom={zoom} height={size.h} /> : null}
     </div>

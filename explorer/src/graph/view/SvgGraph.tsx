@@ -7,7 +7,8 @@ import type { GraphViewProps } from './GraphView.tsx';
 import { nodeStyle, type Placed } from './placed.ts';
 import type { ZoomApi } from './useZoom.ts';
 
-export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<string, Placed>; zoom: ZoomApi; size: { w: number; h: number } }): React.JSX.Element {
+export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<string, Placed>; zoom: ZoomApi; size: { w: number; h: number }; focusId: string | undefined }): React.JSX.Element {
+  const tabStop = p.focusId ?? p.selected ?? p.placed[0]?.node.id;
   const gRef = useRef<SVGGElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   useEffect(() => {
@@ -42,15 +43,32 @@ export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<strin
           const x2 = b.x - b.w / 2;
           const back = x2 < x1;
           const d = back ? `M${a.x},${a.y + a.h / 2} C${a.x},${a.y + 60} ${b.x},${b.y + 60} ${b.x},${b.y + b.h / 2}` : `M${x1},${a.y} C${(x1 + x2) / 2},${a.y} ${(x1 + x2) / 2},${b.y} ${x2},${b.y}`;
+          const strength = e.how === 'content' ? (e.score ?? 0) : 1;
           return (
-            <g key={k} className={`edge edge-${cls} how-${e.how}${dim ? ' dim' : ''}`} data-testid="graph-edge" data-from={e.from} data-to={e.to} data-relation={e.relation} data-how={e.how} data-class={cls}>
-              <path d={d} markerEnd={`url(#arrow-${cls})`} strokeDasharray={EDGE_DASH[e.how]?.join(' ')} />
-              {e.how === 'content' && e.score !== undefined ? (
-                <text x={(x1 + x2) / 2} y={(a.y + b.y) / 2 - 4} className="edge-score">
-                  {e.score.toFixed(2)}
+            <g
+              key={k}
+              className={`edge edge-${cls} how-${e.how}${dim ? ' dim' : ''}${e.how === 'content' && strength < 0.15 ? ' weak' : ''}`}
+              data-testid="graph-edge"
+              data-from={e.from}
+              data-to={e.to}
+              data-relation={e.relation}
+              data-how={e.how}
+              data-class={cls}
+              data-score={e.score ?? ''}
+              onClick={(ev) => {
+                ev.stopPropagation();
+                p.onEdge?.(e.from, e.to);
+              }}
+            >
+              {/* a wide transparent stroke makes the thin line easy to click */}
+              <path d={d} className="edge-hit" />
+              <path d={d} markerEnd={`url(#arrow-${cls})`} strokeDasharray={EDGE_DASH[e.how]?.join(' ')} style={e.how === 'content' ? { strokeWidth: 1 + 3 * strength } : undefined} />
+              {e.how === 'content' && e.score !== undefined && !dim && (cls !== 'normal' || strength >= 0.15) ? (
+                <text x={(x1 + x2) / 2} y={(a.y + b.y) / 2 - 5} textAnchor="middle" className="edge-score">
+                  copied {Math.round(e.score * 100)}%
                 </text>
               ) : null}
-              <title>{`${e.relation} (${e.how}${e.score !== undefined ? `, score ${e.score.toFixed(2)}` : ''})`}</title>
+              <title>{`${e.relation} (${e.how === 'explicit' ? 'known by ids' : e.how === 'content' ? 'copied text' : 'structural'}${e.score !== undefined ? `, score ${e.score.toFixed(2)}` : ''}${e.count && e.count > 1 ? `, ${e.count} links` : ''}) — click for the evidence`}</title>
             </g>
           );
         })}
@@ -78,7 +96,7 @@ export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<strin
               data-replay={current ? 'current' : context ? 'context' : ''}
               data-members={group ? String(n.members?.length ?? 0) : undefined}
               role="button"
-              tabIndex={p.selected === n.id || (!p.selected && q === p.placed[0]) ? 0 : -1}
+              tabIndex={n.id === tabStop ? 0 : -1}
               aria-label={group ? `${n.label} by ${n.lane}: press to expand` : `${n.type} ${n.kind}: ${n.label}${n.trust === 'untrusted' ? ', untrusted' : ''}`}
               aria-pressed={group ? undefined : p.selected === n.id}
               onClick={(ev) => {
@@ -106,7 +124,7 @@ export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<strin
                 </text>
               )}
               {n.trust === 'untrusted' && !group ? (
-                <text x={q.w - 4} y={9} textAnchor="end" className="badge-untrusted">
+                <text x={q.w - 2} y={-3} textAnchor="end" className="badge-untrusted">
                   untrusted
                 </text>
               ) : null}

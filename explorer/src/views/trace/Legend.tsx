@@ -4,19 +4,19 @@ export function Legend(): React.JSX.Element {
     <div className="legend" aria-label="legend">
       <span>
         <svg width="30" height="8">
-          <line x1="0" y1="4" x2="30" y2="4" stroke="#555" />
+          <line x1="0" y1="4" x2="30" y2="4" stroke="currentColor" />
         </svg>
-        explicit (ids)
+        known by ids
       </span>
       <span>
         <svg width="30" height="8">
-          <line x1="0" y1="4" x2="30" y2="4" stroke="#555" strokeDasharray="6 4" />
+          <line x1="0" y1="4" x2="30" y2="4" stroke="currentColor" strokeDasharray="6 4" />
         </svg>
-        content (overlap score)
+        copied text (thicker = more copied)
       </span>
       <span>
         <svg width="30" height="8">
-          <line x1="0" y1="4" x2="30" y2="4" stroke="#555" strokeDasharray="2 4" />
+          <line x1="0" y1="4" x2="30" y2="4" stroke="currentColor" strokeDasharray="2 4" />
         </svg>
         structural
       </span>
@@ -24,6 +24,7 @@ export function Legend(): React.JSX.Element {
       <span className="lg-effect">effect</span>
       <span className="lg-taint">taint path</span>
       <span className="lg-untrusted">untrusted</span>
+      <span className="muted">click a link for its evidence · ? shortcuts</span>
     </div>
   );
 }
