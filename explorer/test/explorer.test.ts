@@ -140,17 +140,18 @@ describe('explorer in Chromium', () => {
     expect(await attr('[data-testid=graph]', 'data-taint')).not.toContain(unrelated);
     expect(await page.locator(`[data-testid=cause][data-node-id="${unrelated}"]`).count()).toBe(0);
     // the span's attributes are in the inspector
+    await page.click('[data-testid=tab-span]');
     expect(await page.locator('[data-testid=span-attributes]').textContent()).toContain('send_email');
     await shot('03-why-send-email');
 
     // collapsed view: the email is drawn inside search_email, which then carries the taint
-    await page.check('[data-testid=collapse]');
+    await page.selectOption('[data-testid=artifacts]', 'fold');
     await page.waitForFunction(() => !document.querySelector('[data-testid=graph-node][data-type=artifact]') && document.querySelector('[data-testid=graph][data-laid-out=true]'));
     const search = page.locator('[data-testid=graph-node][data-label="search_email"]');
     expect(await search.getAttribute('data-role')).toBe('cause');
     expect(await search.getAttribute('data-taint')).toBe('true');
     await shot('04-collapsed');
-    await page.uncheck('[data-testid=collapse]');
+    await page.selectOption('[data-testid=artifacts]', 'auto');
   });
 
   it('inspects the injected email as stored, with redaction placeholders explained, and where else it appears', async () => {
@@ -225,7 +226,7 @@ describe('explorer in Chromium', () => {
     const check = async (): Promise<void> => {
       await graphReady();
       await page.waitForSelector('[data-testid=replay][data-step="4"]');
-      expect(await page.isChecked('[data-testid=collapse]')).toBe(true);
+      expect(await page.inputValue('[data-testid=artifacts]')).toBe('fold');
       expect(await page.inputValue('[data-testid=direction]')).toBe('backward');
       expect(await attr('[data-testid=graph]', 'data-selected')).toBe(sendId);
       await page.waitForSelector('[data-testid=cause]');
@@ -297,9 +298,10 @@ describe('explorer in Chromium', () => {
     // a real 10,000-span trace from the SDK: every activity and artifact in the graph (on
     // canvas), every span in the waterfall (windowed), nothing throws
     const big = makeTrace(10_000, 'big-agent');
-    expect(await exportSpans(new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` }), big)).toBe(true);
+    expect(await exportSpans(new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, timeoutMillis: 120_000 }), big)).toBe(true);
     await cw.settled();
-    await page.goto(`${cw.apiUrl}/traces/${big[0]!.spanContext().traceId}`);
+    // "everything": every node drawn, on canvas
+    await page.goto(`${cw.apiUrl}/traces/${big[0]!.spanContext().traceId}?collapse=0`);
     await page.waitForSelector('[data-testid=graph][data-laid-out=true]', { timeout: 60_000 });
     expect(await attr('[data-testid=graph]', 'data-render')).toBe('canvas');
     expect(Number(await attr('[data-testid=graph]', 'data-nodes'))).toBeGreaterThanOrEqual(10_000);
