@@ -77,3 +77,18 @@ describe('what the model saw, across conventions', () => {
     expect(c.sources).toEqual(['span attributes (gen_ai.prompt.N, OpenLLMetry)', 'span events']);
   });
 });
+
+describe('log records of one instant', () => {
+  it('are put back in conversation order, whatever order the store returned them in', () => {
+    const logs = loadCaptured('openai', 'prompt-injection', 'logs')!;
+    const resourceLogs = logs.requests.flatMap((r) => (r.body as TraceLogsResponse).resourceLogs);
+    // the store orders records of one timestamp by a hash: shuffle them the same way
+    const shuffled = resourceLogs.map((rl) => ({ ...rl, scopeLogs: rl.scopeLogs.map((sl) => ({ ...sl, logRecords: [...sl.logRecords].reverse() })) }));
+    const ordered = logsBySpan({ traceId: '', logRecordCount: 0, resourceLogs });
+    const fromShuffled = logsBySpan({ traceId: '', logRecordCount: 0, resourceLogs: shuffled });
+    const span = spans('openai').filter((s) => s.name.startsWith('chat')).at(-1)!;
+    const roles = (m: typeof ordered) => conversationOf(span, m.get(span.spanId) ?? []).input.map((x) => x.role);
+    expect(roles(fromShuffled)).toEqual(roles(ordered));
+    expect(roles(ordered)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool']);
+  });
+});

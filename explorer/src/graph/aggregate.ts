@@ -9,6 +9,10 @@ import type { HowKnown } from '@causeway/schemas';
 import type { GEdge, GNode, Graph } from './model.ts';
 
 const HOW_RANK: Record<HowKnown, number> = { explicit: 0, content: 1, structural: 2 };
+/** Between links known the same way, the one that says more. */
+const SAYS: Record<string, number> = { executed: 5, derived_from: 4, generated: 3, linked: 2, part_of: 1, used: 0, child_of: -1 };
+const better = (e: GEdge, cur: GEdge): boolean =>
+  HOW_RANK[e.how] < HOW_RANK[cur.how] || (e.how === cur.how && ((e.score ?? 0) > (cur.score ?? 0) || ((e.score ?? 0) === (cur.score ?? 0) && (SAYS[e.relation] ?? 0) > (SAYS[cur.relation] ?? 0))));
 
 export interface ViewOptions {
   /** fold artifacts into activities (those in `keep` stay) */
@@ -30,7 +34,8 @@ export function viewGraph(g: Graph, o: ViewOptions): Graph {
   let v = o.containment ? g : { ...g, edges: g.edges.filter((e) => e.relation !== 'child_of') };
   if (o.fold) v = foldArtifacts(v, o.keep ?? NONE);
   if (o.group) v = groupRuns(v, o.keep ?? NONE, o.expanded ?? NONE, o.minRun ?? 3);
-  return v;
+  // one drawn edge per pair of nodes (a request read by a tool call and run by it is one line)
+  return o.fold || o.group ? v : { ...v, edges: remap(v.edges, (id) => id) };
 }
 
 /** Every artifact folded: the activity-only view. */
@@ -49,7 +54,7 @@ function remap(edges: GEdge[], to: (id: string) => string): GEdge[] {
     const cur = out.get(key);
     const mapped: GEdge = { ...e, from, to: dest };
     if (!cur) out.set(key, mapped);
-    else if (HOW_RANK[e.how] < HOW_RANK[cur.how] || (e.how === cur.how && (e.score ?? 0) > (cur.score ?? 0))) out.set(key, { ...mapped, count: (cur.count ?? 1) + 1 });
+    else if (better(e, cur)) out.set(key, { ...mapped, count: (cur.count ?? 1) + 1 });
     else cur.count = (cur.count ?? 1) + 1;
   }
   return [...out.values()];

@@ -33,13 +33,16 @@ export function pathStrength(path: string[], edges: Map<string, SliceEdge>): num
   return s;
 }
 
+/** Between two links of equal strength, the one that says more (a request run by a tool call, not merely read by it). */
+const SAYS: Record<string, number> = { executed: 5, derived_from: 4, generated: 3, linked: 2, part_of: 1, used: 0 };
+
 export function edgeIndex(s: Pick<SliceResponse, 'edges'>): Map<string, SliceEdge> {
   const m = new Map<string, SliceEdge>();
   for (const e of s.edges) {
     if (!influences(e)) continue;
     const k = edgeKey(e.from, e.to);
     const cur = m.get(k);
-    if (!cur || edgeStrength(e) > edgeStrength(cur)) m.set(k, e);
+    if (!cur || edgeStrength(e) > edgeStrength(cur) || (edgeStrength(e) === edgeStrength(cur) && (SAYS[e.relation] ?? 0) > (SAYS[cur.relation] ?? 0))) m.set(k, e);
   }
   return m;
 }

@@ -112,7 +112,15 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
       {list.state === 'ready' && list.value.traces.length === 0 ? (
         <div className="empty" data-testid="empty">
           {filtered ? (
-            'No trace matches these filters.'
+            <>
+              No trace matches these filters.
+              {redactedKind(filters.q) ? (
+                <p data-testid="redacted-search-hint">
+                  “{filters.q}” looks like {redactedKind(filters.q)}. Causeway redacts such values before storing anything, so stored content holds a placeholder such as <code>[REDACTED:email:1f0c…]</code> instead, and text search cannot find the value itself. Search for the words around it, or open a trace
+                  and follow the placeholder: the same value has the same placeholder everywhere.
+                </p>
+              ) : null}
+            </>
           ) : (
             <>
               No traces yet. Point an OpenTelemetry SDK at this collector (<code>OTEL_EXPORTER_OTLP_ENDPOINT</code>) or run <code>npm run demo</code>.
@@ -166,4 +174,14 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
       ) : null}
     </div>
   );
+}
+
+/** What kind of redacted value a search text looks like (e-mail, key, card, phone), if any. */
+export function redactedKind(q: string | undefined): string | undefined {
+  const t = (q ?? '').trim();
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t)) return 'an e-mail address';
+  if (/^(?:\d[ -]?){13,19}$/.test(t)) return 'a card number';
+  if (/^(sk|pk|rk|ghp|gho|xox[abp]|AKIA|AIza)[-_A-Za-z0-9]{8,}$/.test(t) || /^[A-Za-z0-9_\-]{32,}$/.test(t)) return 'a key or token';
+  if (/^\+?[\d ()-]{9,}$/.test(t)) return 'a phone number';
+  return undefined;
 }

@@ -55,6 +55,18 @@ describe('layout', () => {
     expect(Math.max(...Array.from(r.y)) - Math.min(...Array.from(r.y))).toBeLessThan(10 * 40);
   });
 
+  it('puts a source asked to sit beside a later step just before it, not where it first came in', () => {
+    // 0 → 1 → 2 → 3 → 4 in time; artifact 5 (no cause) is first used by 1 and copied into 4
+    const input = { lane: Array(6).fill('a'), t: [0, 1, 2, 3, 4, 0.5], artifact: [0, 0, 0, 0, 0, 1], from: [0, 1, 2, 3, 5, 5], to: [1, 2, 3, 4, 1, 4] };
+    const plain = layout(input);
+    expect(plain.layer[5]).toBeLessThan(plain.layer[1]!);
+    const near = layout({ ...input, near: [-1, -1, -1, -1, -1, 4] });
+    expect(near.layer[5]).toBe(near.layer[4]! - 1);
+    // a node with causes keeps its place
+    const caused = layout({ ...input, near: [-1, -1, 4, -1, -1, -1] });
+    expect(caused.layer[2]).toBe(plain.layer[2]);
+  });
+
   it('lays out 5,000 generated nodes, every one on its own finite spot (timings: npm run bench)', () => {
     const g = buildGraph(syntheticTrace(5000, 7));
     expect(g.nodes.length).toBe(5000);

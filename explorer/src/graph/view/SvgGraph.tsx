@@ -63,7 +63,7 @@ export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<strin
               {/* a wide transparent stroke makes the thin line easy to click */}
               <path d={d} className="edge-hit" />
               <path d={d} markerEnd={`url(#arrow-${cls})`} strokeDasharray={EDGE_DASH[e.how]?.join(' ')} style={e.how === 'content' ? { strokeWidth: 1 + 3 * strength } : undefined} />
-              {e.how === 'content' && e.score !== undefined && !dim && (cls !== 'normal' || strength >= 0.15) ? (
+              {e.how === 'content' && e.score !== undefined && !dim && (cls !== 'normal' || strength >= 0.15) && Math.abs(x2 - x1) > 80 ? (
                 <text x={(x1 + x2) / 2} y={(a.y + b.y) / 2 - 5} textAnchor="middle" className="edge-score">
                   copied {Math.round(e.score * 100)}%
                 </text>

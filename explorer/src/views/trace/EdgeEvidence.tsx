@@ -9,7 +9,11 @@ import { parseNodeId } from '../../graph/node-id.ts';
 import { useLoad } from '../../load.ts';
 import { Marked } from '../inspector/Redacted.tsx';
 
-export function EdgeEvidence(p: { edge: { from: string; to: string }; link: SliceEdge | undefined; label(id: string): string; onSelect(id: string): void; onClose(): void }): React.JSX.Element {
+export function EdgeEvidence(p: { edge: { from: string; to: string }; links: SliceEdge[]; label(id: string): string; onSelect(id: string): void; onClose(): void }): React.JSX.Element {
+  // several links may join the same two nodes (a request read by a tool call and run by it; text
+  // copied and a document part of a result): copied text is what needs evidence, ids come next
+  const link = p.links.find((l) => l.how === 'content') ?? p.links.find((l) => l.relation === 'executed') ?? p.links[0];
+  const others = p.links.filter((l) => l !== link);
   const { from, to } = p.edge;
   const a = parseNodeId(from);
   const b = parseNodeId(to);
@@ -18,8 +22,8 @@ export function EdgeEvidence(p: { edge: { from: string; to: string }; link: Slic
   const textA = ca.state === 'ready' ? ca.value.artifact.content : undefined;
   const textB = cb.state === 'ready' ? cb.value.artifact.content : undefined;
   const passages = useMemo(() => (textA !== undefined && textB !== undefined ? sharedPassages(textA, textB) : []), [textA, textB]);
-  const words = p.link ? describeLink(p.link) : undefined;
-  const copied = p.link?.how === 'content';
+  const words = link ? describeLink(link) : undefined;
+  const copied = link?.how === 'content';
   return (
     <section className="evidence" data-testid="edge-evidence" data-from={from} data-to={to} data-kind={words?.kind ?? ''} data-strength={words?.strength ?? ''} aria-label="link evidence">
       <header>
@@ -44,13 +48,21 @@ export function EdgeEvidence(p: { edge: { from: string; to: string }; link: Slic
           <dt>strength</dt>
           <dd data-testid="link-strength">
             <meter min={0} max={1} value={words.score} low={0.15} high={0.5} optimum={1} aria-label="link strength" /> {words.strength}
-            {copied ? ` (score ${words.score.toFixed(2)}${p.link?.shared !== undefined ? `, ${p.link.shared} shared fingerprints` : ''})` : ''}
+            {copied ? ` (score ${words.score.toFixed(2)}${link?.shared !== undefined ? `, ${link.shared} shared fingerprints` : ''})` : ''}
           </dd>
-          {p.link?.extent ? (
+          {link?.extent ? (
             <>
               <dt>where</dt>
               <dd className="small">
-                characters {p.link.extent.from[0]}–{p.link.extent.from[1]} of the source, {p.link.extent.to[0]}–{p.link.extent.to[1]} of the copy (text values, before redaction)
+                characters {link.extent.from[0]}–{link.extent.from[1]} of the source, {link.extent.to[0]}–{link.extent.to[1]} of the copy (text values, before redaction)
+              </dd>
+            </>
+          ) : null}
+          {others.length ? (
+            <>
+              <dt>also</dt>
+              <dd className="small" data-testid="other-links">
+                {others.map((l) => describeLink(l).says).join('; ')}
               </dd>
             </>
           ) : null}

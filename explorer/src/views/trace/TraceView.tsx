@@ -4,7 +4,7 @@
 // followed?") slices progressively; a taint path can be pinned and stays while exploring; any
 // link's evidence can be opened; replay steps through the activities with what the model saw.
 // All view state is in the URL (see url.ts).
-import type { SliceNode, TaintPath } from '@causeway/schemas';
+import type { SliceEdge, SliceNode, TaintPath } from '@causeway/schemas';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { shortId } from '../../format.ts';
 import { foldHighlight, mergeHighlight, pathHighlight, sliceHighlight } from '../../graph/highlight.ts';
@@ -74,13 +74,27 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
   }, [slice, backV, fwdV, pinSlice.load]);
   const edges = useMemo(() => edgeIndex({ edges: [...(slice?.edges ?? []), ...(backV?.edges ?? []), ...(fwdV?.edges ?? []), ...(sliceValue(pinSlice.load)?.edges ?? [])] }), [slice, backV, fwdV, pinSlice.load]);
 
-  // taint paths to the selection: the slice's (across traces) once it is there, the trace graph's until then
+  /** every loaded link from one node to another (for the evidence panel) */
+  const linksBetween = (e: { from: string; to: string }): SliceEdge[] => {
+    const out = new Map<string, SliceEdge>();
+    for (const s of [slice, backV, fwdV, sliceValue(pinSlice.load)]) for (const x of s?.edges ?? []) if (x.from === e.from && x.to === e.to) out.set(`${x.relation}|${x.how}`, x);
+    return [...out.values()];
+  };
+
+  // taint paths to the selection: the complete backward slice's (across traces); until it is
+  // complete, the trace graph's with what the partial slice found so far
   const paths: TaintPath[] = useMemo(() => {
     if (!selected) return [];
-    if (backV) return rankPaths(backV.taintPaths, backV);
-    if (dir === 'forward' && fwdV) return rankPaths(fwdV.taintPaths.filter((t) => t.nodes.includes(selected)), fwdV);
-    return slice ? taintPathsTo(slice, selected) : [];
-  }, [selected, backV, fwdV, dir, slice]);
+    if (back.load.state === 'ready' && backV) return rankPaths(backV.taintPaths, backV);
+    const partial = [...(backV?.taintPaths ?? []), ...(dir === 'forward' && fwdV ? fwdV.taintPaths.filter((t) => t.nodes.includes(selected)) : [])];
+    const own = slice ? taintPathsTo(slice, selected) : [];
+    const seen = new Set<string>();
+    const all = [...partial, ...own].filter((t) => {
+      const k = t.nodes.join(' ');
+      return seen.has(k) ? false : (seen.add(k), true);
+    });
+    return rankPaths(all, { nodes: [...(slice?.nodes ?? []), ...(backV?.nodes ?? [])], edges: [...(slice?.edges ?? []), ...(backV?.edges ?? [])] });
+  }, [selected, back.load.state, backV, fwdV, dir, slice]);
 
   const highlight = useMemo(() => {
     const pinned = pinPath ? pathHighlight(pinPath.nodes, selected ?? '') : undefined;
@@ -109,14 +123,22 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
   });
 
   // the drawing: readable by size, with the key path, the selection and the replay step kept out of folds
-  const keyPath = useMemo(() => (key && slice ? unique([...taintPathsTo(slice, key.id, 3).flatMap((t) => t.nodes), key.id]) : []), [key, slice]);
+  const keyPaths = useMemo(() => (key && slice ? taintPathsTo(slice, key.id, 3) : []), [key, slice]);
+  const keyPath = useMemo(() => unique([...keyPaths.flatMap((t) => t.nodes), key?.id]), [keyPaths, key]);
+  // the primary path's source sits beside the step it led to (see layout `near`)
+  const near = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const t of [keyPaths[0], pinPath]) if (t && t.nodes.length > 1 && t.nodes[0]!.startsWith('art:')) m.set(t.nodes[0]!, t.nodes[1]!);
+    return m;
+  }, [keyPaths, pinPath]);
   const stableKeep = useMemo(() => unique([...keyPath, ...(pinPath?.nodes ?? [])]), [keyPath, pinPath]);
   const keep = unique([selected, ...paths.slice(0, 3).flatMap((t) => t.nodes), cur?.activity]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const { view, layout, error: layError, mode, drawn } = useDrawnGraph(full, { collapse, stableKeep, keep, expanded, minScore: min });
+  const { view, layout, error: layError, mode, drawn } = useDrawnGraph(full, { collapse, stableKeep, keep, expanded, minScore: min, near });
   const viewHighlight = useMemo(() => (highlight && view?.foldedInto ? foldHighlight(highlight, view.foldedInto) : highlight), [highlight, view]);
   const visible = useMemo(() => (replayOn && full ? new Set([...visibleAt(full, steps, stepIndex)].map(drawn)) : undefined), [replayOn, full, steps, stepIndex, view]); // eslint-disable-line react-hooks/exhaustive-deps
-  const framePathIds = pinPath?.nodes ?? (selected ? unique([...(paths[0]?.nodes ?? []), ...(paths[1]?.nodes ?? []), selected]) : keyPath);
+  // what "frame the path" shows: the pinned path, else the strongest path to the selection (or the key node)
+  const framePathIds = pinPath?.nodes ?? (selected ? unique([...(paths[0]?.nodes ?? []), selected]) : unique([...(keyPaths[0]?.nodes ?? []), key?.id]));
   const frameAnchor = selected ?? key?.id;
   const framePath = (): void => graphRef.current?.frame(unique(framePathIds.map(drawn)), frameAnchor && drawn(frameAnchor));
   const frameSelection = (): void => {
@@ -227,7 +249,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
         </div>
         <aside className="trace-side" aria-label="why">
           {pin ? <PinnedPath path={pinPath} loading={pinSlice.load.state === 'loading'} edges={edges} label={label} selected={selected} onSelect={select} onEvidence={(from, to) => set({ edge: { from, to } }, false)} onUnpin={() => set({ pin: undefined })} /> : null}
-          {edge ? <EdgeEvidence edge={edge} link={edges.get(`${edge.from}>${edge.to}`)} label={label} onSelect={select} onClose={() => set({ edge: undefined })} /> : null}
+          {edge ? <EdgeEvidence edge={edge} links={linksBetween(edge)} label={label} onSelect={select} onClose={() => set({ edge: undefined })} /> : null}
           {selected ? (
             <SlicePanel
               seed={selected}

@@ -25,7 +25,7 @@ export function viewOptions(full: Graph, collapse: boolean | undefined): { o: Vi
   return { o: { fold: true, group: large, containment: false }, mode: large ? 'grouped' : 'folded' };
 }
 
-export function useDrawnGraph(full: Graph | undefined, p: { collapse: boolean | undefined; stableKeep: readonly string[]; keep: readonly string[]; expanded: ReadonlySet<string>; minScore: number | undefined }) {
+export function useDrawnGraph(full: Graph | undefined, p: { collapse: boolean | undefined; stableKeep: readonly string[]; keep: readonly string[]; expanded: ReadonlySet<string>; minScore: number | undefined; near: ReadonlyMap<string, string> }) {
   const filtered = useMemo(() => (full && p.minScore ? { ...full, edges: full.edges.filter((e) => e.how !== 'content' || (e.score ?? 0) >= p.minScore!) } : full), [full, p.minScore]);
   const opts = useMemo(() => (full ? viewOptions(full, p.collapse) : undefined), [full, p.collapse]);
   const stableKey = p.stableKeep.join(' ');
@@ -50,15 +50,24 @@ export function useDrawnGraph(full: Graph | undefined, p: { collapse: boolean | 
     let live = true;
     setLayout(undefined);
     setError('');
-    layoutAsync(toLayoutInput(view)).then(
+    layoutAsync(toLayoutInput(view, undefined, nearDrawn(view, p.near))).then(
       (r) => live && setLayout(r),
       (e: Error) => live && setError(e.message),
     );
     return () => {
       live = false;
     };
-  }, [view]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view, [...p.near].join(' ')]);
   /** the node drawn for a node of the full graph */
   const drawn = (id: string): string => view?.foldedInto?.get(id) ?? id;
   return { view, layout, error, mode: opts?.mode, drawn };
+}
+
+/** `near` hints for the nodes as drawn (a folded node's hint goes to its host). */
+function nearDrawn(view: Graph, near: ReadonlyMap<string, string>): Map<string, string> {
+  const to = (id: string): string => view.foldedInto?.get(id) ?? id;
+  const out = new Map<string, string>();
+  for (const [a, b] of near) if (to(a) !== to(b)) out.set(to(a), to(b));
+  return out;
 }
