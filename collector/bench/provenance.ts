@@ -16,15 +16,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HealthResponse, SliceArtifact, SliceResponse, SpanRow, TraceResponse } from '@causeway/schemas';
 import { ProvenanceExtractor } from '../src/processors/provenance.ts';
-import { redactProcessor, redactString } from '../src/processors/redact.ts';
+import { redactSpans, redactString } from '../src/processors/redact.ts';
 import { fingerprint } from '../src/provenance/fingerprint.ts';
 import { textLeaves } from '../src/provenance/content.ts';
 import { decodeTracesJson } from '../src/receivers/otlp/decode-json.ts';
 import { createRedactor } from '../src/redaction/redactor.ts';
-import { provPayload } from '../src/store/prov-lines.ts';
-import { rowsPayload } from '../src/store/row-line.ts';
-import type { CollectorProcess } from '../test/collector-process.ts';
-import { startCollector } from '../test/collector-process.ts';
+import { provPayload } from '../src/format/prov-lines.ts';
+import { rowsPayload } from '../src/format/row-line.ts';
+import type { CollectorProcess } from '@causeway/testkit/collector-process.ts';
+import { startCollector } from '@causeway/testkit/collector-process.ts';
 import { type AgentRequest, AgentTraceGenerator, type TraceInfo } from './agent-traces.ts';
 import { median } from './decode.ts';
 import { RssSampler } from './ingest.ts';
@@ -61,7 +61,7 @@ function collectorParts(): { extractor: ProvenanceExtractor; redact: (rows: Span
   const redactor = createRedactor({ key: tenantKey });
   const provKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const extractor = new ProvenanceExtractor(provKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
-  const redactRows = redactProcessor(redactor, { spansRedacted: 0, byRule: {} });
+  const redactRows = redactSpans(redactor);
   return { extractor, redact: (rows) => redactRows(rows) as SpanRow[], provKey };
 }
 
@@ -753,8 +753,8 @@ export function printProvenance(
       out.push(`  p50 relative to trace by id (the plain read of the same store): ${rel.join(', ')}`);
     }
     out.push('  the queries behind them, run directly in a separate process on the same store (ms):');
-    out.push(table(['query (ProvenanceQueries)', 'n', 'p50 ms', 'p95 ms', 'rows/call'], st.queries.map((q) => [q.name, String(q.n), fix(q.p50, 1), fix(q.p95, 1), fix(q.rows, 0)])));
-    out.push("  where a slice's time goes (the API's SliceBuilder in that process, every ProvenanceQueries call timed; mean per slice; a trace's two loads run in parallel, so shares can pass 100%):");
+    out.push(table(['query (ProvenanceReads)', 'n', 'p50 ms', 'p95 ms', 'rows/call'], st.queries.map((q) => [q.name, String(q.n), fix(q.p50, 1), fix(q.p95, 1), fix(q.rows, 0)])));
+    out.push("  where a slice's time goes (the API's SliceBuilder in that process, every ProvenanceReads call timed; mean per slice; a trace's two loads run in parallel, so shares can pass 100%):");
     for (const b of st.slices) {
       const inQueries = b.byQuery.reduce((n, x) => n + x.msPerSlice, 0);
       out.push(

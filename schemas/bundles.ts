@@ -1,0 +1,52 @@
+// POST /api/bundles: what a client asks for (the explorer, `causeway export`, automation);
+// GET /api/exports: the chain of custody, one record per bundle exported.
+import type { SliceDirection } from './slice-query.ts';
+
+export interface BundleSliceRequest {
+  /** trace of the seed (32 hex) */
+  trace: string;
+  /** seed activity (16 hex span id) … */
+  span?: string;
+  /** … or seed artifact (32 hex) */
+  artifact?: string;
+  /** default backward */
+  direction?: SliceDirection;
+  /** 1–64, default 12 */
+  depth?: number;
+}
+
+/** Either whole traces (`traceIds`) or one causal slice (`slice`). */
+export interface BundleRequest {
+  traceIds?: string[];
+  slice?: BundleSliceRequest;
+  exporter?: string;
+}
+
+export const BUNDLE_LIMITS = { maxTraceIds: 1000, maxExporterLength: 200 } as const;
+
+/** A bundle's causal slice as the exporter resolved it; written into the signed manifest's query. */
+export interface SliceSelection {
+  traceId: string;
+  spanId?: string;
+  artifactId?: string;
+  direction: SliceDirection;
+  depth: number;
+}
+
+/** One exported bundle (the `exports` table). */
+export interface ExportRecord {
+  /** `YYYY-MM-DD hh:mm:ss.sss`, UTC */
+  exportedAt: string;
+  exporter: string;
+  /** the manifest's query, as JSON text */
+  query: string;
+  bundleSha256: string;
+  /** decimal strings (UInt64 columns) */
+  rows: string;
+  checkpointSize: string;
+}
+
+/** GET /api/exports: the newest 1000 exports, newest first. */
+export interface ExportListResponse {
+  exports: ExportRecord[];
+}
