@@ -6,11 +6,11 @@ import type {
   IncidentEventBody,
   IncidentListResponse,
   SliceResponse,
+  TraceLogsResponse,
   TraceResponse,
   TraceSearchResponse,
 } from '@causeway/schemas';
-import { parseNodeId } from './graph/node-id.ts';
-import type { TraceLogsResponse } from './conversation/logs.ts';
+import { parseNodeId } from '@causeway/schemas';
 
 export class ApiError extends Error {
   constructor(

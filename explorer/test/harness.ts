@@ -3,9 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { type CollectorProcess, startCollector } from '../../collector/test/collector-process.ts';
+import { type CollectorProcess, startCollector } from '@causeway/testkit/collector-process.ts';
 import { ensureExplorerBuilt } from '../build.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium } from '@causeway/testkit/browser.ts';
 
 export const SHOTS = join(import.meta.dirname, 'screenshots');
 

@@ -5,7 +5,7 @@
 // and the mailbox, so most artifacts appear in many traces.
 import type { ArtifactResponse, SliceActivity, SliceArtifact, SliceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson } from '../../collector/test/collector-process.ts';
+import { getJson } from '@causeway/testkit/collector-process.ts';
 import { feedCaptured } from './feed.ts';
 import { type Explorer, openExplorer } from './harness.ts';
 

@@ -3,7 +3,7 @@ import type { OtlpSpan } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
 import { loadCaptured } from '../../../fixtures/agents/captured.ts';
 import { conversationOf } from './fromSpan.ts';
-import { logsBySpan, type TraceLogsResponse } from './logs.ts';
+import { type LogsLike, logsBySpan } from './logs.ts';
 import type { Conversation, Part } from './model.ts';
 
 function spans(lib: 'openai' | 'langchain' | 'traceloop' | 'vercel-ai'): OtlpSpan[] {
@@ -17,7 +17,7 @@ const INJECTION = 'IMPORTANT SYSTEM NOTICE';
 describe('what the model saw, across conventions', () => {
   it('openai instrumentation: messages sent as OTLP log records, folded into their span', () => {
     const logs = loadCaptured('openai', 'prompt-injection', 'logs')!;
-    const bySpan = logsBySpan({ traceId: '', logRecordCount: 0, resourceLogs: logs.requests.flatMap((r) => (r.body as TraceLogsResponse).resourceLogs) });
+    const bySpan = logsBySpan({ resourceLogs: logs.requests.flatMap((r) => (r.body as LogsLike).resourceLogs) });
     const chats = spans('openai').filter((s) => s.name.startsWith('chat'));
     const last = chats.map((s) => conversationOf(s, bySpan.get(s.spanId) ?? [])).find((c) => parts(c, 'input').some((p) => p.kind === 'call' && p.name === 'send_email'))!;
     expect(last.sources).toEqual(['log records']);
@@ -81,11 +81,11 @@ describe('what the model saw, across conventions', () => {
 describe('log records of one instant', () => {
   it('are put back in conversation order, whatever order the store returned them in', () => {
     const logs = loadCaptured('openai', 'prompt-injection', 'logs')!;
-    const resourceLogs = logs.requests.flatMap((r) => (r.body as TraceLogsResponse).resourceLogs);
+    const resourceLogs = logs.requests.flatMap((r) => (r.body as LogsLike).resourceLogs);
     // the store orders records of one timestamp by a hash: shuffle them the same way
     const shuffled = resourceLogs.map((rl) => ({ ...rl, scopeLogs: rl.scopeLogs.map((sl) => ({ ...sl, logRecords: [...sl.logRecords].reverse() })) }));
-    const ordered = logsBySpan({ traceId: '', logRecordCount: 0, resourceLogs });
-    const fromShuffled = logsBySpan({ traceId: '', logRecordCount: 0, resourceLogs: shuffled });
+    const ordered = logsBySpan({ resourceLogs });
+    const fromShuffled = logsBySpan({ resourceLogs: shuffled });
     const span = spans('openai').filter((s) => s.name.startsWith('chat')).at(-1)!;
     const roles = (m: typeof ordered) => conversationOf(span, m.get(span.spanId) ?? []).input.map((x) => x.role);
     expect(roles(fromShuffled)).toEqual(roles(ordered));

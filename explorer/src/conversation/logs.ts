@@ -1,5 +1,5 @@
-// GET /api/traces/:id/logs as the explorer reads it (the response has no type in schemas/ yet):
-// OTLP/JSON logs; the records of one span are what log-based instrumentations sent for it.
+// GET /api/traces/:id/logs (TraceLogsResponse): the records of one span are what log-based
+// instrumentations (@opentelemetry/instrumentation-openai) sent for it.
 import type { AnyValue, KeyValue } from '@causeway/schemas';
 
 export interface LogRecordJson {
@@ -11,9 +11,8 @@ export interface LogRecordJson {
   spanId?: string;
 }
 
-export interface TraceLogsResponse {
-  traceId: string;
-  logRecordCount: number;
+/** The part of a logs response read here (TraceLogsResponse meets it). */
+export interface LogsLike {
   resourceLogs: { scopeLogs: { logRecords: LogRecordJson[] }[] }[];
 }
 
@@ -58,7 +57,7 @@ function conversationOrder(group: LogRecordJson[]): LogRecordJson[] {
 }
 
 /** Log records by span id, in time order (records of one instant in conversation order). */
-export function logsBySpan(r: TraceLogsResponse | undefined): Map<string, LogRecordJson[]> {
+export function logsBySpan(r: LogsLike | undefined): Map<string, LogRecordJson[]> {
   const out = new Map<string, LogRecordJson[]>();
   for (const rl of r?.resourceLogs ?? []) {
     for (const sl of rl.scopeLogs ?? []) {

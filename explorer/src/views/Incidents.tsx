@@ -7,7 +7,7 @@ import { type Navigate, linkProps } from '../route.ts';
 import { parseUrl } from '../url.ts';
 import { shortId } from '../format.ts';
 import { artifactLabel, KIND_NAMES, nodeLabel } from '../graph/model.ts';
-import { parseNodeId } from '../graph/node-id.ts';
+import { parseNodeId } from '@causeway/schemas';
 import { ExportButton } from './trace/ExportButton.tsx';
 import { usePageTitle } from './usePageTitle.ts';
 

@@ -6,7 +6,7 @@ import type { LogRecordJson } from '../conversation/logs.ts';
 import { isEmpty } from '../conversation/model.ts';
 import { fmtDuration } from '../format.ts';
 import { KIND_NAMES, type Graph } from '../graph/model.ts';
-import { parseNodeId } from '../graph/node-id.ts';
+import { parseNodeId } from '@causeway/schemas';
 import type { ReplayStep } from '../replay/replay.ts';
 import { ConversationView } from './inspector/Conversation.tsx';
 import type { FlatSpan } from './Waterfall.tsx';

@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import { api } from '../../api.ts';
 import { describeLink } from '../../evidence/links.ts';
 import { mergeRanges, sharedPassages } from '../../evidence/passages.ts';
-import { parseNodeId } from '../../graph/node-id.ts';
+import { parseNodeId } from '@causeway/schemas';
 import { useLoad } from '../../load.ts';
 import { Marked } from '../inspector/Redacted.tsx';
 

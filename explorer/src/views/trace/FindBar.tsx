@@ -3,7 +3,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { anyValueText } from '../../format.ts';
 import type { Graph } from '../../graph/model.ts';
-import { activityNodeId } from '../../graph/node-id.ts';
+import { activityNodeId } from '@causeway/schemas';
 import type { FlatSpan } from '../Waterfall.tsx';
 
 interface Hit {

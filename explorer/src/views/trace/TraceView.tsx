@@ -10,7 +10,7 @@ import { shortId } from '../../format.ts';
 import { foldHighlight, mergeHighlight, pathHighlight, sliceHighlight } from '../../graph/highlight.ts';
 import { edgeIndex, rankPaths, taintPathsTo, traceHighlight } from '../../graph/keyPath.ts';
 import { nodeLabel } from '../../graph/model.ts';
-import { activityNodeId } from '../../graph/node-id.ts';
+import { activityNodeId } from '@causeway/schemas';
 import { type GraphHandle, GraphView } from '../../graph/view/GraphView.tsx';
 import { replaySteps, visibleAt } from '../../replay/replay.ts';
 import type { Navigate } from '../../route.ts';

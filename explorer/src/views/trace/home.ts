@@ -4,7 +4,7 @@
 // otherwise is it in another trace, the one the slice links it to (the API's `traces` list is
 // capped and in id order, so its first entry is no answer on its own).
 import type { SliceEdge, SliceNode } from '@causeway/schemas';
-import { parseNodeId } from '../../graph/node-id.ts';
+import { parseNodeId } from '@causeway/schemas';
 
 export interface Home {
   traceId: string;
