@@ -51,11 +51,14 @@ async function post<T>(path: string, body: unknown): Promise<T> {
   return answer<T>(res);
 }
 
+/** traces per page of the Find list */
+export const PAGE_SIZE = 100;
+
 /** Slices already answered (a slice is recomputed by the collector on every request). */
 const sliceCache = new Map<string, SliceResponse>();
 
 export const api = {
-  searchTraces: (filters: Record<string, string>, signal?: AbortSignal) => get<TraceSearchResponse>(`/api/search/traces?${new URLSearchParams({ limit: '100', ...filters })}`, signal),
+  searchTraces: (filters: Record<string, string>, signal?: AbortSignal) => get<TraceSearchResponse>(`/api/search/traces?${new URLSearchParams({ limit: String(PAGE_SIZE), ...filters })}`, signal),
   trace: (id: string, signal?: AbortSignal) => get<TraceResponse>(`/api/traces/${id}`, signal),
   traceGraph: (id: string, signal?: AbortSignal) => get<SliceResponse>(`/api/provenance/traces/${id}?limit=20000`, signal),
   /** A causal slice; `depth` limits how far it walks (the API's default is 12). Answers are cached. */

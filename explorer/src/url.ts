@@ -27,7 +27,7 @@ export type ViewState =
   | { page: 'incident'; incidentId: string }
   | { page: 'not-found'; path: string };
 
-const FILTERS = ['service', 'agent', 'tool', 'name', 'status', 'start', 'end', 'untrusted', 'q'];
+const FILTERS = ['service', 'agent', 'tool', 'name', 'status', 'start', 'end', 'untrusted', 'q', 'limit'];
 
 export function parseUrl(pathname: string, search: string): ViewState {
   const q = new URLSearchParams(search);

@@ -378,6 +378,29 @@ describe('the demo incident in Chromium', () => {
     expect(await page.locator('[data-testid=export]').count()).toBe(1);
   });
 
+  it('pages through the traces with the total', async () => {
+    const { page } = x;
+    const all = (await getJson<{ total: number }>(`${x.cw.apiUrl}/api/traces?limit=1`)).body.total;
+    expect(all).toBeGreaterThan(10);
+    await page.goto(`${x.cw.apiUrl}/?limit=5`);
+    await page.waitForSelector('[data-testid=trace-row]');
+    expect(await page.locator('[data-testid=trace-total]').getAttribute('data-total')).toBe(String(all));
+    expect(await page.locator('[data-testid=trace-total]').textContent()).toContain(`page 1 of ${Math.ceil(all / 5)}`);
+    const seen = new Set<string>();
+    for (let p = 0; p < Math.ceil(all / 5); p++) {
+      const rows = await page.locator('[data-testid=trace-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-trace-id')!));
+      for (const r of rows) seen.add(r);
+      if (p < Math.ceil(all / 5) - 1) {
+        await page.click('[data-testid=page-older]');
+        await page.waitForFunction((n) => (document.querySelector('[data-testid=trace-total]')?.textContent ?? '').includes(`page ${n}`), p + 2);
+      }
+    }
+    expect(seen.size).toBe(all);
+    expect(await page.locator('[data-testid=page-older]').isDisabled()).toBe(true);
+    await page.click('[data-testid=page-newer]');
+    await page.waitForFunction((n) => (document.querySelector('[data-testid=trace-total]')?.textContent ?? '').includes(`page ${n}`), Math.ceil(all / 5) - 1);
+  });
+
   it('compares the benign run with the injected one: the inputs and the actions that differ', async () => {
     const { page } = x;
     // the oracle: content is addressed by its hash, so differing inputs are a set difference of artifact ids

@@ -1,7 +1,7 @@
 // Find: recent traces, newest first, filtered by service, agent, time, span name, status, tool,
 // untrusted content touched, and free text over redacted content; or jump to a trace id.
 import { useState } from 'react';
-import { api } from '../api.ts';
+import { api, PAGE_SIZE } from '../api.ts';
 import { fmtDuration, fmtTime } from '../format.ts';
 import { useLoad } from '../load.ts';
 import { type Navigate, linkProps } from '../route.ts';
@@ -17,12 +17,22 @@ const FIELDS: { key: string; label: string; placeholder: string }[] = [
 
 const toLocalInput = (iso: string | undefined): string => (iso ? iso.slice(0, 16) : '');
 
+
 export function TraceList({ filters, navigate }: { filters: Record<string, string>; navigate: Navigate }): React.JSX.Element {
   usePageTitle(Object.keys(filters).length ? `Traces: ${Object.entries(filters).map(([k, v]) => `${k} ${v}`).join(', ')}` : 'Traces');
   const [draft, setDraft] = useState<Record<string, string>>(filters);
   const [jump, setJump] = useState('');
   const [jumpError, setJumpError] = useState('');
-  const [list, reload] = useLoad((signal) => api.searchTraces(filters, signal), [JSON.stringify(filters)]);
+  // pages: the cursors of the pages before this one (newest first)
+  const [cursors, setCursors] = useState<string[]>([]);
+  const key = JSON.stringify(filters);
+  const [pagedFor, setPagedFor] = useState(key);
+  if (pagedFor !== key) {
+    setPagedFor(key);
+    setCursors([]);
+  }
+  const cursor = cursors.at(-1);
+  const [list, reload] = useLoad((signal) => api.searchTraces({ ...filters, ...(cursor ? { cursor } : {}) }, signal), [key, cursor]);
   const apply = (f: Record<string, string>): void => {
     const clean = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== ''));
     navigate({ page: 'traces', filters: clean }, { replace: true });
@@ -130,7 +140,19 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
       ) : null}
       {list.state === 'ready' && list.value.traces.length > 0 ? (
         <>
-          {list.value.partial ? <div className="note">Examined the {list.value.scanned} newest candidate traces; narrow the filters to look further back.</div> : null}
+          <div className="pager" data-testid="pager">
+            <span data-testid="trace-total" data-total={list.value.total ?? ''}>
+              {list.value.total !== undefined ? `${list.value.total.toLocaleString()} trace${list.value.total === 1 ? '' : 's'} match` : 'Traces that match'}
+              {cursors.length || list.value.nextCursor ? ` · page ${cursors.length + 1}${list.value.total !== undefined ? ` of ${Math.max(1, Math.ceil(list.value.total / (Number(filters.limit) || PAGE_SIZE)))}` : ''}` : ''}
+            </span>{' '}
+            <button data-testid="page-newer" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+              ← Newer
+            </button>{' '}
+            <button data-testid="page-older" disabled={!list.value.nextCursor} onClick={() => setCursors((c) => [...c, list.value.nextCursor!])}>
+              Older →
+            </button>
+          </div>
+          {list.value.partial ? <div className="note">This page examined {list.value.scanned} candidate traces and stopped at the search's bound; “Older →” continues the search.</div> : null}
           <table className="traces" data-testid="trace-table">
             <thead>
               <tr>
