@@ -17,6 +17,13 @@ const FIELDS: { key: string; label: string; placeholder: string }[] = [
 
 const toLocalInput = (iso: string | undefined): string => (iso ? iso.slice(0, 16) : '');
 
+/**
+ * Values seen in the traces listed so far (this page load), offered as suggestions for the
+ * exact-match filters. (Every value stored would need an API to list them: see the report.)
+ */
+const SUGGESTED = new Set(['service', 'agent', 'tool']);
+const seen: Record<string, Set<string>> = { service: new Set(), agent: new Set(), tool: new Set() };
+
 
 export function TraceList({ filters, navigate }: { filters: Record<string, string>; navigate: Navigate }): React.JSX.Element {
   usePageTitle(Object.keys(filters).length ? `Traces: ${Object.entries(filters).map(([k, v]) => `${k} ${v}`).join(', ')}` : 'Traces');
@@ -33,6 +40,13 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
   }
   const cursor = cursors.at(-1);
   const [list, reload] = useLoad((signal) => api.searchTraces({ ...filters, ...(cursor ? { cursor } : {}) }, signal), [key, cursor]);
+  if (list.state === 'ready') {
+    for (const t of list.value.traces) {
+      for (const v of t.services) seen.service!.add(v);
+      for (const v of t.agents) seen.agent!.add(v);
+      for (const v of t.tools) seen.tool!.add(v);
+    }
+  }
   const apply = (f: Record<string, string>): void => {
     const clean = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== ''));
     navigate({ page: 'traces', filters: clean }, { replace: true });
@@ -53,8 +67,22 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
         {FIELDS.map((f) => (
           <label key={f.key}>
             {f.label}
-            <input name={f.key} data-testid={`filter-${f.key}`} value={draft[f.key] ?? ''} placeholder={f.placeholder} onChange={(e) => set(f.key, e.target.value)} />
+            <input
+              name={f.key}
+              data-testid={`filter-${f.key}`}
+              value={draft[f.key] ?? ''}
+              placeholder={f.placeholder}
+              onChange={(e) => set(f.key, e.target.value)}
+              {...(SUGGESTED.has(f.key) ? { list: `suggest-${f.key}` } : {})}
+            />
           </label>
+        ))}
+        {[...SUGGESTED].map((k) => (
+          <datalist key={k} id={`suggest-${k}`} data-testid={`suggest-${k}`}>
+            {[...(seen[k] ?? [])].sort().slice(0, 200).map((v) => (
+              <option key={v} value={v} />
+            ))}
+          </datalist>
         ))}
         <label>
           Status
