@@ -89,3 +89,36 @@ export function ActivityInspector(p: { node: Extract<SliceNode, { type: 'activit
     </section>
   );
 }
+
+/**
+ * A span read as an activity before (or without) the causal graph: the inspector can show its
+ * conversation while the collector is still computing the graph of a big trace.
+ */
+export function activityFromSpan(traceId: string, s: FlatSpan): Extract<SliceNode, { type: 'activity' }> {
+  const attr = (k: string): string => {
+    const a = s.span.attributes.find((x) => x.key === k)?.value;
+    return a && 'stringValue' in a ? a.stringValue : '';
+  };
+  const op = attr('gen_ai.operation.name');
+  const kind = op === 'chat' || op === 'text_completion' || op === 'generate_content' ? 'llm' : op === 'execute_tool' ? 'tool' : op === 'retrieval' ? 'retrieval' : op === 'invoke_agent' || op === 'create_agent' ? 'agent' : 'other';
+  return {
+    id: `act:${traceId}/${s.span.spanId}`,
+    type: 'activity',
+    traceId,
+    spanId: s.span.spanId,
+    parentSpanId: s.span.parentSpanId ?? '',
+    kind,
+    name: s.span.name,
+    operation: op,
+    convention: 'read from the span (the causal graph is not loaded)',
+    agent: attr('gen_ai.agent.name'),
+    toolName: attr('gen_ai.tool.name'),
+    callId: attr('gen_ai.tool.call.id'),
+    service: s.service,
+    start: s.span.startTimeUnixNano,
+    end: s.span.endTimeUnixNano,
+    status: s.span.status.code,
+    depth: 0,
+    tainted: false,
+  };
+}

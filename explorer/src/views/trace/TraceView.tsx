@@ -16,6 +16,7 @@ import { replaySteps, visibleAt } from '../../replay/replay.ts';
 import type { Navigate } from '../../route.ts';
 import type { ViewState } from '../../url.ts';
 import { usePageTitle } from '../usePageTitle.ts';
+import { activityFromSpan } from '../inspector/ActivityInspector.tsx';
 import { Inspector } from '../inspector/Inspector.tsx';
 import { ReplayPanel } from '../ReplayPanel.tsx';
 import { Waterfall } from '../Waterfall.tsx';
@@ -270,7 +271,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
               <p className="muted">{slice && !key ? 'Untrusted content reached no high-impact tool call in this trace. ' : ''}Select a tool call, output or document to see what led to it and what followed.</p>
             </section>
           )}
-          <Inspector node={inspected ? nodeById.get(inspected) : undefined} nodeId={inspected ?? ''} trace={trace} span={inspectedSpan} logs={inspectedSpan ? (logs.get(inspectedSpan.span.spanId) ?? []) : []} onOpen={openNode} />
+          <Inspector node={inspected ? (nodeById.get(inspected) ?? (inspectedSpan ? activityFromSpan(traceId, inspectedSpan) : undefined)) : undefined} nodeId={inspected ?? ''} trace={trace} span={inspectedSpan} logs={inspectedSpan ? (logs.get(inspectedSpan.span.spanId) ?? []) : []} onOpen={openNode} />
         </aside>
       </div>
       {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
