@@ -11,7 +11,7 @@
 // Prints one JSON line (StoreStats) on stdout.
 import { readFileSync } from 'node:fs';
 import { SLICE_DEFAULTS, type SliceArtifact } from '@causeway/schemas';
-import { SliceBuilder } from '../src/provenance/slice.ts';
+import { SliceBuilder } from '../src/provenance/slice/index.ts';
 import { loadTrustRules } from '../src/provenance/trust.ts';
 import type { SliceBreakdown, StoreStats } from './provenance.ts';
 import { type ClickHouse, openClickHouse } from '../src/store/clickhouse.ts';
@@ -73,7 +73,7 @@ async function counts(ch: ClickHouse): Promise<StoreStats> {
     distinctFingerprints: fps.distinct_fps!,
     sharedFingerprints: fps.shared!,
     maxRowsPerFingerprint: fps.max_rows!,
-    ledgerLeaves: await n('ledger_leaves'),
+    ledgerLeaves: await n('ledger_entries'),
     bytesOnDisk: Object.fromEntries(disk.filter((d) => Number(d.bytes) > 1e6).map((d) => [d.table, Number(d.bytes)])),
     queries: [],
     slices: [],

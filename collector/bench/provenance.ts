@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HealthResponse, SliceArtifact, SliceResponse, SpanRow, TraceResponse } from '@causeway/schemas';
 import { ProvenanceExtractor } from '../src/processors/provenance.ts';
-import { redactSpans, redactString } from '../src/processors/redact.ts';
+import { redactSpans } from '../src/processors/redact.ts';
 import { fingerprint } from '../src/provenance/fingerprint.ts';
 import { textLeaves } from '../src/provenance/content.ts';
 import { decodeTracesJson } from '../src/receivers/otlp/decode-json.ts';
@@ -60,7 +60,7 @@ function collectorParts(): { extractor: ProvenanceExtractor; redact: (rows: Span
   const tenantKey = Buffer.alloc(32, 0x5a);
   const redactor = createRedactor({ key: tenantKey });
   const provKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
-  const extractor = new ProvenanceExtractor(provKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
+  const extractor = new ProvenanceExtractor(provKey, redactor);
   const redactRows = redactSpans(redactor);
   return { extractor, redact: (rows) => redactRows(rows) as SpanRow[], provKey };
 }
@@ -314,7 +314,7 @@ export interface Restart {
   atSpans: number;
   peakRssMb: number;
   stopSeconds: number;
-  /** until the collector answers: dominated by rebuilding the ledger's Merkle log from ledger_leaves */
+  /** until the collector answers */
   startSeconds: number;
 }
 
@@ -331,24 +331,25 @@ function rssMbOf(pid: number): number {
 async function startStoreCollector(root: string, dataDir: string, nodeArgs: string[]): Promise<CollectorProcess> {
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'collector/src/main.ts'), 'start'], {
     cwd: root,
-    env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CAUSEWAY_OTLP_PORT: '0', CAUSEWAY_PORT: '0', CAUSEWAY_FLUSH_INTERVAL_MS: '50', CLICKHOUSE_URL: '' },
+    env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CAUSEWAY_OTLP_PORT: '0', CAUSEWAY_OTLP_GRPC_PORT: '0', CAUSEWAY_PORT: '0', CAUSEWAY_FLUSH_INTERVAL_MS: '50', CLICKHOUSE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const urls = await new Promise<{ otlp: string; api: string }>((resolve, reject) => {
+  const urls = await new Promise<{ otlp: string; grpc: string; api: string }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`collector did not start within 15 min:\n${out}`));
     }, 900_000);
     const check = (): void => {
       const otlp = /OTLP\/HTTP traces:\s+(\S+)\/v1\/traces/.exec(out)?.[1];
+      const grpc = /OTLP\/gRPC:\s+(\S+)/.exec(out)?.[1];
       const api = /Query API:\s+(\S+)\/api\/traces/.exec(out)?.[1];
-      if (otlp && api) {
+      if (otlp && grpc && api) {
         clearTimeout(timer);
-        resolve({ otlp, api });
+        resolve({ otlp, grpc, api });
       }
     };
     child.stdout!.on('data', check);
@@ -364,6 +365,7 @@ async function startStoreCollector(root: string, dataDir: string, nodeArgs: stri
   };
   return {
     otlpUrl: urls.otlp,
+    otlpGrpcUrl: urls.grpc,
     apiUrl: urls.api,
     dataDir,
     child,
@@ -727,7 +729,7 @@ export function printProvenance(
         return (
           `  the collector ran with node --max-old-space-size=${s.heapMb}${first ? ` and was restarted every ${int(n)} spans` : ''}: its RSS went from ${int(i.idleRssMb)} to ${int(peak)} MB ` +
           `over the first ${int(n)} spans (~${int(kbPerSpan)} kB per span; one process would need ~${fix((kbPerSpan * s.spans) / 2 ** 20, 0)} GB for this store); ` +
-          `the ledger's Merkle log keeps every leaf in memory (${fix(st.ledgerLeaves / st.spans, 1)} leaves per span with provenance)`
+          `${fix(st.ledgerLeaves / st.spans, 1)} ledger leaves per span with provenance`
         );
       })(),
     );

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import { CLUSTER_SETTINGS, type ClusterLayout } from './cluster-ddl.ts';
 
 export interface StoreTarget {
   /** ClickHouse server URL; when absent, embedded chDB under `dataDir`. */
@@ -12,6 +13,8 @@ export interface StoreTarget {
   password?: string;
   database: string;
   dataDir: string;
+  /** a ClickHouse cluster (CLICKHOUSE_CLUSTER, its name): sharded, replicated tables; server only */
+  cluster?: string | ClusterLayout;
 }
 
 /** Named query parameters, bound server-side by type (`{name:Type}` in the SQL). */
@@ -20,6 +23,7 @@ export type QueryParams = Record<string, unknown>;
 export interface ClickHouse {
   backend: 'chdb' | 'server';
   database: string;
+  cluster?: ClusterLayout;
   /** Runs a read and returns its rows (JSONEachRow, 64-bit integers as strings, READ_SETTINGS + `settings`). */
   query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]>;
   /** The same, row by row as they arrive: for reads too large to hold (`causeway verify`). */
@@ -28,10 +32,13 @@ export interface ClickHouse {
   command(sql: string, settings?: ClickHouseSettings): Promise<void>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
-  /** Inserts JSONEachRow lines (several buffers, concatenated) into `table` of the database. */
-  insertJsonEachRow(table: string, payloads: Buffer[], settings: ClickHouseSettings): Promise<void>;
+  /** Inserts JSONEachRow lines (several buffers, concatenated) into `table` of the database; or another text format's rows. */
+  insertJsonEachRow(table: string, payloads: Buffer[], settings: ClickHouseSettings, format?: InsertFormat): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Text formats both backends take as is (chDB's raw insert accepts only these). */
+export type InsertFormat = 'JSONEachRow' | 'TabSeparatedWithNames';
 
 /**
  * The client's own log: a warning is one line on stderr; an error is not logged here, because
@@ -60,6 +67,8 @@ export const READ_SETTINGS: ClickHouseSettings = {
  * chDB's in-process Connection (chDB binds one data directory per process).
  */
 export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
+  if (t.cluster && !t.url) throw new Error('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL: a cluster is reached through a server');
+  const cluster = typeof t.cluster === 'string' ? { name: t.cluster } : t.cluster;
   if (t.url) {
     const client = createClient({
       url: t.url,
@@ -68,14 +77,16 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
       request_timeout: 60_000,
       compression: { request: false, response: true },
       log: CLIENT_LOG,
+      ...(cluster ? { clickhouse_settings: CLUSTER_SETTINGS } : {}),
     });
     return {
       ...facade(client),
       backend: 'server',
       database: t.database,
-      async insertJsonEachRow(table, payloads, settings) {
+      cluster,
+      async insertJsonEachRow(table, payloads, settings, format = 'JSONEachRow') {
         const res = await client.exec({
-          query: `INSERT INTO ${t.database}.${table} FORMAT JSONEachRow`,
+          query: `INSERT INTO ${t.database}.${table} FORMAT ${format}`,
           values: Readable.from(payloads),
           // The answer comes only once the insert is done, so an error cannot hide behind a 200.
           clickhouse_settings: { ...settings, wait_end_of_query: 1 },
@@ -95,19 +106,24 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
   // Loaded lazily: a server deployment need not load the 500 MB engine.
   const { createChdbConnection } = await import('chdb/connection');
   const connection = createChdbConnection({ path });
+  // The engine installs ClickHouse's fatal-signal handlers, and its SIGABRT handler waits for a
+  // signal-listener thread embedded chDB does not run: V8's out-of-memory abort() then hung the
+  // process with chDB loaded, forever. A listener puts libuv's handler in its place; that one
+  // returns, and abort() ends the process (exit 134, after V8's "heap out of memory" message).
+  process.on('SIGABRT', () => undefined);
   const client = createClient({ connection, log: CLIENT_LOG } as Parameters<typeof createClient>[0]);
   return {
     ...facade(client),
     backend: 'chdb',
     database: t.database,
-    async insertJsonEachRow(table, payloads, settings) {
+    async insertJsonEachRow(table, payloads, settings, format = 'JSONEachRow') {
       // chDB's raw insert hands the buffer to the engine as is (its parser runs multithreaded);
       // through client.exec the batch would become one JS string joined to the SQL first,
       // which measured about half as fast (see `npm run bench`).
       await connection.chdb.rawInsert({
         table: `${t.database}.${table}`,
         values: payloads.length === 1 ? payloads[0]! : Buffer.concat(payloads),
-        format: 'JSONEachRow',
+        format,
         settings: settings as Record<string, string | number | boolean>,
       });
     },
