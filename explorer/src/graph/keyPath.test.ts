@@ -25,7 +25,7 @@ describe('the key node of a trace', () => {
 
   it('ignores a tool call reached only through a coincidental overlap', () => {
     const t = '1'.repeat(32);
-    const doc: SliceArtifact = { id: 'art:d', type: 'artifact', artifactId: 'd', kind: 'document', trust: 'untrusted', trustWhy: '', preview: '', contentLength: 0, toolName: '', documentId: '', source: '', traces: [t], depth: 0, tainted: true };
+    const doc: SliceArtifact = { id: 'art:d', type: 'artifact', artifactId: 'd', kind: 'document', trust: 'untrusted', trustWhy: '', trustRule: '', preview: '', contentLength: 0, toolName: '', documentId: '', source: '', traces: [t], depth: 0, tainted: true };
     const req: SliceArtifact = { ...doc, id: 'art:r', artifactId: 'r', kind: 'tool_request', trust: 'unknown' };
     const send: SliceActivity = { id: `act:${t}/${'2'.repeat(16)}`, type: 'activity', traceId: t, spanId: '2'.repeat(16), parentSpanId: '', kind: 'tool', name: 'send_email', operation: '', convention: '', agent: '', toolName: 'send_email', callId: '', service: '', start: '10', end: '20', status: 0, depth: 0, tainted: true };
     const graph = (score: number): SliceResponse => ({

@@ -6,7 +6,7 @@ const HERE = 'a'.repeat(32);
 const OTHER = '1'.repeat(32);
 const THIRD = '2'.repeat(32);
 const art = (id: string, traces: string[]): SliceArtifact => ({
-  id: `art:${id}`, type: 'artifact', artifactId: id, kind: 'document', trust: 'untrusted', trustWhy: '', preview: '', contentLength: 0, toolName: '', documentId: '', source: '', traces, depth: 1, tainted: true,
+  id: `art:${id}`, type: 'artifact', artifactId: id, kind: 'document', trust: 'untrusted', trustWhy: '', trustRule: '', preview: '', contentLength: 0, toolName: '', documentId: '', source: '', traces, depth: 1, tainted: true,
 });
 const act = (trace: string, span: string): SliceActivity => ({
   id: `act:${trace}/${span}`, type: 'activity', traceId: trace, spanId: span, parentSpanId: '', kind: 'tool', name: 'x', operation: '', convention: '', agent: '', toolName: 'x', callId: '', service: '', start: '0', end: '0', status: 0, depth: 1, tainted: false,
