@@ -13,6 +13,7 @@ COPY schemas/package.json schemas/
 COPY collector/package.json collector/
 COPY fixtures/package.json fixtures/
 COPY explorer/package.json explorer/
+COPY testkit/package.json testkit/
 # Dev dependencies are kept on purpose: `npm start` runs the TypeScript sources through tsx.
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 

@@ -1,5 +1,5 @@
 // The provenance model as stored (sql/007_provenance.sql) and as the slice API returns it.
-// See DESIGN.md "The provenance model": activities are spans that did something, artifacts are
+// See docs/architecture.md "The provenance model": activities are spans that did something, artifacts are
 // content addressed by a keyed hash, relations say how one led to another and how that is known.
 
 export type ActivityKind = 'agent' | 'llm' | 'retrieval' | 'tool' | 'approval' | 'other';
@@ -31,6 +31,29 @@ export interface ActivityRow {
   status_code: number;
   /** span links, as `trace_id/span_id` */
   links: string[];
+}
+
+/** What provenance extraction made of one batch of spans or log records; stored with them. */
+export interface ProvenanceBatch {
+  activities: ActivityRow[];
+  relations: RelationRow[];
+  artifacts: ArtifactRow[];
+}
+
+/** Where an artifact appears: one relation row read by artifact id (prov_appearances). */
+export interface Appearance {
+  artifact_id: string;
+  trace_id: string;
+  span_id: string;
+  relation: string;
+  container_id: string;
+}
+
+/** An artifact holding a winnowing fingerprint, and where in its text (prov_fingerprints). */
+export interface FingerprintHit {
+  fp: string;
+  artifact_id: string;
+  pos: number;
 }
 
 /** One row of prov_relations: an activity used or generated an artifact, or an artifact is part of another. */

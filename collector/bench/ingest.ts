@@ -5,7 +5,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { HealthResponse } from '@causeway/schemas';
-import type { CollectorProcess } from '../test/collector-process.ts';
+import type { CollectorProcess } from '@causeway/testkit/collector-process.ts';
 
 export interface IngestResult {
   spans: number;

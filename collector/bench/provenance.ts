@@ -16,15 +16,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HealthResponse, SliceArtifact, SliceResponse, SpanRow, TraceResponse } from '@causeway/schemas';
 import { ProvenanceExtractor } from '../src/processors/provenance.ts';
-import { redactProcessor, redactString } from '../src/processors/redact.ts';
+import { redactSpans, redactString } from '../src/processors/redact.ts';
 import { fingerprint } from '../src/provenance/fingerprint.ts';
 import { textLeaves } from '../src/provenance/content.ts';
 import { decodeTracesJson } from '../src/receivers/otlp/decode-json.ts';
 import { createRedactor } from '../src/redaction/redactor.ts';
-import { provPayload } from '../src/store/prov-lines.ts';
-import { rowsPayload } from '../src/store/row-line.ts';
-import type { CollectorProcess } from '../test/collector-process.ts';
-import { startCollector } from '../test/collector-process.ts';
+import { provPayload } from '../src/format/prov-lines.ts';
+import { rowsPayload } from '../src/format/row-line.ts';
+import type { CollectorProcess } from '@causeway/testkit/collector-process.ts';
+import { startCollector } from '@causeway/testkit/collector-process.ts';
 import { type AgentRequest, AgentTraceGenerator, type TraceInfo } from './agent-traces.ts';
 import { median } from './decode.ts';
 import { RssSampler } from './ingest.ts';
@@ -61,7 +61,7 @@ function collectorParts(): { extractor: ProvenanceExtractor; redact: (rows: Span
   const redactor = createRedactor({ key: tenantKey });
   const provKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const extractor = new ProvenanceExtractor(provKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
-  const redactRows = redactProcessor(redactor, { spansRedacted: 0, byRule: {} });
+  const redactRows = redactSpans(redactor, { spansRedacted: 0, byRule: {} });
   return { extractor, redact: (rows) => redactRows(rows) as SpanRow[], provKey };
 }
 

@@ -14,14 +14,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClickHouse, openClickHouse } from '../src/store/clickhouse.ts';
 import { migrate } from '../src/store/migrate.ts';
-import { rowsPayload } from '../src/store/row-line.ts';
+import { rowsPayload } from '../src/format/row-line.ts';
 import { INSERT_SETTINGS } from '../src/store/writer.ts';
 import type { SpanRow } from '@causeway/schemas';
-import { redactProcessor } from '../src/processors/redact.ts';
+import { redactSpans } from '../src/processors/redact.ts';
 import { decodeTracesProto } from '../src/receivers/otlp/decode-proto.ts';
 import { createRedactor } from '../src/redaction/redactor.ts';
 
-const redact = redactProcessor(createRedactor({ key: Buffer.alloc(32, 0x5a) }), { spansRedacted: 0, byRule: {} });
+const redact = redactSpans(createRedactor({ key: Buffer.alloc(32, 0x5a) }), { spansRedacted: 0, byRule: {} });
 import { readFrames, writeFrames } from './payload-file.ts';
 
 export interface RawInsertResult {

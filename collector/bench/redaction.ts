@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SpanRow } from '@causeway/schemas';
 import { formatTable, score, type CorpusCase } from '../../fixtures/redaction/score.ts';
-import { redactProcessor } from '../src/processors/redact.ts';
+import { redactSpans } from '../src/processors/redact.ts';
 import { decodeTracesProto } from '../src/receivers/otlp/decode-proto.ts';
 import { createRedactor } from '../src/redaction/redactor.ts';
 import { PII_RULES, SECRET_RULES } from '../src/redaction/types.ts';
@@ -65,7 +65,7 @@ function time(protoPayloads: Buffer[], rounds: number, memo: boolean) {
     const batches = decodeAll(); // fresh rows each round: the processor rewrites them
     decodeTimes.push(performance.now() - t);
     const stats = { spansRedacted: 0, byRule: {} as Record<string, number> };
-    const process = redactProcessor(fresh, stats);
+    const process = redactSpans(fresh, stats);
     t = performance.now();
     for (const b of batches) process(b);
     redactTimes.push(performance.now() - t);

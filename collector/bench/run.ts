@@ -24,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { DEFAULTS } from '../src/config.ts';
-import { startCollector, tempDataDir } from '../test/collector-process.ts';
+import { startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { type DecodeReport, benchDecode } from './decode.ts';
 import { makeCorpus } from './genai-spans.ts';
 import { type IngestResult, benchIngest } from './ingest.ts';

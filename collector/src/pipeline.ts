@@ -1,45 +1,21 @@
-// Wires receiver → processors → store, in one place (the OpenTelemetry Collector's shape).
-// A processor is a function batch → batch; it never talks to storage.
-import type { LogRow, SpanRow } from '@causeway/schemas';
-import type { ProvenanceBatch } from './processors/provenance.ts';
-import type { SpanStore } from './store/span-store.ts';
+// Wires receiver → processors → the durable sink, in one place (the OpenTelemetry Collector's
+// shape). Every batch takes the same path, whatever signal it carries.
+import type { Exporter, IngestBatch, IngestConsumer, Processor } from './consumer.ts';
 
-export type Processor = (rows: SpanRow[]) => SpanRow[] | Promise<SpanRow[]>;
-export type LogProcessor = (rows: LogRow[]) => LogRow[] | Promise<LogRow[]>;
-
-/** Reads the rows as they arrived (before redaction) into provenance rows stored with them. */
-export interface ProvenanceStage {
-  fromSpans(rows: SpanRow[]): ProvenanceBatch;
-  fromLogs(rows: LogRow[]): ProvenanceBatch;
-  stored(batch: ProvenanceBatch): void;
-}
-
-export class Pipeline {
+export class Pipeline implements IngestConsumer {
   constructor(
-    private readonly store: SpanStore,
+    private readonly exporter: Exporter,
     private readonly processors: Processor[] = [],
-    private readonly logProcessors: LogProcessor[] = [],
-    private readonly provenance?: ProvenanceStage,
   ) {}
 
   get accepting(): boolean {
-    return this.store.accepting;
+    return this.exporter.accepting;
   }
 
-  /** Resolves when the spans are durable: only then may the receiver acknowledge them. */
-  async consume(rows: SpanRow[]): Promise<void> {
-    const prov = this.provenance?.fromSpans(rows);
-    let batch = rows;
-    for (const p of this.processors) batch = await p(batch);
-    await this.store.append(batch, prov);
-    if (prov) this.provenance!.stored(prov);
-  }
-
-  async consumeLogs(rows: LogRow[]): Promise<void> {
-    const prov = this.provenance?.fromLogs(rows);
-    let batch = rows;
-    for (const p of this.logProcessors) batch = await p(batch);
-    await this.store.appendLogs(batch, prov);
-    if (prov) this.provenance!.stored(prov);
+  async consume(batch: IngestBatch): Promise<void> {
+    let b = batch;
+    for (const p of this.processors) b = await p.process(b);
+    await this.exporter.consume(b);
+    for (const p of this.processors) p.committed?.(b);
   }
 }

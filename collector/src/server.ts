@@ -15,8 +15,8 @@ import { EXPLORER_DIST, explorerApp } from './api/explorer-app.ts';
 import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
-import { ProvenanceExtractor } from './processors/provenance.ts';
-import { type RedactionStats, redactLogsProcessor, redactProcessor, redactString } from './processors/redact.ts';
+import { ProvenanceExtractor, provenanceProcessor } from './processors/provenance.ts';
+import { type RedactionStats, redactProcessor, redactString } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -45,7 +45,8 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   // Its own key, derived from the tenant key: artifact ids and fingerprints never share a key with placeholders.
   const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const provenance = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
-  const pipeline = new Pipeline(store, [redactProcessor(redactor, redaction)], [redactLogsProcessor(redactor, redaction)], config.provenance ? provenance : undefined);
+  // Provenance reads the rows as they arrived, so it runs before redaction (it redacts what it stores).
+  const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redactProcessor(redactor, redaction)]);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
   const api = new Hono();
@@ -81,6 +82,12 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
 function listen(fetch: (req: Request, env: never) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: fetch as never, hostname, port }, () => resolve(server));
+    // Idle keep-alive sockets stay open longer than any client keeps them (Node's fetch keeps one
+    // 4 s, or the server's hint minus a margin): a client never sends on a socket the server is
+    // closing at that moment ("other side closed"), even on a loaded machine.
+    const http = server as import('node:http').Server;
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 66_000;
     server.once('error', reject);
   });
 }

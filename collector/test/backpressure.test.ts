@@ -4,8 +4,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { TraceResponse } from '@causeway/schemas';
 import { expect, it } from 'vitest';
-import { getJson, startCollector } from './collector-process.ts';
-import { exportSpans, makeTrace } from './sdk-spans.ts';
+import { getJson, startCollector } from '@causeway/testkit/collector-process.ts';
+import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
 it('answers 429 with Retry-After while the write queue is full, then accepts again', async () => {
   // A queue limit of one byte and a 1.5 s flush: the second request finds the queue full.

@@ -14,7 +14,7 @@ import type { SliceActivity, SliceResponse } from '@causeway/schemas';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from '../src/bundle/dsse.ts';
 import { verifyBundle } from '../src/bundle/verify.ts';
 import { runPromptInjectionScenario } from '../../fixtures/scenarios/support-agent.ts';
-import { type CollectorProcess, getJson, startCollector, tempDataDir } from './collector-process.ts';
+import { type CollectorProcess, getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 let cw: CollectorProcess;

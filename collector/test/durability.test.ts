@@ -4,8 +4,8 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { HealthResponse, TraceListResponse, TraceResponse } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
-import { getJson, startCollector, tempDataDir } from './collector-process.ts';
-import { exportSpans, makeTrace, shuffle } from './sdk-spans.ts';
+import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { exportSpans, makeTrace, shuffle } from '@causeway/testkit/sdk-spans.ts';
 
 const spanIdsOf = (t: TraceResponse): string[] => t.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.spanId)));
 

@@ -11,8 +11,8 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
-import { getJson, startCollector, tempDataDir } from './collector-process.ts';
-import { exportSpans, makeTrace } from './sdk-spans.ts';
+import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
@@ -80,7 +80,7 @@ describe('ledger', () => {
     const [changed, dropped, copied, unlogged] = [traces[0]![2]!, traces[1]![5]!, traces[2]![7]!, traces[2]![8]!].map((s) => s.spanContext());
     const forgedSpanId = 'f0f0f0f0f0f0f0f0';
     const t = run(
-      'collector/test/tamper-store.ts',
+      'testkit/tamper-store.ts',
       '',
       dataDir,
       `ALTER TABLE causeway.spans UPDATE name = 'innocent-looking name' WHERE span_id = '${changed!.spanId}'`,

@@ -8,7 +8,7 @@ import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-log
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CollectorProcess, getJson, startCollector } from './collector-process.ts';
+import { type CollectorProcess, getJson, startCollector } from '@causeway/testkit/collector-process.ts';
 
 let cw: CollectorProcess;
 beforeAll(async () => {

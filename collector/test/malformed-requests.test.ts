@@ -7,7 +7,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { TraceListResponse, TraceResponse } from '@causeway/schemas';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CollectorProcess, getJson, startCollector } from './collector-process.ts';
+import { type CollectorProcess, getJson, startCollector } from '@causeway/testkit/collector-process.ts';
 
 const LIMIT = 1 << 20; // CAUSEWAY_MAX_BODY_BYTES for this collector
 

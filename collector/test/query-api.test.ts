@@ -5,8 +5,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ApiError, TraceListResponse, TraceSummary } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CollectorProcess, getJson, startCollector } from './collector-process.ts';
-import { exportSpans } from './sdk-spans.ts';
+import { type CollectorProcess, getJson, startCollector } from '@causeway/testkit/collector-process.ts';
+import { exportSpans } from '@causeway/testkit/sdk-spans.ts';
 
 let cw: CollectorProcess;
 const BASE_S = 1_750_000_000; // traces start at BASE_S + i seconds

@@ -12,8 +12,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { HealthResponse, RedactionSummaryResponse, TraceResponse } from '@causeway/schemas';
 import { expect, it } from 'vitest';
-import { getJson, startCollector, tempDataDir } from './collector-process.ts';
-import { exportSpans } from './sdk-spans.ts';
+import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { exportSpans } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const tag = Date.now().toString(36);
@@ -115,7 +115,7 @@ it('no planted secret reaches the spool, ClickHouse, any file, the logs or the A
 
   // 2. drained into ClickHouse by a clean stop; then every column of every table, as text
   await cw.stop();
-  const dump = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'collector/test/dump-store.ts'), dataDir], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const dump = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'testkit/dump-store.ts'), dataDir], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   expect(dump).toContain(BENIGN);
   expect(dump).toMatch(/== spans \(\d+ columns\)/);
   expect(NEEDLES.filter((n) => dump.includes(n))).toEqual([]);

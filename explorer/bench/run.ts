@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { extname, join } from 'node:path';
 import { DIST_DIR, ensureExplorerBuilt } from '../build.ts';
-import { launchChromium } from '../test/browser.ts';
+import { launchChromium } from '@causeway/testkit/browser.ts';
 
 const SIZES = (process.env.BENCH_EXPLORER_SIZES ?? '500,5000,20000').split(',').map(Number);
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };

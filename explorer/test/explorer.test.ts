@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import type { Incident, SliceArtifact, SliceResponse } from '@causeway/schemas';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CollectorProcess, getJson, startCollector } from '../../collector/test/collector-process.ts';
+import { type CollectorProcess, getJson, startCollector } from '@causeway/testkit/collector-process.ts';
 import { ensureExplorerBuilt } from '../build.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium } from '@causeway/testkit/browser.ts';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { exportSpans, makeTrace } from '../../collector/test/sdk-spans.ts';
+import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 import { feedCaptured } from './feed.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');

@@ -1,4 +1,4 @@
--- The provenance model (DESIGN.md): activities (spans read through their convention),
+-- The provenance model (docs/architecture.md): activities (spans read through their convention),
 -- relations (activity used/generated artifact; document part_of tool result) and artifacts
 -- (content addressed by a keyed hash, redacted, with keyed winnowing fingerprints).
 -- Insert-only. Rows are ledgered like spans; repeats (retries, a restart) collapse at read by

@@ -4,7 +4,7 @@
 //   over redacted content as stored), limit (1..200)
 import type { ApiError, TraceSearchResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
-import type { TrustRule } from '../provenance/trust.ts';
+import { type TrustRule, trustOf } from '../provenance/trust.ts';
 import { type SearchFilter, searchTraces } from '../store/explorer-search.ts';
 import type { SpanStore } from '../store/span-store.ts';
 
@@ -37,7 +37,7 @@ export function explorerSearchApi(store: SpanStore, tenant: string, trustRules: 
     } catch (e) {
       return c.json<ApiError>({ error: (e as Error).message }, 400);
     }
-    const body: TraceSearchResponse = await searchTraces(store.ch, f, trustRules);
+    const body: TraceSearchResponse = await searchTraces(store.ch, f, (s) => trustOf(trustRules, s).trust === 'untrusted');
     return c.json(body);
   });
   return app;

@@ -2,12 +2,12 @@
 // GET /api/incidents/:id. Stored as append-only events; reads fold them into the current state.
 import type { ApiError, CreateIncidentRequest, IncidentEventBody, IncidentListResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
+import { NODE_ID_PATTERN, traceOfNode } from '@causeway/schemas/node-id.ts';
 import { IncidentStore, newIncidentId } from '../store/incidents.ts';
 import type { SpanStore } from '../store/span-store.ts';
 
 const ID = /^[0-9a-f]{16}$/;
 const TRACE = /^[0-9a-f]{32}$/;
-const NODE = /^(act:[0-9a-f]{32}\/[0-9a-f]{16}|art:[0-9a-f]{32})$/;
 const MAX_TEXT = 10_000;
 
 export function incidentsApi(store: SpanStore, tenant: string): Hono {
@@ -27,7 +27,7 @@ export function incidentsApi(store: SpanStore, tenant: string): Hono {
     if (problem) return c.json<ApiError>({ error: problem }, 400);
     const id = newIncidentId();
     const seeds = body.seeds ?? [];
-    const traceIds = [...new Set([...(body.traceIds ?? []), ...seeds.filter((s) => s.startsWith('act:')).map((s) => s.slice(4, 36))])].map((t) => t.toLowerCase());
+    const traceIds = [...new Set([...(body.traceIds ?? []), ...seeds.map(traceOfNode).filter(Boolean)])].map((t) => t.toLowerCase());
     await incidents.append(
       id,
       { type: 'created', title: body.title.trim(), seeds, traceIds, notes: body.notes ?? '', view: body.view ?? (traceIds[0] ? `/traces/${traceIds[0]}` : '/') },
@@ -74,7 +74,7 @@ const isList = (v: unknown, re: RegExp): v is string[] => Array.isArray(v) && v.
 function checkCreate(b: CreateIncidentRequest): string | undefined {
   if (!b || typeof b !== 'object') return 'body must be a JSON object';
   if (!isText(b.title, 500) || b.title.trim() === '') return 'title must be a non-empty string of at most 500 characters';
-  if (b.seeds !== undefined && !isList(b.seeds, NODE)) return 'seeds must be graph node ids: act:<32 hex>/<16 hex> or art:<32 hex>';
+  if (b.seeds !== undefined && !isList(b.seeds, NODE_ID_PATTERN)) return 'seeds must be graph node ids: act:<32 hex>/<16 hex> or art:<32 hex>';
   if (b.traceIds !== undefined && !isList(b.traceIds, TRACE)) return 'traceIds must be trace ids of 32 hex characters';
   if (b.notes !== undefined && !isText(b.notes)) return `notes must be a string of at most ${MAX_TEXT} characters`;
   if (b.view !== undefined && !(isText(b.view, 2000) && b.view.startsWith('/'))) return 'view must be an explorer path starting with /';
@@ -87,7 +87,7 @@ function checkEvent(b: IncidentEventBody): string | undefined {
     case 'note':
       return isText(b.text) && b.text.trim() !== '' ? undefined : `text must be a non-empty string of at most ${MAX_TEXT} characters`;
     case 'seeds_added':
-      return isList(b.seeds, NODE) && isList(b.traceIds ?? [], TRACE) ? undefined : 'seeds must be graph node ids and traceIds trace ids';
+      return isList(b.seeds, NODE_ID_PATTERN) && isList(b.traceIds ?? [], TRACE) ? undefined : 'seeds must be graph node ids and traceIds trace ids';
     case 'title':
       return isText(b.title, 500) && b.title.trim() !== '' ? undefined : 'title must be a non-empty string of at most 500 characters';
     case 'status':

@@ -4,22 +4,21 @@
 // and a DSSE-signed in-toto Statement listing every file's SHA-256. Every export is recorded
 // in the store (chain of custody). Same selection, same log state → same files but for the
 // manifest's time and signature.
-import { createHash } from 'node:crypto';
 import type { SliceResponse, SpanRow } from '@causeway/schemas';
 import { zipSync } from 'fflate';
 import { logIdOf } from '../ledger/checkpoint.ts';
-import { canonicalLogRow, canonicalRow, rowLeafHash } from '../store/canonical-row.ts';
+import { canonicalLogRow, canonicalRow, rowLeafHash } from '../format/canonical-row.ts';
 import { READ_SETTINGS } from '../store/clickhouse.ts';
-import { PROV_COLUMNS, PROV_TABLES, type ProvTable, canonicalProvRow } from '../store/prov-lines.ts';
+import { PROV_COLUMNS, PROV_TABLES, type ProvTable, canonicalProvRow } from '../format/prov-lines.ts';
 import { ProvenanceQueries } from '../store/provenance-queries.ts';
 import { SliceBuilder } from '../provenance/slice.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import type { SpanStore } from '../store/span-store.ts';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.ts';
 import { provJson } from './prov.ts';
+import { PREDICATE_TYPE, sha256 } from '../format/bundle-format.ts';
 import { BUNDLE_README } from './readme.ts';
 
-export const PREDICATE_TYPE = 'https://causeway.dev/evidence-bundle/v1';
 /** Fixed zip timestamps: the archive's bytes depend only on its contents. */
 const ZIP_TIME = new Date('2000-01-01T00:00:00Z');
 
@@ -243,6 +242,3 @@ function json(v: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(v, null, 2)}\n`);
 }
 
-export function sha256(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
-}

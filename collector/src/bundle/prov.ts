@@ -4,6 +4,7 @@
 // stored relations, wasDerivedFrom from content flow (with its score) and from documents held
 // in a tool result, wasInformedBy from span parentage and links.
 import type { SliceResponse, SpanRow } from '@causeway/schemas';
+import { artifactOfNode, parseNodeId } from '@causeway/schemas/node-id.ts';
 
 export function provJson(rows: SpanRow[], graph: SliceResponse): object {
   const entity: Record<string, object> = {};
@@ -15,7 +16,10 @@ export function provJson(rows: SpanRow[], graph: SliceResponse): object {
   const wasAssociatedWith: Record<string, object> = {};
   const wasInformedBy: Record<string, object> = {};
   const spanId = (trace: string, span: string): string => `cw:span/${trace}/${span}`;
-  const nodeId = (id: string): string => (id.startsWith('act:') ? `cw:span/${id.slice(4)}` : `cw:artifact/${id.slice(4)}`);
+  const nodeId = (id: string): string => {
+    const n = parseNodeId(id);
+    return n?.type === 'activity' ? `cw:span/${n.traceId}/${n.spanId}` : `cw:artifact/${artifactOfNode(id)}`;
+  };
   const attr = (r: SpanRow, key: string): string | undefined => r.attributes.find((a) => a.key === key && a.type === 'string')?.str;
   let n = 0;
   const kindOf = new Map(graph.nodes.filter((x) => x.type === 'activity').map((x) => [`${x.traceId}/${x.spanId}`, x]));

@@ -4,10 +4,10 @@
 import { unzipSync } from 'fflate';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../ledger/merkle.ts';
-import { PROV_TABLES } from '../store/prov-lines.ts';
-import { rowLeafHash } from '../store/canonical-row.ts';
+import { PROV_TABLES } from '../format/prov-lines.ts';
+import { rowLeafHash } from '../format/canonical-row.ts';
 import { type DsseEnvelope, IN_TOTO_PAYLOAD_TYPE, openEnvelope } from './dsse.ts';
-import { PREDICATE_TYPE, sha256 } from './export.ts';
+import { PREDICATE_TYPE, sha256 } from '../format/bundle-format.ts';
 
 export interface BundleVerdict {
   ok: boolean;

@@ -3,23 +3,37 @@
 // arrived, before redaction, because artifact ids and winnowing fingerprints are computed over
 // the original text (both keyed with the tenant key); every string it stores is redacted here
 // with the same redactor, so placeholders match those in the spans.
-import type { ActivityRow, ArtifactKind, ArtifactRow, LogRow, RelationRow, SpanRow } from '@causeway/schemas';
+import type { ActivityRow, ArtifactKind, ArtifactRow, LogRow, ProvenanceBatch, RelationRow, SpanRow } from '@causeway/schemas';
 import { adaptLog, adaptSpan } from '../provenance/adapters/index.ts';
 import type { ActivityDraft, ArtifactDraft } from '../provenance/adapters/types.ts';
 import { artifactId, toolRequestContent } from '../provenance/artifact-id.ts';
 import { canonicalArguments, canonicalContent, deepUnwrap, splitDocuments, textLeaves } from '../provenance/content.ts';
 import { fingerprint } from '../provenance/fingerprint.ts';
-
-export interface ProvenanceBatch {
-  activities: ActivityRow[];
-  relations: RelationRow[];
-  artifacts: ArtifactRow[];
-}
+import type { Processor } from '../consumer.ts';
 
 /** Stored content per artifact is capped; the full text stays in the span it came from. */
 export const CONTENT_LIMIT = 64 * 1024;
 /** Artifacts already written by this process (repeats in later prompts are not written again). */
 const MEMO_LIMIT = 200_000;
+
+/** The pipeline step: adds what the batch's spans and log records say to `batch.provenance`. */
+export function provenanceProcessor(extractor: ProvenanceExtractor): Processor {
+  return {
+    name: 'provenance',
+    process(batch) {
+      const fromSpans = extractor.fromSpans(batch.spans);
+      const fromLogs = extractor.fromLogs(batch.logs);
+      const p = batch.provenance;
+      for (const b of [fromSpans, fromLogs]) {
+        p.activities.push(...b.activities);
+        p.relations.push(...b.relations);
+        p.artifacts.push(...b.artifacts);
+      }
+      return batch;
+    },
+    committed: (batch) => extractor.stored(batch.provenance),
+  };
+}
 
 export class ProvenanceExtractor {
   private readonly written = new Set<string>();

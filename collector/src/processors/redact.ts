@@ -3,8 +3,8 @@
 // kvlists, inside JSON held in strings), span and event names, status messages, trace states,
 // schema URLs. Each span records what was redacted (rule, field, count), never the value.
 import { isUtf8 } from 'node:buffer';
-import type { AnyValue, AttrRow, KeyValue, RedactionRecord } from '@causeway/schemas';
-import type { LogProcessor, Processor } from '../pipeline.ts';
+import type { AnyValue, AttrRow, KeyValue, LogRow, RedactionRecord, SpanRow } from '@causeway/schemas';
+import type { Processor } from '../consumer.ts';
 import type { Redactor } from '../redaction/redactor.ts';
 import { KEY_RULE, type RuleId } from '../redaction/types.ts';
 
@@ -15,7 +15,21 @@ export interface RedactionStats {
 
 type Note = (rule: RuleId, field: string, n?: number) => void;
 
+/** Redacts every span and log record of a batch, in place. */
 export function redactProcessor(redactor: Redactor, stats: RedactionStats): Processor {
+  const spans = redactSpans(redactor, stats);
+  const logs = redactLogs(redactor, stats);
+  return {
+    name: 'redact',
+    process(batch) {
+      spans(batch.spans);
+      logs(batch.logs);
+      return batch;
+    },
+  };
+}
+
+export function redactSpans(redactor: Redactor, stats: RedactionStats): (rows: SpanRow[]) => SpanRow[] {
   return (rows) => {
     // Resource and scope attribute lists are shared by every span decoded from them: redact each once.
     const shared = new Map<AttrRow[], { attrs: AttrRow[]; records: RedactionRecord[] }>();
@@ -66,7 +80,7 @@ export function redactProcessor(redactor: Redactor, stats: RedactionStats): Proc
 }
 
 /** The same for OTLP log records: body (any AnyValue), attributes, event name, resource and scope. */
-export function redactLogsProcessor(redactor: Redactor, stats: RedactionStats): LogProcessor {
+export function redactLogs(redactor: Redactor, stats: RedactionStats): (rows: LogRow[]) => LogRow[] {
   return (rows) => {
     for (const row of rows) {
       const rec = new Records(redactor);

@@ -20,7 +20,9 @@ import type {
   SliceResponse,
   TaintPath,
 } from '@causeway/schemas';
-import type { Appearance, ProvenanceQueries } from '../store/provenance-queries.ts';
+import type { Appearance } from '@causeway/schemas';
+import { activityNodeId, artifactNodeId, artifactOfNode, isActivityNode, isArtifactNode, traceOfNode } from '@causeway/schemas/node-id.ts';
+import type { ProvenanceReader } from './reader.ts';
 import { K } from './fingerprint.ts';
 import { type TrustRule, trustOf } from './trust.ts';
 
@@ -60,8 +62,6 @@ interface Item {
   prefer?: string;
 }
 
-export const activityNodeId = (traceId: string, spanId: string): string => `act:${traceId}/${spanId}`;
-export const artifactNodeId = (id: string): string => `art:${id}`;
 
 const start = (a: ActivityRow): bigint => BigInt(a.start_time_unix_nano);
 const end = (a: ActivityRow): bigint => BigInt(a.end_time_unix_nano);
@@ -92,7 +92,7 @@ export class SliceBuilder {
   private truncatedReason: string | undefined;
 
   constructor(
-    private readonly q: ProvenanceQueries,
+    private readonly q: ProvenanceReader,
     private readonly o: SliceOptions,
   ) {}
 
@@ -121,10 +121,10 @@ export class SliceBuilder {
         break;
       }
       const next: Item[] = [];
-      const levelTraces = frontier.flatMap((i) => (i.trace ? [i.trace] : i.node.startsWith('act:') ? [i.node.slice(4, i.node.indexOf('/'))] : []));
+      const levelTraces = frontier.flatMap((i) => (i.trace ? [i.trace] : isActivityNode(i.node) ? [traceOfNode(i.node)] : []));
       if (this.o.direction === 'forward') {
         // one lookup per level for where this level's artifacts appear (forward crosses traces by it)
-        const arts = frontier.filter((i) => i.node.startsWith('art:')).map((i) => i.node.slice(4));
+        const arts = frontier.filter((i) => isArtifactNode(i.node)).map((i) => artifactOfNode(i.node));
         await this.prefetchAppearances(arts);
         // Those traces load with the level's own, as many as nodes are still allowed, so a slice
         // near its limit does not load traces it will never show (the rest load when reached).
@@ -135,10 +135,10 @@ export class SliceBuilder {
       await this.prefetchTraces(levelTraces);
       for (const item of frontier) {
         if (this.full()) break;
-        if (item.node.startsWith('act:')) await this.expandActivity(item, next);
+        if (isActivityNode(item.node)) await this.expandActivity(item, next);
         else await this.expandArtifact(item, next);
       }
-      if (!this.full()) await this.contentStep(frontier.filter((i) => i.node.startsWith('art:')), next);
+      if (!this.full()) await this.contentStep(frontier.filter((i) => isArtifactNode(i.node)), next);
       frontier = next;
       if (this.full() && frontier.length > 0) this.truncatedReason ??= `node limit ${this.o.maxNodes} reached`;
       if (this.full()) break;
@@ -172,7 +172,7 @@ export class SliceBuilder {
       }
       if (act.parent_span_id && g.acts.has(act.parent_span_id)) this.addEdge(activityNodeId(traceId, act.parent_span_id), id, 'child_of', 'structural');
     }
-    await this.loadArtifacts([...this.nodes.keys()].filter((n) => n.startsWith('art:')).map((n) => n.slice(4)));
+    await this.loadArtifacts([...this.nodes.keys()].filter(isArtifactNode).map(artifactOfNode));
     for (const a of [...this.artifactRows.values()]) {
       for (const p of a.parts) if (this.nodes.has(artifactNodeId(p)) || !this.full()) this.addEdge(this.addArtifact(p, 1), artifactNodeId(a.artifact_id), 'part_of', 'explicit');
     }
@@ -229,7 +229,7 @@ export class SliceBuilder {
   }
 
   private async expandArtifact(item: Item, next: Item[]): Promise<void> {
-    const id = item.node.slice(4);
+    const id = artifactOfNode(item.node);
     const t = item.t ?? 0n;
     const d = item.depth + 1;
     if (this.o.direction === 'backward') {
@@ -313,11 +313,11 @@ export class SliceBuilder {
   private async contentStep(levelItems: Item[], next: Item[], onlyTrace?: string): Promise<void> {
     let items = levelItems;
     if (items.length === 0) return;
-    await this.loadArtifacts([...new Set(items.map((i) => i.node.slice(4)))]);
+    await this.loadArtifacts([...new Set(items.map((i) => artifactOfNode(i.node)))]);
     // Backward, only what the agent produced can have copied; forward, anything can be copied from.
     const backwardish = this.o.direction === 'backward' || onlyTrace !== undefined;
-    if (backwardish) items = items.filter((i) => COPIES.has(this.artifactRows.get(i.node.slice(4))?.kind ?? ''));
-    const ids = [...new Set(items.map((i) => i.node.slice(4)))];
+    if (backwardish) items = items.filter((i) => COPIES.has(this.artifactRows.get(artifactOfNode(i.node))?.kind ?? ''));
+    const ids = [...new Set(items.map((i) => artifactOfNode(i.node)))];
     if (ids.length === 0) return;
     const fps = new Set<string>();
     for (const id of ids) for (const f of this.artifactRows.get(id)?.fingerprints ?? []) fps.add(f);
@@ -367,7 +367,7 @@ export class SliceBuilder {
     );
     const actAt = new Map(acts.map((a) => [`${a.trace_id}/${a.span_id}`, a]));
     for (const item of items) {
-      const id = item.node.slice(4);
+      const id = artifactOfNode(item.node);
       const row = this.artifactRows.get(id);
       const m = cands.get(id);
       if (!row || !m) continue;

@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import type { Pipeline } from '../pipeline.ts';
+import { type IngestConsumer, logsBatch, spansBatch } from '../consumer.ts';
 import { DecodeError } from './otlp/decode-error.ts';
 import { decodeLogsJson, decodeTracesJson } from './otlp/decode-json.ts';
 import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
@@ -37,7 +37,7 @@ interface Signal {
 
 const RETRY_AFTER_SECONDS = '1';
 
-export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{ Bindings: HttpBindings }> {
+export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
 
   /** The same rules for every signal: method, content type, backpressure, limits, decoding, durability. */
@@ -53,7 +53,7 @@ export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{
         const got = c.req.header('content-type');
         return fail('json', 415, GrpcCode.INVALID_ARGUMENT, `unsupported Content-Type ${got ? `"${got.slice(0, 80)}"` : '(none)'}: use application/x-protobuf or application/json`);
       }
-      if (!pipeline.accepting) {
+      if (!next.accepting) {
         discard(c);
         return fail(enc, 429, GrpcCode.RESOURCE_EXHAUSTED, 'write queue is full; retry later', { 'Retry-After': RETRY_AFTER_SECONDS });
       }
@@ -99,7 +99,7 @@ export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{
     rejectedJsonKey: 'rejectedSpans',
     decode: (body, enc) => {
       const b = enc === 'protobuf' ? decodeTracesProto(body, o.tenant) : decodeTracesJson(body, o.tenant);
-      return { count: b.rows.length, rejected: b.rejected, rejectionMessage: b.rejectionMessage, consume: () => pipeline.consume(b.rows) };
+      return { count: b.rows.length, rejected: b.rejected, rejectionMessage: b.rejectionMessage, consume: () => next.consume(spansBatch(b.rows)) };
     },
   });
   exportRoute('/v1/logs', {
@@ -108,7 +108,7 @@ export function otlpHttpReceiver(pipeline: Pipeline, o: OtlpHttpOptions): Hono<{
     rejectedJsonKey: 'rejectedLogRecords',
     decode: (body, enc) => {
       const rows = enc === 'protobuf' ? decodeLogsProto(body, o.tenant) : decodeLogsJson(body, o.tenant);
-      return { count: rows.length, rejected: 0, rejectionMessage: '', consume: () => pipeline.consumeLogs(rows) };
+      return { count: rows.length, rejected: 0, rejectionMessage: '', consume: () => next.consume(logsBatch(rows)) };
     },
   });
 

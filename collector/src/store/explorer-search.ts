@@ -2,7 +2,6 @@
 // provenance model (agent, tool called, untrusted content touched) and free text over the
 // redacted artifact content as stored. Every scan is bounded; the answer says when a bound hit.
 import type { ArtifactKind, TraceSearchHit } from '@causeway/schemas';
-import { type TrustRule, trustOf } from '../provenance/trust.ts';
 import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
 import type { TraceSummaryRow } from './queries.ts';
 
@@ -28,7 +27,10 @@ export const TEXT_SCAN_ROWS = 2_000_000;
 const TEXT_MATCHES = 5000;
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
 
-export async function searchTraces(ch: ClickHouse, f: SearchFilter, trustRules: TrustRule[]): Promise<{ traces: TraceSearchHit[]; scanned: number; partial: boolean }> {
+/** Trust is policy, decided above the store: it says whether content so described is untrusted. */
+export type UntrustedTest = (s: { kind: ArtifactKind; producers: string[]; source: string; documentId: string }) => boolean;
+
+export async function searchTraces(ch: ClickHouse, f: SearchFilter, isUntrusted: UntrustedTest): Promise<{ traces: TraceSearchHit[]; scanned: number; partial: boolean }> {
   const db = ch.database;
   const rows = async <T>(query: string, params: Record<string, unknown>, settings = {}): Promise<T[]> =>
     (await ch.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { ...READ_SETTINGS, ...settings } })).json<T>();
@@ -179,7 +181,7 @@ export async function searchTraces(ch: ClickHouse, f: SearchFilter, trustRules: 
       const a = artById.get(r.artifact_id);
       if (!a) continue;
       const p = [...(producers.get(`${r.trace_id}/${r.artifact_id}`) ?? []), ...(a.tool_name ? [a.tool_name] : [])];
-      if (trustOf(trustRules, { kind: a.kind, producers: p, source: a.source, documentId: a.document_id }).trust === 'untrusted') out.add(r.trace_id);
+      if (isUntrusted({ kind: a.kind, producers: p, source: a.source, documentId: a.document_id })) out.add(r.trace_id);
     }
     return out;
   }

@@ -5,7 +5,7 @@
 import { type Checkpoint, type LogKey, logIdOf, openCheckpoint, signCheckpoint, verifierKey } from '../ledger/checkpoint.ts';
 import { MerkleLog } from '../ledger/merkle.ts';
 import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
-import type { RowRef } from './row-line.ts';
+import type { RowRef } from '../format/row-line.ts';
 
 export interface SignedCheckpoint extends Checkpoint {
   note: string;

@@ -1,21 +1,7 @@
 // Reads behind causal slices. Each is a primary-key lookup: by trace (activities, relations),
 // by artifact id (artifacts, appearances) or by fingerprint; repeats collapse by row_hash.
-import type { ActivityRow, ArtifactRow, RelationRow } from '@causeway/schemas';
+import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, RelationRow } from '@causeway/schemas';
 import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
-
-export interface Appearance {
-  artifact_id: string;
-  trace_id: string;
-  span_id: string;
-  relation: string;
-  container_id: string;
-}
-
-export interface FingerprintHit {
-  fp: string;
-  artifact_id: string;
-  pos: number;
-}
 
 /** Per fingerprint, at most this many artifacts: boilerplate shared by thousands tells nothing. */
 const PER_FINGERPRINT = 64;

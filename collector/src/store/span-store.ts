@@ -1,15 +1,15 @@
 // The store as the pipeline sees it: append rows durably, read them back.
 // It knows ClickHouse and the spool; it knows nothing of OTLP.
 import { join } from 'node:path';
-import type { HealthResponse, LogRow, SpanRow } from '@causeway/schemas';
-import type { ProvenanceBatch } from '../processors/provenance.ts';
+import type { HealthResponse, ProvenanceBatch } from '@causeway/schemas';
+import type { Exporter, IngestBatch } from '../consumer.ts';
 import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
 import type { LogKey } from '../ledger/checkpoint.ts';
 import { LedgerStore } from './ledger-store.ts';
 import { SpanQueries } from './queries.ts';
-import { provPayload } from './prov-lines.ts';
-import { logsPayload, rowRefs, rowsPayload } from './row-line.ts';
+import { provPayload } from '../format/prov-lines.ts';
+import { logsPayload, rowRefs, rowsPayload } from '../format/row-line.ts';
 import { Spool, type SpoolRecord } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
@@ -18,7 +18,7 @@ export interface StoreOptions extends StoreTarget, Omit<WriterOptions, 'log' | '
   logKey: LogKey;
 }
 
-export class SpanStore {
+export class SpanStore implements Exporter {
   readonly queries: SpanQueries;
 
   private constructor(
@@ -49,23 +49,23 @@ export class SpanStore {
     return this.writer.accepting;
   }
 
-  /** Resolves once the rows are durable (fsynced to the spool); ClickHouse insert follows. */
-  async append(rows: SpanRow[], prov?: ProvenanceBatch): Promise<void> {
-    if (rows.length === 0) return;
+  /**
+   * The pipeline's durable sink: resolves once the batch's spans, log records and provenance
+   * rows are fsynced to the spool; the ClickHouse insert follows.
+   */
+  async consume(batch: IngestBatch): Promise<void> {
+    const { spans, logs, provenance } = batch;
+    if (spans.length === 0 && logs.length === 0) return;
     // Appended in one tick, so the spool writes and fsyncs them together (group commit).
-    const records = await Promise.all([this.spool.append(rowsPayload(rows), rows.length), ...this.provRecords(prov)]);
+    const records = await Promise.all([
+      ...(spans.length > 0 ? [this.spool.append(rowsPayload(spans), spans.length)] : []),
+      ...(logs.length > 0 ? [this.spool.append(logsPayload(logs), logs.length, 'logs')] : []),
+      ...this.provRecords(provenance),
+    ]);
     this.writer.enqueue(records);
   }
 
-  /** Log records: durable in the spool like spans, inserted into `logs`. */
-  async appendLogs(rows: LogRow[], prov?: ProvenanceBatch): Promise<void> {
-    if (rows.length === 0) return;
-    const records = await Promise.all([this.spool.append(logsPayload(rows), rows.length, 'logs'), ...this.provRecords(prov)]);
-    this.writer.enqueue(records);
-  }
-
-  private provRecords(prov: ProvenanceBatch | undefined): Promise<SpoolRecord>[] {
-    if (!prov) return [];
+  private provRecords(prov: ProvenanceBatch): Promise<SpoolRecord>[] {
     const out: Promise<SpoolRecord>[] = [];
     if (prov.activities.length > 0) out.push(this.spool.append(provPayload('prov_activities', prov.activities), prov.activities.length, 'prov_activities'));
     if (prov.relations.length > 0) out.push(this.spool.append(provPayload('prov_relations', prov.relations), prov.relations.length, 'prov_relations'));

@@ -4,9 +4,9 @@
 import type { LogRow, SpanRow } from '@causeway/schemas';
 import { type LogKey, logIdOf, openCheckpoint } from '../ledger/checkpoint.ts';
 import { MerkleLog } from '../ledger/merkle.ts';
-import { canonicalLogRow, canonicalRow, rowLeafHash } from './canonical-row.ts';
+import { canonicalLogRow, canonicalRow, rowLeafHash } from '../format/canonical-row.ts';
 import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
-import { PROV_COLUMNS, PROV_TABLES, canonicalProvRow } from './prov-lines.ts';
+import { PROV_COLUMNS, PROV_TABLES, canonicalProvRow } from '../format/prov-lines.ts';
 
 export interface VerifyReport {
   logId: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OUTSIDE_ADDRESS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
 import { adaptLog } from './index.ts';
-import { adaptRun, adaptRunLogs, asText, generatedRequests, logRow, scriptedCalls } from './test-support.ts';
+import { adaptRun, adaptRunLogs, asText, generatedRequests, logRow, scriptedCalls } from '@causeway/testkit/adapters-support.ts';
 
 describe('instrumentation-openai log records (captured prompt-injection)', () => {
   const run = adaptRun('openai', 'prompt-injection');

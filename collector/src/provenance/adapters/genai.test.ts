@@ -6,7 +6,7 @@ import { OUTSIDE_ADDRESS } from '../../../../fixtures/agents/scenarios.ts';
 import { runPromptInjectionScenario } from '../../../../fixtures/scenarios/support-agent.ts';
 import { decodeTracesProto } from '../../receivers/otlp/decode-proto.ts';
 import { adaptSpan } from './index.ts';
-import { adaptRun, asText, event, kindCounts, spanRow } from './test-support.ts';
+import { adaptRun, asText, event, kindCounts, spanRow } from '@causeway/testkit/adapters-support.ts';
 
 describe('openai + instrumentation-openai, app spans (captured prompt-injection)', () => {
   const run = adaptRun('openai', 'prompt-injection');

@@ -3,7 +3,7 @@ import { SCENARIOS } from '../../../../fixtures/agents/scenarios.ts';
 import { LIBRARIES } from '../../../../fixtures/agents/telemetry.ts';
 import { genaiLogAdapter } from './genai-logs.ts';
 import { adaptLog, adaptSpan } from './index.ts';
-import { capturedLogs, capturedSpans, logRow, spanRow } from './test-support.ts';
+import { capturedLogs, capturedSpans, logRow, spanRow } from '@causeway/testkit/adapters-support.ts';
 
 describe('adaptSpan', () => {
   it('keeps spans no convention knows as other activities named after the span', () => {

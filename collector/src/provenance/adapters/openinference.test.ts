@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OUTSIDE_ADDRESS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
 import { adaptSpan } from './index.ts';
-import { adaptRun, asText, generatedRequests, kindCounts, scriptedCalls, spanRow } from './test-support.ts';
+import { adaptRun, asText, generatedRequests, kindCounts, scriptedCalls, spanRow } from '@causeway/testkit/adapters-support.ts';
 
 describe('LangChain.js + OpenInference (captured prompt-injection)', () => {
   const run = adaptRun('langchain', 'prompt-injection');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OUTSIDE_ADDRESS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
-import { adaptRun, asText, generatedRequests, kindCounts, scriptedCalls, spanRow } from './test-support.ts';
+import { adaptRun, asText, generatedRequests, kindCounts, scriptedCalls, spanRow } from '@causeway/testkit/adapters-support.ts';
 import { adaptSpan } from './index.ts';
 
 describe('Vercel AI SDK v6 (captured prompt-injection)', () => {

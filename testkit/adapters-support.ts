@@ -2,12 +2,12 @@
 // collector's own OTLP/JSON decoder into the rows the adapters read in production, and small
 // SpanRow / LogRow literals for conventions no captured library uses.
 import type { AnyValue, AttrRow, EventRow, LogRow, SpanRow } from '@causeway/schemas';
-import { loadCaptured } from '../../../../fixtures/agents/captured.ts';
-import { SCRIPTS, type ScenarioName } from '../../../../fixtures/agents/scenarios.ts';
-import type { Library } from '../../../../fixtures/agents/telemetry.ts';
-import { decodeLogsJson, decodeTracesJson } from '../../receivers/otlp/decode-json.ts';
-import { adaptLog, adaptSpan } from './index.ts';
-import type { ActivityDraft, ArtifactDraft } from './types.ts';
+import { loadCaptured } from '../fixtures/agents/captured.ts';
+import { SCRIPTS, type ScenarioName } from '../fixtures/agents/scenarios.ts';
+import type { Library } from '../fixtures/agents/telemetry.ts';
+import { decodeLogsJson, decodeTracesJson } from '../collector/src/receivers/otlp/decode-json.ts';
+import { adaptLog, adaptSpan } from '../collector/src/provenance/adapters/index.ts';
+import type { ActivityDraft, ArtifactDraft } from '../collector/src/provenance/adapters/types.ts';
 
 const TENANT = 'test';
 

@@ -1,7 +1,7 @@
 // Changes a stopped collector's store behind its back, as an attacker with database access
 // would: each argument is one SQL statement, run with mutations applied synchronously.
-//   node --import tsx collector/test/tamper-store.ts <dataDir> <sql>...
-import { openClickHouse } from '../src/store/clickhouse.ts';
+//   node --import tsx testkit/tamper-store.ts <dataDir> <sql>...
+import { openClickHouse } from '../collector/src/store/clickhouse.ts';
 
 const [dataDir, ...statements] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: tamper-store.ts <dataDir> <sql>...');

@@ -1,7 +1,7 @@
 // Prints every row of every table of a stopped collector's store, every column cast to String,
 // as text. Its own process: chDB binds one data directory per process.
-//   node --import tsx collector/test/dump-store.ts <dataDir> [database]
-import { openClickHouse } from '../src/store/clickhouse.ts';
+//   node --import tsx testkit/dump-store.ts <dataDir> [database]
+import { openClickHouse } from '../collector/src/store/clickhouse.ts';
 
 const [dataDir, database = 'causeway'] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: dump-store.ts <dataDir> [database]');

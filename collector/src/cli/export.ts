@@ -1,0 +1,44 @@
+// `causeway export`: an evidence bundle of traces or of a causal slice, from a running collector.
+import { writeFileSync } from 'node:fs';
+import type { BundleRequest } from '@causeway/schemas';
+import { loadConfig } from '../config.ts';
+import { parseArgs } from './args.ts';
+
+const USAGE =
+  'usage: causeway export --trace <id> [--trace <id>…] [--out file.zip] [--exporter who] [--api url]\n' +
+  '       causeway export --trace <id> (--span <id> | --artifact <id>) [--direction backward|forward] [--depth n] [--out …]   (a causal slice)';
+
+export async function exportCommand(args: string[]): Promise<number> {
+  const opt = parseArgs(args);
+  const config = loadConfig();
+  const api = opt.api?.[0] ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const traceIds = opt.trace ?? [];
+  if (traceIds.length === 0) throw new Error(USAGE);
+  const exporter = opt.exporter?.[0] ?? process.env.USER ?? 'cli';
+  const seed = opt.span?.[0] ? { span: opt.span[0] } : opt.artifact?.[0] ? { artifact: opt.artifact[0] } : undefined;
+  if (seed && traceIds.length !== 1) throw new Error(`a slice starts from one trace\n${USAGE}`);
+  const direction = opt.direction?.[0] === 'forward' ? 'forward' : 'backward';
+  const body: BundleRequest = seed
+    ? { slice: { trace: traceIds[0]!, ...seed, direction, ...(opt.depth?.[0] ? { depth: Number(opt.depth[0]) } : {}) }, exporter }
+    : { traceIds, exporter };
+  const res = await fetch(`${api}/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok || !res.body) throw new Error(`export failed (${res.status}): ${await res.text()}`);
+  const total = Number(res.headers.get('content-length') ?? 0);
+  const out = opt.out?.[0] ?? `causeway-evidence-${res.headers.get('x-causeway-bundle-sha256')?.slice(0, 12)}.zip`;
+  const chunks: Buffer[] = [];
+  let got = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(Buffer.from(chunk));
+    got += chunk.length;
+    if (process.stderr.isTTY && total) process.stderr.write(`\r${progressBar(got / total)} ${(got / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB`);
+  }
+  if (process.stderr.isTTY && total) process.stderr.write('\n');
+  writeFileSync(out, Buffer.concat(chunks));
+  process.stdout.write(`wrote ${out} (sha256 ${res.headers.get('x-causeway-bundle-sha256')})\n`);
+  return 0;
+}
+
+function progressBar(f: number): string {
+  const n = Math.round(Math.min(1, f) * 30);
+  return `[${'#'.repeat(n)}${'.'.repeat(30 - n)}]`;
+}
