@@ -1,31 +1,6 @@
-// Shapes of the query API (HTTP JSON). The explorer and tests only know these.
-import type { OtlpTracesData } from './otlp.ts';
-import type { RedactionRecord } from './span-row.ts';
-
-export interface TraceSummary {
-  traceId: string;
-  rootName: string;
-  rootService: string;
-  services: string[];
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  durationNano: string;
-  spanCount: number;
-  errorCount: number;
-}
-
-export interface TraceListResponse {
-  traces: TraceSummary[];
-  /** pass as `cursor` to get the next (older) page; absent on the last page */
-  nextCursor?: string;
-}
-
-export interface TraceResponse extends OtlpTracesData {
-  traceId: string;
-  spanCount: number;
-  /** per span id, what redaction replaced in it (spans with nothing redacted are absent) */
-  redactions: Record<string, RedactionRecord[]>;
-}
+// Shapes of the query API (HTTP JSON) that are not about one area: health, redaction summary,
+// errors. Traces: traces.ts; provenance: provenance.ts + slice-query.ts; ledger: ledger.ts;
+// bundles and exports: bundles.ts; incidents: incidents.ts.
 
 export interface HealthResponse {
   status: 'ok' | 'degraded';
@@ -37,7 +12,13 @@ export interface HealthResponse {
     lastError?: string;
   };
   /** since this process started */
-  redaction: { spansRedacted: number; byRule: Record<string, number> };
+  redaction: RedactionCounts;
+}
+
+/** What redaction replaced since the process started: spans (and log records) touched, values per rule. */
+export interface RedactionCounts {
+  spansRedacted: number;
+  byRule: Record<string, number>;
 }
 
 /** GET /api/redactions: what redaction replaced, over everything stored. */
@@ -45,6 +26,7 @@ export interface RedactionSummaryResponse {
   rules: { rule: string; count: number; spans: number }[];
 }
 
+/** Every error the API answers, whatever the status: 4xx with the reason, 5xx without internals. */
 export interface ApiError {
   error: string;
 }

@@ -1,4 +1,6 @@
-// POST /api/bundles: what a client asks for (the explorer, `causeway export`, automation).
+// POST /api/bundles: what a client asks for (the explorer, `causeway export`, automation);
+// GET /api/exports: the chain of custody, one record per bundle exported.
+import type { SliceDirection } from './slice-query.ts';
 
 export interface BundleSliceRequest {
   /** trace of the seed (32 hex) */
@@ -8,7 +10,7 @@ export interface BundleSliceRequest {
   /** … or seed artifact (32 hex) */
   artifact?: string;
   /** default backward */
-  direction?: 'backward' | 'forward';
+  direction?: SliceDirection;
   /** 1–64, default 12 */
   depth?: number;
 }
@@ -18,4 +20,33 @@ export interface BundleRequest {
   traceIds?: string[];
   slice?: BundleSliceRequest;
   exporter?: string;
+}
+
+export const BUNDLE_LIMITS = { maxTraceIds: 1000, maxExporterLength: 200 } as const;
+
+/** A bundle's causal slice as the exporter resolved it; written into the signed manifest's query. */
+export interface SliceSelection {
+  traceId: string;
+  spanId?: string;
+  artifactId?: string;
+  direction: SliceDirection;
+  depth: number;
+}
+
+/** One exported bundle (the `exports` table). */
+export interface ExportRecord {
+  /** `YYYY-MM-DD hh:mm:ss.sss`, UTC */
+  exportedAt: string;
+  exporter: string;
+  /** the manifest's query, as JSON text */
+  query: string;
+  bundleSha256: string;
+  /** decimal strings (UInt64 columns) */
+  rows: string;
+  checkpointSize: string;
+}
+
+/** GET /api/exports: the newest 1000 exports, newest first. */
+export interface ExportListResponse {
+  exports: ExportRecord[];
 }

@@ -85,6 +85,36 @@ export interface OtlpTracesData {
   resourceSpans: OtlpResourceSpans[];
 }
 
+export interface OtlpLogRecord {
+  timeUnixNano: string;
+  observedTimeUnixNano: string;
+  severityNumber: number;
+  severityText: string;
+  body: AnyValue;
+  attributes: KeyValue[];
+  droppedAttributesCount: number;
+  flags: number;
+  traceId: string;
+  spanId: string;
+  eventName: string;
+}
+
+export interface OtlpScopeLogs {
+  scope: OtlpScope;
+  logRecords: OtlpLogRecord[];
+  schemaUrl: string;
+}
+
+export interface OtlpResourceLogs {
+  resource: OtlpResource;
+  scopeLogs: OtlpScopeLogs[];
+  schemaUrl: string;
+}
+
+export interface OtlpLogsData {
+  resourceLogs: OtlpResourceLogs[];
+}
+
 export const SpanKind = {
   UNSPECIFIED: 0,
   INTERNAL: 1,

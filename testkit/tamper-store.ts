@@ -6,5 +6,5 @@ import { openClickHouse } from '../collector/src/store/clickhouse.ts';
 const [dataDir, ...statements] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: tamper-store.ts <dataDir> <sql>...');
 const ch = await openClickHouse({ dataDir, database: 'causeway' });
-for (const query of statements) await ch.client.command({ query, clickhouse_settings: { mutations_sync: '2' } });
+for (const sql of statements) await ch.command(sql, { mutations_sync: '2' });
 await ch.close();

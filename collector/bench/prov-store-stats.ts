@@ -7,17 +7,16 @@
 //
 // samples.json: { traces: [{ traceId, tools: [span id…] }…], slices: n }. Besides the single
 // queries, it builds n backward slices, n forward slices and n trace graphs with the API's own
-// SliceBuilder over a ProvenanceQueries that times every call: where a slice's time goes.
+// SliceBuilder over a ProvenanceReads that times every call: where a slice's time goes.
 // Prints one JSON line (StoreStats) on stdout.
 import { readFileSync } from 'node:fs';
-import type { SliceArtifact } from '@causeway/schemas';
-import { SLICE_DEFAULTS } from '../src/api/provenance.ts';
+import { SLICE_DEFAULTS, type SliceArtifact } from '@causeway/schemas';
 import { SliceBuilder } from '../src/provenance/slice.ts';
 import { loadTrustRules } from '../src/provenance/trust.ts';
 import type { SliceBreakdown, StoreStats } from './provenance.ts';
-import { type ClickHouse, READ_SETTINGS, openClickHouse } from '../src/store/clickhouse.ts';
-import { ProvenanceQueries } from '../src/store/provenance-queries.ts';
-import { SpanQueries } from '../src/store/queries.ts';
+import { type ClickHouse, openClickHouse } from '../src/store/clickhouse.ts';
+import { ProvenanceReads } from '../src/store/reads/provenance.ts';
+import { TraceReads } from '../src/store/reads/traces.ts';
 import { median } from './decode.ts';
 
 const TENANT = 'default';
@@ -37,9 +36,8 @@ async function main(): Promise<void> {
   }
 }
 
-async function rows<T>(ch: ClickHouse, query: string): Promise<T[]> {
-  const rs = await ch.client.query({ query, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
-  return rs.json<T>();
+function rows<T>(ch: ClickHouse, query: string): Promise<T[]> {
+  return ch.query<T>(query);
 }
 
 async function one(ch: ClickHouse, query: string): Promise<Record<string, number>> {
@@ -82,12 +80,12 @@ async function counts(ch: ClickHouse): Promise<StoreStats> {
   };
 }
 
-/** Slices built in this process, every ProvenanceQueries call timed: calls and ms per slice, by query. */
+/** Slices built in this process, every ProvenanceReads call timed: calls and ms per slice, by query. */
 async function sliceBreakdown(ch: ClickHouse, traces: { traceId: string; tools: string[] }[], n: number): Promise<SliceBreakdown[]> {
-  const q = new ProvenanceQueries(ch);
+  const q = new ProvenanceReads(ch, TENANT);
   const trustRules = loadTrustRules(undefined);
   const out: SliceBreakdown[] = [];
-  const run = async (kind: string, build: (q: ProvenanceQueries, i: number) => Promise<unknown>): Promise<void> => {
+  const run = async (kind: string, build: (q: ProvenanceReads, i: number) => Promise<unknown>): Promise<void> => {
     const byQuery: Record<string, { calls: number; ms: number }> = {};
     const timed = new Proxy(q, {
       get(target, prop, receiver) {
@@ -140,8 +138,8 @@ async function sliceBreakdown(ch: ClickHouse, traces: { traceId: string; tools: 
 }
 
 async function timings(ch: ClickHouse, traces: string[]): Promise<StoreStats['queries']> {
-  const q = new ProvenanceQueries(ch);
-  const spans = new SpanQueries(ch);
+  const q = new ProvenanceReads(ch, TENANT);
+  const spans = new TraceReads(ch, TENANT);
   const acc = new Map<string, { ms: number[]; rows: number[] }>();
   const time = async <T>(name: string, f: () => Promise<T[]>): Promise<T[]> => {
     const t0 = performance.now();
@@ -156,7 +154,7 @@ async function timings(ch: ClickHouse, traces: string[]): Promise<StoreStats['qu
   // one warm-up pass, not counted
   await q.activities(TENANT, [traces[0]!]);
   await q.relations(TENANT, [traces[0]!]);
-  await spans.trace(TENANT, traces[0]!);
+  await spans.trace(traces[0]!);
   for (const trace of traces) {
     await time('activities(trace)', () => q.activities(TENANT, [trace]));
     const rels = await time('relations(trace)', () => q.relations(TENANT, [trace]));
@@ -172,7 +170,7 @@ async function timings(ch: ClickHouse, traces: string[]): Promise<StoreStats['qu
     if (copier) await time('fingerprintHits(one artifact)', () => q.fingerprintHits(TENANT, copier.fingerprints));
     const fps = [...new Set(arts.flatMap((a) => a.fingerprints))];
     if (fps.length > 0) await time('fingerprintHits(all artifacts of the trace)', () => q.fingerprintHits(TENANT, fps));
-    await time('SpanQueries.trace (trace by id)', () => spans.trace(TENANT, trace));
+    await time('TraceReads.trace (trace by id)', () => spans.trace(trace));
   }
   return [...acc.entries()].map(([name, a]) => {
     const s = [...a.ms].sort((x, y) => x - y);

@@ -61,7 +61,7 @@ function collectorParts(): { extractor: ProvenanceExtractor; redact: (rows: Span
   const redactor = createRedactor({ key: tenantKey });
   const provKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const extractor = new ProvenanceExtractor(provKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
-  const redactRows = redactSpans(redactor, { spansRedacted: 0, byRule: {} });
+  const redactRows = redactSpans(redactor);
   return { extractor, redact: (rows) => redactRows(rows) as SpanRow[], provKey };
 }
 
@@ -753,8 +753,8 @@ export function printProvenance(
       out.push(`  p50 relative to trace by id (the plain read of the same store): ${rel.join(', ')}`);
     }
     out.push('  the queries behind them, run directly in a separate process on the same store (ms):');
-    out.push(table(['query (ProvenanceQueries)', 'n', 'p50 ms', 'p95 ms', 'rows/call'], st.queries.map((q) => [q.name, String(q.n), fix(q.p50, 1), fix(q.p95, 1), fix(q.rows, 0)])));
-    out.push("  where a slice's time goes (the API's SliceBuilder in that process, every ProvenanceQueries call timed; mean per slice; a trace's two loads run in parallel, so shares can pass 100%):");
+    out.push(table(['query (ProvenanceReads)', 'n', 'p50 ms', 'p95 ms', 'rows/call'], st.queries.map((q) => [q.name, String(q.n), fix(q.p50, 1), fix(q.p95, 1), fix(q.rows, 0)])));
+    out.push("  where a slice's time goes (the API's SliceBuilder in that process, every ProvenanceReads call timed; mean per slice; a trace's two loads run in parallel, so shares can pass 100%):");
     for (const b of st.slices) {
       const inQueries = b.byQuery.reduce((n, x) => n + x.msPerSlice, 0);
       out.push(

@@ -21,7 +21,7 @@ import { redactSpans } from '../src/processors/redact.ts';
 import { decodeTracesProto } from '../src/receivers/otlp/decode-proto.ts';
 import { createRedactor } from '../src/redaction/redactor.ts';
 
-const redact = redactSpans(createRedactor({ key: Buffer.alloc(32, 0x5a) }), { spansRedacted: 0, byRule: {} });
+const redact = redactSpans(createRedactor({ key: Buffer.alloc(32, 0x5a) }));
 import { readFrames, writeFrames } from './payload-file.ts';
 
 export interface RawInsertResult {
@@ -78,8 +78,7 @@ async function main(): Promise<void> {
   for (const b of batches) await insert(ch, b);
   const seconds = (performance.now() - t0) / 1000;
 
-  const rs = await ch.client.query({ query: `SELECT count() AS n FROM ${ch.database}.spans`, format: 'JSONEachRow' });
-  const counted = Number((await rs.json<{ n: string | number }>())[0]?.n ?? 0);
+  const counted = Number((await ch.query<{ n: string }>(`SELECT count() AS n FROM ${ch.database}.spans`))[0]?.n ?? 0);
   const hwmMb = statusMb('VmHWM');
   await ch.close();
 

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SpanRow } from '@causeway/schemas';
 import { formatTable, score, type CorpusCase } from '../../fixtures/redaction/score.ts';
-import { redactSpans } from '../src/processors/redact.ts';
+import { RedactionTally, redactSpans } from '../src/processors/redact.ts';
 import { decodeTracesProto } from '../src/receivers/otlp/decode-proto.ts';
 import { createRedactor } from '../src/redaction/redactor.ts';
 import { PII_RULES, SECRET_RULES } from '../src/redaction/types.ts';
@@ -64,12 +64,12 @@ function time(protoPayloads: Buffer[], rounds: number, memo: boolean) {
     let t = performance.now();
     const batches = decodeAll(); // fresh rows each round: the processor rewrites them
     decodeTimes.push(performance.now() - t);
-    const stats = { spansRedacted: 0, byRule: {} as Record<string, number> };
+    const stats = new RedactionTally();
     const process = redactSpans(fresh, stats);
     t = performance.now();
     for (const b of batches) process(b);
     redactTimes.push(performance.now() - t);
-    findings = stats.byRule;
+    findings = stats.snapshot().byRule;
   }
   return { spans, stringMB, redactS: median(redactTimes) / 1000, decodeS: median(decodeTimes) / 1000, findings };
 }

@@ -30,4 +30,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CAUSEWAY_CONFIG: '/nonexistent/causeway.json' })).toThrow(/cannot read config file/);
     expect(() => loadConfig({ CAUSEWAY_TENANT: 'a tenant; DROP' })).toThrow(/invalid tenant/);
   });
+
+  it('refuses a config file key it does not know, or a value of the wrong type, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = (name: string, body: unknown): string => {
+      const f = join(dir, name);
+      writeFileSync(f, JSON.stringify(body));
+      return f;
+    };
+    expect(() => loadConfig({ CAUSEWAY_CONFIG: file('typo.json', { prot: 9000 }) })).toThrow(/unknown key "prot"; known keys: dataDir, host, otlpPort, port, tenant/);
+    expect(() => loadConfig({ CAUSEWAY_CONFIG: file('nested.json', { writer: { flushIntervalMS: 5 } }) })).toThrow(/unknown key "writer.flushIntervalMS"; known keys of "writer": maxBatchRows/);
+    expect(() => loadConfig({ CAUSEWAY_CONFIG: file('type.json', { otlpPort: '4318' }) })).toThrow(/"otlpPort" must be a port number \(0-65535\), got "4318"/);
+    expect(() => loadConfig({ CAUSEWAY_CONFIG: file('bool.json', { provenance: 'off' }) })).toThrow(/"provenance" must be true or false/);
+    expect(() => loadConfig({ CAUSEWAY_CONFIG: file('array.json', [1]) })).toThrow(/the file must be a JSON object/);
+    expect(() => loadConfig({ CAUSEWAY_CONFIG: file('ch.json', { clickhouse: 'http://x' }) })).toThrow(/"clickhouse" must be a JSON object/);
+    const every = file('every.json', {
+      dataDir: dir, host: '0.0.0.0', otlpPort: 1, port: 2, tenant: 't1', clickhouse: { url: 'http://ch:8123', user: 'u', password: 'p', database: 'd' },
+      maxBodyBytes: 3, writer: { maxBatchRows: 4, maxBatchBytes: 5, flushIntervalMs: 6, maxPendingBytes: 7 }, redactionPolicy: 'r.json', tenantKeyFile: 'k',
+      logKeyFile: 'l', logName: 'n', checkpointIntervalMs: 8, trustRules: 't.json', provenance: false,
+    });
+    expect(loadConfig({ CAUSEWAY_CONFIG: every })).toMatchObject({ port: 2, tenant: 't1', writer: { maxPendingBytes: 7 }, provenance: false, logName: 'n' });
+  });
 });

@@ -1,5 +1,5 @@
-// Configuration: defaults, then an optional JSON config file (CAUSEWAY_CONFIG), then the
-// environment. Every key is documented in the README.
+// Configuration: defaults, then an optional JSON config file (CAUSEWAY_CONFIG; unknown keys
+// and wrongly typed values are refused), then the environment. Every key is documented in the README.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -79,11 +79,60 @@ export function loadConfig(env: Env = process.env): Config {
   return c;
 }
 
+/** What each config-file key holds; anything else in the file is refused (a typo must not pass silently). */
+type Kind = 'string' | 'port' | 'positive' | 'boolean' | { [key: string]: Kind };
+const FILE_KEYS: Record<keyof Config, Kind> = {
+  dataDir: 'string',
+  host: 'string',
+  otlpPort: 'port',
+  port: 'port',
+  tenant: 'string',
+  clickhouse: { url: 'string', user: 'string', password: 'string', database: 'string' },
+  maxBodyBytes: 'positive',
+  writer: { maxBatchRows: 'positive', maxBatchBytes: 'positive', flushIntervalMs: 'positive', maxPendingBytes: 'positive' },
+  redactionPolicy: 'string',
+  tenantKeyFile: 'string',
+  logKeyFile: 'string',
+  logName: 'string',
+  checkpointIntervalMs: 'positive',
+  trustRules: 'string',
+  provenance: 'boolean',
+};
+
 function readConfigFile(path: string): Partial<Config> {
+  let parsed: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Partial<Config>;
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new Error(`cannot read config file ${path}: ${(e as Error).message}`);
+  }
+  checkKeys(parsed, FILE_KEYS, '', `config file ${path}`);
+  return parsed as Partial<Config>;
+}
+
+function checkKeys(v: unknown, spec: { [key: string]: Kind }, prefix: string, where: string): void {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where}: ${prefix ? `"${prefix.slice(0, -1)}"` : 'the file'} must be a JSON object`);
+  for (const [k, value] of Object.entries(v)) {
+    const kind = spec[k];
+    const name = `${prefix}${k}`;
+    if (kind === undefined) throw new Error(`${where}: unknown key "${name}"; known keys${prefix ? ` of "${prefix.slice(0, -1)}"` : ''}: ${Object.keys(spec).join(', ')}`);
+    if (typeof kind === 'object') checkKeys(value, kind, `${name}.`, where);
+    else if (!fits(value, kind)) throw new Error(`${where}: "${name}" must be ${KIND_TEXT[kind]}, got ${JSON.stringify(value)}`);
+  }
+}
+
+const KIND_TEXT = { string: 'a string', port: 'a port number (0-65535)', positive: 'a positive integer', boolean: 'true or false' } as const;
+
+function fits(v: unknown, kind: keyof typeof KIND_TEXT): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof v === 'string';
+    case 'port':
+      return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
+    case 'positive':
+      return Number.isInteger(v) && (v as number) > 0;
+    case 'boolean':
+      return typeof v === 'boolean';
   }
 }
 

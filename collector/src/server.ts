@@ -1,22 +1,17 @@
 // The two HTTP faces of Causeway: the OTLP receiver port and the query API (+ explorer) port.
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import type { HealthResponse } from '@causeway/schemas';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { createHash, createHmac } from 'node:crypto';
-import { bundlesApi } from './api/bundles.ts';
-import { ledgerApi } from './api/ledger.ts';
-import { provenanceApi } from './api/provenance.ts';
-import { loadTrustRules } from './provenance/trust.ts';
-import { tracesApi } from './api/traces.ts';
-import { explorerSearchApi } from './api/explorer-search.ts';
-import { incidentsApi } from './api/incidents.ts';
-import { EXPLORER_DIST, explorerApp } from './api/explorer-app.ts';
+import { apiApp } from './api/app.ts';
+import { EXPLORER_DIST } from './api/explorer-app.ts';
+import { type ApiEnv, configuredTenant } from './api/scope.ts';
+import { loadTrustRules, trustOf } from './provenance/trust.ts';
 import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { ProvenanceExtractor, provenanceProcessor } from './processors/provenance.ts';
-import { type RedactionStats, redactProcessor, redactString } from './processors/redact.ts';
+import { redactProcessor, redactString } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -26,6 +21,8 @@ import { SpanStore } from './store/span-store.ts';
 export interface Causeway {
   config: Config;
   store: SpanStore;
+  /** the API app the API port serves (in-process tests call it with app.request()) */
+  api: Hono<ApiEnv>;
   otlpUrl: string;
   apiUrl: string;
   close(): Promise<void>;
@@ -37,7 +34,6 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const trustRules = loadTrustRules(config.trustRules);
   const tenantKey = loadOrCreateTenantKey(config.tenantKeyFile ?? tenantKeyPath(config.dataDir, config.tenant));
   const redactor = createRedactor({ key: tenantKey, policy });
-  const redaction: RedactionStats = { spansRedacted: 0, byRule: {} };
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
   const checkpoints = setInterval(() => {
     store.ledger.checkpoint().catch((e: Error) => log(`checkpoint failed: ${e.message}`));
@@ -46,22 +42,21 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
   const provenance = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
   // Provenance reads the rows as they arrived, so it runs before redaction (it redacts what it stores).
-  const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redactProcessor(redactor, redaction)]);
+  const redact = redactProcessor(redactor);
+  const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redact]);
 
   const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
-  const api = new Hono();
-  api.get('/healthz', (c) => {
-    const s = store.health();
-    const body: HealthResponse = { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s, redaction };
-    return c.json(body);
+  const api = apiApp({
+    store,
+    // The one place a request's tenant comes from; authentication will replace this resolver.
+    resolveScope: configuredTenant(config.tenant),
+    isUntrusted: (subject) => trustOf(trustRules, subject).trust === 'untrusted',
+    trustRules,
+    redactionPolicySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
+    redaction: redact.stats,
+    explorerDist: EXPLORER_DIST,
+    log,
   });
-  api.route('/', tracesApi(store, config.tenant));
-  api.route('/', ledgerApi(store));
-  api.route('/', provenanceApi(store, config.tenant, trustRules));
-  api.route('/', bundlesApi(store, config.tenant, createHash('sha256').update(JSON.stringify(policy)).digest('hex'), trustRules));
-  api.route('/', incidentsApi(store, config.tenant));
-  api.route('/', explorerSearchApi(store, config.tenant, trustRules));
-  api.route('/', explorerApp(EXPLORER_DIST));
 
   const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort);
   const apiServer = await listen(api.fetch, config.host, config.port);
@@ -69,6 +64,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   return {
     config,
     store,
+    api,
     otlpUrl: `http://${host}:${(otlpServer.address() as AddressInfo).port}`,
     apiUrl: `http://${host}:${(apiServer.address() as AddressInfo).port}`,
     async close() {

@@ -1,35 +1,38 @@
-// POST /api/bundles: an evidence bundle (zip) for a set of traces. The export is recorded in
-// the store; the response carries the bundle's SHA-256 in a header.
-import type { ApiError } from '@causeway/schemas';
+// POST /api/bundles (README "Evidence bundles"): an evidence bundle (zip) for a set of traces or
+// one causal slice. The export is recorded in the store; the response carries the bundle's
+// SHA-256 in a header. GET /api/exports lists what was exported (api/exports.ts).
+import { BUNDLE_LIMITS, type BundleRequest, SLICE_DEFAULTS, type SliceSelection } from '@causeway/schemas';
 import { Hono } from 'hono';
-import { ExportError, type SliceSelection, exportBundle } from '../bundle/export.ts';
+import { ExportError, exportBundle } from '../bundle/export.ts';
 import type { TrustRule } from '../provenance/trust.ts';
-import { READ_SETTINGS } from '../store/clickhouse.ts';
-import type { SpanStore } from '../store/span-store.ts';
+import type { LedgerIndex, LedgerStore } from '../store/ledger-store.ts';
+import { HttpError, artifactIdParam, boundedInt, jsonBody, oneOf, spanIdParam, traceIdParam } from './params.ts';
+import { type ApiEnv, actorOf } from './scope.ts';
 
-export function bundlesApi(store: SpanStore, tenant: string, redactionPolicySha256: string, trustRules: TrustRule[]): Hono {
-  const app = new Hono();
-  app.post('/api/bundles', async (c) => {
-    let body: { traceIds?: unknown; exporter?: unknown; slice?: unknown };
+export interface BundlesDeps {
+  ledger: LedgerStore;
+  ledgerIndex: LedgerIndex;
+  trustRules: TrustRule[];
+  /** SHA-256 of the redaction policy in force, written into every manifest */
+  redactionPolicySha256: string;
+}
+
+const SHAPE = '{"traceIds": ["<32 hex>", …], "exporter": "<who>"} or {"slice": {"trace", "span" | "artifact", "direction", "depth"}, "exporter"}';
+
+export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.post('/', async (c) => {
+    const body = await jsonBody<BundleRequest>(c, SHAPE);
+    const slice = body.slice !== undefined ? sliceSelection(body.slice) : undefined;
+    const ids = slice ? [slice.traceId] : body.traceIds;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > BUNDLE_LIMITS.maxTraceIds || !ids.every((t) => typeof t === 'string' && /^[0-9a-fA-F]{32}$/.test(t))) {
+      throw new HttpError(400, `traceIds must be 1 to ${BUNDLE_LIMITS.maxTraceIds} trace ids of 32 hex characters`);
+    }
     try {
-      body = await c.req.json();
-    } catch {
-      return c.json<ApiError>({ error: 'body must be JSON: {"traceIds": ["<32 hex>", …], "exporter": "<who>"} or {"slice": {"trace", "span", "direction"}, "exporter"}' }, 400);
-    }
-    let slice: SliceSelection | undefined;
-    let ids = body.traceIds;
-    if (body.slice !== undefined) {
-      const s = parseSlice(body.slice);
-      if (typeof s === 'string') return c.json<ApiError>({ error: s }, 400);
-      slice = s;
-      ids = [s.traceId];
-    }
-    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000 || !ids.every((t) => typeof t === 'string' && /^[0-9a-fA-F]{32}$/.test(t))) {
-      return c.json<ApiError>({ error: 'traceIds must be 1 to 1000 trace ids of 32 hex characters' }, 400);
-    }
-    const exporter = typeof body.exporter === 'string' && body.exporter ? body.exporter.slice(0, 200) : (c.req.header('x-causeway-user') ?? 'anonymous');
-    try {
-      const b = await exportBundle(store, { tenant, traceIds: ids as string[], ...(slice ? { slice } : {}), exporter, redactionPolicySha256, trustRules });
+      const b = await exportBundle(
+        { reads: c.var.reads, ledger: d.ledger, ledgerIndex: d.ledgerIndex },
+        { traceIds: ids, ...(slice ? { slice } : {}), exporter: actorOf(c, body.exporter), redactionPolicySha256: d.redactionPolicySha256, trustRules: d.trustRules },
+      );
       return new Response(b.zip as BodyInit, {
         headers: {
           'Content-Type': 'application/zip',
@@ -39,33 +42,24 @@ export function bundlesApi(store: SpanStore, tenant: string, redactionPolicySha2
         },
       });
     } catch (e) {
-      if (e instanceof ExportError) return c.json<ApiError>({ error: e.message }, e.status);
+      if (e instanceof ExportError) throw new HttpError(e.status, e.message);
       throw e;
     }
   });
-  app.get('/api/exports', async (c) => {
-    const rs = await store.ch.client.query({
-      query: `SELECT toString(exported_at) AS exportedAt, exporter, query, bundle_sha256 AS bundleSha256, rows, checkpoint_size AS checkpointSize
-              FROM ${store.ch.database}.exports WHERE tenant = {tenant:String} ORDER BY exported_at DESC LIMIT 1000`,
-      query_params: { tenant },
-      format: 'JSONEachRow',
-      clickhouse_settings: READ_SETTINGS,
-    });
-    return c.json({ exports: await rs.json() });
-  });
-
   return app;
 }
 
-/** `{trace, span | artifact, direction?, depth?}` → a slice selection, or what is wrong with it. */
-function parseSlice(v: unknown): SliceSelection | string {
-  const o = (v ?? {}) as Record<string, unknown>;
-  const hex = (x: unknown, n: number): x is string => typeof x === 'string' && new RegExp(`^[0-9a-f]{${n}}$`).test(x);
-  if (!hex(o.trace, 32)) return 'slice.trace must be a trace id of 32 lower-case hex characters';
-  if (!hex(o.span, 16) && !hex(o.artifact, 32)) return 'slice needs span (16 hex) or artifact (32 hex)';
-  const direction = o.direction ?? 'backward';
-  if (direction !== 'backward' && direction !== 'forward') return 'slice.direction must be backward or forward';
-  const depth = o.depth ?? 12;
-  if (!Number.isInteger(depth) || (depth as number) < 1 || (depth as number) > 64) return 'slice.depth must be an integer from 1 to 64';
-  return { traceId: o.trace, ...(hex(o.span, 16) ? { spanId: o.span } : {}), ...(hex(o.artifact, 32) ? { artifactId: o.artifact } : {}), direction, depth: depth as number };
+/** `{trace, span | artifact, direction?, depth?}` → the slice to export, ids lower-cased (HttpError 400 naming what is wrong). */
+function sliceSelection(v: unknown): SliceSelection {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, 'slice must be an object: {"trace", "span" | "artifact", "direction", "depth"}');
+  const o = v as Record<string, unknown>;
+  const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+  const traceId = traceIdParam(str(o.trace), 'slice.trace');
+  if (o.span === undefined && o.artifact === undefined) throw new HttpError(400, 'slice needs span (16 hex) or artifact (32 hex)');
+  const spanId = o.span !== undefined ? spanIdParam(str(o.span), 'slice.span') : undefined;
+  const artifactId = o.artifact !== undefined ? artifactIdParam(str(o.artifact), 'slice.artifact') : undefined;
+  const direction = oneOf(o.direction === undefined ? undefined : String(o.direction), ['backward', 'forward'] as const, 'slice.direction', SLICE_DEFAULTS.direction);
+  const depth = boundedInt(o.depth === undefined ? undefined : String(o.depth), { name: 'slice.depth', max: SLICE_DEFAULTS.maxDepth, def: SLICE_DEFAULTS.depth });
+  return { traceId, ...(spanId ? { spanId } : {}), ...(artifactId ? { artifactId } : {}), direction, depth };
 }
+

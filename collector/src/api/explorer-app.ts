@@ -11,7 +11,8 @@ export const EXPLORER_DIST = join(dirname(fileURLToPath(import.meta.url)), '../.
 
 /**
  * The explorer single-page app: hashed assets from its build, and index.html for every other
- * path that is not the API (the app routes on the client: /traces/<id>, /incidents, …).
+ * GET (the app routes on the client: /traces/<id>, /incidents, …). Mounted after the API,
+ * whose unknown /api paths answer a JSON 404 first (api/app.ts).
  */
 export function explorerApp(dist: string): Hono {
   const app = new Hono();
@@ -20,7 +21,6 @@ export function explorerApp(dist: string): Hono {
     if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
   });
   app.use('/assets/*', serveStatic({ root: dist }));
-  app.all('/api/*', (c) => c.json({ error: `no API route ${c.req.method} ${c.req.path}` }, 404));
   app.get('*', (c) => {
     const index = join(dist, 'index.html');
     // Read per request: a rebuild (npm start after a source change) is served without a restart.

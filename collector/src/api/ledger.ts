@@ -1,15 +1,17 @@
-// Ledger API: the latest signed checkpoint, inclusion proofs for stored spans, consistency
-// proofs between tree sizes. Hashes are base64 (as in C2SP checkpoints and the RFC vectors).
-import type { ApiError } from '@causeway/schemas';
+// Ledger API (README "Tamper evidence"): the latest signed checkpoint, inclusion proofs for
+// stored spans, consistency proofs between tree sizes. The log is the collector's own (one
+// per instance), so these answer the same for every tenant.
+import type { CheckpointResponse, ConsistencyResponse, InclusionResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
-import type { SpanStore } from '../store/span-store.ts';
+import type { LedgerStore, SignedCheckpoint } from '../store/ledger-store.ts';
+import { HttpError, spanIdParam, traceIdParam } from './params.ts';
+import type { ApiEnv } from './scope.ts';
 
-export function ledgerApi(store: SpanStore): Hono {
-  const app = new Hono();
-  const ledger = store.ledger;
+export function ledgerApi(ledger: LedgerStore): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
   const b64 = (h: Buffer): string => h.toString('base64');
 
-  const describe = (c: NonNullable<typeof ledger.latestCheckpoint>) => ({
+  const describe = (c: SignedCheckpoint): CheckpointResponse => ({
     logId: ledger.logId,
     origin: c.origin,
     treeSize: String(c.size),
@@ -19,44 +21,52 @@ export function ledgerApi(store: SpanStore): Hono {
     note: c.note,
   });
 
-  app.get('/api/ledger/checkpoint', async (c) => {
+  app.get('/checkpoint', async (c) => {
     // Sign now if the log grew, so a proof never waits for the timer.
     const cp = await ledger.checkpoint();
-    if (!cp) return c.json<ApiError>({ error: 'the log is empty: no checkpoint yet' }, 404);
+    if (!cp) throw new HttpError(404, 'the log is empty: no checkpoint yet');
     return c.json(describe(cp));
   });
 
-  app.get('/api/ledger/inclusion', async (c) => {
-    const trace = (c.req.query('trace') ?? '').toLowerCase();
-    const span = (c.req.query('span') ?? '').toLowerCase();
-    if (!/^[0-9a-f]{32}$/.test(trace) || !/^[0-9a-f]{16}$/.test(span)) return c.json<ApiError>({ error: 'trace (32 hex) and span (16 hex) are required' }, 400);
+  app.get('/inclusion', async (c) => {
+    const trace = traceIdParam(c.req.query('trace'), 'trace (a trace id)');
+    const span = spanIdParam(c.req.query('span'), 'span (a span id)');
     const leaves = await ledger.leafIndices(trace, span);
     const cp = await ledger.checkpoint();
-    if (leaves.length === 0 || !cp) return c.json<ApiError>({ error: `span ${trace}/${span} is not in the log (yet)` }, 404);
+    if (leaves.length === 0 || !cp) throw new HttpError(404, `span ${trace}/${span} is not in the log (yet)`);
     const size = Number(cp.size);
-    return c.json({
+    const body: InclusionResponse = {
       checkpoint: describe(cp),
       leaves: leaves
         .filter((l) => l.leaf_index < size)
         .map((l) => ({ leafIndex: String(l.leaf_index), leafHash: b64(Buffer.from(l.leaf_hash, 'hex')), proof: ledger.log.inclusionProof(l.leaf_index, size).map(b64) })),
-    });
+    };
+    return c.json(body);
   });
 
-  app.get('/api/ledger/consistency', async (c) => {
-    const from = Number(c.req.query('from'));
+  app.get('/consistency', async (c) => {
+    const size = ledger.log.size;
+    const range = `from and to must be tree sizes with 1 ≤ from ≤ to ≤ ${size}`;
+    if (size < 1) throw new HttpError(400, `${range}: the log is empty`);
+    const from = treeSize(c.req.query('from'), size, range);
     const cp = await ledger.checkpoint();
-    const to = c.req.query('to') === undefined ? Number(cp?.size ?? 0) : Number(c.req.query('to'));
-    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || from > to || to > ledger.log.size) {
-      return c.json<ApiError>({ error: `from and to must be tree sizes with 1 ≤ from ≤ to ≤ ${ledger.log.size}` }, 400);
-    }
-    return c.json({
+    const to = c.req.query('to') === undefined ? Number(cp?.size ?? 0) : treeSize(c.req.query('to'), size, range);
+    if (from > to) throw new HttpError(400, range);
+    const body: ConsistencyResponse = {
       from: String(from),
       to: String(to),
       fromRoot: b64(ledger.log.root(from)),
       toRoot: b64(ledger.log.root(to)),
       proof: ledger.log.consistencyProof(from, to).map(b64),
-    });
+    };
+    return c.json(body);
   });
 
   return app;
+}
+
+function treeSize(v: string | undefined, max: number, reason: string): number {
+  const n = v !== undefined && /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new HttpError(400, reason);
+  return n;
 }

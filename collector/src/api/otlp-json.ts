@@ -1,5 +1,5 @@
 // Stored rows → OTLP/JSON (ExportTraceServiceRequest shape), regrouped by resource and scope.
-import type { AnyValue, AttrRow, KeyValue, LogRow, OtlpResourceSpans, OtlpScopeSpans, OtlpSpan, OtlpTracesData, SpanRow } from '@causeway/schemas';
+import type { AnyValue, AttrRow, KeyValue, LogRow, OtlpLogsData, OtlpResourceLogs, OtlpResourceSpans, OtlpScopeLogs, OtlpScopeSpans, OtlpSpan, OtlpTracesData, SpanRow } from '@causeway/schemas';
 
 export function toOtlpJson(rows: SpanRow[]): OtlpTracesData {
   const resources = new Map<string, OtlpResourceSpans>();
@@ -102,9 +102,9 @@ function jsonDouble(d: number | string): number | 'NaN' | 'Infinity' | '-Infinit
 }
 
 /** Stored log rows → OTLP/JSON LogsData, regrouped by resource and scope. */
-export function toOtlpLogs(rows: LogRow[]): { resourceLogs: object[] } {
-  const resources = new Map<string, { resource: object; scopeLogs: object[]; schemaUrl: string }>();
-  const scopes = new Map<string, { scope: object; logRecords: object[]; schemaUrl: string }>();
+export function toOtlpLogs(rows: LogRow[]): OtlpLogsData {
+  const resources = new Map<string, OtlpResourceLogs>();
+  const scopes = new Map<string, OtlpScopeLogs>();
   for (const r of rows) {
     const rk = JSON.stringify([r.resource_attributes, r.resource_dropped_attributes_count, r.resource_schema_url]);
     let rl = resources.get(rk);

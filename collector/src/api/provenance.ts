@@ -1,21 +1,18 @@
 // Provenance API: causal slices (backward "why?", forward "what followed?"), the causal graph of
-// a whole trace, and one artifact with every place it appears.
-import type { ApiError, ArtifactResponse } from '@causeway/schemas';
+// a whole trace, and one artifact with every place it appears. Mounted at /api (api/app.ts);
+// the tenant and its reads come from the request's scope (api/scope.ts).
+import { type ApiError, type ArtifactResponse, SLICE_DEFAULTS } from '@causeway/schemas';
 import { Hono } from 'hono';
 import { SliceBuilder, type SliceOptions } from '../provenance/slice.ts';
 import type { TrustRule } from '../provenance/trust.ts';
-import { ProvenanceQueries } from '../store/provenance-queries.ts';
-import type { SpanStore } from '../store/span-store.ts';
-
-export const SLICE_DEFAULTS = { depth: 12, maxDepth: 64, nodes: 500, maxNodes: 5000 } as const;
+import type { ApiEnv } from './scope.ts';
 
 const TRACE = /^[0-9a-f]{32}$/;
 const SPAN = /^[0-9a-f]{16}$/;
 const ARTIFACT = /^[0-9a-f]{32}$/;
 
-export function provenanceApi(store: SpanStore, tenant: string, trustRules: TrustRule[]): Hono {
-  const app = new Hono();
-  const q = new ProvenanceQueries(store.ch);
+export function provenanceApi(trustRules: TrustRule[]): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
 
   const bounded = (v: string | undefined, def: number, max: number, name: string): number | string => {
     if (v === undefined || v === '') return def;
@@ -24,7 +21,9 @@ export function provenanceApi(store: SpanStore, tenant: string, trustRules: Trus
     return n;
   };
 
-  app.get('/api/provenance/slice', async (c) => {
+  app.get('/provenance/slice', async (c) => {
+    const { tenant } = c.var.scope;
+    const q = c.var.reads.provenance;
     const trace = (c.req.query('trace') ?? '').toLowerCase();
     const span = (c.req.query('span') ?? '').toLowerCase();
     const artifact = (c.req.query('artifact') ?? '').toLowerCase();
@@ -47,7 +46,9 @@ export function provenanceApi(store: SpanStore, tenant: string, trustRules: Trus
     return s ? c.json(s) : c.json<ApiError>({ error: `span ${trace}/${span} has no provenance (not stored, or not yet)` }, 404);
   });
 
-  app.get('/api/provenance/traces/:id', async (c) => {
+  app.get('/provenance/traces/:id', async (c) => {
+    const { tenant } = c.var.scope;
+    const q = c.var.reads.provenance;
     const trace = c.req.param('id').toLowerCase();
     if (!TRACE.test(trace)) return c.json<ApiError>({ error: 'trace id must be 32 hex characters' }, 400);
     const limit = bounded(c.req.query('limit'), SLICE_DEFAULTS.maxNodes, 20_000, 'limit');
@@ -56,7 +57,9 @@ export function provenanceApi(store: SpanStore, tenant: string, trustRules: Trus
     return s ? c.json(s) : c.json<ApiError>({ error: `trace ${trace} has no provenance` }, 404);
   });
 
-  app.get('/api/artifacts/:id', async (c) => {
+  app.get('/artifacts/:id', async (c) => {
+    const { tenant } = c.var.scope;
+    const q = c.var.reads.provenance;
     const id = c.req.param('id').toLowerCase();
     if (!ARTIFACT.test(id)) return c.json<ApiError>({ error: 'artifact id must be 32 hex characters' }, 400);
     const limit = bounded(c.req.query('limit'), 200, 10_000, 'limit');

@@ -1,99 +1,68 @@
-// Query API: GET /api/traces, GET /api/traces/:traceId (OTLP/JSON-shaped). Documented in the README.
-import type { ApiError, RedactionRecord, RedactionSummaryResponse, TraceListResponse, TraceResponse, TraceSummary } from '@causeway/schemas';
+// Trace API (README "Query API"): GET /api/traces, the one trace search; GET /api/traces/:traceId
+// (OTLP/JSON spans) and /api/traces/:traceId/logs; and GET /api/search/traces, the explorer's
+// alias of the same search with its own page size.
+import { type NameMatch, type RedactionRecord, TRACE_SEARCH_LIMITS, type TraceLogsResponse, type TraceQuery, type TraceResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
-import type { SpanStore } from '../store/span-store.ts';
-import type { TraceFilter } from '../store/queries.ts';
+import type { UntrustedTest } from '../store/reads/index.ts';
 import { toOtlpJson, toOtlpLogs } from './otlp-json.ts';
+import { HttpError, boundedInt, cursorParam, flag, oneOf, statusParam, text, timeRange, traceIdParam } from './params.ts';
+import type { ApiEnv } from './scope.ts';
 
-const MAX_LIMIT = 1000;
+const PARAMS = ['service', 'name', 'nameMatch', 'status', 'start', 'end', 'agent', 'tool', 'q', 'untrusted', 'limit', 'cursor'] as const;
+const NAME_MATCH: readonly NameMatch[] = ['contains', 'exact'];
 
-export function tracesApi(store: SpanStore, tenant: string): Hono {
-  const app = new Hono();
+/** The URL parameters of a trace search → a TraceQuery (HttpError 400 on anything wrong). */
+export function traceQuery(q: Record<string, string>, limits: { default: number; max: number }): TraceQuery {
+  const unknown = Object.keys(q).filter((k) => !(PARAMS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new HttpError(400, `unknown parameter ${unknown.map((k) => `"${k}"`).join(', ')}; a trace search takes ${PARAMS.join(', ')}`);
+  const t: TraceQuery = {
+    limit: boundedInt(q.limit, { name: 'limit', max: limits.max, def: limits.default }),
+    nameMatch: oneOf(q.nameMatch, NAME_MATCH, 'nameMatch', 'contains'),
+    ...timeRange(q.start, q.end),
+  };
+  if (q.service) t.service = q.service;
+  if (q.name) t.name = q.name;
+  if (q.status) t.status = statusParam(q.status);
+  if (q.agent) t.agent = q.agent;
+  if (q.tool) t.tool = q.tool;
+  if (q.q) t.text = text(q.q, TRACE_SEARCH_LIMITS.maxText, 'q');
+  if (flag(q.untrusted, 'untrusted')) t.untrusted = true;
+  if (q.cursor) t.cursor = cursorParam(q.cursor);
+  return t;
+}
 
-  app.get('/api/traces', async (c) => {
-    const q = c.req.query();
-    let filter: TraceFilter;
-    try {
-      filter = parseFilter(q, tenant);
-    } catch (e) {
-      return c.json<ApiError>({ error: (e as Error).message }, 400);
-    }
-    const rows = await store.queries.traces({ ...filter, limit: filter.limit + 1 });
-    const page = rows.slice(0, filter.limit);
-    const traces: TraceSummary[] = page.map((r) => ({
-      traceId: r.trace_id,
-      rootName: r.root_name,
-      rootService: r.root_service,
-      services: r.services,
-      startTimeUnixNano: r.start,
-      endTimeUnixNano: r.end,
-      durationNano: (BigInt(r.end) > BigInt(r.start) ? BigInt(r.end) - BigInt(r.start) : 0n).toString(),
-      spanCount: Number(r.span_count),
-      errorCount: Number(r.error_count),
-    }));
-    const last = page[page.length - 1];
-    const body: TraceListResponse = { traces };
-    if (rows.length > filter.limit && last) body.nextCursor = Buffer.from(`${last.start}:${last.trace_id}`).toString('base64url');
-    return c.json(body);
-  });
+export function tracesApi(isUntrusted: UntrustedTest): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
 
-  app.get('/api/traces/:traceId', async (c) => {
-    const id = c.req.param('traceId').toLowerCase();
-    if (!/^[0-9a-f]{32}$/.test(id)) return c.json<ApiError>({ error: 'trace id must be 32 hex characters' }, 400);
-    const rows = await store.queries.trace(tenant, id);
-    if (rows.length === 0) return c.json<ApiError>({ error: `trace ${id} not found` }, 404);
+  app.get('/', async (c) => c.json(await c.var.reads.traces.search(traceQuery(c.req.query(), TRACE_SEARCH_LIMITS.traces), isUntrusted)));
+
+  app.get('/:traceId', async (c) => {
+    const id = traceIdParam(c.req.param('traceId'));
+    const rows = await c.var.reads.traces.trace(id);
+    if (rows.length === 0) throw new HttpError(404, `trace ${id} not found`);
     const redactions: TraceResponse['redactions'] = {};
     for (const r of rows) if (r.redactions.length > 0) redactions[r.span_id] = r.redactions;
     const body: TraceResponse = { traceId: id, spanCount: rows.length, ...toOtlpJson(rows), redactions };
     return c.json(body);
   });
 
-  app.get('/api/traces/:traceId/logs', async (c) => {
-    const id = c.req.param('traceId').toLowerCase();
-    if (!/^[0-9a-f]{32}$/.test(id)) return c.json<ApiError>({ error: 'trace id must be 32 hex characters' }, 400);
-    const rows = await store.queries.logs(tenant, id);
+  app.get('/:traceId/logs', async (c) => {
+    const id = traceIdParam(c.req.param('traceId'));
+    const rows = await c.var.reads.traces.logs(id);
     const redactions: Record<string, RedactionRecord[]> = {};
     rows.forEach((r, i) => {
       if (r.redactions.length > 0) redactions[String(i)] = r.redactions;
     });
-    return c.json({ traceId: id, logRecordCount: rows.length, ...toOtlpLogs(rows), redactions });
-  });
-
-  app.get('/api/redactions', async (c) => {
-    const body: RedactionSummaryResponse = { rules: await store.queries.redactionSummary(tenant) };
+    const body: TraceLogsResponse = { traceId: id, logRecordCount: rows.length, ...toOtlpLogs(rows), redactions };
     return c.json(body);
   });
 
   return app;
 }
 
-function parseFilter(q: Record<string, string>, tenant: string): TraceFilter {
-  const f: TraceFilter = { tenant, limit: 20 };
-  if (q.limit !== undefined) {
-    const n = Number(q.limit);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new Error(`limit must be an integer from 1 to ${MAX_LIMIT}`);
-    f.limit = n;
-  }
-  if (q.service) f.service = q.service;
-  if (q.name) f.spanName = q.name;
-  if (q.status) {
-    if (q.status !== 'unset' && q.status !== 'ok' && q.status !== 'error') throw new Error('status must be one of unset, ok, error');
-    f.status = q.status;
-  }
-  if (q.start) f.startNs = timeNs(q.start, 'start');
-  if (q.end) f.endNs = timeNs(q.end, 'end');
-  if (q.cursor) {
-    const [startNs, traceId] = Buffer.from(q.cursor, 'base64url').toString().split(':');
-    if (!startNs || !/^\d+$/.test(startNs) || !traceId || !/^[0-9a-f]{32}$/.test(traceId)) throw new Error('cursor is not one this API returned');
-    f.cursor = { startNs, traceId };
-  }
-  return f;
-}
-
-/** Unix nanoseconds (digits) or an ISO 8601 / RFC 3339 time. */
-function timeNs(v: string, name: string): string {
-  if (/^\d{1,20}$/.test(v)) return BigInt(v).toString();
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new Error(`${name} must be unix nanoseconds or an ISO 8601 time`);
-  return (BigInt(ms) * 1_000_000n).toString();
+/** GET /api/search/traces: the same search and answer; page size 1–200, default 50 (as the explorer had it). */
+export function searchAliasApi(isUntrusted: UntrustedTest): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.get('/traces', async (c) => c.json(await c.var.reads.traces.search(traceQuery(c.req.query(), TRACE_SEARCH_LIMITS.searchAlias), isUntrusted)));
+  return app;
 }

@@ -3,24 +3,43 @@
 // kvlists, inside JSON held in strings), span and event names, status messages, trace states,
 // schema URLs. Each span records what was redacted (rule, field, count), never the value.
 import { isUtf8 } from 'node:buffer';
-import type { AnyValue, AttrRow, KeyValue, LogRow, RedactionRecord, SpanRow } from '@causeway/schemas';
+import type { AnyValue, AttrRow, KeyValue, LogRow, RedactionCounts, RedactionRecord, SpanRow } from '@causeway/schemas';
 import type { Processor } from '../consumer.ts';
 import type { Redactor } from '../redaction/redactor.ts';
 import { KEY_RULE, type RuleId } from '../redaction/types.ts';
 
-export interface RedactionStats {
-  spansRedacted: number;
-  byRule: Record<string, number>;
+/** What redaction replaced since start, as /healthz shows it: read-only, a copy per call. */
+export interface RedactionStatsView {
+  snapshot(): RedactionCounts;
+}
+
+/** The counts behind the view; only the redaction that made the records adds to them. */
+export class RedactionTally implements RedactionStatsView {
+  private spans = 0;
+  private readonly rules = new Map<string, number>();
+
+  /** Counts one span's (or log record's) redactions; nothing when there are none. */
+  add(records: RedactionRecord[]): void {
+    if (records.length === 0) return;
+    this.spans++;
+    for (const r of records) this.rules.set(r.rule, (this.rules.get(r.rule) ?? 0) + r.count);
+  }
+
+  snapshot(): RedactionCounts {
+    return { spansRedacted: this.spans, byRule: Object.fromEntries(this.rules) };
+  }
 }
 
 type Note = (rule: RuleId, field: string, n?: number) => void;
 
-/** Redacts every span and log record of a batch, in place. */
-export function redactProcessor(redactor: Redactor, stats: RedactionStats): Processor {
-  const spans = redactSpans(redactor, stats);
-  const logs = redactLogs(redactor, stats);
+/** Redacts every span and log record of a batch, in place; owns the counts it shows as `stats`. */
+export function redactProcessor(redactor: Redactor): Processor & { readonly stats: RedactionStatsView } {
+  const tally = new RedactionTally();
+  const spans = redactSpans(redactor, tally);
+  const logs = redactLogs(redactor, tally);
   return {
     name: 'redact',
+    stats: { snapshot: () => tally.snapshot() },
     process(batch) {
       spans(batch.spans);
       logs(batch.logs);
@@ -29,7 +48,7 @@ export function redactProcessor(redactor: Redactor, stats: RedactionStats): Proc
   };
 }
 
-export function redactSpans(redactor: Redactor, stats: RedactionStats): (rows: SpanRow[]) => SpanRow[] {
+export function redactSpans(redactor: Redactor, tally = new RedactionTally()): (rows: SpanRow[]) => SpanRow[] {
   return (rows) => {
     // Resource and scope attribute lists are shared by every span decoded from them: redact each once.
     const shared = new Map<AttrRow[], { attrs: AttrRow[]; records: RedactionRecord[] }>();
@@ -70,17 +89,14 @@ export function redactSpans(redactor: Redactor, stats: RedactionStats): (rows: S
       row.scope_name = str(row.scope_name, 'scope.name');
       row.scope_version = str(row.scope_version, 'scope.version');
       row.redactions = rec.list();
-      if (row.redactions.length > 0) {
-        stats.spansRedacted++;
-        for (const r of row.redactions) stats.byRule[r.rule] = (stats.byRule[r.rule] ?? 0) + r.count;
-      }
+      tally.add(row.redactions);
     }
     return rows;
   };
 }
 
 /** The same for OTLP log records: body (any AnyValue), attributes, event name, resource and scope. */
-export function redactLogs(redactor: Redactor, stats: RedactionStats): (rows: LogRow[]) => LogRow[] {
+export function redactLogs(redactor: Redactor, tally = new RedactionTally()): (rows: LogRow[]) => LogRow[] {
   return (rows) => {
     for (const row of rows) {
       const rec = new Records(redactor);
@@ -90,10 +106,7 @@ export function redactLogs(redactor: Redactor, stats: RedactionStats): (rows: Lo
       row.resource_attributes = redactAttrs(redactor, row.resource_attributes, 'resource.attributes', rec);
       row.scope_attributes = redactAttrs(redactor, row.scope_attributes, 'scope.attributes', rec);
       row.redactions = rec.list();
-      if (row.redactions.length > 0) {
-        stats.spansRedacted++;
-        for (const r of row.redactions) stats.byRule[r.rule] = (stats.byRule[r.rule] ?? 0) + r.count;
-      }
+      tally.add(row.redactions);
     }
     return rows;
   };

@@ -1,6 +1,6 @@
 import type { SpanRow } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
-import { redactSpans } from '../processors/redact.ts';
+import { RedactionTally, redactSpans } from '../processors/redact.ts';
 import { parsePolicy } from './policy.ts';
 import { createRedactor } from './redactor.ts';
 
@@ -41,7 +41,7 @@ describe('redactor', () => {
 describe('redaction processor', () => {
   it('replaces values under sensitive keys whole, drops attributes in drop mode, keeps allowlisted keys', () => {
     const r = createRedactor({ key, policy: parsePolicy({ rules: { phone: { mode: 'drop' } }, sensitiveKeys: ['x-acme-session'], allowKeys: ['debug.raw_email'] }) });
-    const stats = { spansRedacted: 0, byRule: {} as Record<string, number> };
+    const stats = new RedactionTally();
     const [out] = redactSpans(r, stats)([
       row([
         { key: 'http.request.header.authorization', type: 'string', str: 'Basic dXNlcjpwYXNz' },
@@ -65,13 +65,13 @@ describe('redaction processor', () => {
         { rule: 'phone', field: 'attributes["contact"]', count: 1 },
       ]),
     );
-    expect(stats).toEqual({ spansRedacted: 1, byRule: { sensitive_key: 3, phone: 1 } });
+    expect(stats.snapshot()).toEqual({ spansRedacted: 1, byRule: { sensitive_key: 3, phone: 1 } });
   });
 
   it('redacts inside arrays and kvlists and keeps their structure', () => {
     const r = createRedactor({ key });
     const kv = JSON.stringify({ kvlistValue: { values: [{ key: 'token', value: { stringValue: 'x' } }, { key: 'note', value: { arrayValue: { values: [{ stringValue: 'to a@b.example' }, { intValue: '5' }] } } }] } });
-    const [out] = redactSpans(r, { spansRedacted: 0, byRule: {} })([row([{ key: 'cfg', type: 'kvlist', str: kv }])]) as SpanRow[];
+    const [out] = redactSpans(r)([row([{ key: 'cfg', type: 'kvlist', str: kv }])]) as SpanRow[];
     const v = JSON.parse(out!.attributes[0]!.str!);
     expect(v.kvlistValue.values[0].value.stringValue).toMatch(/^\[REDACTED:sensitive_key:/);
     expect(v.kvlistValue.values[1].value.arrayValue.values[0].stringValue).toMatch(/^to \[REDACTED:email:/);

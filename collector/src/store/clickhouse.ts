@@ -1,7 +1,9 @@
+// The one door to ClickHouse (embedded chDB or a server): typed reads, streamed reads, the
+// write path's inserts, DDL for migrations. The database client itself stays inside this file.
 import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client';
 
 export interface StoreTarget {
   /** ClickHouse server URL; when absent, embedded chDB under `dataDir`. */
@@ -12,14 +14,40 @@ export interface StoreTarget {
   dataDir: string;
 }
 
+/** Named query parameters, bound server-side by type (`{name:Type}` in the SQL). */
+export type QueryParams = Record<string, unknown>;
+
 export interface ClickHouse {
-  client: ClickHouseClient;
   backend: 'chdb' | 'server';
   database: string;
+  /** Runs a read and returns its rows (JSONEachRow, 64-bit integers as strings, READ_SETTINGS + `settings`). */
+  query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]>;
+  /** The same, row by row as they arrive: for reads too large to hold (`causeway verify`). */
+  stream<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): AsyncIterable<T>;
+  /** A statement without rows (DDL of migrations; the test kit's tampering). */
+  command(sql: string, settings?: ClickHouseSettings): Promise<void>;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
   /** Inserts JSONEachRow lines (several buffers, concatenated) into `table` of the database. */
   insertJsonEachRow(table: string, payloads: Buffer[], settings: ClickHouseSettings): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The client's own log: a warning is one line on stderr; an error is not logged here, because
+ * it always reaches the caller, which logs it once in its own words (the API's one line, the
+ * writer's retry line). The client's default prints each failed request over twenty lines.
+ */
+class OneLineLog {
+  trace(): void {}
+  debug(): void {}
+  info(): void {}
+  warn(p: { module: string; message: string; err?: Error }): void {
+    process.stderr.write(`[clickhouse client] ${p.module}: ${p.message}${p.err ? `: ${p.err.message.split('\n')[0]}` : ''}\n`);
+  }
+  error(): void {}
+}
+const CLIENT_LOG = { LoggerClass: OneLineLog, level: ClickHouseLogLevel.WARN };
 
 /** Settings every read uses, so both backends answer JSON the same way (exact 64-bit ints). */
 export const READ_SETTINGS: ClickHouseSettings = {
@@ -39,9 +67,10 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
       password: t.password ?? '',
       request_timeout: 60_000,
       compression: { request: false, response: true },
+      log: CLIENT_LOG,
     });
     return {
-      client,
+      ...facade(client),
       backend: 'server',
       database: t.database,
       async insertJsonEachRow(table, payloads, settings) {
@@ -66,9 +95,9 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
   // Loaded lazily: a server deployment need not load the 500 MB engine.
   const { createChdbConnection } = await import('chdb/connection');
   const connection = createChdbConnection({ path });
-  const client = createClient({ connection } as Parameters<typeof createClient>[0]);
+  const client = createClient({ connection, log: CLIENT_LOG } as Parameters<typeof createClient>[0]);
   return {
-    client,
+    ...facade(client),
     backend: 'chdb',
     database: t.database,
     async insertJsonEachRow(table, payloads, settings) {
@@ -83,5 +112,26 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
       });
     },
     close: () => client.close(),
+  };
+}
+
+/** The reads, commands and ping both backends share: one code path over `@clickhouse/client`. */
+function facade(client: ClickHouseClient): Pick<ClickHouse, 'query' | 'stream' | 'command' | 'ping'> {
+  const select = (query: string, params: QueryParams | undefined, settings: ClickHouseSettings | undefined) =>
+    client.query({ query, query_params: params ?? {}, format: 'JSONEachRow', clickhouse_settings: { ...READ_SETTINGS, ...settings } });
+  return {
+    async query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]> {
+      return (await select(sql, params, settings)).json<T>();
+    },
+    async *stream<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): AsyncIterable<T> {
+      const rs = await select(sql, params, settings);
+      for await (const batch of rs.stream()) for (const row of batch) yield row.json<T>();
+    },
+    async command(sql: string, settings?: ClickHouseSettings): Promise<void> {
+      await client.command({ query: sql, ...(settings ? { clickhouse_settings: settings } : {}) });
+    },
+    async ping(): Promise<boolean> {
+      return (await client.ping().catch(() => ({ success: false }))).success;
+    },
   };
 }

@@ -4,7 +4,7 @@
 // and must match the last checkpoint this key signed, or the collector refuses to start.
 import { type Checkpoint, type LogKey, logIdOf, openCheckpoint, signCheckpoint, verifierKey } from '../ledger/checkpoint.ts';
 import { MerkleLog } from '../ledger/merkle.ts';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import type { ClickHouse } from './clickhouse.ts';
 import type { RowRef } from '../format/row-line.ts';
 
 export interface SignedCheckpoint extends Checkpoint {
@@ -109,6 +109,36 @@ export class LedgerStore {
 }
 
 async function query<T>(ch: ClickHouse, q: string, params: Record<string, unknown>): Promise<T[]> {
-  const rs = await ch.client.query({ query: q, query_params: params, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
-  return rs.json<T>();
+  return ch.query<T>(q, params);
+}
+
+// Moved verbatim from bundle/export.ts (no SQL outside store/); the ledger's owner may fold them into LedgerStore.
+
+/** The first leaf index of each of these leaf hashes in the log. */
+export async function firstLeafIndices(ch: ClickHouse, logId: string, hashes: string[]): Promise<Map<string, number>> {
+  const rows = await ch.query<{ leaf_hash: string; i: string }>(
+    `SELECT leaf_hash, min(leaf_index) AS i FROM ${ch.database}.ledger_leaves
+     WHERE log_id = {logId:String} AND leaf_hash IN {hashes:Array(String)} GROUP BY leaf_hash`,
+    { logId, hashes },
+  );
+  return new Map(rows.map((r) => [r.leaf_hash, Number(r.i)]));
+}
+
+/** The size of the newest stored checkpoint smaller than `size` (0 if none). */
+export async function previousCheckpointSize(ch: ClickHouse, logId: string, size: number): Promise<number> {
+  const rows = await ch.query<{ s: string }>(`SELECT max(tree_size) AS s FROM ${ch.database}.checkpoints WHERE log_id = {logId:String} AND tree_size < {size:UInt64}`, { logId, size });
+  return Number(rows[0]?.s ?? 0);
+}
+
+/** The ledger lookups an evidence bundle needs, bound to the store's database. */
+export interface LedgerIndex {
+  firstLeafIndices(logId: string, hashes: string[]): Promise<Map<string, number>>;
+  previousCheckpointSize(logId: string, size: number): Promise<number>;
+}
+
+export function ledgerIndex(ch: ClickHouse): LedgerIndex {
+  return {
+    firstLeafIndices: (logId, hashes) => firstLeafIndices(ch, logId, hashes),
+    previousCheckpointSize: (logId, size) => previousCheckpointSize(ch, logId, size),
+  };
 }

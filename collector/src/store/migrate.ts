@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import type { ClickHouse } from './clickhouse.ts';
 
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../schemas/sql');
 
@@ -20,8 +20,7 @@ export async function migrate(ch: ClickHouse): Promise<string[]> {
   const files = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.sql')).sort();
   const applied = new Set<string>();
   try {
-    const rs = await ch.client.query({ query: `SELECT name FROM ${db}.schema_migrations`, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
-    for (const r of await rs.json<{ name: string }>()) applied.add(r.name);
+    for (const r of await ch.query<{ name: string }>(`SELECT name FROM ${db}.schema_migrations`)) applied.add(r.name);
   } catch {
     // first start: the database or the table does not exist yet
   }
@@ -29,7 +28,7 @@ export async function migrate(ch: ClickHouse): Promise<string[]> {
   if (pending.length === 0) return [];
   const ddl = async (query: string, what: string): Promise<void> => {
     try {
-      await ch.client.command({ query });
+      await ch.command(query);
     } catch (e) {
       const msg = (e as Error).message;
       // Typically the collector's own user, which may only SELECT and INSERT, meeting a schema
@@ -44,7 +43,7 @@ export async function migrate(ch: ClickHouse): Promise<string[]> {
     const text = readFileSync(join(SCHEMA_DIR, f), 'utf8');
     for (const stmt of statements(text.replaceAll('{db}', db))) await ddl(stmt, f);
     const sha = createHash('sha256').update(text).digest('hex');
-    await ch.client.insert({ table: `${db}.schema_migrations`, values: [{ name: f, sha256: sha }], format: 'JSONEachRow' });
+    await ch.insertJsonEachRow('schema_migrations', [Buffer.from(`${JSON.stringify({ name: f, sha256: sha })}\n`)], {});
     ran.push(f);
   }
   return ran;

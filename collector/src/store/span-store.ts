@@ -1,13 +1,13 @@
-// The store as the pipeline sees it: append rows durably, read them back.
-// It knows ClickHouse and the spool; it knows nothing of OTLP.
+// The store: the pipeline's durable sink (append rows durably) and the read side's front door
+// (readsFor(tenant)). It knows ClickHouse and the spool; it knows nothing of OTLP.
 import { join } from 'node:path';
 import type { HealthResponse, ProvenanceBatch } from '@causeway/schemas';
 import type { Exporter, IngestBatch } from '../consumer.ts';
 import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
 import type { LogKey } from '../ledger/checkpoint.ts';
-import { LedgerStore } from './ledger-store.ts';
-import { SpanQueries } from './queries.ts';
+import { type LedgerIndex, LedgerStore, ledgerIndex } from './ledger-store.ts';
+import { type Reads, ReadSide } from './reads/index.ts';
 import { provPayload } from '../format/prov-lines.ts';
 import { logsPayload, rowRefs, rowsPayload } from '../format/row-line.ts';
 import { Spool, type SpoolRecord } from './spool.ts';
@@ -19,15 +19,27 @@ export interface StoreOptions extends StoreTarget, Omit<WriterOptions, 'log' | '
 }
 
 export class SpanStore implements Exporter {
-  readonly queries: SpanQueries;
+  private readonly reads: ReadSide;
+  /** the ledger lookups behind evidence bundles */
+  readonly ledgerIndex: LedgerIndex;
 
   private constructor(
-    readonly ch: ClickHouse,
+    private readonly ch: ClickHouse,
     private readonly spool: Spool,
     readonly writer: SpanWriter,
     readonly ledger: LedgerStore,
   ) {
-    this.queries = new SpanQueries(ch);
+    this.reads = new ReadSide(ch);
+    this.ledgerIndex = ledgerIndex(ch);
+  }
+
+  /** Every read of stored data for one tenant (built once per tenant). */
+  readsFor(tenant: string): Reads {
+    return this.reads.readsFor(tenant);
+  }
+
+  get backend(): ClickHouse['backend'] {
+    return this.ch.backend;
   }
 
   static async open(o: StoreOptions): Promise<SpanStore> {

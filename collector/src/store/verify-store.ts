@@ -5,7 +5,7 @@ import type { LogRow, SpanRow } from '@causeway/schemas';
 import { type LogKey, logIdOf, openCheckpoint } from '../ledger/checkpoint.ts';
 import { MerkleLog } from '../ledger/merkle.ts';
 import { canonicalLogRow, canonicalRow, rowLeafHash } from '../format/canonical-row.ts';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import type { ClickHouse } from './clickhouse.ts';
 import { PROV_COLUMNS, PROV_TABLES, canonicalProvRow } from '../format/prov-lines.ts';
 
 export interface VerifyReport {
@@ -23,17 +23,13 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
   const db = ch.database;
   const logId = logIdOf(key);
   const problems: string[] = [];
-  const q = async <T>(query: string): Promise<T[]> =>
-    (await ch.client.query({ query, query_params: { logId }, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS })).json<T>();
+  const q = <T>(query: string): Promise<T[]> => ch.query<T>(query, { logId });
   // Stored rows are streamed: only their hashes are kept, so a large store verifies in bounded memory.
   const each = async <T>(query: string, fn: (row: T) => void): Promise<number> => {
-    const rs = await ch.client.query({ query, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
     let n = 0;
-    for await (const batch of rs.stream()) {
-      for (const row of batch as { json<R>(): R }[]) {
-        fn(row.json<T>());
-        n++;
-      }
+    for await (const row of ch.stream<T>(query)) {
+      fn(row);
+      n++;
     }
     return n;
   };

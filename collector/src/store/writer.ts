@@ -199,8 +199,7 @@ export class SpanWriter {
   }
 
   private async healthy(): Promise<boolean> {
-    const p = await this.ch.client.ping().catch(() => ({ success: false }));
-    return p.success;
+    return this.ch.ping();
   }
 }
 

@@ -1,7 +1,10 @@
-// Reads behind causal slices. Each is a primary-key lookup: by trace (activities, relations),
-// by artifact id (artifacts, appearances) or by fingerprint; repeats collapse by row_hash.
+// Provenance reads for one tenant, behind causal slices and the artifact endpoint. Each is a
+// primary-key lookup: by trace (activities, relations), by artifact id (artifacts,
+// appearances) or by fingerprint; repeats collapse by row_hash. The methods keep the tenant
+// argument of the slice's ProvenanceReader (provenance/reader.ts, met structurally) and refuse
+// any tenant but their own: the tenant comes from the request's scope, never from a caller.
 import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, RelationRow } from '@causeway/schemas';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import type { ClickHouse } from '../clickhouse.ts';
 
 /** Per fingerprint, at most this many artifacts: boilerplate shared by thousands tells nothing. */
 const PER_FINGERPRINT = 64;
@@ -21,12 +24,15 @@ export async function inChunks<K, T>(keys: K[], sortKey: (k: K) => string, run: 
 }
 const self = (k: string): string => k;
 
-export class ProvenanceQueries {
-  constructor(private readonly ch: ClickHouse) {}
+export class ProvenanceReads {
+  constructor(
+    private readonly ch: ClickHouse,
+    readonly tenant: string,
+  ) {}
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
-    const rs = await this.ch.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
-    return rs.json<T>();
+    if (params.tenant !== this.tenant) throw new Error(`provenance reads of tenant ${this.tenant} asked for tenant ${String(params.tenant)}`);
+    return this.ch.query<T>(query, params);
   }
 
   private get db(): string {

@@ -1,8 +1,9 @@
-// Incidents as append-only events (sql/008_incidents.sql): every change is a new row; the
-// current state is the fold of an incident's events in time order. Nothing is updated or deleted.
+// Incidents of one tenant, as append-only events (sql/008_incidents.sql): every change is a new
+// row; the current state is the fold of an incident's events in time order. Nothing is updated
+// or deleted. (The one reader that also appends: an incident is the analyst's own record.)
 import { randomBytes } from 'node:crypto';
 import type { Incident, IncidentEvent, IncidentEventBody, IncidentSummary } from '@causeway/schemas';
-import { type ClickHouse, READ_SETTINGS } from './clickhouse.ts';
+import type { ClickHouse } from '../clickhouse.ts';
 
 interface EventRow {
   incident_id: string;
@@ -15,10 +16,10 @@ interface EventRow {
 
 export const newIncidentId = (): string => randomBytes(8).toString('hex');
 
-export class IncidentStore {
+export class IncidentReads {
   constructor(
     private readonly ch: ClickHouse,
-    private readonly tenant: string,
+    readonly tenant: string,
   ) {}
 
   async append(incidentId: string, body: IncidentEventBody, actor: string): Promise<IncidentEvent> {
@@ -58,15 +59,12 @@ export class IncidentStore {
   }
 
   private async rows(where: string, params: Record<string, unknown>): Promise<EventRow[]> {
-    const rs = await this.ch.client.query({
-      query: `SELECT incident_id, event_id, toString(at) AS at, type, actor, payload FROM ${this.ch.database}.incident_events
-              WHERE tenant = {tenant:String} AND ${where}
-              ORDER BY incident_id, at, event_id LIMIT 1 BY incident_id, event_id`,
-      query_params: { tenant: this.tenant, ...params },
-      format: 'JSONEachRow',
-      clickhouse_settings: READ_SETTINGS,
-    });
-    return rs.json<EventRow>();
+    return this.ch.query<EventRow>(
+      `SELECT incident_id, event_id, toString(at) AS at, type, actor, payload FROM ${this.ch.database}.incident_events
+       WHERE tenant = {tenant:String} AND ${where}
+       ORDER BY incident_id, at, event_id LIMIT 1 BY incident_id, event_id`,
+      { tenant: this.tenant, ...params },
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KEYS_PER_QUERY, inChunks } from './provenance-queries.ts';
+import { KEYS_PER_QUERY, inChunks } from './provenance.ts';
 
 describe('inChunks', () => {
   it('runs a short key list as one query, unchanged', async () => {

@@ -1,0 +1,45 @@
+// The read side's front door: every read of stored data, for one tenant. Built once per tenant
+// and handed to routes by the API's scope middleware (api/scope.ts), so the tenant of every
+// read comes from one place: the request's scope.
+import type { ClickHouse } from '../clickhouse.ts';
+import { BundleRows } from './bundle-rows.ts';
+import { ExportReads } from './exports.ts';
+import { IncidentReads } from './incidents.ts';
+import { ProvenanceReads } from './provenance.ts';
+import { TraceReads } from './traces.ts';
+
+export interface Reads {
+  readonly tenant: string;
+  traces: TraceReads;
+  provenance: ProvenanceReads;
+  incidents: IncidentReads;
+  exports: ExportReads;
+  bundles: BundleRows;
+}
+
+export class ReadSide {
+  private readonly byTenant = new Map<string, Reads>();
+
+  constructor(private readonly ch: ClickHouse) {}
+
+  readsFor(tenant: string): Reads {
+    if (!tenant) throw new Error('reads need a tenant');
+    let r = this.byTenant.get(tenant);
+    if (!r) {
+      const ch = this.ch;
+      r = {
+        tenant,
+        traces: new TraceReads(ch, tenant),
+        provenance: new ProvenanceReads(ch, tenant),
+        incidents: new IncidentReads(ch, tenant),
+        exports: new ExportReads(ch, tenant),
+        bundles: new BundleRows(ch, tenant),
+      };
+      this.byTenant.set(tenant, r);
+    }
+    return r;
+  }
+}
+
+export type { StoredSpan } from './traces.ts';
+export type { UntrustedSubject, UntrustedTest } from './trace-search.ts';
