@@ -60,6 +60,10 @@ interface Item {
   trace?: string;
   t?: bigint;
   prefer?: string;
+  /** backward: the activity that used it (span id) */
+  reader?: string;
+  /** forward: the activity that generated it (span id) */
+  maker?: string;
 }
 
 
@@ -67,8 +71,52 @@ const start = (a: ActivityRow): bigint => BigInt(a.start_time_unix_nano);
 const end = (a: ActivityRow): bigint => BigInt(a.end_time_unix_nano);
 /** Content an activity used was there at its start; what it generated exists from its end. */
 const at = (a: ActivityRow, relation: string): bigint => (relation === 'generated' ? end(a) : start(a));
-/** SDKs record start times in whole milliseconds (end times are finer): allow that much overlap. */
-const SLACK = 1_000_000n;
+/**
+ * Two instants closer than this are not ordered by their timestamps: SDKs stamp span starts in
+ * whole milliseconds (ends are finer), and clocks jitter by a millisecond either way. Within it,
+ * structure decides (see matchRequest, producerIn).
+ */
+const SLACK = 3_000_000n;
+
+/** Whether `a` encloses `b` (walks b's parents; bounded by the trace's size, so no cycle loops). */
+function isAncestor(g: TraceGraph, a: ActivityRow, b: ActivityRow): boolean {
+  let cur = b.parent_span_id;
+  for (let i = 0; cur !== '' && i <= g.acts.size; i++) {
+    if (cur === a.span_id) return true;
+    cur = g.acts.get(cur)?.parent_span_id ?? '';
+  }
+  return false;
+}
+
+/**
+ * The latest of some items by a time, where "latest" tolerates SLACK: every item within SLACK of
+ * the latest counts as tied, and ties go to `tie` (structure), never to the clock.
+ */
+function latestBy<T>(items: T[], time: (x: T) => bigint, tie: (a: T, b: T) => number): T | undefined {
+  if (items.length === 0) return undefined;
+  let max = time(items[0]!);
+  for (const x of items) if (time(x) > max) max = time(x);
+  return items.filter((x) => time(x) + SLACK >= max).sort(tie)[0];
+}
+
+/** Items in time order, where runs of items each within SLACK of the previous are ordered by `tie` instead. */
+function inOrder<T>(items: T[], time: (x: T) => bigint, tie: (a: T, b: T) => number): T[] {
+  const sorted = [...items].sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : tie(a, b)));
+  const out: T[] = [];
+  let run: T[] = [];
+  for (const x of sorted) {
+    if (run.length > 0 && time(x) - time(run[run.length - 1]!) > SLACK) {
+      out.push(...run.sort(tie));
+      run = [];
+    }
+    run.push(x);
+  }
+  return [...out, ...run.sort(tie)];
+}
+
+/** Model calls decide; an agent run or chain only repeats what they decided. */
+const KIND_RANK: Record<string, number> = { llm: 0, tool: 1, retrieval: 1, approval: 1, agent: 2, other: 3 };
+const rankOf = (a: ActivityRow): number => KIND_RANK[a.kind] ?? 3;
 /** Kinds the agent produced: the ones whose text may have been copied from somewhere. */
 const COPIES = new Set(['tool_request', 'model_output', 'outcome', 'tool_result']);
 
@@ -89,6 +137,8 @@ export class SliceBuilder {
   private readonly edges = new Map<string, SliceEdge>();
   private readonly visited = new Set<string>();
   private readonly producerNames = new Map<string, Set<string>>();
+  private readonly afterCache = new Map<string, Set<string>>();
+  private readonly children = new WeakMap<TraceGraph, Map<string, string[]>>();
   private truncatedReason: string | undefined;
 
   constructor(
@@ -195,19 +245,19 @@ export class SliceBuilder {
     const act = g.acts.get(node.spanId)!;
     const rels = g.bySpan.get(act.span_id) ?? [];
     if (this.o.direction === 'backward') {
+      const m = act.kind === 'tool' ? this.matchRequest(g, act) : undefined;
       for (const rel of rels) {
         if (rel.relation !== 'used') continue;
         const art = this.addArtifact(rel.artifact_id, item.depth + 1);
         this.addEdge(art, item.node, 'used', 'explicit', rel.role);
-        this.push(next, { node: art, depth: item.depth + 1, trace: act.trace_id, t: start(act) });
+        // the request a tool ran comes from the call that asked for it (found by matching)
+        const prefer = m && rel.artifact_id === m.artifactId ? { prefer: m.producer.span_id } : {};
+        this.push(next, { node: art, depth: item.depth + 1, trace: act.trace_id, t: start(act), reader: act.span_id, ...prefer });
       }
-      if (act.kind === 'tool') {
-        const m = this.matchRequest(g, act);
-        if (m) {
-          const art = this.addArtifact(m.artifactId, item.depth + 1);
-          this.addEdge(art, item.node, 'executed', m.how, m.detail);
-          this.push(next, { node: art, depth: item.depth + 1, trace: act.trace_id, t: start(act), prefer: m.producer.span_id });
-        }
+      if (m) {
+        const art = this.addArtifact(m.artifactId, item.depth + 1);
+        this.addEdge(art, item.node, 'executed', m.how, m.detail);
+        this.push(next, { node: art, depth: item.depth + 1, trace: act.trace_id, t: start(act), reader: act.span_id, prefer: m.producer.span_id });
       }
       for (const link of act.links) {
         const [traceId, spanId] = link.split('/') as [string, string];
@@ -223,7 +273,7 @@ export class SliceBuilder {
         if (rel.relation !== 'generated') continue;
         const art = this.addArtifact(rel.artifact_id, item.depth + 1);
         this.addEdge(item.node, art, 'generated', 'explicit', rel.role);
-        this.push(next, { node: art, depth: item.depth + 1, trace: act.trace_id, t: end(act) });
+        this.push(next, { node: art, depth: item.depth + 1, trace: act.trace_id, t: end(act), maker: act.span_id });
       }
     }
   }
@@ -234,7 +284,7 @@ export class SliceBuilder {
     const d = item.depth + 1;
     if (this.o.direction === 'backward') {
       // where it came from: its producer in this trace, else the nearest earlier one anywhere
-      const producer = item.trace ? await this.producerIn(item.trace, id, t, item.prefer) : undefined;
+      const producer = item.trace ? await this.producerIn(item.trace, id, t, item.prefer, item.reader) : undefined;
       const chosen = producer ?? (await this.producerElsewhere(id, t, item.trace));
       if (chosen) {
         const a = this.addActivity(chosen, d);
@@ -257,11 +307,12 @@ export class SliceBuilder {
       const g = await this.trace(item.trace);
       seenTraces.add(item.trace);
       for (const c of g.consumers.get(id) ?? []) if (start(c.act) + SLACK >= t) consumers.push({ act: c.act, role: c.rel.role });
-      // a tool request leads to the tool span that ran it
+      // a tool request leads to the tool span that ran it: the one matching says ran this
+      // producer's request (a streamed call's tools start before it ends), else any that ran it later
       for (const tool of g.tools) {
-        if (start(tool) + SLACK < t) continue;
         const m = this.matchRequest(g, tool);
-        if (m?.artifactId === id) {
+        if (m?.artifactId !== id) continue;
+        if (item.maker ? m.producer.span_id === item.maker : start(tool) + SLACK >= t) {
           const a = this.addActivity(tool, d);
           this.addEdge(item.node, a, 'executed', m.how, m.detail);
           this.push(next, { node: a, depth: d });
@@ -359,13 +410,11 @@ export class SliceBuilder {
     }
     const candIds = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
     if (candIds.length === 0) return;
-    // when and where each candidate appears
-    const apps = await this.q.appearances(this.o.tenant, candIds, APPEARANCES_PER_ARTIFACT);
-    const acts = await this.q.activitiesAt(
-      this.o.tenant,
-      apps.map((a) => ({ trace_id: a.trace_id, span_id: a.span_id })),
-    );
-    const actAt = new Map(acts.map((a) => [`${a.trace_id}/${a.span_id}`, a]));
+    // When and where each candidate appears. Items seen from a trace: in the traces of their
+    // scope, already loaded (a store-wide lookup is capped per artifact, and a popular artifact's
+    // appearances in this very trace could fall outside the cap).
+    const scoped = items.every((i) => i.trace !== undefined);
+    const { apps, actAt } = scoped ? await this.appearancesInScope(items, new Set(candIds)) : await this.appearancesInStore(candIds);
     for (const item of items) {
       const id = artifactOfNode(item.node);
       const row = this.artifactRows.get(id);
@@ -373,21 +422,23 @@ export class SliceBuilder {
       if (!row || !m) continue;
       const convo = item.trace ? await this.conversations(item.trace) : new Set<string>();
       // Backward, a source must predate the start of the activity that produced this content.
-      const producer = backwardish && item.trace ? await this.producerIn(item.trace, id, item.t ?? 0n) : undefined;
+      const producer = backwardish && item.trace ? await this.producerIn(item.trace, id, item.t ?? 0n, item.prefer, item.reader) : undefined;
       const t = producer ? start(producer) : (item.t ?? 0n);
-      const scored: { cid: string; score: number; when: { act: ActivityRow; t: bigint }; c: { shared: number; idx: number[]; mine: number[]; theirs: number[] } }[] = [];
+      const after = backwardish && item.trace ? this.downstreamOf(await this.trace(item.trace), producer) : () => false;
+      const scored: { cid: string; score: number; when: { act: ActivityRow; t: bigint; made: number }; c: { shared: number; idx: number[]; mine: number[]; theirs: number[] } }[] = [];
       for (const [cid, c] of m) {
         const crow = this.artifactRows.get(cid);
         if (!crow) continue;
         const when = apps
           .filter((a) => a.artifact_id === cid && (!onlyTrace || a.trace_id === onlyTrace))
           .map((a) => ({ act: actAt.get(`${a.trace_id}/${a.span_id}`), relation: a.relation }))
-          .filter((a): a is { act: ActivityRow; relation: string } => a.act !== undefined)
-          .map((a) => ({ act: a.act, t: at(a.act, a.relation) }))
+          .filter((a): a is { act: ActivityRow; relation: string } => a.act !== undefined && !after(a.act, a.relation))
+          .map((a) => ({ act: a.act, t: at(a.act, a.relation), made: a.relation === 'generated' ? 0 : 1 }))
           .filter((a) => (backwardish ? a.t <= t + SLACK : a.t + SLACK >= t))
           // this trace or its conversation: identical phrases in unrelated traces are coincidence
           .filter((a) => item.trace === undefined || a.act.trace_id === item.trace || (a.act.conversation_id !== '' && convo.has(a.act.conversation_id)))
-          .sort((a, b) => (a.act.trace_id === item.trace ? -1 : 0) - (b.act.trace_id === item.trace ? -1 : 0) || Number(a.t - b.t));
+          // seen from where it was made (its producer) rather than from its first reader, then the earliest
+          .sort((a, b) => (a.act.trace_id === item.trace ? -1 : 0) - (b.act.trace_id === item.trace ? -1 : 0) || a.made - b.made || Number(a.t - b.t) || a.act.span_id.localeCompare(b.act.span_id));
         if (when.length === 0) continue;
         const score = c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length));
         scored.push({ cid, score, when: when[0]!, c });
@@ -420,7 +471,9 @@ export class SliceBuilder {
         edge.score = Math.round(s.score * 1000) / 1000;
         edge.shared = s.c.shared;
         if (backwardish) edge.extent = extent;
-        this.push(next, { node: cn, depth: item.depth + 1, trace: s.when.act.trace_id, t: s.when.t });
+        // forward, a copy seen where it was made leads on from its maker (the tools its requests ran)
+        const maker = !backwardish && s.when.made === 0 ? { maker: s.when.act.span_id } : {};
+        this.push(next, { node: cn, depth: item.depth + 1, trace: s.when.act.trace_id, t: s.when.t, ...maker });
       }
     }
   }
@@ -433,6 +486,86 @@ export class SliceBuilder {
       l.push(h);
     }
     return byFp;
+  }
+
+  /**
+   * Activities that, by the trace's structure, started after `p` had begun, however close the
+   * clocks: those inside it, and those that read something only it produced (and anything inside
+   * those), unless they enclose it.
+   */
+  private after(g: TraceGraph, p: ActivityRow): Set<string> {
+    const key = `${p.trace_id}/${p.span_id}`;
+    const known = this.afterCache.get(key);
+    if (known) return known;
+    const readers: ActivityRow[] = [];
+    for (const rel of g.bySpan.get(p.span_id) ?? []) {
+      if (rel.relation !== 'generated' || (g.producers.get(rel.artifact_id) ?? []).some((x) => x.act.span_id !== p.span_id)) continue;
+      for (const c of g.consumers.get(rel.artifact_id) ?? []) if (c.act.span_id !== p.span_id && !isAncestor(g, c.act, p)) readers.push(c.act);
+    }
+    // everything inside p and inside the readers, and the readers: one walk down the span tree
+    const kids = this.childrenOf(g);
+    const out = new Set<string>(readers.map((r) => r.span_id));
+    const queue = [p.span_id, ...out];
+    for (let i = 0; i < queue.length; i++) {
+      for (const c of kids.get(queue[i]!) ?? []) {
+        if (out.has(c)) continue;
+        out.add(c);
+        queue.push(c);
+      }
+    }
+    this.afterCache.set(key, out);
+    return out;
+  }
+
+  private childrenOf(g: TraceGraph): Map<string, string[]> {
+    let m = this.children.get(g);
+    if (!m) {
+      m = new Map();
+      for (const a of g.acts.values()) if (a.parent_span_id) (m.get(a.parent_span_id) ?? m.set(a.parent_span_id, []).get(a.parent_span_id)!).push(a.span_id);
+      this.children.set(g, m);
+    }
+    return m;
+  }
+
+  /**
+   * Appearances that cannot show where artifact `id` (made by `producer`) was copied from: what
+   * the producer generated, what activities enclosing it generated (reported when they end), and
+   * anything that by structure came after the producer (see after()).
+   */
+  private downstreamOf(g: TraceGraph, producer: ActivityRow | undefined): (a: ActivityRow, relation: string) => boolean {
+    if (!producer) return () => false;
+    const later = this.after(g, producer);
+    return (a, relation) =>
+      a.trace_id === producer.trace_id &&
+      (later.has(a.span_id) || (relation === 'generated' && (a.span_id === producer.span_id || isAncestor(g, a, producer))));
+  }
+
+  private async appearancesInStore(ids: string[]): Promise<{ apps: Appearance[]; actAt: Map<string, ActivityRow> }> {
+    const apps = await this.q.appearances(this.o.tenant, ids, APPEARANCES_PER_ARTIFACT);
+    const acts = await this.q.activitiesAt(
+      this.o.tenant,
+      apps.map((a) => ({ trace_id: a.trace_id, span_id: a.span_id })),
+    );
+    return { apps, actAt: new Map(acts.map((a) => [`${a.trace_id}/${a.span_id}`, a])) };
+  }
+
+  /** Where `ids` appear in the items' traces and their conversations (loaded by fingerprintsInScope). */
+  private async appearancesInScope(items: Item[], ids: Set<string>): Promise<{ apps: Appearance[]; actAt: Map<string, ActivityRow> }> {
+    const traces = new Set<string>();
+    for (const t of new Set(items.map((i) => i.trace!))) for (const x of await this.scope(t)) traces.add(x);
+    const apps: Appearance[] = [];
+    const actAt = new Map<string, ActivityRow>();
+    for (const t of traces) {
+      const g = await this.trace(t);
+      for (const [span, rels] of g.bySpan) {
+        for (const r of rels) {
+          if (!ids.has(r.artifact_id)) continue;
+          apps.push({ artifact_id: r.artifact_id, trace_id: t, span_id: span, relation: r.relation, container_id: r.container_id });
+          actAt.set(`${t}/${span}`, g.acts.get(span)!);
+        }
+      }
+    }
+    return { apps, actAt };
   }
 
   /** The fingerprints in `fps` held by any artifact of the items' traces and their conversations. */
@@ -493,38 +626,72 @@ export class SliceBuilder {
   // ---------------------------------------------------------------------------------------------
   // matching
 
-  /** The tool request a tool activity executed, and the model call that asked for it. */
+  /**
+   * The tool request a tool activity executed, and the model call that asked for it. A request
+   * counts from its producer's start, not its end: a streamed model call is still open when the
+   * tools it asked for start. Candidates: producers of a matching request (call id, else name +
+   * arguments, else the n-th run of a tool pairs with its n-th request) that started before the
+   * tool and are not the tool or inside it; model calls before other activities (an agent run's
+   * output repeats its model calls' requests), the call the tool runs inside before others, then
+   * the latest to start, ties within SLACK decided by structure (same parent, stream order, id).
+   */
   private matchRequest(g: TraceGraph, tool: ActivityRow): { artifactId: string; producer: ActivityRow; how: HowKnown; detail: string } | undefined {
-    const before = (p: { act: ActivityRow }): boolean => end(p.act) <= start(tool) + SLACK && p.act.span_id !== tool.span_id;
-    const requests = [...g.producers.entries()].flatMap(([artifactId, ps]) =>
-      ps.filter((p) => p.rel.artifact_kind === 'tool_request' && before(p)).map((p) => ({ artifactId, ...p })),
+    type Req = { artifactId: string; act: ActivityRow; rel: RelationRow };
+    const later = this.after(g, tool);
+    const eligible = (p: { act: ActivityRow }): boolean => p.act.span_id !== tool.span_id && start(p.act) <= start(tool) + SLACK && !later.has(p.act.span_id);
+    const requests: Req[] = [...g.producers.entries()].flatMap(([artifactId, ps]) =>
+      ps.filter((p) => p.rel.artifact_kind === 'tool_request' && eligible(p)).map((p) => ({ artifactId, ...p })),
     );
-    const latest = <T extends { act: ActivityRow; rel: RelationRow }>(l: T[]): T | undefined =>
-      l.sort((a, b) => Number(start(a.act) - start(b.act)) || a.rel.seq - b.rel.seq).at(-1);
+    const structure = (a: Req, b: Req): number =>
+      Number(b.act.parent_span_id === tool.parent_span_id) - Number(a.act.parent_span_id === tool.parent_span_id) ||
+      a.rel.seq - b.rel.seq ||
+      a.act.span_id.localeCompare(b.act.span_id);
+    const best = (l: Req[]): Req | undefined => {
+      const rank = Math.min(...l.map((r) => rankOf(r.act)));
+      const top = l.filter((r) => rankOf(r.act) === rank);
+      const enclosing = top.filter((r) => isAncestor(g, r.act, tool));
+      return latestBy(enclosing.length > 0 ? enclosing : top, (r) => start(r.act), structure);
+    };
     if (tool.call_id) {
-      const m = latest(requests.filter((r) => r.rel.call_id === tool.call_id));
+      const m = best(requests.filter((r) => r.rel.call_id === tool.call_id));
       if (m) return { artifactId: m.artifactId, producer: m.act, how: 'explicit', detail: 'call_id' };
     }
     if (tool.request_id) {
-      const m = latest(requests.filter((r) => r.artifactId === tool.request_id));
+      const m = best(requests.filter((r) => r.artifactId === tool.request_id));
       if (m) return { artifactId: m.artifactId, producer: m.act, how: 'explicit', detail: 'name+arguments' };
     }
     if (!tool.tool_name) return undefined;
     // order within the step: the n-th run of a tool pairs with the n-th request for it
-    const sameName = (r: { rel: RelationRow }): boolean => r.rel.tool_name === tool.tool_name;
-    const reqs = requests.filter(sameName).sort((a, b) => Number(start(a.act) - start(b.act)) || a.rel.seq - b.rel.seq);
-    const runs = g.tools.filter((x) => x.tool_name === tool.tool_name).sort((a, b) => Number(start(a) - start(b)) || a.span_id.localeCompare(b.span_id));
+    const sameName = requests.filter((r) => r.rel.tool_name === tool.tool_name);
+    const rank = Math.min(...sameName.map((r) => rankOf(r.act)));
+    const reqs = inOrder(sameName.filter((r) => rankOf(r.act) === rank), (r) => start(r.act), (a, b) => a.act.span_id.localeCompare(b.act.span_id) || a.rel.seq - b.rel.seq);
+    const runs = inOrder(g.tools.filter((x) => x.tool_name === tool.tool_name), start, (a, b) => a.span_id.localeCompare(b.span_id));
     const n = runs.findIndex((x) => x.span_id === tool.span_id);
-    const m = reqs[n] ?? latest(reqs);
+    const m = reqs[n] ?? reqs.at(-1);
     return m ? { artifactId: m.artifactId, producer: m.act, how: 'structural', detail: 'order' } : undefined;
   }
 
-  private async producerIn(traceId: string, id: string, t: bigint, prefer?: string): Promise<ActivityRow | undefined> {
+  /**
+   * Where artifact `id`, seen in a trace at time `t` (by activity `from`, when one used it), came
+   * from: the producer matching already chose (`prefer`); else its latest producer that had
+   * finished by then; else one still running that started before (a streamed model call), model
+   * calls first. Never the reader itself or an activity inside it. Ties within SLACK: not an
+   * enclosing activity, then by kind, then by span id.
+   */
+  private async producerIn(traceId: string, id: string, t: bigint, prefer?: string, from?: string): Promise<ActivityRow | undefined> {
     const g = await this.trace(traceId);
-    const ps = (g.producers.get(id) ?? []).filter((p) => end(p.act) <= t + SLACK);
-    const preferred = ps.find((p) => p.act.span_id === prefer);
-    if (preferred) return preferred.act;
-    return ps.sort((a, b) => Number(start(a.act) - start(b.act))).at(-1)?.act;
+    const reader = from ? g.acts.get(from) : undefined;
+    const later = reader ? this.after(g, reader) : new Set<string>();
+    const all = (g.producers.get(id) ?? []).map((p) => p.act).filter((a) => a.span_id !== from && !later.has(a.span_id));
+    const preferred = all.find((a) => a.span_id === prefer);
+    if (preferred) return preferred;
+    const enclosing = (a: ActivityRow): number => (reader && isAncestor(g, a, reader) ? 1 : 0);
+    const tie = (a: ActivityRow, b: ActivityRow): number => enclosing(a) - enclosing(b) || rankOf(a) - rankOf(b) || a.span_id.localeCompare(b.span_id);
+    const done = all.filter((a) => end(a) <= t + SLACK);
+    if (done.length > 0) return latestBy(done, end, tie);
+    const running = all.filter((a) => start(a) <= t + SLACK);
+    const rank = Math.min(...running.map(rankOf));
+    return latestBy(running.filter((a) => rankOf(a) === rank), start, tie);
   }
 
   /**
