@@ -35,6 +35,6 @@ RUN mkdir -p /var/lib/causeway && chown node:node /var/lib/causeway
 USER node
 VOLUME ["/var/lib/causeway"]
 
-# 4318: OTLP/HTTP receiver; 7318: query API, explorer and /healthz.
-EXPOSE 4318 7318
+# 4317: OTLP/gRPC receiver; 4318: OTLP/HTTP receiver; 7318: query API, explorer and /healthz.
+EXPOSE 4317 4318 7318
 CMD ["npm", "start"]

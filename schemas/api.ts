@@ -9,6 +9,8 @@ export interface HealthResponse {
     pendingRows: number;
     pendingBytes: number;
     insertedRows: number;
+    /** acknowledged rows ClickHouse kept refusing while healthy, set aside in spool/dead-letter */
+    deadLetteredRows: number;
     lastError?: string;
   };
   /** since this process started */

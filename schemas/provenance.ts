@@ -121,6 +121,16 @@ export interface SliceActivity {
   tainted: boolean;
 }
 
+/** What a trust rule's patterns matched in an artifact's description. */
+export interface TrustMatch {
+  /** the producer name (tool, span, data source) its `producer` pattern matched */
+  producer?: string;
+  /** the source its `source` pattern matched */
+  source?: string;
+  /** the document id its `document` pattern matched */
+  document?: string;
+}
+
 export interface SliceArtifact {
   id: string; // `art:<artifact id>`
   type: 'artifact';
@@ -128,6 +138,10 @@ export interface SliceArtifact {
   kind: ArtifactKind;
   trust: TrustLabel;
   trustWhy: string;
+  /** the rule that set `trust`: `builtin:<name>`, a rule file's `id` (else `rules[<index>]`), or `none` */
+  trustRule: string;
+  /** what that rule matched, when it has patterns */
+  trustMatched?: TrustMatch;
   preview: string;
   contentLength: number;
   toolName: string;

@@ -6,12 +6,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthResponse } from '@causeway/schemas';
+import { type StoreRole, envFor, serverMode, storeServer } from './clickhouse-http/causeway-store.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = join(ROOT, 'collector/src/main.ts');
 
 export interface CollectorProcess {
   otlpUrl: string;
+  /** the OTLP/gRPC receiver, e.g. http://127.0.0.1:40123, as gRPC exporters take it */
+  otlpGrpcUrl: string;
   apiUrl: string;
   dataDir: string;
   child: ChildProcess;
@@ -27,17 +30,30 @@ export function tempDataDir(prefix = 'causeway-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * Environment for a Causeway CLI command (verify, migrate, …) on the store of a collector's data
+ * directory: embedded chDB there, or, with CAUSEWAY_TEST_CLICKHOUSE=server, the ClickHouse test
+ * server holding that collector's store, as `role`.
+ */
+export async function storeEnv(dataDir: string, role: StoreRole = 'collector'): Promise<Record<string, string>> {
+  return serverMode() ? { CAUSEWAY_DATA_DIR: dataDir, ...envFor(await storeServer(dataDir), role) } : { CAUSEWAY_DATA_DIR: dataDir, CLICKHOUSE_URL: '' };
+}
+
 export async function startCollector(opts: { dataDir?: string; env?: Record<string, string>; /** e.g. --cpu-prof */ nodeArgs?: string[] } = {}): Promise<CollectorProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
+  // CAUSEWAY_TEST_CLICKHOUSE=server: the store is a ClickHouse server (the test server in front of
+  // chDB), reached over HTTP as the SELECT+INSERT-only user, the schema applied by `causeway migrate`.
+  const store = await storeEnv(dataDir);
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', MAIN, 'start'], {
     cwd: ROOT,
     env: {
       ...process.env,
       CAUSEWAY_DATA_DIR: dataDir,
       CAUSEWAY_OTLP_PORT: '0',
+      CAUSEWAY_OTLP_GRPC_PORT: '0',
       CAUSEWAY_PORT: '0',
       CAUSEWAY_FLUSH_INTERVAL_MS: '50',
-      CLICKHOUSE_URL: '',
+      ...store,
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,14 +63,15 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
 
-  const urls = await new Promise<{ otlp: string; api: string }>((resolve, reject) => {
+  const urls = await new Promise<{ otlp: string; grpc: string; api: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`collector did not start within 60 s:\n${out}`)), 60_000);
     const check = (): void => {
       const otlp = /OTLP\/HTTP traces:\s+(\S+)\/v1\/traces/.exec(out)?.[1];
+      const grpc = /OTLP\/gRPC:\s+(\S+)/.exec(out)?.[1];
       const api = /Query API:\s+(\S+)\/api\/traces/.exec(out)?.[1];
-      if (otlp && api) {
+      if (otlp && grpc && api) {
         clearTimeout(timer);
-        resolve({ otlp, api });
+        resolve({ otlp, grpc, api });
       }
     };
     child.stdout!.on('data', check);
@@ -66,6 +83,7 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
 
   return {
     otlpUrl: urls.otlp,
+    otlpGrpcUrl: urls.grpc,
     apiUrl: urls.api,
     dataDir,
     child,
@@ -80,9 +98,12 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
       }
     },
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      // A store server outlives its collectors, as a real one would (restarts and CLI runs on the
+      // same data directory find it), and ends with the test file's process.
     },
     async kill9() {
       if (child.exitCode !== null) return;

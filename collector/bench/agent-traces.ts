@@ -28,6 +28,8 @@ export interface AgentTraceOptions {
   seed?: number;
   /** knowledge-base articles to draw from (default: scales with the trace count, ≥ 2,000) */
   documents?: number;
+  /** when the first trace starts (default: six hours ago); fixed, the output is the same every run */
+  startUnixNano?: bigint;
 }
 
 export interface TraceInfo {
@@ -203,7 +205,7 @@ export class AgentTraceGenerator {
       return { url: `https://docs.example.org/${t.word()}/${i}`, content: t.prose(200 + t.int(450)) };
     }, seed + 3);
     this.system = AGENTS.map((a) => `You are ${a}, an assistant for Example Corp. ${this.text.prose(300 + this.text.int(300))}`);
-    this.clock = BigInt(Date.now() - 6 * 3_600_000) * 1_000_000n;
+    this.clock = o.startUnixNano ?? BigInt(Date.now() - 6 * 3_600_000) * 1_000_000n;
     this.pending = AGENTS.map(() => []);
     this.convos = AGENTS.map(() => []);
   }

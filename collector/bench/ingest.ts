@@ -1,9 +1,10 @@
-// End-to-end ingest: N real OTLP/HTTP protobuf exporters against a real collector process,
-// timed from the first send until every acknowledged span is in ClickHouse.
+// End-to-end ingest: N real OTLP protobuf exporters (over HTTP, or over gRPC) against a real
+// collector process, timed from the first send until every acknowledged span is in ClickHouse.
 import { readFileSync } from 'node:fs';
 import { ExportResultCode } from '@opentelemetry/core';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { HealthResponse } from '@causeway/schemas';
 import type { CollectorProcess } from '@causeway/testkit/collector-process.ts';
 
@@ -65,7 +66,9 @@ function statusKb(pid: number, field: string): number | undefined {
   }
 }
 
-function exportOnce(exporter: OTLPTraceExporter, spans: ReadableSpan[]): Promise<Error | undefined> {
+export type Transport = 'http' | 'grpc';
+
+function exportOnce(exporter: SpanExporter, spans: ReadableSpan[]): Promise<Error | undefined> {
   return new Promise((resolve) => {
     exporter.export(spans, (r) => resolve(r.code === ExportResultCode.SUCCESS ? undefined : (r.error ?? new Error('export failed'))));
   });
@@ -75,7 +78,13 @@ async function health(cw: CollectorProcess): Promise<HealthResponse> {
   return (await (await fetch(`${cw.apiUrl}/healthz`)).json()) as HealthResponse;
 }
 
-export async function benchIngest(cw: CollectorProcess, batches: ReadableSpan[][], concurrency: number, log: (s: string) => void): Promise<IngestResult> {
+export async function benchIngest(
+  cw: CollectorProcess,
+  batches: ReadableSpan[][],
+  concurrency: number,
+  log: (s: string) => void,
+  transport: Transport = 'http',
+): Promise<IngestResult> {
   const pid = cw.child.pid;
   if (pid === undefined) throw new Error('collector has no pid');
   const rss = new RssSampler(pid, 200);
@@ -83,9 +92,10 @@ export async function benchIngest(cw: CollectorProcess, batches: ReadableSpan[][
   const idleKb = rss.lastKb;
   const before = (await health(cw)).store.insertedRows;
 
-  const exporters = Array.from(
-    { length: concurrency },
-    () => new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, timeoutMillis: 120_000, concurrencyLimit: 2 }),
+  const exporters: SpanExporter[] = Array.from({ length: concurrency }, () =>
+    transport === 'grpc'
+      ? new GrpcTraceExporter({ url: cw.otlpGrpcUrl, timeoutMillis: 120_000, concurrencyLimit: 2 })
+      : new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, timeoutMillis: 120_000, concurrencyLimit: 2 }),
   );
   const total = batches.reduce((n, b) => n + b.length, 0);
   let next = 0;

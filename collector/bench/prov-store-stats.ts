@@ -11,7 +11,7 @@
 // Prints one JSON line (StoreStats) on stdout.
 import { readFileSync } from 'node:fs';
 import { SLICE_DEFAULTS, type SliceArtifact } from '@causeway/schemas';
-import { SliceBuilder } from '../src/provenance/slice.ts';
+import { SliceBuilder } from '../src/provenance/slice/index.ts';
 import { loadTrustRules } from '../src/provenance/trust.ts';
 import type { SliceBreakdown, StoreStats } from './provenance.ts';
 import { type ClickHouse, openClickHouse } from '../src/store/clickhouse.ts';

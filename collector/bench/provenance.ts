@@ -331,24 +331,25 @@ function rssMbOf(pid: number): number {
 async function startStoreCollector(root: string, dataDir: string, nodeArgs: string[]): Promise<CollectorProcess> {
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'collector/src/main.ts'), 'start'], {
     cwd: root,
-    env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CAUSEWAY_OTLP_PORT: '0', CAUSEWAY_PORT: '0', CAUSEWAY_FLUSH_INTERVAL_MS: '50', CLICKHOUSE_URL: '' },
+    env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CAUSEWAY_OTLP_PORT: '0', CAUSEWAY_OTLP_GRPC_PORT: '0', CAUSEWAY_PORT: '0', CAUSEWAY_FLUSH_INTERVAL_MS: '50', CLICKHOUSE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const urls = await new Promise<{ otlp: string; api: string }>((resolve, reject) => {
+  const urls = await new Promise<{ otlp: string; grpc: string; api: string }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`collector did not start within 15 min:\n${out}`));
     }, 900_000);
     const check = (): void => {
       const otlp = /OTLP\/HTTP traces:\s+(\S+)\/v1\/traces/.exec(out)?.[1];
+      const grpc = /OTLP\/gRPC:\s+(\S+)/.exec(out)?.[1];
       const api = /Query API:\s+(\S+)\/api\/traces/.exec(out)?.[1];
-      if (otlp && api) {
+      if (otlp && grpc && api) {
         clearTimeout(timer);
-        resolve({ otlp, api });
+        resolve({ otlp, grpc, api });
       }
     };
     child.stdout!.on('data', check);
@@ -364,6 +365,7 @@ async function startStoreCollector(root: string, dataDir: string, nodeArgs: stri
   };
   return {
     otlpUrl: urls.otlp,
+    otlpGrpcUrl: urls.grpc,
     apiUrl: urls.api,
     dataDir,
     child,

@@ -143,6 +143,22 @@ async function ingestSections(started: number): Promise<void> {
   }
   log(`  ${ingest.spans} spans durable in ${ingest.durableSeconds.toFixed(2)} s`);
 
+  // ---- 2b. the same spans over OTLP/gRPC, on a fresh collector ----
+  log('end-to-end ingest over OTLP/gRPC…');
+  t = performance.now();
+  const cwGrpc = await startCollector({ dataDir: join(workDir, 'collector-grpc') });
+  log(`  collector up at ${cwGrpc.otlpGrpcUrl} (${sec(t)})`);
+  let grpc: IngestResult;
+  try {
+    grpc = await benchIngest(cwGrpc, corpus.batches, CONCURRENCY, log, 'grpc');
+  } catch (e) {
+    log(cwGrpc.output());
+    throw e;
+  } finally {
+    await cwGrpc.stop();
+  }
+  log(`  ${grpc.spans} spans durable in ${grpc.durableSeconds.toFixed(2)} s`);
+
   // ---- 3. ceiling: raw insert of the same rows, in its own process ----
   log('raw insert ceiling…');
   t = performance.now();
@@ -164,7 +180,7 @@ async function ingestSections(started: number): Promise<void> {
   log(`  20k-row batches: ${raw20k.inserts} inserts, ${raw20k.seconds.toFixed(2)} s (${sec(t)})`);
 
   if (!KEEP) rmSync(workDir, { recursive: true, force: true });
-  printReport(decode, ingest, rawWriter, raw20k, { attrsPerSpan, payloadBytes, totalSeconds: (performance.now() - started) / 1000 });
+  printReport(decode, ingest, grpc, rawWriter, raw20k, { attrsPerSpan, payloadBytes, totalSeconds: (performance.now() - started) / 1000 });
   printRedaction(redaction, ingest);
 }
 
@@ -190,6 +206,7 @@ function runRawInsert(dir: string, name: string, maxRows: number, maxBytes?: num
 function printReport(
   d: DecodeReport,
   e: IngestResult,
+  g: IngestResult,
   rw: RawInsertResult,
   r20: RawInsertResult,
   x: { attrsPerSpan: number; payloadBytes: number; totalSeconds: number },
@@ -277,6 +294,22 @@ function printReport(
   out.push('  The end-to-end run shares the CPUs with the exporters (serialization, HTTP) in this process; the raw runs do not.');
 
   out.push('');
+  out.push('== 2b. Ingest over OTLP/gRPC beside OTLP/HTTP protobuf (same spans, same exporters count, a fresh collector each) ==');
+  out.push(
+    table(
+      ['transport', 'acknowledged spans/s', 'durable spans/s', 'ratio to HTTP/protobuf (durable)', 'ratio to ceiling (durable)'],
+      [
+        ['OTLP/HTTP protobuf (OTLPTraceExporter, proto)', int(e.ackSpansPerSec), int(e.durableSpansPerSec), '1.00', ratioRow(e.durableSpansPerSec)],
+        ['OTLP/gRPC (OTLPTraceExporter, grpc)', int(g.ackSpansPerSec), int(g.durableSpansPerSec), ratio(g.durableSpansPerSec, e.durableSpansPerSec), ratioRow(g.durableSpansPerSec)],
+      ],
+    ),
+  );
+  out.push(
+    `  gRPC: acknowledged ${ratio(g.ackSpansPerSec, e.ackSpansPerSec)} of HTTP/protobuf; collector peak RSS ${int(g.peakRssMb)} MB; rows in ClickHouse ${g.insertedRows}/${g.spans}` +
+      (g.resent ? `; ${g.resent} export(s) re-sent` : '; no export failed'),
+  );
+
+  out.push('');
   out.push('== Summary (ratios are what to compare between runs and machines) ==');
   out.push(
     table(
@@ -286,6 +319,7 @@ function printReport(
         ['JSON decode, spans/s', int(oursJson.spansPerSec), `JSON.parse alone ${int(parse.spansPerSec)}`, ratio(oursJson.spansPerSec, parse.spansPerSec)],
         ['ingest acknowledged, spans/s', int(e.ackSpansPerSec), `raw insert ${int(ceiling.spansPerSec)}`, ratio(e.ackSpansPerSec, ceiling.spansPerSec)],
         ['ingest durable in ClickHouse, spans/s', int(e.durableSpansPerSec), `raw insert ${int(ceiling.spansPerSec)}`, `${ratioE2E.toFixed(2)} (goal ≥ 0.50)`],
+        ['ingest durable over OTLP/gRPC, spans/s', int(g.durableSpansPerSec), `OTLP/HTTP protobuf ${int(e.durableSpansPerSec)}`, ratio(g.durableSpansPerSec, e.durableSpansPerSec)],
         ['collector peak RSS, MB', int(e.peakRssMb), `idle ${int(e.idleRssMb)}`, ratio(e.peakRssMb, e.idleRssMb)],
       ],
     ),

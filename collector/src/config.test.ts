@@ -9,7 +9,10 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.host).toBe('127.0.0.1');
     expect(c.otlpPort).toBe(4318);
+    expect(c.otlpGrpcPort).toBe(4317);
+    expect(c.tls).toBeUndefined();
     expect(c.clickhouse.url).toBeUndefined();
+    expect(c.clickhouse.cluster).toBeUndefined();
     expect(c.dataDir).toBe(resolve('./data'));
     expect(c.maxBodyBytes).toBe(64 << 20);
   });
@@ -29,6 +32,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CAUSEWAY_MAX_BODY_BYTES: '-5' })).toThrow(/positive integer/);
     expect(() => loadConfig({ CAUSEWAY_CONFIG: '/nonexistent/causeway.json' })).toThrow(/cannot read config file/);
     expect(() => loadConfig({ CAUSEWAY_TENANT: 'a tenant; DROP' })).toThrow(/invalid tenant/);
+    expect(() => loadConfig({ CAUSEWAY_OTLP_GRPC_PORT: '70000' })).toThrow(/CAUSEWAY_OTLP_GRPC_PORT must be a port number/);
+    expect(() => loadConfig({ CAUSEWAY_TLS_CERT_FILE: '/etc/cert.pem' })).toThrow(/TLS needs both CAUSEWAY_TLS_CERT_FILE and CAUSEWAY_TLS_KEY_FILE/);
+  });
+
+  it('takes the gRPC port, TLS files and a ClickHouse cluster from the environment', () => {
+    const c = loadConfig({ CAUSEWAY_OTLP_GRPC_PORT: '14317', CAUSEWAY_TLS_CERT_FILE: '/c.pem', CAUSEWAY_TLS_KEY_FILE: '/k.pem', CLICKHOUSE_CLUSTER: 'causeway' });
+    expect(c.otlpGrpcPort).toBe(14317);
+    expect(c.tls).toEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
+    expect(c.clickhouse.cluster).toBe('causeway');
   });
 
   it('refuses a config file key it does not know, or a value of the wrong type, naming it', () => {

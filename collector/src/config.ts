@@ -7,9 +7,13 @@ export interface Config {
   dataDir: string;
   host: string;
   otlpPort: number;
+  /** OTLP/gRPC receiver, on the same host */
+  otlpGrpcPort: number;
+  /** PEM certificate chain and private key: both OTLP receivers serve TLS (HTTPS, gRPC over TLS) */
+  tls?: { certFile: string; keyFile: string };
   port: number;
   tenant: string;
-  clickhouse: { url?: string; user?: string; password?: string; database: string };
+  clickhouse: { url?: string; user?: string; password?: string; database: string; /** CLICKHOUSE_CLUSTER: the cluster's name in remote_servers */ cluster?: string };
   /** request body limit, after decompression */
   maxBodyBytes: number;
   writer: { maxBatchRows: number; maxBatchBytes: number; flushIntervalMs: number; maxPendingBytes: number };
@@ -33,6 +37,7 @@ export const DEFAULTS: Config = {
   dataDir: './data',
   host: '127.0.0.1',
   otlpPort: 4318,
+  otlpGrpcPort: 4317,
   port: 7318,
   tenant: 'default',
   clickhouse: { database: 'causeway' },
@@ -55,6 +60,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_DATA_DIR) c.dataDir = env.CAUSEWAY_DATA_DIR;
   if (env.CAUSEWAY_HOST) c.host = env.CAUSEWAY_HOST;
   if (env.CAUSEWAY_OTLP_PORT) c.otlpPort = port(env.CAUSEWAY_OTLP_PORT, 'CAUSEWAY_OTLP_PORT');
+  if (env.CAUSEWAY_OTLP_GRPC_PORT) c.otlpGrpcPort = port(env.CAUSEWAY_OTLP_GRPC_PORT, 'CAUSEWAY_OTLP_GRPC_PORT');
+  if (env.CAUSEWAY_TLS_CERT_FILE || env.CAUSEWAY_TLS_KEY_FILE) {
+    if (!env.CAUSEWAY_TLS_CERT_FILE || !env.CAUSEWAY_TLS_KEY_FILE) throw new Error('TLS needs both CAUSEWAY_TLS_CERT_FILE and CAUSEWAY_TLS_KEY_FILE');
+    c.tls = { certFile: env.CAUSEWAY_TLS_CERT_FILE, keyFile: env.CAUSEWAY_TLS_KEY_FILE };
+  }
+  if (c.tls && (!c.tls.certFile || !c.tls.keyFile)) throw new Error('TLS needs both a certificate file and a key file (tls.certFile and tls.keyFile)');
   if (env.CAUSEWAY_PORT) c.port = port(env.CAUSEWAY_PORT, 'CAUSEWAY_PORT');
   if (env.CAUSEWAY_TENANT) c.tenant = env.CAUSEWAY_TENANT;
   if (env.CAUSEWAY_MAX_BODY_BYTES) c.maxBodyBytes = positive(env.CAUSEWAY_MAX_BODY_BYTES, 'CAUSEWAY_MAX_BODY_BYTES');
@@ -74,6 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
   if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;
   if (env.CLICKHOUSE_DATABASE) c.clickhouse.database = env.CLICKHOUSE_DATABASE;
+  if (env.CLICKHOUSE_CLUSTER) c.clickhouse.cluster = env.CLICKHOUSE_CLUSTER;
   c.dataDir = resolve(c.dataDir);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(c.tenant)) throw new Error(`invalid tenant "${c.tenant}"`);
   return c;
@@ -87,7 +99,9 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   otlpPort: 'port',
   port: 'port',
   tenant: 'string',
-  clickhouse: { url: 'string', user: 'string', password: 'string', database: 'string' },
+  otlpGrpcPort: 'port',
+  tls: { certFile: 'string', keyFile: 'string' },
+  clickhouse: { url: 'string', user: 'string', password: 'string', database: 'string', cluster: 'string' },
   maxBodyBytes: 'positive',
   writer: { maxBatchRows: 'positive', maxBatchBytes: 'positive', flushIntervalMs: 'positive', maxPendingBytes: 'positive' },
   redactionPolicy: 'string',

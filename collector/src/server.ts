@@ -1,4 +1,6 @@
 // The two HTTP faces of Causeway: the OTLP receiver port and the query API (+ explorer) port.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -16,6 +18,7 @@ import { loadPolicy } from './redaction/policy.ts';
 import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
+import { startOtlpGrpcReceiver } from './receivers/otlp-grpc.ts';
 import { SpanStore } from './store/span-store.ts';
 
 export interface Causeway {
@@ -24,6 +27,7 @@ export interface Causeway {
   /** the API app the API port serves (in-process tests call it with app.request()) */
   api: Hono<ApiEnv>;
   otlpUrl: string;
+  otlpGrpcUrl: string;
   apiUrl: string;
   close(): Promise<void>;
 }
@@ -58,26 +62,36 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     log,
   });
 
-  const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort);
+  // TLS (both OTLP receivers) from PEM files read once at start: a missing file stops start-up.
+  const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
+  const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort, tls);
+  const grpcReceiver = await startOtlpGrpcReceiver(pipeline, config.host, config.otlpGrpcPort, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log, tls });
   const apiServer = await listen(api.fetch, config.host, config.port);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     config,
     store,
     api,
-    otlpUrl: `http://${host}:${(otlpServer.address() as AddressInfo).port}`,
+    otlpUrl: `${tls ? 'https' : 'http'}://${host}:${(otlpServer.address() as AddressInfo).port}`,
+    otlpGrpcUrl: grpcReceiver.url,
     apiUrl: `http://${host}:${(apiServer.address() as AddressInfo).port}`,
     async close() {
       clearInterval(checkpoints);
-      await Promise.all([closeServer(otlpServer), closeServer(apiServer)]);
+      await Promise.all([closeServer(otlpServer), grpcReceiver.close(), closeServer(apiServer)]);
       await store.close();
     },
   };
 }
 
-function listen(fetch: (req: Request, env: never) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+function listen(
+  fetch: (req: Request, env: never) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+  tls?: { cert: Buffer; key: Buffer },
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: fetch as never, hostname, port }, () => resolve(server));
+    const options = tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {};
+    const server = serve({ fetch: fetch as never, hostname, port, ...options }, () => resolve(server));
     // Idle keep-alive sockets stay open longer than any client keeps them (Node's fetch keeps one
     // 4 s, or the server's hint minus a margin): a client never sends on a socket the server is
     // closing at that moment ("other side closed"), even on a loaded machine.

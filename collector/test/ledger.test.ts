@@ -11,7 +11,7 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
-import { getJson, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { getJson, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans, makeTrace } from '@causeway/testkit/sdk-spans.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,11 +21,10 @@ interface CheckpointBody { logId: string; origin: string; treeSize: string; root
 interface InclusionBody { checkpoint: CheckpointBody; leaves: { leafIndex: string; leafHash: string; proof: string[] }[] }
 interface ConsistencyBody { fromRoot: string; toRoot: string; proof: string[] }
 
-function run(cmd: string, dataDir: string, ...args: string[]): { code: number; out: string } {
-  // dataDir '' means the script takes its own arguments
+function run(cmd: string, env: Record<string, string>, ...args: string[]): { code: number; out: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, cmd), ...args], {
     cwd: ROOT,
-    env: { ...process.env, CAUSEWAY_DATA_DIR: dataDir, CLICKHOUSE_URL: '' },
+    env: { ...process.env, ...env },
     encoding: 'utf8',
   });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
@@ -72,7 +71,7 @@ describe('ledger', () => {
     await cw.stop();
 
     // An honest store verifies.
-    const clean = run('collector/src/main.ts', dataDir, 'verify');
+    const clean = run('collector/src/main.ts', await storeEnv(dataDir), 'verify');
     expect(clean.out).toMatch(new RegExp(`^verified: log [0-9a-f]{32}, ${n3} rows, ${n3} leaves, \\d+ signed checkpoints \\(newest size ${n3}\\)$`, 'm'));
     expect(clean.code).toBe(0);
 
@@ -81,7 +80,7 @@ describe('ledger', () => {
     const forgedSpanId = 'f0f0f0f0f0f0f0f0';
     const t = run(
       'testkit/tamper-store.ts',
-      '',
+      await storeEnv(dataDir, 'admin'),
       dataDir,
       `ALTER TABLE causeway.spans UPDATE name = 'innocent-looking name' WHERE span_id = '${changed!.spanId}'`,
       `ALTER TABLE causeway.spans DELETE WHERE span_id = '${dropped!.spanId}'`,
@@ -95,7 +94,7 @@ describe('ledger', () => {
       `ALTER TABLE causeway.prov_activities UPDATE kind = 'approval' WHERE span_id = '${changed!.spanId}'`,
     );
     expect(t.code, t.out).toBe(0);
-    const tampered = run('collector/src/main.ts', dataDir, 'verify');
+    const tampered = run('collector/src/main.ts', await storeEnv(dataDir), 'verify');
     expect(tampered.code).toBe(1);
     expect(tampered.out).toContain(`row changed: span ${changed!.traceId}/${changed!.spanId}`);
     expect(tampered.out).toContain(`row dropped: leaf`);

@@ -3,6 +3,7 @@
 // (e.g. @opentelemetry/instrumentation-openai) put every prompt and tool call here.
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -25,18 +26,20 @@ interface LogsBody {
 }
 
 const exporters = [
-  { name: 'OTLP/HTTP JSON', make: (url: string) => new JsonLogExporter({ url }) },
-  { name: 'OTLP/HTTP protobuf', make: (url: string) => new ProtoLogExporter({ url }) },
+  { name: 'OTLP/HTTP JSON', id: 'a1', make: (c: CollectorProcess) => new JsonLogExporter({ url: `${c.otlpUrl}/v1/logs` }) },
+  { name: 'OTLP/HTTP protobuf', id: 'b2', make: (c: CollectorProcess) => new ProtoLogExporter({ url: `${c.otlpUrl}/v1/logs` }) },
+  { name: 'OTLP/gRPC', id: 'c3', make: (c: CollectorProcess) => new GrpcLogExporter({ url: c.otlpGrpcUrl }) },
+  { name: 'OTLP/gRPC + gzip', id: 'd4', make: (c: CollectorProcess) => new GrpcLogExporter({ url: c.otlpGrpcUrl, compression: 'gzip' as never }) },
 ];
 
 describe('OTLP logs', () => {
   for (const x of exporters) {
     it(`${x.name}: log records read back by trace, every field typed, content redacted`, async () => {
-      const traceId = (x.name.includes('JSON') ? 'a1' : 'b2').repeat(16);
+      const traceId = x.id.repeat(16);
       const spanId = 'c3d4e5f6a7b8c9d0';
       const provider = new LoggerProvider({
         resource: resourceFromAttributes({ 'service.name': 'mail-agent' }),
-        processors: [new SimpleLogRecordProcessor({ exporter: x.make(`${cw.otlpUrl}/v1/logs`) })],
+        processors: [new SimpleLogRecordProcessor({ exporter: x.make(cw) })],
       });
       const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
       const logger = provider.getLogger('@opentelemetry/instrumentation-openai', '0.21.0');

@@ -1,6 +1,8 @@
-// Spans from the real OpenTelemetry SDK, sent by the real OTLP exporters (JSON and protobuf,
-// with and without gzip), read back through the query API: every field must come back equal.
+// Spans from the real OpenTelemetry SDK, sent by the real OTLP exporters (HTTP JSON, HTTP
+// protobuf and gRPC, with and without gzip), read back through the query API: every field must
+// come back equal.
 import { trace, context, propagation, SpanKind, SpanStatusCode, TraceFlags, type HrTime } from '@opentelemetry/api';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -141,10 +143,12 @@ class Recorder implements SpanProcessor {
 }
 
 const variants = [
-  { name: 'OTLP/HTTP JSON', make: (url: string) => new JsonExporter({ url, compression: 'none' as never }) },
-  { name: 'OTLP/HTTP JSON + gzip', make: (url: string) => new JsonExporter({ url, compression: 'gzip' as never }) },
-  { name: 'OTLP/HTTP protobuf', make: (url: string) => new ProtoExporter({ url, compression: 'none' as never }) },
-  { name: 'OTLP/HTTP protobuf + gzip', make: (url: string) => new ProtoExporter({ url, compression: 'gzip' as never }) },
+  { name: 'OTLP/HTTP JSON', make: (c: CollectorProcess) => new JsonExporter({ url: `${c.otlpUrl}/v1/traces`, compression: 'none' as never }) },
+  { name: 'OTLP/HTTP JSON + gzip', make: (c: CollectorProcess) => new JsonExporter({ url: `${c.otlpUrl}/v1/traces`, compression: 'gzip' as never }) },
+  { name: 'OTLP/HTTP protobuf', make: (c: CollectorProcess) => new ProtoExporter({ url: `${c.otlpUrl}/v1/traces`, compression: 'none' as never }) },
+  { name: 'OTLP/HTTP protobuf + gzip', make: (c: CollectorProcess) => new ProtoExporter({ url: `${c.otlpUrl}/v1/traces`, compression: 'gzip' as never }) },
+  { name: 'OTLP/gRPC', make: (c: CollectorProcess) => new GrpcExporter({ url: c.otlpGrpcUrl, compression: 'none' as never }) },
+  { name: 'OTLP/gRPC + gzip', make: (c: CollectorProcess) => new GrpcExporter({ url: c.otlpGrpcUrl, compression: 'gzip' as never }) },
 ];
 
 describe('spans sent by the real OTel SDK read back exactly', () => {
@@ -154,7 +158,7 @@ describe('spans sent by the real OTel SDK read back exactly', () => {
       const sdk = new NodeSDK({
         resource: resourceFromAttributes(RESOURCE_ATTRS as never),
         autoDetectResources: false,
-        spanProcessors: [new BatchSpanProcessor(v.make(`${cw.otlpUrl}/v1/traces`)), memory],
+        spanProcessors: [new BatchSpanProcessor(v.make(cw)), memory],
         spanLimits: { attributeCountLimit: 12, eventCountLimit: 4, attributePerEventCountLimit: 3, linkCountLimit: 4 },
       });
       sdk.start();

@@ -43,8 +43,10 @@ CREATE TABLE IF NOT EXISTS {db}.spans
     -- SHA-256 of the row's canonical JSON line: identical retries collapse at read time.
     row_hash FixedString(64),
     ingested_at DateTime64(3) DEFAULT now64(3),
-    -- Saturating conversions: a client's odd timestamp must never make an insert fail.
-    start_time DateTime64(6) MATERIALIZED toDateTime64(intDiv(start_time_unix_nano, 1000), 6),
+    -- Total conversions: every UInt64 nanosecond value maps into DateTime64(6) (1970 … 2554), so a
+    -- client's odd timestamp never makes an insert fail. (`toDateTime64(µs, 6)` read µs as seconds
+    -- and put every span at 9999-12-31: partitions and the time key pruned nothing.)
+    start_time DateTime64(6) MATERIALIZED fromUnixTimestamp64Micro(toInt64(intDiv(start_time_unix_nano, 1000))),
     duration_nano Int64 MATERIALIZED toInt64(end_time_unix_nano) - toInt64(start_time_unix_nano),
     INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1,
     INDEX idx_name name TYPE set(1000) GRANULARITY 4,

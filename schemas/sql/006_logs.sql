@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS {db}.logs
     redactions Array(Tuple(rule LowCardinality(String), field String, count UInt32)) CODEC(ZSTD(1)),
     row_hash FixedString(64),
     ingested_at DateTime64(3) DEFAULT now64(3),
-    time DateTime64(6) MATERIALIZED toDateTime64(intDiv(if(time_unix_nano = 0, observed_time_unix_nano, time_unix_nano), 1000), 6),
+    time DateTime64(6) MATERIALIZED fromUnixTimestamp64Micro(toInt64(intDiv(if(time_unix_nano = 0, observed_time_unix_nano, time_unix_nano), 1000))),
     INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
 )
 ENGINE = MergeTree

@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS {db}.prov_activities
     links Array(String),
     row_hash FixedString(64),
     ingested_at DateTime64(3) DEFAULT now64(3),
-    start_time DateTime64(6) MATERIALIZED toDateTime64(intDiv(start_time_unix_nano, 1000), 6),
+    start_time DateTime64(6) MATERIALIZED fromUnixTimestamp64Micro(toInt64(intDiv(start_time_unix_nano, 1000))),
     INDEX idx_call_id call_id TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX idx_tool tool_name TYPE set(256) GRANULARITY 4
 )

@@ -59,19 +59,27 @@ describe('errors are JSON', () => {
   it('a store failure answers 500 with a reference, logs one line with the cause, and shows no internals', async () => {
     const logged: string[] = [];
     const app = appWith({ readsFrom: new ReadSide(dead), log: (m) => logged.push(m) });
-    // (not /api/provenance/*: a failed batch load there leaves derived promises rejected with no
-    // handler, an unhandled rejection in provenance/slice.ts; reported to its owner)
-    for (const path of ['/api/traces', `/api/traces/${pi}`, '/api/incidents', '/api/exports', '/api/redactions', `/api/artifacts/${'ab'.repeat(16)}`]) {
+    for (const path of [
+      '/api/traces',
+      `/api/traces/${pi}`,
+      '/api/incidents',
+      '/api/exports',
+      '/api/redactions',
+      `/api/artifacts/${'ab'.repeat(16)}`,
+      `/api/provenance/slice?trace=${pi}&span=${'01'.repeat(8)}`,
+      `/api/provenance/traces/${pi}`,
+    ]) {
       const r = await json<ApiError>(await app.request(path));
       expect([r.status, r.type], path).toEqual([500, 'application/json']);
       const ref = /^internal error \(reference ([0-9a-f]{8}) in the collector's log\)$/.exec(r.body.error)?.[1];
       expect(ref, r.body.error).toBeDefined();
       const line = logged.find((l) => l.includes(ref!))!;
-      expect(line, path).toMatch(new RegExp(`^API error ${ref}: GET ${path.replace(/\//g, '\\/')}: \\w+: .*(ECONNREFUSED|connect)`));
+      // (the log names the path without its query)
+      expect(line, path).toMatch(new RegExp(`^API error ${ref}: GET ${path.split('?')[0]!.replace(/\//g, '\\/')}: \\w+: .*(ECONNREFUSED|connect)`));
       expect(line).not.toContain('\n');
       expect(JSON.stringify(r.body)).not.toMatch(/ECONNREFUSED|at .*\.ts|127\.0\.0\.1/);
     }
-    expect(logged).toHaveLength(6);
+    expect(logged).toHaveLength(8);
   });
 
   it('unknown API paths and methods answer a JSON 404 naming them', async () => {

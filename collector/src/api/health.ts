@@ -8,7 +8,9 @@ export function healthApi(store: { health(): HealthResponse['store'] }, redactio
   const app = new Hono();
   app.get('/', (c) => {
     const s = store.health();
-    const body: HealthResponse = { status: s.lastError && s.pendingRows > 0 ? 'degraded' : 'ok', store: s, redaction: redaction.snapshot() };
+    // Degraded while acknowledged rows wait on a failing ClickHouse, or rows were set aside.
+    const degraded = (s.lastError && s.pendingRows > 0) || s.deadLetteredRows > 0;
+    const body: HealthResponse = { status: degraded ? 'degraded' : 'ok', store: s, redaction: redaction.snapshot() };
     return c.json(body);
   });
   return app;

@@ -9,7 +9,7 @@ import { zipSync } from 'fflate';
 import { logIdOf } from '../ledger/checkpoint.ts';
 import { canonicalLogRow, canonicalRow, rowLeafHash } from '../format/canonical-row.ts';
 import { PROV_TABLES, type ProvTable, canonicalProvRow } from '../format/prov-lines.ts';
-import { SliceBuilder } from '../provenance/slice.ts';
+import { SliceBuilder } from '../provenance/slice/index.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import type { LedgerIndex, LedgerStore } from '../store/ledger-store.ts';
 import type { Reads } from '../store/reads/index.ts';

@@ -13,6 +13,7 @@ export async function start(): Promise<void> {
     [
       `Causeway is running (storage: ${backend}, database ${config.clickhouse.database})`,
       `  OTLP/HTTP traces:  ${cw.otlpUrl}/v1/traces`,
+      `  OTLP/gRPC:         ${cw.otlpGrpcUrl}`,
       `  Query API:         ${cw.apiUrl}/api/traces`,
       `  Explorer:          ${cw.apiUrl}/`,
       `  Health:            ${cw.apiUrl}/healthz`,

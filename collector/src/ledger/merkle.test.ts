@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExactJson } from '../receivers/otlp/exact-json.ts';
 import { EMPTY_ROOT, MerkleLog, leafHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 
-const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/testdata/merkle');
+const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/merkle');
 const b64 = (s: string | null | undefined): Buffer => Buffer.from(s ?? '', 'base64');
 const big = (v: unknown): bigint => BigInt(v as string | number);
 
@@ -22,7 +22,7 @@ interface ConsistencyCase { size1: unknown; size2: unknown; root1: string | null
 // Exact JSON: some vectors carry indices like 2^64-1 that a JS number would round.
 const load = <T>(p: string): T => parseExactJson(readFileSync(p, 'utf8')) as T;
 
-describe('RFC 6962 test vectors (../shared/testdata/merkle)', () => {
+describe('RFC 6962 test vectors (fixtures/merkle, from transparency-dev/merkle)', () => {
   const inclusion = files(join(VECTORS, 'inclusion'));
   const consistency = files(join(VECTORS, 'consistency'));
 

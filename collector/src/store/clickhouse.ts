@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import { CLUSTER_SETTINGS, type ClusterLayout } from './cluster-ddl.ts';
 
 export interface StoreTarget {
   /** ClickHouse server URL; when absent, embedded chDB under `dataDir`. */
@@ -12,6 +13,8 @@ export interface StoreTarget {
   password?: string;
   database: string;
   dataDir: string;
+  /** a ClickHouse cluster (CLICKHOUSE_CLUSTER, its name): sharded, replicated tables; server only */
+  cluster?: string | ClusterLayout;
 }
 
 /** Named query parameters, bound server-side by type (`{name:Type}` in the SQL). */
@@ -20,6 +23,7 @@ export type QueryParams = Record<string, unknown>;
 export interface ClickHouse {
   backend: 'chdb' | 'server';
   database: string;
+  cluster?: ClusterLayout;
   /** Runs a read and returns its rows (JSONEachRow, 64-bit integers as strings, READ_SETTINGS + `settings`). */
   query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]>;
   /** The same, row by row as they arrive: for reads too large to hold (`causeway verify`). */
@@ -60,6 +64,8 @@ export const READ_SETTINGS: ClickHouseSettings = {
  * chDB's in-process Connection (chDB binds one data directory per process).
  */
 export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
+  if (t.cluster && !t.url) throw new Error('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL: a cluster is reached through a server');
+  const cluster = typeof t.cluster === 'string' ? { name: t.cluster } : t.cluster;
   if (t.url) {
     const client = createClient({
       url: t.url,
@@ -68,11 +74,13 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
       request_timeout: 60_000,
       compression: { request: false, response: true },
       log: CLIENT_LOG,
+      ...(cluster ? { clickhouse_settings: CLUSTER_SETTINGS } : {}),
     });
     return {
       ...facade(client),
       backend: 'server',
       database: t.database,
+      cluster,
       async insertJsonEachRow(table, payloads, settings) {
         const res = await client.exec({
           query: `INSERT INTO ${t.database}.${table} FORMAT JSONEachRow`,

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouse } from './clickhouse.ts';
+import { clusterStatements } from './cluster-ddl.ts';
 
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../schemas/sql');
 
@@ -13,6 +14,9 @@ export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../.
  * When every file is already recorded, no DDL is sent at all: ClickHouse checks the CREATE
  * grant before it looks at IF NOT EXISTS, so this is what lets a collector whose user holds
  * only SELECT and INSERT start on a store that `causeway migrate` prepared.
+ *
+ * On a cluster (CLICKHOUSE_CLUSTER) each statement becomes its cluster variant (cluster-ddl.ts),
+ * run ON CLUSTER: every node gets the schema, and the statement returns when all have it.
  */
 export async function migrate(ch: ClickHouse): Promise<string[]> {
   const db = ch.database;
@@ -37,11 +41,14 @@ export async function migrate(ch: ClickHouse): Promise<string[]> {
       throw new Error(`schema migration ${what} failed: ${msg}${hint}`, { cause: e });
     }
   };
-  await ddl(`CREATE DATABASE IF NOT EXISTS ${db}`, `CREATE DATABASE ${db}`);
+  const cluster = ch.cluster;
+  const onCluster = cluster && cluster.onCluster !== false ? ` ON CLUSTER ${cluster.name}` : '';
+  await ddl(`CREATE DATABASE IF NOT EXISTS ${db}${onCluster}`, `CREATE DATABASE ${db}`);
   const ran: string[] = [];
   for (const f of pending) {
     const text = readFileSync(join(SCHEMA_DIR, f), 'utf8');
-    for (const stmt of statements(text.replaceAll('{db}', db))) await ddl(stmt, f);
+    const stmts = statements(text).flatMap((s) => (cluster ? clusterStatements(s, cluster) : [s]));
+    for (const stmt of stmts) await ddl(stmt.replaceAll('{db}', db), f);
     const sha = createHash('sha256').update(text).digest('hex');
     await ch.insertJsonEachRow('schema_migrations', [Buffer.from(`${JSON.stringify({ name: f, sha256: sha })}\n`)], {});
     ran.push(f);
@@ -49,7 +56,7 @@ export async function migrate(ch: ClickHouse): Promise<string[]> {
   return ran;
 }
 
-function statements(sql: string): string[] {
+export function statements(sql: string): string[] {
   const noComments = sql
     .split('\n')
     .filter((l) => !l.trim().startsWith('--'))

@@ -92,6 +92,7 @@ export class SpanStore implements Exporter {
       pendingRows: s.pendingRows,
       pendingBytes: s.pendingBytes,
       insertedRows: s.insertedRows,
+      deadLetteredRows: s.deadLettered,
       ...(s.lastError ? { lastError: s.lastError } : {}),
     };
   }

@@ -1,7 +1,7 @@
 // Batching writer: spooled requests are inserted into ClickHouse as large JSONEachRow inserts
 // (flushed by rows, bytes or age), one insert at a time, in spool order. A failed insert is
 // retried with backoff; while ClickHouse is down the spool keeps every acknowledged row.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouse } from './clickhouse.ts';
 import { SPOOL_TABLES, type Spool, type SpoolRecord, type SpoolTable } from './spool.ts';
@@ -22,6 +22,7 @@ export interface WriterStats {
   pendingBytes: number;
   insertedRows: number;
   inserts: number;
+  /** rows set aside in spool/dead-letter (those already there at start included): an operator must look */
   deadLettered: number;
   lastError?: string;
 }
@@ -48,7 +49,9 @@ export class SpanWriter {
     private readonly ch: ClickHouse,
     private readonly spool: Spool,
     private readonly opts: WriterOptions,
-  ) {}
+  ) {
+    this.stats.deadLettered = deadLetterRows(join(spool.dir, 'dead-letter'));
+  }
 
   get accepting(): boolean {
     return this.stats.pendingBytes < this.opts.maxPendingBytes;
@@ -186,7 +189,8 @@ export class SpanWriter {
           // Kept, not dropped: the rows stay on disk for an operator to inspect and re-ingest.
           const dir = join(this.spool.dir, 'dead-letter');
           mkdirSync(dir, { recursive: true });
-          appendFileSync(join(dir, `${r.seg}-${r.end}.jsonl`), r.payload);
+          // Named by table: each file is JSONEachRow for that table, ready to inspect and re-ingest.
+          appendFileSync(join(dir, `${r.table}-${r.seg}-${r.end}.jsonl`), r.payload);
           this.stats.deadLettered += r.rows;
           this.opts.log(`set aside ${r.rows} row(s) ClickHouse refused, in ${dir}: ${(e as Error).message.slice(0, 300)}`);
           this.done([r]);
@@ -201,6 +205,17 @@ export class SpanWriter {
   private async healthy(): Promise<boolean> {
     return this.ch.ping();
   }
+}
+
+/** Rows (lines) in the dead-letter files. */
+function deadLetterRows(dir: string): number {
+  let rows = 0;
+  try {
+    for (const f of readdirSync(dir)) if (f.endsWith('.jsonl')) for (const b of readFileSync(join(dir, f))) if (b === 10) rows++;
+  } catch {
+    // no dead-letter directory: nothing set aside
+  }
+  return rows;
 }
 
 function sleep(ms: number): Promise<void> {

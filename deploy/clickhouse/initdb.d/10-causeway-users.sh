@@ -51,4 +51,12 @@ CREATE USER IF NOT EXISTS causeway IDENTIFIED WITH sha256_hash BY '${collector_h
 ALTER USER causeway IDENTIFIED WITH sha256_hash BY '${collector_hash}' DEFAULT DATABASE ${db};
 GRANT SELECT, INSERT ON ${db}.* TO causeway WITH REPLACE OPTION;
 SQL
+
+  # On a cluster (deploy/cluster/docker-compose.yml) `causeway migrate` runs its DDL ON CLUSTER,
+  # which needs the CLUSTER privilege. Every node runs this script, so the users and their grants
+  # are the same everywhere, as distributed queries and ON CLUSTER DDL need them to be.
+  if [[ -n "${CAUSEWAY_CLICKHOUSE_CLUSTER:-}" ]]; then
+    echo "10-causeway-users.sh: CLUSTER for causeway_migrator (cluster ${CAUSEWAY_CLICKHOUSE_CLUSTER})"
+    clickhouse-client --host 127.0.0.1 --user "${CLICKHOUSE_USER:-default}" --password "${CLICKHOUSE_PASSWORD:-}" --query "GRANT CLUSTER ON *.* TO causeway_migrator"
+  fi
 )

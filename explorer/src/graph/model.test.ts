@@ -9,6 +9,7 @@ const artifact = (a: Partial<SliceArtifact>): SliceArtifact => ({
   kind: 'document',
   trust: 'unknown',
   trustWhy: '',
+  trustRule: 'none',
   preview: '',
   contentLength: 0,
   toolName: '',

@@ -33,7 +33,7 @@ export function syntheticTrace(nodeCount: number, seed = 1): SliceResponse {
   let artN = 0;
   const artifact = (kind: SliceArtifact['kind'], trust: SliceArtifact['trust'], preview: string): SliceArtifact => {
     const id = hex(++artN, 32);
-    const a: SliceArtifact = { id: `art:${id}`, type: 'artifact', artifactId: id, kind, trust, trustWhy: 'synthetic', preview, contentLength: preview.length, toolName: '', documentId: '', source: '', traces: [trace], depth: 0, tainted: false };
+    const a: SliceArtifact = { id: `art:${id}`, type: 'artifact', artifactId: id, kind, trust, trustWhy: 'synthetic', trustRule: 'synthetic', preview, contentLength: preview.length, toolName: '', documentId: '', source: '', traces: [trace], depth: 0, tainted: false };
     nodes.push(a);
     return a;
   };

@@ -1,7 +1,7 @@
 // Provenance reads for one tenant, behind causal slices and the artifact endpoint. Each is a
 // primary-key lookup: by trace (activities, relations), by artifact id (artifacts,
 // appearances) or by fingerprint; repeats collapse by row_hash. The methods keep the tenant
-// argument of the slice's ProvenanceReader (provenance/reader.ts, met structurally) and refuse
+// argument of the slice's ProvenanceReader (provenance/slice/reader.ts, met structurally) and refuse
 // any tenant but their own: the tenant comes from the request's scope, never from a caller.
 import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, RelationRow } from '@causeway/schemas';
 import type { ClickHouse } from '../clickhouse.ts';

@@ -33,7 +33,7 @@ export type UntrustedTest = (s: UntrustedSubject) => boolean;
  * start_time through the same expression, so it selects exactly the same rows and ClickHouse
  * can skip partitions and granules by it. Change both together.
  */
-const startTimeOf = (param: string): string => `toDateTime64(intDiv({${param}:UInt64}, 1000), 6)`;
+const startTimeOf = (param: string): string => `fromUnixTimestamp64Micro(toInt64(intDiv({${param}:UInt64}, 1000)))`;
 
 interface Candidate {
   trace_id: string;

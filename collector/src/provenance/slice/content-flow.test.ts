@@ -1,0 +1,167 @@
+import type { ActivityRow, ArtifactRow, SliceArtifact, SliceResponse } from '@causeway/schemas';
+import { MEMORY_TENANT, type MemoryProvenanceStore } from '@causeway/testkit/memory-provenance.ts';
+import { capturedStore } from '@causeway/testkit/slice-corpus.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCaptured } from '../../../../fixtures/agents/captured.ts';
+import { DOCS, EMAILS, type ScenarioName } from '../../../../fixtures/agents/scenarios.ts';
+import type { Library } from '../../../../fixtures/agents/telemetry.ts';
+import { DEFAULT_TRUST_RULES } from '../trust.ts';
+import { type FingerprintIndex, MIN_SHARED, type Scored, SOURCES_PER_ARTIFACT, chooseSources, couldCopy, sharedFingerprints, sourceSeen } from './content-flow.ts';
+import { matchRequest } from './matching.ts';
+import { buildTrace, end, start } from './trace-graph.ts';
+import { SliceBuilder } from './walk.ts';
+
+const LIBRARIES: Library[] = ['vercel-ai', 'langchain', 'openai', 'traceloop'];
+const stores = new Map<Library, MemoryProvenanceStore>();
+beforeAll(async () => {
+  for (const library of LIBRARIES) stores.set(library, await capturedStore(library));
+});
+
+/** Every artifact of a captured trace, its fingerprint index, and the request each tool call ran. */
+async function traceOf(library: Library, scenario: ScenarioName) {
+  const store = stores.get(library)!;
+  const trace = loadCaptured(library, scenario)!.traceId;
+  const acts = await store.activities(MEMORY_TENANT, [trace]);
+  const rels = await store.relations(MEMORY_TENANT, [trace]);
+  const g = buildTrace(acts, rels);
+  const arts = await store.artifacts(MEMORY_TENANT, [...new Set(rels.flatMap((r) => [r.artifact_id, ...(r.container_id ? [r.container_id] : [])]))]);
+  const index: FingerprintIndex = new Map();
+  for (const a of arts) a.fingerprints.forEach((f, i) => (index.get(f) ?? index.set(f, []).get(f)!).push({ artifact_id: a.artifact_id, pos: a.fp_positions[i]! }));
+  const byId = new Map(arts.map((a) => [a.artifact_id, a]));
+  const requestOf = (tool: string): ArtifactRow => byId.get(matchRequest(g, g.tools.find((t) => t.tool_name === tool)!)!.artifactId)!;
+  const documentWith = (text: string): ArtifactRow => arts.find((a) => a.kind === 'document' && a.content.includes(text))!;
+  return { store, trace, g, acts, arts, index, byId, requestOf, documentWith };
+}
+
+function backward(store: MemoryProvenanceStore, trace: string, spanId: string): Promise<SliceResponse | undefined> {
+  return new SliceBuilder(store, { tenant: MEMORY_TENANT, direction: 'backward', depth: 12, maxNodes: 500, trustRules: DEFAULT_TRUST_RULES }).slice({ traceId: trace, spanId });
+}
+
+describe('content flow: which earlier content an agent-made artifact copied text from', () => {
+  it('the exfiltrating send_email request shares the outside address with the injected email, in every library, and nothing with the other emails', async () => {
+    for (const library of LIBRARIES) {
+      const t = await traceOf(library, 'prompt-injection');
+      const request = t.requestOf('send_email');
+      const shared = sharedFingerprints(request, t.index);
+      const injected = t.documentWith('IMPORTANT SYSTEM NOTICE');
+      expect(shared.get(injected.artifact_id)?.shared, library).toBeGreaterThanOrEqual(MIN_SHARED);
+      for (const other of [EMAILS[0]!, EMAILS[2]!]) expect(shared.has(t.documentWith(other.body.slice(0, 30)).artifact_id), `${library}: ${other.id}`).toBe(false);
+      // every candidate kept shares enough, and the request is never its own source
+      for (const [id, c] of shared) {
+        expect(id).not.toBe(request.artifact_id);
+        expect(c.shared).toBeGreaterThanOrEqual(MIN_SHARED);
+        expect(c.idx.length).toBe(c.shared);
+      }
+    }
+  });
+
+  it('copies only where a copy can be: the agent copies into what it makes, a tool result only from documents, never from its own whole or part', async () => {
+    const t = await traceOf('openai', 'prompt-injection');
+    const request = t.requestOf('send_email');
+    const injected = t.documentWith('IMPORTANT SYSTEM NOTICE');
+    const result = t.arts.find((a) => a.kind === 'tool_result' && a.parts.includes(injected.artifact_id))!;
+    const system = t.arts.find((a) => a.kind === 'system_instruction')!;
+    expect(couldCopy(request, injected, true)).toBe(true);
+    expect(couldCopy(request, system, true)).toBe(true);
+    // a tool's result copies from documents only (a retriever's hits), not from the conversation
+    expect(couldCopy(result, system, true)).toBe(false);
+    expect(couldCopy({ ...result, parts: [] }, injected, true)).toBe(true);
+    // whole and part are containment, not copying
+    expect(couldCopy(result, injected, true)).toBe(false);
+    expect(couldCopy(injected, result, false)).toBe(false);
+    // forward: what copied from it must be something the agent made
+    expect(couldCopy(injected, request, false)).toBe(true);
+    expect(couldCopy(injected, system, false)).toBe(false);
+  });
+
+  it('a source counts only if seen before the copy was made, in this trace or its conversation', async () => {
+    const t = await traceOf('vercel-ai', 'prompt-injection');
+    const injected = t.documentWith('IMPORTANT SYSTEM NOTICE');
+    const send = t.g.tools.find((x) => x.tool_name === 'send_email')!;
+    const apps = (await t.store.appearances(MEMORY_TENANT, [injected.artifact_id], 200)).filter((a) => a.trace_id === t.trace);
+    const actAt = new Map(t.acts.map((a) => [`${a.trace_id}/${a.span_id}`, a]));
+    const seenAt = (v: Partial<Parameters<typeof sourceSeen>[2]>) =>
+      sourceSeen(apps, actAt, { trace: t.trace, convo: new Set(), t: start(send), backward: true, onlyTrace: undefined, ...v });
+    const first = seenAt({})!;
+    expect(first.act.trace_id).toBe(t.trace);
+    expect(first.t).toBeLessThanOrEqual(start(send));
+    // the earliest sighting: the search that returned it, at its end (generated) or an LLM call at its start (used)
+    const times = apps.map((a) => (a.relation === 'generated' ? end(actAt.get(`${a.trace_id}/${a.span_id}`)!) : start(actAt.get(`${a.trace_id}/${a.span_id}`)!)));
+    expect(first.t).toBe(times.reduce((m, x) => (x < m ? x : m)));
+    // not yet there
+    expect(seenAt({ t: first.t - 2_000_000n })).toBeUndefined();
+    // forward: seen at or after t
+    expect(seenAt({ backward: false, t: first.t + 2_000_000n })?.t).toBeGreaterThanOrEqual(first.t);
+    // seen from an unrelated trace: coincidence; from a trace of its conversation: a source
+    const elsewhere = { trace: 'f'.repeat(32), convo: new Set<string>() };
+    expect(seenAt(elsewhere)).toBeUndefined();
+    const convo = first.act.conversation_id;
+    expect(convo).not.toBe('');
+    expect(seenAt({ ...elsewhere, convo: new Set([convo]) })).toEqual(first);
+    expect(seenAt({ trace: undefined })).toEqual(first);
+    // a trace graph's flow stays inside that trace
+    expect(seenAt({ onlyTrace: 'f'.repeat(32) })).toBeUndefined();
+  });
+
+  it('explains copied text with the fewest sources: this trace first, a document before the result holding it, no source for text already explained', () => {
+    const act = (trace: string): ActivityRow => ({ trace_id: trace }) as ActivityRow;
+    const s = (cid: string, idx: number[], trace = 'here', score = 0.5): Scored => ({ cid, score, when: { act: act(trace), t: 0n }, c: { shared: idx.length, idx, mine: idx, theirs: idx } });
+    const parts: Record<string, string[]> = { result: ['doc'] };
+    const partsOf = (id: string): string[] => parts[id] ?? [];
+    // the document, not the result that holds it
+    expect(chooseSources([s('result', [1, 2, 3, 4]), s('doc', [1, 2, 3, 4])], partsOf, 'here', true).map((x) => x.cid)).toEqual(['doc']);
+    // this trace's source first, even with fewer fingerprints shared
+    expect(chooseSources([s('far', [1, 2, 3, 4, 5, 6, 7], 'there'), s('near', [1, 2, 3])], partsOf, 'here', true).map((x) => x.cid)).toEqual(['near', 'far']);
+    // then by fingerprints shared
+    expect(chooseSources([s('few', [7, 8, 9]), s('many', [1, 2, 3, 4])], partsOf, 'here', true).map((x) => x.cid)).toEqual(['many', 'few']);
+    // backward, a source that explains fewer than MIN_SHARED new fingerprints is not one; forward it is
+    const overlapping = [s('a', [1, 2, 3, 4, 5]), s('b', [4, 5, 6])];
+    expect(chooseSources(overlapping, partsOf, 'here', true).map((x) => x.cid)).toEqual(['a']);
+    expect(chooseSources(overlapping, partsOf, 'here', false).map((x) => x.cid)).toEqual(['a', 'b']);
+    // at most SOURCES_PER_ARTIFACT
+    const many = Array.from({ length: SOURCES_PER_ARTIFACT + 3 }, (_, i) => s(`s${i}`, [i * 10, i * 10 + 1, i * 10 + 2]));
+    expect(chooseSources(many, partsOf, 'here', true)).toHaveLength(SOURCES_PER_ARTIFACT);
+  });
+
+  it('in a backward slice: derived_from edges from the injected email to the send_email request, and from the restricted HR document to the public post', async () => {
+    for (const library of LIBRARIES) {
+      const pi = await traceOf(library, 'prompt-injection');
+      const send = pi.g.tools.find((x) => x.tool_name === 'send_email')!;
+      const s = (await backward(pi.store, pi.trace, send.span_id))!;
+      // (a library may record the email twice: as a retrieved document and as a record in the tool's result)
+      const copies = new Map(pi.arts.filter((a) => a.kind === 'document' && a.content.includes('IMPORTANT SYSTEM NOTICE')).map((a) => [`art:${a.artifact_id}`, a]));
+      const request = pi.requestOf('send_email');
+      const edge = s.edges.find((e) => e.relation === 'derived_from' && copies.has(e.from) && e.to === `art:${request.artifact_id}`);
+      const injected = copies.get(edge?.from ?? '')!;
+      expect(edge, library).toMatchObject({ how: 'content', detail: 'fingerprints' });
+      expect(edge!.shared).toBeGreaterThanOrEqual(MIN_SHARED);
+      expect(edge!.score).toBeGreaterThan(0);
+      // extents lie inside each side's normalized text
+      expect(edge!.extent!.from[0]).toBeGreaterThanOrEqual(0);
+      expect(edge!.extent!.from[1]).toBeLessThanOrEqual(injected.normalized_length);
+      expect(edge!.extent!.to[1]).toBeLessThanOrEqual(request.normalized_length);
+      // the other emails read in the same step were not copied from
+      const copiedFrom = s.edges.filter((e) => e.relation === 'derived_from' && e.to === `art:${request.artifact_id}`).map((e) => e.from);
+      const previews = copiedFrom.map((id) => (s.nodes.find((n) => n.id === id) as SliceArtifact).preview);
+      expect(previews.some((p) => p.includes('Board deck') || p.includes('VPN maintenance')), library).toBe(false);
+
+      const dm = await traceOf(library, 'data-mixing');
+      const post = dm.g.tools.find((x) => x.tool_name === 'post_message')!;
+      const ds = (await backward(dm.store, dm.trace, post.span_id))!;
+      const hr = dm.documentWith(DOCS[1]!.content.slice(0, 30));
+      expect(ds.edges, library).toContainEqual(expect.objectContaining({ from: `art:${hr.artifact_id}`, to: `art:${dm.requestOf('post_message').artifact_id}`, relation: 'derived_from' }));
+    }
+  });
+
+  it('in a forward slice from the injected email: the copy it led to, with the extents seen from the email', async () => {
+    for (const library of LIBRARIES) {
+      const pi = await traceOf(library, 'prompt-injection');
+      const injected = pi.documentWith('IMPORTANT SYSTEM NOTICE');
+      const request = pi.requestOf('send_email');
+      const s = (await new SliceBuilder(pi.store, { tenant: MEMORY_TENANT, direction: 'forward', depth: 12, maxNodes: 500, trustRules: DEFAULT_TRUST_RULES }).slice({ artifactId: injected.artifact_id, traceId: pi.trace }))!;
+      const edge = s.edges.find((e) => e.relation === 'derived_from' && e.from === `art:${injected.artifact_id}` && e.to === `art:${request.artifact_id}`);
+      expect(edge, library).toMatchObject({ how: 'content' });
+      expect(edge!.extent!.from[1]).toBeLessThanOrEqual(injected.normalized_length);
+    }
+  });
+});

@@ -1,0 +1,54 @@
+// One trace's provenance as the walk reads it: its activities and, per artifact, who generated
+// it, who used it and what holds it. Built once per trace from the rows the reader returns.
+import type { ActivityRow, RelationRow } from '@causeway/schemas';
+
+/** An activity and the relation row by which it used or generated an artifact. */
+export interface Use {
+  act: ActivityRow;
+  rel: RelationRow;
+}
+
+export interface TraceGraph {
+  /** by span id */
+  acts: Map<string, ActivityRow>;
+  /** relation rows by span id, in the reader's order (span, seq) */
+  bySpan: Map<string, RelationRow[]>;
+  /** artifact id → the activities that generated it */
+  producers: Map<string, Use[]>;
+  /** artifact id → the activities that used it */
+  consumers: Map<string, Use[]>;
+  /** artifact id → the artifacts it is part of (a document → the tool results listing it) */
+  containers: Map<string, string[]>;
+  /** tool activities, in the reader's order */
+  tools: ActivityRow[];
+}
+
+export const start = (a: ActivityRow): bigint => BigInt(a.start_time_unix_nano);
+export const end = (a: ActivityRow): bigint => BigInt(a.end_time_unix_nano);
+/** Content an activity used was there at its start; what it generated exists from its end. */
+export const at = (a: ActivityRow, relation: string): bigint => (relation === 'generated' ? end(a) : start(a));
+/** SDKs record start times in whole milliseconds (end times are finer): allow that much overlap. */
+export const SLACK = 1_000_000n;
+
+export function buildTrace(acts: ActivityRow[], rels: RelationRow[]): TraceGraph {
+  const g: TraceGraph = { acts: new Map(), bySpan: new Map(), producers: new Map(), consumers: new Map(), containers: new Map(), tools: [] };
+  for (const a of acts) {
+    g.acts.set(a.span_id, a);
+    if (a.kind === 'tool') g.tools.push(a);
+  }
+  for (const r of rels) {
+    const act = g.acts.get(r.span_id);
+    if (!act) continue; // content for a span not stored yet: it joins once the span arrives
+    add(g.bySpan, r.span_id, r);
+    if (r.relation === 'generated') add(g.producers, r.artifact_id, { act, rel: r });
+    else if (r.relation === 'used') add(g.consumers, r.artifact_id, { act, rel: r });
+    else if (r.relation === 'part_of' && !(g.containers.get(r.artifact_id) ?? []).includes(r.container_id)) add(g.containers, r.artifact_id, r.container_id);
+  }
+  return g;
+}
+
+function add<V>(m: Map<string, V[]>, k: string, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}

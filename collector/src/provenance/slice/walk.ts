@@ -1,0 +1,264 @@
+// Causal slices: a walk over the provenance relations from a seed, level by level, backward
+// ("why did this happen?") or forward ("what did this lead to?"), across traces; and the causal
+// graph of one whole trace. Counterpart relations are resolved at read time (matching.ts,
+// content-flow.ts), so the graph never depends on the order in which spans arrived.
+import type { ActivityRow, SliceActivity, SliceResponse } from '@causeway/schemas';
+import { activityNodeId, artifactNodeId, artifactOfNode, isActivityNode, isArtifactNode, traceOfNode } from '@causeway/schemas/node-id.ts';
+import type { TrustRule } from '../trust.ts';
+import { contentStep } from './content-flow.ts';
+import { type Item, SliceGraph } from './graph.ts';
+import { APPEARANCES_PER_ARTIFACT, SliceLoader } from './loader.ts';
+import { matchRequest, producerElsewhere, producerIn } from './matching.ts';
+import type { ProvenanceReader } from './reader.ts';
+import { sliceResult } from './result.ts';
+import { SLACK, at, end, start } from './trace-graph.ts';
+
+export interface SliceOptions {
+  tenant: string;
+  direction: 'backward' | 'forward';
+  depth: number;
+  maxNodes: number;
+  trustRules: TrustRule[];
+}
+
+export type SliceSeed = { traceId: string; spanId: string } | { artifactId: string; traceId?: string };
+
+/** Seen from everywhere, backward: later than any time. */
+const END_OF_TIME = BigInt('18446744073709551615');
+
+export class SliceBuilder {
+  private readonly load: SliceLoader;
+  private readonly graph: SliceGraph;
+
+  constructor(
+    q: ProvenanceReader,
+    private readonly o: SliceOptions,
+  ) {
+    this.load = new SliceLoader(q, o.tenant);
+    this.graph = new SliceGraph(o.maxNodes);
+  }
+
+  async slice(seed: SliceSeed): Promise<SliceResponse | undefined> {
+    const { load, graph } = this;
+    let frontier: Item[];
+    let seedId: string;
+    if ('spanId' in seed) {
+      const g = await load.trace(seed.traceId);
+      const act = g.acts.get(seed.spanId);
+      if (!act) return undefined;
+      seedId = graph.addActivity(act, 0);
+      graph.visit(seedId);
+      frontier = [{ node: seedId, depth: 0 }];
+    } else {
+      await load.loadArtifacts([seed.artifactId]);
+      const row = load.artifact(seed.artifactId);
+      if (!row) return undefined;
+      seedId = graph.addArtifact(row.artifact_id, 0);
+      // An artifact seed is seen from everywhere it appears (or from one trace when given).
+      graph.visit(seedId, seed.traceId ?? '');
+      frontier = [{ node: seedId, depth: 0, ...(seed.traceId ? { trace: seed.traceId } : {}), t: this.o.direction === 'forward' ? 0n : END_OF_TIME }];
+    }
+    for (let depth = 0; frontier.length > 0; depth++) {
+      if (depth >= this.o.depth) {
+        graph.truncatedReason ??= `depth limit ${this.o.depth} reached`;
+        break;
+      }
+      const next: Item[] = [];
+      const levelTraces = frontier.flatMap((i) => (i.trace ? [i.trace] : isActivityNode(i.node) ? [traceOfNode(i.node)] : []));
+      if (this.o.direction === 'forward') {
+        // one lookup per level for where this level's artifacts appear (forward crosses traces by it)
+        const arts = frontier.filter((i) => isArtifactNode(i.node)).map((i) => artifactOfNode(i.node));
+        await load.prefetchAppearances(arts);
+        // Those traces load with the level's own, as many as nodes are still allowed, so a slice
+        // near its limit does not load traces it will never show (the rest load when reached).
+        const across = new Set(arts.flatMap((a) => load.knownAppearances(a).map((x) => x.trace_id)));
+        levelTraces.push(...[...across].slice(0, Math.max(0, this.o.maxNodes - graph.nodes.size)));
+      }
+      // one load for the graphs of every trace this level touches
+      await load.prefetchTraces(levelTraces);
+      for (const item of frontier) {
+        if (graph.full()) break;
+        if (isActivityNode(item.node)) await this.expandActivity(item, next);
+        else await this.expandArtifact(item, next);
+      }
+      if (!graph.full()) await contentStep(load, graph, this.o.direction, frontier.filter((i) => isArtifactNode(i.node)), next);
+      frontier = next;
+      if (graph.full() && frontier.length > 0) graph.truncatedReason ??= `node limit ${this.o.maxNodes} reached`;
+      if (graph.full()) break;
+    }
+    return sliceResult(load, graph, this.o, seedId, this.o.direction, seed.traceId);
+  }
+
+  /** The causal graph of one whole trace: every activity, its artifacts and the links between them. */
+  async traceGraph(traceId: string): Promise<SliceResponse | undefined> {
+    const { load, graph } = this;
+    const g = await load.trace(traceId);
+    if (g.acts.size === 0) return undefined;
+    for (const act of g.acts.values()) {
+      if (graph.full()) break;
+      graph.addActivity(act, 0);
+    }
+    const arts: Item[] = [];
+    for (const act of g.acts.values()) {
+      if (graph.full()) break;
+      const id = activityNodeId(act.trace_id, act.span_id);
+      for (const rel of g.bySpan.get(act.span_id) ?? []) {
+        if (rel.relation === 'part_of') continue;
+        const art = graph.addArtifact(rel.artifact_id, 1);
+        if (rel.relation === 'used') graph.addEdge(art, id, 'used', 'explicit', rel.role);
+        else graph.addEdge(id, art, 'generated', 'explicit', rel.role);
+        arts.push({ node: art, depth: 1, trace: traceId, t: at(act, rel.relation) });
+      }
+      if (act.kind === 'tool') {
+        const m = matchRequest(g, act);
+        if (m) graph.addEdge(graph.addArtifact(m.artifactId, 1), id, 'executed', m.how, m.detail);
+      }
+      if (act.parent_span_id && g.acts.has(act.parent_span_id)) graph.addEdge(activityNodeId(traceId, act.parent_span_id), id, 'child_of', 'structural');
+    }
+    await load.loadArtifacts([...graph.nodes.keys()].filter(isArtifactNode).map(artifactOfNode));
+    for (const a of load.loadedArtifacts()) {
+      for (const p of a.parts) if (graph.nodes.has(artifactNodeId(p)) || !graph.full()) graph.addEdge(graph.addArtifact(p, 1), artifactNodeId(a.artifact_id), 'part_of', 'explicit');
+    }
+    // Content flow inside the trace only: the explorer asks for slices to cross traces.
+    await contentStep(
+      load,
+      graph,
+      this.o.direction,
+      arts.filter((i, k, all) => all.findIndex((j) => j.node === i.node) === k),
+      [],
+      traceId,
+    );
+    if (g.acts.size > this.o.maxNodes) graph.truncatedReason = `node limit ${this.o.maxNodes} reached`;
+    return sliceResult(load, graph, this.o, `trace:${traceId}`, 'trace', traceId);
+  }
+
+  private async expandActivity(item: Item, next: Item[]): Promise<void> {
+    const { load, graph } = this;
+    const node = graph.nodes.get(item.node) as SliceActivity;
+    const g = await load.trace(node.traceId);
+    const act = g.acts.get(node.spanId)!;
+    const rels = g.bySpan.get(act.span_id) ?? [];
+    const d = item.depth + 1;
+    if (this.o.direction === 'forward') {
+      // what it generated
+      for (const rel of rels) {
+        if (rel.relation !== 'generated') continue;
+        const art = graph.addArtifact(rel.artifact_id, d);
+        graph.addEdge(item.node, art, 'generated', 'explicit', rel.role);
+        graph.push(next, { node: art, depth: d, trace: act.trace_id, t: end(act) });
+      }
+      return;
+    }
+    // backward: what it used, the request it executed, the spans it links to
+    for (const rel of rels) {
+      if (rel.relation !== 'used') continue;
+      const art = graph.addArtifact(rel.artifact_id, d);
+      graph.addEdge(art, item.node, 'used', 'explicit', rel.role);
+      graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act) });
+    }
+    if (act.kind === 'tool') {
+      const m = matchRequest(g, act);
+      if (m) {
+        const art = graph.addArtifact(m.artifactId, d);
+        graph.addEdge(art, item.node, 'executed', m.how, m.detail);
+        graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act), prefer: m.producer.span_id });
+      }
+    }
+    for (const link of act.links) {
+      const [traceId, spanId] = link.split('/') as [string, string];
+      const linked = (await load.trace(traceId)).acts.get(spanId);
+      if (!linked) continue;
+      const id = graph.addActivity(linked, d);
+      graph.addEdge(id, item.node, 'linked', 'explicit', 'span link');
+      graph.push(next, { node: id, depth: d });
+    }
+  }
+
+  private async expandArtifact(item: Item, next: Item[]): Promise<void> {
+    const { load, graph } = this;
+    const id = artifactOfNode(item.node);
+    const t = item.t ?? 0n;
+    const d = item.depth + 1;
+    if (this.o.direction === 'backward') {
+      // where it came from: its producer in this trace, else the nearest earlier one in its conversation
+      const producer = item.trace ? producerIn(await load.trace(item.trace), id, t, item.prefer) : undefined;
+      const chosen = producer ?? (await this.producerInConversation(id, t, item.trace));
+      if (chosen) {
+        const a = graph.addActivity(chosen, d);
+        graph.addEdge(a, item.node, 'generated', 'explicit');
+        graph.push(next, { node: a, depth: d });
+      }
+      // the documents it holds
+      await load.loadArtifacts([id]);
+      for (const p of load.artifact(id)?.parts ?? []) {
+        const part = graph.addArtifact(p, d);
+        graph.addEdge(part, item.node, 'part_of', 'explicit');
+        graph.push(next, { node: part, depth: d, ...(item.trace ? { trace: item.trace } : {}), t });
+      }
+      return;
+    }
+    // forward: who used it after it was produced, in this trace and (with no producer of their own) in others
+    const consumers: { act: ActivityRow; role: string; via?: string }[] = [];
+    const seenTraces = new Set<string>();
+    if (item.trace) {
+      const g = await load.trace(item.trace);
+      seenTraces.add(item.trace);
+      for (const c of g.consumers.get(id) ?? []) if (start(c.act) + SLACK >= t) consumers.push({ act: c.act, role: c.rel.role });
+      // a tool request leads to the tool span that ran it
+      for (const tool of g.tools) {
+        if (start(tool) + SLACK < t) continue;
+        const m = matchRequest(g, tool);
+        if (m?.artifactId === id) {
+          const a = graph.addActivity(tool, d);
+          graph.addEdge(item.node, a, 'executed', m.how, m.detail);
+          graph.push(next, { node: a, depth: d });
+        }
+      }
+      for (const c of g.containers.get(id) ?? []) {
+        const cont = graph.addArtifact(c, d);
+        graph.addEdge(item.node, cont, 'part_of', 'explicit');
+        graph.push(next, { node: cont, depth: d, trace: item.trace, t });
+      }
+    }
+    const apps = await load.appearancesOf(id);
+    const others = [...new Set(apps.map((a) => a.trace_id))].filter((x) => !seenTraces.has(x));
+    await load.prefetchTraces(others);
+    for (const traceId of others) {
+      if (graph.full()) break;
+      const g = await load.trace(traceId);
+      const produced = (g.producers.get(id) ?? []).map((p) => end(p.act));
+      for (const c of g.consumers.get(id) ?? []) {
+        // content that trace produced itself did not come from here
+        if (start(c.act) + SLACK < t || produced.some((p) => p <= start(c.act) + SLACK)) continue;
+        consumers.push({ act: c.act, role: c.rel.role, via: 'across traces' });
+      }
+      if (item.trace === undefined) {
+        // an artifact seed: everywhere it appears counts, including what held it
+        for (const c of g.containers.get(id) ?? []) {
+          const cont = graph.addArtifact(c, d);
+          graph.addEdge(item.node, cont, 'part_of', 'explicit');
+          graph.push(next, { node: cont, depth: d, trace: traceId, t: 0n });
+        }
+        for (const p of g.producers.get(id) ?? []) {
+          const a = graph.addActivity(p.act, d);
+          graph.addEdge(a, item.node, 'generated', 'explicit', p.rel.role);
+        }
+      }
+    }
+    for (const c of consumers) {
+      if (graph.full()) break;
+      const a = graph.addActivity(c.act, d);
+      graph.addEdge(item.node, a, 'used', 'explicit', c.via ? `${c.role} (${c.via})` : c.role);
+      graph.push(next, { node: a, depth: d });
+    }
+  }
+
+  /** The producer of content in another trace of the same conversation (a chat whose turns are separate traces). */
+  private async producerInConversation(id: string, t: bigint, from?: string): Promise<ActivityRow | undefined> {
+    if (!from) return undefined;
+    const related = new Set((await this.load.scope(from)).filter((x) => x !== from));
+    if (related.size === 0) return undefined;
+    const apps = (await this.load.appearances([id], APPEARANCES_PER_ARTIFACT, ['generated'])).filter((a) => related.has(a.trace_id));
+    return producerElsewhere(await this.load.activitiesAt(apps), t);
+  }
+}
