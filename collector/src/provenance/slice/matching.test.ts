@@ -8,7 +8,7 @@ import { SCENARIOS, type ScenarioName } from '../../../../fixtures/agents/scenar
 import type { Library } from '../../../../fixtures/agents/telemetry.ts';
 import { DEFAULT_TRUST_RULES } from '../trust.ts';
 import { matchRequest, producerElsewhere, producerIn } from './matching.ts';
-import { type TraceGraph, buildTrace, end, start } from './trace-graph.ts';
+import { SLACK, type TraceGraph, buildTrace, end, start } from './trace-graph.ts';
 import { SliceBuilder } from './walk.ts';
 
 const stores = new Map<Library, MemoryProvenanceStore>();
@@ -104,10 +104,10 @@ describe('executed: the tool request a tool call ran', () => {
     const late = shift(asked.producer, start(send) - start(asked.producer) + 5_000_000n, 'e'.repeat(16));
     const g1 = buildTrace([...acts, late], [...rels, { ...askRel, span_id: late.span_id, artifact_id: 'b'.repeat(32) }]);
     expect(matchRequest(g1, send)).toEqual(asked);
-    // asked again before it started (a retried request with the same id): the latest wins
-    // (a model call started at the same time, its request later in order)
-    const retry = shift(asked.producer, 0n, 'f'.repeat(16));
-    const g2 = buildTrace([...acts, retry], [...rels, { ...askRel, span_id: retry.span_id, artifact_id: 'b'.repeat(32), seq: askRel.seq + 1 }]);
+    // asked again before it started (a retried request with the same id), more than SLACK later: the latest wins
+    const retry = shift(asked.producer, SLACK + 1n, 'f'.repeat(16), { end_time_unix_nano: String(end(asked.producer) + SLACK + 1n) });
+    const g2 = buildTrace([...acts, retry], [...rels, { ...askRel, span_id: retry.span_id, artifact_id: 'b'.repeat(32) }]);
+    expect(start(retry)).toBeLessThanOrEqual(start(send) + SLACK);
     expect(matchRequest(g2, send)).toMatchObject({ artifactId: 'b'.repeat(32), producer: retry, detail: 'call_id' });
   });
 });
@@ -119,15 +119,20 @@ describe('producers: where content an activity used came from', () => {
     const asked = matchRequest(g, send)!;
     expect(producerIn(g, asked.artifactId, start(send))).toBe(asked.producer);
     expect(producerIn(g, asked.artifactId, start(send), asked.producer.span_id)).toBe(asked.producer);
-    // before its producer ended, it had none
-    expect(producerIn(g, asked.artifactId, end(asked.producer) - 2_000_000n)).toBeUndefined();
-    // two producers done: the latest to start wins unless the other is preferred
-    const again = shift(asked.producer, 1n, 'a'.repeat(16));
+    // read before its producer ended: the call still running (a streamed call's output is read before it ends)
+    expect(producerIn(g, asked.artifactId, end(asked.producer) - SLACK - 1n)).toBe(asked.producer);
+    // read before its producer started: none
+    expect(producerIn(g, asked.artifactId, start(asked.producer) - SLACK - 1n)).toBeUndefined();
+    // never the reader itself
+    expect(producerIn(g, asked.artifactId, start(send), undefined, asked.producer.span_id)).toBeUndefined();
+    // two producers done more than SLACK apart: the latest to end wins unless the other is preferred
+    const later = 10n * SLACK;
+    const again = shift(asked.producer, later, 'a'.repeat(16));
     const { acts, rels } = await rowsOf('openai', 'prompt-injection');
     const askRel = g.producers.get(asked.artifactId)!.find((p) => p.act === asked.producer)!.rel;
     const g2 = buildTrace([...acts, again], [...rels, { ...askRel, span_id: again.span_id }]);
-    expect(producerIn(g2, asked.artifactId, start(send) + 10n)).toBe(again);
-    expect(producerIn(g2, asked.artifactId, start(send) + 10n, asked.producer.span_id)).toEqual(asked.producer);
+    expect(producerIn(g2, asked.artifactId, start(send) + later)).toBe(again);
+    expect(producerIn(g2, asked.artifactId, start(send) + later, asked.producer.span_id)).toEqual(asked.producer);
   });
 
   it('elsewhere: the latest producer done by then, in the other traces of its conversation (a chat whose turns are traces)', async () => {
@@ -146,9 +151,9 @@ describe('producers: where content an activity used came from', () => {
     const candidates = await store.activitiesAt(MEMORY_TENANT, await store.appearances(MEMORY_TENANT, [answered.artifact_id], 200, ['generated']));
     expect(producerElsewhere(candidates, start(asker))).toEqual(answerer);
     // not yet produced at the time: none
-    expect(producerElsewhere(candidates, end(answerer) - 2_000_000n)).toBeUndefined();
+    expect(producerElsewhere(candidates, end(answerer) - SLACK - 1n)).toBeUndefined();
     // the latest of several done by then
-    const again = shift(answerer, 5_000_000n, 'c'.repeat(16));
+    const again = shift(answerer, 2n * SLACK, 'c'.repeat(16));
     expect(producerElsewhere([answerer, again], start(asker))).toBe(again);
 
     // the walk takes that edge across traces, and only within the conversation

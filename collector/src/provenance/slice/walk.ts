@@ -145,24 +145,24 @@ export class SliceBuilder {
         if (rel.relation !== 'generated') continue;
         const art = graph.addArtifact(rel.artifact_id, d);
         graph.addEdge(item.node, art, 'generated', 'explicit', rel.role);
-        graph.push(next, { node: art, depth: d, trace: act.trace_id, t: end(act) });
+        graph.push(next, { node: art, depth: d, trace: act.trace_id, t: end(act), maker: act.span_id });
       }
       return;
     }
     // backward: what it used, the request it executed, the spans it links to
+    const m = act.kind === 'tool' ? matchRequest(g, act) : undefined;
     for (const rel of rels) {
       if (rel.relation !== 'used') continue;
       const art = graph.addArtifact(rel.artifact_id, d);
       graph.addEdge(art, item.node, 'used', 'explicit', rel.role);
-      graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act) });
+      // a tool that also records the request it ran as used: that request came from the call matching chose
+      const prefer = m && rel.artifact_id === m.artifactId ? { prefer: m.producer.span_id } : {};
+      graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act), reader: act.span_id, ...prefer });
     }
-    if (act.kind === 'tool') {
-      const m = matchRequest(g, act);
-      if (m) {
-        const art = graph.addArtifact(m.artifactId, d);
-        graph.addEdge(art, item.node, 'executed', m.how, m.detail);
-        graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act), prefer: m.producer.span_id });
-      }
+    if (m) {
+      const art = graph.addArtifact(m.artifactId, d);
+      graph.addEdge(art, item.node, 'executed', m.how, m.detail);
+      graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act), reader: act.span_id, prefer: m.producer.span_id });
     }
     for (const link of act.links) {
       const [traceId, spanId] = link.split('/') as [string, string];
@@ -181,7 +181,7 @@ export class SliceBuilder {
     const d = item.depth + 1;
     if (this.o.direction === 'backward') {
       // where it came from: its producer in this trace, else the nearest earlier one in its conversation
-      const producer = item.trace ? producerIn(await load.trace(item.trace), id, t, item.prefer) : undefined;
+      const producer = item.trace ? producerIn(await load.trace(item.trace), id, t, item.prefer, item.reader) : undefined;
       const chosen = producer ?? (await this.producerInConversation(id, t, item.trace));
       if (chosen) {
         const a = graph.addActivity(chosen, d);
@@ -204,15 +204,16 @@ export class SliceBuilder {
       const g = await load.trace(item.trace);
       seenTraces.add(item.trace);
       for (const c of g.consumers.get(id) ?? []) if (start(c.act) + SLACK >= t) consumers.push({ act: c.act, role: c.rel.role });
-      // a tool request leads to the tool span that ran it
+      // A tool request leads to the tool spans that ran it: seen from the call that made it, the
+      // ones matching says ran this call's request (a streamed call's tools start before it
+      // ends); seen otherwise, any that ran it from then on.
       for (const tool of g.tools) {
-        if (start(tool) + SLACK < t) continue;
         const m = matchRequest(g, tool);
-        if (m?.artifactId === id) {
-          const a = graph.addActivity(tool, d);
-          graph.addEdge(item.node, a, 'executed', m.how, m.detail);
-          graph.push(next, { node: a, depth: d });
-        }
+        if (m?.artifactId !== id) continue;
+        if (item.maker ? m.producer.span_id !== item.maker : start(tool) + SLACK < t) continue;
+        const a = graph.addActivity(tool, d);
+        graph.addEdge(item.node, a, 'executed', m.how, m.detail);
+        graph.push(next, { node: a, depth: d });
       }
       for (const c of g.containers.get(id) ?? []) {
         const cont = graph.addArtifact(c, d);

@@ -1,0 +1,98 @@
+// Order where the clocks cannot tell. SDKs stamp span starts in whole milliseconds, clocks and
+// exporters jitter by about as much, and streamed spans overlap (a streamed model call is still
+// open when the tools it asked for start). So two instants within SLACK of each other are not
+// ordered by their timestamps: the trace's structure orders them instead, the same way whatever
+// the jitter or the order the spans arrived in:
+//  - an activity inside another (a descendant) started after it began;
+//  - an activity that read something only `p` produced started after `p` began, and so did
+//    anything inside it (unless it encloses `p`: an agent run reads its own steps' output);
+//  - ties left over go to kind (model calls decide; an agent run or chain only repeats what they
+//    decided), then to a caller's structural rule, then to the span id, never to the clock.
+// Everything here is memoised per trace graph (a graph is immutable once built).
+import type { ActivityRow } from '@causeway/schemas';
+import { SLACK, type TraceGraph } from './trace-graph.ts';
+
+/** Model calls decide; tools, retrievers and approvals act; an agent run or chain only repeats. */
+const KIND_RANK: Record<string, number> = { llm: 0, tool: 1, retrieval: 1, approval: 1, agent: 2, other: 3 };
+export const rankOf = (a: ActivityRow): number => KIND_RANK[a.kind] ?? 3;
+
+const childrenMemo = new WeakMap<TraceGraph, Map<string, string[]>>();
+const afterMemo = new WeakMap<TraceGraph, Map<string, Set<string>>>();
+
+/** Whether `a` encloses `b` (walks b's parents, at most the trace's size: a parent cycle cannot loop). */
+export function isAncestor(g: TraceGraph, a: ActivityRow, b: ActivityRow): boolean {
+  let cur = b.parent_span_id;
+  for (let i = 0; cur !== '' && i <= g.acts.size; i++) {
+    if (cur === a.span_id) return true;
+    cur = g.acts.get(cur)?.parent_span_id ?? '';
+  }
+  return false;
+}
+
+/** Span id → the span ids whose parent it is. */
+function childrenOf(g: TraceGraph): Map<string, string[]> {
+  let m = childrenMemo.get(g);
+  if (!m) {
+    m = new Map();
+    for (const a of g.acts.values()) if (a.parent_span_id) (m.get(a.parent_span_id) ?? m.set(a.parent_span_id, []).get(a.parent_span_id)!).push(a.span_id);
+    childrenMemo.set(g, m);
+  }
+  return m;
+}
+
+/**
+ * The activities that, by the trace's structure, began after `p` had begun however close the
+ * clocks: those inside it, those that read something only it produced (unless they enclose it),
+ * and anything inside those. One walk down the span tree (iterative, each span once).
+ */
+export function startedAfter(g: TraceGraph, p: ActivityRow): Set<string> {
+  let memo = afterMemo.get(g);
+  if (!memo) afterMemo.set(g, (memo = new Map()));
+  const known = memo.get(p.span_id);
+  if (known) return known;
+  const out = new Set<string>();
+  for (const rel of g.bySpan.get(p.span_id) ?? []) {
+    if (rel.relation !== 'generated' || (g.producers.get(rel.artifact_id) ?? []).some((x) => x.act.span_id !== p.span_id)) continue;
+    for (const c of g.consumers.get(rel.artifact_id) ?? []) if (c.act.span_id !== p.span_id && !isAncestor(g, c.act, p)) out.add(c.act.span_id);
+  }
+  const kids = childrenOf(g);
+  const queue = [p.span_id, ...out];
+  for (let i = 0; i < queue.length; i++) {
+    for (const c of kids.get(queue[i]!) ?? []) {
+      if (out.has(c) || c === p.span_id) continue;
+      out.add(c);
+      queue.push(c);
+    }
+  }
+  memo.set(p.span_id, out);
+  return out;
+}
+
+/**
+ * The latest of some items by a time, tolerating SLACK: every item within SLACK of the latest
+ * counts as tied, and `tie` (structure) decides among them, not the clock.
+ */
+export function latestBy<T>(items: T[], time: (x: T) => bigint, tie: (a: T, b: T) => number): T | undefined {
+  if (items.length === 0) return undefined;
+  let max = time(items[0]!);
+  for (const x of items) if (time(x) > max) max = time(x);
+  return items.filter((x) => time(x) + SLACK >= max).sort(tie)[0];
+}
+
+/**
+ * Items in time order, where a run of items each within SLACK of the previous one is ordered by
+ * `tie` instead (so jitter inside a run cannot reorder it).
+ */
+export function inOrder<T>(items: T[], time: (x: T) => bigint, tie: (a: T, b: T) => number): T[] {
+  const sorted = [...items].sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : tie(a, b)));
+  const out: T[] = [];
+  let run: T[] = [];
+  for (const x of sorted) {
+    if (run.length > 0 && time(x) - time(run[run.length - 1]!) > SLACK) {
+      out.push(...run.sort(tie));
+      run = [];
+    }
+    run.push(x);
+  }
+  return [...out, ...run.sort(tie)];
+}
