@@ -13,25 +13,28 @@
 //   2. name + arguments: the request whose artifact id is the tool span's request id, i.e. the
 //      same tool name and canonical arguments (`explicit`, detail `name+arguments`);
 //   3. order: the n-th run of a tool name pairs with the n-th request for that name (both in time
-//      order, runs within SLACK of each other by span id); with more runs than requests, the
-//      latest request (`structural`, detail `order`).
+//      order; within a run of them each within SLACK of the last: what began after another by
+//      structure comes after it, then span id, one span's requests in stream order (seq)); with
+//      more runs than requests, the latest request (`structural`, detail `order`).
 //   Among several candidates in rules 1 and 2: model calls before other kinds (an agent run's or
 //   chain's output repeats its model calls' requests); the call the tool runs inside before
 //   others; then the latest to start (a retried call id belongs to the most recent ask), where
-//   producers within SLACK of the latest tie and go to the one under the tool's own parent, then
-//   the request's place in the stream (seq), then span id.
+//   producers within SLACK of the latest tie: one that began after another by structure is the
+//   later, then the one under the tool's own parent, then span id (one span: the later in its
+//   stream).
 //
 // producer: which activity generated content an activity (the reader) used at time t?
 //   In its trace, never the reader itself nor anything that began after it by structure: the
 //   model call a tool call's request came from when it is a producer; else the latest (by end)
 //   producer done by t (+ SLACK); else (a streamed call still open when its output is read) the
-//   latest to start by t, model calls first. Ties within SLACK go to an activity that does not
-//   enclose the reader, then by kind (model calls first), then span id. Elsewhere (only when its
+//   latest to start by t, model calls first. Ties within SLACK: one that began after another by
+//   structure is the later, then an activity that does not enclose the reader, then by kind (model
+//   calls first), then span id. Elsewhere (only when its
 //   trace has none): the latest (by end) producer that ended by t in another trace of the same
 //   conversation, ties by trace and span id; identical content produced in unrelated traces is
 //   not where it came from (copying across traces is what content edges are for).
 import type { ActivityRow, HowKnown } from '@causeway/schemas';
-import { inOrder, isAncestor, latestBy, rankOf, startedAfter } from './structure.ts';
+import { follows, inOrder, isAncestor, latestBy, rankOf, startedAfter } from './structure.ts';
 import { SLACK, type TraceGraph, type Use, end, start } from './trace-graph.ts';
 
 export interface RequestMatch {
@@ -52,14 +55,15 @@ export function matchRequest(g: TraceGraph, tool: ActivityRow): RequestMatch | u
   const requests: Request[] = [...g.producers.entries()].flatMap(([artifactId, ps]) =>
     ps.filter((p) => p.rel.artifact_kind === 'tool_request' && eligible(p)).map((p) => ({ artifactId, ...p })),
   );
+  // ties: the producer under the tool's own parent, then (one span) the later in its stream, then span id
   const structure = (a: Request, b: Request): number =>
     Number(b.act.parent_span_id === tool.parent_span_id) - Number(a.act.parent_span_id === tool.parent_span_id) ||
-    a.rel.seq - b.rel.seq ||
-    a.act.span_id.localeCompare(b.act.span_id);
+    (a.act === b.act ? b.rel.seq - a.rel.seq : a.act.span_id.localeCompare(b.act.span_id));
+  const after = (a: Request, b: Request): boolean => follows(g, a.act, b.act);
   const best = (l: Request[]): Request | undefined => {
     const top = ofBestRank(l);
     const enclosing = top.filter((r) => isAncestor(g, r.act, tool));
-    return latestBy(enclosing.length > 0 ? enclosing : top, (r) => start(r.act), structure);
+    return latestBy(enclosing.length > 0 ? enclosing : top, (r) => start(r.act), structure, after);
   };
   // 1. call id
   if (tool.call_id) {
@@ -74,11 +78,13 @@ export function matchRequest(g: TraceGraph, tool: ActivityRow): RequestMatch | u
   // 3. order among same-named calls
   if (!tool.tool_name) return undefined;
   const sameName = ofBestRank(requests.filter((r) => r.rel.tool_name === tool.tool_name));
-  const reqs = inOrder(sameName, (r) => start(r.act), (a, b) => a.act.span_id.localeCompare(b.act.span_id) || a.rel.seq - b.rel.seq);
+  // requests in the order asked (one span's in stream order), runs in the order they began
+  const reqs = inOrder(sameName, (r) => start(r.act), (a, b) => (a.act === b.act ? a.rel.seq - b.rel.seq : a.act.span_id.localeCompare(b.act.span_id)), after);
   const runs = inOrder(
     g.tools.filter((x) => x.tool_name === tool.tool_name),
     start,
     (a, b) => a.span_id.localeCompare(b.span_id),
+    (a, b) => follows(g, a, b),
   );
   const n = runs.findIndex((x) => x.span_id === tool.span_id);
   const m = reqs[n] ?? reqs.at(-1);
@@ -103,8 +109,9 @@ export function producerIn(g: TraceGraph, artifactId: string, t: bigint, prefer?
   if (preferred) return preferred;
   const enclosing = (a: ActivityRow): number => (from && isAncestor(g, a, from) ? 1 : 0);
   const tie = (a: ActivityRow, b: ActivityRow): number => enclosing(a) - enclosing(b) || rankOf(a) - rankOf(b) || a.span_id.localeCompare(b.span_id);
+  const after = (a: ActivityRow, b: ActivityRow): boolean => follows(g, a, b);
   const done = all.filter((a) => end(a) <= t + SLACK);
-  if (done.length > 0) return latestBy(done, end, tie);
+  if (done.length > 0) return latestBy(done, end, tie, after);
   const running = all.filter((a) => start(a) <= t + SLACK);
   if (running.length === 0) return undefined;
   const rank = Math.min(...running.map(rankOf));
@@ -112,6 +119,7 @@ export function producerIn(g: TraceGraph, artifactId: string, t: bigint, prefer?
     running.filter((a) => rankOf(a) === rank),
     start,
     tie,
+    after,
   );
 }
 

@@ -68,31 +68,51 @@ export function startedAfter(g: TraceGraph, p: ActivityRow): Set<string> {
   return out;
 }
 
+/** Whether `a` began after `b` by the trace's structure (see startedAfter). */
+export const follows = (g: TraceGraph, a: ActivityRow, b: ActivityRow): boolean => a.span_id !== b.span_id && startedAfter(g, b).has(a.span_id);
+
 /**
  * The latest of some items by a time, tolerating SLACK: every item within SLACK of the latest
- * counts as tied, and `tie` (structure) decides among them, not the clock.
+ * counts as tied; among those, one that by structure began after another (`after(a, b)`) is the
+ * later, and `tie` decides what structure leaves open, never the clock. Items are compared as a
+ * set, so their order in the input does not matter.
  */
-export function latestBy<T>(items: T[], time: (x: T) => bigint, tie: (a: T, b: T) => number): T | undefined {
+export function latestBy<T>(items: T[], time: (x: T) => bigint, tie: (a: T, b: T) => number, after?: (a: T, b: T) => boolean): T | undefined {
   if (items.length === 0) return undefined;
   let max = time(items[0]!);
   for (const x of items) if (time(x) > max) max = time(x);
-  return items.filter((x) => time(x) + SLACK >= max).sort(tie)[0];
+  const tied = items.filter((x) => time(x) + SLACK >= max);
+  return latestOf(tied, tie, after);
+}
+
+/** The items nothing else among them follows (all of them when structure is circular), first by `tie`. */
+function latestOf<T>(tied: T[], tie: (a: T, b: T) => number, after?: (a: T, b: T) => boolean): T | undefined {
+  const last = after ? tied.filter((x) => !tied.some((y) => y !== x && after(y, x))) : tied;
+  return [...(last.length > 0 ? last : tied)].sort(tie)[0];
 }
 
 /**
  * Items in time order, where a run of items each within SLACK of the previous one is ordered by
- * `tie` instead (so jitter inside a run cannot reorder it).
+ * structure instead (what another began after comes after it), then by `tie`: so jitter inside a
+ * run, or the order items arrived in, cannot reorder it.
  */
-export function inOrder<T>(items: T[], time: (x: T) => bigint, tie: (a: T, b: T) => number): T[] {
+export function inOrder<T>(items: T[], time: (x: T) => bigint, tie: (a: T, b: T) => number, after?: (a: T, b: T) => boolean): T[] {
   const sorted = [...items].sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : tie(a, b)));
   const out: T[] = [];
   let run: T[] = [];
-  for (const x of sorted) {
-    if (run.length > 0 && time(x) - time(run[run.length - 1]!) > SLACK) {
-      out.push(...run.sort(tie));
-      run = [];
+  const flush = (): void => {
+    // earliest first: of what is left, those that follow nothing else left, first by `tie`
+    const before = after ? (a: T, b: T): boolean => after(b, a) : undefined;
+    while (run.length > 0) {
+      const first = latestOf(run, tie, before)!;
+      out.push(first);
+      run = run.filter((x) => x !== first);
     }
+  };
+  for (const x of sorted) {
+    if (run.length > 0 && time(x) - time(run[run.length - 1]!) > SLACK) flush();
     run.push(x);
   }
-  return [...out, ...run.sort(tie)];
+  flush();
+  return out;
 }
