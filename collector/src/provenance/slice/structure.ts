@@ -17,7 +17,7 @@ const KIND_RANK: Record<string, number> = { llm: 0, tool: 1, retrieval: 1, appro
 export const rankOf = (a: ActivityRow): number => KIND_RANK[a.kind] ?? 3;
 
 const childrenMemo = new WeakMap<TraceGraph, Map<string, string[]>>();
-const afterMemo = new WeakMap<TraceGraph, Map<string, Set<string>>>();
+const afterMemo = new WeakMap<TraceGraph, Map<string, Relative>>();
 
 /** Whether `a` encloses `b` (walks b's parents, at most the trace's size: a parent cycle cannot loop). */
 export function isAncestor(g: TraceGraph, a: ActivityRow, b: ActivityRow): boolean {
@@ -40,33 +40,59 @@ function childrenOf(g: TraceGraph): Map<string, string[]> {
   return m;
 }
 
-/**
- * The activities that, by the trace's structure, began after `p` had begun however close the
- * clocks: those inside it, those that read something only it produced (unless they enclose it),
- * and anything inside those. One walk down the span tree (iterative, each span once).
- */
-export function startedAfter(g: TraceGraph, p: ActivityRow): Set<string> {
+/** Where the activities of a trace stand relative to one activity `p`, by structure alone. */
+export interface Relative {
+  /** read something only `p` produced (unless they enclose it), and anything inside those: after `p`'s output */
+  downstream: Set<string>;
+  /** inside `p` and not downstream: `p`'s own work, done before its output (a tool's retriever) */
+  inside: Set<string>;
+  /** both: every activity that began after `p` had begun, however close the clocks */
+  after: Set<string>;
+  /** what `p` is downstream of: the sole producers of what `p` or an activity enclosing it read */
+  upstream: Set<string>;
+}
+
+/** The activities downstream of and inside `p` (memoised; one walk down the span tree, each span once). */
+export function relativeTo(g: TraceGraph, p: ActivityRow): Relative {
   let memo = afterMemo.get(g);
   if (!memo) afterMemo.set(g, (memo = new Map()));
   const known = memo.get(p.span_id);
   if (known) return known;
-  const out = new Set<string>();
+  const kids = childrenOf(g);
+  const below = (roots: string[], into: Set<string>, skip: Set<string>): void => {
+    const queue = [...roots];
+    for (let i = 0; i < queue.length; i++) {
+      for (const c of kids.get(queue[i]!) ?? []) {
+        if (into.has(c) || skip.has(c) || c === p.span_id) continue;
+        into.add(c);
+        queue.push(c);
+      }
+    }
+  };
+  const downstream = new Set<string>();
   for (const rel of g.bySpan.get(p.span_id) ?? []) {
     if (rel.relation !== 'generated' || (g.producers.get(rel.artifact_id) ?? []).some((x) => x.act.span_id !== p.span_id)) continue;
-    for (const c of g.consumers.get(rel.artifact_id) ?? []) if (c.act.span_id !== p.span_id && !isAncestor(g, c.act, p)) out.add(c.act.span_id);
+    for (const c of g.consumers.get(rel.artifact_id) ?? []) if (c.act.span_id !== p.span_id && !isAncestor(g, c.act, p)) downstream.add(c.act.span_id);
   }
-  const kids = childrenOf(g);
-  const queue = [p.span_id, ...out];
-  for (let i = 0; i < queue.length; i++) {
-    for (const c of kids.get(queue[i]!) ?? []) {
-      if (out.has(c) || c === p.span_id) continue;
-      out.add(c);
-      queue.push(c);
+  below([...downstream], downstream, new Set());
+  const inside = new Set<string>();
+  below([p.span_id], inside, downstream);
+  const upstream = new Set<string>();
+  let x: ActivityRow | undefined = p;
+  for (let i = 0; x && i <= g.acts.size; i++, x = g.acts.get(x.parent_span_id)) {
+    for (const rel of g.bySpan.get(x.span_id) ?? []) {
+      const made = rel.relation === 'used' ? (g.producers.get(rel.artifact_id) ?? []) : [];
+      const only = made[0]?.act;
+      if (only && made.every((m) => m.act === only) && only !== x && !isAncestor(g, x, only) && only !== p) upstream.add(only.span_id);
     }
   }
-  memo.set(p.span_id, out);
-  return out;
+  const r: Relative = { downstream, inside, after: new Set([...downstream, ...inside]), upstream };
+  memo.set(p.span_id, r);
+  return r;
 }
+
+/** The activities that, by the trace's structure, began after `p` had begun (see relativeTo). */
+export const startedAfter = (g: TraceGraph, p: ActivityRow): Set<string> => relativeTo(g, p).after;
 
 /** Whether `a` began after `b` by the trace's structure (see startedAfter). */
 export const follows = (g: TraceGraph, a: ActivityRow, b: ActivityRow): boolean => a.span_id !== b.span_id && startedAfter(g, b).has(a.span_id);

@@ -10,6 +10,7 @@ import { type Item, SliceGraph } from './graph.ts';
 import { APPEARANCES_PER_ARTIFACT, SliceLoader } from './loader.ts';
 import { matchRequest, producerElsewhere, producerIn } from './matching.ts';
 import type { ProvenanceReader } from './reader.ts';
+import { relativeTo } from './structure.ts';
 import { sliceResult } from './result.ts';
 import { SLACK, at, end, start } from './trace-graph.ts';
 
@@ -203,14 +204,16 @@ export class SliceBuilder {
     if (item.trace) {
       const g = await load.trace(item.trace);
       seenTraces.add(item.trace);
-      for (const c of g.consumers.get(id) ?? []) if (start(c.act) + SLACK >= t) consumers.push({ act: c.act, role: c.rel.role });
-      // A tool request leads to the tool spans that ran it: seen from the call that made it, the
-      // ones matching says ran this call's request (a streamed call's tools start before it
-      // ends); seen otherwise, any that ran it from then on.
+      // those downstream of its maker read it however early (a streamed call's tools start before it ends)
+      const downstream = item.maker && g.acts.has(item.maker) ? relativeTo(g, g.acts.get(item.maker)!).downstream : undefined;
+      for (const c of g.consumers.get(id) ?? []) if (start(c.act) + SLACK >= t || downstream?.has(c.act.span_id)) consumers.push({ act: c.act, role: c.rel.role });
+      // A tool request leads to the tool spans that ran it from then on, and, seen from the call
+      // that made it, those matching says ran this call's request (a streamed call's tools start
+      // before it ends).
       for (const tool of g.tools) {
         const m = matchRequest(g, tool);
         if (m?.artifactId !== id) continue;
-        if (item.maker ? m.producer.span_id !== item.maker : start(tool) + SLACK < t) continue;
+        if (m.producer.span_id !== item.maker && start(tool) + SLACK < t) continue;
         const a = graph.addActivity(tool, d);
         graph.addEdge(item.node, a, 'executed', m.how, m.detail);
         graph.push(next, { node: a, depth: d });
