@@ -232,12 +232,19 @@ export class SliceBuilder {
       const g = await load.trace(traceId);
       const produced = (g.producers.get(id) ?? []).map((p) => end(p.act));
       for (const c of g.consumers.get(id) ?? []) {
-        // content that trace produced itself did not come from here
-        if (start(c.act) + SLACK < t || produced.some((p) => p <= start(c.act) + SLACK)) continue;
+        // content that trace produced itself did not come from here (an artifact seed: it did)
+        if (item.trace !== undefined && (start(c.act) + SLACK < t || produced.some((p) => p <= start(c.act) + SLACK))) continue;
         consumers.push({ act: c.act, role: c.rel.role, via: 'across traces' });
       }
       if (item.trace === undefined) {
-        // an artifact seed: everywhere it appears counts, including what held it
+        // an artifact seed: everywhere it appears counts, including what held it and the tools that ran it
+        for (const tool of g.tools) {
+          const m = matchRequest(g, tool);
+          if (m?.artifactId !== id) continue;
+          const a = graph.addActivity(tool, d);
+          graph.addEdge(item.node, a, 'executed', m.how, m.detail);
+          graph.push(next, { node: a, depth: d });
+        }
         for (const c of g.containers.get(id) ?? []) {
           const cont = graph.addArtifact(c, d);
           graph.addEdge(item.node, cont, 'part_of', 'explicit');
