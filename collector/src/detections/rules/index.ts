@@ -1,0 +1,18 @@
+// The built-in rules, in the order they are evaluated.
+import type { RuleId } from '../catalog.ts';
+import { untrustedToHighImpact } from './r1-untrusted-to-high-impact.ts';
+import { outOfScopeTool } from './r2-out-of-scope-tool.ts';
+import { credentialToEgress } from './r3-credential-to-egress.ts';
+import { massAction } from './r7-mass-action.ts';
+import { missingApproval } from './r8-missing-approval.ts';
+import { unregisteredAgent } from './r9-unregistered-agent.ts';
+import type { Rule } from './types.ts';
+
+export const BUILTIN_RULES: Record<RuleId, Rule> = {
+  R1: untrustedToHighImpact,
+  R9: unregisteredAgent,
+  R2: outOfScopeTool,
+  R8: missingApproval,
+  R3: credentialToEgress,
+  R7: massAction,
+};
