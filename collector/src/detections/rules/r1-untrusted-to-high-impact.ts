@@ -20,7 +20,7 @@ export const untrustedToHighImpact: Rule = async (ctx) => {
     out.push({
       rule: 'R1',
       key: call.node,
-      title: `${call.tool} (${call.impact}) ran on untrusted content from ${sources.map(describe).join(', ') || 'an untrusted source'}`,
+      title: `${call.tool} (${call.impact}) ran on untrusted content from ${[...new Set(sources.map(describe))].join(', ') || 'an untrusted source'}`,
       agent: call.agent,
       traceIds: [...new Set([call.act.trace_id, ...paths.flatMap((p) => p.nodes.filter((n) => n.startsWith('act:')).map((n) => n.slice(4, 36)))])],
       evidence: {
