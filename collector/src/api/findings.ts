@@ -1,11 +1,12 @@
 // Detections API (README "Detections"): GET /api/findings, GET /api/findings/:id,
 // POST /api/findings/:id/events (status through events), GET /api/detections/rules,
-// GET /api/agents (the registry, and agents seen in traces that it does not know).
+// GET /api/detections/status (the live evaluation's counters), GET /api/agents (the registry, and agents seen in traces that it does not know).
 import type { FindingEventBody, FindingListResponse, FindingStatus } from '@causeway/schemas';
 import { Hono } from 'hono';
 import type { Registry } from '../detections/agents.ts';
 import { identity } from '../detections/agents.ts';
 import { ruleInfo } from '../detections/catalog.ts';
+import type { MonitorStats } from '../detections/monitor.ts';
 import type { DetectionPolicy } from '../detections/policy.ts';
 import { HttpError, boundedInt, hexId, jsonBody, oneOf, timeNs, traceIdParam } from './params.ts';
 import { type ApiEnv, actorOf } from './scope.ts';
@@ -17,6 +18,7 @@ const MAX_TEXT = 10_000;
 export interface DetectionsView {
   policy: DetectionPolicy;
   registry: Registry;
+  monitor: { readonly stats: MonitorStats };
 }
 
 export function findingsApi(d: DetectionsView): Hono<ApiEnv> {
@@ -59,6 +61,8 @@ export function findingsApi(d: DetectionsView): Hono<ApiEnv> {
     await findings.appendEvent(id, event as FindingEventBody, actorOf(c, actor));
     return c.json(await findings.get(id), 201);
   });
+
+  app.get('/detections/status', (c) => c.json(d.monitor.stats));
 
   app.get('/detections/rules', (c) => c.json({ rules: ruleInfo((id) => d.policy.rules[id].enabled) }));
 
