@@ -10,7 +10,7 @@ import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, ProvenanceBa
 import { type IngestBatch, logsBatch, spansBatch } from '../collector/src/consumer.ts';
 import { Pipeline } from '../collector/src/pipeline.ts';
 import { ProvenanceExtractor, provenanceProcessor } from '../collector/src/processors/provenance.ts';
-import { redactProcessor, redactString } from '../collector/src/processors/redact.ts';
+import { redactProcessor } from '../collector/src/processors/redact.ts';
 import type { ProvenanceReader } from '../collector/src/provenance/slice/reader.ts';
 import { decodeLogsJson, decodeTracesJson } from '../collector/src/receivers/otlp/decode-json.ts';
 import { createRedactor } from '../collector/src/redaction/redactor.ts';
@@ -174,7 +174,7 @@ export class MemoryIngest {
     const redactor = createRedactor({ key: tenantKey });
     // the same derivation as server.ts
     const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
-    const extractor = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
+    const extractor = new ProvenanceExtractor(provenanceKey, redactor);
     const sink = {
       accepting: true,
       consume: async (b: IngestBatch): Promise<void> => this.store.add(b.provenance),

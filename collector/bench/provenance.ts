@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HealthResponse, SliceArtifact, SliceResponse, SpanRow, TraceResponse } from '@causeway/schemas';
 import { ProvenanceExtractor } from '../src/processors/provenance.ts';
-import { redactSpans, redactString } from '../src/processors/redact.ts';
+import { redactSpans } from '../src/processors/redact.ts';
 import { fingerprint } from '../src/provenance/fingerprint.ts';
 import { textLeaves } from '../src/provenance/content.ts';
 import { decodeTracesJson } from '../src/receivers/otlp/decode-json.ts';
@@ -60,7 +60,7 @@ function collectorParts(): { extractor: ProvenanceExtractor; redact: (rows: Span
   const tenantKey = Buffer.alloc(32, 0x5a);
   const redactor = createRedactor({ key: tenantKey });
   const provKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
-  const extractor = new ProvenanceExtractor(provKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
+  const extractor = new ProvenanceExtractor(provKey, redactor);
   const redactRows = redactSpans(redactor);
   return { extractor, redact: (rows) => redactRows(rows) as SpanRow[], provKey };
 }

@@ -15,7 +15,7 @@
 // BENCH_PROV_E2E_SPANS (60000, the on/off run), BENCH_PROV_CPU_SPANS (12000), BENCH_PROV_ROUNDS (3),
 // BENCH_PROV_CONCURRENCY (8), BENCH_PROV_READ_BUDGET_S (120: a read stops taking seeds after this
 // long, once it has 20), BENCH_PROV_HEAP_MB (8192: the store collector's --max-old-space-size),
-// BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7.
+// BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7, `--only redaction` decode, redaction and its worst case.
 //   npm run bench -- --only provenance --spans 200000
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -29,6 +29,7 @@ import { type DecodeReport, benchDecode } from './decode.ts';
 import { makeCorpus } from './genai-spans.ts';
 import { type IngestResult, benchIngest } from './ingest.ts';
 import { type RedactionBench, benchRedaction } from './redaction.ts';
+import { type WorstCase, benchWorstCase, formatWorstCase } from './redaction-worst.ts';
 import { writeFrames } from './payload-file.ts';
 import type { RawInsertResult } from './raw-insert.ts';
 import { benchExtractor, benchOnOff, benchStore, printProvenance } from './provenance.ts';
@@ -45,7 +46,7 @@ const DECODE_ROUNDS = intEnv('BENCH_DECODE_ROUNDS', 5);
 const KEEP = process.env.BENCH_KEEP === '1';
 const ARGS = cliArgs(process.argv.slice(2));
 const ONLY = ARGS.only;
-if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'provenance') throw new Error(`--only must be ingest or provenance, got "${ONLY}"`);
+if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'provenance' && ONLY !== 'redaction') throw new Error(`--only must be ingest, provenance or redaction, got "${ONLY}"`);
 const PROV_SPANS = ARGS.spans !== undefined ? positiveInt(ARGS.spans, '--spans') : intEnv('BENCH_PROV_SPANS', 200_000);
 const PROV_SEEDS = intEnv('BENCH_PROV_SEEDS', 200);
 const PROV_E2E_SPANS = intEnv('BENCH_PROV_E2E_SPANS', 60_000);
@@ -63,7 +64,7 @@ const log = (s: string): void => {
 async function main(): Promise<void> {
   const started = performance.now();
   if (ONLY !== 'provenance') await ingestSections(started);
-  if (ONLY !== 'ingest') await provenanceSections();
+  if (ONLY !== 'ingest' && ONLY !== 'redaction') await provenanceSections();
 }
 
 async function provenanceSections(): Promise<void> {
@@ -116,6 +117,20 @@ async function ingestSections(started: number): Promise<void> {
   const decode = benchDecode(protoPayloads, jsonPayloads, { roundMs: DECODE_ROUND_MS, rounds: DECODE_ROUNDS, log });
   log('redaction throughput and corpus precision/recall…');
   const redaction = benchRedaction(protoPayloads, DECODE_ROUNDS);
+  log('redaction worst case per adversarial family…');
+  const worst = benchWorstCase(redaction.coldMbPerSec, log);
+  if (ONLY === 'redaction') {
+    const r = redaction;
+    process.stdout.write(
+      [
+        `redaction: ${fmt(r.spansPerSec)} spans/s, ${r.mbPerSec.toFixed(1)} MB/s of strings (as the collector runs it); every string scanned: ${fmt(r.coldSpansPerSec)} spans/s, ${r.coldMbPerSec.toFixed(1)} MB/s; decode of the same spans ${fmt(r.decodeSpansPerSec)} spans/s`,
+        r.corpusTable,
+        formatWorstCase(worst),
+        '',
+      ].join('\n'),
+    );
+    return;
+  }
   protoPayloads.length = 0;
   jsonPayloads.length = 0;
   log(`  done (${sec(t)})`);
@@ -181,7 +196,7 @@ async function ingestSections(started: number): Promise<void> {
 
   if (!KEEP) rmSync(workDir, { recursive: true, force: true });
   printReport(decode, ingest, grpc, rawWriter, raw20k, { attrsPerSpan, payloadBytes, totalSeconds: (performance.now() - started) / 1000 });
-  printRedaction(redaction, ingest);
+  printRedaction(redaction, ingest, worst);
 }
 
 function runRawInsert(dir: string, name: string, maxRows: number, maxBytes?: number): Promise<RawInsertResult> {
@@ -376,7 +391,7 @@ main().then(
   },
 );
 
-function printRedaction(r: RedactionBench, e: IngestResult): void {
+function printRedaction(r: RedactionBench, e: IngestResult, worst: WorstCase): void {
   const budget = 1 / e.durableSpansPerSec; // wall seconds per span, end to end (redaction included)
   const share = 1 / r.spansPerSec / budget;
   const out = [
@@ -398,6 +413,9 @@ function printRedaction(r: RedactionBench, e: IngestResult): void {
     '',
     '== Redaction quality on fixtures/redaction/corpus.json (precision and recall per rule) ==',
     r.corpusTable,
+    '',
+    '== Redaction worst case: one adversarial input per redaction (median ms; ns per character) ==',
+    formatWorstCase(worst),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -14,7 +14,7 @@ import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { ProvenanceExtractor, provenanceProcessor } from './processors/provenance.ts';
-import { redactProcessor, redactString } from './processors/redact.ts';
+import { redactProcessor } from './processors/redact.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
@@ -45,7 +45,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   }, config.checkpointIntervalMs);
   // Its own key, derived from the tenant key: artifact ids and fingerprints never share a key with placeholders.
   const provenanceKey = createHmac('sha256', tenantKey).update('causeway provenance v1').digest();
-  const provenance = new ProvenanceExtractor(provenanceKey, (s) => redactString(redactor, s, 'provenance', () => undefined));
+  const provenance = new ProvenanceExtractor(provenanceKey, redactor);
   // Provenance reads the rows as they arrived, so it runs before redaction (it redacts what it stores).
   const redact = redactProcessor(redactor);
   // Detections watch what became durable (a pass-through processor) and evaluate quiet traces.

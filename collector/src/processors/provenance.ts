@@ -1,8 +1,15 @@
 // Provenance extraction: reads each span (and each correlated log record) through its
 // convention adapter and emits activity, relation and artifact rows. Runs on content as it
-// arrived, before redaction, because artifact ids and winnowing fingerprints are computed over
-// the original text (both keyed with the tenant key); every string it stores is redacted here
-// with the same redactor, so placeholders match those in the spans.
+// arrived, before the redaction processor, and redacts each artifact's content itself, three
+// ways (redaction/redactor.ts):
+//  - the artifact id is keyed over the content with low-entropy values as their class
+//    (`[REDACTED:email]`), so the same email is one artifact in every trace, and no guessed
+//    value can produce (or miss) a given id;
+//  - content-flow fingerprints are taken over the content with low-entropy values as
+//    tenant-wide tags whose grams are marked (fingerprint.ts), which slices match only within a
+//    trace: the address copied from an email into send_email links them, a guess from another
+//    trace links nothing;
+//  - stored content carries the trace's placeholders, as its spans do.
 import type { ActivityRow, ArtifactKind, ArtifactRow, LogRow, ProvenanceBatch, RelationRow, SpanRow } from '@causeway/schemas';
 import { adaptLog, adaptSpan } from '../provenance/adapters/index.ts';
 import type { ActivityDraft, ArtifactDraft } from '../provenance/adapters/types.ts';
@@ -10,6 +17,9 @@ import { artifactId, toolRequestContent } from '../provenance/artifact-id.ts';
 import { canonicalArguments, canonicalContent, deepUnwrap, splitDocuments, textLeaves } from '../provenance/content.ts';
 import { fingerprint } from '../provenance/fingerprint.ts';
 import type { Processor } from '../consumer.ts';
+import { CLASS_SCOPE, type Redactor, type Scope, TAG_SCOPE } from '../redaction/redactor.ts';
+import { redactString, redactValue } from '../redaction/values.ts';
+import { scopeOf } from './redact.ts';
 
 /** Stored content per artifact is capped; the full text stays in the span it came from. */
 export const CONTENT_LIMIT = 64 * 1024;
@@ -42,8 +52,18 @@ export class ProvenanceExtractor {
 
   constructor(
     private readonly key: Buffer,
-    private readonly redact: (s: string) => string,
+    private readonly redactor: Redactor,
   ) {}
+
+  /** A string as stored, or as an id or fingerprint input (scope: see the header). */
+  private text(s: string, scope: Scope): string {
+    return s.length < 6 ? s : redactString({ redactor: this.redactor, scope, note: () => undefined }, s, 'provenance');
+  }
+
+  /** A content value (parsed), redacted for one use. */
+  private value(v: unknown, scope: Scope): unknown {
+    return redactValue({ redactor: this.redactor, scope, note: () => undefined }, v, 'provenance');
+  }
 
   fromSpans(spans: SpanRow[]): ProvenanceBatch {
     const out: ProvenanceBatch = { activities: [], relations: [], artifacts: [] };
@@ -57,7 +77,7 @@ export class ProvenanceExtractor {
         draft = { kind: 'other', convention: 'other', operation: span.name, artifacts: [] };
       }
       out.activities.push(this.activity(span, draft));
-      draft.artifacts.forEach((a, i) => this.artifact(out, pending, span.tenant, span.trace_id, span.span_id, a, i, 'span'));
+      draft.artifacts.forEach((a, i) => this.safely(() => this.artifact(out, pending, span.tenant, span.trace_id, span.span_id, a, i, 'span')));
     }
     return out;
   }
@@ -75,9 +95,36 @@ export class ProvenanceExtractor {
       }
       // The offset keeps a span's log-carried content after the content read from the span itself.
       const base = 1_000_000;
-      drafts.forEach((a, i) => this.artifact(out, pending, log.tenant, log.trace_id, log.span_id, a, base + i, 'log'));
+      drafts.forEach((a, i) => this.safely(() => this.artifact(out, pending, log.tenant, log.trace_id, log.span_id, a, base + i, 'log')));
     }
     return out;
+  }
+
+  /**
+   * Content that cannot be read into an artifact costs that artifact, never the span or its
+   * batch: the span is stored (and redacted) whatever its content. Canonical forms are iterative,
+   * so this is a last line of defence, not the way deep content is handled.
+   */
+  private safely(f: () => void): void {
+    try {
+      f();
+    } catch {
+      this.skipped++;
+    }
+  }
+
+  /** artifacts whose content could not be read (see safely) */
+  skipped = 0;
+
+  /** A tool request's id: name and canonical arguments, low-entropy values as their class (before a one-field object collapses, so key rules see the key). */
+  private requestId(toolName: string, args: unknown): string {
+    return artifactId(this.key, 'tool_request', toolRequestContent(this.text(toolName, CLASS_SCOPE), canonicalArguments(this.value(deepUnwrap(args), CLASS_SCOPE))));
+  }
+
+  /** A content artifact's id over its redacted canonical text, or undefined when it has none. */
+  private contentId(kind: ArtifactKind, unwrapped: unknown): string | undefined {
+    const canonical = canonicalContent(this.value(unwrapped, CLASS_SCOPE));
+    return canonical === '' ? undefined : artifactId(this.key, kind, canonical);
   }
 
   /** Called once the batch is durable: its artifacts need not be written again by this process. */
@@ -87,9 +134,9 @@ export class ProvenanceExtractor {
   }
 
   private activity(span: SpanRow, d: ActivityDraft): ActivityRow {
-    const r = this.redact;
-    const requestId =
-      d.kind === 'tool' && d.toolName ? artifactId(this.key, 'tool_request', toolRequestContent(d.toolName, canonicalArguments(d.toolArguments))) : '';
+    const scope = scopeOf(span.trace_id);
+    const r = (s: string): string => this.text(s, scope);
+    const requestId = d.kind === 'tool' && d.toolName ? this.requestId(d.toolName, d.toolArguments) : '';
     return {
       tenant: span.tenant,
       trace_id: span.trace_id,
@@ -127,10 +174,11 @@ export class ProvenanceExtractor {
   ): void {
     const isRequest = a.kind === 'tool_request';
     if (isRequest && !a.toolName) return;
-    const canonical = isRequest ? toolRequestContent(a.toolName!, canonicalArguments(a.value)) : canonicalContent(a.value);
-    if (!isRequest && canonical === '') return;
-    const id = artifactId(this.key, a.kind, canonical);
-    const r = this.redact;
+    const unwrapped = deepUnwrap(a.value);
+    const id = isRequest ? this.requestId(a.toolName!, unwrapped) : this.contentId(a.kind, unwrapped);
+    if (id === undefined) return;
+    const scope = scopeOf(traceId);
+    const r = (s: string): string => this.text(s, scope);
     out.relations.push({
       tenant,
       trace_id: traceId,
@@ -150,7 +198,7 @@ export class ProvenanceExtractor {
     // Documents inside a result are indexed wherever the result appears, so each trace that
     // retrieved the same email lists it; their content is written once.
     let parts = this.parts.get(id);
-    if (parts === undefined && a.kind === 'tool_result') parts = this.split(out, pending, tenant, traceId, spanId, a, id);
+    if (parts === undefined && a.kind === 'tool_result') parts = this.split(out, pending, tenant, traceId, spanId, a, id, scope);
     if (parts) {
       for (const p of parts) {
         out.relations.push({ tenant, trace_id: traceId, span_id: spanId, relation: 'part_of', artifact_id: p.id, artifact_kind: 'document', container_id: id, call_id: '', tool_name: r(a.toolName ?? ''), role: r(`${a.role}/${p.documentId}`), origin, seq });
@@ -158,23 +206,25 @@ export class ProvenanceExtractor {
     }
     if (known) return;
     pending.add(memo);
-    const shown = isRequest ? `${a.toolName}(${canonicalArguments(a.value)})` : canonical;
-    const row = this.artifactRow(tenant, traceId, spanId, id, a.kind, shown, isRequest ? deepUnwrap(a.value) : a.value, a);
+    const stored = this.value(unwrapped, scope);
+    const shown = isRequest ? `${r(a.toolName!)}(${canonicalArguments(stored)})` : canonicalContent(stored);
+    const row = this.artifactRow(tenant, traceId, spanId, id, a.kind, shown, unwrapped, a, scope);
     row.parts = (parts ?? []).map((p) => p.id);
     out.artifacts.push(row);
   }
 
   /** The documents in a tool result, written as artifacts of their own (once). */
-  private split(out: ProvenanceBatch, pending: Set<string>, tenant: string, traceId: string, spanId: string, a: ArtifactDraft, containerId: string): { id: string; documentId: string }[] {
+  private split(out: ProvenanceBatch, pending: Set<string>, tenant: string, traceId: string, spanId: string, a: ArtifactDraft, containerId: string, scope: Scope): { id: string; documentId: string }[] {
     const parts: { id: string; documentId: string }[] = [];
     for (const d of splitDocuments(a.value)) {
-      const docCanonical = canonicalContent(d.value);
-      const docId = artifactId(this.key, 'document', docCanonical);
-      parts.push({ id: docId, documentId: d.documentId });
+      const docId = this.contentId('document', d.value);
+      if (docId === undefined) continue;
+      parts.push({ id: docId, documentId: this.text(d.documentId, scope) });
       const docMemo = `${tenant}/${docId}`;
       if (this.written.has(docMemo) || pending.has(docMemo)) continue;
       pending.add(docMemo);
-      out.artifacts.push(this.artifactRow(tenant, traceId, spanId, docId, 'document', docCanonical, d.value, { documentId: d.documentId, source: d.source, toolName: a.toolName }));
+      const shown = canonicalContent(this.value(d.value, scope));
+      out.artifacts.push(this.artifactRow(tenant, traceId, spanId, docId, 'document', shown, d.value, { documentId: d.documentId, source: d.source, toolName: a.toolName }, scope));
     }
     if (this.parts.size > MEMO_LIMIT) this.parts.clear();
     this.parts.set(containerId, parts);
@@ -190,11 +240,11 @@ export class ProvenanceExtractor {
     shown: string,
     value: unknown,
     meta: { documentId?: string | undefined; source?: string | undefined; toolName?: string | undefined },
+    scope: Scope,
   ): ArtifactRow {
-    const fp = fingerprint(this.key, textLeaves(value));
-    // Redacted whole, then cut: a cut first could leave half a secret that no detector recognizes.
-    const redacted = this.redact(shown);
-    const content = redacted.length > CONTENT_LIMIT ? redacted.slice(0, CONTENT_LIMIT) : redacted;
+    const fp = fingerprint(this.key, textLeaves(this.value(value, TAG_SCOPE)));
+    // `shown` is redacted whole, then cut: a cut first could leave half a secret no detector recognizes.
+    const content = shown.length > CONTENT_LIMIT ? shown.slice(0, CONTENT_LIMIT) : shown;
     return {
       tenant,
       trace_id: traceId,
@@ -203,9 +253,9 @@ export class ProvenanceExtractor {
       kind,
       content,
       content_length: shown.length,
-      tool_name: this.redact(meta.toolName ?? ''),
-      document_id: this.redact(meta.documentId ?? ''),
-      source: this.redact(meta.source ?? ''),
+      tool_name: this.text(meta.toolName ?? '', scope),
+      document_id: this.text(meta.documentId ?? '', scope),
+      source: this.text(meta.source ?? '', scope),
       fingerprints: fp.values,
       fp_positions: fp.positions,
       normalized_length: fp.length,

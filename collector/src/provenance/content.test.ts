@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalArguments, canonicalContent, splitDocuments, textLeaves } from './content.ts';
+import { canonicalArguments, canonicalContent, splitDocuments, stableJson, textLeaves } from './content.ts';
 
 describe('canonical content', () => {
   it('is the same for an object, its JSON text and its double-encoded JSON text', () => {
@@ -44,5 +44,19 @@ describe('documents inside a tool result', () => {
     expect(splitDocuments({ id: 'OPS-4821', description: 'The staging sync left test rows in the production customers table.' })).toHaveLength(1);
     expect(splitDocuments({ status: 'sent', message_id: '<x@y>' })).toHaveLength(0);
     expect(splitDocuments('plain text result')).toHaveLength(0);
+  });
+});
+
+describe('canonical forms at any depth', () => {
+  it('stableJson and textLeaves walk 200,000 levels without recursion, as the recursive form would write them', () => {
+    let v: unknown = 'leaf';
+    for (let i = 0; i < 200_000; i++) v = i % 2 ? { b: 1, a: v } : [v];
+    const s = stableJson(v);
+    expect(s.length).toBeGreaterThan(600_000);
+    expect(s.startsWith('{"a":[{"a":[')).toBe(true);
+    const leaves = textLeaves(v);
+    expect(leaves).toHaveLength(100_001);
+    expect(leaves.at(-1)).toBe('leaf');
+    expect(stableJson({ z: [1, { y: null, x: 'q' }], a: undefined })).toBe('{"z":[1,{"x":"q","y":null}]}');
   });
 });

@@ -17,18 +17,50 @@ export function unwrapJson(v: unknown, depth = 0): unknown {
   }
 }
 
-/** JSON with object keys sorted, so key order never changes an identity. */
+/**
+ * JSON with object keys sorted, so key order never changes an identity. Iterative: a tool
+ * result nested 100,000 levels deep is canonicalized like any other (its recursive form threw
+ * "Maximum call stack size exceeded" at ~2,500 and took the whole export down with it).
+ */
 export function stableJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  const keys = Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+  const out: string[] = [];
+  type Frame = { items: unknown[]; i: number; close: string } | { o: Record<string, unknown>; keys: string[]; i: number; close: string };
+  const stack: Frame[] = [];
+  const open = (x: unknown): void => {
+    if (x === null || typeof x !== 'object') out.push(JSON.stringify(x) ?? 'null');
+    else if (Array.isArray(x)) {
+      out.push('[');
+      stack.push({ items: x, i: 0, close: ']' });
+    } else {
+      const o = x as Record<string, unknown>;
+      out.push('{');
+      stack.push({ o, keys: Object.keys(o).filter((k) => o[k] !== undefined).sort(), i: 0, close: '}' });
+    }
+  };
+  open(v);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    const n = 'items' in f ? f.items.length : f.keys.length;
+    if (f.i === n) {
+      out.push(f.close);
+      stack.pop();
+      continue;
+    }
+    if (f.i > 0) out.push(',');
+    if ('items' in f) open(f.items[f.i++]);
+    else {
+      const k = f.keys[f.i++]!;
+      out.push(JSON.stringify(k), ':');
+      open(f.o[k]);
+    }
+  }
+  return out.join('');
 }
 
-/** Deep-unwraps JSON text held in strings at any level (tool outputs nest JSON text in JSON). */
+/**
+ * Deep-unwraps JSON text held in strings (tool outputs nest JSON text in JSON), down to depth 8;
+ * deeper values are returned as they are (recursion here is bounded by that depth).
+ */
 export function deepUnwrap(v: unknown, depth = 0): unknown {
   const u = unwrapJson(v);
   if (depth > 8 || u === null || typeof u !== 'object') return u;
@@ -64,12 +96,18 @@ export function canonicalArguments(v: unknown): string {
   return stableJson(u);
 }
 
-/** The string leaves of a value, in document order: what content flow is measured over (keys and JSON punctuation are not content). */
-export function textLeaves(v: unknown, out: string[] = [], depth = 0): string[] {
-  const u = depth === 0 ? deepUnwrap(v) : v;
-  if (typeof u === 'string') out.push(u);
-  else if (typeof u === 'number' || typeof u === 'boolean') out.push(String(u));
-  else if (u && typeof u === 'object' && depth < 32) for (const x of Array.isArray(u) ? u : Object.values(u)) textLeaves(x, out, depth + 1);
+/** The string leaves of a value, in document order: what content flow is measured over (keys and JSON punctuation are not content). Iterative, any depth. */
+export function textLeaves(v: unknown, out: string[] = []): string[] {
+  const stack: unknown[] = [deepUnwrap(v)];
+  while (stack.length > 0) {
+    const u = stack.pop();
+    if (typeof u === 'string') out.push(u);
+    else if (typeof u === 'number' || typeof u === 'boolean') out.push(String(u));
+    else if (u && typeof u === 'object') {
+      const xs = Array.isArray(u) ? u : Object.values(u);
+      for (let i = xs.length - 1; i >= 0; i--) stack.push(xs[i]);
+    }
+  }
   return out;
 }
 

@@ -6,7 +6,19 @@
 // The keyed step is AES-128 (a PRP under a key derived from the provenance key) over a 128-bit
 // unkeyed digest of each selected gram, all grams of one text in one cipher call: an HMAC per
 // gram was three quarters of the extractor's time.
+//
+// Low-entropy values (an address, a card) arrive as tags between U+E000 and U+E001 (TAG_SCOPE in
+// redaction/redactor.ts). A fingerprint of a gram that touches one has its top bit set
+// ("sensitive"); slices match sensitive fingerprints only within one trace (isSensitive), so a
+// guess sent in another trace can never make an edge appear.
 import { createCipheriv, createHmac } from 'node:crypto';
+
+const TOP = 1n << 63n;
+
+/** Whether a stored fingerprint's gram touched a low-entropy value. */
+export function isSensitive(fp: string): boolean {
+  return fp.length >= 19 && BigInt(fp) >= TOP;
+}
 
 export const K = 10;
 export const W = 6;
@@ -51,6 +63,7 @@ export function fingerprint(key: Buffer, leaves: string[]): Fingerprints {
       last = min;
     }
   }
+  const tagged = tagPrefix(text);
   const blocks = Buffer.allocUnsafe(picked.length * 16);
   for (let j = 0; j < picked.length; j++) gramDigest(text, picked[j]!, blocks, j * 16);
   const cipher = createCipheriv('aes-128-ecb', fingerprintKey(key), null).setAutoPadding(false);
@@ -59,13 +72,28 @@ export function fingerprint(key: Buffer, leaves: string[]): Fingerprints {
   const positions: number[] = [];
   const seen = new Set<string>();
   for (let j = 0; j < picked.length; j++) {
-    const v = keyed.readBigUInt64BE(j * 16).toString();
+    const i = picked[j]!;
+    const raw = keyed.readBigUInt64BE(j * 16);
+    const v = (tagged[i + K]! > tagged[i]! ? raw | TOP : raw & (TOP - 1n)).toString();
     if (seen.has(v)) continue; // one fingerprint per distinct gram: repeats would inflate overlap
     seen.add(v);
     values.push(v);
     positions.push(picked[j]!);
   }
   return { values, positions, length: text.length };
+}
+
+/** prefix[j] = characters inside tags (markers included) among text[0, j). */
+function tagPrefix(text: string): Int32Array {
+  const prefix = new Int32Array(text.length + 1);
+  let inside = false;
+  for (let j = 0; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0xe000) inside = true;
+    prefix[j + 1] = prefix[j]! + (inside ? 1 : 0);
+    if (c === 0xe001) inside = false;
+  }
+  return prefix;
 }
 
 const aesKeys = new WeakMap<Buffer, Buffer>();

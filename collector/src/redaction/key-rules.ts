@@ -1,7 +1,11 @@
 // Key rules: a value stored under a sensitive key (an attribute key, a JSON object key, a
 // header name) is replaced whole, whatever it looks like.
 
-/** Default sensitive keys, matched against the last segment of a key, normalized (lowercase, - and . as _). */
+/**
+ * Default sensitive keys, matched against the last segment of a key, normalized: camelCase and
+ * PascalCase split into words (`dbPassword` → `db_password`, `AWSSecretAccessKey` →
+ * `aws_secret_access_key`), lower case, `-`, `.` and spaces as `_`.
+ */
 export const DEFAULT_SENSITIVE_KEYS = [
   'authorization',
   'proxy_authorization',
@@ -28,15 +32,24 @@ export const DEFAULT_SENSITIVE_KEYS = [
   'x_auth_token',
   'x_amz_security_token',
   'connection_string',
+  'credential',
+  'credentials',
+  'private_key_id',
+  'client_key',
+  'proxy_authorization',
 ];
 
-// Suffixes that make any key sensitive: db_password, stripe_secret_key, github_api_key.
-const SENSITIVE_SUFFIX = /(?:^|_)(?:password|passwd|secret|secret_key|api_key|apikey|private_key|access_token|refresh_token|auth_token|client_secret)$/;
+// Suffixes that make any key sensitive: db_password, stripe_secret_key, github_api_key,
+// aws_secret_access_key, slack_bot_token, service_credentials.
+const SENSITIVE_SUFFIX = /(?:^|_)(?:password|passwd|pwd|passphrase|secret|secret_key|secret_access_key|api_key|apikey|api_token|private_key|access_token|refresh_token|auth_token|id_token|session_token|bearer_token|bot_token|client_secret|credentials?|authorization|cookie|token)$/;
+// Lower-case fragments one of which any sensitive key contains: JSON without any is not walked for key rules.
+const FRAGMENTS = ['pass', 'pwd', 'secret', 'key', 'token', 'auth', 'cookie', 'credential', 'bearer', 'connection'];
 
 export class KeyRules {
   private readonly exact: Set<string>;
   private readonly patterns: RegExp[];
   private readonly allow: Set<string>;
+  private readonly fragments: string[];
 
   constructor(extraKeys: string[] = [], allowKeys: string[] = []) {
     this.exact = new Set(DEFAULT_SENSITIVE_KEYS.map(normalizeKey));
@@ -46,6 +59,15 @@ export class KeyRules {
       else this.exact.add(normalizeKey(k));
     }
     this.allow = new Set(allowKeys);
+    // an extra key is found by any of its words: `x-acme-session` by `session`
+    this.fragments = [...new Set([...FRAGMENTS, ...extraKeys.filter((k) => !k.startsWith('/')).flatMap((k) => normalizeKey(k).split('_').filter((w) => w.length >= 3))])];
+  }
+
+  /** Whether a text may hold a sensitive key at all (a cheap test before walking JSON for key rules). */
+  mayMatch(text: string): boolean {
+    if (this.patterns.length > 0) return true;
+    const lower = text.toLowerCase();
+    return this.fragments.some((f) => lower.includes(f));
   }
 
   /** Whether a key's values are never analysed (allowlisted by the policy). */
@@ -68,6 +90,10 @@ function lastSegment(key: string): string {
   return normalizeKey(i >= 0 ? key.slice(i + 1) : key);
 }
 
-function normalizeKey(k: string): string {
-  return k.toLowerCase().replace(/[\-.\s]/g, '_');
+export function normalizeKey(k: string): string {
+  return k
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[\-.\s]/g, '_');
 }

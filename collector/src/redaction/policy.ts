@@ -2,6 +2,7 @@
 // Safe defaults: every rule on, placeholder mode. A policy that fails to load stops start-up:
 // redaction fails closed, never open.
 import { readFileSync } from 'node:fs';
+import { patternBound } from './bounded-pattern.ts';
 import { DETECTORS } from './detectors.ts';
 import { KEY_RULE } from './types.ts';
 
@@ -77,6 +78,9 @@ function customPattern(v: unknown, i: number): CustomPattern {
   const flags = p.flags === undefined ? '' : String(p.flags);
   if (!/^[imsu]*$/.test(flags)) throw new Error(`patterns[${i}].flags may only use i, m, s, u`);
   compile(p.pattern, flags, `patterns[${i}].pattern`);
+  // Detection must stay linear in the input (bounded-pattern.ts): a pattern that can backtrack without bound is refused.
+  const bound = patternBound(p.pattern, flags);
+  if ('unbounded' in bound) throw new Error(`patterns[${i}].pattern must stay linear in its input: ${bound.unbounded}`);
   if (p.mode !== undefined && p.mode !== 'placeholder' && p.mode !== 'drop') throw new Error(`patterns[${i}].mode must be "placeholder" or "drop"`);
   return { id: p.id, pattern: p.pattern, flags, keywords: p.keywords === undefined ? undefined : strings(p.keywords, `patterns[${i}].keywords`).map((k) => k.toLowerCase()), mode: p.mode as RuleMode | undefined };
 }

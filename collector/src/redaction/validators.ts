@@ -39,6 +39,11 @@ const IBAN_LENGTHS: Record<string, number> = {
   VG: 24, XK: 20,
 };
 
+/** The length of an IBAN of this country (0 if none is known). */
+export function ibanLength(country: string): number {
+  return IBAN_LENGTHS[country.toUpperCase()] ?? 0;
+}
+
 /** ISO 13616 IBAN: known country, its length, and mod-97 = 1. */
 export function iban(s: string): boolean {
   const v = s.replace(/\s/g, '').toUpperCase();
@@ -66,14 +71,28 @@ export function entropy(s: string): number {
   return h;
 }
 
-/** A value someone typed to stand for a secret, not a secret. */
-export function isPlaceholder(v: string): boolean {
+/**
+ * A value that is wholly a template or a stand-in, whatever key it sits under: `<token>`,
+ * `${VAR}`, `{{ secrets.X }}`, `$(cmd)`, `%VAR%`, `***`, `xxxx`, `changeme`, `your_api_key…`, or one
+ * of our own placeholders (so redacting redacted text changes nothing).
+ */
+export function isTemplate(v: string): boolean {
   return (
-    /^(?:\*+|x+|\.{3,}|<[^>]*>|\$?\{\{.*\}\}|\$\{[^}]*\}?|\$\(.*|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[^%]+%|your[_\-\s].*|changeme|example|dummy|test|null|none|nil|undefined|true|false|redacted)$/i.test(v) ||
+    /^(?:\*+|x+|\.{3,}|…|<[A-Za-z_][\w .\-]*>|\$?\{\{[^}]*\}\}|\$\{[A-Za-z_][\w.\-]*(?::-[^}]*)?\}|\$\([^)]*\)|\{[A-Za-z_][\w.\-]*\}|your[_\-\s].*|change[_\-]?me|replace[_\-]?me|example|dummy|test|null|none|nil|undefined|true|false|redacted)$/i.test(v) ||
+    // environment variables are upper case: `$API_KEY`, `%APPDATA%` (`%i4eGLYEetS%` is a password)
+    /^(?:\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%)$/.test(v) ||
     /^(.)\1+$/.test(v) ||
-    // typed stand-ins inside a value: sk-..., ghp_XXXX…, dev-secret-change-me, AKIA…EXAMPLE, xoxb-your-token
-    /\.\.\.|…|x{6,}|change[_\-]?me|replace[_\-]?me|example|placeholder|your[_\-](?:api|token|key|secret|password)|^\[?REDACTED\b|^<|>$/i.test(v)
+    /^\[?REDACTED\b/i.test(v)
   );
+}
+
+/**
+ * A token that looks typed to stand for a secret: a template, or a stand-in inside it (`sk-...`,
+ * `ghp_XXXX…`, `dev-secret-change-me`, `AKIA…EXAMPLE`, `xoxb-your-token`). Only for rules that find
+ * a token by its shape; a value under a secret's name is judged by isTemplate alone.
+ */
+export function isPlaceholder(v: string): boolean {
+  return isTemplate(v) || /\.\.\.|…|x{6}|change[_\-]?me|replace[_\-]?me|example|placeholder|your[_\-](?:api|token|key|secret|password)|^<|>$/i.test(v);
 }
 
 export function ipv6(s: string): boolean {
@@ -86,4 +105,41 @@ export function ssn(s: string): boolean {
   if (!m) return false;
   const [, a, g, n] = m;
   return a !== '000' && a !== '666' && a![0] !== '9' && g !== '00' && n !== '0000';
+}
+
+/**
+ * A conservative estimate of how many bits a guesser must cover to find `v`: words (a run of 3+
+ * letters in lower, Capitalized or UPPER case) count 12 bits, as from a 4,096-word list; other
+ * letters, digits and symbols count by their class, capped by the value's Shannon entropy. It
+ * errs low: a random token may score under its true strength, a password rarely over it.
+ */
+export function guessingBits(v: string): number {
+  if (v.length < 16) return 0;
+  const h = entropy(v);
+  let bits = 0;
+  const runs = v.match(/[A-Za-z]+|[0-9]+|[^A-Za-z0-9]+/g) ?? [];
+  for (const run of runs) {
+    if (/^[A-Za-z]/.test(run)) {
+      // camelCase splits into words: `MyCompanyPassword` is three
+      for (const part of run.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [run]) {
+        const word = part.length >= 3 && /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(part);
+        bits += word ? Math.min(12, part.length * Math.min(h, 5.7)) : part.length * Math.min(h, 5.7);
+      }
+    } else if (/^[0-9]/.test(run)) bits += run.length * Math.min(h, 3.32);
+    else bits += run.length * Math.min(h, 5);
+  }
+  return bits;
+}
+
+/** Spanish DNI / NIE (the letter is the number mod 23) or a UK National Insurance number (no D, F, I, Q, U, V; not BG, GB, NK, KN, TN, NT, ZZ). */
+export function nationalId(v: string): boolean {
+  const s = v.replace(/[\s\-]/g, '').toUpperCase();
+  const es = /^([XYZ]?)(\d{7,8})([A-Z])$/.exec(s);
+  if (es) {
+    const n = Number(`${es[1] ? 'XYZ'.indexOf(es[1]) : ''}${es[2]}`);
+    if (!es[1] && es[2]!.length !== 8) return false;
+    return 'TRWAGMYFPDXBNJZSQVHLCKE'[n % 23] === es[3];
+  }
+  const uk = /^([A-Z]{2})\d{6}[A-D]$/.exec(s);
+  return uk !== null && !['BG', 'GB', 'NK', 'KN', 'TN', 'NT', 'ZZ'].includes(uk[1]!);
 }

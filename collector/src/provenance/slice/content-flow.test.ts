@@ -105,7 +105,7 @@ describe('content flow: which earlier content an agent-made artifact copied text
 
   it('explains copied text with the fewest sources: this trace first, a document before the result holding it, no source for text already explained', () => {
     const act = (trace: string): ActivityRow => ({ trace_id: trace }) as ActivityRow;
-    const s = (cid: string, idx: number[], trace = 'here', score = 0.5): Scored => ({ cid, score, when: { act: act(trace), t: 0n }, c: { shared: idx.length, idx, mine: idx, theirs: idx } });
+    const s = (cid: string, idx: number[], trace = 'here', score = 0.5): Scored => ({ cid, score, when: { act: act(trace), t: 0n }, c: { shared: idx.length, idx, mine: idx, theirs: idx, sensitive: idx.map(() => false) } });
     const parts: Record<string, string[]> = { result: ['doc'] };
     const partsOf = (id: string): string[] => parts[id] ?? [];
     // the document, not the result that holds it

@@ -9,12 +9,14 @@
 //    its end) by the start of the activity that produced the copy (+ SLACK); forward, after it;
 //  - in this trace or another trace of its conversation (identical phrases in unrelated traces
 //    are coincidence); only a seed with no trace (an artifact) looks store-wide;
+//  - fingerprints over a low-entropy redacted value (marked by the fingerprinter) count only
+//    between artifacts of one trace: across traces they would confirm a guessed value;
 //  - the copied text is explained with as few sources as possible, this trace's first, then by
 //    fingerprints shared: a source counts only for fingerprints no better source explains, and a
 //    document is preferred to the result that holds it; at most SOURCES_PER_ARTIFACT per artifact.
 import type { ActivityRow, Appearance, ArtifactRow } from '@causeway/schemas';
 import { artifactOfNode } from '@causeway/schemas/node-id.ts';
-import { K } from '../fingerprint.ts';
+import { isSensitive, K } from '../fingerprint.ts';
 import type { Item, SliceGraph } from './graph.ts';
 import { APPEARANCES_PER_ARTIFACT, type SliceLoader } from './loader.ts';
 import { producerIn } from './matching.ts';
@@ -34,6 +36,15 @@ export interface Shared {
   idx: number[];
   mine: number[];
   theirs: number[];
+  /** per shared fingerprint: whether its gram touched a low-entropy (redacted) value */
+  sensitive: boolean[];
+}
+
+/** The shared fingerprints without those whose gram touched a low-entropy value. */
+export function withoutSensitive(c: Shared): Shared {
+  const pick = <T>(xs: T[]): T[] => xs.filter((_, i) => !c.sensitive[i]);
+  const idx = pick(c.idx);
+  return { shared: idx.length, idx, mine: pick(c.mine), theirs: pick(c.theirs), sensitive: idx.map(() => false) };
 }
 
 export interface Scored {
@@ -57,14 +68,16 @@ export function couldCopy(target: ArtifactRow, source: ArtifactRow, backward: bo
 export function sharedFingerprints(row: ArtifactRow, byFp: FingerprintIndex): Map<string, Shared> {
   const m = new Map<string, Shared>();
   row.fingerprints.forEach((f, i) => {
+    const sensitive = isSensitive(f);
     for (const h of byFp.get(f) ?? []) {
       if (h.artifact_id === row.artifact_id) continue;
       let c = m.get(h.artifact_id);
-      if (!c) m.set(h.artifact_id, (c = { shared: 0, idx: [], mine: [], theirs: [] }));
+      if (!c) m.set(h.artifact_id, (c = { shared: 0, idx: [], mine: [], theirs: [], sensitive: [] }));
       c.shared++;
       c.idx.push(i);
       c.mine.push(row.fp_positions[i]!);
       c.theirs.push(h.pos);
+      c.sensitive.push(sensitive);
     }
   });
   for (const [k, c] of m) if (c.shared < MIN_SHARED) m.delete(k);
@@ -184,11 +197,15 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
     const producer = backward && item.trace ? producerIn(await loader.trace(item.trace), id, item.t ?? 0n) : undefined;
     const v: Viewpoint = { trace: item.trace, convo, t: producer ? start(producer) : (item.t ?? 0n), backward, onlyTrace };
     const scored: Scored[] = [];
-    for (const [cid, c] of m) {
+    for (const [cid, all] of m) {
       const crow = loader.artifact(cid);
       if (!crow) continue;
       const when = sourceSeen(appsOf.get(cid) ?? [], actAt, v);
       if (!when) continue;
+      // Grams over a low-entropy value (an address, a card) link only within one trace: from
+      // another trace they could confirm a guessed value (redaction/redactor.ts, no oracle).
+      const c = item.trace !== undefined && when.act.trace_id === item.trace ? all : withoutSensitive(all);
+      if (c.shared < MIN_SHARED) continue;
       scored.push({ cid, score: c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length)), when, c });
     }
     for (const s of chooseSources(scored, (cid) => loader.artifact(cid)?.parts ?? [], item.trace, backward)) {
