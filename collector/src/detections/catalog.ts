@@ -38,6 +38,15 @@ export const RULES = {
     owasp: ['ASI03 Identity and Privilege Abuse', 'ASI02 Tool Misuse and Exploitation'],
     atlas: ['AML.T0055 Unsecured Credentials', 'AML.T0086 Exfiltration via AI Agent Tool Invocation'],
   },
+  R4: {
+    id: 'R4',
+    name: 'data-mixing',
+    severity: 'high',
+    explanation:
+      'Content from a source labelled more restricted (an HR or confidential document) was copied into the arguments of a call whose sink is labelled less restricted (a public channel, an outside recipient): data crossed a boundary it should not.',
+    owasp: ['ASI02 Tool Misuse and Exploitation', 'ASI03 Identity and Privilege Abuse'],
+    atlas: ['AML.T0057 LLM Data Leakage', 'AML.T0086 Exfiltration via AI Agent Tool Invocation'],
+  },
   R7: {
     id: 'R7',
     name: 'mass-action',

@@ -31,8 +31,31 @@ export interface RuleSettings {
   windowSeconds?: number;
 }
 
+/** Data sensitivity for R4, least to most restricted: public < internal < confidential < restricted. */
+export const SENSITIVITY = ['public', 'internal', 'confidential', 'restricted'] as const;
+export type Sensitivity = (typeof SENSITIVITY)[number];
+
+/** Labels content sources: any pattern given must match (regex, case-insensitive). */
+export interface SourceLabel {
+  label: Sensitivity;
+  documentId?: string;
+  source?: string;
+  producer?: string;
+  content?: string;
+}
+
+/** Labels sinks: a tool (glob) whose stored arguments match `arguments` (regex), when given. */
+export interface SinkLabel {
+  label: Sensitivity;
+  tool: string;
+  arguments?: string;
+}
+
 export interface DetectionPolicy {
   agents: AgentPolicy[];
+  /** R4: where content comes from and where it goes; built-ins after these (README "Rules") */
+  sources: SourceLabel[];
+  sinks: SinkLabel[];
   /** tools high-impact for every agent, beyond what their names say */
   highImpactTools: Record<string, ImpactClass | true>;
   /** tools never high-impact, whatever their names say */
@@ -45,13 +68,14 @@ const DEFAULT_RULES = (): Record<RuleId, RuleSettings> => ({
   R1: { enabled: true },
   R2: { enabled: true },
   R3: { enabled: true },
+  R4: { enabled: true },
   R7: { enabled: true, minResources: 5, windowSeconds: 300 },
   R8: { enabled: true },
   R9: { enabled: true },
 });
 
 export function defaultPolicy(): DetectionPolicy {
-  return { agents: [], highImpactTools: {}, lowImpactTools: [], rules: DEFAULT_RULES() };
+  return { agents: [], sources: [], sinks: [], highImpactTools: {}, lowImpactTools: [], rules: DEFAULT_RULES() };
 }
 
 export function loadPolicy(file: string | undefined): DetectionPolicy {
@@ -71,11 +95,16 @@ export function parsePolicy(raw: unknown, where = 'detection policy'): Detection
   };
   if (!isObj(raw)) fail('must be a JSON object');
   const o = raw as Record<string, unknown>;
-  known(o, ['agents', 'highImpactTools', 'lowImpactTools', 'rules'], '', fail);
+  known(o, ['agents', 'sources', 'sinks', 'highImpactTools', 'lowImpactTools', 'rules'], '', fail);
   const p = defaultPolicy();
   if (o.agents !== undefined) {
     if (!Array.isArray(o.agents)) fail('agents must be an array');
     p.agents = (o.agents as unknown[]).map((a, i) => parseAgent(a, `agents[${i}]`, fail));
+  }
+  if (o.sources !== undefined) p.sources = list(o.sources, 'sources', fail).map((x, i) => parseLabel(x, `sources[${i}]`, ['label', 'documentId', 'source', 'producer', 'content'], fail) as unknown as SourceLabel);
+  if (o.sinks !== undefined) {
+    p.sinks = list(o.sinks, 'sinks', fail).map((x, i) => parseLabel(x, `sinks[${i}]`, ['label', 'tool', 'arguments'], fail) as unknown as SinkLabel);
+    p.sinks.forEach((k, i) => typeof k.tool === 'string' || fail(`sinks[${i}].tool must be a tool name or glob`));
   }
   if (o.highImpactTools !== undefined) p.highImpactTools = impactMap(o.highImpactTools, 'highImpactTools', fail);
   if (o.lowImpactTools !== undefined) p.lowImpactTools = strings(o.lowImpactTools, 'lowImpactTools', fail);
@@ -111,6 +140,29 @@ function parseAgent(a: unknown, at: string, fail: (m: string) => never): AgentPo
   if (o.approvalRequired !== undefined) out.approvalRequired = o.approvalRequired === 'high-impact' ? 'high-impact' : strings(o.approvalRequired, `${at}.approvalRequired`, fail);
   if (o.acceptGuardrailApproval !== undefined) out.acceptGuardrailApproval = o.acceptGuardrailApproval === true;
   return out;
+}
+
+function list(v: unknown, at: string, fail: (m: string) => never): unknown[] {
+  return Array.isArray(v) ? v : fail(`${at} must be an array`);
+}
+
+function parseLabel(v: unknown, at: string, keys: string[], fail: (m: string) => never): Record<string, string> {
+  if (!isObj(v)) fail(`${at} must be an object`);
+  const o = v as Record<string, unknown>;
+  known(o, keys, `${at}.`, fail);
+  if (!SENSITIVITY.includes(o.label as Sensitivity)) fail(`${at}.label must be one of ${SENSITIVITY.join(', ')}`);
+  for (const k of keys.slice(1)) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'string') fail(`${at}.${k} must be a string`);
+    if (k !== 'tool') {
+      try {
+        new RegExp(o[k] as string, 'i');
+      } catch (e) {
+        fail(`${at}.${k}: invalid regular expression: ${(e as Error).message}`);
+      }
+    }
+  }
+  return o as Record<string, string>;
 }
 
 function impactMap(v: unknown, at: string, fail: (m: string) => never): Record<string, ImpactClass | true> {

@@ -3,6 +3,7 @@ import type { RuleId } from '../catalog.ts';
 import { untrustedToHighImpact } from './r1-untrusted-to-high-impact.ts';
 import { outOfScopeTool } from './r2-out-of-scope-tool.ts';
 import { credentialToEgress } from './r3-credential-to-egress.ts';
+import { dataMixing } from './r4-data-mixing.ts';
 import { massAction } from './r7-mass-action.ts';
 import { missingApproval } from './r8-missing-approval.ts';
 import { unregisteredAgent } from './r9-unregistered-agent.ts';
@@ -14,5 +15,6 @@ export const BUILTIN_RULES: Record<RuleId, Rule> = {
   R2: outOfScopeTool,
   R8: missingApproval,
   R3: credentialToEgress,
+  R4: dataMixing,
   R7: massAction,
 };

@@ -32,7 +32,7 @@ export const untrustedToHighImpact: Rule = async (ctx) => {
           tool: call.tool,
           impact: call.impact,
           arguments: call.args.slice(0, 2000),
-          untrustedSources: sources.map((s) => ({ node: s.id, kind: s.kind, trustRule: s.trustRule, trustWhy: s.trustWhy, documentId: s.documentId, preview: s.preview.slice(0, 500) })),
+          untrustedSources: sources.map((s) => ({ node: s.id, kind: s.kind, trustRule: s.trustRule, trustWhy: s.trustWhy, trustMatched: s.trustMatched ?? null, documentId: s.documentId, preview: s.preview.slice(0, 500) })),
           taintPathCount: slice.taintPaths.length,
           sliceTruncated: slice.truncated,
         },
