@@ -19,6 +19,8 @@ export interface CheckpointResponse {
 export interface InclusionProof {
   leafIndex: string;
   leafHash: string;
+  /** the table of the row this leaf commits to (the span's row, or a provenance row read from it) */
+  table: string;
   proof: string[];
 }
 

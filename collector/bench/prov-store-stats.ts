@@ -73,7 +73,7 @@ async function counts(ch: ClickHouse): Promise<StoreStats> {
     distinctFingerprints: fps.distinct_fps!,
     sharedFingerprints: fps.shared!,
     maxRowsPerFingerprint: fps.max_rows!,
-    ledgerLeaves: await n('ledger_leaves'),
+    ledgerLeaves: await n('ledger_entries'),
     bytesOnDisk: Object.fromEntries(disk.filter((d) => Number(d.bytes) > 1e6).map((d) => [d.table, Number(d.bytes)])),
     queries: [],
     slices: [],

@@ -314,7 +314,7 @@ export interface Restart {
   atSpans: number;
   peakRssMb: number;
   stopSeconds: number;
-  /** until the collector answers: dominated by rebuilding the ledger's Merkle log from ledger_leaves */
+  /** until the collector answers */
   startSeconds: number;
 }
 
@@ -729,7 +729,7 @@ export function printProvenance(
         return (
           `  the collector ran with node --max-old-space-size=${s.heapMb}${first ? ` and was restarted every ${int(n)} spans` : ''}: its RSS went from ${int(i.idleRssMb)} to ${int(peak)} MB ` +
           `over the first ${int(n)} spans (~${int(kbPerSpan)} kB per span; one process would need ~${fix((kbPerSpan * s.spans) / 2 ** 20, 0)} GB for this store); ` +
-          `the ledger's Merkle log keeps every leaf in memory (${fix(st.ledgerLeaves / st.spans, 1)} leaves per span with provenance)`
+          `${fix(st.ledgerLeaves / st.spans, 1)} ledger leaves per span with provenance`
         );
       })(),
     );

@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number | void>
   start: { run: () => start(), failure: 'failed to start', failStatus: 1 },
   // A definite exit status: docker-compose.yml starts the collector only once this exits 0.
   migrate: { run: () => migrateCommand(), failure: 'migration failed', failStatus: 1 },
-  verify: { run: () => verifyCommand(), failure: 'verify failed', failStatus: 2 },
+  verify: { run: (a) => verifyCommand(a), failure: 'verify failed', failStatus: 2 },
   export: { run: (a) => exportCommand(a), failure: 'export failed', failStatus: 2 },
   'verify-bundle': { run: (a) => verifyBundleCommand(a), failure: 'verify-bundle failed', failStatus: 2 },
   detect: { run: (a) => detectCommand(a), failure: 'detect failed', failStatus: 2 },

@@ -22,7 +22,7 @@ let pi = '';
 function appWith(o: { resolveScope?: ScopeResolver; readsFrom?: ReadSide; log?: (m: string) => void }) {
   const store = cw.store;
   const deps: ApiDeps = {
-    store: { readsFor: (t) => (o.readsFrom ? o.readsFrom.readsFor(t) : store.readsFor(t)), ledger: store.ledger, ledgerIndex: store.ledgerIndex, health: () => store.health() },
+    store: { readsFor: (t) => (o.readsFrom ? o.readsFrom.readsFor(t) : store.readsFor(t)), ledger: store.ledger, health: () => store.health() },
     resolveScope: o.resolveScope ?? (() => ({ tenant: 'default' })),
     isUntrusted: () => false,
     trustRules: DEFAULT_TRUST_RULES,

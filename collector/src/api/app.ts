@@ -8,7 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { RedactionStatsView } from '../processors/redact.ts';
 import type { TrustRule } from '../provenance/trust.ts';
-import type { LedgerIndex, LedgerStore } from '../store/ledger-store.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
 import type { Reads, UntrustedTest } from '../store/reads/index.ts';
 import { bundlesApi } from './bundles.ts';
 import { explorerApp } from './explorer-app.ts';
@@ -27,7 +27,6 @@ import { searchAliasApi, tracesApi } from './traces.ts';
 export interface ApiStore {
   readsFor(tenant: string): Reads;
   ledger: LedgerStore;
-  ledgerIndex: LedgerIndex;
   health(): HealthResponse['store'];
 }
 
@@ -68,7 +67,7 @@ export function apiApp(d: ApiDeps): Hono<ApiEnv> {
   app.route('/api/redactions', redactionsApi());
   app.route('/api/ledger', ledgerApi(d.store.ledger));
   app.route('/api/incidents', incidentsApi());
-  app.route('/api/bundles', bundlesApi({ ledger: d.store.ledger, ledgerIndex: d.store.ledgerIndex, trustRules: d.trustRules, redactionPolicySha256: d.redactionPolicySha256 }));
+  app.route('/api/bundles', bundlesApi({ ledger: d.store.ledger, trustRules: d.trustRules, redactionPolicySha256: d.redactionPolicySha256 }));
   app.route('/api/exports', exportsApi());
   // /api/findings, /api/detections/rules, /api/agents
   if (d.detections) app.route('/api', findingsApi(d.detections));

@@ -5,13 +5,12 @@ import { BUNDLE_LIMITS, type BundleRequest, SLICE_DEFAULTS, type SliceSelection 
 import { Hono } from 'hono';
 import { ExportError, exportBundle } from '../bundle/export.ts';
 import type { TrustRule } from '../provenance/trust.ts';
-import type { LedgerIndex, LedgerStore } from '../store/ledger-store.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
 import { HttpError, artifactIdParam, boundedInt, jsonBody, oneOf, spanIdParam, traceIdParam } from './params.ts';
 import { type ApiEnv, actorOf } from './scope.ts';
 
 export interface BundlesDeps {
   ledger: LedgerStore;
-  ledgerIndex: LedgerIndex;
   trustRules: TrustRule[];
   /** SHA-256 of the redaction policy in force, written into every manifest */
   redactionPolicySha256: string;
@@ -30,7 +29,7 @@ export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
     }
     try {
       const b = await exportBundle(
-        { reads: c.var.reads, ledger: d.ledger, ledgerIndex: d.ledgerIndex },
+        { reads: c.var.reads, ledger: d.ledger },
         { traceIds: ids, ...(slice ? { slice } : {}), exporter: actorOf(c, body.exporter), redactionPolicySha256: d.redactionPolicySha256, trustRules: d.trustRules },
       );
       return new Response(b.zip as BodyInit, {

@@ -7,11 +7,12 @@
 import { SLICE_DEFAULTS, type SliceResponse, type SliceSelection, TRACE_GRAPH_LIMITS } from '@causeway/schemas';
 import { zipSync } from 'fflate';
 import { logIdOf } from '../ledger/checkpoint.ts';
+import { verifyConsistency, verifyInclusion } from '../ledger/merkle.ts';
 import { canonicalLogRow, canonicalRow, rowLeafHash } from '../format/canonical-row.ts';
 import { PROV_TABLES, type ProvTable, canonicalProvRow } from '../format/prov-lines.ts';
 import { SliceBuilder } from '../provenance/slice/index.ts';
 import type { TrustRule } from '../provenance/trust.ts';
-import type { LedgerIndex, LedgerStore } from '../store/ledger-store.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
 import type { Reads } from '../store/reads/index.ts';
 import type { StoredProvRow } from '../store/reads/bundle-rows.ts';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.ts';
@@ -26,7 +27,6 @@ const ZIP_TIME = new Date('2000-01-01T00:00:00Z');
 export interface BundleSource {
   reads: Reads;
   ledger: LedgerStore;
-  ledgerIndex: LedgerIndex;
 }
 
 export interface ExportRequest {
@@ -69,14 +69,30 @@ export async function exportBundle(src: BundleSource, req: ExportRequest): Promi
   const checkpoint = await ledger.checkpoint();
   if (!checkpoint) throw new ExportError(409, 'the log is empty');
   const size = Number(checkpoint.size);
-  const leafIndex = await src.ledgerIndex.firstLeafIndices(ledger.logId, [...hashes, ...logHashes, ...provHashes]);
-  const missing = [...hashes, ...logHashes, ...provHashes].filter((h) => !(leafIndex.get(h)! < size));
+  const all = [...hashes, ...logHashes, ...provHashes];
+  // Every row's leaf is found among the leaves of the traces it names (an artifact row, of the trace where it was first written).
+  const rowTraces = new Set([...traceIds, ...prov.prov_artifacts.map((l) => /"trace_id":"([0-9a-f]*)"/.exec(l)?.[1] ?? '')]);
+  const leafIndex = await ledger.firstLeafIndices([...new Set(all)], [...rowTraces]);
+  const missing = all.filter((h) => !(leafIndex.get(h)! < size));
   if (missing.length > 0) throw new ExportError(409, `${missing.length} selected row(s) are not in the log yet; retry in a moment`);
+  const distinct = [...new Set(all)];
+  const proofs = new Map<string, Buffer[]>();
+  const read = await ledger.log.inclusionProofs(
+    distinct.map((h) => leafIndex.get(h)!),
+    size,
+  );
+  distinct.forEach((h, i) => proofs.set(h, read[i]!));
+  // Proofs come from stored tiles: check each against the signed root before handing it out.
+  const broken = distinct.find((h) => !verifyInclusion(BigInt(leafIndex.get(h)!), checkpoint.size, Buffer.from(h, 'hex'), proofs.get(h)!, checkpoint.root));
+  if (broken) throw new ExportError(409, `the stored log does not prove leaf ${leafIndex.get(broken)} against checkpoint ${size}: its tiles were changed; run \`causeway verify\``);
 
-  const previous = await src.ledgerIndex.previousCheckpointSize(ledger.logId, size);
+  const previous = await ledger.previousCheckpointSize(size);
+  const consistency = previous > 0 ? { root: await ledger.log.root(previous), proof: await ledger.log.consistencyProof(previous, size) } : undefined;
+  if (consistency && !verifyConsistency(BigInt(previous), checkpoint.size, consistency.root, checkpoint.root, consistency.proof)) {
+    throw new ExportError(409, `the stored log does not prove checkpoint ${previous} consistent with checkpoint ${size}: its tiles were changed; run \`causeway verify\``);
+  }
   const b64 = (h: Buffer): string => h.toString('base64');
-  const inclusion = (h: string): string =>
-    JSON.stringify({ leafIndex: String(leafIndex.get(h)), leafHash: b64(Buffer.from(h, 'hex')), proof: ledger.log.inclusionProof(leafIndex.get(h)!, size).map(b64) });
+  const inclusion = (h: string): string => JSON.stringify({ leafIndex: String(leafIndex.get(h)), leafHash: b64(Buffer.from(h, 'hex')), proof: proofs.get(h)!.map(b64) });
   const files: Record<string, Buffer> = {
     'README.md': Buffer.from(BUNDLE_README),
     'checkpoint.note': Buffer.from(checkpoint.note),
@@ -86,8 +102,8 @@ export async function exportBundle(src: BundleSource, req: ExportRequest): Promi
     'rows/logs.jsonl': Buffer.from(logLines.map((l) => `${l}\n`).join('')),
     'proofs/logs-inclusion.jsonl': Buffer.from(logHashes.map((h) => `${inclusion(h)}\n`).join('')),
     'proofs/consistency.json': json(
-      previous > 0
-        ? { from: { size: String(previous), root: b64(ledger.log.root(previous)) }, to: { size: String(size), root: b64(checkpoint.root) }, proof: ledger.log.consistencyProof(previous, size).map(b64) }
+      consistency
+        ? { from: { size: String(previous), root: b64(consistency.root) }, to: { size: String(size), root: b64(checkpoint.root) }, proof: consistency.proof.map(b64) }
         : { from: null, to: { size: String(size), root: b64(checkpoint.root) }, proof: [] },
     ),
     ...Object.fromEntries(

@@ -27,29 +27,3 @@ function linesOf<R>(rows: R[], canonical: (r: R, shared: Map<AttrRow[], string>)
 export function logsPayload(rows: LogRow[]): Buffer {
   return linesOf(rows, canonicalLogRow);
 }
-
-export interface RowRef {
-  tenant: string;
-  trace_id: string;
-  span_id: string;
-  row_hash: string;
-}
-
-// Log records may carry no trace or span id.
-const HEAD = /^\{"tenant":"([^"\\]*)","trace_id":"((?:[0-9a-f]{32})?)","span_id":"((?:[0-9a-f]{16})?)"/;
-
-/** Identity and hash of each line of a payload made by rowsPayload, without parsing the rows. */
-export function rowRefs(payload: Buffer): RowRef[] {
-  const refs: RowRef[] = [];
-  let start = 0;
-  while (start < payload.length) {
-    let end = payload.indexOf(0x0a, start);
-    if (end < 0) end = payload.length;
-    const head = HEAD.exec(payload.toString('latin1', start, Math.min(end, start + 128)));
-    const hash = payload.toString('latin1', end - 66, end - 2);
-    if (!head || !/^[0-9a-f]{64}$/.test(hash)) throw new Error('payload line is not a canonical span row');
-    refs.push({ tenant: head[1]!, trace_id: head[2]!, span_id: head[3]!, row_hash: hash });
-    start = end + 1;
-  }
-  return refs;
-}

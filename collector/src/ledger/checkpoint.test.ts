@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateLogKey, openCheckpoint, signCheckpoint, verifierKey } from './checkpoint.ts';
-import { leafHash, MerkleLog } from './merkle.ts';
+import { leafHash } from './merkle.ts';
+import { TreeEdge } from './tiles.ts';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'logkey-'));
 
 describe('signed checkpoints', () => {
   const key = loadOrCreateLogKey(join(dir(), 'log.key'), 'causeway.example/log-test');
-  const log = new MerkleLog();
+  const log = TreeEdge.empty();
   for (let i = 0; i < 5; i++) log.append(leafHash(Buffer.from(`row ${i}`)));
   const checkpoint = { origin: key.name, size: 5n, root: log.root() };
 

@@ -1,6 +1,6 @@
 // RFC 6962 / RFC 9162 Merkle tree: leaf hash SHA-256(0x00 ‖ data), node hash
-// SHA-256(0x01 ‖ left ‖ right). The log keeps every perfect subtree hash, level by level, so an
-// append costs amortized O(1) hashes and any root or proof is O(log n) lookups.
+// SHA-256(0x01 ‖ left ‖ right); proofs as lists of ranges, each the hash of a few perfect
+// subtrees (tiles.ts reads those from stored tiles), and the offline verifiers.
 // Hashes are one-shot crypto.hash calls over one buffer: about twice as fast as a Hash object
 // per node, which mattered with a dozen leaves per ingested span.
 import { createHash, hash } from 'node:crypto';
@@ -23,127 +23,95 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Hash {
   return hash('sha256', NODE_INPUT, 'buffer');
 }
 
+/** nodeHash of the two hashes at buf[offset … offset+64): adjacent siblings in a packed level. */
+export function nodeHashOfPair(buf: Uint8Array, offset: number): Hash {
+  NODE_INPUT.set(buf.subarray(offset, offset + 64), 1);
+  return hash('sha256', NODE_INPUT, 'buffer');
+}
+
 /** Root of the empty tree: SHA-256 of the empty string. */
 export const EMPTY_ROOT: Hash = createHash('sha256').digest();
 
-/** Hashes of one level packed 32 bytes apart in one growing buffer: millions of leaves cost
- * 32 bytes each, not a Buffer object each (which made the collector's memory grow with the log). */
-class Level {
-  private buf = Buffer.alloc(32 * 1024);
-  length = 0;
-
-  push(h: Uint8Array): void {
-    if ((this.length + 1) * 32 > this.buf.length) {
-      const bigger = Buffer.alloc(this.buf.length * 2);
-      this.buf.copy(bigger, 0, 0, this.length * 32);
-      this.buf = bigger;
-    }
-    this.buf.set(h, this.length * 32);
-    this.length++;
-  }
-
-  get(i: number): Hash | undefined {
-    if (!(i >= 0 && i < this.length)) return undefined;
-    return Buffer.from(this.buf.subarray(i * 32, i * 32 + 32));
-  }
-
-  /** Hash of the node over entries i-1 and i (adjacent in the buffer, so one copy). */
-  parentOfPair(i: number): Hash {
-    this.buf.copy(NODE_INPUT, 1, (i - 1) * 32, (i + 1) * 32);
-    return hash('sha256', NODE_INPUT, 'buffer');
-  }
+/** A perfect subtree of the log: 2^level leaves starting at leaf index·2^level (tlog's "stored hash"). */
+export interface Node {
+  level: number;
+  index: number;
 }
 
-export class MerkleLog {
-  /** levels[k][i] = hash of the perfect subtree of 2^k leaves starting at leaf i·2^k */
-  private readonly levels: Level[] = [new Level()];
-
-  get size(): number {
-    return this.levels[0]!.length;
+/**
+ * MTH(D[lo:hi]) as the perfect subtrees it is made of, largest first: MTH = H(n0, H(n1, … H(nk-1, nk))).
+ * In RFC 9162's recursion every left part is a perfect subtree aligned to its size, so a range
+ * met by that recursion (a root, a proof element) is a right fold over these.
+ */
+export function rangeNodes(lo: number, hi: number): Node[] {
+  const out: Node[] = [];
+  let start = lo;
+  let n = hi - lo;
+  while (n > 0) {
+    const k = isPowerOfTwo(n) ? n : largestPowerOfTwoBelow(n);
+    if (start % k !== 0) throw new RangeError(`[${lo}, ${hi}) is not a range of RFC 9162's recursion`);
+    out.push({ level: log2(k), index: start / k });
+    start += k;
+    n -= k;
   }
+  return out;
+}
 
-  /** Appends a leaf hash; returns its index. */
-  append(leaf: Hash): number {
-    const index = this.size;
-    this.levels[0]!.push(leaf);
-    let i = index;
-    for (let k = 0; i % 2 === 1; k++) {
-      (this.levels[k + 1] ??= new Level()).push(this.levels[k]!.parentOfPair(i));
-      i = (i - 1) / 2;
-    }
-    return index;
-  }
+/** Folds the hashes of rangeNodes() into the range's hash. */
+export function foldRange(hashes: readonly Hash[]): Hash {
+  if (hashes.length === 0) return EMPTY_ROOT;
+  let acc = hashes[hashes.length - 1]!;
+  for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(hashes[i]!, acc);
+  return acc;
+}
 
-  leaf(index: number): Hash {
-    const h = this.levels[0]!.get(index);
-    if (!h) throw new RangeError(`no leaf ${index} in a log of ${this.size}`);
-    return h;
-  }
-
-  /** Root of the tree of the first `size` leaves (MTH of RFC 9162 §2.1.1). */
-  root(size = this.size): Hash {
-    this.checkSize(size);
-    return size === 0 ? EMPTY_ROOT : this.range(0, size);
-  }
-
-  /** Inclusion proof of leaf `index` in the tree of `size` leaves (PATH, RFC 9162 §2.1.3.1). */
-  inclusionProof(index: number, size = this.size): Hash[] {
-    this.checkSize(size);
-    if (!(index >= 0 && index < size)) throw new RangeError(`leaf ${index} is not in a tree of ${size}`);
-    const proof: Hash[] = [];
-    this.path(index, 0, size, proof);
-    return proof;
-  }
-
-  /** Consistency proof between the trees of `size1` and `size2` leaves (PROOF, RFC 9162 §2.1.4.1). */
-  consistencyProof(size1: number, size2 = this.size): Hash[] {
-    this.checkSize(size2);
-    if (!(size1 >= 0 && size1 <= size2)) throw new RangeError(`no consistency proof from ${size1} to ${size2}`);
-    const proof: Hash[] = [];
-    if (size1 > 0 && size1 < size2) this.subproof(size1, 0, size2, true, proof);
-    return proof;
-  }
-
-  /** MTH(D[lo:hi]); every left part of the RFC recursion is an aligned perfect subtree. */
-  private range(lo: number, hi: number): Hash {
-    const n = hi - lo;
-    if (isPowerOfTwo(n) && lo % n === 0) return this.levels[Math.log2(n)]!.get(lo / n)!;
-    const k = largestPowerOfTwoBelow(n);
-    return nodeHash(this.range(lo, lo + k), this.range(lo + k, hi));
-  }
-
-  private path(m: number, lo: number, hi: number, out: Hash[]): void {
-    const n = hi - lo;
-    if (n === 1) return;
-    const k = largestPowerOfTwoBelow(n);
-    if (m < k) {
-      this.path(m, lo, lo + k, out);
-      out.push(this.range(lo + k, hi));
+/** The ranges whose hashes make the inclusion proof of leaf m in a tree of n leaves (PATH, RFC 9162 §2.1.3.1), in proof order. */
+export function inclusionRanges(m: number, n: number): [number, number][] {
+  if (!(Number.isSafeInteger(m) && Number.isSafeInteger(n) && m >= 0 && m < n)) throw new RangeError(`leaf ${m} is not in a tree of ${n}`);
+  // The recursion descends to the leaf and emits on the way back up: collect top-down, reverse.
+  const out: [number, number][] = [];
+  let lo = 0;
+  let hi = n;
+  while (hi - lo > 1) {
+    const k = largestPowerOfTwoBelow(hi - lo);
+    if (m < lo + k) {
+      out.push([lo + k, hi]);
+      hi = lo + k;
     } else {
-      this.path(m - k, lo + k, hi, out);
-      out.push(this.range(lo, lo + k));
+      out.push([lo, lo + k]);
+      lo += k;
     }
   }
+  return out.reverse();
+}
 
-  private subproof(m: number, lo: number, hi: number, whole: boolean, out: Hash[]): void {
-    const n = hi - lo;
-    if (m === n) {
-      if (!whole) out.push(this.range(lo, hi));
-      return;
+/** The ranges whose hashes make the consistency proof from m to n leaves (PROOF, RFC 9162 §2.1.4.1), in proof order. */
+export function consistencyRanges(m: number, n: number): [number, number][] {
+  if (!(Number.isSafeInteger(m) && Number.isSafeInteger(n) && m >= 0 && m <= n)) throw new RangeError(`no consistency proof from ${m} to ${n}`);
+  if (m === 0 || m === n) return [];
+  const out: [number, number][] = [];
+  let lo = 0;
+  let hi = n;
+  let mm = m;
+  let whole = true;
+  for (;;) {
+    const size = hi - lo;
+    if (mm === size) {
+      if (!whole) out.push([lo, hi]);
+      break;
     }
-    const k = largestPowerOfTwoBelow(n);
-    if (m <= k) {
-      this.subproof(m, lo, lo + k, whole, out);
-      out.push(this.range(lo + k, hi));
+    const k = largestPowerOfTwoBelow(size);
+    if (mm <= k) {
+      out.push([lo + k, hi]);
+      hi = lo + k;
     } else {
-      this.subproof(m - k, lo + k, hi, false, out);
-      out.push(this.range(lo, lo + k));
+      out.push([lo, lo + k]);
+      mm -= k;
+      lo += k;
+      whole = false;
     }
   }
-
-  private checkSize(size: number): void {
-    if (!(Number.isInteger(size) && size >= 0 && size <= this.size)) throw new RangeError(`tree size ${size} is not in 0..${this.size}`);
-  }
+  return out.reverse();
 }
 
 /** Verifies an inclusion proof (RFC 9162 §2.1.3.2). Sizes and indices are exact up to 2^64. */
@@ -205,12 +173,16 @@ function isPowerOfTwo(n: number): boolean {
   return n > 0 && Number.isInteger(Math.log2(n));
 }
 
+function log2(k: number): number {
+  return Math.round(Math.log2(k));
+}
+
 function isPowerOfTwoBig(n: bigint): boolean {
   return n > 0n && (n & (n - 1n)) === 0n;
 }
 
 /** The largest power of two strictly below n (n ≥ 2). */
-function largestPowerOfTwoBelow(n: number): number {
+export function largestPowerOfTwoBelow(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;

@@ -32,10 +32,13 @@ export interface ClickHouse {
   command(sql: string, settings?: ClickHouseSettings): Promise<void>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
-  /** Inserts JSONEachRow lines (several buffers, concatenated) into `table` of the database. */
-  insertJsonEachRow(table: string, payloads: Buffer[], settings: ClickHouseSettings): Promise<void>;
+  /** Inserts JSONEachRow lines (several buffers, concatenated) into `table` of the database; or another text format's rows. */
+  insertJsonEachRow(table: string, payloads: Buffer[], settings: ClickHouseSettings, format?: InsertFormat): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Text formats both backends take as is (chDB's raw insert accepts only these). */
+export type InsertFormat = 'JSONEachRow' | 'TabSeparatedWithNames';
 
 /**
  * The client's own log: a warning is one line on stderr; an error is not logged here, because
@@ -81,9 +84,9 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
       backend: 'server',
       database: t.database,
       cluster,
-      async insertJsonEachRow(table, payloads, settings) {
+      async insertJsonEachRow(table, payloads, settings, format = 'JSONEachRow') {
         const res = await client.exec({
-          query: `INSERT INTO ${t.database}.${table} FORMAT JSONEachRow`,
+          query: `INSERT INTO ${t.database}.${table} FORMAT ${format}`,
           values: Readable.from(payloads),
           // The answer comes only once the insert is done, so an error cannot hide behind a 200.
           clickhouse_settings: { ...settings, wait_end_of_query: 1 },
@@ -103,19 +106,24 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
   // Loaded lazily: a server deployment need not load the 500 MB engine.
   const { createChdbConnection } = await import('chdb/connection');
   const connection = createChdbConnection({ path });
+  // The engine installs ClickHouse's fatal-signal handlers, and its SIGABRT handler waits for a
+  // signal-listener thread embedded chDB does not run: V8's out-of-memory abort() then hung the
+  // process with chDB loaded, forever. A listener puts libuv's handler in its place; that one
+  // returns, and abort() ends the process (exit 134, after V8's "heap out of memory" message).
+  process.on('SIGABRT', () => undefined);
   const client = createClient({ connection, log: CLIENT_LOG } as Parameters<typeof createClient>[0]);
   return {
     ...facade(client),
     backend: 'chdb',
     database: t.database,
-    async insertJsonEachRow(table, payloads, settings) {
+    async insertJsonEachRow(table, payloads, settings, format = 'JSONEachRow') {
       // chDB's raw insert hands the buffer to the engine as is (its parser runs multithreaded);
       // through client.exec the batch would become one JS string joined to the SQL first,
       // which measured about half as fast (see `npm run bench`).
       await connection.chdb.rawInsert({
         table: `${t.database}.${table}`,
         values: payloads.length === 1 ? payloads[0]! : Buffer.concat(payloads),
-        format: 'JSONEachRow',
+        format,
         settings: settings as Record<string, string | number | boolean>,
       });
     },

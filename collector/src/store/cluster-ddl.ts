@@ -34,6 +34,8 @@ export const SHARDING_KEYS: Record<string, string> = {
   prov_conversations: 'cityHash64(trace_id)',
   // One log's leaves and checkpoints together: a log is read and verified in leaf order.
   ledger_leaves: 'cityHash64(log_id)',
+  ledger_entries: 'cityHash64(log_id)',
+  ledger_tiles: 'cityHash64(log_id)',
   checkpoints: 'cityHash64(log_id)',
   exports: 'rand()',
   incident_events: 'cityHash64(incident_id)',

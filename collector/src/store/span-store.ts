@@ -6,10 +6,10 @@ import type { Exporter, IngestBatch } from '../consumer.ts';
 import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
 import type { LogKey } from '../ledger/checkpoint.ts';
-import { type LedgerIndex, LedgerStore, ledgerIndex } from './ledger-store.ts';
+import { LedgerStore } from './ledger-store.ts';
 import { type Reads, ReadSide } from './reads/index.ts';
 import { provPayload } from '../format/prov-lines.ts';
-import { logsPayload, rowRefs, rowsPayload } from '../format/row-line.ts';
+import { logsPayload, rowsPayload } from '../format/row-line.ts';
 import { Spool, type SpoolRecord } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
@@ -20,8 +20,6 @@ export interface StoreOptions extends StoreTarget, Omit<WriterOptions, 'log' | '
 
 export class SpanStore implements Exporter {
   private readonly reads: ReadSide;
-  /** the ledger lookups behind evidence bundles */
-  readonly ledgerIndex: LedgerIndex;
 
   private constructor(
     private readonly ch: ClickHouse,
@@ -30,7 +28,6 @@ export class SpanStore implements Exporter {
     readonly ledger: LedgerStore,
   ) {
     this.reads = new ReadSide(ch);
-    this.ledgerIndex = ledgerIndex(ch);
   }
 
   /** Every read of stored data for one tenant (built once per tenant). */
@@ -45,9 +42,9 @@ export class SpanStore implements Exporter {
   static async open(o: StoreOptions): Promise<SpanStore> {
     const ch = await openClickHouse(o);
     await migrate(ch);
-    const ledger = await LedgerStore.open(ch, o.logKey);
+    const ledger = await LedgerStore.open(ch, o.logKey, { dataDir: o.dataDir, log: o.log });
     const { spool, pending } = await Spool.open(join(o.dataDir, 'spool'));
-    const writer = new SpanWriter(ch, spool, { ...o, onInserted: (table, payloads) => ledger.record(payloads.flatMap(rowRefs), table) });
+    const writer = new SpanWriter(ch, spool, { ...o, onInserted: (batch) => ledger.append(batch) });
     if (pending.length > 0) {
       const rows = pending.reduce((n, r) => n + r.rows, 0);
       o.log(`replaying ${rows} spooled span(s) not yet in ClickHouse`);
@@ -101,6 +98,7 @@ export class SpanStore implements Exporter {
     await this.writer.drain();
     await this.writer.stop();
     await this.ledger.checkpoint();
+    await this.ledger.close();
     await this.spool.close();
     await this.ch.close();
   }

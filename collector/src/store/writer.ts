@@ -13,8 +13,8 @@ export interface WriterOptions {
   /** beyond this many queued bytes the receiver answers 429 */
   maxPendingBytes: number;
   log: (msg: string) => void;
-  /** runs after rows are in ClickHouse and before the spool mark moves past them (the ledger) */
-  onInserted?: (table: SpoolTable, payloads: Buffer[]) => Promise<void>;
+  /** runs after a batch's rows are in ClickHouse and before the spool mark moves past them (the ledger) */
+  onInserted?: (batch: { table: SpoolTable; payloads: Buffer[] }[]) => Promise<void>;
 }
 
 export interface WriterStats {
@@ -108,9 +108,9 @@ export class SpanWriter {
           failures++;
           this.stats.lastError = (e as Error).message.slice(0, 500);
           this.opts.log(`insert of ${batch.length} request(s) failed (attempt ${failures}): ${this.stats.lastError}`);
-          if (failures >= 3 && (await this.healthy())) {
-            // ClickHouse answers but refuses this batch: find the request it chokes on.
-            await this.isolate(batch);
+          // ClickHouse answers but refuses this batch: find the request it chokes on. (Not when
+          // the rows went in and their ledger leaves did not: that is no reason to set rows aside.)
+          if (failures >= 3 && !(e instanceof LedgerAppendError) && (await this.healthy()) && (await this.isolate(batch))) {
             failures = 0;
             continue;
           }
@@ -162,19 +162,26 @@ export class SpanWriter {
     }
   }
 
-  /** One insert per table present in the batch, each followed by its ledger leaves. */
+  /**
+   * One insert per table present in the batch, all at once, then their ledger leaves in one
+   * insert. A failure retries the batch: the rows go in again and reads collapse the repeats;
+   * leaves are only written once every row of the batch is stored.
+   */
   private async insert(batch: SpoolRecord[]): Promise<void> {
-    for (const table of SPOOL_TABLES) {
-      const payloads = batch.filter((r) => r.table === table).map((r) => r.payload);
-      if (payloads.length === 0) continue;
-      await this.ch.insertJsonEachRow(table, payloads, INSERT_SETTINGS);
-      // A failure here retries the batch: the rows go in again and reads collapse the repeats.
-      await this.opts.onInserted?.(table, payloads);
+    const byTable = SPOOL_TABLES.map((table) => ({ table, payloads: batch.filter((r) => r.table === table).map((r) => r.payload) })).filter((t) => t.payloads.length > 0);
+    await Promise.all(byTable.map((t) => this.ch.insertJsonEachRow(t.table, t.payloads, INSERT_SETTINGS)));
+    try {
+      await this.opts.onInserted?.(byTable);
+    } catch (e) {
+      throw new LedgerAppendError((e as Error).message, { cause: e });
     }
   }
 
-  /** Inserts the batch one request at a time; a request refused three times is set aside on disk. */
-  private async isolate(batch: SpoolRecord[]): Promise<void> {
+  /**
+   * Inserts the batch one request at a time; a request refused three times is set aside on disk.
+   * Stops (false) at a ledger failure: rows that were stored are not set aside for it.
+   */
+  private async isolate(batch: SpoolRecord[]): Promise<boolean> {
     for (const r of batch) {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -182,6 +189,7 @@ export class SpanWriter {
           this.done([r]);
           break;
         } catch (e) {
+          if (e instanceof LedgerAppendError) return false;
           if (attempt < 3 || !(await this.healthy())) {
             await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt));
             continue;
@@ -200,12 +208,16 @@ export class SpanWriter {
         }
       }
     }
+    return true;
   }
 
   private async healthy(): Promise<boolean> {
     return this.ch.ping();
   }
 }
+
+/** The batch's rows are stored; their ledger leaves are not (yet). */
+class LedgerAppendError extends Error {}
 
 /** Rows (lines) in the dead-letter files. */
 function deadLetterRows(dir: string): number {
