@@ -86,7 +86,10 @@ export function loadConfig(env: Env = process.env): Config {
   const d = { ...file.detection };
   if (env.CAUSEWAY_DETECTION_POLICY) d.policy = env.CAUSEWAY_DETECTION_POLICY;
   if (env.CAUSEWAY_DETECT_QUIET_MS) d.quietMs = positive(env.CAUSEWAY_DETECT_QUIET_MS, 'CAUSEWAY_DETECT_QUIET_MS');
-  if (env.CAUSEWAY_DETECTIONS) d.enabled = env.CAUSEWAY_DETECTIONS !== 'off';
+  if (env.CAUSEWAY_DETECTIONS) {
+    if (!['on', 'off'].includes(env.CAUSEWAY_DETECTIONS)) throw new Error(`CAUSEWAY_DETECTIONS must be on or off, got "${env.CAUSEWAY_DETECTIONS}"`);
+    d.enabled = env.CAUSEWAY_DETECTIONS === 'on';
+  }
   if (env.CAUSEWAY_WEBHOOK_URL) d.webhookUrl = env.CAUSEWAY_WEBHOOK_URL;
   if (env.CAUSEWAY_WEBHOOK_SECRET_FILE) d.webhookSecretFile = env.CAUSEWAY_WEBHOOK_SECRET_FILE;
   if (d.webhookUrl && !d.webhookSecretFile) throw new Error('a detection webhook needs its HMAC secret file (CAUSEWAY_WEBHOOK_SECRET_FILE or detection.webhookSecretFile)');
