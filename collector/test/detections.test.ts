@@ -141,6 +141,18 @@ describe('detections end to end', () => {
     expect((send.evidence.detail.untrustedSources as { documentId: string }[]).map((s) => s.documentId)).toContain('msg-7f3a91');
   }, 120_000);
 
+  it("raises R5 when research-bot's call rate jumps against its own history in the store", async () => {
+    const history = benign().filter((b) => b.run.agent === 'research-bot');
+    const spike = incidents().find((s) => s.expect.includes('R5'))!; // made after the history: later in time
+    for (const h of history) expect(await exportSpans(exporter, emitRun(h.run))).toBe(true);
+    const spans = emitRun(spike.run);
+    expect(await exportSpans(exporter, spans)).toBe(true);
+    const r5 = await until('the R5 finding', async () => (await findings(`?trace=${spans[0]!.spanContext().traceId}&rule=R5`))[0]);
+    expect(r5.agent.name).toBe('research-bot');
+    expect(r5.evidence.detail.calls).toBe(30);
+    expect((r5.evidence.detail.baseline as number[]).filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
   it('changes a finding\'s status through events: a false positive needs a reason', async () => {
     const [f] = await findings('?rule=R1');
     const bad = await fetch(`${cw.apiUrl}/api/findings/${f!.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'false_positive' }) });

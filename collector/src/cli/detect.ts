@@ -31,7 +31,7 @@ export async function detectCommand(argv: string[]): Promise<number> {
   try {
     await migrate(ch);
     const reads = new ReadSide(ch).readsFor(config.tenant);
-    const evaluator = new Evaluator(reads.provenance, config.tenant, policy, trustRules);
+    const evaluator = new Evaluator(reads.provenance, config.tenant, policy, trustRules, undefined, reads.findings);
     const traces = await reads.findings.tracesSince(sinceNs, limit);
     log(`evaluating ${traces.length} trace(s) since ${since}${dry ? ' (dry run: nothing stored)' : ''}`);
     const perRule = new Map<string, { found: number; fresh: number }>();

@@ -47,6 +47,14 @@ export const RULES = {
     owasp: ['ASI02 Tool Misuse and Exploitation', 'ASI03 Identity and Privilege Abuse'],
     atlas: ['AML.T0057 LLM Data Leakage', 'AML.T0086 Exfiltration via AI Agent Tool Invocation'],
   },
+  R5: {
+    id: 'R5',
+    name: 'call-rate-anomaly',
+    severity: 'medium',
+    explanation: "The agent made far more tool calls in a window than its own baseline (robust statistics over its previous windows): a runaway loop, a hijacked agent, or an error propagating.",
+    owasp: ['ASI08 Cascading Failures', 'ASI10 Rogue Agents'],
+    atlas: ['AML.T0053 AI Agent Tool Invocation', 'AML.T0029 Denial of AI Service'],
+  },
   R7: {
     id: 'R7',
     name: 'mass-action',

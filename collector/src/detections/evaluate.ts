@@ -6,6 +6,7 @@ import type { Finding, SliceResponse } from '@causeway/schemas';
 import { SliceBuilder, type ProvenanceReader } from '../provenance/slice/index.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import { Registry } from './agents.ts';
+import type { BaselineReader } from './baseline.ts';
 import { RULES, RULE_IDS } from './catalog.ts';
 import type { DetectionPolicy } from './policy.ts';
 import { BUILTIN_RULES } from './rules/index.ts';
@@ -29,6 +30,7 @@ export class Evaluator {
     readonly policy: DetectionPolicy,
     private readonly trustRules: TrustRule[],
     registry?: Registry,
+    private readonly baseline?: BaselineReader,
   ) {
     this.registry = registry ?? new Registry(policy.agents);
   }
@@ -38,7 +40,9 @@ export class Evaluator {
     if (!facts) return [];
     const slices = new Map<string, Promise<SliceResponse | undefined>>();
     const ctx: RuleContext = {
+      tenant: this.tenant,
       facts,
+      ...(this.baseline ? { baseline: this.baseline } : {}),
       policy: this.policy,
       registry: this.registry,
       backward: (call: ToolCall) => {

@@ -29,6 +29,10 @@ export interface RuleSettings {
   /** R7: calls of one destructive tool on distinct resources, within windowSeconds */
   minResources?: number;
   windowSeconds?: number;
+  /** R5: calls in a window at least, robust z at least, windows of baseline */
+  minCalls?: number;
+  threshold?: number;
+  baselineWindows?: number;
 }
 
 /** Data sensitivity for R4, least to most restricted: public < internal < confidential < restricted. */
@@ -69,6 +73,7 @@ const DEFAULT_RULES = (): Record<RuleId, RuleSettings> => ({
   R2: { enabled: true },
   R3: { enabled: true },
   R4: { enabled: true },
+  R5: { enabled: true, windowSeconds: 300, minCalls: 20, threshold: 6, baselineWindows: 24 },
   R7: { enabled: true, minResources: 5, windowSeconds: 300 },
   R8: { enabled: true },
   R9: { enabled: true },
@@ -114,10 +119,10 @@ export function parsePolicy(raw: unknown, where = 'detection policy'): Detection
       if (!(RULE_IDS as string[]).includes(id)) fail(`rules: unknown rule "${id}"; known: ${RULE_IDS.join(', ')}`);
       if (!isObj(v)) fail(`rules.${id} must be an object`);
       const s = v as Record<string, unknown>;
-      known(s, ['enabled', 'minResources', 'windowSeconds'], `rules.${id}.`, fail);
+      known(s, ['enabled', 'minResources', 'windowSeconds', 'minCalls', 'threshold', 'baselineWindows'], `rules.${id}.`, fail);
       const r = p.rules[id as RuleId];
       if (s.enabled !== undefined) r.enabled = s.enabled === true || (s.enabled !== false ? fail(`rules.${id}.enabled must be true or false`) : false);
-      for (const k of ['minResources', 'windowSeconds'] as const) {
+      for (const k of ['minResources', 'windowSeconds', 'minCalls', 'threshold', 'baselineWindows'] as const) {
         if (s[k] === undefined) continue;
         if (!Number.isInteger(s[k]) || (s[k] as number) < 1) fail(`rules.${id}.${k} must be a positive integer`);
         r[k] = s[k] as number;

@@ -42,7 +42,10 @@ export function startDetections(o: {
   const evaluators = new Map<string, Evaluator>();
   const evaluator = (tenant: string): Evaluator => {
     let e = evaluators.get(tenant);
-    if (!e) evaluators.set(tenant, (e = new Evaluator(o.readsFor(tenant).provenance, tenant, policy, o.trustRules, registry)));
+    if (!e) {
+      const reads = o.readsFor(tenant);
+      evaluators.set(tenant, (e = new Evaluator(reads.provenance, tenant, policy, o.trustRules, registry, reads.findings)));
+    }
     return e;
   };
   let webhook: Webhook | undefined;

@@ -4,6 +4,7 @@ import { untrustedToHighImpact } from './r1-untrusted-to-high-impact.ts';
 import { outOfScopeTool } from './r2-out-of-scope-tool.ts';
 import { credentialToEgress } from './r3-credential-to-egress.ts';
 import { dataMixing } from './r4-data-mixing.ts';
+import { rateAnomaly } from './r5-rate-anomaly.ts';
 import { massAction } from './r7-mass-action.ts';
 import { missingApproval } from './r8-missing-approval.ts';
 import { unregisteredAgent } from './r9-unregistered-agent.ts';
@@ -16,5 +17,6 @@ export const BUILTIN_RULES: Record<RuleId, Rule> = {
   R8: missingApproval,
   R3: credentialToEgress,
   R4: dataMixing,
+  R5: rateAnomaly,
   R7: massAction,
 };

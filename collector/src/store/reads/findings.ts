@@ -135,6 +135,25 @@ export class FindingReads {
     return agentsSeen(this.ch, this.tenant, limit);
   }
 
+  /** An agent's tool calls per window (detections/baseline.ts): calls of the traces in which some activity names the agent. */
+  async toolCallsPerWindow(tenant: string, service: string, agent: string, fromNs: bigint, toNs: bigint, windowNs: bigint): Promise<Map<bigint, number>> {
+    if (tenant !== this.tenant) throw new Error('baseline read for another tenant');
+    const db = this.ch.database;
+    // the agent's traces may start up to an hour before the range (a long run)
+    const rows = await this.ch.query<{ w: string; n: string }>(
+      `SELECT intDiv(start_time_unix_nano, {window:UInt64}) AS w, uniqExact(trace_id, span_id) AS n
+       FROM ${db}.prov_activities
+       WHERE tenant = {tenant:String} AND kind = 'tool' AND service_name = {service:String}
+         AND start_time_unix_nano >= {from:UInt64} AND start_time_unix_nano < {to:UInt64}
+         AND trace_id IN (SELECT trace_id FROM ${db}.prov_activities
+           WHERE tenant = {tenant:String} AND service_name = {service:String} AND (agent_id = {agent:String} OR agent_name = {agent:String})
+             AND start_time_unix_nano >= {fromWide:UInt64} AND start_time_unix_nano < {to:UInt64})
+       GROUP BY w`,
+      { tenant: this.tenant, service, agent, window: windowNs.toString(), from: fromNs.toString(), to: toNs.toString(), fromWide: (fromNs > 3_600_000_000_000n ? fromNs - 3_600_000_000_000n : 0n).toString() },
+    );
+    return new Map(rows.map((r) => [BigInt(r.w), Number(r.n)]));
+  }
+
   /** Traces with activities that started at or after `sinceNs` (unix ns), oldest first: what `causeway detect --since` evaluates. */
   async tracesSince(sinceNs: bigint, limit: number): Promise<string[]> {
     const rows = await this.ch.query<{ trace_id: string }>(
