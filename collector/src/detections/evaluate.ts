@@ -16,6 +16,8 @@ import { type ToolCall, traceFacts } from './trace-facts.ts';
 /** Slices behind the evidence: as deep and as wide as the API's defaults. */
 const SLICE_DEPTH = 12;
 const SLICE_NODES = 500;
+/** Backward slices one trace may cost (one per high-impact call); calls beyond are not sliced (R1, R3's copy check, R4 skip them). */
+export const MAX_SLICES_PER_TRACE = 256;
 
 export function findingId(rule: string, key: string): string {
   return createHash('sha256').update(`${rule}\u0000${key}`).digest('hex').slice(0, 32);
@@ -47,6 +49,7 @@ export class Evaluator {
       registry: this.registry,
       backward: (call: ToolCall) => {
         let s = slices.get(call.node);
+        if (!s && slices.size >= MAX_SLICES_PER_TRACE) return Promise.resolve(undefined);
         if (!s) {
           const b = new SliceBuilder(this.reader, { tenant: this.tenant, direction: 'backward', depth: SLICE_DEPTH, maxNodes: SLICE_NODES, trustRules: this.trustRules });
           s = b.slice({ traceId: call.act.trace_id, spanId: call.act.span_id });
