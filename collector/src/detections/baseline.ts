@@ -7,6 +7,8 @@ export interface BaselineReader {
    * [fromNs, toNs); windows without calls are absent. Keys: window index (start / windowNs).
    */
   toolCallsPerWindow(tenant: string, service: string, agent: string, fromNs: bigint, toNs: bigint, windowNs: bigint): Promise<Map<bigint, number>>;
+  /** The stored requests (redacted canonical content) of the agent's latest `limit` tool calls that started before `beforeNs`. */
+  requestsBefore(tenant: string, service: string, agent: string, beforeNs: bigint, limit: number): Promise<string[]>;
 }
 
 /** Median and median absolute deviation. */

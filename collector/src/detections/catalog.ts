@@ -55,6 +55,14 @@ export const RULES = {
     owasp: ['ASI08 Cascading Failures', 'ASI10 Rogue Agents'],
     atlas: ['AML.T0053 AI Agent Tool Invocation', 'AML.T0029 Denial of AI Service'],
   },
+  R6: {
+    id: 'R6',
+    name: 'first-access',
+    severity: 'low',
+    explanation: 'The agent touched a host, table, dataset, channel, repository or path that none of its previous calls touched: outside its normal pattern, worth a look when it is also high-impact.',
+    owasp: ['ASI10 Rogue Agents', 'ASI03 Identity and Privilege Abuse'],
+    atlas: ['AML.T0053 AI Agent Tool Invocation'],
+  },
   R7: {
     id: 'R7',
     name: 'mass-action',

@@ -33,6 +33,9 @@ export interface RuleSettings {
   minCalls?: number;
   threshold?: number;
   baselineWindows?: number;
+  /** R6: prior calls the agent needs before anything counts as new, and how many are the baseline */
+  minHistoryCalls?: number;
+  baselineCalls?: number;
 }
 
 /** Data sensitivity for R4, least to most restricted: public < internal < confidential < restricted. */
@@ -74,6 +77,7 @@ const DEFAULT_RULES = (): Record<RuleId, RuleSettings> => ({
   R3: { enabled: true },
   R4: { enabled: true },
   R5: { enabled: true, windowSeconds: 300, minCalls: 20, threshold: 6, baselineWindows: 24 },
+  R6: { enabled: true, minHistoryCalls: 10, baselineCalls: 2000 },
   R7: { enabled: true, minResources: 5, windowSeconds: 300 },
   R8: { enabled: true },
   R9: { enabled: true },
@@ -119,10 +123,10 @@ export function parsePolicy(raw: unknown, where = 'detection policy'): Detection
       if (!(RULE_IDS as string[]).includes(id)) fail(`rules: unknown rule "${id}"; known: ${RULE_IDS.join(', ')}`);
       if (!isObj(v)) fail(`rules.${id} must be an object`);
       const s = v as Record<string, unknown>;
-      known(s, ['enabled', 'minResources', 'windowSeconds', 'minCalls', 'threshold', 'baselineWindows'], `rules.${id}.`, fail);
+      known(s, ['enabled', 'minResources', 'windowSeconds', 'minCalls', 'threshold', 'baselineWindows', 'minHistoryCalls', 'baselineCalls'], `rules.${id}.`, fail);
       const r = p.rules[id as RuleId];
       if (s.enabled !== undefined) r.enabled = s.enabled === true || (s.enabled !== false ? fail(`rules.${id}.enabled must be true or false`) : false);
-      for (const k of ['minResources', 'windowSeconds', 'minCalls', 'threshold', 'baselineWindows'] as const) {
+      for (const k of ['minResources', 'windowSeconds', 'minCalls', 'threshold', 'baselineWindows', 'minHistoryCalls', 'baselineCalls'] as const) {
         if (s[k] === undefined) continue;
         if (!Number.isInteger(s[k]) || (s[k] as number) < 1) fail(`rules.${id}.${k} must be a positive integer`);
         r[k] = s[k] as number;

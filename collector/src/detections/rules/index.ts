@@ -5,6 +5,7 @@ import { outOfScopeTool } from './r2-out-of-scope-tool.ts';
 import { credentialToEgress } from './r3-credential-to-egress.ts';
 import { dataMixing } from './r4-data-mixing.ts';
 import { rateAnomaly } from './r5-rate-anomaly.ts';
+import { firstAccess } from './r6-first-access.ts';
 import { massAction } from './r7-mass-action.ts';
 import { missingApproval } from './r8-missing-approval.ts';
 import { unregisteredAgent } from './r9-unregistered-agent.ts';
@@ -18,5 +19,6 @@ export const BUILTIN_RULES: Record<RuleId, Rule> = {
   R3: credentialToEgress,
   R4: dataMixing,
   R5: rateAnomaly,
+  R6: firstAccess,
   R7: massAction,
 };

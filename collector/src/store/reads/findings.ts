@@ -154,6 +154,24 @@ export class FindingReads {
     return new Map(rows.map((r) => [BigInt(r.w), Number(r.n)]));
   }
 
+  /** The stored requests of the agent's latest `limit` tool calls before `beforeNs` (detections/baseline.ts). */
+  async requestsBefore(tenant: string, service: string, agent: string, beforeNs: bigint, limit: number): Promise<string[]> {
+    if (tenant !== this.tenant) throw new Error('baseline read for another tenant');
+    const db = this.ch.database;
+    const rows = await this.ch.query<{ content: string }>(
+      `SELECT content FROM ${db}.prov_artifacts
+       WHERE tenant = {tenant:String} AND artifact_id IN (
+         SELECT request_id FROM ${db}.prov_activities
+         WHERE tenant = {tenant:String} AND kind = 'tool' AND request_id != '' AND service_name = {service:String} AND start_time_unix_nano < {before:UInt64}
+           AND trace_id IN (SELECT trace_id FROM ${db}.prov_activities WHERE tenant = {tenant:String} AND service_name = {service:String}
+             AND (agent_id = {agent:String} OR agent_name = {agent:String}) AND start_time_unix_nano < {before:UInt64})
+         ORDER BY start_time_unix_nano DESC LIMIT {limit:UInt32})
+       LIMIT 1 BY artifact_id`,
+      { tenant: this.tenant, service, agent, before: beforeNs.toString(), limit },
+    );
+    return rows.map((r) => r.content);
+  }
+
   /** Traces with activities that started at or after `sinceNs` (unix ns), oldest first: what `causeway detect --since` evaluates. */
   async tracesSince(sinceNs: bigint, limit: number): Promise<string[]> {
     const rows = await this.ch.query<{ trace_id: string }>(
