@@ -201,7 +201,10 @@ export function createRedactor(opts: {
         if (m[0].length === 0) re.lastIndex++;
         let [start, end] = extent(m, d.locate, text);
         const matchEnd = m.index + m[0].length;
-        if (d.extent) [start, end] = d.extent(text, start, end, cursor);
+        if (d.extent) {
+          [start, end] = d.extent(text, start, end, cursor);
+          if (work && d.extentReads) work.steps += d.extentReads;
+        }
         else if (d.tail && end === matchEnd) while (end < text.length && d.tail.test(text[end]!)) end++;
         // the scan goes on after what this match took, so grown characters are read once
         if (end > matchEnd) re.lastIndex = end;

@@ -1,11 +1,11 @@
-// /bench?n=5000[&render=svg|canvas]: a generated agent-shaped graph of n nodes, laid out in the
+// /bench.html?n=5000[&render=svg|canvas]: a generated agent-shaped graph of n nodes, laid out in the
 // worker and rendered like a trace. Exposes timings on window.__bench for explorer/bench/run.ts.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type GraphHandle, GraphView } from '../graph/GraphView.tsx';
-import { type TimedLayout, layoutAsync } from '../graph/layout-client.ts';
-import { toLayoutInput } from '../graph/layout-input.ts';
+import { type TimedLayout, layoutAsync } from '../graph/layout/client.ts';
+import { toLayoutInput } from '../graph/layout/input.ts';
 import { buildGraph } from '../graph/model.ts';
-import { syntheticTrace } from '../graph/synthetic.ts';
+import { type GraphHandle, GraphView } from '../graph/view/GraphView.tsx';
+import { syntheticTrace } from './synthetic.ts';
 
 declare global {
   interface Window {

@@ -10,7 +10,7 @@ function getWorker(): Worker | undefined {
   if (worker) return worker;
   if (typeof Worker === 'undefined') return undefined;
   try {
-    worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
+    worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (ev: MessageEvent<{ id: number; result?: LayoutResult; error?: string }>) => {
       const p = pending.get(ev.data.id);
       if (!p) return;

@@ -1,8 +1,8 @@
 // Graph → the layout's flat input (what crosses to the worker).
 import type { LayoutInput, LayoutOptions } from './layout.ts';
-import type { Graph } from './model.ts';
+import type { Graph } from '../model.ts';
 
-export function toLayoutInput(g: Graph, options?: Partial<LayoutOptions>): LayoutInput {
+export function toLayoutInput(g: Graph, options?: Partial<LayoutOptions>, near?: ReadonlyMap<string, string>): LayoutInput {
   const idx = new Map(g.nodes.map((n, i) => [n.id, i]));
   const from: number[] = [];
   const to: number[] = [];
@@ -20,6 +20,7 @@ export function toLayoutInput(g: Graph, options?: Partial<LayoutOptions>): Layou
     from: Int32Array.from(from),
     to: Int32Array.from(to),
     key: g.nodes.map((n) => n.id),
+    ...(near && near.size ? { near: Int32Array.from(g.nodes, (n) => idx.get(near.get(n.id) ?? '') ?? -1) } : {}),
     ...(options ? { options } : {}),
   };
 }

@@ -19,6 +19,12 @@ export interface LayoutInput {
   to: ArrayLike<number>;
   /** tie-break for equal times (e.g. node ids), optional */
   key?: string[];
+  /**
+   * per node, a node it should sit just before (or -1): the source of the key path beside the
+   * step it led to, rather than beside where it first came in (a time-ordered layout would put
+   * an e-mail read early and acted on late a screen away from the action)
+   */
+  near?: ArrayLike<number>;
   options?: Partial<LayoutOptions>;
 }
 
@@ -127,6 +133,12 @@ export function layout(input: LayoutInput): LayoutResult {
   }
   for (let i = 0; i < n; i++) {
     if (input.artifact[i] && predCount[i + 1]! === predCount[i]! && firstUse[i]! > 0) layer[i] = Math.max(layer[i]!, firstUse[i]! - 1);
+  }
+  if (input.near) {
+    for (let i = 0; i < n; i++) {
+      const j = input.near[i]!;
+      if (j >= 0 && j < n && j !== i && predCount[i + 1]! === predCount[i]!) layer[i] = Math.max(layer[i]!, layer[j]! - 1);
+    }
   }
 
   // 3. rows inside each (lane, layer) cell, by the mean row of the node's causes
