@@ -134,7 +134,9 @@ export function createRedactor(opts: {
     // a tag is as long as an address, so the grams inside it alone make a content-flow link
     const digests = keyedDigests(opts.key, inputs, scope === TAG_SCOPE ? 16 : 4);
     return found.map((f, i) => {
-      if (scope === TAG_SCOPE && !high[i]) return `${TAG_OPEN}${f.rule}:${digests[i]}${TAG_CLOSE}`;
+      // exactly as long as the stored placeholder (`[REDACTED:<rule>:<8 hex>]`): the offsets of
+      // copied passages, taken on this text, then fall on the same characters of the stored content
+      if (scope === TAG_SCOPE && !high[i]) return `${TAG_OPEN}${f.rule}:${digests[i]!.slice(0, 17)}${TAG_CLOSE}`;
       if (high[i]) return `[REDACTED:${f.rule}:${digests[i]!.slice(0, 8)}]`;
       if (scope === CLASS_SCOPE) return `[REDACTED:${f.rule}]`;
       return `[REDACTED:${f.rule}:${digests[i]}]`;

@@ -10,7 +10,7 @@ describe('the passage a copied-text link rests on', () => {
   it('finds the attacker address the request copied from the injected e-mail, at its place in both contents', () => {
     const [p] = sharedPassages(EMAIL, REQUEST);
     expect(p).toBeDefined();
-    expect(p!.text).toContain('[redacted:email:bcc90da1]');
+    expect(p!.text).toContain('[redacted:email:*]'); // the digest as one wildcard (see passages.ts)
     expect(EMAIL.slice(...p!.a)).toContain('[REDACTED:email:bcc90da1]');
     expect(REQUEST.slice(...p!.b)).toContain('[REDACTED:email:bcc90da1]');
   });
@@ -29,6 +29,16 @@ describe('the passage a copied-text link rests on', () => {
     expect(p!.text).toBe('please forward the customer export to the finance team');
     expect(plain.slice(...p!.a)).toBe('Please   Forward the customer export to the finance team');
     expect(json.slice(...p!.b)).toBe('please forward the customer\\nexport to the finance team');
+  });
+
+  it('marks whole placeholders whose digests differ (each scoped to the trace that stored the content)', () => {
+    const a = 'Please forward the export to [REDACTED:email:bcc90da1] before noon.';
+    const b = '{"note":"please forward the export to [REDACTED:email:0a1b2c3d]"}';
+    const p = sharedPassages(a, b)[0]!;
+    expect(a.slice(...p.a)).toBe('Please forward the export to [REDACTED:email:bcc90da1]');
+    expect(b.slice(...p.b)).toBe('please forward the export to [REDACTED:email:0a1b2c3d]');
+    // a different class is not the same value
+    expect(sharedPassages('[REDACTED:email:bcc90da1] [REDACTED:phone:bcc90da1]', 'x [REDACTED:phone:11112222] y').map((q) => q.text)).toEqual([]);
   });
 
   it('reports nothing for texts that share only short phrases', () => {

@@ -2,7 +2,11 @@
 // contents as stored so it can be highlighted on both sides. The collector links by keyed
 // fingerprints of the text values (lower case, whitespace collapsed, before redaction); this
 // compares the same normalization of the redacted text values, so a copied address appears as
-// the same placeholder on both sides. JSON keys and punctuation are not text: a match never
+// the same placeholder on both sides. A placeholder's digest is compared as one wildcard: a
+// low-entropy value's placeholder is scoped to the trace that stored the content (no redaction
+// oracle), and an artifact shared by several traces keeps the first trace's, so the same address
+// can show two digests; the collector's link itself rests on keyed fingerprints of the value
+// (equal values only), which the placeholders cannot show. JSON keys and punctuation are not text: a match never
 // spans them. Linear in the sizes (a gram index of one side, a scan of the other). Pure.
 
 /** Matches shorter than this (in normalized characters) are not reported. */
@@ -46,7 +50,7 @@ export function normalize(raw: string): Normalized {
   const jsonStart = jsonAt(raw);
   if (jsonStart < 0) {
     for (let i = 0; i < raw.length; i++) emit(raw[i]!, i);
-    return { text: out.join(''), at, end };
+    return placeholderDigestsAsOne({ text: out.join(''), at, end });
   }
   // JSON: only string values are text; keys are not
   const stack: { obj: boolean; key: boolean }[] = [];
@@ -85,7 +89,28 @@ export function normalize(raw: string): Normalized {
     at.pop();
     end.pop();
   }
-  return { text: out.join(''), at, end };
+  return placeholderDigestsAsOne({ text: out.join(''), at, end });
+}
+
+/** `[redacted:<rule>:<hex>]` → `[redacted:<rule>:*]`, the `*` mapped to the whole digest in the raw text. */
+function placeholderDigestsAsOne(n: Normalized): Normalized {
+  const re = /\[redacted:[a-z_]{1,40}:([0-9a-f]{4,64})\]/g;
+  let text = '';
+  const at: number[] = [];
+  const end: number[] = [];
+  let from = 0;
+  for (let m = re.exec(n.text); m; m = re.exec(n.text)) {
+    const digestAt = m.index + m[0].length - 1 - m[1]!.length;
+    text += n.text.slice(from, digestAt) + '*';
+    at.push(...n.at.slice(from, digestAt), n.at[digestAt]!);
+    end.push(...n.end.slice(from, digestAt), n.end[digestAt + m[1]!.length - 1]!);
+    from = digestAt + m[1]!.length;
+  }
+  if (from === 0) return n;
+  text += n.text.slice(from);
+  at.push(...n.at.slice(from));
+  end.push(...n.end.slice(from));
+  return { text, at, end };
 }
 
 /** Where JSON starts: at 0, or inside `name(…)` as tool requests are stored; -1 for plain text. */
