@@ -138,10 +138,12 @@ describe('OpenInference conventions beyond the LangChain capture', () => {
   });
 
   it('maps the other span kinds to other, keeping the span', () => {
-    for (const k of ['CHAIN', 'EMBEDDING', 'RERANKER', 'GUARDRAIL', 'EVALUATOR']) {
+    for (const k of ['CHAIN', 'EMBEDDING', 'RERANKER', 'EVALUATOR']) {
       expect(adaptSpan(spanRow('x', { 'openinference.span.kind': k }))).toMatchObject({ kind: 'other', convention: 'openinference', operation: k });
     }
     expect(adaptSpan(spanRow('planner', { 'openinference.span.kind': 'AGENT', 'agent.name': 'planner' }))).toMatchObject({ kind: 'agent', agentName: 'planner' });
+    // guardrails are decisions: read by the approval adapter (approval.ts)
+    expect(adaptSpan(spanRow('x', { 'openinference.span.kind': 'GUARDRAIL', 'output.value': 'BLOCKED' }))).toMatchObject({ kind: 'approval', operation: 'guardrail:denied' });
   });
 });
 
