@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const EXPLORER_DIR = dirname(fileURLToPath(import.meta.url));
 export const DIST_DIR = join(EXPLORER_DIR, 'dist');
 const LOCK = join(EXPLORER_DIR, '.build.lock');
-const SOURCES = ['src', 'index.html', 'vite.config.ts', 'package.json'];
+const SOURCES = ['src', 'index.html', 'bench.html', 'vite.config.ts', 'package.json'];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

@@ -9,3 +9,4 @@ export * from './incidents.ts';
 export * from './node-id.ts';
 export * from './bundles.ts';
 export * from './auth.ts';
+export * from './detections.ts';

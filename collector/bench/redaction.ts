@@ -8,6 +8,7 @@ import type { SpanRow } from '@causeway/schemas';
 import { formatTable, score, type CorpusCase } from '../../fixtures/redaction/score.ts';
 import { RedactionTally, redactSpans } from '../src/processors/redact.ts';
 import { decodeTracesProto } from '../src/receivers/otlp/decode-proto.ts';
+import { parsePolicy, type RedactionPolicy } from '../src/redaction/policy.ts';
 import { createRedactor } from '../src/redaction/redactor.ts';
 import { PII_RULES, SECRET_RULES } from '../src/redaction/types.ts';
 import { median } from './decode.ts';
@@ -24,6 +25,8 @@ export interface RedactionBench {
   /** every string scanned, as if nothing ever repeated */
   coldSpansPerSec: number;
   coldMbPerSec: number;
+  /** the same, with the person-name and street-address rules off (what the redactor cost before them) */
+  coldMbPerSecWithoutNames: number;
   /** decode of the same payloads, same process, for scale */
   decodeSpansPerSec: number;
   findings: Record<string, number>;
@@ -33,6 +36,8 @@ export interface RedactionBench {
 export function benchRedaction(protoPayloads: Buffer[], rounds: number): RedactionBench {
   const warm = time(protoPayloads, rounds, true);
   const cold = time(protoPayloads, rounds, false);
+  const NO_NAMES = parsePolicy({ rules: { person_name: { enabled: false }, street_address: { enabled: false } } });
+  const coldWithout = time(protoPayloads, rounds, false, NO_NAMES);
   const redactor = createRedactor({ key: Buffer.alloc(32, 0x5a) });
   const corpus = JSON.parse(readFileSync(CORPUS, 'utf8')) as CorpusCase[];
   const report = score(corpus, (text) => redactor.redactText(text), { secretRules: SECRET_RULES, piiRules: PII_RULES });
@@ -43,13 +48,14 @@ export function benchRedaction(protoPayloads: Buffer[], rounds: number): Redacti
     mbPerSec: warm.stringMB / warm.redactS,
     coldSpansPerSec: cold.spans / cold.redactS,
     coldMbPerSec: cold.stringMB / cold.redactS,
+    coldMbPerSecWithoutNames: coldWithout.stringMB / coldWithout.redactS,
     decodeSpansPerSec: warm.spans / warm.decodeS,
     findings: warm.findings,
     corpusTable: formatTable(report),
   };
 }
 
-function time(protoPayloads: Buffer[], rounds: number, memo: boolean) {
+function time(protoPayloads: Buffer[], rounds: number, memo: boolean, policy?: RedactionPolicy) {
   const decodeAll = (): SpanRow[][] => protoPayloads.map((p) => decodeTracesProto(p, 'default').rows);
   const sample = decodeAll();
   const spans = sample.reduce((n, r) => n + r.length, 0);
@@ -60,7 +66,7 @@ function time(protoPayloads: Buffer[], rounds: number, memo: boolean) {
   let findings: Record<string, number> = {};
   // Each round starts from a fresh redactor, so its memo holds only what this round has seen.
   for (let i = 0; i < rounds; i++) {
-    const fresh = createRedactor({ key: Buffer.alloc(32, 0x5a), memo });
+    const fresh = createRedactor({ key: Buffer.alloc(32, 0x5a), memo, policy });
     let t = performance.now();
     const batches = decodeAll(); // fresh rows each round: the processor rewrites them
     decodeTimes.push(performance.now() - t);

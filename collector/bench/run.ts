@@ -19,6 +19,7 @@
 // long, once it has 20), BENCH_PROV_HEAP_MB (8192: the store collector's --max-old-space-size),
 // BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7, `--only auth` section 8, `--only redaction` decode, redaction and its worst case.
 //   npm run bench -- --only provenance --spans 200000
+import { benchDetections, printDetections } from './detections.ts';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -49,7 +50,7 @@ const DECODE_ROUNDS = intEnv('BENCH_DECODE_ROUNDS', 5);
 const KEEP = process.env.BENCH_KEEP === '1';
 const ARGS = cliArgs(process.argv.slice(2));
 const ONLY = ARGS.only;
-if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'provenance' && ONLY !== 'redaction' && ONLY !== 'auth') throw new Error(`--only must be ingest, provenance, redaction or auth, got "${ONLY}"`);
+if (ONLY !== undefined && !['ingest', 'provenance', 'redaction', 'auth', 'detections'].includes(ONLY)) throw new Error(`--only must be ingest, provenance, redaction, auth or detections, got "${ONLY}"`);
 const AUTH_SPANS = intEnv('BENCH_AUTH_SPANS', 40_000);
 const AUTH_ROUNDS = intEnv('BENCH_AUTH_ROUNDS', 3);
 const PROV_SPANS = ARGS.spans !== undefined ? positiveInt(ARGS.spans, '--spans') : intEnv('BENCH_PROV_SPANS', 200_000);
@@ -68,9 +69,11 @@ const log = (s: string): void => {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  if (ONLY === 'detections') return void process.stdout.write(`${printDetections(await benchDetections(intEnv('BENCH_DETECT_SPANS', 12_000)))}\n`);
   if (ONLY === undefined || ONLY === 'ingest' || ONLY === 'redaction') await ingestSections(started);
   if (ONLY === undefined || ONLY === 'auth') await authSection();
   if (ONLY === undefined || ONLY === 'provenance') await provenanceSections();
+  if (ONLY === undefined) process.stdout.write(`${printDetections(await benchDetections(intEnv('BENCH_DETECT_SPANS', 12_000)))}\n`);
 }
 
 async function authSection(): Promise<void> {
@@ -145,6 +148,7 @@ async function ingestSections(started: number): Promise<void> {
     process.stdout.write(
       [
         `redaction: ${fmt(r.spansPerSec)} spans/s, ${r.mbPerSec.toFixed(1)} MB/s of strings (as the collector runs it); every string scanned: ${fmt(r.coldSpansPerSec)} spans/s, ${r.coldMbPerSec.toFixed(1)} MB/s; decode of the same spans ${fmt(r.decodeSpansPerSec)} spans/s`,
+        namesCost(r),
         r.corpusTable,
         formatWorstCase(worst),
         '',
@@ -425,6 +429,7 @@ function printRedaction(r: RedactionBench, e: IngestResult, worst: WorstCase): v
     `| … every string scanned, spans/s  | ${fmt(r.coldSpansPerSec)} |`,
     `| … every string scanned, MB/s     | ${r.coldMbPerSec.toFixed(1).padStart(7)} |`,
     `| decode of the same spans, spans/s| ${fmt(r.decodeSpansPerSec)} |`,
+    `  ${namesCost(r)}`,
     `| share of end-to-end cost per span| ${(share * 100).toFixed(1).padStart(6)}% |`,
     `  ${r.spans} spans, ${r.stringMB.toFixed(1)} MB of strings; values redacted per rule in them: ${JSON.stringify(r.findings)}`,
     '  share = (1 / redaction spans/s) / (1 / end-to-end durable spans/s): the fraction of the per-span wall-clock budget',
@@ -439,6 +444,11 @@ function printRedaction(r: RedactionBench, e: IngestResult, worst: WorstCase): v
     formatWorstCase(worst),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** What person names and street addresses add to the redactor, measured in this run. */
+function namesCost(r: RedactionBench): string {
+  return `person names + street addresses: every string scanned ${r.coldMbPerSec.toFixed(1)} MB/s with them, ${r.coldMbPerSecWithoutNames.toFixed(1)} MB/s without: ${(r.coldMbPerSecWithoutNames / r.coldMbPerSec).toFixed(2)}x the time`;
 }
 
 function fmt(n: number): string {

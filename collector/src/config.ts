@@ -43,6 +43,8 @@ export interface Config {
   maxFutureMs: number;
   /** an OpenID Connect identity provider for people */
   oidc?: OidcSettings;
+  /** detections (README "Detections"): policy file, quiet window, webhook; on unless `enabled` is false */
+  detection?: { enabled?: boolean; policy?: string; quietMs?: number; webhookUrl?: string; webhookSecretFile?: string };
 }
 
 export const DEFAULTS: Config = {
@@ -108,6 +110,17 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_OIDC_ISSUER) c.oidc = oidcFromEnv(env, c.oidc);
   if (c.oidc) c.oidc = { ...{ scopes: 'openid email profile', claim: 'groups', groups: {} }, ...(c.oidc as Partial<OidcSettings>) } as OidcSettings;
   if (c.publicUrl && !/^https?:\/\/[^/]+\/?$/.test(c.publicUrl)) throw new Error(`CAUSEWAY_PUBLIC_URL must be an origin like https://causeway.example, got "${c.publicUrl}"`);
+  const d = { ...file.detection };
+  if (env.CAUSEWAY_DETECTION_POLICY) d.policy = env.CAUSEWAY_DETECTION_POLICY;
+  if (env.CAUSEWAY_DETECT_QUIET_MS) d.quietMs = positive(env.CAUSEWAY_DETECT_QUIET_MS, 'CAUSEWAY_DETECT_QUIET_MS');
+  if (env.CAUSEWAY_DETECTIONS) {
+    if (!['on', 'off'].includes(env.CAUSEWAY_DETECTIONS)) throw new Error(`CAUSEWAY_DETECTIONS must be on or off, got "${env.CAUSEWAY_DETECTIONS}"`);
+    d.enabled = env.CAUSEWAY_DETECTIONS === 'on';
+  }
+  if (env.CAUSEWAY_WEBHOOK_URL) d.webhookUrl = env.CAUSEWAY_WEBHOOK_URL;
+  if (env.CAUSEWAY_WEBHOOK_SECRET_FILE) d.webhookSecretFile = env.CAUSEWAY_WEBHOOK_SECRET_FILE;
+  if (d.webhookUrl && !d.webhookSecretFile) throw new Error('a detection webhook needs its HMAC secret file (CAUSEWAY_WEBHOOK_SECRET_FILE or detection.webhookSecretFile)');
+  c.detection = d;
   if (env.CLICKHOUSE_URL) c.clickhouse.url = env.CLICKHOUSE_URL;
   if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
   if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;
@@ -170,6 +183,7 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   sessionTtlMinutes: 'positive',
   maxFutureMs: 'positive',
   oidc: { issuer: 'string', clientId: 'string', clientSecret: 'string', audience: 'string', scopes: 'string', claim: 'string', groups: 'object' },
+  detection: { enabled: 'boolean', policy: 'string', quietMs: 'positive', webhookUrl: 'string', webhookSecretFile: 'string' },
 };
 
 function readConfigFile(path: string): Partial<Config> {

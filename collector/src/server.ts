@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createHash } from 'node:crypto';
+import { startDetections } from './detections/service.ts';
 import { EXPLORER_DIST } from './api/explorer-app.ts';
 import { frontDoor } from './api/front-door.ts';
 import type { GuardEnv } from './api/guard.ts';
@@ -48,7 +49,16 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const wired = await security.wire(store, store.auditIndex, (t, s) => tenants.redact(t, s));
   // Each batch through its tenant's processors: provenance reads the rows as they arrived, so it
   // runs before redaction (it redacts what it stores).
-  const pipeline = new Pipeline(store, [perTenant((t) => tenants.processorsOf(t))]);
+  // Detections watch what became durable (a pass-through processor) and evaluate quiet traces.
+  const detections = startDetections({
+    config: config.detection,
+    readsFor: (tenant) => store.readsFor(tenant),
+    progress: () => ({ inserted: store.writer.stats.insertedRows, pending: store.writer.stats.pendingRows }),
+    trustRules,
+    log,
+  });
+  const detecting = config.detection?.enabled !== false && config.provenance;
+  const pipeline = new Pipeline(store, [perTenant((t) => tenants.processorsOf(t)), ...(detecting ? [detections.monitor] : [])]);
 
   const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.authenticateIngest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, log });
   const settle = (): Promise<void> => Promise.race([store.writer.drain(), new Promise<void>((r) => setTimeout(r, 5000).unref())]);
@@ -64,6 +74,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
       redaction: tenants.stats,
       settle,
       explorerDist: EXPLORER_DIST,
+      detections,
       log,
     },
   });
@@ -92,6 +103,8 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     async close() {
       clearInterval(checkpoints);
       await Promise.all([closeServer(otlpServer), grpcReceiver.close(), closeServer(apiServer)]);
+      await store.writer.drain();
+      await detections.stop();
       security.close();
       await store.close();
     },

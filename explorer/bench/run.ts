@@ -4,12 +4,14 @@
 // worker's own compute time; then a scripted pan (mouse drag) and zoom (wheel in and out) while
 // every animation frame's interval is recorded in the page, plus the canvas draw time per frame.
 // Not a test: nothing asserts on time. BENCH_EXPLORER_SIZES=500,5000,20000 changes the sizes.
+// Then open-trace.ts: a 3,250-span multi-agent trace opened from a real collector.
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { extname, join } from 'node:path';
 import { DIST_DIR, ensureExplorerBuilt } from '../build.ts';
+import { benchOpenTrace } from './open-trace.ts';
 import { launchChromium } from '@causeway/testkit/browser.ts';
 
 const SIZES = (process.env.BENCH_EXPLORER_SIZES ?? '500,5000,20000').split(',').map(Number);
@@ -54,7 +56,7 @@ export async function benchExplorer(log: (s: string) => void = console.log): Pro
     for (const run of runs) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const t0 = Date.now();
-      await page.goto(`${base}/bench?n=${run.n}${run.render ? `&render=${run.render}` : ''}`);
+      await page.goto(`${base}/bench.html?n=${run.n}${run.render ? `&render=${run.render}` : ''}`);
       await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 120_000 });
       const firstDrawMs = Date.now() - t0;
       const b = await page.evaluate(() => ({ layoutMs: window.__bench!.layoutMs, workerMs: window.__bench!.workerMs }));
@@ -126,7 +128,8 @@ export async function benchExplorer(log: (s: string) => void = console.log): Pro
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`\nExplorer: headless Chromium (software rendering, --disable-gpu), ${cpus().length} cores; 16.7 ms = 60 fps`);
   const results = await benchExplorer();
+  const openTrace = await benchOpenTrace();
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), cores: cpus().length, results }, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), cores: cpus().length, results, openTrace }, null, 2)}\n`);
 }

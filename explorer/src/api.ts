@@ -6,10 +6,12 @@ import type {
   IncidentEventBody,
   IncidentListResponse,
   SliceResponse,
+  TraceLogsResponse,
   TraceResponse,
   TraceSearchResponse,
 } from '@causeway/schemas';
 import { SIGNED_OUT_EVENT } from './auth/session.ts';
+import { parseNodeId } from '@causeway/schemas';
 
 export class ApiError extends Error {
   constructor(
@@ -21,45 +23,66 @@ export class ApiError extends Error {
 }
 
 async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, signal ? { signal } : {});
-  return answer<T>(res, path);
+  let res: Response;
+  try {
+    res = await fetch(path, signal ? { signal } : {});
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw new ApiError(0, 'the collector did not answer (is it running?)');
+  }
+  return answer<T>(res);
 }
 
-async function answer<T>(res: Response, path: string): Promise<T> {
+/** What went wrong, in words: the collector's own error text, else what the status means (never the API path). */
+async function answer<T>(res: Response): Promise<T> {
   // the session ended (expired, signed out elsewhere, credential revoked): back to sign-in
   if (res.status === 401) window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
   if (!res.ok) {
-    let msg = `${res.status} ${res.statusText}`;
+    let msg = res.status === 404 ? 'not found' : res.status >= 500 ? `the collector could not answer (HTTP ${res.status})` : `the request was refused (HTTP ${res.status})`;
     try {
       msg = ((await res.json()) as { error?: string }).error ?? msg;
     } catch {
       // not JSON
     }
-    throw new ApiError(res.status, `${path}: ${msg}`);
+    throw new ApiError(res.status, msg);
   }
   return (await res.json()) as T;
 }
 
 async function post<T>(path: string, body: unknown): Promise<T> {
   const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return answer<T>(res, path);
+  return answer<T>(res);
 }
 
+/** traces per page of the Find list */
+export const PAGE_SIZE = 100;
+
+/** Slices already answered (a slice is recomputed by the collector on every request). */
+const sliceCache = new Map<string, SliceResponse>();
+
 export const api = {
-  searchTraces: (filters: Record<string, string>, signal?: AbortSignal) => get<TraceSearchResponse>(`/api/search/traces?${new URLSearchParams({ limit: '100', ...filters })}`, signal),
+  searchTraces: (filters: Record<string, string>, signal?: AbortSignal) => get<TraceSearchResponse>(`/api/search/traces?${new URLSearchParams({ limit: String(PAGE_SIZE), ...filters })}`, signal),
   trace: (id: string, signal?: AbortSignal) => get<TraceResponse>(`/api/traces/${id}`, signal),
   traceGraph: (id: string, signal?: AbortSignal) => get<SliceResponse>(`/api/provenance/traces/${id}?limit=20000`, signal),
-  slice: (seed: string, direction: 'backward' | 'forward', signal?: AbortSignal) => {
+  /** A causal slice; `depth` limits how far it walks (the API's default is 12). Answers are cached. */
+  async slice(seed: string, direction: 'backward' | 'forward', signal?: AbortSignal, depth?: number): Promise<SliceResponse> {
     const p = new URLSearchParams({ direction, limit: '2000' });
-    if (seed.startsWith('act:')) {
-      const [trace, span] = seed.slice(4).split('/') as [string, string];
-      p.set('trace', trace);
-      p.set('span', span);
-    } else {
-      p.set('artifact', seed.slice(4));
-    }
-    return get<SliceResponse>(`/api/provenance/slice?${p}`, signal);
+    if (depth !== undefined) p.set('depth', String(depth));
+    const ref = parseNodeId(seed);
+    if (ref?.type === 'activity') {
+      p.set('trace', ref.traceId);
+      p.set('span', ref.spanId);
+    } else if (ref?.type === 'artifact') p.set('artifact', ref.artifactId);
+    else throw new ApiError(400, `not a node of the graph: ${seed}`);
+    const url = `/api/provenance/slice?${p}`;
+    const hit = sliceCache.get(url);
+    if (hit) return hit;
+    const s = await get<SliceResponse>(url, signal);
+    if (sliceCache.size >= 64) sliceCache.delete(sliceCache.keys().next().value!);
+    sliceCache.set(url, s);
+    return s;
   },
+  logs: (id: string, signal?: AbortSignal) => get<TraceLogsResponse>(`/api/traces/${id}/logs`, signal),
   artifact: (id: string, signal?: AbortSignal) => get<ArtifactResponse>(`/api/artifacts/${id}`, signal),
   incidents: () => get<IncidentListResponse>('/api/incidents'),
   incident: (id: string) => get<Incident>(`/api/incidents/${id}`),

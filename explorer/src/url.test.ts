@@ -17,3 +17,16 @@ describe('view state in the URL', () => {
     expect(parseUrl('/nope/a/b', '').page).toBe('not-found');
   });
 });
+
+describe('trace view extras in the URL', () => {
+  it('round-trips a pinned taint path, a strength filter, an inspected link and "show every artifact"', () => {
+    const s = { page: 'trace' as const, traceId: 'a'.repeat(32), node: 'art:' + 'b'.repeat(32), dir: 'both' as const, collapse: false, pin: { seed: `act:${'a'.repeat(32)}/${'c'.repeat(16)}`, source: 'art:' + 'b'.repeat(32) }, min: 0.3, edge: { from: 'art:' + 'b'.repeat(32), to: 'art:' + 'd'.repeat(32) } };
+    const url = formatUrl(s);
+    expect(parseUrl(...(url.split('?') as [string, string]))).toEqual(s);
+    // absent collapse: the default for the trace's size
+    expect(parseUrl(`/traces/${'a'.repeat(32)}`, '')).toEqual({ page: 'trace', traceId: 'a'.repeat(32), dir: 'both' });
+  });
+  it('knows the compare page', () => {
+    expect(parseUrl('/compare', `?a=${'A'.repeat(32)}&b=${'b'.repeat(32)}`)).toEqual({ page: 'compare', a: 'a'.repeat(32), b: 'b'.repeat(32) });
+  });
+});

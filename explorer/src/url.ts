@@ -1,19 +1,33 @@
 // The explorer's view state lives in the URL, so reload and shared links restore it:
 //   /                                  trace list (filters as query: service, agent, tool, name, status, start, end, untrusted, q)
-//   /traces/<trace>?node=<id>&dir=both|backward|forward&step=<n>&collapse=1
+//   /traces/<trace>?node=<id>&dir=both|backward|forward&step=<n>&collapse=1|0
+//                  &pin=<seed>&from=<source>  a pinned taint path (from an untrusted source to seed)
+//                  &min=<0..1>                hide copied-text links weaker than this score
+//                  &edge=<from>~<to>          the link whose evidence is shown
+//   /compare?a=<trace>&b=<trace>       two traces side by side
 //   /incidents, /incidents/<id>
-//   /bench?n=<nodes>                   generated graph, for the bench
 export type Direction = 'both' | 'backward' | 'forward';
 
 export type ViewState =
   | { page: 'traces'; filters: Record<string, string> }
-  | { page: 'trace'; traceId: string; node?: string; dir: Direction; step?: number; collapse: boolean }
+  | {
+      page: 'trace';
+      traceId: string;
+      node?: string;
+      dir: Direction;
+      step?: number;
+      /** fold artifacts: true all, false none, absent = the readable default for the trace's size */
+      collapse?: boolean;
+      pin?: { seed: string; source: string };
+      min?: number;
+      edge?: { from: string; to: string };
+    }
+  | { page: 'compare'; a: string; b: string }
   | { page: 'incidents' }
   | { page: 'incident'; incidentId: string }
-  | { page: 'bench'; n: number; render?: 'svg' | 'canvas' }
   | { page: 'not-found'; path: string };
 
-const FILTERS = ['service', 'agent', 'tool', 'name', 'status', 'start', 'end', 'untrusted', 'q'];
+const FILTERS = ['service', 'agent', 'tool', 'name', 'status', 'start', 'end', 'untrusted', 'q', 'limit'];
 
 export function parseUrl(pathname: string, search: string): ViewState {
   const q = new URLSearchParams(search);
@@ -30,21 +44,24 @@ export function parseUrl(pathname: string, search: string): ViewState {
     const dir = q.get('dir');
     const step = q.get('step');
     const node = q.get('node');
+    const m = Number(q.get('min'));
+    const min = q.get('min') !== null && Number.isFinite(m) && m > 0 && m <= 1 ? m : undefined;
+    const edge = (q.get('edge') ?? '').split('~');
     return {
       page: 'trace',
       traceId: parts[1]!.toLowerCase(),
       ...(node ? { node } : {}),
       dir: dir === 'backward' || dir === 'forward' ? dir : 'both',
       ...(step !== null && /^\d+$/.test(step) ? { step: Number(step) } : {}),
-      collapse: q.get('collapse') === '1',
+      ...(q.get('collapse') === '1' ? { collapse: true } : q.get('collapse') === '0' ? { collapse: false } : {}),
+      ...(q.get('pin') && q.get('from') ? { pin: { seed: q.get('pin')!, source: q.get('from')! } } : {}),
+      ...(min !== undefined ? { min } : {}),
+      ...(edge.length === 2 && edge[0] && edge[1] ? { edge: { from: edge[0], to: edge[1] } } : {}),
     };
   }
+  if (parts[0] === 'compare' && parts.length === 1) return { page: 'compare', a: (q.get('a') ?? '').toLowerCase(), b: (q.get('b') ?? '').toLowerCase() };
   if (parts[0] === 'incidents' && parts.length === 1) return { page: 'incidents' };
   if (parts[0] === 'incidents' && parts.length === 2) return { page: 'incident', incidentId: parts[1]! };
-  if (parts[0] === 'bench') {
-    const r = q.get('render');
-    return { page: 'bench', n: Math.max(1, Math.min(100_000, Number(q.get('n')) || 500)), ...(r === 'svg' || r === 'canvas' ? { render: r } : {}) };
-  }
   return { page: 'not-found', path: pathname };
 }
 
@@ -63,17 +80,21 @@ export function formatUrl(s: ViewState): string {
         ['node', s.node],
         ['dir', s.dir === 'both' ? undefined : s.dir],
         ['step', s.step === undefined ? undefined : String(s.step)],
-        ['collapse', s.collapse ? '1' : undefined],
+        ['collapse', s.collapse === undefined ? undefined : s.collapse ? '1' : '0'],
+        ['pin', s.pin?.seed],
+        ['from', s.pin?.source],
+        ['min', s.min === undefined ? undefined : String(s.min)],
+        ['edge', s.edge ? `${s.edge.from}~${s.edge.to}` : undefined],
+      ])}`;
+    case 'compare':
+      return `/compare${qs([
+        ['a', s.a],
+        ['b', s.b],
       ])}`;
     case 'incidents':
       return '/incidents';
     case 'incident':
       return `/incidents/${encodeURIComponent(s.incidentId)}`;
-    case 'bench':
-      return `/bench${qs([
-        ['n', String(s.n)],
-        ['render', s.render],
-      ])}`;
     case 'not-found':
       return s.path;
   }

@@ -15,6 +15,7 @@ import { auditApi } from './audit-api.ts';
 import { bundlesApi } from './bundles.ts';
 import { explorerApp } from './explorer-app.ts';
 import { exportsApi } from './exports.ts';
+import { type DetectionsView, findingsApi } from './findings.ts';
 import { healthApi } from './health.ts';
 import { incidentsApi } from './incidents.ts';
 import { ledgerApi } from './ledger.ts';
@@ -50,6 +51,8 @@ export interface ApiDeps {
   settle?: () => Promise<void>;
   /** the explorer's build to serve on the same port; none when absent */
   explorerDist?: string;
+  /** the detection policy and agent registry (findings, rules, agents routes) */
+  detections?: DetectionsView;
   log: (msg: string) => void;
 }
 
@@ -78,6 +81,8 @@ export function apiApp(d: ApiDeps): Hono<ApiEnv> {
   );
   app.route('/api/audit', auditApi(d.settle));
   app.route('/api/exports', exportsApi());
+  // /api/findings, /api/detections/rules, /api/agents
+  if (d.detections) app.route('/api', findingsApi(d.detections));
   // /api/provenance/* and /api/artifacts/:id
   app.route('/api', provenanceApi(d.trustRules));
   app.all('/api/*', (c) => c.json<ApiError>({ error: `no API route ${c.req.method} ${c.req.path}` }, 404));

@@ -38,6 +38,13 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'GET', path: '/api/incidents/:incidentId', permission: 'incidents', audit: 'incident.read' },
   { method: 'POST', path: '/api/incidents', permission: 'incidents', audit: 'incident.created' },
   { method: 'POST', path: '/api/incidents/:incidentId/events', permission: 'incidents', audit: 'incident.event' },
+  // detections (findings are evidence: reading them is audited; their status changes like an incident's)
+  { method: 'GET', path: '/api/findings', permission: 'read', audit: 'finding.list' },
+  { method: 'GET', path: '/api/findings/:findingId', permission: 'read', audit: 'finding.read' },
+  { method: 'POST', path: '/api/findings/:findingId/events', permission: 'incidents', audit: 'finding.event' },
+  { method: 'GET', path: '/api/detections/rules', permission: 'read' },
+  { method: 'GET', path: '/api/detections/status', permission: 'read' },
+  { method: 'GET', path: '/api/agents', permission: 'read', audit: 'agent.list' },
   // evidence export and the audit
   { method: 'POST', path: '/api/bundles', permission: 'export', audit: 'export.requested', records: ['export.delivered', 'export.aborted'] },
   { method: 'GET', path: '/api/exports', permission: 'export', audit: 'export.list' },

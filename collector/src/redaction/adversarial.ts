@@ -28,4 +28,18 @@ export const ADVERSARIAL_FAMILIES: Record<string, (n: number) => string> = {
   "'server=x;password=a;'×n": (n) => 'server=x;password=a;'.repeat(n / 20),
   "'{\"a\":'×n": (n) => '{"a":'.repeat(n / 5),
   "'[REDACTED:email:0badc0de] '×n": (n) => '[REDACTED:email:0badc0de] '.repeat(n / 26),
+  // person names and postal addresses (names.ts, addresses.ts): a run or a cue at every few characters
+  "'Aa '×n": (n) => 'Aa '.repeat(n / 3),
+  "'Mr. X '×n": (n) => 'Mr. X '.repeat(n / 6),
+  "'Dear Maria '×n": (n) => 'Dear Maria '.repeat(n / 11),
+  "'Regards,\\n'×n+'A'": (n) => `${'Regards,\n'.repeat(n / 9)}A`,
+  "'\"name\":\"Wei Li '×n": (n) => '"name":"Wei Li '.repeat(n / 15),
+  "'first_name=a '×n": (n) => 'first_name=a '.repeat(n / 13),
+  "'Aaaaaaaaaaaaaaaaaaaaaaaa'×n (one word)": (n) => 'Aaaaaaaaaaaaaaaaaaaaaaaa'.repeat(n / 24),
+  "'1 Baker '×n": (n) => '1 Baker '.repeat(n / 8),
+  "'12 rue de la A '×n": (n) => '12 rue de la A '.repeat(n / 15),
+  "'Calle A, '×n": (n) => 'Calle A, '.repeat(n / 9),
+  "'Hauptstraßestraße '×n": (n) => 'Hauptstraßestraße '.repeat(n / 18),
+  "'1 A Street, '×n": (n) => '1 A Street, '.repeat(n / 12),
+  "'P.O. Box 1 '×n": (n) => 'P.O. Box 1 '.repeat(n / 11),
 };

@@ -10,6 +10,8 @@
 // made `(?:[A-Za-z0-9]+[_.\-])*…password` quadratic on `a-a-a-…`. Most patterns also start with a
 // lookbehind on their own class, so a long run of token characters is attempted once, not at
 // every position in it.
+import { ADDRESS_DETECTORS } from './addresses.ts';
+import { PERSON_DETECTORS } from './names.ts';
 import type { BuiltinRuleId } from './types.ts';
 import { cardNetwork, entropy, iban, ibanLength, ipv6, isPlaceholder, isTemplate, luhn, nationalId, ssn } from './validators.ts';
 
@@ -28,6 +30,8 @@ export interface Detector {
   notAfter?: RegExp;
   /** the extent from a match, for what one bounded pattern cannot say (a PEM block up to its END line) */
   extent?: (text: string, start: number, end: number, cursor: { end: number }) => [number, number];
+  /** characters `extent` may read around a match beyond the extent it returns (counted as work, linear.test.ts) */
+  extentReads?: number;
   /**
    * The value follows a name that says it is a secret (`aws_secret_access_key=`, `password=`):
    * only a value that is wholly a template (`<token>`, `${VAR}`, `changeme`) is let through, never
@@ -356,4 +360,7 @@ export const DETECTORS: Detector[] = [
     validate: ipv6,
     priority: 35,
   },
+  // person names (lexicon and cues) and postal addresses (shapes): names.ts, addresses.ts
+  ...PERSON_DETECTORS,
+  ...ADDRESS_DETECTORS,
 ];

@@ -42,13 +42,14 @@ describe('work grows linearly with the input (counted steps, no clock)', () => {
     return work.steps;
   };
   for (const [name, make] of Object.entries(ADVERSARIAL_FAMILIES)) {
-    it(`${name}: 4x the input is at most 4.4x the steps, and ≤ 120 steps per character`, () => {
+    it(`${name}: 4x the input is at most 4.4x the steps, and ≤ 200 steps per character`, () => {
       const small = make(40_000);
       const big = make(160_000);
       const a = steps(small);
       const b = steps(big);
       expect(b / a).toBeLessThanOrEqual(4.4 * (big.length / small.length) / 4);
-      expect(b / big.length).toBeLessThanOrEqual(120);
+      // 200: a name or address finding counts the bounded context its extent reads (≤ 600 characters) at every few characters
+      expect(b / big.length).toBeLessThanOrEqual(200);
     });
   }
 });

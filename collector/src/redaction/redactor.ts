@@ -134,7 +134,9 @@ export function createRedactor(opts: {
     // a tag is as long as an address, so the grams inside it alone make a content-flow link
     const digests = keyedDigests(opts.key, inputs, scope === TAG_SCOPE ? 16 : 4);
     return found.map((f, i) => {
-      if (scope === TAG_SCOPE && !high[i]) return `${TAG_OPEN}${f.rule}:${digests[i]}${TAG_CLOSE}`;
+      // exactly as long as the stored placeholder (`[REDACTED:<rule>:<8 hex>]`): the offsets of
+      // copied passages, taken on this text, then fall on the same characters of the stored content
+      if (scope === TAG_SCOPE && !high[i]) return `${TAG_OPEN}${f.rule}:${digests[i]!.slice(0, 17)}${TAG_CLOSE}`;
       if (high[i]) return `[REDACTED:${f.rule}:${digests[i]!.slice(0, 8)}]`;
       if (scope === CLASS_SCOPE) return `[REDACTED:${f.rule}]`;
       return `[REDACTED:${f.rule}:${digests[i]}]`;
@@ -201,7 +203,10 @@ export function createRedactor(opts: {
         if (m[0].length === 0) re.lastIndex++;
         let [start, end] = extent(m, d.locate, text);
         const matchEnd = m.index + m[0].length;
-        if (d.extent) [start, end] = d.extent(text, start, end, cursor);
+        if (d.extent) {
+          [start, end] = d.extent(text, start, end, cursor);
+          if (work && d.extentReads) work.steps += d.extentReads;
+        }
         else if (d.tail && end === matchEnd) while (end < text.length && d.tail.test(text[end]!)) end++;
         // the scan goes on after what this match took, so grown characters are read once
         if (end > matchEnd) re.lastIndex = end;

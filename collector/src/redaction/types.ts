@@ -30,7 +30,7 @@ export const SECRET_RULES = [
   'generic_secret',
 ] as const;
 
-export const PII_RULES = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'national_id', 'ipv4', 'ipv6'] as const;
+export const PII_RULES = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'national_id', 'ipv4', 'ipv6', 'person_name', 'street_address'] as const;
 
 /** Values under sensitive keys (authorization, cookie, password, …) are replaced whole. */
 export const KEY_RULE = 'sensitive_key';

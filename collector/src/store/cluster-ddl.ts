@@ -41,6 +41,8 @@ export const SHARDING_KEYS: Record<string, string> = {
   incident_events: 'cityHash64(incident_id)',
   // one tenant's audit together: it is read by tenant and time
   audit_events: 'cityHash64(tenant)',
+  findings: 'cityHash64(finding_id)',
+  finding_events: 'cityHash64(finding_id)',
 };
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;

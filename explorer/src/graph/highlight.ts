@@ -74,3 +74,34 @@ export function foldHighlight(h: Highlight, foldedInto: Map<string, string>): Hi
   effects.delete(seed);
   return { seed, causes, effects, taintNodes: mapSet(h.taintNodes), taintEdges: mapEdges(h.taintEdges), causeEdges: mapEdges(h.causeEdges), effectEdges: mapEdges(h.effectEdges), untrustedSources: mapSet(h.untrustedSources) };
 }
+
+/** `b`'s marks added to `a`'s (a new highlight; the seed is `a`'s). */
+export function mergeHighlight(a: Highlight, b: Highlight | undefined): Highlight {
+  if (!b) return a;
+  const u = (x: Set<string>, y: Set<string>): Set<string> => new Set([...x, ...y]);
+  const causes = u(a.causes, b.causes);
+  const effects = u(a.effects, b.effects);
+  causes.delete(a.seed);
+  effects.delete(a.seed);
+  return {
+    seed: a.seed,
+    causes,
+    effects,
+    taintNodes: u(a.taintNodes, b.taintNodes),
+    taintEdges: u(a.taintEdges, b.taintEdges),
+    causeEdges: u(a.causeEdges, b.causeEdges),
+    effectEdges: u(a.effectEdges, b.effectEdges),
+    untrustedSources: u(a.untrustedSources, b.untrustedSources),
+  };
+}
+
+/** A path drawn as taint (a pinned taint path stays drawn whatever is selected). */
+export function pathHighlight(nodes: readonly string[], seed = ''): Highlight {
+  const h = emptyHighlight(seed);
+  nodes.forEach((id, i) => {
+    h.taintNodes.add(id);
+    if (i > 0) h.taintEdges.add(edgeKey(nodes[i - 1]!, id));
+  });
+  if (nodes[0]) h.untrustedSources.add(nodes[0]);
+  return h;
+}

@@ -5,7 +5,8 @@ import type { HowKnown, RelationName, SliceActivity, SliceArtifact, SliceNode, S
 
 export interface GNode {
   id: string;
-  type: 'activity' | 'artifact';
+  /** a group stands for a run of steps of one agent (graph/aggregate.ts) */
+  type: 'activity' | 'artifact' | 'group';
   kind: string;
   label: string;
   lane: string;
@@ -15,6 +16,10 @@ export interface GNode {
   tainted: boolean;
   /** collapsed view: how many artifacts were folded into this activity */
   folded?: number;
+  /** group: the activities it stands for, and how many of them failed */
+  members?: string[];
+  errors?: number;
+  /** the node itself (a group: its first member) */
   data: SliceNode;
 }
 
@@ -24,6 +29,11 @@ export interface GEdge {
   relation: RelationName;
   how: HowKnown;
   score?: number;
+  shared?: number;
+  extent?: { from: [number, number]; to: [number, number] };
+  detail?: string;
+  /** drawn views: how many edges of the full graph this one stands for */
+  count?: number;
 }
 
 export interface Graph {
@@ -31,7 +41,7 @@ export interface Graph {
   edges: GEdge[];
   /** the first activity's start, unix ns */
   t0: bigint;
-  /** collapsed view: artifact node id → the activity it is drawn inside */
+  /** views: a node that is not drawn → the node drawn for it (its activity, its group) */
   foldedInto?: Map<string, string>;
 }
 
@@ -66,6 +76,12 @@ function readable(a: SliceArtifact): string {
 function firstString(json: string): string | undefined {
   // the first string value of a field, else the first in a list; never a key
   return /:\s*"((?:[^"\\]|\\.){2,})/.exec(json)?.[1] ?? /\[\s*"((?:[^"\\]|\\.){2,})/.exec(json)?.[1];
+}
+
+/** A node as a responder reads it in lists: `tool send_email`, `document "msg-7f3a91 · Hi team"`. */
+export function nodeLabel(n: SliceNode | undefined): string {
+  if (!n) return '';
+  return n.type === 'activity' ? `${n.kind} ${activityLabel(n)}` : `${KIND_NAMES[n.kind] ?? n.kind} "${artifactLabel(n)}"`;
 }
 
 export const KIND_NAMES: Record<string, string> = {
@@ -107,7 +123,16 @@ export function buildGraph(s: SliceResponse): Graph {
   }
   const edges: GEdge[] = s.edges
     .filter((e) => byId.has(e.from) && byId.has(e.to))
-    .map((e) => ({ from: e.from, to: e.to, relation: e.relation, how: e.how, ...(e.score !== undefined ? { score: e.score } : {}) }));
+    .map((e) => ({
+      from: e.from,
+      to: e.to,
+      relation: e.relation,
+      how: e.how,
+      ...(e.score !== undefined ? { score: e.score } : {}),
+      ...(e.shared !== undefined ? { shared: e.shared } : {}),
+      ...(e.extent ? { extent: e.extent } : {}),
+      ...(e.detail ? { detail: e.detail } : {}),
+    }));
 
   // Artifacts come to be when their producer ends; else just before their first consumer;
   // a document inside a result, with the result.
@@ -158,79 +183,4 @@ export function buildGraph(s: SliceResponse): Graph {
     for (const art of usedBy.get(act.id) ?? []) if (art.t >= act.t && art.t - act.t < SLACK) act.t = art.t + 1;
   }
   return { nodes: [...nodes.values()], edges, t0 };
-}
-
-const HOW_RANK: Record<HowKnown, number> = { explicit: 0, content: 1, structural: 2 };
-
-/**
- * The activity-only view: each artifact is folded into the activity that produced it (else the
- * first that used it), and influence through artifacts becomes activity → activity edges.
- */
-export function collapseArtifacts(g: Graph): Graph {
-  const byId = new Map(g.nodes.map((n) => [n.id, n]));
-  const out = new Map<string, GEdge[]>();
-  for (const e of g.edges) {
-    const l = out.get(e.from);
-    if (l) l.push(e);
-    else out.set(e.from, [e]);
-  }
-  const foldedInto = new Map<string, string>();
-  for (const e of g.edges) {
-    if (byId.get(e.from)?.type === 'activity' && byId.get(e.to)?.type === 'artifact' && e.relation === 'generated' && !foldedInto.has(e.to)) foldedInto.set(e.to, e.from);
-  }
-  for (const e of g.edges) {
-    if (byId.get(e.from)?.type === 'artifact' && byId.get(e.to)?.type === 'activity' && !foldedInto.has(e.from)) foldedInto.set(e.from, e.to);
-  }
-  for (let round = 0; round < 3; round++) {
-    for (const e of g.edges) {
-      if (byId.get(e.from)?.type === 'artifact' && byId.get(e.to)?.type === 'artifact' && !foldedInto.has(e.from) && foldedInto.has(e.to)) foldedInto.set(e.from, foldedInto.get(e.to)!);
-    }
-  }
-  const edges = new Map<string, GEdge>();
-  const addEdge = (from: string, to: string, relation: GEdge['relation'], how: HowKnown, score?: number): void => {
-    if (from === to) return;
-    const key = `${from}>${to}`;
-    const cur = edges.get(key);
-    if (!cur || HOW_RANK[how] < HOW_RANK[cur.how]) edges.set(key, { from, to, relation, how, ...(score !== undefined ? { score } : {}) });
-  };
-  for (const e of g.edges) {
-    const from = byId.get(e.from);
-    const to = byId.get(e.to);
-    if (!from || !to) continue;
-    if (from.type === 'activity' && to.type === 'activity') addEdge(e.from, e.to, e.relation, e.how, e.score);
-    if (from.type !== 'activity' || to.type !== 'artifact') continue;
-    // activity → artifact (→ artifact …) → activity, at most 4 artifact hops
-    const seen = new Set<string>([e.to]);
-    let frontier: { id: string; how: HowKnown; relation: GEdge['relation']; score?: number }[] = [{ id: e.to, how: e.how, relation: e.relation }];
-    for (let hop = 0; hop < 4 && frontier.length > 0; hop++) {
-      const next: typeof frontier = [];
-      for (const f of frontier) {
-        for (const e2 of out.get(f.id) ?? []) {
-          const n2 = byId.get(e2.to);
-          if (!n2) continue;
-          const how = HOW_RANK[e2.how] > HOW_RANK[f.how] ? e2.how : f.how;
-          if (n2.type === 'activity') addEdge(e.from, e2.to, e2.relation, how, e2.score ?? f.score);
-          else if (!seen.has(e2.to)) {
-            seen.add(e2.to);
-            next.push({ id: e2.to, how, relation: e2.relation, ...(e2.score !== undefined ? { score: e2.score } : f.score !== undefined ? { score: f.score } : {}) });
-          }
-        }
-      }
-      frontier = next;
-    }
-  }
-  const innerOf = new Map<string, GNode[]>();
-  for (const [art, act] of foldedInto) {
-    const l = innerOf.get(act);
-    if (l) l.push(byId.get(art)!);
-    else innerOf.set(act, [byId.get(art)!]);
-  }
-  const nodes = g.nodes
-    .filter((n) => n.type === 'activity' || !foldedInto.has(n.id))
-    .map((n) => {
-      if (n.type !== 'activity') return n;
-      const inner = innerOf.get(n.id) ?? [];
-      return { ...n, folded: inner.length, tainted: n.tainted || inner.some((a) => a.tainted), ...(inner.some((a) => a.trust === 'untrusted') ? { trust: 'untrusted' as const } : {}) };
-    });
-  return { nodes, edges: [...edges.values()], t0: g.t0, foldedInto };
 }

@@ -2,6 +2,7 @@
 export const NODE = {
   activity: { w: 156, h: 30 },
   artifact: { w: 150, h: 22 },
+  group: { w: 170, h: 36 },
 };
 
 export const KIND_FILL: Record<string, string> = {
@@ -18,6 +19,7 @@ export const KIND_FILL: Record<string, string> = {
   tool_request: '#fff4e6',
   tool_result: '#fff4e6',
   outcome: '#ebfbee',
+  group: '#edf2ff',
 };
 
 export const COLORS = {

@@ -1,8 +1,9 @@
-import { useRoute, linkProps } from '../route.ts';
-import { BenchPage } from './BenchPage.tsx';
+import { type Navigate, useRoute, linkProps } from '../route.ts';
+import { ComparePage } from './ComparePage.tsx';
 import { IncidentPage, IncidentsPage } from './Incidents.tsx';
 import { TraceList } from './TraceList.tsx';
-import { TraceView } from './TraceView.tsx';
+import { TraceView } from './trace/TraceView.tsx';
+import { usePageTitle } from './usePageTitle.ts';
 
 export function App(): React.JSX.Element {
   const [state, navigate] = useRoute();
@@ -26,13 +27,18 @@ export function App(): React.JSX.Element {
         {state.page === 'trace' ? <TraceView key={state.traceId} state={state} navigate={navigate} /> : null}
         {state.page === 'incidents' ? <IncidentsPage navigate={navigate} /> : null}
         {state.page === 'incident' ? <IncidentPage id={state.incidentId} navigate={navigate} /> : null}
-        {state.page === 'bench' ? <BenchPage n={state.n} render={state.render} /> : null}
-        {state.page === 'not-found' ? (
-          <div className="empty" data-testid="not-found">
-            Nothing here: <code>{state.path}</code>. <a {...linkProps({ page: 'traces', filters: {} }, navigate)}>Back to traces</a>
-          </div>
-        ) : null}
+        {state.page === 'compare' ? <ComparePage a={state.a} b={state.b} navigate={navigate} /> : null}
+        {state.page === 'not-found' ? <NotFound path={state.path} navigate={navigate} /> : null}
       </main>
+    </div>
+  );
+}
+
+function NotFound({ path, navigate }: { path: string; navigate: Navigate }): React.JSX.Element {
+  usePageTitle('Not found');
+  return (
+    <div className="empty" data-testid="not-found">
+      Nothing here: <code>{path}</code>. <a {...linkProps({ page: 'traces', filters: {} }, navigate)}>Back to the traces</a>
     </div>
   );
 }

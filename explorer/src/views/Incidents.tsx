@@ -6,6 +6,10 @@ import { useLoad } from '../load.ts';
 import { type Navigate, linkProps } from '../route.ts';
 import { parseUrl } from '../url.ts';
 import { shortId } from '../format.ts';
+import { artifactLabel, KIND_NAMES, nodeLabel } from '../graph/model.ts';
+import { parseNodeId } from '@causeway/schemas';
+import { ExportButton } from './trace/ExportButton.tsx';
+import { usePageTitle } from './usePageTitle.ts';
 
 const openView = (view: string, navigate: Navigate): void => {
   const [path, search] = view.split('?') as [string, string | undefined];
@@ -13,6 +17,7 @@ const openView = (view: string, navigate: Navigate): void => {
 };
 
 export function IncidentsPage({ navigate }: { navigate: Navigate }): React.JSX.Element {
+  usePageTitle('Incidents');
   const [list, reload] = useLoad(() => api.incidents(), []);
   return (
     <div className="page">
@@ -68,8 +73,15 @@ export function IncidentPage({ id, navigate }: { id: string; navigate: Navigate 
   const [inc, reload] = useLoad(() => api.incident(id), [id]);
   const [note, setNote] = useState('');
   const [err, setErr] = useState('');
-  if (inc.state === 'loading' || inc.state === 'idle') return <div className="loading page">Loading incident…</div>;
-  if (inc.state === 'error') return <div className="error page" role="alert" data-testid="error">{inc.error}</div>;
+  usePageTitle(inc.state === 'ready' ? `Incident: ${inc.value.title}` : 'Incident');
+  if (inc.state === 'loading' || inc.state === 'idle') return <div className="loading page">Loading the incident…</div>;
+  if (inc.state === 'error') {
+    return (
+      <div className="error page" role="alert" data-testid="error">
+        Could not load this incident: {inc.error}. <a {...linkProps({ page: 'incidents' }, navigate)}>Back to the incidents</a> · <button onClick={reload}>Retry</button>
+      </div>
+    );
+  }
   const i = inc.value;
   const act = (body: Parameters<typeof api.addIncidentEvent>[1]): void => {
     api.addIncidentEvent(id, body).then(reload, (e: Error) => setErr(e.message));
@@ -86,19 +98,22 @@ export function IncidentPage({ id, navigate }: { id: string; navigate: Navigate 
         </button>{' '}
         <button onClick={() => act({ type: 'status', status: i.status === 'open' ? 'closed' : 'open' })}>{i.status === 'open' ? 'Close' : 'Reopen'}</button>
       </p>
-      <h4>Seeds</h4>
+      <h4>What it is about</h4>
       <ul data-testid="incident-seeds">
         {i.seeds.map((s) => (
-          <li key={s} className="mono">
-            {s}
-          </li>
+          <SeedItem key={s} seed={s} navigate={navigate} />
         ))}
       </ul>
+      {i.traceIds[0] ? (
+        <p>
+          <ExportButton traceId={i.traceIds[0]} selected={i.seeds[0]} dir="backward" />
+        </p>
+      ) : null}
       <h4>Traces</h4>
       <ul>
         {i.traceIds.map((t) => (
           <li key={t}>
-            <a className="mono" {...linkProps({ page: 'trace', traceId: t, dir: 'both', collapse: false }, navigate)}>
+            <a className="mono" {...linkProps({ page: 'trace', traceId: t, dir: 'both' }, navigate)}>
               {t}
             </a>
           </li>
@@ -137,5 +152,30 @@ export function IncidentPage({ id, navigate }: { id: string; navigate: Navigate 
         ))}
       </ol>
     </div>
+  );
+}
+
+/** A seed as a responder reads it ("tool send_email", a document's id and subject), linked to where it is. */
+function SeedItem({ seed, navigate }: { seed: string; navigate: Navigate }): React.JSX.Element {
+  const ref = parseNodeId(seed);
+  const [label] = useLoad(
+    ref
+      ? async (signal) => {
+          if (ref.type === 'artifact') {
+            const a = (await api.artifact(ref.artifactId, signal)).artifact;
+            return `${KIND_NAMES[a.kind] ?? a.kind} "${artifactLabel({ ...a, id: seed, type: 'artifact', traces: [], depth: 0, tainted: false })}"`;
+          }
+          const s = await api.slice(seed, 'backward', signal, 1);
+          return nodeLabel(s.nodes.find((n) => n.id === seed)) || seed;
+        }
+      : undefined,
+    [seed],
+  );
+  const trace = ref?.type === 'activity' ? ref.traceId : undefined;
+  const text = label.state === 'ready' ? label.value : label.state === 'error' ? `${ref?.type ?? 'node'} ${shortId(seed)} (not found)` : 'loading…';
+  return (
+    <li data-testid="incident-seed" data-seed={seed}>
+      {trace ? <a {...linkProps({ page: 'trace', traceId: trace, node: seed, dir: 'both' }, navigate)}>{text}</a> : text} <span className="muted mono small">{shortId(seed)}</span>
+    </li>
   );
 }

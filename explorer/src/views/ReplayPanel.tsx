@@ -1,10 +1,37 @@
-// Replay controls and the current step: who acted, what it could see, what it did, what next.
-import { KIND_NAMES, type Graph } from '../graph/model.ts';
-import type { ReplayStep } from '../replay/replay.ts';
+// Replay controls and the current step: who acted, what it could see (the artifacts, and the
+// messages its model call was sent, as a conversation), what it did, what next.
+import { useMemo } from 'react';
+import { conversationOf } from '../conversation/fromSpan.ts';
+import type { LogRecordJson } from '../conversation/logs.ts';
+import { isEmpty } from '../conversation/model.ts';
 import { fmtDuration } from '../format.ts';
+import { KIND_NAMES, type Graph } from '../graph/model.ts';
+import { parseNodeId } from '@causeway/schemas';
+import type { ReplayStep } from '../replay/replay.ts';
+import { ConversationView } from './inspector/Conversation.tsx';
+import type { FlatSpan } from './Waterfall.tsx';
 
-export function ReplayPanel(p: { steps: ReplayStep[]; index: number; playing: boolean; graph: Graph; onStep(i: number): void; onPlay(): void; onSelect(id: string): void }): React.JSX.Element {
+export function ReplayPanel(p: {
+  steps: ReplayStep[];
+  index: number;
+  playing: boolean;
+  graph: Graph;
+  spans: FlatSpan[];
+  logs: Map<string, LogRecordJson[]>;
+  traceId: string;
+  onStep(i: number): void;
+  onPlay(): void;
+  onSelect(id: string): void;
+}): React.JSX.Element {
   const s = p.steps[p.index]!;
+  // what the model call behind this step was sent
+  const seen = useMemo(() => {
+    const ref = s.contextFrom ? parseNodeId(s.contextFrom) : undefined;
+    const span = ref?.type === 'activity' ? p.spans.find((x) => x.span.spanId === ref.spanId) : undefined;
+    if (!span) return undefined;
+    const c = conversationOf(span.span, p.logs.get(span.span.spanId) ?? []);
+    return isEmpty(c) ? undefined : { ...c, output: s.contextFrom === s.activity ? c.output : [], tool: undefined };
+  }, [s.contextFrom, s.activity, p.spans, p.logs]);
   const byId = new Map(p.graph.nodes.map((n) => [n.id, n]));
   const item = (id: string, testid: string): React.JSX.Element => {
     const n = byId.get(id);
@@ -48,6 +75,12 @@ export function ReplayPanel(p: { steps: ReplayStep[]; index: number; playing: bo
           <div>
             <h5>Could see{s.contextFrom && s.contextFrom !== s.activity ? ' (its last LLM call’s context)' : ''}</h5>
             {s.context.length ? <ul data-testid="replay-context">{s.context.map((c) => item(c, 'replay-context-item'))}</ul> : <p className="muted">nothing recorded</p>}
+            {seen ? (
+              <details className="replay-seen" data-testid="replay-conversation" open>
+                <summary>The messages its model call was sent</summary>
+                <ConversationView c={seen} compact />
+              </details>
+            ) : null}
           </div>
           <div>
             <h5>Did</h5>

@@ -1,10 +1,11 @@
 // Find: recent traces, newest first, filtered by service, agent, time, span name, status, tool,
 // untrusted content touched, and free text over redacted content; or jump to a trace id.
 import { useState } from 'react';
-import { api } from '../api.ts';
+import { api, PAGE_SIZE } from '../api.ts';
 import { fmtDuration, fmtTime } from '../format.ts';
 import { useLoad } from '../load.ts';
 import { type Navigate, linkProps } from '../route.ts';
+import { usePageTitle } from './usePageTitle.ts';
 
 const FIELDS: { key: string; label: string; placeholder: string }[] = [
   { key: 'q', label: 'Content contains', placeholder: 'text in prompts, documents, tool calls…' },
@@ -16,11 +17,36 @@ const FIELDS: { key: string; label: string; placeholder: string }[] = [
 
 const toLocalInput = (iso: string | undefined): string => (iso ? iso.slice(0, 16) : '');
 
+/**
+ * Values seen in the traces listed so far (this page load), offered as suggestions for the
+ * exact-match filters. (Every value stored would need an API to list them: see the report.)
+ */
+const SUGGESTED = new Set(['service', 'agent', 'tool']);
+const seen: Record<string, Set<string>> = { service: new Set(), agent: new Set(), tool: new Set() };
+
+
 export function TraceList({ filters, navigate }: { filters: Record<string, string>; navigate: Navigate }): React.JSX.Element {
+  usePageTitle(Object.keys(filters).length ? `Traces: ${Object.entries(filters).map(([k, v]) => `${k} ${v}`).join(', ')}` : 'Traces');
   const [draft, setDraft] = useState<Record<string, string>>(filters);
   const [jump, setJump] = useState('');
   const [jumpError, setJumpError] = useState('');
-  const [list, reload] = useLoad((signal) => api.searchTraces(filters, signal), [JSON.stringify(filters)]);
+  // pages: the cursors of the pages before this one (newest first)
+  const [cursors, setCursors] = useState<string[]>([]);
+  const key = JSON.stringify(filters);
+  const [pagedFor, setPagedFor] = useState(key);
+  if (pagedFor !== key) {
+    setPagedFor(key);
+    setCursors([]);
+  }
+  const cursor = cursors.at(-1);
+  const [list, reload] = useLoad((signal) => api.searchTraces({ ...filters, ...(cursor ? { cursor } : {}) }, signal), [key, cursor]);
+  if (list.state === 'ready') {
+    for (const t of list.value.traces) {
+      for (const v of t.services) seen.service!.add(v);
+      for (const v of t.agents) seen.agent!.add(v);
+      for (const v of t.tools) seen.tool!.add(v);
+    }
+  }
   const apply = (f: Record<string, string>): void => {
     const clean = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== ''));
     navigate({ page: 'traces', filters: clean }, { replace: true });
@@ -41,8 +67,22 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
         {FIELDS.map((f) => (
           <label key={f.key}>
             {f.label}
-            <input name={f.key} data-testid={`filter-${f.key}`} value={draft[f.key] ?? ''} placeholder={f.placeholder} onChange={(e) => set(f.key, e.target.value)} />
+            <input
+              name={f.key}
+              data-testid={`filter-${f.key}`}
+              value={draft[f.key] ?? ''}
+              placeholder={f.placeholder}
+              onChange={(e) => set(f.key, e.target.value)}
+              {...(SUGGESTED.has(f.key) ? { list: `suggest-${f.key}` } : {})}
+            />
           </label>
+        ))}
+        {[...SUGGESTED].map((k) => (
+          <datalist key={k} id={`suggest-${k}`} data-testid={`suggest-${k}`}>
+            {[...(seen[k] ?? [])].sort().slice(0, 200).map((v) => (
+              <option key={v} value={v} />
+            ))}
+          </datalist>
         ))}
         <label>
           Status
@@ -91,7 +131,7 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
             setJumpError('a trace id is 32 hex characters');
             return;
           }
-          navigate({ page: 'trace', traceId: id, dir: 'both', collapse: false });
+          navigate({ page: 'trace', traceId: id, dir: 'both' });
         }}
       >
         <input data-testid="jump-input" value={jump} placeholder="Jump to trace id (32 hex)" onChange={(e) => (setJump(e.target.value), setJumpError(''))} />
@@ -110,7 +150,15 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
       {list.state === 'ready' && list.value.traces.length === 0 ? (
         <div className="empty" data-testid="empty">
           {filtered ? (
-            'No trace matches these filters.'
+            <>
+              No trace matches these filters.
+              {redactedKind(filters.q) ? (
+                <p data-testid="redacted-search-hint">
+                  “{filters.q}” looks like {redactedKind(filters.q)}. Causeway redacts such values before storing anything, so stored content holds a placeholder such as <code>[REDACTED:email:1f0c…]</code> instead, and text search cannot find the value itself. Search for the words around it, or open a trace
+                  and follow the placeholder: the same value has the same placeholder everywhere.
+                </p>
+              ) : null}
+            </>
           ) : (
             <>
               No traces yet. Point an OpenTelemetry SDK at this collector (<code>OTEL_EXPORTER_OTLP_ENDPOINT</code>) or run <code>npm run demo</code>.
@@ -120,7 +168,19 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
       ) : null}
       {list.state === 'ready' && list.value.traces.length > 0 ? (
         <>
-          {list.value.partial ? <div className="note">Examined the {list.value.scanned} newest candidate traces; narrow the filters to look further back.</div> : null}
+          <div className="pager" data-testid="pager">
+            <span data-testid="trace-total" data-total={list.value.total ?? ''}>
+              {list.value.total !== undefined ? `${list.value.total.toLocaleString()} trace${list.value.total === 1 ? '' : 's'} match` : 'Traces that match'}
+              {cursors.length || list.value.nextCursor ? ` · page ${cursors.length + 1}${list.value.total !== undefined ? ` of ${Math.max(1, Math.ceil(list.value.total / (Number(filters.limit) || PAGE_SIZE)))}` : ''}` : ''}
+            </span>{' '}
+            <button data-testid="page-newer" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+              ← Newer
+            </button>{' '}
+            <button data-testid="page-older" disabled={!list.value.nextCursor} onClick={() => setCursors((c) => [...c, list.value.nextCursor!])}>
+              Older →
+            </button>
+          </div>
+          {list.value.partial ? <div className="note">This page examined {list.value.scanned} candidate traces and stopped at the search's bound; “Older →” continues the search.</div> : null}
           <table className="traces" data-testid="trace-table">
             <thead>
               <tr>
@@ -138,7 +198,7 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
                 <tr key={t.traceId} data-testid="trace-row" data-trace-id={t.traceId} data-tools={t.tools.join(' ')}>
                   <td className="nowrap">{fmtTime(t.startTimeUnixNano)}</td>
                   <td>
-                    <a {...linkProps({ page: 'trace', traceId: t.traceId, dir: 'both', collapse: false }, navigate)} data-testid="trace-link">
+                    <a {...linkProps({ page: 'trace', traceId: t.traceId, dir: 'both' }, navigate)} data-testid="trace-link">
                       {t.rootName || '(no root span)'}
                     </a>
                     <div className="muted mono">
@@ -164,4 +224,14 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
       ) : null}
     </div>
   );
+}
+
+/** What kind of redacted value a search text looks like (e-mail, key, card, phone), if any. */
+export function redactedKind(q: string | undefined): string | undefined {
+  const t = (q ?? '').trim();
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t)) return 'an e-mail address';
+  if (/^(?:\d[ -]?){13,19}$/.test(t)) return 'a card number';
+  if (/^(sk|pk|rk|ghp|gho|xox[abp]|AKIA|AIza)[-_A-Za-z0-9]{8,}$/.test(t) || /^[A-Za-z0-9_\-]{32,}$/.test(t)) return 'a key or token';
+  if (/^\+?[\d ()-]{9,}$/.test(t)) return 'a phone number';
+  return undefined;
 }

@@ -5,6 +5,7 @@ import type { ClickHouse } from '../clickhouse.ts';
 import { AuditReads } from './audit.ts';
 import { BundleRows } from './bundle-rows.ts';
 import { ExportReads } from './exports.ts';
+import { FindingReads } from './findings.ts';
 import { IncidentReads } from './incidents.ts';
 import { ProvenanceReads } from './provenance.ts';
 import { TraceReads } from './traces.ts';
@@ -17,6 +18,7 @@ export interface Reads {
   exports: ExportReads;
   bundles: BundleRows;
   audit: AuditReads;
+  findings: FindingReads;
 }
 
 export class ReadSide {
@@ -37,6 +39,7 @@ export class ReadSide {
         exports: new ExportReads(ch, tenant),
         bundles: new BundleRows(ch, tenant),
         audit: new AuditReads(ch, tenant),
+        findings: new FindingReads(ch, tenant),
       };
       this.byTenant.set(tenant, r);
     }

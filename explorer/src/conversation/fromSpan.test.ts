@@ -1,0 +1,94 @@
+// Conversations read from what real libraries exported (fixtures/agents/captured).
+import type { OtlpSpan } from '@causeway/schemas';
+import { describe, expect, it } from 'vitest';
+import { loadCaptured } from '../../../fixtures/agents/captured.ts';
+import { conversationOf } from './fromSpan.ts';
+import { type LogsLike, logsBySpan } from './logs.ts';
+import type { Conversation, Part } from './model.ts';
+
+function spans(lib: 'openai' | 'langchain' | 'traceloop' | 'vercel-ai'): OtlpSpan[] {
+  const f = loadCaptured(lib, 'prompt-injection', 'traces')!;
+  return f.requests.flatMap((r) => (r.body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
+}
+const parts = (c: Conversation, side: 'input' | 'output'): Part[] => c[side].flatMap((m) => m.parts);
+const roles = (c: Conversation): string[] => c.input.map((m) => m.role);
+const INJECTION = 'IMPORTANT SYSTEM NOTICE';
+
+describe('what the model saw, across conventions', () => {
+  it('openai instrumentation: messages sent as OTLP log records, folded into their span', () => {
+    const logs = loadCaptured('openai', 'prompt-injection', 'logs')!;
+    const bySpan = logsBySpan({ resourceLogs: logs.requests.flatMap((r) => (r.body as LogsLike).resourceLogs) });
+    const chats = spans('openai').filter((s) => s.name.startsWith('chat'));
+    const last = chats.map((s) => conversationOf(s, bySpan.get(s.spanId) ?? [])).find((c) => parts(c, 'input').some((p) => p.kind === 'call' && p.name === 'send_email'))!;
+    expect(last.sources).toEqual(['log records']);
+    expect(roles(last).slice(0, 2)).toEqual(['system', 'user']);
+    // the mailbox search result holding the injected e-mail, as the tool message the model read
+    expect(parts(last, 'input').some((p) => p.kind === 'result' && p.text.includes(INJECTION))).toBe(true);
+    expect(parts(last, 'output').some((p) => p.kind === 'text' && p.text.includes('3 unread emails'))).toBe(true);
+  });
+
+  it('OpenInference (LangChain): llm.input_messages.N.message.* with tool calls, and retrieved documents', () => {
+    const all = spans('langchain');
+    const chat = all.filter((s) => s.name === 'ScriptedChatModel').map((s) => conversationOf(s)).at(-1)!;
+    expect(chat.sources).toContain('span attributes (OpenInference)');
+    expect(roles(chat)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool']);
+    expect(parts(chat, 'input').find((p) => p.kind === 'call' && p.name === 'send_email')).toMatchObject({ kind: 'call', name: 'send_email' });
+    const retriever = conversationOf(all.find((s) => s.name === 'MailboxRetriever')!);
+    expect(retriever.output.filter((m) => m.role === 'document').length).toBe(3);
+    expect(parts(retriever, 'output').some((p) => p.kind === 'document' && p.text.includes(INJECTION))).toBe(true);
+    const tool = conversationOf(all.find((s) => s.name === 'send_email')!);
+    expect(tool.tool?.name).toBe('send_email');
+  });
+
+  it('OpenLLMetry (Traceloop): gen_ai.input.messages with parts, and db.query.result events as documents', () => {
+    const all = spans('traceloop');
+    const chat = conversationOf(all.find((s) => s.name.startsWith('chat'))!);
+    expect(chat.sources).toContain('span attributes (OTel GenAI)');
+    expect(roles(chat)).toEqual(['system', 'user']);
+    expect(parts(chat, 'output')).toEqual([expect.objectContaining({ kind: 'call', name: 'search_email' })]);
+    const query = conversationOf(all.find((s) => s.name === 'mailbox.query')!);
+    expect(query.sources).toEqual(['span events']);
+    expect(parts(query, 'output').filter((p) => p.kind === 'document').length).toBe(3);
+    expect(conversationOf(all.find((s) => s.name === 'send_email.tool')!).tool?.name).toBe('send_email');
+  });
+
+  it('Vercel AI SDK: ai.prompt.messages with tool-call and tool-result parts, ai.response.toolCalls', () => {
+    const all = spans('vercel-ai');
+    const gens = all.filter((s) => s.name === 'ai.generateText.doGenerate').map((s) => conversationOf(s));
+    const second = gens[1]!;
+    expect(second.sources).toContain('span attributes (Vercel AI SDK)');
+    expect(roles(second)).toEqual(['system', 'user', 'assistant', 'tool']);
+    expect(parts(second, 'input').some((p) => p.kind === 'result' && p.name === 'search_email' && p.text.includes(INJECTION))).toBe(true);
+    expect(parts(second, 'output')).toEqual([expect.objectContaining({ kind: 'call', name: 'export_customers' })]);
+    const tool = conversationOf(all.find((s) => s.name === 'ai.toolCall')!);
+    expect(tool.tool).toMatchObject({ name: 'search_email' });
+  });
+
+  it('older OTel GenAI indexed attributes and message events', () => {
+    const attr = (key: string, v: string) => ({ key, value: { stringValue: v } });
+    const span = {
+      traceId: '1'.repeat(32), spanId: '2'.repeat(16), parentSpanId: '', name: 'openai.chat', kind: 3, startTimeUnixNano: '1', endTimeUnixNano: '2', status: { code: 0 }, links: [], droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0, traceState: '', flags: 0,
+      attributes: [attr('gen_ai.prompt.0.role', 'system'), attr('gen_ai.prompt.0.content', 'Be brief.'), attr('gen_ai.prompt.1.role', 'user'), attr('gen_ai.prompt.1.content', 'Book a room'), attr('gen_ai.completion.0.tool_calls.0.name', 'book_room'), attr('gen_ai.completion.0.tool_calls.0.arguments', '{"room":"A"}')],
+      events: [{ name: 'gen_ai.user.message', timeUnixNano: '1', attributes: [attr('content', 'and a taxi')], droppedAttributesCount: 0 }],
+    } as unknown as OtlpSpan;
+    const c = conversationOf(span);
+    expect(roles(c)).toEqual(['system', 'user', 'user']);
+    expect(parts(c, 'output')).toEqual([{ kind: 'call', name: 'book_room', id: '', args: '{\n  "room": "A"\n}' }]);
+    expect(c.sources).toEqual(['span attributes (gen_ai.prompt.N, OpenLLMetry)', 'span events']);
+  });
+});
+
+describe('log records of one instant', () => {
+  it('are put back in conversation order, whatever order the store returned them in', () => {
+    const logs = loadCaptured('openai', 'prompt-injection', 'logs')!;
+    const resourceLogs = logs.requests.flatMap((r) => (r.body as LogsLike).resourceLogs);
+    // the store orders records of one timestamp by a hash: shuffle them the same way
+    const shuffled = resourceLogs.map((rl) => ({ ...rl, scopeLogs: rl.scopeLogs.map((sl) => ({ ...sl, logRecords: [...sl.logRecords].reverse() })) }));
+    const ordered = logsBySpan({ resourceLogs });
+    const fromShuffled = logsBySpan({ resourceLogs: shuffled });
+    const span = spans('openai').filter((s) => s.name.startsWith('chat')).at(-1)!;
+    const roles = (m: typeof ordered) => conversationOf(span, m.get(span.spanId) ?? []).input.map((x) => x.role);
+    expect(roles(fromShuffled)).toEqual(roles(ordered));
+    expect(roles(ordered)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool']);
+  });
+});

@@ -1,0 +1,214 @@
+// The conversation of one span, from wherever its convention put the messages:
+//   span attributes   OTel GenAI gen_ai.input.messages / output.messages / system_instructions;
+//                     older indexed gen_ai.prompt.N.* / gen_ai.completion.N.* (OpenLLMetry);
+//                     OpenInference llm.input_messages.N.message.* / llm.output_messages.*,
+//                     retrieval.documents.N.document.*; Vercel AI ai.prompt.messages, ai.prompt,
+//                     ai.response.text / toolCalls; tool calls (gen_ai.tool.call.*, ai.toolCall.*,
+//                     OpenInference tool input.value / output.value, traceloop.entity.*)
+//   span events       gen_ai.system|user|assistant|tool.message, gen_ai.choice, gen_ai.content.prompt|
+//                     completion, gen_ai.client.inference.operation.details, db.query.result
+//   log records       the same events sent as OTLP logs (@opentelemetry/instrumentation-openai)
+// Pure; unit-tested against the captured payloads of real libraries.
+import type { AnyValue, KeyValue, OtlpSpan } from '@causeway/schemas';
+import { type Conversation, emptyConversation, type Message } from './model.ts';
+import { isObj, readMessage, readMessages, structured, text } from './read.ts';
+
+export function anyValue(v: AnyValue | undefined): unknown {
+  if (!v) return undefined;
+  if ('stringValue' in v) return v.stringValue;
+  if ('intValue' in v) return String(v.intValue);
+  if ('doubleValue' in v) return v.doubleValue;
+  if ('boolValue' in v) return v.boolValue;
+  if ('bytesValue' in v) return v.bytesValue;
+  if ('arrayValue' in v) return (v.arrayValue.values ?? []).map(anyValue);
+  if ('kvlistValue' in v) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, anyValue(kv.value)]));
+  return undefined;
+}
+
+const attrMap = (attrs: readonly KeyValue[] | undefined): Map<string, unknown> => new Map((attrs ?? []).map((a) => [a.key, anyValue(a.value)]));
+
+/** `<prefix>.<i>.<rest>` keys grouped by i (in order), each a map of rest → value. */
+function indexed(a: Map<string, unknown>, prefix: string): Map<string, unknown>[] {
+  const groups = new Map<number, Map<string, unknown>>();
+  const p = `${prefix}.`;
+  for (const [k, v] of a) {
+    if (!k.startsWith(p)) continue;
+    const m = /^(\d+)\.(.+)$/.exec(k.slice(p.length));
+    if (!m) continue;
+    const i = Number(m[1]);
+    (groups.get(i) ?? groups.set(i, new Map()).get(i)!).set(m[2]!, v);
+  }
+  return [...groups.entries()].sort((x, y) => x[0] - y[0]).map(([, g]) => g);
+}
+
+/** OpenInference `<prefix>.N.message.*` (and OpenLLMetry's flatter `<prefix>.N.*`) as message objects. */
+function indexedMessages(a: Map<string, unknown>, prefix: string, inner: string, defaultRole?: string): Message[] {
+  return indexed(a, prefix).flatMap((g, i) => {
+    const f = (k: string): unknown => g.get(`${inner}${k}`);
+    const calls = indexed(new Map([...g].filter(([k]) => k.startsWith(`${inner}tool_calls.`)).map(([k, v]) => [k.slice(inner.length), v])), 'tool_calls').map((c) => {
+      const cf = (k: string): unknown => c.get(`tool_call.${k}`) ?? c.get(k);
+      return { id: cf('id'), function: { name: cf('function.name') ?? cf('name'), arguments: cf('function.arguments') ?? cf('arguments') } };
+    });
+    const contents = indexed(new Map([...g].filter(([k]) => k.startsWith(`${inner}contents.`)).map(([k, v]) => [k.slice(inner.length), v])), 'contents')
+      .map((c) => c.get('message_content.text') ?? c.get('text'))
+      .filter((t) => typeof t === 'string');
+    const raw = {
+      role: f('role') ?? defaultRole,
+      content: f('content') ?? (contents.length ? contents.join('\n') : undefined),
+      tool_call_id: f('tool_call_id'),
+      name: f('name'),
+      tool_calls: calls,
+      ...(f('function_call.name') !== undefined ? { function_call: { name: f('function_call.name'), arguments: f('function_call.arguments') } } : {}),
+    };
+    return readMessage(raw, `${prefix}.${i}`) ?? [];
+  });
+}
+
+const MESSAGE_EVENTS: Record<string, string> = { 'gen_ai.system.message': 'system', 'gen_ai.user.message': 'user', 'gen_ai.assistant.message': 'assistant', 'gen_ai.tool.message': 'tool' };
+const ENVELOPE = new Set(['event.name', 'gen_ai.system', 'gen_ai.provider.name']);
+
+/** One GenAI event (a span event or a log record): into `c`. */
+export function addEvent(c: Conversation, name: string, body: unknown, from: string): boolean {
+  const b = structured(body);
+  const role = MESSAGE_EVENTS[name];
+  if (role) {
+    const m = readMessage(b, from, role);
+    if (m) c.input.push(m);
+    return m !== undefined;
+  }
+  if (name === 'gen_ai.choice') {
+    const m = readMessage(isObj(b) && b.message !== undefined ? b.message : b, from, 'assistant');
+    if (m) c.output.push(m);
+    return m !== undefined;
+  }
+  if (name === 'gen_ai.client.inference.operation.details' && isObj(b)) {
+    c.input.push(...systemMessages(b['gen_ai.system_instructions'], `${from}.gen_ai.system_instructions`), ...readMessages(b['gen_ai.input.messages'], `${from}.gen_ai.input.messages`));
+    c.output.push(...readMessages(b['gen_ai.output.messages'], `${from}.gen_ai.output.messages`));
+    return true;
+  }
+  if (name === 'gen_ai.content.prompt') {
+    c.input.push(...readMessages(isObj(b) ? b['gen_ai.prompt'] : b, from));
+    return true;
+  }
+  if (name === 'gen_ai.content.completion') {
+    c.output.push(...readMessages(isObj(b) ? b['gen_ai.completion'] : b, from));
+    return true;
+  }
+  if (name === 'db.query.result' && isObj(b)) {
+    const doc = b['db.query.result.document'];
+    if (doc === undefined) return false;
+    c.output.push({ role: 'document', parts: [{ kind: 'document', id: text(b['db.query.result.id']), source: sourceOf(b['db.query.result.metadata']), text: text(doc) }], from });
+    return true;
+  }
+  return false;
+}
+
+function systemMessages(raw: unknown, from: string): Message[] {
+  const v = structured(raw);
+  if (v === undefined) return [];
+  const parts = Array.isArray(v) ? v : [v];
+  const m = readMessage({ role: 'system', parts: parts.map((p) => (typeof p === 'string' ? { type: 'text', content: p } : p)) }, from);
+  return m ? [m] : [];
+}
+
+function sourceOf(meta: unknown): string {
+  const m = structured(meta);
+  if (!isObj(m)) return '';
+  for (const k of ['source', 'url', 'uri', 'from', 'sender', 'title', 'subject']) if (typeof m[k] === 'string') return m[k];
+  return '';
+}
+
+function documents(list: unknown, from: string): Message[] {
+  const docs = structured(list);
+  if (!Array.isArray(docs)) return [];
+  return docs.flatMap((d, i) => {
+    const o = structured(d);
+    if (!isObj(o)) return typeof o === 'string' ? [{ role: 'document', parts: [{ kind: 'document' as const, id: '', source: '', text: o }], from: `${from}[${i}]` }] : [];
+    const body = o.content ?? o.text ?? o.page_content ?? o.pageContent ?? o.document;
+    return [{ role: 'document', parts: [{ kind: 'document' as const, id: text(o.id ?? o.document_id ?? ''), source: sourceOf(o.metadata) || text(o.source ?? o.url ?? ''), text: text(body ?? o) }], from: `${from}[${i}]` }];
+  });
+}
+
+/** Everything the span (and its log records) says was sent and answered. */
+export function conversationOf(span: OtlpSpan, logs: readonly { eventName?: string; attributes?: KeyValue[]; body?: AnyValue }[] = []): Conversation {
+  const c = emptyConversation();
+  const a = attrMap(span.attributes);
+  const get = (k: string): unknown => a.get(k);
+  const found = (label: string, before: number): void => {
+    if (c.input.length + c.output.length > before && !c.sources.includes(label)) c.sources.push(label);
+  };
+
+  // OTel GenAI, current
+  let before = c.input.length + c.output.length;
+  c.input.push(...systemMessages(get('gen_ai.system_instructions'), 'gen_ai.system_instructions'), ...readMessages(get('gen_ai.input.messages'), 'gen_ai.input.messages'));
+  c.output.push(...readMessages(get('gen_ai.output.messages'), 'gen_ai.output.messages'));
+  c.output.push(...documents(get('gen_ai.retrieval.documents'), 'gen_ai.retrieval.documents'));
+  found('span attributes (OTel GenAI)', before);
+  // OTel GenAI, older indexed (OpenLLMetry)
+  before = c.input.length + c.output.length;
+  c.input.push(...indexedMessages(a, 'gen_ai.prompt', ''));
+  c.output.push(...indexedMessages(a, 'gen_ai.completion', '', 'assistant'));
+  found('span attributes (gen_ai.prompt.N, OpenLLMetry)', before);
+  // OpenInference
+  before = c.input.length + c.output.length;
+  c.input.push(...indexedMessages(a, 'llm.input_messages', 'message.'));
+  c.output.push(...indexedMessages(a, 'llm.output_messages', 'message.', 'assistant'));
+  for (const [i, d] of indexed(a, 'retrieval.documents').entries()) {
+    c.output.push({ role: 'document', parts: [{ kind: 'document', id: text(d.get('document.id') ?? ''), source: sourceOf(d.get('document.metadata')), text: text(d.get('document.content') ?? '') }], from: `retrieval.documents.${i}` });
+  }
+  found('span attributes (OpenInference)', before);
+  // Vercel AI SDK
+  before = c.input.length + c.output.length;
+  const vPrompt = structured(get('ai.prompt'));
+  if (get('ai.prompt.messages') !== undefined) c.input.push(...readMessages(get('ai.prompt.messages'), 'ai.prompt.messages'));
+  else if (isObj(vPrompt)) {
+    if (typeof vPrompt.system === 'string') c.input.push({ role: 'system', parts: [{ kind: 'text', text: vPrompt.system }], from: 'ai.prompt.system' });
+    if (vPrompt.messages !== undefined) c.input.push(...readMessages(vPrompt.messages, 'ai.prompt.messages'));
+    else if (vPrompt.prompt !== undefined) c.input.push(...(readMessage(vPrompt.prompt, 'ai.prompt.prompt', 'user') ? [readMessage(vPrompt.prompt, 'ai.prompt.prompt', 'user')!] : []));
+  }
+  const vCalls = structured(get('ai.response.toolCalls'));
+  const vText = get('ai.response.text');
+  if (typeof vText === 'string' && vText !== '') c.output.push({ role: 'assistant', parts: [{ kind: 'text', text: vText }], from: 'ai.response.text' });
+  if (Array.isArray(vCalls)) {
+    const m = readMessage({ role: 'assistant', tool_calls: vCalls }, 'ai.response.toolCalls');
+    if (m) c.output.push(m);
+  }
+  found('span attributes (Vercel AI SDK)', before);
+  // LangChain through OpenInference, when no llm.*_messages were recorded
+  if (c.input.length === 0 && get('openinference.span.kind') === 'LLM') {
+    before = c.input.length + c.output.length;
+    c.input.push(...readMessages(get('input.value'), 'input.value'));
+    found('span attributes (OpenInference input.value)', before);
+  }
+  // events on the span
+  before = c.input.length + c.output.length;
+  for (const [i, e] of (span.events ?? []).entries()) {
+    const ea = attrMap(e.attributes);
+    const name = MESSAGE_EVENTS[e.name] || e.name.startsWith('gen_ai.') || e.name === 'db.query.result' ? e.name : String(ea.get('event.name') ?? e.name);
+    const body = ea.get('event.body') ?? ea.get('body') ?? Object.fromEntries([...ea].filter(([k]) => !ENVELOPE.has(k)));
+    addEvent(c, name, body, `event ${i} ${name}`);
+  }
+  found('span events', before);
+  // log records of the span
+  before = c.input.length + c.output.length;
+  for (const [i, r] of logs.entries()) {
+    const la = attrMap(r.attributes);
+    const name = r.eventName || String(la.get('event.name') ?? '');
+    const body = r.body !== undefined ? anyValue(r.body) : Object.fromEntries([...la].filter(([k]) => !ENVELOPE.has(k)));
+    addEvent(c, name, body, `log record ${i} ${name}`);
+  }
+  found('log records', before);
+
+  c.tool = toolOf(a);
+  return c;
+}
+
+function toolOf(a: Map<string, unknown>): Conversation['tool'] {
+  const s = (k: string): string | undefined => (a.has(k) ? text(a.get(k)) : undefined);
+  if (a.has('gen_ai.tool.name') && (a.has('gen_ai.tool.call.arguments') || a.has('gen_ai.tool.call.result')))
+    return { name: s('gen_ai.tool.name')!, id: s('gen_ai.tool.call.id') ?? '', args: s('gen_ai.tool.call.arguments') ?? '', result: s('gen_ai.tool.call.result') ?? '', from: 'gen_ai.tool.call.*' };
+  if (a.has('ai.toolCall.name')) return { name: s('ai.toolCall.name')!, id: s('ai.toolCall.id') ?? '', args: s('ai.toolCall.args') ?? s('ai.toolCall.input') ?? '', result: s('ai.toolCall.result') ?? s('ai.toolCall.output') ?? '', from: 'ai.toolCall.*' };
+  if (a.get('openinference.span.kind') === 'TOOL') return { name: s('tool.name') ?? '', id: '', args: s('input.value') ?? '', result: s('output.value') ?? '', from: 'input.value / output.value' };
+  if (a.get('traceloop.span.kind') === 'tool') return { name: s('traceloop.entity.name') ?? '', id: '', args: s('traceloop.entity.input') ?? '', result: text(structured(a.get('traceloop.entity.output'))), from: 'traceloop.entity.*' };
+  return undefined;
+}

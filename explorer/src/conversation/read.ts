@@ -1,0 +1,110 @@
+// Messages read leniently from the shapes the conventions and libraries give them:
+//   OTel GenAI (current)   {role, parts:[{type:"text",content} | {type:"tool_call",id,name,arguments}
+//                           | {type:"tool_call_response",id,response|result}]}
+//   OpenAI / older GenAI   {role, content, tool_calls:[{id,function:{name,arguments}}], tool_call_id}
+//   Vercel AI ModelMessage {role, content: string | [{type:"text",text} | {type:"tool-call",toolCallId,toolName,input|args}
+//                           | {type:"tool-result",toolCallId,toolName,output|result}]}
+//   Anthropic-style parts  {type:"tool_use",id,name,input} / {type:"tool_result",tool_use_id,content}
+//   LangChain serialized   {lc:1, id:[…,"HumanMessage"], kwargs:{content, tool_calls}}
+// What is not a message is skipped, never thrown on. Pure.
+import type { Message, Part } from './model.ts';
+
+type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/** JSON text of an object or array parsed; anything else as it is. */
+export function structured(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return v;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return v;
+  }
+}
+
+/** A value as display text: strings as they are, anything else as indented JSON. */
+export function text(v: unknown): string {
+  const s = structured(v);
+  if (typeof s === 'string') return s;
+  if (s === undefined || s === null) return '';
+  try {
+    return JSON.stringify(s, null, 2);
+  } catch {
+    return String(s);
+  }
+}
+
+const TEXT = new Set(['text', 'input_text', 'output_text', 'reasoning']);
+const CALL = new Set(['tool_call', 'tool-call', 'function_call', 'tool_use']);
+const RESULT = new Set(['tool_call_response', 'tool-result', 'tool_result', 'function_call_output', 'tool_response']);
+const TOOL_ROLES = new Set(['tool', 'function', 'ipython', 'tool_result']);
+const LC_ROLES: Record<string, string> = { SystemMessage: 'system', HumanMessage: 'user', AIMessage: 'assistant', ToolMessage: 'tool', FunctionMessage: 'tool', ChatMessage: 'user' };
+
+export function readMessages(raw: unknown, from: string): Message[] {
+  let list = structured(raw);
+  // LangChain's {messages:[[…]]} and OTLP-ish wrappers
+  if (isObj(list) && Array.isArray(list.messages)) list = list.messages;
+  if (Array.isArray(list) && list.length > 0 && list.every(Array.isArray)) list = list.flat();
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((m, i) => readMessage(m, `${from}[${i}]`) ?? []);
+}
+
+export function readMessage(raw: unknown, from: string, role?: string): Message | undefined {
+  let m = structured(raw);
+  if (typeof m === 'string') return m.trim() ? { role: role ?? 'user', parts: [{ kind: 'text', text: m }], from } : undefined;
+  if (!isObj(m)) return undefined;
+  // LangChain's serialized message
+  if (m.lc !== undefined && Array.isArray(m.id) && isObj(m.kwargs)) {
+    const cls = String(m.id.at(-1));
+    m = { ...m.kwargs, role: LC_ROLES[cls] ?? m.kwargs.role ?? 'user' };
+  }
+  const o = m as Obj;
+  const r = (str(o.role) ?? str(o.type && LC_ROLES[String(o.type)]) ?? role ?? 'user').toLowerCase();
+  const isTool = TOOL_ROLES.has(r);
+  const toolId = str(o.tool_call_id) ?? str(o.toolCallId) ?? (isTool ? str(o.id) : undefined) ?? '';
+  const toolName = str(o.name) ?? '';
+  const parts: Part[] = [];
+  const content = o.parts ?? o.content;
+  if (Array.isArray(content) && content.some((p) => isObj(p) && typeof p.type === 'string')) for (const p of content) pushPart(parts, p, isTool, toolId, toolName);
+  else if (content !== undefined && content !== null && !(typeof content === 'string' && content === '')) {
+    if (isTool) parts.push({ kind: 'result', id: toolId, name: toolName, text: text(content) });
+    else parts.push({ kind: 'text', text: text(content) });
+  }
+  const calls = structured(o.tool_calls);
+  if (Array.isArray(calls)) for (const c of calls) pushCall(parts, c);
+  if (isObj(o.function_call)) pushCall(parts, o.function_call);
+  if (parts.length === 0) return undefined;
+  return { role: isTool ? 'tool' : r === 'human' ? 'user' : r === 'ai' || r === 'model' ? 'assistant' : r === 'developer' ? 'system' : r, parts, from };
+}
+
+function pushPart(parts: Part[], raw: unknown, isTool: boolean, toolId: string, toolName: string): void {
+  const p = structured(raw);
+  if (typeof p === 'string') {
+    parts.push(isTool ? { kind: 'result', id: toolId, name: toolName, text: p } : { kind: 'text', text: p });
+    return;
+  }
+  if (!isObj(p)) return;
+  const type = str(p.type) ?? '';
+  if (TEXT.has(type)) parts.push({ kind: 'text', text: text(p.content ?? p.text ?? '') });
+  else if (CALL.has(type)) pushCall(parts, p);
+  else if (RESULT.has(type)) {
+    const out = p.response ?? p.result ?? p.output ?? p.content;
+    const value = isObj(out) && 'value' in out && 'type' in out ? out.value : out;
+    parts.push({ kind: 'result', id: str(p.id) ?? str(p.toolCallId) ?? str(p.tool_use_id) ?? str(p.call_id) ?? toolId, name: str(p.toolName) ?? str(p.name) ?? toolName, text: text(value) });
+  } else if (p.content !== undefined || p.text !== undefined) parts.push({ kind: 'text', text: text(p.content ?? p.text) });
+}
+
+function pushCall(parts: Part[], raw: unknown): void {
+  const c = structured(raw);
+  if (!isObj(c)) return;
+  const fn = isObj(c.function) ? c.function : c;
+  parts.push({
+    kind: 'call',
+    name: str(fn.name) ?? str(c.toolName) ?? str(c.name) ?? '',
+    id: str(c.id) ?? str(c.toolCallId) ?? str(c.call_id) ?? '',
+    args: text(fn.arguments ?? c.input ?? c.args ?? c.arguments ?? ''),
+  });
+}

@@ -1,0 +1,168 @@
+// What a responder should see first in a trace: its key node (the most recent high-impact tool
+// call that untrusted content reached) and the paths that led there, computed from the trace's
+// own causal graph (instant, no slice request). Pure.
+import type { SliceActivity, SliceEdge, SliceResponse, TaintPath } from '@causeway/schemas';
+import { edgeKey, emptyHighlight, type Highlight } from './highlight.ts';
+
+/**
+ * How much harm a tool call can do, by what its name says it does: 3 sends data out or moves
+ * money, 2 destroys or runs code, 1 changes or exports data, 0 reads.
+ */
+export function impactTier(toolName: string): number {
+  const t = toolName.toLowerCase();
+  if (/^(search|get|read|list|lookup|fetch|query|find|retrieve|describe|check|view|browse)/.test(t)) return 0;
+  if (/send|mail|post|publish|upload|share|forward|transfer|wire|pay|purchase|invite|webhook|notify|sms|slack|tweet/.test(t)) return 3;
+  if (/delete|drop|remove|destroy|truncate|exec|shell|command|eval|deploy|grant|revoke|kill|terminate|shutdown/.test(t)) return 2;
+  if (/export|download|write|create|update|insert|modify|set_|approve|refund|book|place_order|submit|commit|push|merge/.test(t)) return 1;
+  return 0;
+}
+
+/** Edges that carry influence (span containment does not). */
+const influences = (e: SliceEdge): boolean => e.relation !== 'child_of';
+
+/** An edge's strength: 1 when known by ids, the overlap score when by copied text. */
+export function edgeStrength(e: SliceEdge): number {
+  if (e.how === 'content') return e.score ?? 0;
+  return e.how === 'structural' ? 0.5 : 1;
+}
+
+/** Weakest link of a path, the path's strength (coincidental overlaps make weak paths). */
+export function pathStrength(path: string[], edges: Map<string, SliceEdge>): number {
+  let s = 1;
+  for (let i = 1; i < path.length; i++) s = Math.min(s, edges.has(edgeKey(path[i - 1]!, path[i]!)) ? edgeStrength(edges.get(edgeKey(path[i - 1]!, path[i]!))!) : 0);
+  return s;
+}
+
+/** Between two links of equal strength, the one that says more (a request run by a tool call, not merely read by it). */
+const SAYS: Record<string, number> = { executed: 5, derived_from: 4, generated: 3, linked: 2, part_of: 1, used: 0 };
+
+export function edgeIndex(s: Pick<SliceResponse, 'edges'>): Map<string, SliceEdge> {
+  const m = new Map<string, SliceEdge>();
+  for (const e of s.edges) {
+    if (!influences(e)) continue;
+    const k = edgeKey(e.from, e.to);
+    const cur = m.get(k);
+    if (!cur || edgeStrength(e) > edgeStrength(cur) || (edgeStrength(e) === edgeStrength(cur) && (SAYS[e.relation] ?? 0) > (SAYS[cur.relation] ?? 0))) m.set(k, e);
+  }
+  return m;
+}
+
+/**
+ * The shortest path from each untrusted artifact that reaches `seed` over influence edges
+ * (one reverse breadth-first walk from the seed), strongest first, at most `max`.
+ */
+export function taintPathsTo(s: SliceResponse, seed: string, max = 12): TaintPath[] {
+  const into = new Map<string, string[]>();
+  for (const e of s.edges) {
+    if (!influences(e)) continue;
+    const l = into.get(e.to);
+    if (l) l.push(e.from);
+    else into.set(e.to, [e.from]);
+  }
+  const untrusted = new Set(s.nodes.filter((n) => n.type === 'artifact' && n.trust === 'untrusted').map((n) => n.id));
+  const next = new Map<string, string>([[seed, '']]);
+  const queue = [seed];
+  const found: string[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const cur = queue[i]!;
+    if (cur !== seed && untrusted.has(cur)) found.push(cur);
+    for (const from of into.get(cur) ?? []) {
+      if (next.has(from)) continue;
+      next.set(from, cur);
+      queue.push(from);
+    }
+  }
+  const paths = found.map((source) => {
+    const nodes = [source];
+    for (let n = next.get(source)!; n; n = next.get(n)!) nodes.push(n);
+    return { source, nodes };
+  });
+  return rankPaths(paths, s).slice(0, max);
+}
+
+/**
+ * Taint paths in the order a responder should read them: first those along which untrusted
+ * text was copied into a tool call's arguments (the mark of an injection), then the strongest
+ * (weakest link), then the shortest.
+ */
+export function rankPaths(paths: TaintPath[], s: Pick<SliceResponse, 'nodes' | 'edges'>): TaintPath[] {
+  const edges = edgeIndex(s);
+  const kind = new Map(s.nodes.map((n) => [n.id, n.kind]));
+  const copiesIntoCall = (p: TaintPath): boolean => p.nodes.some((id, i) => i > 0 && kind.get(id) === 'tool_request' && edges.get(edgeKey(p.nodes[i - 1]!, id))?.how === 'content');
+  return paths
+    .map((p) => ({ p, copies: copiesIntoCall(p), strength: pathStrength(p.nodes, edges) }))
+    .sort((a, b) => Number(b.copies) - Number(a.copies) || b.strength - a.strength || a.p.nodes.length - b.p.nodes.length)
+    .map((x) => x.p);
+}
+
+export interface KeyNode {
+  id: string;
+  tier: number;
+  /** the strongest taint path's weakest link */
+  strength: number;
+}
+
+/** Links weaker than this are treated as coincidence when choosing the key node. */
+export const WEAK_LINK = 0.15;
+
+/**
+ * The trace's key node: among tool calls untrusted content reached by a path with no
+ * coincidental link, the highest impact tier, then the most recent. Undefined when untrusted
+ * content reached no tool call.
+ */
+export function keyNode(s: SliceResponse): KeyNode | undefined {
+  const tools = s.nodes.filter((n): n is SliceActivity => n.type === 'activity' && n.kind === 'tool' && n.tainted);
+  let best: (KeyNode & { start: bigint }) | undefined;
+  const edges = edgeIndex(s);
+  for (const a of tools) {
+    const tier = impactTier(a.toolName || a.name);
+    const start = BigInt(a.start || '0');
+    if (best && (tier < best.tier || (tier === best.tier && start <= best.start))) continue;
+    const paths = taintPathsTo(s, a.id, 4);
+    const strength = paths.reduce((m, p) => Math.max(m, pathStrength(p.nodes, edges)), 0);
+    if (strength < WEAK_LINK) continue;
+    best = { id: a.id, tier, strength, start };
+  }
+  return best ? { id: best.id, tier: best.tier, strength: best.strength } : undefined;
+}
+
+/**
+ * What the trace's own graph says about a node before its slices arrive: its ancestors
+ * (causes), descendants (effects) and the taint paths that reach it.
+ */
+export function traceHighlight(s: SliceResponse, seed: string): Highlight {
+  const h = emptyHighlight(seed);
+  const out = new Map<string, SliceEdge[]>();
+  const into = new Map<string, SliceEdge[]>();
+  for (const e of s.edges) {
+    if (!influences(e)) continue;
+    (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
+    (into.get(e.to) ?? into.set(e.to, []).get(e.to)!).push(e);
+  }
+  const walk = (adj: Map<string, SliceEdge[]>, forward: boolean, nodes: Set<string>, edges: Set<string>): void => {
+    const queue = [seed];
+    const seen = new Set(queue);
+    for (let i = 0; i < queue.length; i++) {
+      for (const e of adj.get(queue[i]!) ?? []) {
+        const n = forward ? e.to : e.from;
+        edges.add(edgeKey(e.from, e.to));
+        if (seen.has(n)) continue;
+        seen.add(n);
+        nodes.add(n);
+        queue.push(n);
+      }
+    }
+  };
+  walk(into, false, h.causes, h.causeEdges);
+  walk(out, true, h.effects, h.effectEdges);
+  h.causes.delete(seed);
+  h.effects.delete(seed);
+  for (const p of taintPathsTo(s, seed)) {
+    h.untrustedSources.add(p.source);
+    p.nodes.forEach((id, i) => {
+      h.taintNodes.add(id);
+      if (i > 0) h.taintEdges.add(edgeKey(p.nodes[i - 1]!, id));
+    });
+  }
+  return h;
+}

@@ -1,0 +1,129 @@
+// A large multi-agent trace in real Chromium against a real collector: an orchestrator and its
+// sub-agents (multi-agent-trace.ts), one of which reads an injected e-mail that ends, through
+// the orchestrator, in a billing agent mailing the customer export out. BIG_TRACE_AGENTS sets
+// the size (default 12 sub-agents, ~1,000 spans, so the suite stays quick on 2 cores); the
+// explorer bench opens the 3,250-span one (40 sub-agents) and reports its timings.
+import type { SliceResponse } from '@causeway/schemas';
+import { getJson } from '@causeway/testkit/collector-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Explorer, openExplorer } from './harness.ts';
+import { type MultiAgentTrace, multiAgentTrace, sendMultiAgentTrace } from './multi-agent-trace.ts';
+
+const AGENTS = Number(process.env.BIG_TRACE_AGENTS ?? 12);
+
+describe('a large multi-agent trace in Chromium', () => {
+  let x: Explorer;
+  let t: MultiAgentTrace;
+  let sendId = '';
+  let graph: SliceResponse;
+  const node = (id: string): string => `[data-testid=graph-node][data-node-id="${id}"]`;
+
+  beforeAll(async () => {
+    x = await openExplorer();
+    t = multiAgentTrace({ agents: AGENTS });
+    await sendMultiAgentTrace(x.cw.otlpUrl, t);
+    await x.cw.settled(300_000);
+    sendId = `act:${t.traceId}/${t.sendEmail}`;
+  }, 600_000);
+
+  afterAll(async () => {
+    await x?.close();
+  });
+
+  it('opens readable: a labelled lane per agent, runs of steps grouped, the exfiltrating send_email framed', async () => {
+    const { page } = x;
+    const sizes = new Map<string, number>();
+    page.on('response', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/')) void r.body().then((b) => sizes.set(u.pathname, b.length), () => undefined);
+    });
+    const t0 = Date.now();
+    await page.goto(`${x.cw.apiUrl}/traces/${t.traceId}`);
+    await x.graphReady(600_000);
+    const laidOut = Date.now() - t0;
+    await page.waitForFunction((id) => new URL(location.href).searchParams.get('node') === id, sendId);
+    expect(await x.attr('[data-testid=trace-view]', 'data-key-node')).toBe(sendId);
+    await page.waitForFunction(
+      (sel) => {
+        const g = document.querySelector('[data-testid=graph]')!;
+        const b = document.querySelector(sel)?.getBoundingClientRect();
+        const gb = g.getBoundingClientRect();
+        return !!b && Number(g.getAttribute('data-zoom')) >= 1 && b.left >= gb.left && b.right <= gb.right && b.top >= gb.top && b.bottom <= gb.bottom;
+      },
+      node(sendId),
+      { timeout: 60_000 },
+    );
+    const readable = Date.now() - t0;
+    expect(await x.labelPx(node(sendId))).toBeGreaterThanOrEqual(11);
+    // aggregated: far fewer nodes than the trace's, drawn as SVG, each agent's lane named
+    const drawn = Number(await x.attr('[data-testid=graph]', 'data-nodes'));
+    expect(drawn).toBeLessThan(t.spans / 4);
+    expect(await x.attr('[data-testid=graph]', 'data-render')).toBe('svg');
+    expect(await page.locator('[data-testid=graph-node][data-type=group]').count()).toBeGreaterThan(0);
+    const lanes = await page.locator('[data-testid=lane-label]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
+    expect(new Set(lanes)).toEqual(new Set(t.agents));
+    await x.shot('big-trace-first-view');
+    console.log(
+      `big trace: ${t.spans} spans, ${t.agents.length} agents → ${drawn} nodes drawn; graph laid out ${laidOut} ms, key path readable ${readable} ms after navigation; ` +
+        `responses: ${[...sizes].map(([p, n]) => `${p.replace(t.traceId, '<id>')} ${(n / 1e6).toFixed(2)} MB`).join(', ')}`,
+    );
+  });
+
+  it('expands a group of steps on demand', async () => {
+    const { page } = x;
+    const group = page.locator('[data-testid=graph-node][data-type=group]').first();
+    const members = Number(await group.getAttribute('data-members'));
+    const before = Number(await x.attr('[data-testid=graph]', 'data-nodes'));
+    await group.dispatchEvent('click');
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) >= n, before + members - 1);
+    await x.graphReady();
+  });
+
+  it('finds in the trace, jumps to the next failed step, and draws that row in its own row', async () => {
+    const { page } = x;
+    await page.fill('[data-testid=find-input]', 'export_customers');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=find-count]')?.getAttribute('data-hits')) >= 1);
+    await page.click('[data-testid=find-next]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=find-count]')?.textContent ?? '').includes(' of '));
+    // next error: a failed span is selected and shown in the waterfall
+    expect(t.errors.length).toBeGreaterThan(0);
+    await page.click('[data-testid=next-error]');
+    await page.waitForFunction((errs) => errs.some((e) => (new URL(location.href).searchParams.get('node') ?? '').endsWith(`/${e}`)), t.errors);
+    const sel = new URL(page.url()).searchParams.get('node')!;
+    const row = page.locator(`[data-testid=waterfall-row][data-span-id="${sel.split('/')[1]}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('error');
+    // a failed row is as tall as any other and the next one starts where it ends
+    const box = (await row.boundingBox())!;
+    const next = (await row.evaluate((el) => (el.nextElementSibling as HTMLElement | null)?.getBoundingClientRect().top ?? null)) as number | null;
+    expect(Math.round(box.height)).toBe(22);
+    if (next !== null) expect(Math.round(next - box.y)).toBe(22);
+    await page.click('[data-testid=next-error]');
+    await page.waitForFunction((prev) => new URL(location.href).searchParams.get('node') !== prev, sel);
+  });
+
+  it('loads a slice progressively, shows what was found so far, and cancels the walk', async () => {
+    const { page } = x;
+    graph = (await getJson<SliceResponse>(`${x.cw.apiUrl}/api/provenance/traces/${t.traceId}?limit=20000`)).body;
+    // the orchestrator's first model call: what followed from it runs through the whole trace
+    const first = graph.nodes.filter((n) => n.type === 'activity' && n.kind === 'llm').sort((a, b) => (BigInt((a as { start: string }).start) < BigInt((b as { start: string }).start) ? -1 : 1))[0]!;
+    // hold the second request of the walk (the deeper one) so the cancel is not a race with it
+    let requests = 0;
+    await page.route('**/api/provenance/slice?*', async (route) => {
+      requests++;
+      if (requests === 2) return; // held: the page aborts it
+      await route.continue();
+    });
+    const aborted = new Promise<string>((resolve) => page.on('requestfailed', (r) => r.url().includes('/api/provenance/slice') && resolve(r.failure()?.errorText ?? '')));
+    await page.goto(`${x.cw.apiUrl}/traces/${t.traceId}?node=${encodeURIComponent(first.id)}&dir=forward`);
+    const progress = page.locator('[data-testid=effect-progress]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=effect-progress]')?.getAttribute('data-depth')) > 2);
+    expect(await page.locator('[data-testid=effect-list] li').count()).toBeGreaterThan(0);
+    expect(await progress.textContent()).toContain('found so far');
+    await page.click('[data-testid=effect-cancel]');
+    await page.waitForSelector('[data-testid=effect-cancelled]');
+    expect(await page.locator('[data-testid=effect-list] li').count()).toBeGreaterThan(0);
+    expect(await aborted).toContain('ABORTED');
+    await page.unroute('**/api/provenance/slice?*');
+  });
+});
