@@ -13,7 +13,7 @@ import type { FindingListResponse, FindingView } from '@causeway/schemas';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CollectorProcess, getJson, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import { type CollectorProcess, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans } from '@causeway/testkit/sdk-spans.ts';
 import { loadCaptured } from '../../fixtures/agents/captured.ts';
 import { emitRun } from '../../fixtures/detections/emit.ts';
@@ -47,8 +47,8 @@ describe('detections end to end', () => {
   let cw: CollectorProcess;
   let exporter: OTLPTraceExporter;
 
-  const findings = async (q = ''): Promise<FindingView[]> => (await getJson<FindingListResponse>(`${cw.apiUrl}/api/findings${q}`)).body.findings;
-  const stats = async (): Promise<MonitorStats> => (await getJson<MonitorStats>(`${cw.apiUrl}/api/detections/status`)).body;
+  const findings = async (q = ''): Promise<FindingView[]> => (await cw.getJson<FindingListResponse>(`/api/findings${q}`)).body.findings;
+  const stats = async (): Promise<MonitorStats> => (await cw.getJson<MonitorStats>('/api/detections/status')).body;
 
   beforeAll(async () => {
     writeFileSync(policyFile, JSON.stringify(POLICY));
@@ -71,7 +71,7 @@ describe('detections end to end', () => {
         CAUSEWAY_WEBHOOK_SECRET_FILE: secretFile,
       },
     });
-    exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces` });
+    exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
   }, 120_000);
 
   afterAll(async () => {
@@ -129,7 +129,7 @@ describe('detections end to end', () => {
   it("raises R1 on the openai library's captured prompt injection (export_customers, send_email) with the injected email on the path", async () => {
     const cap = loadCaptured('openai', 'prompt-injection', 'traces')!;
     for (const r of [...cap.requests, ...(loadCaptured('openai', 'prompt-injection', 'logs')?.requests ?? [])]) {
-      const res = await fetch(`${cw.otlpUrl}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(r.body) });
+      const res = await fetch(`${cw.otlpUrl}${r.path}`, { method: 'POST', headers: { ...cw.ingestHeaders, 'content-type': 'application/json' }, body: JSON.stringify(r.body) });
       expect(res.status).toBe(200);
     }
     const r1 = await until('two R1 findings', async () => {
@@ -155,9 +155,9 @@ describe('detections end to end', () => {
 
   it('changes a finding\'s status through events: a false positive needs a reason', async () => {
     const [f] = await findings('?rule=R1');
-    const bad = await fetch(`${cw.apiUrl}/api/findings/${f!.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'false_positive' }) });
+    const bad = await cw.fetch(`/api/findings/${f!.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'false_positive' }) });
     expect(bad.status).toBe(400);
-    const ok = await fetch(`${cw.apiUrl}/api/findings/${f!.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'false_positive', reason: 'vendor really changed bank' }) });
+    const ok = await cw.fetch(`/api/findings/${f!.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'false_positive', reason: 'vendor really changed bank' }) });
     expect(ok.status).toBe(201);
     const after = (await ok.json()) as FindingView;
     expect(after.status).toBe('false_positive');

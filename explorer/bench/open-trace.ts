@@ -35,7 +35,7 @@ export async function benchOpenTrace(log: (s: string) => void = console.log): Pr
   const results: OpenTraceResult[] = [];
   try {
     const t0 = Date.now();
-    await sendMultiAgentTrace(cw.otlpUrl, t);
+    await sendMultiAgentTrace(cw.otlpUrl, t, cw.ingestHeaders);
     await cw.settled(900_000);
     log(`open a trace: ${t.spans} spans, ${t.agents.length} agents, ingested in ${Date.now() - t0} ms; ${cpus().length} cores`);
     const sendId = `act:${t.traceId}/${t.sendEmail}`;

@@ -4,7 +4,6 @@
 // the size (default 12 sub-agents, ~1,000 spans, so the suite stays quick on 2 cores); the
 // explorer bench opens the 3,250-span one (40 sub-agents) and reports its timings.
 import type { SliceResponse } from '@causeway/schemas';
-import { getJson } from '@causeway/testkit/collector-process.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Explorer, openExplorer } from './harness.ts';
 import { type MultiAgentTrace, multiAgentTrace, sendMultiAgentTrace } from './multi-agent-trace.ts';
@@ -21,7 +20,7 @@ describe('a large multi-agent trace in Chromium', () => {
   beforeAll(async () => {
     x = await openExplorer();
     t = multiAgentTrace({ agents: AGENTS });
-    await sendMultiAgentTrace(x.cw.otlpUrl, t);
+    await sendMultiAgentTrace(x.cw.otlpUrl, t, x.cw.ingestHeaders);
     await x.cw.settled(300_000);
     sendId = `act:${t.traceId}/${t.sendEmail}`;
   }, 600_000);
@@ -104,7 +103,7 @@ describe('a large multi-agent trace in Chromium', () => {
 
   it('loads a slice progressively, shows what was found so far, and cancels the walk', async () => {
     const { page } = x;
-    graph = (await getJson<SliceResponse>(`${x.cw.apiUrl}/api/provenance/traces/${t.traceId}?limit=20000`)).body;
+    graph = (await x.cw.getJson<SliceResponse>(`/api/provenance/traces/${t.traceId}?limit=20000`)).body;
     // the orchestrator's first model call: what followed from it runs through the whole trace
     const first = graph.nodes.filter((n) => n.type === 'activity' && n.kind === 'llm').sort((a, b) => (BigInt((a as { start: string }).start) < BigInt((b as { start: string }).start) ? -1 : 1))[0]!;
     // hold the second request of the walk (the deeper one) so the cancel is not a race with it

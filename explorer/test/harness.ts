@@ -39,6 +39,11 @@ export async function openExplorer(o: { viewport?: { width: number; height: numb
   page.setDefaultTimeout(120_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // signed in as the local admin through the one-time link the collector printed (when auth is on)
+  if (cw.signInLink) {
+    await page.goto(cw.signInLink);
+    await page.waitForSelector('[data-testid=account-name]');
+  }
   return {
     cw,
     browser,

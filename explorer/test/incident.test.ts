@@ -5,7 +5,6 @@
 // and the mailbox, so most artifacts appear in many traces.
 import type { ArtifactResponse, SliceActivity, SliceArtifact, SliceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson } from '@causeway/testkit/collector-process.ts';
 import { feedCaptured } from './feed.ts';
 import { type Explorer, openExplorer } from './harness.ts';
 
@@ -30,18 +29,18 @@ describe('the demo incident in Chromium', () => {
   beforeAll(async () => {
     x = await openExplorer();
     const scenarios = ['benign', 'prompt-injection', 'data-mixing', 'over-broad-action'] as const;
-    ids = await feedCaptured(x.cw.otlpUrl, 'openai', [...scenarios]);
-    for (const lib of ['langchain', 'traceloop', 'vercel-ai'] as const) for (const [k, v] of Object.entries(await feedCaptured(x.cw.otlpUrl, lib, [...scenarios]))) ids[`${lib}/${k}`] = v;
+    ids = await feedCaptured(x.cw.otlpUrl, 'openai', [...scenarios], x.cw.ingestHeaders);
+    for (const lib of ['langchain', 'traceloop', 'vercel-ai'] as const) for (const [k, v] of Object.entries(await feedCaptured(x.cw.otlpUrl, lib, [...scenarios], x.cw.ingestHeaders))) ids[`${lib}/${k}`] = v;
     pi = ids['prompt-injection']!;
     benign = ids.benign!;
     await x.cw.settled();
-    graph = (await getJson<SliceResponse>(`${x.cw.apiUrl}/api/provenance/traces/${pi}`)).body;
+    graph = (await x.cw.getJson<SliceResponse>(`/api/provenance/traces/${pi}`)).body;
     const send = graph.nodes.find((n) => n.type === 'activity' && n.toolName === 'send_email')!;
     sendId = send.id;
     injected = graph.nodes.find((n) => n.type === 'artifact' && n.kind === 'document' && n.preview.includes('IMPORTANT SYSTEM NOTICE'))!.id;
     request = graph.edges.find((e) => e.to === sendId && e.relation === 'executed')!.from;
     const [trace, span] = sendId.slice(4).split('/') as [string, string];
-    back = (await getJson<SliceResponse>(`${x.cw.apiUrl}/api/provenance/slice?trace=${trace}&span=${span}&direction=backward&limit=2000`)).body;
+    back = (await x.cw.getJson<SliceResponse>(`/api/provenance/slice?trace=${trace}&span=${span}&direction=backward&limit=2000`)).body;
   }, 180_000);
 
   afterAll(async () => {
@@ -77,7 +76,7 @@ describe('the demo incident in Chromium', () => {
 
   it('does not say stored content is cut when redaction placeholders only made it shorter', async () => {
     const { page } = x;
-    const art = (await getJson<ArtifactResponse>(`${x.cw.apiUrl}/api/artifacts/${injected.slice(4)}`)).body.artifact;
+    const art = (await x.cw.getJson<ArtifactResponse>(`/api/artifacts/${injected.slice(4)}`)).body.artifact;
     // the API's flag once misled the inspector when placeholders made a text shorter than it was
     expect(art.content).toContain('[REDACTED:email:');
     await page.goto(`${x.cw.apiUrl}/traces/${pi}?node=${encodeURIComponent(injected)}`);
@@ -101,10 +100,10 @@ describe('the demo incident in Chromium', () => {
       ['gen_ai.tool.call.result', result],
     ].map(([key, v]) => ({ key, value: { stringValue: v } }));
     const body = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'ledger-agent' } }] }, scopeSpans: [{ scope: { name: 't' }, spans: [{ traceId, spanId, name: 'execute_tool read_ledger', kind: 1, startTimeUnixNano: String(now), endTimeUnixNano: String(now + 5_000_000n), attributes: attrs, status: { code: 1 } }] }] }] };
-    const res = await fetch(`${x.cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${x.cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...x.cw.ingestHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(200);
     await x.cw.settled();
-    const g = (await getJson<SliceResponse>(`${x.cw.apiUrl}/api/provenance/traces/${traceId}`)).body;
+    const g = (await x.cw.getJson<SliceResponse>(`/api/provenance/traces/${traceId}`)).body;
     const big = g.nodes.find((n) => n.type === 'artifact' && n.kind === 'tool_result')!;
     await page.goto(`${x.cw.apiUrl}/traces/${traceId}?node=${encodeURIComponent(big.id)}`);
     await page.waitForSelector('[data-testid=content-cut]');
@@ -244,7 +243,7 @@ describe('the demo incident in Chromium', () => {
       ['vercel-ai', ids['vercel-ai/prompt-injection']!],
     ];
     for (const [lib, trace] of cases) {
-      const g = (await getJson<SliceResponse>(`${x.cw.apiUrl}/api/provenance/traces/${trace}`)).body;
+      const g = (await x.cw.getJson<SliceResponse>(`/api/provenance/traces/${trace}`)).body;
       const decider = deciderOf(g);
       await page.goto(`${x.cw.apiUrl}/traces/${trace}?node=${encodeURIComponent(decider)}`);
       const conv = page.locator(`[data-testid=inspector][data-node-id="${decider}"] [data-testid=conversation]`);
@@ -380,7 +379,7 @@ describe('the demo incident in Chromium', () => {
 
   it('pages through the traces with the total', async () => {
     const { page } = x;
-    const all = (await getJson<{ total: number }>(`${x.cw.apiUrl}/api/traces?limit=1`)).body.total;
+    const all = (await x.cw.getJson<{ total: number }>(`/api/traces?limit=1`)).body.total;
     expect(all).toBeGreaterThan(10);
     await page.goto(`${x.cw.apiUrl}/?limit=5`);
     await page.waitForSelector('[data-testid=trace-row]');
@@ -404,7 +403,7 @@ describe('the demo incident in Chromium', () => {
   it('compares the benign run with the injected one: the inputs and the actions that differ', async () => {
     const { page } = x;
     // the oracle: content is addressed by its hash, so differing inputs are a set difference of artifact ids
-    const gb = (await getJson<SliceResponse>(`${x.cw.apiUrl}/api/provenance/traces/${benign}`)).body;
+    const gb = (await x.cw.getJson<SliceResponse>(`/api/provenance/traces/${benign}`)).body;
     const inputs = (g: SliceResponse): Set<string> => new Set(g.nodes.filter((n) => n.type === 'artifact' && ['system_instruction', 'user_prompt', 'document', 'tool_result'].includes(n.kind)).map((n) => n.id));
     const [a, b] = [inputs(gb), inputs(graph)];
     const onlyB = [...b].filter((id) => !a.has(id));

@@ -229,9 +229,9 @@ export function multiAgentTrace(o: { agents?: number; steps?: number; seed?: num
 }
 
 /** Posts the trace's export requests to a collector's OTLP/HTTP receiver. */
-export async function sendMultiAgentTrace(otlpUrl: string, t: MultiAgentTrace): Promise<void> {
+export async function sendMultiAgentTrace(otlpUrl: string, t: MultiAgentTrace, headers: Record<string, string> = {}): Promise<void> {
   for (const body of t.requests) {
-    const res = await fetch(`${otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${otlpUrl}/v1/traces`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status !== 200) throw new Error(`POST /v1/traces answered ${res.status}: ${await res.text()}`);
   }
 }
