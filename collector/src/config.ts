@@ -16,6 +16,8 @@ export interface Config {
   clickhouse: { url?: string; user?: string; password?: string; database: string; /** CLICKHOUSE_CLUSTER: the cluster's name in remote_servers */ cluster?: string };
   /** request body limit, after decompression */
   maxBodyBytes: number;
+  /** decoded request bytes all OTLP requests (HTTP and gRPC) may hold at once; beyond it: 429 / RESOURCE_EXHAUSTED */
+  maxInFlightBytes: number;
   writer: { maxBatchRows: number; maxBatchBytes: number; flushIntervalMs: number; maxPendingBytes: number };
   /** JSON redaction policy file; unset means the safe defaults */
   redactionPolicy?: string;
@@ -42,6 +44,7 @@ export const DEFAULTS: Config = {
   tenant: 'default',
   clickhouse: { database: 'causeway' },
   maxBodyBytes: 64 << 20,
+  maxInFlightBytes: 256 << 20,
   writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
   checkpointIntervalMs: 5000,
   provenance: true,
@@ -69,6 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_PORT) c.port = port(env.CAUSEWAY_PORT, 'CAUSEWAY_PORT');
   if (env.CAUSEWAY_TENANT) c.tenant = env.CAUSEWAY_TENANT;
   if (env.CAUSEWAY_MAX_BODY_BYTES) c.maxBodyBytes = positive(env.CAUSEWAY_MAX_BODY_BYTES, 'CAUSEWAY_MAX_BODY_BYTES');
+  if (env.CAUSEWAY_MAX_INFLIGHT_BYTES) c.maxInFlightBytes = positive(env.CAUSEWAY_MAX_INFLIGHT_BYTES, 'CAUSEWAY_MAX_INFLIGHT_BYTES');
   if (env.CAUSEWAY_FLUSH_INTERVAL_MS) c.writer.flushIntervalMs = positive(env.CAUSEWAY_FLUSH_INTERVAL_MS, 'CAUSEWAY_FLUSH_INTERVAL_MS');
   if (env.CAUSEWAY_MAX_PENDING_BYTES) c.writer.maxPendingBytes = positive(env.CAUSEWAY_MAX_PENDING_BYTES, 'CAUSEWAY_MAX_PENDING_BYTES');
   if (env.CAUSEWAY_REDACTION_POLICY) c.redactionPolicy = env.CAUSEWAY_REDACTION_POLICY;
@@ -103,6 +107,7 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   tls: { certFile: 'string', keyFile: 'string' },
   clickhouse: { url: 'string', user: 'string', password: 'string', database: 'string', cluster: 'string' },
   maxBodyBytes: 'positive',
+  maxInFlightBytes: 'positive',
   writer: { maxBatchRows: 'positive', maxBatchBytes: 'positive', flushIntervalMs: 'positive', maxPendingBytes: 'positive' },
   redactionPolicy: 'string',
   tenantKeyFile: 'string',

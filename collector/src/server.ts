@@ -19,6 +19,7 @@ import { createRedactor } from './redaction/redactor.ts';
 import { loadOrCreateTenantKey, tenantKeyPath } from './redaction/tenant-key.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
 import { startOtlpGrpcReceiver } from './receivers/otlp-grpc.ts';
+import { InFlightBytes } from './receivers/in-flight.ts';
 import { SpanStore } from './store/span-store.ts';
 
 export interface Causeway {
@@ -49,7 +50,9 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const redact = redactProcessor(redactor);
   const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redact]);
 
-  const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log });
+  // One budget for the request bytes both receivers hold at once.
+  const inFlight = new InFlightBytes(config.maxInFlightBytes);
+  const receiver = otlpHttpReceiver(pipeline, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, inFlight, log });
   const api = apiApp({
     store,
     // The one place a request's tenant comes from; authentication will replace this resolver.
@@ -65,7 +68,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   // TLS (both OTLP receivers) from PEM files read once at start: a missing file stops start-up.
   const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
   const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort, tls);
-  const grpcReceiver = await startOtlpGrpcReceiver(pipeline, config.host, config.otlpGrpcPort, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, log, tls });
+  const grpcReceiver = await startOtlpGrpcReceiver(pipeline, config.host, config.otlpGrpcPort, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, inFlight, log, tls });
   const apiServer = await listen(api.fetch, config.host, config.port);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
