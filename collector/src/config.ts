@@ -18,6 +18,8 @@ export interface Config {
   maxBodyBytes: number;
   /** decoded request bytes all OTLP requests (HTTP and gRPC) may hold at once; beyond it: 429 / RESOURCE_EXHAUSTED */
   maxInFlightBytes: number;
+  /** both HTTP servers (OTLP receiver and API), each: open connections at most; time to receive a request's headers, and all of it */
+  http: { maxConnections: number; headersTimeoutMs: number; requestTimeoutMs: number };
   writer: { maxBatchRows: number; maxBatchBytes: number; flushIntervalMs: number; maxPendingBytes: number };
   /** JSON redaction policy file; unset means the safe defaults */
   redactionPolicy?: string;
@@ -45,6 +47,7 @@ export const DEFAULTS: Config = {
   clickhouse: { database: 'causeway' },
   maxBodyBytes: 64 << 20,
   maxInFlightBytes: 256 << 20,
+  http: { maxConnections: 1024, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000 },
   writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
   checkpointIntervalMs: 5000,
   provenance: true,
@@ -59,6 +62,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...file,
     clickhouse: { ...DEFAULTS.clickhouse, ...file.clickhouse },
     writer: { ...DEFAULTS.writer, ...file.writer },
+    http: { ...DEFAULTS.http, ...file.http },
   };
   if (env.CAUSEWAY_DATA_DIR) c.dataDir = env.CAUSEWAY_DATA_DIR;
   if (env.CAUSEWAY_HOST) c.host = env.CAUSEWAY_HOST;
@@ -73,6 +77,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_TENANT) c.tenant = env.CAUSEWAY_TENANT;
   if (env.CAUSEWAY_MAX_BODY_BYTES) c.maxBodyBytes = positive(env.CAUSEWAY_MAX_BODY_BYTES, 'CAUSEWAY_MAX_BODY_BYTES');
   if (env.CAUSEWAY_MAX_INFLIGHT_BYTES) c.maxInFlightBytes = positive(env.CAUSEWAY_MAX_INFLIGHT_BYTES, 'CAUSEWAY_MAX_INFLIGHT_BYTES');
+  if (env.CAUSEWAY_MAX_CONNECTIONS) c.http.maxConnections = positive(env.CAUSEWAY_MAX_CONNECTIONS, 'CAUSEWAY_MAX_CONNECTIONS');
+  if (env.CAUSEWAY_HEADERS_TIMEOUT_MS) c.http.headersTimeoutMs = positive(env.CAUSEWAY_HEADERS_TIMEOUT_MS, 'CAUSEWAY_HEADERS_TIMEOUT_MS');
+  if (env.CAUSEWAY_REQUEST_TIMEOUT_MS) c.http.requestTimeoutMs = positive(env.CAUSEWAY_REQUEST_TIMEOUT_MS, 'CAUSEWAY_REQUEST_TIMEOUT_MS');
+  if (c.http.headersTimeoutMs > c.http.requestTimeoutMs) {
+    throw new Error(`the headers timeout (${c.http.headersTimeoutMs} ms) must not be longer than the request timeout (${c.http.requestTimeoutMs} ms)`);
+  }
   if (env.CAUSEWAY_FLUSH_INTERVAL_MS) c.writer.flushIntervalMs = positive(env.CAUSEWAY_FLUSH_INTERVAL_MS, 'CAUSEWAY_FLUSH_INTERVAL_MS');
   if (env.CAUSEWAY_MAX_PENDING_BYTES) c.writer.maxPendingBytes = positive(env.CAUSEWAY_MAX_PENDING_BYTES, 'CAUSEWAY_MAX_PENDING_BYTES');
   if (env.CAUSEWAY_REDACTION_POLICY) c.redactionPolicy = env.CAUSEWAY_REDACTION_POLICY;
@@ -108,6 +118,7 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   clickhouse: { url: 'string', user: 'string', password: 'string', database: 'string', cluster: 'string' },
   maxBodyBytes: 'positive',
   maxInFlightBytes: 'positive',
+  http: { maxConnections: 'positive', headersTimeoutMs: 'positive', requestTimeoutMs: 'positive' },
   writer: { maxBatchRows: 'positive', maxBatchBytes: 'positive', flushIntervalMs: 'positive', maxPendingBytes: 'positive' },
   redactionPolicy: 'string',
   tenantKeyFile: 'string',

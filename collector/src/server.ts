@@ -67,9 +67,9 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
 
   // TLS (both OTLP receivers) from PEM files read once at start: a missing file stops start-up.
   const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
-  const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort, tls);
+  const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort, config.http, tls);
   const grpcReceiver = await startOtlpGrpcReceiver(pipeline, config.host, config.otlpGrpcPort, { tenant: config.tenant, maxBodyBytes: config.maxBodyBytes, inFlight, log, tls });
-  const apiServer = await listen(api.fetch, config.host, config.port);
+  const apiServer = await listen(api.fetch, config.host, config.port, config.http);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     config,
@@ -90,17 +90,31 @@ function listen(
   fetch: (req: Request, env: never) => Response | Promise<Response>,
   hostname: string,
   port: number,
+  limits: Config['http'],
   tls?: { cert: Buffer; key: Buffer },
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const options = tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {};
+    // A request must bring its headers within headersTimeoutMs and its whole body within
+    // requestTimeoutMs, or Node answers 408 and closes the connection: a slow body cannot hold
+    // its share of the in-flight budget (receivers/in-flight.ts) for ever. Node checks both every
+    // connectionsCheckingInterval, so they fire up to that much late.
+    const timeouts = {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(limits.headersTimeoutMs / 4))),
+    };
+    const options = tls
+      ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key, ...timeouts } }
+      : { serverOptions: timeouts };
     const server = serve({ fetch: fetch as never, hostname, port, ...options }, () => resolve(server));
     // Idle keep-alive sockets stay open longer than any client keeps them (Node's fetch keeps one
     // 4 s, or the server's hint minus a margin): a client never sends on a socket the server is
-    // closing at that moment ("other side closed"), even on a loaded machine.
+    // closing at that moment ("other side closed"), even on a loaded machine. (Node 20 starts the
+    // headers timeout at a request's first byte, not when the socket went idle.)
     const http = server as import('node:http').Server;
     http.keepAliveTimeout = 65_000;
-    http.headersTimeout = 66_000;
+    // Connections beyond the cap are closed as they arrive; the ones open keep being served.
+    http.maxConnections = limits.maxConnections;
     server.once('error', reject);
   });
 }

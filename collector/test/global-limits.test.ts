@@ -3,6 +3,7 @@
 // with Retry-After, a real exporter still gets through by retrying, and once the slow bodies go
 // away a request needing nearly the whole budget is accepted. Nothing acknowledged is lost.
 import { request, type ClientRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -110,6 +111,99 @@ it('caps decoded bytes in flight across requests: slow gzip bodies get 429, memo
     }
   } finally {
     for (const a of attackers) a.destroy();
+    await cw.stop();
+  }
+}, 300_000);
+
+/** Opens a raw connection to an http:// URL's host and port and sends `text`. */
+function rawSocket(url: string, text: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(u.port), u.hostname, () => {
+      socket.write(text);
+      resolve({ socket, received: () => got, closed });
+    });
+    let got = '';
+    socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    socket.on('error', () => {}); // a reset counts as closed
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.once('error', reject);
+  });
+}
+
+it('ends requests whose headers or body do not arrive in time, and gives their budget back', async () => {
+  const cw = await startCollector({ env: { CAUSEWAY_MAX_INFLIGHT_BYTES: String(CAP), CAUSEWAY_HEADERS_TIMEOUT_MS: '1000', CAUSEWAY_REQUEST_TIMEOUT_MS: '2000' } });
+  const auth = (cw as { ingestHeaders?: Record<string, string> }).ingestHeaders ?? {};
+  try {
+    // Headers that never finish: the server answers 408 and closes.
+    const slowHeaders = await rawSocket(cw.otlpUrl, 'POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-pro');
+    await slowHeaders.closed;
+    expect(slowHeaders.received()).toMatch(/^HTTP\/1\.1 408/);
+
+    // A body that never finishes holds 60 MiB of a 64 MiB budget until the request timeout ends it.
+    const whole = gzipSync(padded(ProtobufTraceSerializer.serializeRequest(makeTrace(1))!, 60 * MiB));
+    let ended = false;
+    const slow = request(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' } });
+    slow.on('error', () => (ended = true));
+    slow.on('response', (res) => {
+      res.resume();
+      res.on('end', () => (ended = true));
+    });
+    slow.on('close', () => (ended = true));
+    slow.write(whole.subarray(0, whole.length - 8));
+    await until(() => ended, 'the slow body to be timed out');
+
+    // Its budget is back: a request needing nearly all of it is accepted (retried while the
+    // timed-out request is still being unwound).
+    const spans = makeTrace(4);
+    const big = gzipSync(padded(ProtobufTraceSerializer.serializeRequest(spans)!, 60 * MiB));
+    let last = 0;
+    await until(async () => {
+      const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body: big });
+      last = res.status;
+      await res.arrayBuffer();
+      return last !== 429;
+    }, 'the budget to be released');
+    expect(last).toBe(200);
+    await cw.settled();
+    const { body } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${spans[0]!.spanContext().traceId}`);
+    expect(body.spanCount).toBe(4);
+  } finally {
+    await cw.stop();
+  }
+}, 300_000);
+
+it('closes connections beyond CAUSEWAY_MAX_CONNECTIONS and serves again once some close', async () => {
+  const cw = await startCollector({ env: { CAUSEWAY_MAX_CONNECTIONS: '4' } });
+  const auth = (cw as { ingestHeaders?: Record<string, string> }).ingestHeaders ?? {};
+  const held: Socket[] = [];
+  try {
+    // Four connections that send nothing (the default headers timeout, 66 s, keeps them open).
+    for (let i = 0; i < 4; i++) held.push((await rawSocket(cw.otlpUrl, '')).socket);
+    const fifth = await rawSocket(cw.otlpUrl, 'GET /v1/traces HTTP/1.1\r\nHost: x\r\n\r\n');
+    await fifth.closed;
+    expect(fifth.received()).toBe(''); // closed unanswered
+
+    for (const s of held) s.destroy();
+    const spans = makeTrace(2);
+    const post = async (): Promise<number> => {
+      try {
+        const res = await fetch(`${cw.otlpUrl}/v1/traces`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/x-protobuf' },
+          body: Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!),
+        });
+        await res.arrayBuffer();
+        return res.status;
+      } catch {
+        return 0; // refused while the server has not yet seen the others close
+      }
+    };
+    let status = 0;
+    await until(async () => (status = await post()) !== 0, 'a connection to be served');
+    expect(status).toBe(200);
+  } finally {
+    for (const s of held) s.destroy();
     await cw.stop();
   }
 }, 300_000);
