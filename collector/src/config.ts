@@ -2,6 +2,7 @@
 // and wrongly typed values are refused), then the environment. Every key is documented in the README.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { BUNDLE_LIMITS } from '@causeway/schemas';
 
 export interface Config {
   dataDir: string;
@@ -18,6 +19,9 @@ export interface Config {
   maxBodyBytes: number;
   /** decoded request bytes all OTLP requests (HTTP and gRPC) may hold at once; beyond it: 429 / RESOURCE_EXHAUSTED */
   maxInFlightBytes: number;
+  /** evidence bundles: rows one bundle may carry (beyond: 413), bundles built at once (beyond: 429) */
+  maxBundleRows: number;
+  maxBundleBuilds: number;
   /** both HTTP servers (OTLP receiver and API), each: open connections at most; time to receive a request's headers, and all of it */
   http: { maxConnections: number; headersTimeoutMs: number; requestTimeoutMs: number };
   writer: { maxBatchRows: number; maxBatchBytes: number; flushIntervalMs: number; maxPendingBytes: number };
@@ -47,6 +51,8 @@ export const DEFAULTS: Config = {
   clickhouse: { database: 'causeway' },
   maxBodyBytes: 64 << 20,
   maxInFlightBytes: 256 << 20,
+  maxBundleRows: BUNDLE_LIMITS.maxRows,
+  maxBundleBuilds: BUNDLE_LIMITS.maxConcurrentBuilds,
   http: { maxConnections: 1024, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000 },
   writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
   checkpointIntervalMs: 5000,
@@ -77,6 +83,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_TENANT) c.tenant = env.CAUSEWAY_TENANT;
   if (env.CAUSEWAY_MAX_BODY_BYTES) c.maxBodyBytes = positive(env.CAUSEWAY_MAX_BODY_BYTES, 'CAUSEWAY_MAX_BODY_BYTES');
   if (env.CAUSEWAY_MAX_INFLIGHT_BYTES) c.maxInFlightBytes = positive(env.CAUSEWAY_MAX_INFLIGHT_BYTES, 'CAUSEWAY_MAX_INFLIGHT_BYTES');
+  if (env.CAUSEWAY_MAX_BUNDLE_ROWS) c.maxBundleRows = positive(env.CAUSEWAY_MAX_BUNDLE_ROWS, 'CAUSEWAY_MAX_BUNDLE_ROWS');
+  if (env.CAUSEWAY_MAX_BUNDLE_BUILDS) c.maxBundleBuilds = positive(env.CAUSEWAY_MAX_BUNDLE_BUILDS, 'CAUSEWAY_MAX_BUNDLE_BUILDS');
   if (env.CAUSEWAY_MAX_CONNECTIONS) c.http.maxConnections = positive(env.CAUSEWAY_MAX_CONNECTIONS, 'CAUSEWAY_MAX_CONNECTIONS');
   if (env.CAUSEWAY_HEADERS_TIMEOUT_MS) c.http.headersTimeoutMs = positive(env.CAUSEWAY_HEADERS_TIMEOUT_MS, 'CAUSEWAY_HEADERS_TIMEOUT_MS');
   if (env.CAUSEWAY_REQUEST_TIMEOUT_MS) c.http.requestTimeoutMs = positive(env.CAUSEWAY_REQUEST_TIMEOUT_MS, 'CAUSEWAY_REQUEST_TIMEOUT_MS');
@@ -118,6 +126,8 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   clickhouse: { url: 'string', user: 'string', password: 'string', database: 'string', cluster: 'string' },
   maxBodyBytes: 'positive',
   maxInFlightBytes: 'positive',
+  maxBundleRows: 'positive',
+  maxBundleBuilds: 'positive',
   http: { maxConnections: 'positive', headersTimeoutMs: 'positive', requestTimeoutMs: 'positive' },
   writer: { maxBatchRows: 'positive', maxBatchBytes: 'positive', flushIntervalMs: 'positive', maxPendingBytes: 'positive' },
   redactionPolicy: 'string',

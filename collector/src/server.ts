@@ -60,6 +60,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     isUntrusted: (subject) => trustOf(trustRules, subject).trust === 'untrusted',
     trustRules,
     redactionPolicySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
+    bundleLimits: { maxRows: config.maxBundleRows, maxConcurrentBuilds: config.maxBundleBuilds },
     redaction: redact.stats,
     explorerDist: EXPLORER_DIST,
     log,
