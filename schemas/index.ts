@@ -8,3 +8,4 @@ export * from './ledger.ts';
 export * from './incidents.ts';
 export * from './node-id.ts';
 export * from './bundles.ts';
+export * from './detections.ts';

@@ -22,7 +22,7 @@ export interface InProcessCauseway extends Causeway {
 
 export async function startInProcess(env: Record<string, string> = {}): Promise<InProcessCauseway> {
   const logged: string[] = [];
-  const config = loadConfig({ CAUSEWAY_DATA_DIR: tempDataDir('causeway-inproc-'), CAUSEWAY_OTLP_PORT: '0', CAUSEWAY_PORT: '0', CAUSEWAY_FLUSH_INTERVAL_MS: '20', ...env });
+  const config = loadConfig({ CAUSEWAY_DATA_DIR: tempDataDir('causeway-inproc-'), CAUSEWAY_OTLP_PORT: '0', CAUSEWAY_OTLP_GRPC_PORT: '0', CAUSEWAY_PORT: '0', CAUSEWAY_FLUSH_INTERVAL_MS: '20', ...env });
   const cw = await startCauseway(config, (m) => logged.push(m));
   return {
     ...cw,

@@ -17,6 +17,7 @@
 // long, once it has 20), BENCH_PROV_HEAP_MB (8192: the store collector's --max-old-space-size),
 // BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7, `--only redaction` decode, redaction and its worst case.
 //   npm run bench -- --only provenance --spans 200000
+import { benchDetections, printDetections } from './detections.ts';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -46,7 +47,7 @@ const DECODE_ROUNDS = intEnv('BENCH_DECODE_ROUNDS', 5);
 const KEEP = process.env.BENCH_KEEP === '1';
 const ARGS = cliArgs(process.argv.slice(2));
 const ONLY = ARGS.only;
-if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'provenance' && ONLY !== 'redaction') throw new Error(`--only must be ingest, provenance or redaction, got "${ONLY}"`);
+if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'provenance' && ONLY !== 'redaction' && ONLY !== 'detections') throw new Error(`--only must be ingest, provenance, redaction or detections, got "${ONLY}"`);
 const PROV_SPANS = ARGS.spans !== undefined ? positiveInt(ARGS.spans, '--spans') : intEnv('BENCH_PROV_SPANS', 200_000);
 const PROV_SEEDS = intEnv('BENCH_PROV_SEEDS', 200);
 const PROV_E2E_SPANS = intEnv('BENCH_PROV_E2E_SPANS', 60_000);
@@ -63,8 +64,10 @@ const log = (s: string): void => {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  if (ONLY === 'detections') return void process.stdout.write(`${printDetections(await benchDetections(intEnv('BENCH_DETECT_SPANS', 12_000)))}\n`);
   if (ONLY !== 'provenance') await ingestSections(started);
   if (ONLY !== 'ingest' && ONLY !== 'redaction') await provenanceSections();
+  if (ONLY === undefined) process.stdout.write(`${printDetections(await benchDetections(intEnv('BENCH_DETECT_SPANS', 12_000)))}\n`);
 }
 
 async function provenanceSections(): Promise<void> {

@@ -39,6 +39,8 @@ export interface Config {
   trustRules?: string;
   /** read spans into the provenance model at ingest (off only to measure its cost) */
   provenance: boolean;
+  /** detections (README "Detections"): policy file, quiet window, webhook; on unless `enabled` is false */
+  detection?: { enabled?: boolean; policy?: string; quietMs?: number; webhookUrl?: string; webhookSecretFile?: string };
 }
 
 export const DEFAULTS: Config = {
@@ -103,6 +105,17 @@ export function loadConfig(env: Env = process.env): Config {
     if (!['on', 'off'].includes(env.CAUSEWAY_PROVENANCE)) throw new Error(`CAUSEWAY_PROVENANCE must be on or off, got "${env.CAUSEWAY_PROVENANCE}"`);
     c.provenance = env.CAUSEWAY_PROVENANCE === 'on';
   }
+  const d = { ...file.detection };
+  if (env.CAUSEWAY_DETECTION_POLICY) d.policy = env.CAUSEWAY_DETECTION_POLICY;
+  if (env.CAUSEWAY_DETECT_QUIET_MS) d.quietMs = positive(env.CAUSEWAY_DETECT_QUIET_MS, 'CAUSEWAY_DETECT_QUIET_MS');
+  if (env.CAUSEWAY_DETECTIONS) {
+    if (!['on', 'off'].includes(env.CAUSEWAY_DETECTIONS)) throw new Error(`CAUSEWAY_DETECTIONS must be on or off, got "${env.CAUSEWAY_DETECTIONS}"`);
+    d.enabled = env.CAUSEWAY_DETECTIONS === 'on';
+  }
+  if (env.CAUSEWAY_WEBHOOK_URL) d.webhookUrl = env.CAUSEWAY_WEBHOOK_URL;
+  if (env.CAUSEWAY_WEBHOOK_SECRET_FILE) d.webhookSecretFile = env.CAUSEWAY_WEBHOOK_SECRET_FILE;
+  if (d.webhookUrl && !d.webhookSecretFile) throw new Error('a detection webhook needs its HMAC secret file (CAUSEWAY_WEBHOOK_SECRET_FILE or detection.webhookSecretFile)');
+  c.detection = d;
   if (env.CLICKHOUSE_URL) c.clickhouse.url = env.CLICKHOUSE_URL;
   if (env.CLICKHOUSE_USER) c.clickhouse.user = env.CLICKHOUSE_USER;
   if (env.CLICKHOUSE_PASSWORD !== undefined) c.clickhouse.password = env.CLICKHOUSE_PASSWORD;
@@ -137,6 +150,7 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   checkpointIntervalMs: 'positive',
   trustRules: 'string',
   provenance: 'boolean',
+  detection: { enabled: 'boolean', policy: 'string', quietMs: 'positive', webhookUrl: 'string', webhookSecretFile: 'string' },
 };
 
 function readConfigFile(path: string): Partial<Config> {

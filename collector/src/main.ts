@@ -1,6 +1,7 @@
 // The `causeway` command: one line per subcommand; each lives in cli/<command>.ts.
-//   causeway [start] | migrate | verify | export … | verify-bundle …
+//   causeway [start] | migrate | verify | export … | verify-bundle … | detect …
 import { log } from './cli/args.ts';
+import { detectCommand } from './cli/detect.ts';
 import { exportCommand } from './cli/export.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { start } from './cli/start.ts';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number | void>
   verify: { run: (a) => verifyCommand(a), failure: 'verify failed', failStatus: 2 },
   export: { run: (a) => exportCommand(a), failure: 'export failed', failStatus: 2 },
   'verify-bundle': { run: (a) => verifyBundleCommand(a), failure: 'verify-bundle failed', failStatus: 2 },
+  detect: { run: (a) => detectCommand(a), failure: 'detect failed', failStatus: 2 },
 };
 
 const name = process.argv[2] ?? 'start';

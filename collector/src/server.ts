@@ -6,6 +6,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createHash, createHmac } from 'node:crypto';
 import { apiApp } from './api/app.ts';
+import { startDetections } from './detections/service.ts';
 import { EXPLORER_DIST } from './api/explorer-app.ts';
 import { type ApiEnv, configuredTenant } from './api/scope.ts';
 import { loadTrustRules, trustOf } from './provenance/trust.ts';
@@ -48,7 +49,16 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const provenance = new ProvenanceExtractor(provenanceKey, redactor);
   // Provenance reads the rows as they arrived, so it runs before redaction (it redacts what it stores).
   const redact = redactProcessor(redactor);
-  const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redact]);
+  // Detections watch what became durable (a pass-through processor) and evaluate quiet traces.
+  const detections = startDetections({
+    config: config.detection,
+    readsFor: (tenant) => store.readsFor(tenant),
+    progress: () => ({ inserted: store.writer.stats.insertedRows, pending: store.writer.stats.pendingRows }),
+    trustRules,
+    log,
+  });
+  const detecting = config.detection?.enabled !== false && config.provenance;
+  const pipeline = new Pipeline(store, [...(config.provenance ? [provenanceProcessor(provenance)] : []), redact, ...(detecting ? [detections.monitor] : [])]);
 
   // One budget for the request bytes both receivers hold at once.
   const inFlight = new InFlightBytes(config.maxInFlightBytes);
@@ -63,6 +73,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     bundleLimits: { maxRows: config.maxBundleRows, maxConcurrentBuilds: config.maxBundleBuilds },
     redaction: redact.stats,
     explorerDist: EXPLORER_DIST,
+    detections,
     log,
   });
 
@@ -82,6 +93,8 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     async close() {
       clearInterval(checkpoints);
       await Promise.all([closeServer(otlpServer), grpcReceiver.close(), closeServer(apiServer)]);
+      await store.writer.drain();
+      await detections.stop();
       await store.close();
     },
   };

@@ -13,6 +13,7 @@ import type { Reads, UntrustedTest } from '../store/reads/index.ts';
 import { bundlesApi } from './bundles.ts';
 import { explorerApp } from './explorer-app.ts';
 import { exportsApi } from './exports.ts';
+import { type DetectionsView, findingsApi } from './findings.ts';
 import { healthApi } from './health.ts';
 import { incidentsApi } from './incidents.ts';
 import { ledgerApi } from './ledger.ts';
@@ -44,6 +45,8 @@ export interface ApiDeps {
   redaction: RedactionStatsView;
   /** the explorer's build to serve on the same port; none when absent */
   explorerDist?: string;
+  /** the detection policy and agent registry (findings, rules, agents routes) */
+  detections?: DetectionsView;
   log: (msg: string) => void;
 }
 
@@ -68,6 +71,8 @@ export function apiApp(d: ApiDeps): Hono<ApiEnv> {
   app.route('/api/incidents', incidentsApi());
   app.route('/api/bundles', bundlesApi({ ledger: d.store.ledger, trustRules: d.trustRules, redactionPolicySha256: d.redactionPolicySha256, ...(d.bundleLimits ? { limits: d.bundleLimits } : {}) }));
   app.route('/api/exports', exportsApi());
+  // /api/findings, /api/detections/rules, /api/agents
+  if (d.detections) app.route('/api', findingsApi(d.detections));
   // /api/provenance/* and /api/artifacts/:id
   app.route('/api', provenanceApi(d.trustRules));
   app.all('/api/*', (c) => c.json<ApiError>({ error: `no API route ${c.req.method} ${c.req.path}` }, 404));

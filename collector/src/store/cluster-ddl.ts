@@ -39,6 +39,8 @@ export const SHARDING_KEYS: Record<string, string> = {
   checkpoints: 'cityHash64(log_id)',
   exports: 'rand()',
   incident_events: 'cityHash64(incident_id)',
+  findings: 'cityHash64(finding_id)',
+  finding_events: 'cityHash64(finding_id)',
 };
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;

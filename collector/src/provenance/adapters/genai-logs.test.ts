@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTSIDE_ADDRESS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
+import { OUTSIDE_ADDRESS, SCENARIOS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
 import { adaptLog } from './index.ts';
 import { adaptRun, adaptRunLogs, asText, generatedRequests, logRow, scriptedCalls } from '@causeway/testkit/adapters-support.ts';
 
@@ -77,5 +77,41 @@ describe('GenAI log records in other shapes', () => {
       { kind: 'user_prompt', relation: 'used', value: '{"content":', role: 'log(gen_ai.user.message).body' },
     ]);
     expect(adaptLog(logRow(42, { 'event.name': 'gen_ai.choice' }))).toEqual([]);
+  });
+});
+
+describe('instrumentation-openai log records for streamed calls (captured)', () => {
+  it('chat completions streamed: one gen_ai.choice per call holds the tool calls assembled from the deltas, with their ids', () => {
+    for (const scenario of SCENARIOS) {
+      const run = adaptRun('openai-stream', scenario);
+      const logs = adaptRunLogs('openai-stream', scenario);
+      const chats = run.filter((r) => r.draft.kind === 'llm').map((r) => r.span.span_id);
+      expect(chats).toHaveLength(SCRIPTS[scenario].turns.length);
+      expect(generatedRequests(chats.flatMap((id) => logs.get(id) ?? []))).toEqual(scriptedCalls(scenario));
+      for (const id of chats) {
+        expect(logs.get(id)!.find((a) => a.kind === 'system_instruction')?.value).toBe(SYSTEM_PROMPT);
+        expect(logs.get(id)!.find((a) => a.kind === 'user_prompt')?.value).toBe(SCRIPTS[scenario].user);
+      }
+    }
+  });
+
+  it('Responses API streamed: operation-details records, one per output item; a function call is known by its call_id, not its item id', () => {
+    for (const scenario of SCENARIOS) {
+      const run = adaptRun('openai-responses-stream', scenario);
+      const logs = adaptRunLogs('openai-responses-stream', scenario);
+      const chats = run.filter((r) => r.draft.kind === 'llm');
+      expect(chats).toHaveLength(SCRIPTS[scenario].turns.length);
+      const generated = chats.flatMap((r) => logs.get(r.span.span_id) ?? []);
+      expect(generatedRequests(generated)).toEqual(scriptedCalls(scenario));
+      for (const r of chats) {
+        // the instructions: on the span, and again as the system message of the input record
+        expect(r.draft.artifacts.find((a) => a.kind === 'system_instruction')?.value).toBe(SYSTEM_PROMPT);
+        expect(logs.get(r.span.span_id)!.find((a) => a.kind === 'user_prompt')?.value).toBe(SCRIPTS[scenario].user);
+      }
+    }
+    // the history re-sent: function calls and their outputs carry the same call ids
+    const last = adaptRunLogs('openai-responses-stream', 'prompt-injection');
+    const used = [...last.values()].at(-1)!.filter((a) => a.relation === 'used' && (a.kind === 'tool_request' || a.kind === 'tool_result'));
+    expect(used.map((a) => a.callId)).toEqual(scriptedCalls('prompt-injection').flatMap((c) => [c.callId, c.callId]));
   });
 });

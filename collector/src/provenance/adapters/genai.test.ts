@@ -2,11 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SpanRow } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
-import { OUTSIDE_ADDRESS } from '../../../../fixtures/agents/scenarios.ts';
+import { OUTSIDE_ADDRESS, SCENARIOS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
 import { runPromptInjectionScenario } from '../../../../fixtures/scenarios/support-agent.ts';
 import { decodeTracesProto } from '../../receivers/otlp/decode-proto.ts';
 import { adaptSpan } from './index.ts';
-import { adaptRun, asText, event, kindCounts, spanRow } from '@causeway/testkit/adapters-support.ts';
+import { adaptRun, asText, event, generatedRequests, kindCounts, scriptedCalls, spanRow } from '@causeway/testkit/adapters-support.ts';
 
 describe('openai + instrumentation-openai, app spans (captured prompt-injection)', () => {
   const run = adaptRun('openai', 'prompt-injection');
@@ -214,5 +214,29 @@ describe('malformed GenAI content', () => {
     expect(d.artifacts).toEqual([]);
     const tool = adaptSpan(spanRow('execute_tool x', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'x', 'gen_ai.tool.call.arguments': '{oops' }));
     expect(tool).toMatchObject({ kind: 'tool', toolName: 'x', toolArguments: '{oops' });
+  });
+});
+
+describe('Vercel AI SDK 7 streamText, spans from @ai-sdk/otel (captured)', () => {
+  it('reads chat spans as model calls with the streamed tool calls and their ids, execute_tool spans with the ids they ran, agent_step spans as other', () => {
+    for (const scenario of SCENARIOS) {
+      const run = adaptRun('vercel-ai-v7-stream', scenario);
+      const turns = SCRIPTS[scenario].turns.length;
+      expect(kindCounts(run), scenario).toEqual({ agent: 1, llm: turns, other: turns, tool: scriptedCalls(scenario).length });
+      expect(run.filter((r) => r.draft.kind === 'other').every((r) => r.draft.operation === 'agent_step')).toBe(true);
+      const llm = run.filter((r) => r.draft.kind === 'llm');
+      expect(generatedRequests(llm.flatMap((r) => r.draft.artifacts))).toEqual(scriptedCalls(scenario));
+      for (const r of llm) {
+        expect(r.draft.artifacts.find((a) => a.kind === 'system_instruction')?.value).toBe(SYSTEM_PROMPT);
+        expect(r.draft.artifacts.find((a) => a.kind === 'user_prompt')?.value).toBe(SCRIPTS[scenario].user);
+      }
+      const tools = run.filter((r) => r.draft.kind === 'tool').map((r) => ({ toolName: r.draft.toolName, callId: r.draft.callId }));
+      expect(new Set(tools.map((t) => `${t.toolName}/${t.callId}`))).toEqual(new Set(scriptedCalls(scenario).map((c) => `${c.toolName}/${c.callId}`)));
+    }
+  });
+
+  it('reads an unknown operation as a model call only when it carries messages', () => {
+    expect(adaptSpan(spanRow('step 1', { 'gen_ai.operation.name': 'agent_step' })).kind).toBe('other');
+    expect(adaptSpan(spanRow('x', { 'gen_ai.operation.name': 'respond', 'gen_ai.output.messages': '[{"role":"assistant","parts":[{"type":"text","content":"hi"}]}]' })).kind).toBe('llm');
   });
 });

@@ -97,8 +97,17 @@ function kindOf(span: SpanRow, op: string | undefined): ActivityKind {
   const a = span.attributes;
   if (text(a, 'gen_ai.tool.name') && (get(a, 'gen_ai.tool.call.arguments') !== undefined || get(a, 'gen_ai.tool.call.result') !== undefined)) return 'tool';
   if (get(a, 'gen_ai.retrieval.documents') !== undefined) return 'retrieval';
+  // An operation we do not know (the Vercel AI SDK's `agent_step`) is a model call only if it carries messages.
+  if (op) return carriesMessages(span) ? 'llm' : 'other';
   if (hasGenAi(span)) return 'llm';
   return 'other';
+}
+
+function carriesMessages(span: SpanRow): boolean {
+  return (
+    span.attributes.some((a) => (GENAI_KEYS.has(a.key) && a.key.endsWith('messages')) || a.key.startsWith('gen_ai.prompt.') || a.key.startsWith('gen_ai.completion.')) ||
+    span.events.some((e) => isGenAiEvent(eventName(e.name, e.attributes)))
+  );
 }
 
 /** OpenLLMetry's flattened messages: `<prefix>.<i>.role|content|tool_call_id`, `.tool_calls.<j>.id|name|arguments`. */

@@ -1,5 +1,6 @@
 // Reads any stored span (or correlated log record) into a provenance draft. Adapters are tried in
 // this order, first match wins; the order matters where conventions overlap:
+//   0. approval      — approval and guardrail spans (approval.ts): a decision, whatever else they carry.
 //   1. openinference — `openinference.span.kind` is unambiguous, and its spans may also carry
 //      stray gen_ai.* keys.
 //   2. traceloop     — `traceloop.span.kind` / entity input-output / db.query.result events. Its
@@ -11,6 +12,7 @@
 //   5. other         — everything else, never dropped.
 // A draft never throws out of here: an adapter failure degrades to `other` for that span.
 import type { LogRow, SpanRow } from '@causeway/schemas';
+import { approvalAdapter } from './approval.ts';
 import { genaiAdapter } from './genai.ts';
 import { genaiLogAdapter } from './genai-logs.ts';
 import { openInferenceAdapter } from './openinference.ts';
@@ -19,7 +21,7 @@ import { traceloopAdapter } from './traceloop.ts';
 import type { ActivityDraft, ArtifactDraft, LogAdapter, SpanAdapter } from './types.ts';
 import { vercelAiAdapter } from './vercel-ai.ts';
 
-export const SPAN_ADAPTERS: readonly SpanAdapter[] = [openInferenceAdapter, traceloopAdapter, genaiAdapter, vercelAiAdapter, otherAdapter];
+export const SPAN_ADAPTERS: readonly SpanAdapter[] = [approvalAdapter, openInferenceAdapter, traceloopAdapter, genaiAdapter, vercelAiAdapter, otherAdapter];
 export const LOG_ADAPTERS: readonly LogAdapter[] = [genaiLogAdapter];
 
 export function adaptSpan(span: SpanRow): ActivityDraft {

@@ -113,7 +113,8 @@ function pushCall(out: Part[], c: unknown, where: string): void {
   out.push({
     t: 'call',
     name: str(c.name) ?? str(c.toolName) ?? str(fn.name),
-    id: str(c.id) ?? str(c.toolCallId) ?? str(c.call_id),
+    // Responses API items: `id` names the item (fc_…), `call_id` is what the tool's output answers.
+    id: str(c.call_id) ?? str(c.id) ?? str(c.toolCallId),
     args: c.arguments ?? c.input ?? c.args ?? fn.arguments,
     where,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTSIDE_ADDRESS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
+import { OUTSIDE_ADDRESS, SCENARIOS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
 import { adaptSpan } from './index.ts';
 import { adaptRun, asText, generatedRequests, kindCounts, scriptedCalls, spanRow } from '@causeway/testkit/adapters-support.ts';
 
@@ -138,9 +138,62 @@ describe('OpenInference conventions beyond the LangChain capture', () => {
   });
 
   it('maps the other span kinds to other, keeping the span', () => {
-    for (const k of ['CHAIN', 'EMBEDDING', 'RERANKER', 'GUARDRAIL', 'EVALUATOR']) {
+    for (const k of ['CHAIN', 'EMBEDDING', 'RERANKER', 'EVALUATOR']) {
       expect(adaptSpan(spanRow('x', { 'openinference.span.kind': k }))).toMatchObject({ kind: 'other', convention: 'openinference', operation: k });
     }
     expect(adaptSpan(spanRow('planner', { 'openinference.span.kind': 'AGENT', 'agent.name': 'planner' }))).toMatchObject({ kind: 'agent', agentName: 'planner' });
+    // guardrails are decisions: read by the approval adapter (approval.ts)
+    expect(adaptSpan(spanRow('x', { 'openinference.span.kind': 'GUARDRAIL', 'output.value': 'BLOCKED' }))).toMatchObject({ kind: 'approval', operation: 'guardrail:denied' });
+  });
+});
+
+describe('openai + OpenInference, streamed (captured)', () => {
+  for (const library of ['openinference-openai-stream', 'openinference-openai-responses-stream'] as const) {
+    it(`${library}: the LLM spans generate every scripted tool call with its id; TOOL spans carry the id in tool.id`, () => {
+      for (const scenario of SCENARIOS) {
+        const run = adaptRun(library, scenario);
+        const llm = run.filter((r) => r.draft.kind === 'llm');
+        expect(llm).toHaveLength(SCRIPTS[scenario].turns.length);
+        expect(generatedRequests(llm.flatMap((r) => r.draft.artifacts)), `${library}/${scenario}`).toEqual(scriptedCalls(scenario));
+        const tools = run.filter((r) => r.draft.kind === 'tool').map((r) => `${r.draft.toolName}/${r.draft.callId}`);
+        expect(new Set(tools)).toEqual(new Set(scriptedCalls(scenario).map((c) => `${c.toolName}/${c.callId}`)));
+        for (const r of llm) {
+          expect(r.draft.artifacts.find((a) => a.kind === 'system_instruction')?.value).toBe(SYSTEM_PROMPT);
+          expect(r.draft.artifacts.find((a) => a.kind === 'user_prompt')?.value).toBe(SCRIPTS[scenario].user);
+        }
+        // the final answer (Responses: an output_text content part)
+        const answer = (SCRIPTS[scenario].turns.at(-1) as { text: string }).text;
+        expect(llm.at(-1)!.draft.artifacts.find((a) => a.relation === 'generated')).toMatchObject({ kind: 'model_output', value: answer });
+      }
+    });
+  }
+
+  it('splits the parallel calls the streamed chat span concatenated into one (ids, names and arguments glued together)', () => {
+    const first = adaptRun('openinference-openai-stream', 'benign').find((r) => r.draft.kind === 'llm')!;
+    const glued = first.span.attributes.find((a) => a.key === 'llm.output_messages.0.message.tool_calls.0.tool_call.function.name');
+    expect(glued?.str).toBe('search_emailsearch_docs');
+    const requests = first.draft.artifacts.filter((a) => a.kind === 'tool_request' && a.relation === 'generated');
+    expect(requests.map((a) => [a.toolName, a.callId, JSON.parse(a.value as string)])).toEqual([
+      ['search_email', 'call_Rw5tY7uI9oP1aS3dF5gH7jKl', { query: 'is:unread newer_than:1d', max_results: 5 }],
+      ['search_docs', 'call_Zx9cV1bN3mQ5wE7rT9yU1iOp', { query: 'Q3 planning status' }],
+    ]);
+  });
+});
+
+describe('LangGraph .stream() with ChatOpenAI streaming + OpenInference (captured)', () => {
+  it('reads the streamed AIMessageChunk tool calls with their ids and the tools with the ids from their ToolMessages', () => {
+    for (const scenario of SCENARIOS) {
+      const run = adaptRun('langgraph-stream', scenario);
+      const llm = run.filter((r) => r.draft.kind === 'llm');
+      expect(llm.every((r) => r.span.name === 'ChatOpenAI')).toBe(true);
+      expect(llm).toHaveLength(SCRIPTS[scenario].turns.length);
+      expect(generatedRequests(llm.flatMap((r) => r.draft.artifacts))).toEqual(scriptedCalls(scenario));
+      const tools = run.filter((r) => r.draft.kind === 'tool').map((r) => `${r.draft.toolName}/${r.draft.callId}`);
+      expect(new Set(tools)).toEqual(new Set(scriptedCalls(scenario).map((c) => `${c.toolName}/${c.callId}`)));
+      for (const r of llm) {
+        expect(r.draft.artifacts.find((a) => a.kind === 'system_instruction')?.value).toBe(SYSTEM_PROMPT);
+        expect(r.draft.artifacts.find((a) => a.kind === 'user_prompt')?.value).toBe(SCRIPTS[scenario].user);
+      }
+    }
   });
 });

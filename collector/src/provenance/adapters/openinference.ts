@@ -4,9 +4,11 @@
 // instrumentation leaves ids out of the flattened attributes: tool call ids, a tool span's own
 // call id and result, and document ids are only in the serialized LangChain objects in
 // input.value / output.value, so those are read too and matched to the flattened entries by
-// position (and name / content where both sides have one).
+// position (and name / content where both sides have one). Streamed chat completions with
+// parallel tool calls come out concatenated into one call (concatenated-calls.ts).
 import type { SpanRow } from '@causeway/schemas';
 import { entries, get, groupIndexed, isObj, num, type Obj, str, structured, text } from './attrs.ts';
+import { splitConcatenatedCall } from './concatenated-calls.ts';
 import { type Message, type Part, compact, kindForRole, messageDrafts, readMessage, sourceOf, toolDrafts } from './messages.ts';
 import type { ActivityDraft, ActivityKind, ArtifactDraft, SpanAdapter } from './types.ts';
 
@@ -57,15 +59,31 @@ function llmDrafts(span: SpanRow): ArtifactDraft[] {
   const a = span.attributes;
   const input = merge(flatMessages(span, 'llm.input_messages'), serializedInput(get(a, 'input.value')));
   const output = merge(flatMessages(span, 'llm.output_messages'), serializedOutput(get(a, 'output.value')));
+  const offered = offeredTools(span);
+  for (const m of output) m.parts = m.parts.flatMap((p): Part[] => (p.t === 'call' ? (splitConcatenatedCall(p, offered)?.map((c) => ({ ...p, ...c })) ?? [p]) : [p]));
   return [...messageDrafts(input, 'used'), ...messageDrafts(output, 'generated')];
 }
+
+/** Names of the tools the model was offered (`llm.tools.<i>.tool.json_schema`, OpenAI function format or bare). */
+function offeredTools(span: SpanRow): Set<string> {
+  const names = new Set<string>();
+  for (const [, f] of groupIndexed(entries(span.attributes), 'llm.tools')) {
+    const schema = structured(f.get('tool.json_schema'));
+    const name = isObj(schema) ? (str(isObj(schema.function) ? schema.function.name : undefined) ?? str(schema.name)) : undefined;
+    if (name) names.add(name);
+  }
+  return names;
+}
+
+/** Content part types that hold text (the Responses API says input_text / output_text). */
+const TEXT_CONTENT = new Set(['text', 'input_text', 'output_text']);
 
 /** `<prefix>.<i>.message.role|content|contents.<j>.message_content.text|tool_calls.<j>.tool_call.…|tool_call_id|name` */
 function flatMessages(span: SpanRow, prefix: string): Message[] {
   const out: Message[] = [];
   for (const [i, f] of groupIndexed(entries(span.attributes), prefix)) {
     const contents = groupIndexed(f, 'message.contents')
-      .filter(([, c]) => (c.get('message_content.type') ?? 'text') === 'text')
+      .filter(([, c]) => TEXT_CONTENT.has(String(c.get('message_content.type') ?? 'text')))
       .map(([, c]) => ({ type: 'text', text: c.get('message_content.text') }));
     const content = f.get('message.content');
     const calls = groupIndexed(f, 'message.tool_calls').map(([, c]) => ({
@@ -169,7 +187,8 @@ function readTool(span: SpanRow, draft: ActivityDraft): void {
   const argsKey = get(a, 'input.value') !== undefined ? 'input.value' : 'tool_call.function.arguments';
   const args = get(a, argsKey);
   const out = toolOutput(get(a, 'output.value'));
-  const callId = text(a, 'tool_call.id') ?? out.callId;
+  // `tool.id`: the spec's id of the call a TOOL span ran (what its result answers).
+  const callId = text(a, 'tool.id') ?? text(a, 'tool_call.id') ?? out.callId;
   Object.assign(draft, compact({ toolName, callId, toolArguments: args }));
   draft.artifacts.push(...toolDrafts({ toolName, callId, args, argsRole: argsKey, result: out.value, resultRole: out.role }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTSIDE_ADDRESS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
+import { OUTSIDE_ADDRESS, SCENARIOS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
 import { adaptSpan } from './index.ts';
 import { adaptRun, asText, event, generatedRequests, kindCounts, scriptedCalls, spanRow } from '@causeway/testkit/adapters-support.ts';
 import { toolArguments } from './traceloop.ts';
@@ -87,5 +87,23 @@ describe('traceloop.entity.input as tool arguments', () => {
     const v = adaptSpan(spanRow('db.query', {}, { events: [event('db.query.result', { 'db.query.result.metadata': '{bad' })] }));
     expect(v).toMatchObject({ kind: 'retrieval', convention: 'traceloop' });
     expect(v.artifacts).toEqual([{ kind: 'document', relation: 'generated', value: '{bad', role: 'events[0](db.query.result)' }]);
+  });
+});
+
+describe('OpenLLMetry with streamed chat completions (captured)', () => {
+  it('reads the streamed tool calls on the chat spans (assembled by index) and each tool span by name and arguments', () => {
+    for (const scenario of SCENARIOS) {
+      const run = adaptRun('traceloop-stream', scenario);
+      const llm = run.filter((r) => r.draft.kind === 'llm');
+      expect(llm).toHaveLength(SCRIPTS[scenario].turns.length);
+      expect(generatedRequests(llm.flatMap((r) => r.draft.artifacts))).toEqual(scriptedCalls(scenario));
+      for (const r of llm) {
+        expect(r.draft.artifacts.find((a) => a.kind === 'system_instruction')?.value).toBe(SYSTEM_PROMPT);
+        expect(r.draft.artifacts.find((a) => a.kind === 'user_prompt')?.value).toBe(SCRIPTS[scenario].user);
+      }
+      const tools = run.filter((r) => r.draft.kind === 'tool');
+      expect(tools.map((r) => r.draft.toolName).sort()).toEqual(scriptedCalls(scenario).map((c) => c.toolName).sort());
+      expect(tools.every((r) => r.draft.toolArguments !== undefined && r.draft.callId === undefined)).toBe(true);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTSIDE_ADDRESS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
+import { OUTSIDE_ADDRESS, SCENARIOS, SCRIPTS, SYSTEM_PROMPT } from '../../../../fixtures/agents/scenarios.ts';
 import { adaptRun, asText, generatedRequests, kindCounts, scriptedCalls, spanRow } from '@causeway/testkit/adapters-support.ts';
 import { adaptSpan } from './index.ts';
 
@@ -84,5 +84,38 @@ describe('Vercel AI SDK v7 spans', () => {
     );
     expect(d).toMatchObject({ kind: 'llm', convention: 'genai', operation: 'chat' });
     expect(d.artifacts).toEqual([{ kind: 'user_prompt', relation: 'used', value: 'hi', role: 'gen_ai.input.messages[0].parts[0]' }]);
+  });
+});
+
+describe('Vercel AI SDK streamText with @ai-sdk/openai (captured, ai 5 and 6)', () => {
+  for (const library of ['vercel-ai-v5-stream', 'vercel-ai-v6-stream'] as const) {
+    it(`${library}: each ai.streamText.doStream generates the tool calls it streamed, with their ids, and each ai.toolCall carries the id it ran`, () => {
+      for (const scenario of SCENARIOS) {
+        const run = adaptRun(library, scenario);
+        const llm = run.filter((r) => r.draft.kind === 'llm');
+        expect(llm.every((r) => r.span.name === 'ai.streamText.doStream')).toBe(true);
+        expect(llm).toHaveLength(SCRIPTS[scenario].turns.length);
+        expect(generatedRequests(llm.flatMap((r) => r.draft.artifacts)), `${library}/${scenario}`).toEqual(scriptedCalls(scenario));
+        const tools = run.filter((r) => r.draft.kind === 'tool').map((r) => ({ toolName: r.draft.toolName, callId: r.draft.callId }));
+        expect(tools.sort((a, b) => a.callId!.localeCompare(b.callId!))).toEqual(scriptedCalls(scenario).sort((a, b) => a.callId.localeCompare(b.callId)));
+        for (const r of llm) {
+          expect(r.draft.artifacts.find((a) => a.kind === 'system_instruction')?.value).toBe(SYSTEM_PROMPT);
+          expect(r.draft.artifacts.find((a) => a.kind === 'user_prompt')?.value).toBe(SCRIPTS[scenario].user);
+        }
+        expect(run.find((r) => r.draft.kind === 'agent')?.span.name).toBe('ai.streamText');
+      }
+    });
+  }
+
+  it('reads streamed tool-call input given as an object (ai 5) like the JSON text of ai 6', () => {
+    const send = (library: 'vercel-ai-v5-stream' | 'vercel-ai-v6-stream') =>
+      adaptRun(library, 'prompt-injection')
+        .filter((r) => r.draft.kind === 'llm')
+        .flatMap((r) => r.draft.artifacts)
+        .find((a) => a.relation === 'generated' && a.toolName === 'send_email')!;
+    for (const library of ['vercel-ai-v5-stream', 'vercel-ai-v6-stream'] as const) {
+      const value = send(library).value;
+      expect(typeof value === 'string' ? JSON.parse(value) : value).toMatchObject({ to: OUTSIDE_ADDRESS, subject: 'recon' });
+    }
   });
 });

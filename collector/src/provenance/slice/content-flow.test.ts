@@ -8,7 +8,7 @@ import type { Library } from '../../../../fixtures/agents/telemetry.ts';
 import { DEFAULT_TRUST_RULES } from '../trust.ts';
 import { type FingerprintIndex, MIN_SHARED, type Scored, SOURCES_PER_ARTIFACT, chooseSources, couldCopy, sharedFingerprints, sourceSeen } from './content-flow.ts';
 import { matchRequest } from './matching.ts';
-import { buildTrace, end, start } from './trace-graph.ts';
+import { SLACK, buildTrace, end, start } from './trace-graph.ts';
 import { SliceBuilder } from './walk.ts';
 
 const LIBRARIES: Library[] = ['vercel-ai', 'langchain', 'openai', 'traceloop'];
@@ -88,8 +88,8 @@ describe('content flow: which earlier content an agent-made artifact copied text
     // the earliest sighting: the search that returned it, at its end (generated) or an LLM call at its start (used)
     const times = apps.map((a) => (a.relation === 'generated' ? end(actAt.get(`${a.trace_id}/${a.span_id}`)!) : start(actAt.get(`${a.trace_id}/${a.span_id}`)!)));
     expect(first.t).toBe(times.reduce((m, x) => (x < m ? x : m)));
-    // not yet there
-    expect(seenAt({ t: first.t - 2_000_000n })).toBeUndefined();
+    // not yet there (more than SLACK before it was seen)
+    expect(seenAt({ t: first.t - SLACK - 1n })).toBeUndefined();
     // forward: seen at or after t
     expect(seenAt({ backward: false, t: first.t + 2_000_000n })?.t).toBeGreaterThanOrEqual(first.t);
     // seen from an unrelated trace: coincidence; from a trace of its conversation: a source
@@ -105,7 +105,7 @@ describe('content flow: which earlier content an agent-made artifact copied text
 
   it('explains copied text with the fewest sources: this trace first, a document before the result holding it, no source for text already explained', () => {
     const act = (trace: string): ActivityRow => ({ trace_id: trace }) as ActivityRow;
-    const s = (cid: string, idx: number[], trace = 'here', score = 0.5): Scored => ({ cid, score, when: { act: act(trace), t: 0n }, c: { shared: idx.length, idx, mine: idx, theirs: idx, sensitive: idx.map(() => false) } });
+    const s = (cid: string, idx: number[], trace = 'here', score = 0.5): Scored => ({ cid, score, when: { act: act(trace), t: 0n, made: 0 }, c: { shared: idx.length, idx, mine: idx, theirs: idx, sensitive: idx.map(() => false) } });
     const parts: Record<string, string[]> = { result: ['doc'] };
     const partsOf = (id: string): string[] => parts[id] ?? [];
     // the document, not the result that holds it

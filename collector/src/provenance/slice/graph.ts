@@ -12,6 +12,10 @@ export interface Item {
   t?: bigint;
   /** artifacts reached from a tool call: the model call that asked for it (its producer, if it is one) */
   prefer?: string;
+  /** backward: the activity that used it (span id); its producer began before it, by structure */
+  reader?: string;
+  /** forward: the activity that generated it (span id); a request leads to the tools it ran */
+  maker?: string;
 }
 
 export class SliceGraph {

@@ -27,8 +27,12 @@ export const start = (a: ActivityRow): bigint => BigInt(a.start_time_unix_nano);
 export const end = (a: ActivityRow): bigint => BigInt(a.end_time_unix_nano);
 /** Content an activity used was there at its start; what it generated exists from its end. */
 export const at = (a: ActivityRow, relation: string): bigint => (relation === 'generated' ? end(a) : start(a));
-/** SDKs record start times in whole milliseconds (end times are finer): allow that much overlap. */
-export const SLACK = 1_000_000n;
+/**
+ * Two instants closer than this are not ordered by their timestamps: SDKs stamp span starts in
+ * whole milliseconds (ends are finer) and clocks jitter by a millisecond either way, so two
+ * instants can move 3 ms against each other. Within it, structure decides (structure.ts).
+ */
+export const SLACK = 3_000_000n;
 
 export function buildTrace(acts: ActivityRow[], rels: RelationRow[]): TraceGraph {
   const g: TraceGraph = { acts: new Map(), bySpan: new Map(), producers: new Map(), consumers: new Map(), containers: new Map(), tools: [] };

@@ -10,6 +10,7 @@ import { type Item, SliceGraph } from './graph.ts';
 import { APPEARANCES_PER_ARTIFACT, SliceLoader } from './loader.ts';
 import { matchRequest, producerElsewhere, producerIn } from './matching.ts';
 import type { ProvenanceReader } from './reader.ts';
+import { relativeTo } from './structure.ts';
 import { sliceResult } from './result.ts';
 import { SLACK, at, end, start } from './trace-graph.ts';
 
@@ -145,24 +146,24 @@ export class SliceBuilder {
         if (rel.relation !== 'generated') continue;
         const art = graph.addArtifact(rel.artifact_id, d);
         graph.addEdge(item.node, art, 'generated', 'explicit', rel.role);
-        graph.push(next, { node: art, depth: d, trace: act.trace_id, t: end(act) });
+        graph.push(next, { node: art, depth: d, trace: act.trace_id, t: end(act), maker: act.span_id });
       }
       return;
     }
     // backward: what it used, the request it executed, the spans it links to
+    const m = act.kind === 'tool' ? matchRequest(g, act) : undefined;
     for (const rel of rels) {
       if (rel.relation !== 'used') continue;
       const art = graph.addArtifact(rel.artifact_id, d);
       graph.addEdge(art, item.node, 'used', 'explicit', rel.role);
-      graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act) });
+      // a tool that also records the request it ran as used: that request came from the call matching chose
+      const prefer = m && rel.artifact_id === m.artifactId ? { prefer: m.producer.span_id } : {};
+      graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act), reader: act.span_id, ...prefer });
     }
-    if (act.kind === 'tool') {
-      const m = matchRequest(g, act);
-      if (m) {
-        const art = graph.addArtifact(m.artifactId, d);
-        graph.addEdge(art, item.node, 'executed', m.how, m.detail);
-        graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act), prefer: m.producer.span_id });
-      }
+    if (m) {
+      const art = graph.addArtifact(m.artifactId, d);
+      graph.addEdge(art, item.node, 'executed', m.how, m.detail);
+      graph.push(next, { node: art, depth: d, trace: act.trace_id, t: start(act), reader: act.span_id, prefer: m.producer.span_id });
     }
     for (const link of act.links) {
       const [traceId, spanId] = link.split('/') as [string, string];
@@ -181,7 +182,7 @@ export class SliceBuilder {
     const d = item.depth + 1;
     if (this.o.direction === 'backward') {
       // where it came from: its producer in this trace, else the nearest earlier one in its conversation
-      const producer = item.trace ? producerIn(await load.trace(item.trace), id, t, item.prefer) : undefined;
+      const producer = item.trace ? producerIn(await load.trace(item.trace), id, t, item.prefer, item.reader) : undefined;
       const chosen = producer ?? (await this.producerInConversation(id, t, item.trace));
       if (chosen) {
         const a = graph.addActivity(chosen, d);
@@ -203,16 +204,19 @@ export class SliceBuilder {
     if (item.trace) {
       const g = await load.trace(item.trace);
       seenTraces.add(item.trace);
-      for (const c of g.consumers.get(id) ?? []) if (start(c.act) + SLACK >= t) consumers.push({ act: c.act, role: c.rel.role });
-      // a tool request leads to the tool span that ran it
+      // those downstream of its maker read it however early (a streamed call's tools start before it ends)
+      const downstream = item.maker && g.acts.has(item.maker) ? relativeTo(g, g.acts.get(item.maker)!).downstream : undefined;
+      for (const c of g.consumers.get(id) ?? []) if (start(c.act) + SLACK >= t || downstream?.has(c.act.span_id)) consumers.push({ act: c.act, role: c.rel.role });
+      // A tool request leads to the tool spans that ran it from then on, and, seen from the call
+      // that made it, those matching says ran this call's request (a streamed call's tools start
+      // before it ends).
       for (const tool of g.tools) {
-        if (start(tool) + SLACK < t) continue;
         const m = matchRequest(g, tool);
-        if (m?.artifactId === id) {
-          const a = graph.addActivity(tool, d);
-          graph.addEdge(item.node, a, 'executed', m.how, m.detail);
-          graph.push(next, { node: a, depth: d });
-        }
+        if (m?.artifactId !== id) continue;
+        if (m.producer.span_id !== item.maker && start(tool) + SLACK < t) continue;
+        const a = graph.addActivity(tool, d);
+        graph.addEdge(item.node, a, 'executed', m.how, m.detail);
+        graph.push(next, { node: a, depth: d });
       }
       for (const c of g.containers.get(id) ?? []) {
         const cont = graph.addArtifact(c, d);
@@ -228,12 +232,19 @@ export class SliceBuilder {
       const g = await load.trace(traceId);
       const produced = (g.producers.get(id) ?? []).map((p) => end(p.act));
       for (const c of g.consumers.get(id) ?? []) {
-        // content that trace produced itself did not come from here
-        if (start(c.act) + SLACK < t || produced.some((p) => p <= start(c.act) + SLACK)) continue;
+        // content that trace produced itself did not come from here (an artifact seed: it did)
+        if (item.trace !== undefined && (start(c.act) + SLACK < t || produced.some((p) => p <= start(c.act) + SLACK))) continue;
         consumers.push({ act: c.act, role: c.rel.role, via: 'across traces' });
       }
       if (item.trace === undefined) {
-        // an artifact seed: everywhere it appears counts, including what held it
+        // an artifact seed: everywhere it appears counts, including what held it and the tools that ran it
+        for (const tool of g.tools) {
+          const m = matchRequest(g, tool);
+          if (m?.artifactId !== id) continue;
+          const a = graph.addActivity(tool, d);
+          graph.addEdge(item.node, a, 'executed', m.how, m.detail);
+          graph.push(next, { node: a, depth: d });
+        }
         for (const c of g.containers.get(id) ?? []) {
           const cont = graph.addArtifact(c, d);
           graph.addEdge(item.node, cont, 'part_of', 'explicit');

@@ -4,6 +4,7 @@
 import type { ClickHouse } from '../clickhouse.ts';
 import { BundleRows } from './bundle-rows.ts';
 import { ExportReads } from './exports.ts';
+import { FindingReads } from './findings.ts';
 import { IncidentReads } from './incidents.ts';
 import { ProvenanceReads } from './provenance.ts';
 import { TraceReads } from './traces.ts';
@@ -15,6 +16,7 @@ export interface Reads {
   incidents: IncidentReads;
   exports: ExportReads;
   bundles: BundleRows;
+  findings: FindingReads;
 }
 
 export class ReadSide {
@@ -34,6 +36,7 @@ export class ReadSide {
         incidents: new IncidentReads(ch, tenant),
         exports: new ExportReads(ch, tenant),
         bundles: new BundleRows(ch, tenant),
+        findings: new FindingReads(ch, tenant),
       };
       this.byTenant.set(tenant, r);
     }

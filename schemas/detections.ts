@@ -1,0 +1,74 @@
+// Detections (README "Detections"): findings as stored and as GET /api/findings returns them,
+// their status events, and the rule catalogue's shape.
+import type { TaintPath } from './provenance.ts';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type FindingStatus = 'open' | 'acknowledged' | 'false_positive' | 'escalated';
+
+/** The agent a finding is about: `key` = `<service.name>/<agent id or name>`. */
+export interface FindingAgent {
+  key: string;
+  service: string;
+  id: string;
+  name: string;
+  registered: boolean;
+  owner?: string;
+}
+
+/** What proves a finding: graph node ids (the explorer highlights them), taint paths, and details per rule. */
+export interface FindingEvidence {
+  /** the node the finding is about (a tool call, an agent's first activity) */
+  seed: string;
+  nodes: string[];
+  taintPaths: TaintPath[];
+  /** approval activities linked to the call (node ids), and their decisions */
+  approvals: { node: string; decision: string }[];
+  /** rule-specific facts: the tool, its impact class, placeholders, counts, the copied text … */
+  detail: Record<string, unknown>;
+}
+
+export interface Finding {
+  /** hex SHA-256 of (rule id, evidence key), first 32 characters: the same evidence is the same finding */
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  severity: Severity;
+  title: string;
+  explanation: string;
+  owasp: string[];
+  atlas: string[];
+  agent: FindingAgent;
+  traceIds: string[];
+  evidence: FindingEvidence;
+  /** when the evidence happened (the seed's start), ISO */
+  occurredAt: string;
+  /** when Causeway raised it, ISO */
+  detectedAt: string;
+}
+
+export type FindingEventBody =
+  | { type: 'acknowledged'; note?: string }
+  | { type: 'false_positive'; reason: string }
+  | { type: 'escalated'; incidentId?: string; note?: string }
+  | { type: 'reopened'; note?: string };
+
+export type FindingEvent = FindingEventBody & { eventId: string; at: string; actor: string };
+
+export interface FindingView extends Finding {
+  status: FindingStatus;
+  events: FindingEvent[];
+}
+
+export interface FindingListResponse {
+  findings: FindingView[];
+}
+
+export interface RuleInfo {
+  id: string;
+  name: string;
+  severity: Severity;
+  explanation: string;
+  owasp: string[];
+  atlas: string[];
+  enabled: boolean;
+}
