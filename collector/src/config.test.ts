@@ -68,6 +68,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ CAUSEWAY_MAX_INFLIGHT_BYTES: '1024', CAUSEWAY_MAX_CONNECTIONS: '5', CAUSEWAY_REQUEST_TIMEOUT_MS: '70000' })).toMatchObject({
       maxInFlightBytes: 1024, http: { maxConnections: 5, headersTimeoutMs: 66_000, requestTimeoutMs: 70_000 },
     });
+    expect(() => loadConfig({ CAUSEWAY_MAX_INFLIGHT_BYTES: '1000', CAUSEWAY_MAX_BODY_BYTES: '1001' })).toThrow(/in-flight byte cap \(1000\) must be at least the body limit \(1001\)/);
     expect(() => loadConfig({ CAUSEWAY_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/headers timeout \(66000 ms\) must not be longer than the request timeout \(1000 ms\)/);
   });
 });

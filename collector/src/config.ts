@@ -90,6 +90,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_MAX_CONNECTIONS) c.http.maxConnections = positive(env.CAUSEWAY_MAX_CONNECTIONS, 'CAUSEWAY_MAX_CONNECTIONS');
   if (env.CAUSEWAY_HEADERS_TIMEOUT_MS) c.http.headersTimeoutMs = positive(env.CAUSEWAY_HEADERS_TIMEOUT_MS, 'CAUSEWAY_HEADERS_TIMEOUT_MS');
   if (env.CAUSEWAY_REQUEST_TIMEOUT_MS) c.http.requestTimeoutMs = positive(env.CAUSEWAY_REQUEST_TIMEOUT_MS, 'CAUSEWAY_REQUEST_TIMEOUT_MS');
+  // One request of the largest allowed size must fit the budget, or it would be told to retry for ever.
+  if (c.maxInFlightBytes < c.maxBodyBytes) {
+    throw new Error(`the in-flight byte cap (${c.maxInFlightBytes}) must be at least the body limit (${c.maxBodyBytes}): one largest request must fit`);
+  }
   if (c.http.headersTimeoutMs > c.http.requestTimeoutMs) {
     throw new Error(`the headers timeout (${c.http.headersTimeoutMs} ms) must not be longer than the request timeout (${c.http.requestTimeoutMs} ms)`);
   }

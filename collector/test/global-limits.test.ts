@@ -6,6 +6,7 @@ import { request, type ClientRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { Client, Metadata, type ServiceError, credentials } from '@grpc/grpc-js';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { TraceResponse } from '@causeway/schemas';
@@ -204,6 +205,54 @@ it('closes connections beyond CAUSEWAY_MAX_CONNECTIONS and serves again once som
     expect(status).toBe(200);
   } finally {
     for (const s of held) s.destroy();
+    await cw.stop();
+  }
+}, 300_000);
+
+it('counts gRPC messages against the same budget: RESOURCE_EXHAUSTED with RetryInfo while HTTP bodies hold it', async () => {
+  const cw = await startCollector({ env: { CAUSEWAY_MAX_INFLIGHT_BYTES: String(CAP) } });
+  const auth = (cw as { ingestHeaders?: Record<string, string> }).ingestHeaders ?? {};
+  const client = new Client(new URL(cw.otlpGrpcUrl).host, credentials.createInsecure());
+  const grpcExport = (msg: Buffer): Promise<ServiceError | null> =>
+    new Promise((resolve) => {
+      const md = new Metadata();
+      for (const [k, v] of Object.entries(auth)) md.set(k.toLowerCase(), v);
+      client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, msg, md, (err) => resolve(err));
+    });
+  const post = async (body: Buffer): Promise<number> => {
+    const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body: new Uint8Array(body) });
+    await res.arrayBuffer();
+    return res.status;
+  };
+  let holder: ClientRequest | undefined;
+  try {
+    // An HTTP body that never finishes holds 48 MiB of the 64 MiB budget; 20 MiB requests are
+    // accepted until it holds more than 44 MiB, and refused from then on.
+    const whole = gzipSync(padded(ProtobufTraceSerializer.serializeRequest(makeTrace(1))!, ATTACK_BYTES));
+    holder = request(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' } });
+    holder.on('error', () => {});
+    holder.write(whole.subarray(0, whole.length - 8));
+    const probe = gzipSync(padded(ProtobufTraceSerializer.serializeRequest(makeTrace(1))!, 20 * MiB));
+    await until(async () => (await post(probe)) === 429, 'the slow body to hold its bytes');
+
+    const spans = makeTrace(3);
+    const message = padded(ProtobufTraceSerializer.serializeRequest(spans)!, 20 * MiB);
+    const refused = await grpcExport(message);
+    expect(refused?.code).toBe(8); // RESOURCE_EXHAUSTED
+    expect(refused?.details).toBe('too many request bytes in flight across all clients; retry later');
+    const details = refused!.metadata.get('grpc-status-details-bin')[0] as Buffer;
+    expect(details.toString('latin1')).toContain('type.googleapis.com/google.rpc.RetryInfo');
+
+    holder.destroy();
+    let last: ServiceError | null = refused;
+    await until(async () => (last = await grpcExport(message)) === null || last.code !== 8, 'the budget to be released');
+    expect(last).toBeNull();
+    await cw.settled();
+    const { body } = await getJson<TraceResponse>(`${cw.apiUrl}/api/traces/${spans[0]!.spanContext().traceId}`);
+    expect(body.spanCount).toBe(3);
+  } finally {
+    holder?.destroy();
+    client.close();
     await cw.stop();
   }
 }, 300_000);
