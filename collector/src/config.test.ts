@@ -65,7 +65,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ CAUSEWAY_CONFIG: every })).toMatchObject({
       port: 2, tenant: 't1', writer: { maxPendingBytes: 7 }, provenance: false, logName: 'n', maxInFlightBytes: 9, http: { maxConnections: 10, headersTimeoutMs: 11, requestTimeoutMs: 12 }, maxBundleRows: 13, maxBundleBuilds: 14,
     });
-    expect(loadConfig({ CAUSEWAY_MAX_INFLIGHT_BYTES: '1024', CAUSEWAY_MAX_CONNECTIONS: '5', CAUSEWAY_REQUEST_TIMEOUT_MS: '70000' })).toMatchObject({
+    expect(loadConfig({ CAUSEWAY_MAX_INFLIGHT_BYTES: '1024', CAUSEWAY_MAX_BODY_BYTES: '1024', CAUSEWAY_MAX_CONNECTIONS: '5', CAUSEWAY_REQUEST_TIMEOUT_MS: '70000' })).toMatchObject({
       maxInFlightBytes: 1024, http: { maxConnections: 5, headersTimeoutMs: 66_000, requestTimeoutMs: 70_000 },
     });
     expect(() => loadConfig({ CAUSEWAY_MAX_INFLIGHT_BYTES: '1000', CAUSEWAY_MAX_BODY_BYTES: '1001' })).toThrow(/in-flight byte cap \(1000\) must be at least the body limit \(1001\)/);
