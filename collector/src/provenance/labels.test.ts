@@ -16,6 +16,9 @@ describe('trust labeller', () => {
     expect(producerNames(act, { relation: 'generated', tool_name: '' })).toEqual(['search_email', 'execute_tool search_email']);
     expect(producerNames({ ...act, data_source: 'mailbox' }, { relation: 'part_of', tool_name: 'imap_fetch' })).toEqual(['search_email', 'execute_tool search_email', 'mailbox', 'imap_fetch']);
     expect(producerNames(act, { relation: 'used', tool_name: 'search_email' })).toEqual([]);
+    // a model call's span name names the operation, not a source: `chat` is no outside sender
+    expect(producerNames({ tool_name: '', name: 'chat gpt-4o', data_source: '', kind: 'llm' }, { relation: 'part_of', tool_name: '' })).toEqual([]);
+    expect(labelArtifact(DEFAULT_TRUST_RULES, { kind: 'document', tool_name: '', source: '', document_id: 'kb/policy.md' }, producerNames({ tool_name: '', name: 'chat gpt-4o', data_source: '', kind: 'llm' }, { relation: 'part_of', tool_name: '' })).trust).not.toBe('untrusted');
     const rel = (relation: RelationRow['relation'], artifact_id: string): RelationRow =>
       ({ trace_id: 't', span_id: 's', relation, artifact_id, tool_name: '' }) as RelationRow;
     const p = producersOf([rel('generated', 'a'), rel('used', 'b'), rel('part_of', 'c')], [{ ...act, trace_id: 't', span_id: 's' } as ActivityRow]);
