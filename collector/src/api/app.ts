@@ -40,6 +40,8 @@ export interface ApiDeps {
   trustRules: TrustRule[];
   /** SHA-256 of the redaction policy in force, recorded in every bundle */
   redactionPolicySha256: string;
+  /** evidence bundles: rows per bundle, builds at once (defaults: BUNDLE_LIMITS) */
+  bundleLimits?: { maxRows: number; maxConcurrentBuilds: number };
   redaction: RedactionStatsView;
   /** the explorer's build to serve on the same port; none when absent */
   explorerDist?: string;
@@ -67,7 +69,7 @@ export function apiApp(d: ApiDeps): Hono<ApiEnv> {
   app.route('/api/redactions', redactionsApi());
   app.route('/api/ledger', ledgerApi(d.store.ledger));
   app.route('/api/incidents', incidentsApi());
-  app.route('/api/bundles', bundlesApi({ ledger: d.store.ledger, trustRules: d.trustRules, redactionPolicySha256: d.redactionPolicySha256 }));
+  app.route('/api/bundles', bundlesApi({ ledger: d.store.ledger, trustRules: d.trustRules, redactionPolicySha256: d.redactionPolicySha256, ...(d.bundleLimits ? { limits: d.bundleLimits } : {}) }));
   app.route('/api/exports', exportsApi());
   // /api/findings, /api/detections/rules, /api/agents
   if (d.detections) app.route('/api', findingsApi(d.detections));

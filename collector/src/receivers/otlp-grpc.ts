@@ -6,6 +6,7 @@
 // INVALID_ARGUMENT messages, and RESOURCE_EXHAUSTED / UNAVAILABLE with RetryInfo to slow down.
 import * as grpc from '@grpc/grpc-js';
 import { type IngestConsumer, logsBatch, spansBatch } from '../consumer.ts';
+import type { InFlightBytes } from './in-flight.ts';
 import { DecodeError } from './otlp/decode-error.ts';
 import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
 import { decodeTracesProto } from './otlp/decode-proto.ts';
@@ -16,6 +17,8 @@ export interface OtlpGrpcOptions {
   tenant: string;
   /** the largest request message, counted after decompression (grpc-js stops inflating there) */
   maxBodyBytes: number;
+  /** the decoded-bytes budget shared with the HTTP receiver (grpc-js has read the message already) */
+  inFlight: InFlightBytes;
   log: (msg: string) => void;
   /** PEM certificate chain and private key: serve gRPC over TLS */
   tls?: { cert: Buffer; key: Buffer };
@@ -122,23 +125,30 @@ function exportHandler(next: IngestConsumer, signal: Signal, o: OtlpGrpcOptions)
       }
       if (!next.accepting) return callback(retryLater(grpc.status.RESOURCE_EXHAUSTED, 'write queue is full; retry later'));
 
-      let accepted: Accepted;
+      // The message's bytes count against the shared budget until this call is answered.
+      const lease = o.inFlight.lease();
+      if (!lease.take(call.request.length)) return callback(retryLater(grpc.status.RESOURCE_EXHAUSTED, 'too many request bytes in flight across all clients; retry later'));
       try {
-        accepted = signal.decode(call.request);
-      } catch (e) {
-        if (e instanceof DecodeError || e instanceof RangeError) {
-          return callback({ code: grpc.status.INVALID_ARGUMENT, details: `invalid ${signal.request} (protobuf): ${e.message}` });
+        let accepted: Accepted;
+        try {
+          accepted = signal.decode(call.request);
+        } catch (e) {
+          if (e instanceof DecodeError || e instanceof RangeError) {
+            return callback({ code: grpc.status.INVALID_ARGUMENT, details: `invalid ${signal.request} (protobuf): ${e.message}` });
+          }
+          throw e;
         }
-        throw e;
+        try {
+          await accepted.consume();
+        } catch (e) {
+          o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
+          return callback(retryLater(grpc.status.UNAVAILABLE, `${signal.items} could not be stored; retry later`));
+        }
+        if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
+        callback(null, Buffer.from(exportResponse('protobuf', accepted.rejected, accepted.rejectionMessage)));
+      } finally {
+        lease.release();
       }
-      try {
-        await accepted.consume();
-      } catch (e) {
-        o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
-        return callback(retryLater(grpc.status.UNAVAILABLE, `${signal.items} could not be stored; retry later`));
-      }
-      if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
-      callback(null, Buffer.from(exportResponse('protobuf', accepted.rejected, accepted.rejectionMessage)));
     })().catch((e: Error) => {
       o.log(`internal error: ${e.message}`);
       callback({ code: grpc.status.INTERNAL, details: 'internal error' });
