@@ -22,7 +22,11 @@ export interface BundleRequest {
   exporter?: string;
 }
 
-export const BUNDLE_LIMITS = { maxTraceIds: 1000, maxExporterLength: 200 } as const;
+/**
+ * maxRows: the rows one bundle may carry (spans, log records and provenance rows together; the
+ * default of CAUSEWAY_MAX_BUNDLE_ROWS); maxConcurrentBuilds: bundles built at once per collector.
+ */
+export const BUNDLE_LIMITS = { maxTraceIds: 1000, maxExporterLength: 200, maxRows: 100_000, maxConcurrentBuilds: 2 } as const;
 
 /** A bundle's causal slice as the exporter resolved it; written into the signed manifest's query. */
 export interface SliceSelection {

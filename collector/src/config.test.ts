@@ -60,7 +60,15 @@ describe('loadConfig', () => {
       dataDir: dir, host: '0.0.0.0', otlpPort: 1, port: 2, tenant: 't1', clickhouse: { url: 'http://ch:8123', user: 'u', password: 'p', database: 'd' },
       maxBodyBytes: 3, writer: { maxBatchRows: 4, maxBatchBytes: 5, flushIntervalMs: 6, maxPendingBytes: 7 }, redactionPolicy: 'r.json', tenantKeyFile: 'k',
       logKeyFile: 'l', logName: 'n', checkpointIntervalMs: 8, trustRules: 't.json', provenance: false,
+      maxInFlightBytes: 9, http: { maxConnections: 10, headersTimeoutMs: 11, requestTimeoutMs: 12 }, maxBundleRows: 13, maxBundleBuilds: 14,
     });
-    expect(loadConfig({ CAUSEWAY_CONFIG: every })).toMatchObject({ port: 2, tenant: 't1', writer: { maxPendingBytes: 7 }, provenance: false, logName: 'n' });
+    expect(loadConfig({ CAUSEWAY_CONFIG: every })).toMatchObject({
+      port: 2, tenant: 't1', writer: { maxPendingBytes: 7 }, provenance: false, logName: 'n', maxInFlightBytes: 9, http: { maxConnections: 10, headersTimeoutMs: 11, requestTimeoutMs: 12 }, maxBundleRows: 13, maxBundleBuilds: 14,
+    });
+    expect(loadConfig({ CAUSEWAY_MAX_INFLIGHT_BYTES: '1024', CAUSEWAY_MAX_BODY_BYTES: '1024', CAUSEWAY_MAX_CONNECTIONS: '5', CAUSEWAY_REQUEST_TIMEOUT_MS: '70000' })).toMatchObject({
+      maxInFlightBytes: 1024, http: { maxConnections: 5, headersTimeoutMs: 66_000, requestTimeoutMs: 70_000 },
+    });
+    expect(() => loadConfig({ CAUSEWAY_MAX_INFLIGHT_BYTES: '1000', CAUSEWAY_MAX_BODY_BYTES: '1001' })).toThrow(/in-flight byte cap \(1000\) must be at least the body limit \(1001\)/);
+    expect(() => loadConfig({ CAUSEWAY_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/headers timeout \(66000 ms\) must not be longer than the request timeout \(1000 ms\)/);
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { OidcSettings } from './auth/oidc.ts';
+import { BUNDLE_LIMITS } from '@causeway/schemas';
 
 export interface Config {
   dataDir: string;
@@ -17,6 +18,13 @@ export interface Config {
   clickhouse: { url?: string; user?: string; password?: string; database: string; /** CLICKHOUSE_CLUSTER: the cluster's name in remote_servers */ cluster?: string };
   /** request body limit, after decompression */
   maxBodyBytes: number;
+  /** decoded request bytes all OTLP requests (HTTP and gRPC) may hold at once; beyond it: 429 / RESOURCE_EXHAUSTED */
+  maxInFlightBytes: number;
+  /** evidence bundles: rows one bundle may carry (beyond: 413), bundles built at once (beyond: 429) */
+  maxBundleRows: number;
+  maxBundleBuilds: number;
+  /** both HTTP servers (OTLP receiver and API), each: open connections at most; time to receive a request's headers, and all of it */
+  http: { maxConnections: number; headersTimeoutMs: number; requestTimeoutMs: number };
   writer: { maxBatchRows: number; maxBatchBytes: number; flushIntervalMs: number; maxPendingBytes: number };
   /** JSON redaction policy file; unset means the safe defaults */
   redactionPolicy?: string;
@@ -56,6 +64,10 @@ export const DEFAULTS: Config = {
   tenant: 'default',
   clickhouse: { database: 'causeway' },
   maxBodyBytes: 64 << 20,
+  maxInFlightBytes: 256 << 20,
+  maxBundleRows: BUNDLE_LIMITS.maxRows,
+  maxBundleBuilds: BUNDLE_LIMITS.maxConcurrentBuilds,
+  http: { maxConnections: 1024, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000 },
   writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
   checkpointIntervalMs: 5000,
   provenance: true,
@@ -74,6 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...file,
     clickhouse: { ...DEFAULTS.clickhouse, ...file.clickhouse },
     writer: { ...DEFAULTS.writer, ...file.writer },
+    http: { ...DEFAULTS.http, ...file.http },
   };
   if (env.CAUSEWAY_DATA_DIR) c.dataDir = env.CAUSEWAY_DATA_DIR;
   if (env.CAUSEWAY_HOST) c.host = env.CAUSEWAY_HOST;
@@ -87,6 +100,19 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_PORT) c.port = port(env.CAUSEWAY_PORT, 'CAUSEWAY_PORT');
   if (env.CAUSEWAY_TENANT) c.tenant = env.CAUSEWAY_TENANT;
   if (env.CAUSEWAY_MAX_BODY_BYTES) c.maxBodyBytes = positive(env.CAUSEWAY_MAX_BODY_BYTES, 'CAUSEWAY_MAX_BODY_BYTES');
+  if (env.CAUSEWAY_MAX_INFLIGHT_BYTES) c.maxInFlightBytes = positive(env.CAUSEWAY_MAX_INFLIGHT_BYTES, 'CAUSEWAY_MAX_INFLIGHT_BYTES');
+  if (env.CAUSEWAY_MAX_BUNDLE_ROWS) c.maxBundleRows = positive(env.CAUSEWAY_MAX_BUNDLE_ROWS, 'CAUSEWAY_MAX_BUNDLE_ROWS');
+  if (env.CAUSEWAY_MAX_BUNDLE_BUILDS) c.maxBundleBuilds = positive(env.CAUSEWAY_MAX_BUNDLE_BUILDS, 'CAUSEWAY_MAX_BUNDLE_BUILDS');
+  if (env.CAUSEWAY_MAX_CONNECTIONS) c.http.maxConnections = positive(env.CAUSEWAY_MAX_CONNECTIONS, 'CAUSEWAY_MAX_CONNECTIONS');
+  if (env.CAUSEWAY_HEADERS_TIMEOUT_MS) c.http.headersTimeoutMs = positive(env.CAUSEWAY_HEADERS_TIMEOUT_MS, 'CAUSEWAY_HEADERS_TIMEOUT_MS');
+  if (env.CAUSEWAY_REQUEST_TIMEOUT_MS) c.http.requestTimeoutMs = positive(env.CAUSEWAY_REQUEST_TIMEOUT_MS, 'CAUSEWAY_REQUEST_TIMEOUT_MS');
+  // One request of the largest allowed size must fit the budget, or it would be told to retry for ever.
+  if (c.maxInFlightBytes < c.maxBodyBytes) {
+    throw new Error(`the in-flight byte cap (${c.maxInFlightBytes}) must be at least the body limit (${c.maxBodyBytes}): one largest request must fit`);
+  }
+  if (c.http.headersTimeoutMs > c.http.requestTimeoutMs) {
+    throw new Error(`the headers timeout (${c.http.headersTimeoutMs} ms) must not be longer than the request timeout (${c.http.requestTimeoutMs} ms)`);
+  }
   if (env.CAUSEWAY_FLUSH_INTERVAL_MS) c.writer.flushIntervalMs = positive(env.CAUSEWAY_FLUSH_INTERVAL_MS, 'CAUSEWAY_FLUSH_INTERVAL_MS');
   if (env.CAUSEWAY_MAX_PENDING_BYTES) c.writer.maxPendingBytes = positive(env.CAUSEWAY_MAX_PENDING_BYTES, 'CAUSEWAY_MAX_PENDING_BYTES');
   if (env.CAUSEWAY_REDACTION_POLICY) c.redactionPolicy = env.CAUSEWAY_REDACTION_POLICY;
@@ -169,6 +195,10 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   tls: { certFile: 'string', keyFile: 'string' },
   clickhouse: { url: 'string', user: 'string', password: 'string', database: 'string', cluster: 'string' },
   maxBodyBytes: 'positive',
+  maxInFlightBytes: 'positive',
+  maxBundleRows: 'positive',
+  maxBundleBuilds: 'positive',
+  http: { maxConnections: 'positive', headersTimeoutMs: 'positive', requestTimeoutMs: 'positive' },
   writer: { maxBatchRows: 'positive', maxBatchBytes: 'positive', flushIntervalMs: 'positive', maxPendingBytes: 'positive' },
   redactionPolicy: 'string',
   tenantKeyFile: 'string',

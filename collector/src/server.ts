@@ -18,6 +18,7 @@ import { perTenant } from './processors/per-tenant.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
 import { startOtlpGrpcReceiver } from './receivers/otlp-grpc.ts';
+import { InFlightBytes } from './receivers/in-flight.ts';
 import { SpanStore } from './store/span-store.ts';
 import { Tenants } from './tenants.ts';
 import { type Security, openSecurity } from './security.ts';
@@ -60,7 +61,9 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const detecting = config.detection?.enabled !== false && config.provenance;
   const pipeline = new Pipeline(store, [perTenant((t) => tenants.processorsOf(t)), ...(detecting ? [detections.monitor] : [])]);
 
-  const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.authenticateIngest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, log });
+  // One budget for the request bytes both receivers hold at once.
+  const inFlight = new InFlightBytes(config.maxInFlightBytes);
+  const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.authenticateIngest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, inFlight, log });
   const settle = (): Promise<void> => Promise.race([store.writer.drain(), new Promise<void>((r) => setTimeout(r, 5000).unref())]);
   const api = frontDoor({
     guard: wired.guard,
@@ -73,6 +76,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
       redactionPolicySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
       redaction: tenants.stats,
       settle,
+      bundleLimits: { maxRows: config.maxBundleRows, maxConcurrentBuilds: config.maxBundleBuilds },
       explorerDist: EXPLORER_DIST,
       detections,
       log,
@@ -81,16 +85,17 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
 
   // TLS (both OTLP receivers) from PEM files read once at start: a missing file stops start-up.
   const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
-  const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort, tls);
+  const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort, config.http, tls);
   const grpcReceiver = await startOtlpGrpcReceiver(pipeline, config.host, config.otlpGrpcPort, {
     authenticate: wired.authenticateIngest,
     onRefused: wired.onIngestRefused,
     maxFutureMs: config.maxFutureMs,
     maxBodyBytes: config.maxBodyBytes,
+    inFlight,
     log,
     ...(tls ? { tls } : {}),
   });
-  const apiServer = await listen(api.fetch, config.host, config.port);
+  const apiServer = await listen(api.fetch, config.host, config.port, config.http);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     config,
@@ -115,17 +120,31 @@ function listen(
   fetch: (req: Request, env: never) => Response | Promise<Response>,
   hostname: string,
   port: number,
+  limits: Config['http'],
   tls?: { cert: Buffer; key: Buffer },
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const options = tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {};
+    // A request must bring its headers within headersTimeoutMs and its whole body within
+    // requestTimeoutMs, or Node answers 408 and closes the connection: a slow body cannot hold
+    // its share of the in-flight budget (receivers/in-flight.ts) for ever. Node checks both every
+    // connectionsCheckingInterval, so they fire up to that much late.
+    const timeouts = {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(limits.headersTimeoutMs / 4))),
+    };
+    const options = tls
+      ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key, ...timeouts } }
+      : { serverOptions: timeouts };
     const server = serve({ fetch: fetch as never, hostname, port, ...options }, () => resolve(server));
     // Idle keep-alive sockets stay open longer than any client keeps them (Node's fetch keeps one
     // 4 s, or the server's hint minus a margin): a client never sends on a socket the server is
-    // closing at that moment ("other side closed"), even on a loaded machine.
+    // closing at that moment ("other side closed"), even on a loaded machine. (Node 20 starts the
+    // headers timeout at a request's first byte, not when the socket went idle.)
     const http = server as import('node:http').Server;
     http.keepAliveTimeout = 65_000;
-    http.headersTimeout = 66_000;
+    // Connections beyond the cap are closed as they arrive; the ones open keep being served.
+    http.maxConnections = limits.maxConnections;
     server.once('error', reject);
   });
 }

@@ -42,6 +42,8 @@ export interface ApiDeps {
   trustRules: TrustRule[];
   /** SHA-256 of the redaction policy in force, recorded in every bundle */
   redactionPolicySha256: string;
+  /** evidence bundles: rows per bundle, builds at once (defaults: BUNDLE_LIMITS) */
+  bundleLimits?: { maxRows: number; maxConcurrentBuilds: number };
   redaction: RedactionStatsView;
   /** whether /healthz may show this caller the redaction counts (default: everyone; with authentication: readers) */
   showRedaction?: (c: Context) => boolean | Promise<boolean>;
@@ -77,7 +79,15 @@ export function apiApp(d: ApiDeps): Hono<ApiEnv> {
   app.route('/api/incidents', incidentsApi());
   app.route(
     '/api/bundles',
-    bundlesApi({ ledger: d.store.ledger, trustRules: d.trustRules, redactionPolicySha256: d.redactionPolicySha256, log: d.log, ...(d.audit ? { audit: d.audit } : {}), ...(d.settle ? { settle: d.settle } : {}) }),
+    bundlesApi({
+      ledger: d.store.ledger,
+      trustRules: d.trustRules,
+      redactionPolicySha256: d.redactionPolicySha256,
+      log: d.log,
+      ...(d.audit ? { audit: d.audit } : {}),
+      ...(d.settle ? { settle: d.settle } : {}),
+      ...(d.bundleLimits ? { limits: d.bundleLimits } : {}),
+    }),
   );
   app.route('/api/audit', auditApi(d.settle));
   app.route('/api/exports', exportsApi());

@@ -3,8 +3,9 @@
 // `exports`, and as `export.delivered` in the access audit) only once the response body was
 // fully written to the client; `export.aborted` when the client went away first. The response
 // carries the bundle's SHA-256 in a header. GET /api/exports lists what was exported (api/exports.ts).
-import { BUNDLE_LIMITS, type BundleRequest, SLICE_DEFAULTS, type SliceSelection } from '@causeway/schemas';
+import { type ApiError, BUNDLE_LIMITS, type BundleRequest, SLICE_DEFAULTS, type SliceSelection } from '@causeway/schemas';
 import { Hono } from 'hono';
+import { BuildSlots } from '../bundle/build-slots.ts';
 import { ExportError, exportBundle } from '../bundle/export.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import type { TrustRule } from '../provenance/trust.ts';
@@ -22,11 +23,18 @@ export interface BundlesDeps {
   log?: (msg: string) => void;
   /** lets the access audit's latest events reach the log before the chain of custody is read */
   settle?: () => Promise<void>;
+  /** rows per bundle at most, bundles built at once at most (defaults: BUNDLE_LIMITS) */
+  limits?: { maxRows: number; maxConcurrentBuilds: number };
 }
+
+/** Seconds a client refused for a busy exporter waits before it asks again. */
+const RETRY_AFTER_SECONDS = '2';
 
 const SHAPE = '{"traceIds": ["<32 hex>", …]} or {"slice": {"trace", "span" | "artifact", "direction", "depth"}}';
 
 export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
+  const limits = d.limits ?? BUNDLE_LIMITS;
+  const slots = new BuildSlots(limits.maxConcurrentBuilds);
   const app = new Hono<ApiEnv>();
   app.post('/', async (c) => {
     const body = await jsonBody<BundleRequest>(c, SHAPE);
@@ -35,10 +43,14 @@ export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > BUNDLE_LIMITS.maxTraceIds || !ids.every((t) => typeof t === 'string' && /^[0-9a-fA-F]{32}$/.test(t))) {
       throw new HttpError(400, `traceIds must be 1 to ${BUNDLE_LIMITS.maxTraceIds} trace ids of 32 hex characters`);
     }
+    const release = slots.tryTake();
+    if (!release) {
+      return c.json<ApiError>({ error: `${slots.max} bundle(s) are being built; retry later` }, 429, { 'Retry-After': RETRY_AFTER_SECONDS });
+    }
     try {
       const b = await exportBundle(
         { reads: c.var.reads, ledger: d.ledger, ...(d.settle ? { settle: d.settle } : {}) },
-        { traceIds: ids, ...(slice ? { slice } : {}), exporter: actorOf(c, body.exporter), redactionPolicySha256: d.redactionPolicySha256, trustRules: d.trustRules },
+        { traceIds: ids, ...(slice ? { slice } : {}), exporter: actorOf(c, body.exporter), maxRows: limits.maxRows, redactionPolicySha256: d.redactionPolicySha256, trustRules: d.trustRules },
       );
       const { tenant, principal } = c.var.scope;
       const outcome = (action: 'export.delivered' | 'export.aborted'): void => {
@@ -66,6 +78,8 @@ export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
     } catch (e) {
       if (e instanceof ExportError) throw new HttpError(e.status, e.message);
       throw e;
+    } finally {
+      release();
     }
   });
   return app;

@@ -43,6 +43,8 @@ export interface ExportRequest {
   /** a causal slice: its activities' spans and log records, and its provenance rows */
   slice?: SliceSelection;
   exporter: string;
+  /** the most rows (spans, log records, provenance rows) the bundle may carry; beyond: ExportError 413 */
+  maxRows: number;
   redactionPolicySha256: string;
   trustRules: TrustRule[];
 }
@@ -65,7 +67,9 @@ export async function exportBundle(src: BundleSource, req: ExportRequest): Promi
     ? [...new Set([...slicedSpans!].map((k) => k.split('/')[0]!))].sort()
     : [...new Set(req.traceIds.map((t) => t.toLowerCase()))].sort();
   const inSelection = (r: { trace_id: string; span_id: string }): boolean => !slicedSpans || slicedSpans.has(`${r.trace_id}/${r.span_id}`);
-  const rows = (await reads.bundles.spans(traceIds)).filter(inSelection);
+  // Whole traces: read no more spans than may be exported (a slice's spans are picked from its traces').
+  const rows = (await reads.bundles.spans(traceIds, req.slice ? undefined : req.maxRows + 1)).filter(inSelection);
+  if (rows.length > req.maxRows) throw tooMany(req.maxRows);
   if (rows.length === 0) throw new ExportError(404, req.slice ? 'the slice holds no stored spans' : 'no stored spans for the selected traces');
   const lines = rows.map((r) => canonicalRow(r));
   const hashes = lines.map((l) => rowLeafHash(l));
@@ -75,6 +79,7 @@ export async function exportBundle(src: BundleSource, req: ExportRequest): Promi
   const artifactIds = graph.nodes.flatMap((n) => (n.type === 'artifact' ? [n.artifactId] : []));
   const prov = await provRowsOf(reads, traceIds, artifactIds, inSelection);
   const provHashes = PROV_TABLES.flatMap((t) => prov[t].map((l) => rowLeafHash(l)));
+  if (rows.length + logs.length + provHashes.length > req.maxRows) throw tooMany(req.maxRows);
 
   // Chain of custody: who read these traces before this export. Events just written are let
   // reach the log first (bounded wait); the bundle carries those the checkpoint covers.
@@ -170,9 +175,12 @@ export async function exportBundle(src: BundleSource, req: ExportRequest): Promi
   return { zip, sha256: digest, rows: rows.length, checkpointSize: size, record };
 }
 
+const tooMany = (max: number): ExportError =>
+  new ExportError(413, `the selection holds more than ${max} rows (spans, log records and provenance rows together): export fewer traces, or a causal slice`);
+
 export class ExportError extends Error {
   constructor(
-    readonly status: 404 | 409,
+    readonly status: 404 | 409 | 413,
     message: string,
   ) {
     super(message);

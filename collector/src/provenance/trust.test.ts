@@ -15,6 +15,15 @@ describe('trust rules', () => {
     expect(trustOf(DEFAULT_TRUST_RULES, { ...doc, kind: 'system_instruction', producers: [] }).trust).toBe('trusted');
   });
 
+  it("does not call an action's own result outside input because its name mentions mail or tickets", () => {
+    const receipt = { kind: 'tool_result' as const, producers: ['send_email', 'execute_tool send_email'], source: '', documentId: '' };
+    expect(trustOf(DEFAULT_TRUST_RULES, receipt)).toMatchObject({ trust: 'unknown', rule: 'builtin:own-action-result' });
+    expect(trustOf(DEFAULT_TRUST_RULES, { ...receipt, producers: ['create_ticket'] }).trust).toBe('unknown');
+    // reading mail or tickets still is
+    expect(trustOf(DEFAULT_TRUST_RULES, { ...receipt, producers: ['search_email'] }).trust).toBe('untrusted');
+    expect(trustOf(DEFAULT_TRUST_RULES, { ...receipt, producers: ['read_ticket'] }).trust).toBe('untrusted');
+  });
+
   it('loads a rules file, first match wins, and rejects a bad one with the reason', () => {
     const file = join(tmpdir(), `trust-${process.pid}.json`);
     writeFileSync(file, JSON.stringify({ rules: [{ producer: '^search_docs$', trust: 'trusted', why: 'our wiki' }, ...DEFAULT_TRUST_RULES] }));

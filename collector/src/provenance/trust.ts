@@ -46,6 +46,15 @@ export const DEFAULT_TRUST_RULES: TrustRule[] = [
   { id: 'builtin:system-instruction', kind: ['system_instruction'], trust: 'trusted', why: 'system instructions come from the application' },
   { id: 'builtin:user-prompt', kind: ['user_prompt'], trust: 'trusted', why: "the user's own request" },
   {
+    // what an action answers about itself (a send receipt, a created ticket's id) is the tool's
+    // own output, not outside input, even when the tool's name mentions mail or tickets
+    id: 'builtin:own-action-result',
+    kind: ['tool_result'],
+    producer: '^(send|create|update|delete|remove|write|reply|forward|schedule|book|pay|transfer|archive|move|assign|close|approve|post|publish|upload|notify|set|add|insert|submit)[_.-]',
+    trust: 'unknown',
+    why: "an action's own result (a receipt or an id), not content written by outsiders",
+  },
+  {
     id: 'builtin:outsider-producer',
     kind: ['document', 'tool_result'],
     producer: 'e?mail|inbox|imap|smtp|web|brows|fetch|http|url|scrap|crawl|rss|ticket|issue|jira|slack|teams|chat|message|comment|review|social|tweet',

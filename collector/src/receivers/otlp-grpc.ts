@@ -11,6 +11,7 @@ import type { IngestAuthResult, IngestAuthenticator } from '../auth/ingest-auth.
 import type { Principal } from '../auth/principal.ts';
 import { type IngestConsumer, logsBatch, spansBatch } from '../consumer.ts';
 import { BindingError, admitLogs, admitSpans, submitterOf } from './admit.ts';
+import type { InFlightBytes } from './in-flight.ts';
 import { DecodeError } from './otlp/decode-error.ts';
 import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
 import { decodeTracesProto } from './otlp/decode-proto.ts';
@@ -20,6 +21,8 @@ import { statusWithRetryInfo } from './otlp/retry-info.ts';
 export interface OtlpGrpcOptions {
   /** the largest request message, counted after decompression (grpc-js stops inflating there) */
   maxBodyBytes: number;
+  /** the decoded-bytes budget shared with the HTTP receiver (grpc-js has read the message already) */
+  inFlight: InFlightBytes;
   log: (msg: string) => void;
   /** PEM certificate chain and private key: serve gRPC over TLS */
   tls?: { cert: Buffer; key: Buffer };
@@ -128,27 +131,34 @@ function exportHandler(next: IngestConsumer, signal: Signal, o: OtlpGrpcOptions)
       }
       if (!next.accepting) return callback(retryLater(grpc.status.RESOURCE_EXHAUSTED, 'write queue is full; retry later'));
 
-      let accepted: Accepted;
+      // The message's bytes count against the shared budget until this call is answered.
+      const lease = o.inFlight.lease();
+      if (!lease.take(call.request.length)) return callback(retryLater(grpc.status.RESOURCE_EXHAUSTED, 'too many request bytes in flight across all clients; retry later'));
       try {
-        accepted = signal.decode(call.request, auth.principal);
-      } catch (e) {
-        if (e instanceof DecodeError || e instanceof RangeError) {
-          return callback({ code: grpc.status.INVALID_ARGUMENT, details: `invalid ${signal.request} (protobuf): ${e.message}` });
+        let accepted: Accepted;
+        try {
+          accepted = signal.decode(call.request, auth.principal);
+        } catch (e) {
+          if (e instanceof DecodeError || e instanceof RangeError) {
+            return callback({ code: grpc.status.INVALID_ARGUMENT, details: `invalid ${signal.request} (protobuf): ${e.message}` });
+          }
+          if (e instanceof BindingError) {
+            o.onRefused?.({ ok: false, status: 403, grpcCode: grpc.status.PERMISSION_DENIED, reason: 'outside binding', message: e.message, principal: auth.principal }, peer());
+            return callback({ code: grpc.status.PERMISSION_DENIED, details: `${signal.request} refused, nothing stored: ${e.message}` });
+          }
+          throw e;
         }
-        if (e instanceof BindingError) {
-          o.onRefused?.({ ok: false, status: 403, grpcCode: grpc.status.PERMISSION_DENIED, reason: 'outside binding', message: e.message, principal: auth.principal }, peer());
-          return callback({ code: grpc.status.PERMISSION_DENIED, details: `${signal.request} refused, nothing stored: ${e.message}` });
+        try {
+          await accepted.consume();
+        } catch (e) {
+          o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
+          return callback(retryLater(grpc.status.UNAVAILABLE, `${signal.items} could not be stored; retry later`));
         }
-        throw e;
+        if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
+        callback(null, Buffer.from(exportResponse('protobuf', accepted.rejected, accepted.rejectionMessage)));
+      } finally {
+        lease.release();
       }
-      try {
-        await accepted.consume();
-      } catch (e) {
-        o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
-        return callback(retryLater(grpc.status.UNAVAILABLE, `${signal.items} could not be stored; retry later`));
-      }
-      if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
-      callback(null, Buffer.from(exportResponse('protobuf', accepted.rejected, accepted.rejectionMessage)));
     })().catch((e: Error) => {
       o.log(`internal error: ${e.message}`);
       callback({ code: grpc.status.INTERNAL, details: 'internal error' });

@@ -12,6 +12,7 @@ import { DecodeError } from './otlp/decode-error.ts';
 import { decodeLogsJson, decodeTracesJson } from './otlp/decode-json.ts';
 import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
 import { decodeTracesProto } from './otlp/decode-proto.ts';
+import type { InFlightBytes } from './in-flight.ts';
 import { BodyError, readBody } from './otlp/read-body.ts';
 import { CONTENT_TYPE, type Encoding, GrpcCode, exportResponse, statusBody } from './otlp/responses.ts';
 
@@ -23,6 +24,8 @@ export interface OtlpHttpOptions {
   /** spans and log records dated further ahead of this collector's clock are rejected */
   maxFutureMs: number;
   maxBodyBytes: number;
+  /** the decoded-bytes budget shared with the gRPC receiver */
+  inFlight: InFlightBytes;
   log: (msg: string) => void;
 }
 
@@ -79,39 +82,46 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
         return fail(enc, 413, GrpcCode.INVALID_ARGUMENT, `body of ${declared} bytes exceeds the limit of ${o.maxBodyBytes} bytes`);
       }
 
-      let body: Buffer;
+      // The body's decoded bytes count against the shared budget until this request is answered.
+      const lease = o.inFlight.lease();
       try {
-        body = await readBody(source(c), c.req.header('content-encoding'), o.maxBodyBytes);
-      } catch (e) {
-        if (e instanceof BodyError) return fail(enc, e.status, GrpcCode.INVALID_ARGUMENT, e.message);
-        throw e;
-      }
-
-      let accepted: Accepted;
-      try {
-        accepted = signal.decode(body, enc, auth.principal);
-      } catch (e) {
-        if (e instanceof DecodeError || e instanceof RangeError) {
-          return fail(enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ${signal.request} (${enc}): ${e.message}`);
+        let body: Buffer;
+        try {
+          body = await readBody(source(c), c.req.header('content-encoding'), o.maxBodyBytes, lease.take);
+        } catch (e) {
+          if (e instanceof BodyError && e.status === 429) return fail(enc, 429, GrpcCode.RESOURCE_EXHAUSTED, e.message, { 'Retry-After': RETRY_AFTER_SECONDS });
+          if (e instanceof BodyError) return fail(enc, e.status, GrpcCode.INVALID_ARGUMENT, e.message);
+          throw e;
         }
-        if (e instanceof BindingError) {
-          o.onRefused?.(
-            { ok: false, status: 403, grpcCode: GrpcCode.PERMISSION_DENIED, reason: 'outside binding', message: e.message, principal: auth.principal },
-            { path, clientAddress: c.env?.incoming?.socket.remoteAddress ?? '', userAgent: c.req.header('user-agent') ?? '' },
-          );
-          return fail(enc, 403, GrpcCode.PERMISSION_DENIED, `${signal.request} refused, nothing stored: ${e.message}`);
-        }
-        throw e;
-      }
 
-      try {
-        await accepted.consume();
-      } catch (e) {
-        o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
-        return fail(enc, 503, GrpcCode.UNAVAILABLE, `${signal.items} could not be stored; retry later`, { 'Retry-After': RETRY_AFTER_SECONDS });
+        let accepted: Accepted;
+        try {
+          accepted = signal.decode(body, enc, auth.principal);
+        } catch (e) {
+          if (e instanceof DecodeError || e instanceof RangeError) {
+            return fail(enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ${signal.request} (${enc}): ${e.message}`);
+          }
+          if (e instanceof BindingError) {
+            o.onRefused?.(
+              { ok: false, status: 403, grpcCode: GrpcCode.PERMISSION_DENIED, reason: 'outside binding', message: e.message, principal: auth.principal },
+              { path, clientAddress: c.env?.incoming?.socket.remoteAddress ?? '', userAgent: c.req.header('user-agent') ?? '' },
+            );
+            return fail(enc, 403, GrpcCode.PERMISSION_DENIED, `${signal.request} refused, nothing stored: ${e.message}`);
+          }
+          throw e;
+        }
+
+        try {
+          await accepted.consume();
+        } catch (e) {
+          o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
+          return fail(enc, 503, GrpcCode.UNAVAILABLE, `${signal.items} could not be stored; retry later`, { 'Retry-After': RETRY_AFTER_SECONDS });
+        }
+        if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
+        return send(enc, 200, exportResponse(enc, accepted.rejected, accepted.rejectionMessage, signal.rejectedJsonKey));
+      } finally {
+        lease.release();
       }
-      if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
-      return send(enc, 200, exportResponse(enc, accepted.rejected, accepted.rejectionMessage, signal.rejectedJsonKey));
     });
   };
 

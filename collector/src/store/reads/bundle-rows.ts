@@ -14,14 +14,14 @@ export class BundleRows {
     readonly tenant: string,
   ) {}
 
-  /** Every span row of these traces, one per distinct row, by trace, start, span and hash. */
-  spans(traceIds: string[]): Promise<SpanRow[]> {
+  /** Every span row of these traces (the first `limit` when given), one per distinct row, by trace, start, span and hash. */
+  spans(traceIds: string[], limit?: number): Promise<SpanRow[]> {
     return this.ch.query<SpanRow>(
       `SELECT * EXCEPT (ingested_at) FROM ${this.ch.database}.spans
        WHERE tenant = {tenant:String} AND trace_id IN {traceIds:Array(String)}
        ORDER BY trace_id, start_time_unix_nano, span_id, row_hash
-       LIMIT 1 BY trace_id, span_id, row_hash`,
-      { tenant: this.tenant, traceIds },
+       LIMIT 1 BY trace_id, span_id, row_hash${limit === undefined ? '' : ' LIMIT {limit:UInt64}'}`,
+      { tenant: this.tenant, traceIds, ...(limit === undefined ? {} : { limit }) },
     );
   }
 
