@@ -340,6 +340,7 @@ describe('the demo incident in Chromium', () => {
     expect(await contrast()).toBeGreaterThanOrEqual(4.5);
     expect(await page.title()).toMatch(/invoke_agent mail-triage · 93e6dcc25a42 — Causeway$/);
     const dark = await x.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    await dark.addCookies(await x.context.cookies()); // the same signed-in session
     const p2 = await dark.newPage();
     await p2.goto(`${x.cw.apiUrl}/traces/${pi}?node=${encodeURIComponent(sendId)}`);
     await p2.waitForSelector('[data-testid=graph][data-laid-out=true]');
