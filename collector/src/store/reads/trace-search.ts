@@ -4,8 +4,9 @@
 // Pages are newest first by the start of each trace's first span matching the span filters, and
 // a cursor continues strictly after the last trace of a page in that order. Every scan is
 // bounded; the answer says when a bound cut it short.
-import type { ArtifactKind, TraceCursor, TraceQuery, TraceSearchHit, TraceSearchResponse } from '@causeway/schemas';
+import type { ArtifactKind, RelationRow, TraceCursor, TraceQuery, TraceSearchHit, TraceSearchResponse } from '@causeway/schemas';
 import type { ClickHouse, QueryParams } from '../clickhouse.ts';
+import { producerNames } from '../../provenance/labels.ts';
 
 /** Untrusted is decided by the trust rules in code: at most this many candidates are examined per page. */
 export const UNTRUSTED_SCAN = 500;
@@ -258,7 +259,7 @@ async function untrustedTraces(ch: ClickHouse, tenant: string, traceIds: string[
   for (const r of rels) {
     if (r.relation !== 'generated' && r.relation !== 'part_of') continue;
     const act = actByKey.get(`${r.trace_id}/${r.span_id}`);
-    for (const n of [act?.tool_name, act?.name, act?.data_source, r.tool_name]) if (n) add(producers, `${r.trace_id}/${r.artifact_id}`, n);
+    for (const n of act ? producerNames(act, r as Pick<RelationRow, 'relation' | 'tool_name'>) : [r.tool_name]) if (n) add(producers, `${r.trace_id}/${r.artifact_id}`, n);
   }
   for (const r of rels) {
     if (out.has(r.trace_id)) continue;
