@@ -137,7 +137,14 @@ type CollectorAuth = Pick<CollectorProcess, 'ingestToken' | 'adminToken' | 'inge
 
 /** The credentials a collector printed and wrote at start, and clients that use them. */
 export function authOf(out: string, dataDir: string, apiUrl: string, env: Record<string, string>): CollectorAuth {
-  const ingestToken = /OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer (\S+)/.exec(out)?.[1] ?? '';
+  // the banner names the token's file (never the token): read it there, as an operator would
+  const ingestFile = /OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer \$\(cat (.+)\)"/.exec(out)?.[1];
+  let ingestToken = '';
+  try {
+    if (ingestFile) ingestToken = readFileSync(ingestFile, 'utf8').trim();
+  } catch {
+    // the file was removed after the first start
+  }
   const signInLink = /Sign in:\s+(\S+)/.exec(out)?.[1] ?? '';
   let adminToken = '';
   try {

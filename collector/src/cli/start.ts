@@ -46,7 +46,8 @@ function howToUse(s: Awaited<ReturnType<typeof startCauseway>>['security'], base
   const code = s.signInCode();
   if (code) lines.push(`  Sign in:           ${base.replace(/\/$/, '')}/signin#code=${code}   (one-time link for the local admin, valid 15 minutes)`);
   else lines.push(`  Sign in:           ${base.replace(/\/$/, '')}/signin   (with your identity provider or an API key)`);
-  if (local.ingestToken) lines.push(`  Agents:            OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer ${local.ingestToken}`);
+  // the token's file, never the token: start-up output ends up in logs
+  if (local.ingestToken) lines.push(`  Agents:            export OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer $(cat ${local.ingestFile})"`);
   lines.push(`  API and CLI:       Authorization: Bearer $(cat ${local.adminFile})`);
   return lines;
 }
