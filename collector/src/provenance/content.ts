@@ -3,6 +3,7 @@
 // one-field argument object some libraries collapse to its bare value. The canonical text is
 // what artifact ids are computed over, so the same tool result seen on the tool span and again
 // in the next prompt is one artifact.
+import { jsonText } from '../redaction/json-text.ts';
 
 /** Parses JSON text that holds an object, array or string; anything else stays as it is. */
 export function unwrapJson(v: unknown, depth = 0): unknown {
@@ -23,38 +24,7 @@ export function unwrapJson(v: unknown, depth = 0): unknown {
  * "Maximum call stack size exceeded" at ~2,500 and took the whole export down with it).
  */
 export function stableJson(v: unknown): string {
-  const out: string[] = [];
-  type Frame = { items: unknown[]; i: number; close: string } | { o: Record<string, unknown>; keys: string[]; i: number; close: string };
-  const stack: Frame[] = [];
-  const open = (x: unknown): void => {
-    if (x === null || typeof x !== 'object') out.push(JSON.stringify(x) ?? 'null');
-    else if (Array.isArray(x)) {
-      out.push('[');
-      stack.push({ items: x, i: 0, close: ']' });
-    } else {
-      const o = x as Record<string, unknown>;
-      out.push('{');
-      stack.push({ o, keys: Object.keys(o).filter((k) => o[k] !== undefined).sort(), i: 0, close: '}' });
-    }
-  };
-  open(v);
-  while (stack.length > 0) {
-    const f = stack[stack.length - 1]!;
-    const n = 'items' in f ? f.items.length : f.keys.length;
-    if (f.i === n) {
-      out.push(f.close);
-      stack.pop();
-      continue;
-    }
-    if (f.i > 0) out.push(',');
-    if ('items' in f) open(f.items[f.i++]);
-    else {
-      const k = f.keys[f.i++]!;
-      out.push(JSON.stringify(k), ':');
-      open(f.o[k]);
-    }
-  }
-  return out.join('');
+  return jsonText(v, { sortKeys: true });
 }
 
 /**

@@ -2,8 +2,11 @@
 // text and may nest as deep as JSON.parse accepts (thousands of levels), which recursive walks
 // and JSON.stringify do not survive.
 
-/** JSON text of a parsed value, keys in their own order (what JSON.stringify writes), at any depth. */
-export function jsonText(v: unknown): string {
+/**
+ * JSON text of a parsed value at any depth: keys in their own order (what JSON.stringify
+ * writes), or sorted (`sortKeys`: the canonical form identities are computed over).
+ */
+export function jsonText(v: unknown, o: { sortKeys?: boolean } = {}): string {
   const out: string[] = [];
   type Frame = { items: unknown[]; i: number; close: string } | { o: Record<string, unknown>; keys: string[]; i: number; close: string };
   const stack: Frame[] = [];
@@ -13,9 +16,10 @@ export function jsonText(v: unknown): string {
       out.push('[');
       stack.push({ items: x, i: 0, close: ']' });
     } else {
-      const o = x as Record<string, unknown>;
+      const obj = x as Record<string, unknown>;
+      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
       out.push('{');
-      stack.push({ o, keys: Object.keys(o).filter((k) => o[k] !== undefined), i: 0, close: '}' });
+      stack.push({ o: obj, keys: o.sortKeys ? keys.sort() : keys, i: 0, close: '}' });
     }
   };
   open(v);
