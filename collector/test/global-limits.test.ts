@@ -226,14 +226,31 @@ it('counts gRPC messages against the same budget: RESOURCE_EXHAUSTED with RetryI
   };
   let holder: ClientRequest | undefined;
   try {
-    // An HTTP body that never finishes holds 48 MiB of the 64 MiB budget; 20 MiB requests are
-    // accepted until it holds more than 44 MiB, and refused from then on.
+    // An HTTP body that never finishes holds 48 MiB of the 64 MiB budget. A 17 MiB probe is
+    // accepted until the holder holds more than 47 MiB and refused from then on. A probe in flight
+    // while the holder is still growing can get the holder itself refused (that is the budget
+    // working): then a new holder is started, until one holds its bytes.
     const whole = gzipSync(padded(ProtobufTraceSerializer.serializeRequest(makeTrace(1))!, ATTACK_BYTES));
-    holder = request(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' } });
-    holder.on('error', () => {});
-    holder.write(whole.subarray(0, whole.length - 8));
-    const probe = gzipSync(padded(ProtobufTraceSerializer.serializeRequest(makeTrace(1))!, 20 * MiB));
-    await until(async () => (await post(probe)) === 429, 'the slow body to hold its bytes');
+    let holderAnswered = true;
+    const startHolder = (): ClientRequest => {
+      holderAnswered = false;
+      const req = request(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' } }, (res) => {
+        res.resume();
+        holderAnswered = true;
+      });
+      req.on('error', () => {});
+      req.write(whole.subarray(0, whole.length - 8));
+      return req;
+    };
+    const probe = gzipSync(padded(ProtobufTraceSerializer.serializeRequest(makeTrace(1))!, 17 * MiB));
+    await until(async () => {
+      if (holderAnswered) {
+        holder?.destroy();
+        holder = startHolder();
+      }
+      return (await post(probe)) === 429;
+    }, 'the slow body to hold its bytes');
+    expect(holderAnswered).toBe(false); // the 429 came from the holder's bytes, not a refused holder's leftovers
 
     const spans = makeTrace(3);
     const message = padded(ProtobufTraceSerializer.serializeRequest(spans)!, 20 * MiB);
@@ -243,7 +260,7 @@ it('counts gRPC messages against the same budget: RESOURCE_EXHAUSTED with RetryI
     const details = refused!.metadata.get('grpc-status-details-bin')[0] as Buffer;
     expect(details.toString('latin1')).toContain('type.googleapis.com/google.rpc.RetryInfo');
 
-    holder.destroy();
+    holder!.destroy();
     let last: ServiceError | null = refused;
     await until(async () => (last = await grpcExport(message)) === null || last.code !== 8, 'the budget to be released');
     expect(last).toBeNull();
