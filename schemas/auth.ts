@@ -14,7 +14,7 @@ export type Permission =
   | 'export' // evidence bundles, the export list
   | 'audit' // the access audit
   | 'credentials' // create, list and revoke credentials
-  | 'policy'; // redaction / trust policy (reserved: no route changes policy yet)
+  | 'policy'; // policy: the agent registry (PUT /api/agents/:id); redaction and trust policy are files
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ingest: ['ingest'],

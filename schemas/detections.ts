@@ -3,7 +3,8 @@
 import type { TaintPath } from './provenance.ts';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
-export type FindingStatus = 'open' | 'acknowledged' | 'false_positive' | 'escalated';
+/** `resolved`: an approving decision for the gated call arrived after the finding was raised (late spans). */
+export type FindingStatus = 'open' | 'acknowledged' | 'false_positive' | 'escalated' | 'resolved';
 
 /** The agent a finding is about: `key` = `<service.name>/<agent id or name>`. */
 export interface FindingAgent {
@@ -13,6 +14,10 @@ export interface FindingAgent {
   name: string;
   registered: boolean;
   owner?: string;
+  /** the registry the finding was evaluated against: the tenant's registry version (changes made through the API; 0 = the policy file alone) */
+  registryVersion?: number;
+  /** the version of the agent's entry (0: from the policy file) */
+  entryVersion?: number;
 }
 
 /** What proves a finding: graph node ids (the explorer highlights them), taint paths, and details per rule. */
@@ -50,7 +55,9 @@ export type FindingEventBody =
   | { type: 'acknowledged'; note?: string }
   | { type: 'false_positive'; reason: string }
   | { type: 'escalated'; incidentId?: string; note?: string }
-  | { type: 'reopened'; note?: string };
+  | { type: 'reopened'; note?: string }
+  /** written by Causeway, never by a client: an approval of the gated call was stored after the finding */
+  | { type: 'resolved_by_approval'; approval: string; decision: string; how: string; note?: string };
 
 export type FindingEvent = FindingEventBody & { eventId: string; at: string; actor: string };
 

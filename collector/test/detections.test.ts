@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { FindingListResponse, FindingView } from '@causeway/schemas';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollectorProcess, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans } from '@causeway/testkit/sdk-spans.ts';
@@ -19,6 +20,7 @@ import { loadCaptured } from '../../fixtures/agents/captured.ts';
 import { emitRun } from '../../fixtures/detections/emit.ts';
 import { POLICY, benign, incidents } from '../../fixtures/detections/stories.ts';
 import type { MonitorStats } from '../src/detections/monitor.ts';
+import { verifyBundle } from '../src/bundle/verify.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -153,6 +155,74 @@ describe('detections end to end', () => {
     expect((r5.evidence.detail.baseline as number[]).filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
   }, 120_000);
 
+  it('revises a finding by an approval that arrives after it (late spans): R8 gets a resolved_by_approval event naming the approval, the finding itself unchanged', async () => {
+    const story = incidents().find((s) => s.name === 'refund issued without the approval policy requires')!;
+    const approved = {
+      ...story.run,
+      user: 'Refund the double charge on INV-3310.',
+      steps: story.run.steps.map((st) => (st.tool === 'issue_refund' ? { ...st, approval: { by: 'human' as const, decision: 'approved' as const, approver: 'cfo@acme.example' } } : st)),
+    };
+    const spans = emitRun(approved);
+    const traceId = spans[0]!.spanContext().traceId;
+    const isApproval = (s: ReadableSpan): boolean => s.attributes['causeway.approval.decision'] !== undefined;
+    const approval = spans.find(isApproval)!;
+    // everything but the approval: the refund looks unapproved
+    expect(await exportSpans(exporter, spans.filter((s) => !isApproval(s)))).toBe(true);
+    const r8 = await until('the R8 finding', async () => (await findings(`?trace=${traceId}&rule=R8`))[0]);
+    expect(r8.status).toBe('open');
+    // the approval arrives late, through the same exporter
+    expect(await exportSpans(exporter, [approval])).toBe(true);
+    const resolved = await until('the finding resolved', async () => {
+      const f = (await findings(`?trace=${traceId}&rule=R8`))[0];
+      return f?.status === 'resolved' ? f : undefined;
+    });
+    expect(resolved.events).toEqual([
+      expect.objectContaining({ type: 'resolved_by_approval', approval: `act:${traceId}/${approval.spanContext().spanId}`, decision: 'human:approved', how: 'call_id', actor: 'causeway' }),
+    ]);
+    const { status: _s, events: _e, ...asRaised } = resolved;
+    const { status: _s0, events: _e0, ...before } = r8;
+    expect(asRaised).toEqual(before);
+    expect((await findings('?status=resolved')).map((f) => f.id)).toContain(r8.id);
+    expect((await stats()).findingsRevised).toBeGreaterThanOrEqual(1);
+    // evaluated once more (the exporter retrying the approval span): no second event
+    const again = (await stats()).evaluatedTraces;
+    expect(await exportSpans(exporter, [approval])).toBe(true);
+    await until('the trace evaluated again', async () => ((await stats()).evaluatedTraces > again && (await stats()).pendingTraces === 0 ? true : undefined));
+    expect((await findings(`?trace=${traceId}&rule=R8`))[0]!.events).toHaveLength(1);
+  }, 180_000);
+
+  it('changes the registry through the API: admin only, append-only versions, the newest wins, every change audited, and findings name the registry version they were evaluated against', async () => {
+    const put = (token: string | undefined, body: unknown): Promise<Response> =>
+      cw.fetch('/api/agents/ledger-bot', { method: 'PUT', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const entry = { service: 'billing', owner: 'finance@acme.example', purpose: 'reconcile ledgers', allowedTools: ['lookup_invoice', 'issue_refund'] };
+    const viewer = cw.createToken({ tenant: 'default', role: 'viewer', name: 'registry-viewer' });
+    expect((await put(viewer, entry)).status).toBe(403);
+    expect((await put(undefined, { ...entry, owner: '' })).status).toBe(400);
+    const v1 = await put(undefined, entry);
+    expect(v1.status).toBe(201);
+    expect(((await v1.json()) as { version: number }).version).toBe(1);
+    // version 2 narrows the scope: refunds are no longer ledger-bot's
+    const v2 = await put(undefined, { ...entry, allowedTools: ['lookup_invoice'] });
+    expect(((await v2.json()) as { version: number }).version).toBe(2);
+    const h = (await cw.getJson<{ current: { source: string; version: number; entry: { allowedTools: string[] } }; versions: { version: number; actor: string }[]; registryVersion: number }>('/api/agents/ledger-bot')).body;
+    expect(h.current).toEqual(expect.objectContaining({ source: 'api', version: 2, entry: expect.objectContaining({ allowedTools: ['lookup_invoice'] }) }));
+    expect(h.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(h.registryVersion).toBe(2);
+    expect((await cw.fetch('/api/agents/nobody-registered')).status).toBe(404);
+
+    const story = incidents().find((x) => x.name === 'refund issued without the approval policy requires')!;
+    const spans = emitRun({ ...story.run, agent: 'ledger-bot', user: 'Refund INV-9001 after reconciliation.' });
+    const traceId = spans[0]!.spanContext().traceId;
+    expect(await exportSpans(exporter, spans)).toBe(true);
+    const r2 = await until('the R2 finding', async () => (await findings(`?trace=${traceId}&rule=R2`))[0]);
+    expect(r2.evidence.detail.tool).toBe('issue_refund');
+    expect(r2.agent).toEqual(expect.objectContaining({ name: 'ledger-bot', registered: true, owner: 'finance@acme.example', registryVersion: 2, entryVersion: 2 }));
+
+    const audit = (await cw.getJson<{ events: { action: string; target: string; status: number }[] }>('/api/audit?action=agent.changed&limit=100')).body.events;
+    expect(audit.filter((e) => e.status === 201).map((e) => e.target)).toEqual(['ledger-bot', 'ledger-bot']);
+    expect(audit.some((e) => e.status === 400)).toBe(true);
+  }, 120_000);
+
   it('changes a finding\'s status through events: a false positive needs a reason', async () => {
     const [f] = await findings('?rule=R1');
     const bad = await cw.fetch(`/api/findings/${f!.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'false_positive' }) });
@@ -183,4 +253,59 @@ describe('detections end to end', () => {
     expect(now.length).toBe(all.length + 1);
     expect(now.filter((f) => f.ruleId === 'R9').map((f) => f.agent.name)).toEqual(['research-bot']);
   }, 180_000);
+  it('findings are evidence: a bundle of a trace carries its findings and their status events with inclusion proofs; `causeway verify` names a finding or event changed or forged behind the collector\'s back', async () => {
+    const marked = (await findings('?status=false_positive'))[0]!;
+    const traceId = marked.traceIds[0]!;
+    const onTrace = await findings(`?trace=${traceId}`);
+    const res = await cw.fetch('/api/bundles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: [traceId] }) });
+    expect(res.status).toBe(200);
+    const zip = new Uint8Array(await res.arrayBuffer());
+    const publicKey = Buffer.from((await cw.checkpoint()).publicKey, 'base64');
+    const verdict = verifyBundle(zip, publicKey);
+    expect(verdict.problems).toEqual([]);
+    const files = unzipSync(zip);
+    const lines = (name: string): Record<string, string>[] => strFromU8(files[name]!).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+    const bundled = lines('findings/findings.jsonl');
+    // every finding whose first trace this is, as stored (the body is the finding)
+    expect(bundled.map((r) => r.finding_id).sort()).toEqual(onTrace.filter((f) => f.traceIds[0] === traceId).map((f) => f.id).sort());
+    expect(JSON.parse(bundled.find((r) => r.finding_id === marked.id)!.body!).evidence.seed).toBe(marked.evidence.seed);
+    expect(lines('findings/events.jsonl').map((e) => [e.finding_id, e.type])).toContainEqual([marked.id, 'false_positive']);
+    expect(lines('proofs/findings-inclusion.jsonl')).toHaveLength(bundled.length);
+    // a finding edited inside the bundle no longer proves
+    const edited = bundled.map((r) => JSON.stringify(r.finding_id === marked.id ? { ...r, severity: 'low' } : r));
+    const redone = zipSync({ ...files, 'findings/findings.jsonl': strToU8(edited.map((l) => `${l}\n`).join('')) });
+    expect(verifyBundle(redone, publicKey).problems).toEqual(
+      expect.arrayContaining(['file findings/findings.jsonl does not match its digest in the manifest', expect.stringMatching(new RegExp(`^finding \\d+ \\(finding ${marked.id}\\) is not proven to be in the log$`))]),
+    );
+
+    // The store: clean first, then a finding downgraded and a status event forged through a side door.
+    await cw.stop();
+    const env = await storeEnv(join(dir, 'data'));
+    const cli = (...args: string[]): { code: number; out: string } => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, ...args.slice(0, 1)), ...args.slice(1)], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+      return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+    };
+    const clean = cli('collector/src/main.ts', 'verify');
+    expect(clean.code, clean.out).toBe(0);
+    const forged = 'ab'.repeat(8);
+    const t = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'testkit/tamper-store.ts'),
+        join(dir, 'data'),
+        `ALTER TABLE causeway.findings UPDATE severity = 'low' WHERE finding_id = '${marked.id}'`,
+        `INSERT INTO causeway.finding_events (tenant, finding_id, event_id, at, type, actor, payload) SELECT tenant, finding_id, '${forged}', now64(3), 'acknowledged', 'nobody', '{}' FROM causeway.findings WHERE finding_id = '${marked.id}' LIMIT 1`,
+      ],
+      { cwd: ROOT, env: { ...process.env, ...(await storeEnv(join(dir, 'data'), 'admin')) }, encoding: 'utf8' },
+    );
+    expect(t.status, `${t.stdout}${t.stderr}`).toBe(0);
+    const tampered = cli('collector/src/main.ts', 'verify');
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toContain(`TAMPERED  findings row added or changed: finding ${marked.id} is not in the log`);
+    expect(tampered.out).toMatch(/TAMPERED {2}findings row dropped: leaf \d+/);
+    expect(tampered.out).toContain(`TAMPERED  finding_events row added or changed: event ${forged} of finding ${marked.id} is not in the log`);
+    cw = await startCollector({ dataDir: join(dir, 'data'), env: { CAUSEWAY_DETECTION_POLICY: policyFile } });
+  }, 240_000);
 });

@@ -15,6 +15,7 @@ import { auditApi } from './audit-api.ts';
 import { bundlesApi } from './bundles.ts';
 import { explorerApp } from './explorer-app.ts';
 import { exportsApi } from './exports.ts';
+import { agentsApi } from './agents-api.ts';
 import { type DetectionsView, findingsApi } from './findings.ts';
 import { healthApi } from './health.ts';
 import { incidentsApi } from './incidents.ts';
@@ -93,6 +94,8 @@ export function apiApp(d: ApiDeps): Hono<ApiEnv> {
   app.route('/api/exports', exportsApi());
   // /api/findings, /api/detections/rules, /api/agents
   if (d.detections) app.route('/api', findingsApi(d.detections));
+  // /api/agents, /api/agents/:id
+  if (d.detections) app.route('/api', agentsApi(d.detections.registries));
   // /api/provenance/* and /api/artifacts/:id
   app.route('/api', provenanceApi(d.trustRules));
   app.all('/api/*', (c) => c.json<ApiError>({ error: `no API route ${c.req.method} ${c.req.path}` }, 404));

@@ -1,10 +1,9 @@
 // Detections API (README "Detections"): GET /api/findings, GET /api/findings/:id,
 // POST /api/findings/:id/events (status through events), GET /api/detections/rules,
-// GET /api/detections/status (the live evaluation's counters), GET /api/agents (the registry, and agents seen in traces that it does not know).
+// GET /api/detections/status (the live evaluation's counters). The registry's routes: agents-api.ts.
 import type { FindingEventBody, FindingListResponse, FindingStatus } from '@causeway/schemas';
 import { Hono } from 'hono';
-import type { Registry } from '../detections/agents.ts';
-import { identity } from '../detections/agents.ts';
+import type { TenantRegistries } from '../detections/registry-versions.ts';
 import { ruleInfo } from '../detections/catalog.ts';
 import type { MonitorStats } from '../detections/monitor.ts';
 import type { DetectionPolicy } from '../detections/policy.ts';
@@ -12,12 +11,12 @@ import { HttpError, boundedInt, hexId, jsonBody, oneOf, timeNs, traceIdParam } f
 import { type ApiEnv, actorOf } from './scope.ts';
 
 const FINDING_PARAMS = ['since', 'rule', 'status', 'agent', 'trace', 'limit'];
-const STATUSES: readonly FindingStatus[] = ['open', 'acknowledged', 'false_positive', 'escalated'];
+const STATUSES: readonly FindingStatus[] = ['open', 'acknowledged', 'false_positive', 'escalated', 'resolved'];
 const MAX_TEXT = 10_000;
 
 export interface DetectionsView {
   policy: DetectionPolicy;
-  registry: Registry;
+  registries: TenantRegistries;
   monitor: { readonly stats: MonitorStats };
 }
 
@@ -56,22 +55,16 @@ export function findingsApi(d: DetectionsView): Hono<ApiEnv> {
     const problem = checkEvent(body as FindingEventBody);
     if (problem) throw new HttpError(400, problem);
     const findings = c.var.reads.findings;
-    if (!(await findings.get(id))) throw new HttpError(404, `finding ${id} not found`);
+    const finding = await findings.get(id);
+    if (!finding) throw new HttpError(404, `finding ${id} not found`);
     const { actor, ...event } = body;
-    await findings.appendEvent(id, event as FindingEventBody, actorOf(c, actor));
+    await findings.appendEvent(finding, event as FindingEventBody, actorOf(c, actor));
     return c.json(await findings.get(id), 201);
   });
 
   app.get('/detections/status', (c) => c.json(d.monitor.stats));
 
   app.get('/detections/rules', (c) => c.json({ rules: ruleInfo((id) => d.policy.rules[id].enabled) }));
-
-  app.get('/agents', async (c) => {
-    const seen = await c.var.reads.findings.agentsSeen();
-    const registered = d.registry.agents.map((p) => ({ ...p, seen: seen.filter((s) => d.registry.lookup(identity(s.service, s.id, s.name)) === p) }));
-    const unregistered = seen.filter((s) => !d.registry.lookup(identity(s.service, s.id, s.name))).map((s) => ({ key: identity(s.service, s.id, s.name).key, ...s }));
-    return c.json({ registered, unregistered });
-  });
 
   return app;
 }
@@ -90,6 +83,7 @@ function checkEvent(b: FindingEventBody): string | undefined {
     case 'escalated':
       return b.incidentId === undefined || /^[0-9a-f]{16}$/.test(b.incidentId) ? undefined : 'incidentId must be an incident id (16 hex)';
     default:
+      // resolved_by_approval is Causeway's own (detections/revise.ts), from a stored approval
       return 'type must be one of acknowledged, false_positive, escalated, reopened';
   }
 }

@@ -4,7 +4,7 @@
 import { type Permission, ROLES, roleAllows } from '@causeway/schemas';
 
 export interface RouteRule {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Hono-style path; `:name` matches one segment, a final `/*` one or more */
   path: string;
   /** 'public': no credentials; 'signed-in': any authenticated principal that is not ingest-only */
@@ -45,6 +45,9 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'GET', path: '/api/detections/rules', permission: 'read' },
   { method: 'GET', path: '/api/detections/status', permission: 'read' },
   { method: 'GET', path: '/api/agents', permission: 'read', audit: 'agent.list' },
+  { method: 'GET', path: '/api/agents/:agentId', permission: 'read', audit: 'agent.read' },
+  // the registry is policy: only an admin changes it, and every change is audited
+  { method: 'PUT', path: '/api/agents/:agentId', permission: 'policy', audit: 'agent.changed' },
   // evidence export and the audit
   { method: 'POST', path: '/api/bundles', permission: 'export', audit: 'export.requested', records: ['export.delivered', 'export.aborted'] },
   { method: 'GET', path: '/api/exports', permission: 'export', audit: 'export.list' },

@@ -1,7 +1,8 @@
 // Evidence bundle export: one zip with the selected rows as stored (redacted, canonical form),
 // an inclusion proof per row against a signed checkpoint, a consistency proof from the previous
 // checkpoint, the causal graph (PROV-JSON), the redaction report, a README for the recipient,
-// the access-audit events of the traces (chain of custody), and a DSSE-signed in-toto Statement
+// the access-audit events of the traces (chain of custody), the detection findings on them
+// (findings-part.ts), and a DSSE-signed in-toto Statement
 // listing every file's SHA-256. The route records the export once it was delivered. Same
 // selection, same log state → same files but for the manifest's time and signature.
 import { SLICE_DEFAULTS, type SliceResponse, type SliceSelection, TRACE_GRAPH_LIMITS } from '@causeway/schemas';
@@ -22,6 +23,7 @@ import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.ts';
 import { provJson } from './prov.ts';
 import { PREDICATE_TYPE, sha256 } from '../format/bundle-format.ts';
 import { BUNDLE_README } from './readme.ts';
+import { findingsPart } from './findings-part.ts';
 
 /** Fixed zip timestamps: the archive's bytes depend only on its contents. */
 const ZIP_TIME = new Date('2000-01-01T00:00:00Z');
@@ -115,6 +117,10 @@ export async function exportBundle(src: BundleSource, req: ExportRequest): Promi
   if (consistency && !verifyConsistency(BigInt(previous), checkpoint.size, consistency.root, checkpoint.root, consistency.proof)) {
     throw new ExportError(409, `the stored log does not prove checkpoint ${previous} consistent with checkpoint ${size}: its tiles were changed; run \`causeway verify\``);
   }
+  // The detection findings on these traces and their status events, with their proofs.
+  const findings = await findingsPart(reads, ledger, traceIds, checkpoint).catch((e: Error) => {
+    throw new ExportError(409, e.message);
+  });
   const b64 = (h: Buffer): string => h.toString('base64');
   const inclusion = (h: string): string => JSON.stringify({ leafIndex: String(leafIndex.get(h)), leafHash: b64(Buffer.from(h, 'hex')), proof: proofs.get(h)!.map(b64) });
   const files: Record<string, Buffer> = {
@@ -138,6 +144,7 @@ export async function exportBundle(src: BundleSource, req: ExportRequest): Promi
     ),
     'audit/events.jsonl': Buffer.from(custodyLines.map((l) => `${l}\n`).join('')),
     'proofs/audit-inclusion.jsonl': Buffer.from(custodyLines.map((l) => `${inclusion(rowLeafHash(l))}\n`).join('')),
+    ...findings.files,
     'graph.json': json(graph),
     'prov.json': json(provJson(rows, graph)),
     'redaction-report.json': json({
@@ -162,6 +169,8 @@ export async function exportBundle(src: BundleSource, req: ExportRequest): Promi
       logRecords: logs.length,
       provenanceRows: Object.fromEntries(PROV_TABLES.map((t) => [t, prov[t].length])),
       auditEvents: custodyLines.length,
+      findings: findings.findings,
+      findingEvents: findings.events,
       log: { logId: ledger.logId, origin: ledger.key.name },
       checkpoint: { size: String(size), root: b64(checkpoint.root) },
     },

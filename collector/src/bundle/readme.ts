@@ -28,6 +28,11 @@ bytes).
 - audit/events.jsonl      chain of custody: the access-audit events about these traces before
   proofs/audit-inclusion.jsonl  the export (who read, searched, sliced or exported them, when, from
                           where), canonical form, each a leaf of the same log, with its proof.
+- findings/findings.jsonl the detection findings raised on these traces (rule, severity, agent,
+  proofs/findings-inclusion.jsonl  evidence: node ids, taint paths; body = the finding as JSON),
+- findings/events.jsonl   and their status events (acknowledged, false positive, escalated,
+  proofs/finding-events-inclusion.jsonl  resolved by a late approval …), canonical form, each a
+                          leaf of the same log, with its proof.
 - proofs/consistency.json RFC 9162 consistency proof from the previous checkpoint to this one.
 - graph.json              the causal graph or slice as the Causeway API returns it: nodes, edges
                           (relation, how it was known, content-overlap score), taint paths.

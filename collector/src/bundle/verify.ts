@@ -8,6 +8,7 @@ import { PROV_TABLES } from '../format/prov-lines.ts';
 import { rowLeafHash } from '../format/canonical-row.ts';
 import { type DsseEnvelope, IN_TOTO_PAYLOAD_TYPE, openEnvelope } from './dsse.ts';
 import { PREDICATE_TYPE, sha256 } from '../format/bundle-format.ts';
+import { FINDINGS_FILES } from './findings-part.ts';
 
 export interface BundleVerdict {
   ok: boolean;
@@ -97,6 +98,9 @@ export function verifyBundle(zip: Uint8Array, pinnedPublicKey?: Buffer): BundleV
   for (const t of PROV_TABLES) if (files[`rows/${t}.jsonl`]) rowsOf(`rows/${t}.jsonl`, `proofs/${t}-inclusion.jsonl`, `${t} row`);
   // the access audit of these traces before the export (chain of custody)
   if (files['audit/events.jsonl']) rowsOf('audit/events.jsonl', 'proofs/audit-inclusion.jsonl', 'audit event');
+  // the detection findings on these traces and their status events
+  if (files[FINDINGS_FILES.findings.rows]) rowsOf(FINDINGS_FILES.findings.rows, FINDINGS_FILES.findings.proofs, 'finding');
+  if (files[FINDINGS_FILES.events.rows]) rowsOf(FINDINGS_FILES.events.rows, FINDINGS_FILES.events.proofs, 'finding event');
 
   // 4. the log did not fork between the previous checkpoint and this one
   const cons = parse<{ from: { size: string; root: string } | null; to: { size: string; root: string }; proof: string[] }>('proofs/consistency.json');
@@ -110,6 +114,8 @@ export function verifyBundle(zip: Uint8Array, pinnedPublicKey?: Buffer): BundleV
 }
 
 function describeRow(line: string): string {
+  const finding = /"finding_id":"([0-9a-f]+)"(?:,"event_id":"([0-9a-f]+)")?/.exec(line);
+  if (finding) return finding[2] ? `event ${finding[2]} of finding ${finding[1]}` : `finding ${finding[1]}`;
   const audit = /"event_id":"([0-9a-f]+)"/.exec(line);
   if (audit) return `event ${audit[1]}`;
   const m = /"trace_id":"([0-9a-f]+)","span_id":"([0-9a-f]+)"/.exec(line);

@@ -43,7 +43,19 @@ export function identity(service: string, id: string, name: string): AgentIdenti
 }
 
 export class Registry {
-  constructor(readonly agents: AgentPolicy[]) {}
+  /**
+   * @param version the tenant's registry version: changes made through the API so far (0: the policy file alone)
+   * @param entryVersions each API-made entry's own version (file entries: 0)
+   */
+  constructor(
+    readonly agents: AgentPolicy[],
+    readonly version = 0,
+    private readonly entryVersions: ReadonlyMap<AgentPolicy, number> = new Map(),
+  ) {}
+
+  entryVersion(p: AgentPolicy): number {
+    return this.entryVersions.get(p) ?? 0;
+  }
 
   /** The registered agent this identity is, if any: its id or name equals the entry's id, and the service matches when the entry names one. */
   lookup(a: AgentIdentity): AgentPolicy | undefined {
@@ -57,6 +69,6 @@ export class Registry {
 
   describe(a: AgentIdentity): FindingAgent {
     const p = this.lookup(a);
-    return { ...a, registered: !!p, ...(p ? { owner: p.owner } : {}) };
+    return { ...a, registered: !!p, ...(p ? { owner: p.owner, entryVersion: this.entryVersion(p) } : {}), registryVersion: this.version };
   }
 }

@@ -6,6 +6,8 @@ import type { Finding, SliceResponse } from '@causeway/schemas';
 import { SliceBuilder, type ProvenanceReader } from '../provenance/slice/index.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import { Registry } from './agents.ts';
+import { approvedBy } from './approvals.ts';
+import type { ApprovedCall } from './revise.ts';
 import type { BaselineReader } from './baseline.ts';
 import { RULES, RULE_IDS } from './catalog.ts';
 import type { DetectionPolicy } from './policy.ts';
@@ -24,7 +26,7 @@ export function findingId(rule: string, key: string): string {
 }
 
 export class Evaluator {
-  readonly registry: Registry;
+  registry: Registry;
 
   constructor(
     private readonly reader: ProvenanceReader,
@@ -38,8 +40,18 @@ export class Evaluator {
   }
 
   async evaluate(traceId: string, now = new Date()): Promise<Finding[]> {
+    return (await this.evaluateTrace(traceId, now)).findings;
+  }
+
+  /** The trace's findings, and its calls an approving decision lets through (what revises findings raised before the approval arrived). */
+  async evaluateTrace(traceId: string, now = new Date()): Promise<{ findings: Finding[]; approvedCalls: ApprovedCall[] }> {
     const facts = await traceFacts(this.reader, this.tenant, traceId, this.policy, this.registry);
-    if (!facts) return [];
+    if (!facts) return { findings: [], approvedCalls: [] };
+    const approvedCalls: ApprovedCall[] = [];
+    for (const call of facts.calls) {
+      const a = approvedBy(call.approvals, this.registry.lookup(call.agent)?.acceptGuardrailApproval ?? false);
+      if (a) approvedCalls.push({ call: call.node, approval: a.node, decision: `${a.by}:${a.decision}`, how: a.how });
+    }
     const slices = new Map<string, Promise<SliceResponse | undefined>>();
     const ctx: RuleContext = {
       tenant: this.tenant,
@@ -63,7 +75,7 @@ export class Evaluator {
       if (!this.policy.rules[id].enabled) continue;
       drafts.push(...(await BUILTIN_RULES[id](ctx)));
     }
-    return drafts.map((d) => this.toFinding(d, now));
+    return { findings: drafts.map((d) => this.toFinding(d, now)), approvedCalls };
   }
 
   private toFinding(d: FindingDraft, now: Date): Finding {

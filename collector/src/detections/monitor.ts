@@ -6,9 +6,13 @@
 // raising anything twice. Memory is bounded: past `maxPending` traces the oldest are evaluated early.
 import type { Finding } from '@causeway/schemas';
 import type { IngestBatch, Processor } from '../consumer.ts';
+import type { ApprovedCall } from './revise.ts';
 
 export interface MonitorDeps {
-  evaluate(tenant: string, traceId: string): Promise<Finding[]>;
+  /** the trace's findings, and the calls an approval now lets through */
+  evaluate(tenant: string, traceId: string): Promise<{ findings: Finding[]; approvedCalls: ApprovedCall[] }>;
+  /** status events for stored findings a late approval answers; returns how many */
+  revise?(tenant: string, traceId: string, approved: ApprovedCall[]): Promise<number>;
   /** stores the findings not stored yet, returns those */
   record(tenant: string, findings: Finding[]): Promise<Finding[]>;
   /** rows inserted so far, and rows still queued */
@@ -32,6 +36,8 @@ export interface MonitorStats {
   pendingTraces: number;
   evaluatedTraces: number;
   findingsRaised: number;
+  /** stored findings given a `resolved_by_approval` event */
+  findingsRevised: number;
   failures: number;
   lastError?: string;
 }
@@ -41,7 +47,7 @@ export class DetectionMonitor implements Processor {
   private readonly due = new Map<string, Due>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  readonly stats: MonitorStats = { pendingTraces: 0, evaluatedTraces: 0, findingsRaised: 0, failures: 0 };
+  readonly stats: MonitorStats = { pendingTraces: 0, evaluatedTraces: 0, findingsRaised: 0, findingsRevised: 0, failures: 0 };
 
   constructor(private readonly d: MonitorDeps) {}
 
@@ -99,8 +105,11 @@ export class DetectionMonitor implements Processor {
     }
     for (const e of ready) {
       try {
-        const found = await this.d.evaluate(e.tenant, e.trace);
+        const { findings: found, approvedCalls } = await this.d.evaluate(e.tenant, e.trace);
         const fresh = found.length > 0 ? await this.d.record(e.tenant, found) : [];
+        const revised = approvedCalls.length > 0 && this.d.revise ? await this.d.revise(e.tenant, e.trace, approvedCalls) : 0;
+        this.stats.findingsRevised += revised;
+        if (revised > 0) this.d.log(`detections: ${revised} finding(s) in trace ${e.trace} resolved by an approval that arrived after them`);
         this.stats.evaluatedTraces++;
         this.stats.findingsRaised += fresh.length;
         if (fresh.length > 0) {

@@ -136,7 +136,7 @@ export function parsePolicy(raw: unknown, where = 'detection policy'): Detection
   return p;
 }
 
-function parseAgent(a: unknown, at: string, fail: (m: string) => never): AgentPolicy {
+export function parseAgent(a: unknown, at: string, fail: (m: string) => never): AgentPolicy {
   if (!isObj(a)) fail(`${at} must be an object`);
   const o = a as Record<string, unknown>;
   known(o, ['id', 'service', 'owner', 'purpose', 'allowedTools', 'allowedResources', 'highImpactTools', 'approvalRequired', 'acceptGuardrailApproval'], `${at}.`, fail);

@@ -8,8 +8,10 @@ import type { Reads } from '../store/reads/index.ts';
 import { Registry } from './agents.ts';
 import { Evaluator } from './evaluate.ts';
 import { DetectionMonitor } from './monitor.ts';
+import { TenantRegistries } from './registry-versions.ts';
 import { type DetectionPolicy, loadPolicy } from './policy.ts';
 import { Webhook } from './webhook.ts';
+import { reviseByApprovals } from './revise.ts';
 
 export interface DetectionConfig {
   enabled?: boolean;
@@ -23,10 +25,12 @@ export const DEFAULT_QUIET_MS = 5000;
 
 export interface Detections {
   policy: DetectionPolicy;
-  registry: Registry;
+  /** per tenant: the policy file's agents overlaid by the versions written through the API */
+  registries: TenantRegistries;
   monitor: DetectionMonitor;
   webhook?: Webhook;
-  evaluator(tenant: string): Evaluator;
+  /** the tenant's evaluator, against its registry as it is now */
+  evaluator(tenant: string): Promise<Evaluator>;
   stop(): Promise<void>;
 }
 
@@ -38,14 +42,20 @@ export function startDetections(o: {
   log: (msg: string) => void;
 }): Detections {
   const policy = loadPolicy(o.config?.policy);
-  const registry = new Registry(policy.agents);
+  const registries = new TenantRegistries(policy.agents, o.readsFor);
   const evaluators = new Map<string, Evaluator>();
   const evaluator = (tenant: string): Evaluator => {
     let e = evaluators.get(tenant);
     if (!e) {
       const reads = o.readsFor(tenant);
-      evaluators.set(tenant, (e = new Evaluator(reads.provenance, tenant, policy, o.trustRules, registry, reads.findings)));
+      evaluators.set(tenant, (e = new Evaluator(reads.provenance, tenant, policy, o.trustRules, new Registry(policy.agents), reads.findings)));
     }
+    return e;
+  };
+  // each evaluation against the tenant's registry as it is now
+  const current = async (tenant: string): Promise<Evaluator> => {
+    const e = evaluator(tenant);
+    e.registry = await registries.of(tenant);
     return e;
   };
   let webhook: Webhook | undefined;
@@ -58,8 +68,9 @@ export function startDetections(o: {
     webhook = new Webhook({ url: o.config.webhookUrl, secret, log: o.log });
   }
   const monitor = new DetectionMonitor({
-    evaluate: (tenant, trace) => evaluator(tenant).evaluate(trace),
+    evaluate: async (tenant, trace) => (await current(tenant)).evaluateTrace(trace),
     record: (tenant, findings) => o.readsFor(tenant).findings.appendNew(findings),
+    revise: (tenant, trace, approved) => reviseByApprovals(o.readsFor(tenant).findings, trace, approved),
     progress: o.progress,
     notify: webhook ? (_tenant, findings) => webhook.send(findings) : undefined,
     quietMs: o.config?.quietMs ?? DEFAULT_QUIET_MS,
@@ -68,10 +79,10 @@ export function startDetections(o: {
   if (o.config?.enabled !== false) monitor.start();
   return {
     policy,
-    registry,
+    registries,
     monitor,
     ...(webhook ? { webhook } : {}),
-    evaluator,
+    evaluator: current,
     async stop() {
       await monitor.stop();
       await webhook?.idle();

@@ -2,6 +2,10 @@
 // the tool's name does (its words, in snake, kebab, dotted or camel case). A name that starts with
 // a read verb (get, list, search, read …) is a read whatever follows (`search_email`,
 // `get_delete_log`); otherwise any word of a class makes it that class.
+// A tool that executes the SQL it is handed (`run_sql`, `query_db`) is classed by its statement
+// (sql-impact.ts), not by the generic verb in its name.
+import { isSqlTool, sqlImpact } from './sql-impact.ts';
+
 export type ImpactClass = 'destructive' | 'payment' | 'permission' | 'egress' | 'write';
 
 const READ_VERBS = new Set(['get', 'list', 'search', 'read', 'fetch', 'query', 'find', 'lookup', 'describe', 'summarize', 'summarise', 'retrieve', 'view', 'show', 'check', 'count', 'browse', 'inspect', 'download', 'load', 'open']);
@@ -30,4 +34,16 @@ export function impactFromName(name: string): ImpactClass | undefined {
   if (words.length === 0 || READ_VERBS.has(words[0]!)) return undefined;
   for (const [cls, set] of CLASSES) if (words.some((w) => set.has(w))) return cls;
   return undefined;
+}
+
+/**
+ * The impact class of one call: its name's, except for a tool that executes SQL, where a name
+ * that says only "run"/"execute" (or reads) gives way to what the statement in its arguments
+ * does; a statement it cannot read keeps the name's class.
+ */
+export function impactFromCall(name: string, args: string): ImpactClass | undefined {
+  const byName = impactFromName(name);
+  if ((byName !== undefined && byName !== 'write') || !isSqlTool(toolWords(name))) return byName;
+  const bySql = sqlImpact(args);
+  return bySql === 'unknown' ? byName : bySql;
 }

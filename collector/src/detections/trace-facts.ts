@@ -8,7 +8,7 @@ import { type Approval, linkApprovals } from './approvals.ts';
 import type { DetectionPolicy } from './policy.ts';
 import type { Registry } from './agents.ts';
 import { globMatch } from './policy.ts';
-import { type ImpactClass, impactFromName } from './tool-impact.ts';
+import { type ImpactClass, impactFromCall, impactFromName } from './tool-impact.ts';
 
 export interface ToolCall {
   act: ActivityRow;
@@ -46,26 +46,27 @@ export async function traceFacts(reader: ProvenanceReader, tenant: string, trace
   const links = linkApprovals(approvals, tools);
   const calls: ToolCall[] = tools.map((act) => {
     const agent = agents.get(act.span_id)!;
+    const args = artifacts.get(act.request_id)?.content ?? '';
     return {
       act,
       node: actNode(act),
       tool: act.tool_name,
       agent,
-      impact: impactOf(act.tool_name, policy, registry, agent),
-      args: artifacts.get(act.request_id)?.content ?? '',
+      impact: impactOf(act.tool_name, policy, registry, agent, args),
+      args,
       approvals: links.get(act.span_id) ?? [],
     };
   });
   return { traceId, acts, agents, calls, approvals: [...links.values()].flat(), artifacts };
 }
 
-/** The agent's own declaration, then the policy's global lists, then what the tool's name says. */
-export function impactOf(tool: string, policy: DetectionPolicy, registry: Registry, agent: AgentIdentity): ImpactClass | undefined {
+/** The agent's own declaration, then the policy's global lists, then what the tool's name (and, for an SQL tool, its statement) says. */
+export function impactOf(tool: string, policy: DetectionPolicy, registry: Registry, agent: AgentIdentity, args = ''): ImpactClass | undefined {
   const own = registry.lookup(agent)?.highImpactTools;
   const declared = (m: Record<string, ImpactClass | true> | undefined): ImpactClass | undefined => {
     if (!m) return undefined;
     for (const [glob, cls] of Object.entries(m)) if (globMatch(glob, tool)) return cls === true ? (impactFromName(tool) ?? 'write') : cls;
     return undefined;
   };
-  return declared(own) ?? declared(policy.highImpactTools) ?? (policy.lowImpactTools.some((g) => globMatch(g, tool)) ? undefined : impactFromName(tool));
+  return declared(own) ?? declared(policy.highImpactTools) ?? (policy.lowImpactTools.some((g) => globMatch(g, tool)) ? undefined : impactFromCall(tool, args));
 }

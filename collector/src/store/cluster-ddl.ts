@@ -43,6 +43,8 @@ export const SHARDING_KEYS: Record<string, string> = {
   audit_events: 'cityHash64(tenant)',
   findings: 'cityHash64(finding_id)',
   finding_events: 'cityHash64(finding_id)',
+  // one tenant's registry together: it is read whole, by tenant
+  agent_registry: 'cityHash64(tenant)',
 };
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -12,6 +12,7 @@ import { AuditIndex } from './reads/audit.ts';
 import { provPayload } from '../format/prov-lines.ts';
 import { logsPayload, rowsPayload } from '../format/row-line.ts';
 import { type AuditRow, auditPayload } from '../format/audit-line.ts';
+import { findingEventsPayload, findingsPayload } from '../format/finding-lines.ts';
 import { Spool, type SpoolRecord } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
@@ -31,7 +32,11 @@ export class SpanStore implements Exporter {
     readonly writer: SpanWriter,
     readonly ledger: LedgerStore,
   ) {
-    this.reads = new ReadSide(ch);
+    this.reads = new ReadSide(ch, {
+      // Durable, then readable: a finding or status change is read (and alerted) right after.
+      appendFindings: (rows) => this.appendReadable(findingsPayload(rows), rows.length, 'findings'),
+      appendFindingEvents: (rows) => this.appendReadable(findingEventsPayload(rows), rows.length, 'finding_events'),
+    });
     this.auditIndex = new AuditIndex(ch);
   }
 
@@ -86,6 +91,14 @@ export class SpanStore implements Exporter {
   async appendAudit(rows: AuditRow[]): Promise<void> {
     if (rows.length === 0) return;
     this.writer.enqueue([await this.spool.append(auditPayload(rows), rows.length, 'audit_events')]);
+  }
+
+  /** Spooled (durable), then resolves once the rows are in ClickHouse and the log. */
+  private async appendReadable(payload: Buffer, rows: number, table: 'findings' | 'finding_events'): Promise<void> {
+    if (rows === 0) return;
+    const record = await this.spool.append(payload, rows, table);
+    this.writer.enqueue([record]);
+    await this.writer.inserted(record);
   }
 
   drained(): Promise<void> {

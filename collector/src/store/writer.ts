@@ -43,6 +43,8 @@ export class SpanWriter {
   private running = false;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  /** callers waiting for one record to be inserted (rare: a finding's status event) */
+  private recordWaiters = new Map<SpoolRecord, () => void>();
   readonly stats: WriterStats = { pendingRows: 0, pendingBytes: 0, insertedRows: 0, inserts: 0, deadLettered: 0 };
 
   constructor(
@@ -65,6 +67,12 @@ export class SpanWriter {
     }
     if (this.stats.pendingRows >= this.opts.maxBatchRows || this.stats.pendingBytes >= this.opts.maxBatchBytes) this.kick(0);
     else this.kick(this.opts.flushIntervalMs);
+  }
+
+  /** Resolves once this record's rows are in ClickHouse and the log (or were set aside). */
+  inserted(record: SpoolRecord): Promise<void> {
+    if (this.queue.indexOf(record, this.head) < 0) return Promise.resolve();
+    return new Promise((r) => this.recordWaiters.set(record, r));
   }
 
   /** Resolves when everything queued so far is in ClickHouse. */
@@ -154,6 +162,12 @@ export class SpanWriter {
     this.stats.insertedRows += rows;
     this.stats.inserts++;
     this.spool.commit(batch[batch.length - 1]!, bytes);
+    if (this.recordWaiters.size > 0) {
+      for (const r of batch) {
+        this.recordWaiters.get(r)?.();
+        this.recordWaiters.delete(r);
+      }
+    }
     // Drop inserted records as soon as they are half the queue (amortized O(1)): under steady
     // load the queue never empties, and every payload it still referenced stayed in memory.
     if (this.head * 2 >= this.queue.length) {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Finding, FindingEvent, FindingEventBody, FindingStatus, FindingView } from '@causeway/schemas';
 import type { ClickHouse } from '../clickhouse.ts';
+import { FINDING_EVENT_SELECT, FINDING_SELECT, type FindingEventRow, type FindingRow, chTime, findingRow } from '../../format/finding-lines.ts';
 
 export interface FindingFilter {
   /** detected at or after, ISO */
@@ -24,13 +25,20 @@ interface EventRow {
   payload: string;
 }
 
-const chTime = (iso: string): string => iso.replace('T', ' ').replace('Z', '');
 const isoTime = (t: string): string => `${t.replace(' ', 'T')}${t.endsWith('Z') ? '' : 'Z'}`;
+
+/** Where findings and their events are written: the spool and the ledger (store/span-store.ts). */
+export interface FindingSink {
+  /** resolve once the rows are durable (fsynced to the spool), in ClickHouse and in the log: they are read right after */
+  appendFindings(rows: FindingRow[]): Promise<void>;
+  appendFindingEvents(rows: FindingEventRow[]): Promise<void>;
+}
 
 export class FindingReads {
   constructor(
     private readonly ch: ClickHouse,
     readonly tenant: string,
+    private readonly sink: FindingSink,
   ) {}
 
   /** Which of these finding ids are stored already. */
@@ -43,37 +51,54 @@ export class FindingReads {
     return new Set(rows.map((r) => r.finding_id));
   }
 
-  /** Appends the findings not stored yet; returns those it wrote. */
+  /** Appends the findings not stored yet (through the spool and the ledger); returns those it wrote. */
   async appendNew(findings: Finding[]): Promise<Finding[]> {
     const unique = [...new Map(findings.map((f) => [f.id, f])).values()];
     const have = await this.existing(unique.map((f) => f.id));
     const fresh = unique.filter((f) => !have.has(f.id));
     if (fresh.length === 0) return [];
-    const lines = fresh.map(
-      (f) =>
-        `${JSON.stringify({
-          tenant: this.tenant,
-          finding_id: f.id,
-          rule_id: f.ruleId,
-          severity: f.severity,
-          agent_key: f.agent.key,
-          trace_id: f.traceIds[0] ?? '',
-          occurred_at: chTime(f.occurredAt),
-          detected_at: chTime(f.detectedAt),
-          body: JSON.stringify(f),
-        })}\n`,
-    );
-    await this.ch.insertJsonEachRow('findings', [Buffer.from(lines.join(''))], {});
+    await this.sink.appendFindings(fresh.map((f) => findingRow(this.tenant, f)));
     return fresh;
   }
 
-  async appendEvent(findingId: string, body: FindingEventBody, actor: string): Promise<FindingEvent> {
+  /** Appends a status event (through the spool and the ledger); resolves once it is readable. */
+  async appendEvent(finding: Pick<Finding, 'id' | 'traceIds'>, body: FindingEventBody, actor: string): Promise<FindingEvent> {
     const eventId = randomBytes(8).toString('hex');
     const at = new Date().toISOString();
     const { type, ...rest } = body;
-    const row = { tenant: this.tenant, finding_id: findingId, event_id: eventId, at: chTime(at), type, actor, payload: JSON.stringify(rest) };
-    await this.ch.insertJsonEachRow('finding_events', [Buffer.from(`${JSON.stringify(row)}\n`)], {});
+    const trace = finding.traceIds[0] ?? '';
+    const row: FindingEventRow = {
+      tenant: this.tenant,
+      trace_id: /^[0-9a-f]{32}$/.test(trace) ? trace : '',
+      span_id: '',
+      finding_id: finding.id,
+      event_id: eventId,
+      at: chTime(at),
+      type,
+      actor,
+      payload: JSON.stringify(rest),
+    };
+    await this.sink.appendFindingEvents([row]);
     return { ...rest, type, eventId, at, actor } as FindingEvent;
+  }
+
+  /** The stored rows (as written: canonical columns) of the findings on these traces, and of their events, oldest first. */
+  async rowsOfTraces(traceIds: string[], limit = 10_000): Promise<{ findings: FindingRow[]; events: FindingEventRow[] }> {
+    if (traceIds.length === 0) return { findings: [], events: [] };
+    const db = this.ch.database;
+    const findings = await this.ch.query<FindingRow>(
+      `SELECT ${FINDING_SELECT} FROM ${db}.findings WHERE tenant = {tenant:String} AND trace_id IN {ids:Array(String)} AND row_hash != ''
+       ORDER BY detected_at, finding_id LIMIT 1 BY row_hash LIMIT {limit:UInt32}`,
+      { tenant: this.tenant, ids: traceIds, limit },
+    );
+    if (findings.length === 0) return { findings, events: [] };
+    const events = await this.ch.query<FindingEventRow>(
+      `SELECT ${FINDING_EVENT_SELECT} FROM ${db}.finding_events
+       WHERE tenant = {tenant:String} AND finding_id IN {fids:Array(String)} AND row_hash != ''
+       ORDER BY at, event_id LIMIT 1 BY row_hash LIMIT {limit:UInt32}`,
+      { tenant: this.tenant, fids: [...new Set(findings.map((f) => f.finding_id))], limit },
+    );
+    return { findings, events };
   }
 
   async get(id: string): Promise<FindingView | undefined> {
@@ -201,6 +226,7 @@ export function statusOf(events: FindingEvent[]): FindingStatus {
     else if (e.type === 'false_positive') s = 'false_positive';
     else if (e.type === 'escalated') s = 'escalated';
     else if (e.type === 'reopened') s = 'open';
+    else if (e.type === 'resolved_by_approval') s = 'resolved';
   }
   return s;
 }

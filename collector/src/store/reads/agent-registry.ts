@@ -1,0 +1,39 @@
+// The agent registry as changed through the API (sql/014_agent_registry.sql), one tenant's:
+// every version of every agent, appended, never updated. Like incidents, a read side that
+// also appends: the registry is Causeway's own record.
+import type { ClickHouse } from '../clickhouse.ts';
+
+export interface RegistryVersionRow {
+  agentId: string;
+  version: number;
+  /** ISO */
+  at: string;
+  actor: string;
+  /** the agent's policy entry as JSON (the policy file's shape) */
+  entry: string;
+}
+
+/** Versions per tenant read at most: a registry is small, and this bounds a hostile one. */
+const MAX_ROWS = 100_000;
+
+export class AgentRegistryReads {
+  constructor(
+    private readonly ch: ClickHouse,
+    readonly tenant: string,
+  ) {}
+
+  /** Every stored version, by agent and version (repeats of one version collapse). */
+  async all(): Promise<RegistryVersionRow[]> {
+    const rows = await this.ch.query<{ agent_id: string; version: string; at: string; actor: string; entry: string }>(
+      `SELECT agent_id, version, toString(at) AS at, actor, entry FROM ${this.ch.database}.agent_registry WHERE tenant = {tenant:String}
+       ORDER BY agent_id, version LIMIT 1 BY agent_id, version LIMIT {limit:UInt32}`,
+      { tenant: this.tenant, limit: MAX_ROWS },
+    );
+    return rows.map((r) => ({ agentId: r.agent_id, version: Number(r.version), at: `${r.at.replace(' ', 'T')}Z`, actor: r.actor, entry: r.entry }));
+  }
+
+  async append(r: RegistryVersionRow): Promise<void> {
+    const row = { tenant: this.tenant, agent_id: r.agentId, version: r.version, at: r.at.replace('T', ' ').replace('Z', ''), actor: r.actor, entry: r.entry };
+    await this.ch.insertJsonEachRow('agent_registry', [Buffer.from(`${JSON.stringify(row)}\n`)], {});
+  }
+}
