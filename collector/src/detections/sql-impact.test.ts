@@ -32,6 +32,12 @@ describe('an SQL tool is classed by its statement, not by "run" in its name', ()
     expect(impactFromCall('query_db', args('DELETE FROM users'))).toBe('destructive');
   });
 
+  it('reads the stored request form, `<tool>(<arguments>)`, a lone argument as its bare value', () => {
+    expect(impactFromCall('run_sql', "run_sql(SELECT count(*) FROM orders WHERE customer_email = '[REDACTED:email:ae7dc46b]')")).toBeUndefined();
+    expect(impactFromCall('run_sql', 'run_sql(DELETE FROM orders)')).toBe('destructive');
+    expect(impactFromCall('run_sql', 'run_sql({"database":"dw","query":"SELECT 1"})')).toBeUndefined();
+  });
+
   it('keeps the name\'s class when the statement cannot be read, and leaves non-SQL tools to their names', () => {
     expect(impactFromCall('run_sql', '{"query": "[REDACTED:generic_secret:1a2b3c4d]"}')).toBe('write');
     expect(impactFromCall('run_sql', '{}')).toBe('write');

@@ -44,6 +44,8 @@ export function impactFromName(name: string): ImpactClass | undefined {
 export function impactFromCall(name: string, args: string): ImpactClass | undefined {
   const byName = impactFromName(name);
   if ((byName !== undefined && byName !== 'write') || !isSqlTool(toolWords(name))) return byName;
-  const bySql = sqlImpact(args);
+  // the stored request reads `<tool>(<canonical arguments>)`; a lone argument is its bare value
+  const inner = args.startsWith(`${name}(`) && args.endsWith(')') ? args.slice(name.length + 1, -1) : args;
+  const bySql = sqlImpact(inner);
   return bySql === 'unknown' ? byName : bySql;
 }
