@@ -55,7 +55,8 @@ describe('evidence bundles', () => {
     expect(v.rows).toBe(spanCount);
     const files = unzipSync(zip);
     expect(Object.keys(files).sort()).toEqual([
-      'README.md', 'audit/events.jsonl', 'checkpoint.note', 'graph.json', 'log.json', 'manifest.dsse.json', 'proofs/audit-inclusion.jsonl', 'proofs/consistency.json', 'proofs/inclusion.jsonl',
+      'README.md', 'audit/events.jsonl', 'checkpoint.note', 'findings/events.jsonl', 'findings/findings.jsonl', 'graph.json', 'log.json', 'manifest.dsse.json', 'proofs/audit-inclusion.jsonl', 'proofs/consistency.json',
+      'proofs/finding-events-inclusion.jsonl', 'proofs/findings-inclusion.jsonl', 'proofs/inclusion.jsonl',
       'proofs/logs-inclusion.jsonl', 'proofs/prov_activities-inclusion.jsonl', 'proofs/prov_artifacts-inclusion.jsonl', 'proofs/prov_relations-inclusion.jsonl',
       'prov.json', 'redaction-report.json', 'rows/logs.jsonl', 'rows/prov_activities.jsonl', 'rows/prov_artifacts.jsonl', 'rows/prov_relations.jsonl', 'rows/spans.jsonl',
     ]);

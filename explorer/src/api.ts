@@ -2,6 +2,7 @@
 import type {
   ArtifactResponse,
   CreateIncidentRequest,
+  FindingListResponse,
   Incident,
   IncidentEventBody,
   IncidentListResponse,
@@ -85,6 +86,7 @@ export const api = {
   logs: (id: string, signal?: AbortSignal) => get<TraceLogsResponse>(`/api/traces/${id}/logs`, signal),
   artifact: (id: string, signal?: AbortSignal) => get<ArtifactResponse>(`/api/artifacts/${id}`, signal),
   incidents: () => get<IncidentListResponse>('/api/incidents'),
+  findings: (filters: Record<string, string>, signal?: AbortSignal) => get<FindingListResponse>(`/api/findings?${new URLSearchParams({ limit: '500', ...filters })}`, signal),
   incident: (id: string) => get<Incident>(`/api/incidents/${id}`),
   createIncident: (body: CreateIncidentRequest) => post<Incident>('/api/incidents', body),
   addIncidentEvent: (id: string, body: IncidentEventBody) => post<Incident>(`/api/incidents/${id}/events`, body),

@@ -6,6 +6,7 @@
 //                  &edge=<from>~<to>          the link whose evidence is shown
 //   /compare?a=<trace>&b=<trace>       two traces side by side
 //   /incidents, /incidents/<id>
+//   /findings?severity=&rule=&status=   detection findings (a finding opens its trace with its evidence path pinned)
 export type Direction = 'both' | 'backward' | 'forward';
 
 export type ViewState =
@@ -24,8 +25,12 @@ export type ViewState =
     }
   | { page: 'compare'; a: string; b: string }
   | { page: 'incidents' }
+  | { page: 'findings'; filters: Record<string, string> }
   | { page: 'incident'; incidentId: string }
   | { page: 'not-found'; path: string };
+
+/** the findings list's filters (the API's parameters of the same names) */
+export const FINDING_FILTERS = ['severity', 'rule', 'status'];
 
 const FILTERS = ['service', 'agent', 'tool', 'name', 'status', 'start', 'end', 'untrusted', 'q', 'limit'];
 
@@ -61,6 +66,7 @@ export function parseUrl(pathname: string, search: string): ViewState {
   }
   if (parts[0] === 'compare' && parts.length === 1) return { page: 'compare', a: (q.get('a') ?? '').toLowerCase(), b: (q.get('b') ?? '').toLowerCase() };
   if (parts[0] === 'incidents' && parts.length === 1) return { page: 'incidents' };
+  if (parts[0] === 'findings' && parts.length === 1) return { page: 'findings', filters: Object.fromEntries(FINDING_FILTERS.flatMap((f) => (q.get(f) ? [[f, q.get(f)!]] : []))) };
   if (parts[0] === 'incidents' && parts.length === 2) return { page: 'incident', incidentId: parts[1]! };
   return { page: 'not-found', path: pathname };
 }
@@ -93,6 +99,8 @@ export function formatUrl(s: ViewState): string {
       ])}`;
     case 'incidents':
       return '/incidents';
+    case 'findings':
+      return `/findings${qs(FINDING_FILTERS.map((f) => [f, s.filters[f]]))}`;
     case 'incident':
       return `/incidents/${encodeURIComponent(s.incidentId)}`;
     case 'not-found':

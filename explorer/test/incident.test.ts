@@ -3,7 +3,7 @@
 // LangChain/OpenInference, Traceloop, Vercel AI) for four runs each of the same mail agent:
 // benign, prompt-injection, data-mixing and over-broad-action. The runs share the system prompt
 // and the mailbox, so most artifacts appear in many traces.
-import type { ArtifactResponse, SliceActivity, SliceArtifact, SliceResponse } from '@causeway/schemas';
+import type { ArtifactResponse, FindingListResponse, FindingView, SliceActivity, SliceArtifact, SliceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedCaptured } from './feed.ts';
 import { type Explorer, openExplorer } from './harness.ts';
@@ -419,4 +419,32 @@ describe('the demo incident in Chromium', () => {
     expect(actions.some((t) => t.includes('send_email('))).toBe(true);
     expect(actions.some((t) => t.includes('export_customers('))).toBe(true);
   });
+
+  it('lists the detection findings with filters; a finding opens its trace at the call with its evidence path pinned', async () => {
+    const { page } = x;
+    // the monitor raises R1 on the injected run once it is quiet (seconds): wait on the API
+    let r1: FindingView | undefined;
+    for (const deadline = Date.now() + 120_000; !r1 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      r1 = (await x.cw.getJson<FindingListResponse>(`/api/findings?trace=${pi}&rule=R1`)).body.findings.find((f) => f.evidence.detail.tool === 'send_email');
+    }
+    expect(r1, 'the R1 finding on send_email').toBeDefined();
+    await page.goto(`${x.cw.apiUrl}/findings?rule=R1&severity=critical`);
+    await page.waitForSelector(`[data-testid=finding-row][data-finding-id="${r1!.id}"]`);
+    const rows = await page.locator('[data-testid=finding-row]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-rule'), e.getAttribute('data-severity')]));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r).toEqual(['R1', 'critical']);
+    // a filter with nothing in it says so, and the URL keeps the filters
+    await page.selectOption('[data-testid=finding-filter-status]', 'false_positive');
+    await page.waitForSelector('[data-testid=findings-empty]');
+    expect(new URL(page.url()).search).toBe('?severity=critical&rule=R1&status=false_positive');
+    await page.goBack();
+    await page.locator(`[data-testid=finding-row][data-finding-id="${r1!.id}"] [data-testid=finding-open]`).click();
+    await page.waitForFunction(() => location.pathname.startsWith('/traces/'));
+    const url = new URL(page.url());
+    expect(url.pathname).toBe(`/traces/${pi}`);
+    expect(url.searchParams.get('node')).toBe(r1!.evidence.seed);
+    const path = r1!.evidence.taintPaths.find((t) => t.nodes.at(-1) === r1!.evidence.seed)!;
+    await page.waitForSelector(`[data-testid=pinned-path][data-nodes="${path.nodes.join(' ')}"]`);
+    await page.waitForSelector(`[data-testid=inspector][data-node-id="${r1!.evidence.seed}"]`);
+  }, 180_000);
 });

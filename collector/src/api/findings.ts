@@ -1,7 +1,7 @@
 // Detections API (README "Detections"): GET /api/findings, GET /api/findings/:id,
 // POST /api/findings/:id/events (status through events), GET /api/detections/rules,
 // GET /api/detections/status (the live evaluation's counters). The registry's routes: agents-api.ts.
-import type { FindingEventBody, FindingListResponse, FindingStatus } from '@causeway/schemas';
+import type { FindingEventBody, FindingListResponse, FindingStatus, Severity } from '@causeway/schemas';
 import { Hono } from 'hono';
 import type { TenantRegistries } from '../detections/registry-versions.ts';
 import { ruleInfo } from '../detections/catalog.ts';
@@ -10,7 +10,8 @@ import type { DetectionPolicy } from '../detections/policy.ts';
 import { HttpError, boundedInt, hexId, jsonBody, oneOf, timeNs, traceIdParam } from './params.ts';
 import { type ApiEnv, actorOf } from './scope.ts';
 
-const FINDING_PARAMS = ['since', 'rule', 'status', 'agent', 'trace', 'limit'];
+const FINDING_PARAMS = ['since', 'rule', 'severity', 'status', 'agent', 'trace', 'limit'];
+const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 const STATUSES: readonly FindingStatus[] = ['open', 'acknowledged', 'false_positive', 'escalated', 'resolved'];
 const MAX_TEXT = 10_000;
 
@@ -34,6 +35,7 @@ export function findingsApi(d: DetectionsView): Hono<ApiEnv> {
         limit: boundedInt(q.limit, { name: 'limit', max: 5000, def: 500 }),
         ...(since ? { since } : {}),
         ...(q.rule ? { rule: q.rule } : {}),
+        ...(q.severity ? { severity: oneOf(q.severity, SEVERITIES, 'severity') } : {}),
         ...(q.status ? { status: oneOf(q.status, STATUSES, 'status') } : {}),
         ...(q.agent ? { agent: q.agent.slice(0, 500) } : {}),
         ...(q.trace ? { trace: traceIdParam(q.trace, 'trace') } : {}),

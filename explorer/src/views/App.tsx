@@ -1,6 +1,7 @@
 import { type Navigate, useRoute, linkProps } from '../route.ts';
 import { ComparePage } from './ComparePage.tsx';
 import { IncidentPage, IncidentsPage } from './Incidents.tsx';
+import { FindingsPage } from '../findings/FindingsPage.tsx';
 import { TraceList } from './TraceList.tsx';
 import { TraceView } from './trace/TraceView.tsx';
 import { usePageTitle } from './usePageTitle.ts';
@@ -20,12 +21,16 @@ export function App(): React.JSX.Element {
           <a data-testid="nav-incidents" className={state.page === 'incidents' || state.page === 'incident' ? 'active' : ''} {...linkProps({ page: 'incidents' }, navigate)}>
             Incidents
           </a>
+          <a data-testid="nav-findings" className={state.page === 'findings' ? 'active' : ''} {...linkProps({ page: 'findings', filters: {} }, navigate)}>
+            Findings
+          </a>
         </nav>
       </header>
       <main>
         {state.page === 'traces' ? <TraceList filters={state.filters} navigate={navigate} /> : null}
         {state.page === 'trace' ? <TraceView key={state.traceId} state={state} navigate={navigate} /> : null}
         {state.page === 'incidents' ? <IncidentsPage navigate={navigate} /> : null}
+        {state.page === 'findings' ? <FindingsPage filters={state.filters} navigate={navigate} /> : null}
         {state.page === 'incident' ? <IncidentPage id={state.incidentId} navigate={navigate} /> : null}
         {state.page === 'compare' ? <ComparePage a={state.a} b={state.b} navigate={navigate} /> : null}
         {state.page === 'not-found' ? <NotFound path={state.path} navigate={navigate} /> : null}

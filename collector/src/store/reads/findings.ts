@@ -10,6 +10,7 @@ export interface FindingFilter {
   /** detected at or after, ISO */
   since?: string;
   rule?: string;
+  severity?: string;
   status?: FindingStatus;
   agent?: string;
   trace?: string;
@@ -115,6 +116,10 @@ export class FindingReads {
     if (f.rule) {
       where.push('rule_id = {rule:String}');
       params.rule = f.rule;
+    }
+    if (f.severity) {
+      where.push('severity = {severity:String}');
+      params.severity = f.severity;
     }
     if (f.agent) {
       where.push('agent_key = {agent:String}');
