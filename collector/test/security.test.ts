@@ -101,7 +101,7 @@ describe('no credentials, no access', () => {
     const guarded = ROUTES.filter((r) => r.path.startsWith('/api/') && r.permission !== 'public');
     expect(guarded.length).toBeGreaterThan(20);
     for (const r of guarded) {
-      const res = await api(`${fill(r.path)}?trace=${victim}&span=${send}`, undefined, r.method === 'POST' ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' } : {});
+      const res = await api(`${fill(r.path)}?trace=${victim}&span=${send}`, undefined, r.method !== 'GET' ? { method: r.method, headers: { 'content-type': 'application/json' }, body: '{}' } : {});
       expect([r.method, r.path, res.status]).toEqual([r.method, r.path, 401]);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
