@@ -29,4 +29,9 @@ describe('trace view extras in the URL', () => {
   it('knows the compare page', () => {
     expect(parseUrl('/compare', `?a=${'A'.repeat(32)}&b=${'b'.repeat(32)}`)).toEqual({ page: 'compare', a: 'a'.repeat(32), b: 'b'.repeat(32) });
   });
+  it('keeps the findings filters it knows, in a fixed order', () => {
+    expect(parseUrl('/findings', '?status=open&rule=R1&bogus=1')).toEqual({ page: 'findings', filters: { rule: 'R1', status: 'open' } });
+    expect(formatUrl({ page: 'findings', filters: { status: 'open', severity: 'critical' } })).toBe('/findings?severity=critical&status=open');
+    expect(formatUrl({ page: 'findings', filters: {} })).toBe('/findings');
+  });
 });
