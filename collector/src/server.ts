@@ -93,6 +93,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     onRefused: wired.onIngestRefused,
     maxFutureMs: config.maxFutureMs,
     maxBodyBytes: config.maxBodyBytes,
+    limits: config.grpc,
     inFlight,
     log,
     ...(tls ? { tls } : {}),
