@@ -26,10 +26,12 @@ import { type EntryWriter, ZipStream } from './zip-stream.ts';
 
 export { type BundleSource, ExportError, type ExportRequest } from './plan.ts';
 
-/** Rows read from the store at once while a bundle is written (and inclusion proofs computed at once). */
+/** Rows read from the store at once while a bundle is written at most (and inclusion proofs computed at once). */
 export const BUNDLE_PAGE_ROWS = 500;
+/** Bytes of rows (ClickHouse's estimate) read at once at most; a larger row is read alone. */
+export const BUNDLE_PAGE_BYTES = 1 << 20;
 /** Text gathered before it is handed to the zip (fewer, larger deflate calls). */
-const PUT_BYTES = 256 * 1024;
+const PUT_BYTES = 64 * 1024;
 
 export interface Bundle {
   /** the archive's bytes, to be read once (spool.body) or dropped (spool.close) */
@@ -155,11 +157,15 @@ class BundleWriter {
     return canonicalRow(r);
   }
 
-  /** Stored rows in key order, read a page of row hashes at a time; each must hash to its key. */
+  /** Stored rows in key order, read a page of row hashes at a time (by count and size); each must hash to its key. */
   async #rows<R>(put: (d: string) => Promise<void>, keys: RowKey[], read: (hashes: string[]) => Promise<R[]>, line: (r: R) => string): Promise<void> {
-    for (let i = 0; i < keys.length; i += BUNDLE_PAGE_ROWS) {
+    for (let i = 0; i < keys.length; ) {
       this.signal?.throwIfAborted();
-      const page = keys.slice(i, i + BUNDLE_PAGE_ROWS).map((k) => k.row_hash);
+      const page: string[] = [];
+      for (let bytes = 0; i < keys.length && page.length < BUNDLE_PAGE_ROWS && (page.length === 0 || bytes + Number(keys[i]!.bytes) <= BUNDLE_PAGE_BYTES); i++) {
+        bytes += Number(keys[i]!.bytes);
+        page.push(keys[i]!.row_hash);
+      }
       const byHash = new Map<string, string>();
       for (const r of await read(page)) {
         const l = line(r);
@@ -169,6 +175,7 @@ class BundleWriter {
       for (const h of page) {
         const l = byHash.get(h);
         if (l === undefined) throw new ExportError(409, `stored row ${h} no longer reads back as the row its hash names: run \`causeway verify\``);
+        byHash.delete(h);
         text += `${l}\n`;
         if (text.length >= PUT_BYTES) {
           await put(text);

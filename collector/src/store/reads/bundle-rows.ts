@@ -10,11 +10,13 @@ import { PROV_COLUMNS, type ProvTable } from '../../format/prov-lines.ts';
 /** A provenance row as stored: its canonical columns (format/prov-lines.ts) and its hash. */
 export type StoredProvRow = Record<string, unknown> & { trace_id: string; span_id: string; row_hash: string };
 
-/** Where a stored row sits: its trace and span, and its row hash (its leaf in the log). */
+/** Where a stored row sits: its trace and span, its row hash (its leaf in the log), and about how many bytes it holds. */
 export interface RowKey {
   trace_id: string;
   span_id: string;
   row_hash: string;
+  /** ClickHouse's estimate of the row's size in memory (byteSize): pages are cut by it */
+  bytes: number;
 }
 
 const SPAN_ORDER = 'trace_id, start_time_unix_nano, span_id, row_hash';
@@ -48,7 +50,7 @@ export class BundleRows {
 
   private keys(table: 'spans' | 'logs', order: string, traceIds: string[], limit: number | undefined, signal: AbortSignal | undefined): Promise<RowKey[]> {
     return this.ch.query<RowKey>(
-      `SELECT trace_id, span_id, row_hash FROM ${this.ch.database}.${table}
+      `SELECT trace_id, span_id, row_hash, toUInt32(least(byteSize(*), 4000000000)) AS bytes FROM ${this.ch.database}.${table}
        WHERE tenant = {tenant:String} AND trace_id IN {traceIds:Array(String)}
        ORDER BY ${order} LIMIT 1 BY row_hash${limit === undefined ? '' : ' LIMIT {limit:UInt64}'}`,
       { tenant: this.tenant, traceIds, ...(limit === undefined ? {} : { limit }) },
