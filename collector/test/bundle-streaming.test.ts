@@ -150,8 +150,9 @@ it('streams bundles in bounded memory, and a client that leaves mid-build frees 
     // Built in memory (before this change), the large bundle held its rows several times over (row
     // objects, lines, files, zip): +10 MiB small, +200 MiB large with 300 / 2000 such spans (33 MiB
     // of rows). Streamed, what the larger bundle adds is pages not yet garbage-collected: measured
-    // +11 / +61 MiB with 300 / 1500 spans, under four times the difference in rows.
-    expect(l.growth - s.growth).toBeLessThan(4 * (l.spans - s.spans));
+    // +11 / +61 and +19 / +91 MiB with 300 / 1500 spans; the bound (five times the difference in
+    // rows) leaves room for when the collector's GC happens to run, and not for a bundle held whole.
+    expect(l.growth - s.growth).toBeLessThan(5 * (l.spans - s.spans));
   } catch (e) {
     console.log(cw.output().slice(-3000));
     throw e;
