@@ -24,8 +24,11 @@ export interface ClickHouse {
   backend: 'chdb' | 'server';
   database: string;
   cluster?: ClusterLayout;
-  /** Runs a read and returns its rows (JSONEachRow, 64-bit integers as strings, READ_SETTINGS + `settings`). */
-  query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]>;
+  /**
+   * Runs a read and returns its rows (JSONEachRow, 64-bit integers as strings, READ_SETTINGS + `settings`).
+   * `signal` abandons it: a server cancels the query; embedded chDB cannot interrupt one and lets it finish unread.
+   */
+  query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings, signal?: AbortSignal): Promise<T[]>;
   /** The same, row by row as they arrive: for reads too large to hold (`causeway verify`). */
   stream<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): AsyncIterable<T>;
   /** A statement without rows (DDL of migrations; the test kit's tampering). */
@@ -133,11 +136,11 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
 
 /** The reads, commands and ping both backends share: one code path over `@clickhouse/client`. */
 function facade(client: ClickHouseClient): Pick<ClickHouse, 'query' | 'stream' | 'command' | 'ping'> {
-  const select = (query: string, params: QueryParams | undefined, settings: ClickHouseSettings | undefined) =>
-    client.query({ query, query_params: params ?? {}, format: 'JSONEachRow', clickhouse_settings: { ...READ_SETTINGS, ...settings } });
+  const select = (query: string, params: QueryParams | undefined, settings: ClickHouseSettings | undefined, signal?: AbortSignal) =>
+    client.query({ query, query_params: params ?? {}, format: 'JSONEachRow', clickhouse_settings: { ...READ_SETTINGS, ...settings }, ...(signal ? { abort_signal: signal } : {}) });
   return {
-    async query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]> {
-      return (await select(sql, params, settings)).json<T>();
+    async query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings, signal?: AbortSignal): Promise<T[]> {
+      return (await select(sql, params, settings, signal)).json<T>();
     },
     async *stream<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): AsyncIterable<T> {
       const rs = await select(sql, params, settings);
