@@ -27,7 +27,7 @@ describe('a large multi-agent trace in Chromium', () => {
 
   afterAll(async () => {
     await x?.close();
-  });
+  }, 300_000);
 
   it('opens readable: a labelled lane per agent, runs of steps grouped, the exfiltrating send_email framed', async () => {
     const { page } = x;
