@@ -44,8 +44,8 @@ ALTER USER causeway_migrator IDENTIFIED WITH sha256_hash BY '${migrator_hash}' D
 -- and ClickHouse checks the grant even when the database exists. SELECT and INSERT: it reads and
 -- writes schema_migrations, and as the materialized view's definer it must read spans and write
 -- trace_index on every insert.
--- ALTER ADD COLUMN, ALTER MODIFY COLUMN: later schema files add columns and change codecs (013)
--- (never change or remove rows). DROP VIEW: a later file replaces a materialized view (014); the
+-- ALTER ADD COLUMN, ALTER MODIFY COLUMN: later schema files add columns and change codecs (015)
+-- (never change or remove rows). DROP VIEW: a later file replaces a materialized view (016); the
 -- rows it wrote stay.
 GRANT CREATE DATABASE, CREATE TABLE, CREATE VIEW, ALTER ADD COLUMN, ALTER MODIFY COLUMN, DROP VIEW, SELECT, INSERT ON ${db}.* TO causeway_migrator WITH REPLACE OPTION;
 

@@ -1,4 +1,4 @@
-// Content-flow hits read through the keyed fingerprint index (schemas/sql/014) are the hits the
+// Content-flow hits read through the keyed fingerprint index (schemas/sql/016) are the hits the
 // old per-row index (007's prov_fingerprints) gives for the same artifacts, and a store that
 // holds rows of both (written before and after the upgrade) reads as one index.
 import { createHash } from 'node:crypto';
@@ -44,7 +44,7 @@ describe('fingerprint hits', () => {
   it('are the same from the keyed index as from the per-row table, alone and mixed with it', async () => {
     const all = artifacts();
     const fps = [...new Set(all.flatMap((a) => a.fingerprints))];
-    // A store from before 014: what 007's index held for tenant t's artifacts.
+    // A store from before 016: what 007's index held for tenant t's artifacts.
     const old = all.filter((a) => a.tenant === 't');
     const oldRows = old.flatMap((a) => a.fingerprints.map((fp, j) => JSON.stringify({ tenant: a.tenant, fp, artifact_id: a.artifact_id, pos: a.fp_positions[j] })));
     await ch.insertJsonEachRow('prov_fingerprints', [Buffer.from(`${oldRows.join('\n')}\n`)], INSERT_SETTINGS);

@@ -123,7 +123,7 @@ export class ProvenanceReads {
     // Inlined as literals: the client sends UInt64 array parameters as strings, which ClickHouse refuses.
     const valid = fps.filter((f) => /^\d{1,20}$/.test(f));
     if (valid.length === 0) return [];
-    // Two indexes (schemas/sql/014): prov_fingerprint_index names artifacts by key, which
+    // Two indexes (schemas/sql/016): prov_fingerprint_index names artifacts by key, which
     // prov_artifact_keys turns back into ids; prov_fingerprints holds what stores wrote before.
     const rows = await inChunks(valid, (f) => f.padStart(20, '0'), (chunk) => {
       const fps = chunk.join(',');
