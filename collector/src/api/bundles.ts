@@ -113,6 +113,8 @@ export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
         'Content-Type': 'application/zip',
         'Content-Disposition': `attachment; filename="causeway-evidence-${b.sha256.slice(0, 12)}.zip"`,
         'X-Causeway-Bundle-Sha256': b.sha256,
+        // how the rows were read (a page at a time, bounded): evidence that memory did not grow with the bundle
+        'X-Causeway-Bundle-Reads': `pages=${b.reads.pages}; largest-page-bytes=${b.reads.largestPageBytes}`,
         'Content-Length': String(b.size),
       },
     });

@@ -42,8 +42,15 @@ export interface Bundle {
   size: number;
   rows: number;
   checkpointSize: number;
+  /** how rows were read: pages, and the largest page's row bytes (at most BUNDLE_PAGE_BYTES unless one row is larger) */
+  reads: ReadStats;
   /** the `exports` entry to record once the client has the bundle (api/bundles.ts) */
   record: ExportEntry;
+}
+
+export interface ReadStats {
+  pages: number;
+  largestPageBytes: number;
 }
 
 /** One file of the bundle: its name and what writes its contents. The parts are written in order. */
@@ -81,7 +88,7 @@ export async function exportBundle(src: BundleSource, req: ExportRequest, opt: E
     await zip.end();
     const sha256 = spool.sha256();
     const record: ExportEntry = { exporter: req.exporter, query: JSON.stringify(statement.predicate.query), bundleSha256: sha256, rows: plan.spanKeys.length, checkpointSize: plan.size };
-    return { spool, sha256, size: spool.size, rows: plan.spanKeys.length, checkpointSize: plan.size, record };
+    return { spool, sha256, size: spool.size, rows: plan.spanKeys.length, checkpointSize: plan.size, reads: w.reads, record };
   } catch (e) {
     await spool.close();
     throw e;
@@ -93,6 +100,7 @@ class BundleWriter {
   /** each span's PROV-relevant fields only (not its attributes' contents) */
   readonly #provSpans: SpanRow[] = [];
   readonly #redacted: { traceId: string; spanId: string; redactions: SpanRow['redactions'] }[] = [];
+  readonly reads: ReadStats = { pages: 0, largestPageBytes: 0 };
 
   constructor(
     private readonly src: BundleSource,
@@ -172,10 +180,13 @@ class BundleWriter {
     for (let i = 0; i < keys.length; ) {
       this.signal?.throwIfAborted();
       const page: string[] = [];
-      for (let bytes = 0; i < keys.length && page.length < BUNDLE_PAGE_ROWS && (page.length === 0 || bytes + Number(keys[i]!.bytes) <= BUNDLE_PAGE_BYTES); i++) {
+      let bytes = 0;
+      for (; i < keys.length && page.length < BUNDLE_PAGE_ROWS && (page.length === 0 || bytes + Number(keys[i]!.bytes) <= BUNDLE_PAGE_BYTES); i++) {
         bytes += Number(keys[i]!.bytes);
         page.push(keys[i]!.row_hash);
       }
+      this.reads.pages++;
+      this.reads.largestPageBytes = Math.max(this.reads.largestPageBytes, bytes);
       const byHash = new Map<string, string>();
       for (const r of await read(page)) {
         const l = line(r);
