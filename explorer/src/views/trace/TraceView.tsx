@@ -35,6 +35,7 @@ import { useDrawnGraph } from './useDrawnGraph.ts';
 import { useShortcuts } from './useShortcuts.ts';
 import { sliceValue, useSlice } from './useSlice.ts';
 import { useTraceData } from './useTraceData.ts';
+import { WholeGraphNote } from './WholeGraphNote.tsx';
 
 type TraceState = Extract<ViewState, { page: 'trace' }>;
 const unique = (ids: (string | undefined)[]): string[] => [...new Set(ids.filter((x): x is string => !!x))];
@@ -210,7 +211,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
         onFramePath={framePath}
         onFrameSelection={frameSelection}
         replayOn={replayOn}
-        canReplay={steps.length > 0}
+        canReplay={steps.length > 0 && !d.partial}
         onReplay={() => (replayOn ? set({ step: undefined }) : stepTo(0))}
         onCompare={() => navigate({ page: 'compare', a: traceId, b: '' })}
         layout={layout}
@@ -223,6 +224,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
       </TraceToolbar>
       <FindBar traceId={traceId} full={full} spans={spans} selected={selected} onSelect={select} inputRef={findRef} errors={errors} onNextError={nextError} />
       {slice?.truncated ? <div className="note">Graph cut short: {slice.truncatedReason}. The waterfall still lists every span.</div> : null}
+      {d.partial ? <WholeGraphNote activities={d.activityCount} found={!!key} whole={d.whole} onLoad={d.loadWhole} /> : null}
       <div className="trace-body">
         <div className="trace-main">
           {d.graphL.state !== 'ready' ? <TraceStatus traceId={traceId} graph={d.graphL} trace={d.traceL} onRetry={d.reloadGraph} navigate={navigate} spans={trace?.spanCount} /> : null}
@@ -247,7 +249,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
           {replayOn && full && cur ? (
             <ReplayPanel steps={steps} index={stepIndex} playing={playing} graph={full} spans={spans} logs={logs} traceId={traceId} onStep={stepTo} onPlay={() => setPlaying((p) => !p)} onSelect={select} />
           ) : null}
-          <Waterfall trace={trace} spans={spans} loading={d.traceL.state === 'loading'} selected={selected} highlight={highlight} t0={full?.t0 ?? 0n} replayAt={cur?.t} onSelect={(spanId) => select(activityNodeId(traceId, spanId))} />
+          <Waterfall trace={trace} spans={spans} loading={d.traceL.state === 'loading' || d.traceL.state === 'idle'} selected={selected} highlight={highlight} t0={full?.t0 ?? 0n} replayAt={cur?.t} onSelect={(spanId) => select(activityNodeId(traceId, spanId))} />
         </div>
         <aside className="trace-side" aria-label="why">
           {pin ? <PinnedPath path={pinPath} loading={pinSlice.load.state === 'loading'} edges={edges} label={label} selected={selected} onSelect={select} onEvidence={(from, to) => set({ edge: { from, to } }, false)} onUnpin={() => set({ pin: undefined })} /> : null}
