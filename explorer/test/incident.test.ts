@@ -360,6 +360,8 @@ describe('the demo incident in Chromium', () => {
     // searching for a redacted value says why nothing is found
     await page.goto(`${x.cw.apiUrl}/?q=${encodeURIComponent('reconcile@vendor-updates.example')}`);
     await page.waitForSelector('[data-testid=redacted-search-hint]');
+    // and that a typed address cannot become its placeholder, and why (placeholders of e-mails are per trace)
+    expect(await page.locator('[data-testid=redacted-search-hint]').textContent()).toMatch(/cannot be turned into its placeholder, by design.*only within one trace/);
   });
 
   it('shows an incident by what it is about, with an export', async () => {
