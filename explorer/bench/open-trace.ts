@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { launchChromium } from '@causeway/testkit/browser.ts';
 import { startCollector } from '@causeway/testkit/collector-process.ts';
 import { ensureExplorerBuilt } from '../build.ts';
-import { multiAgentTrace, sendMultiAgentTrace } from '../test/multi-agent-trace.ts';
+import { detectionsDone, multiAgentTrace, sendMultiAgentTrace } from '../test/multi-agent-trace.ts';
 
 export interface OpenTraceResult {
   spans: number;
@@ -42,6 +42,7 @@ export async function benchOpenTrace(log: (s: string) => void = console.log): Pr
     const t0 = Date.now();
     await sendMultiAgentTrace(cw.otlpUrl, t, cw.ingestHeaders);
     await cw.settled(900_000);
+    await detectionsDone((p) => cw.getJson(p), 900_000);
     log(`open a trace: ${t.spans} spans, ${t.agents.length} agents, ingested in ${Date.now() - t0} ms; ${cpus().length} cores`);
     const sendId = `act:${t.traceId}/${t.sendEmail}`;
     // the collector alone, same run: the first view's answer against the whole graph's (which it replaced)

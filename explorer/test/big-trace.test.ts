@@ -6,7 +6,7 @@
 import type { SliceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Explorer, openExplorer } from './harness.ts';
-import { type MultiAgentTrace, multiAgentTrace, sendMultiAgentTrace } from './multi-agent-trace.ts';
+import { type MultiAgentTrace, detectionsDone, multiAgentTrace, sendMultiAgentTrace } from './multi-agent-trace.ts';
 
 const AGENTS = Number(process.env.BIG_TRACE_AGENTS ?? 12);
 
@@ -22,6 +22,7 @@ describe('a large multi-agent trace in Chromium', () => {
     t = multiAgentTrace({ agents: AGENTS });
     await sendMultiAgentTrace(x.cw.otlpUrl, t, x.cw.ingestHeaders);
     await x.cw.settled(300_000);
+    await detectionsDone((p) => x.cw.getJson(p));
     sendId = `act:${t.traceId}/${t.sendEmail}`;
   }, 600_000);
 
