@@ -67,6 +67,7 @@ describe('a large multi-agent trace in Chromium', () => {
     const firstBytes = before.reduce((n, r) => n + r.bytes, 0);
     expect(firstBytes).toBeLessThan(2e6);
     expect(await page.locator('[data-testid=overview-note]').count()).toBe(1);
+    expect(await x.attr('[data-testid=trace-view]', 'data-graph')).toBe('overview');
     expect(await x.labelPx(node(sendId))).toBeGreaterThanOrEqual(11);
     // aggregated: far fewer nodes than the trace's, drawn as SVG, each agent's lane named
     const drawn = Number(await x.attr('[data-testid=graph]', 'data-nodes'));
@@ -149,7 +150,8 @@ describe('a large multi-agent trace in Chromium', () => {
     await x.graphReady(600_000);
     const overviewEdges = Number(await x.attr('[data-testid=graph]', 'data-edges'));
     await page.click('[data-testid=load-whole-graph]');
-    await page.waitForSelector('[data-testid=overview-note]', { state: 'detached', timeout: 600_000 });
+    await page.waitForSelector('[data-testid=trace-view][data-graph=whole]', { timeout: 600_000 });
+    expect(await page.locator('[data-testid=overview-note]').count()).toBe(0);
     await x.graphReady(600_000);
     expect(await x.attr('[data-testid=trace-view]', 'data-key-node')).toBe(sendId);
     // the whole graph links the other steps too: more links drawn than the overview's key path

@@ -338,6 +338,7 @@ describe('the demo incident in Chromium', () => {
     await page.goto(`${x.cw.apiUrl}/traces/${pi}?node=${encodeURIComponent(sendId)}`);
     await x.graphReady();
     expect(await contrast()).toBeGreaterThanOrEqual(4.5);
+    await page.waitForFunction(() => / · 93e6dcc25a42 — Causeway$/.test(document.title) && !document.title.includes('Trace ·'));
     expect(await page.title()).toMatch(/invoke_agent mail-triage · 93e6dcc25a42 — Causeway$/);
     const dark = await x.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
     await dark.addCookies(await x.context.cookies()); // the same signed-in session

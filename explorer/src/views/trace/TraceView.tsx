@@ -4,7 +4,7 @@
 // followed?") slices progressively; a taint path can be pinned and stays while exploring; any
 // link's evidence can be opened; replay steps through the activities with what the model saw.
 // All view state is in the URL (see url.ts).
-import type { SliceEdge, SliceNode, TaintPath } from '@causeway/schemas';
+import type { SliceActivity, SliceEdge, SliceNode, TaintPath } from '@causeway/schemas';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { shortId } from '../../format.ts';
 import { foldHighlight, mergeHighlight, pathHighlight, sliceHighlight } from '../../graph/highlight.ts';
@@ -46,7 +46,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
   const graphRef = useRef<GraphHandle>(null);
   const findRef = useRef<HTMLInputElement>(null);
   const [help, setHelp] = useState(false);
-  const d = useTraceData(traceId);
+  const d = useTraceData(traceId, collapse === false);
   const { slice, trace, full, key, spans, logs, inTrace } = d;
 
   // the first view answers the question: the key node selected (once, when nothing was chosen)
@@ -185,15 +185,16 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
     help: () => setHelp((h) => !h),
   });
 
-  const root = spans.find((s) => s.depth === 0);
-  const title = `${root?.span.name ?? 'Trace'} · ${shortId(traceId)}`;
+  // the root span names the trace: from the spans, else (they come after the graph) its activity
+  const root = spans.find((s) => s.depth === 0)?.span.name ?? slice?.nodes.find((n): n is SliceActivity => n.type === 'activity' && n.traceId === traceId && !n.parentSpanId)?.name;
+  const title = `${root ?? 'Trace'} · ${shortId(traceId)}`;
   usePageTitle(selected ? `${label(selected)} — ${title}` : title);
   const inspected = selected ?? cur?.activity;
   const inspectedSpan = inspected ? spans.find((s) => activityNodeId(traceId, s.span.spanId) === inspected) : undefined;
 
   if (d.traceL.state === 'error') return <TraceStatus traceId={traceId} graph={d.graphL} trace={d.traceL} onRetry={() => (d.reloadGraph(), d.reloadTrace())} navigate={navigate} />;
   return (
-    <div className="trace-view" data-testid="trace-view" data-trace-id={traceId} data-key-node={key?.id ?? ''}>
+    <div className="trace-view" data-testid="trace-view" data-trace-id={traceId} data-key-node={key?.id ?? ''} data-graph={slice ? (d.partial ? 'overview' : 'whole') : ''}>
       <TraceToolbar
         title={title}
         trace={d.traceL.state === 'ready' ? d.traceL.value : undefined}

@@ -15,14 +15,16 @@ import { flattenSpans } from '../Waterfall.tsx';
 
 export const ready = <T,>(l: Loadable<T>): T | undefined => (l.state === 'ready' ? l.value : undefined);
 
-export function useTraceData(traceId: string) {
+/** `everything`: the view draws every node and link, so it needs the whole graph at once. */
+export function useTraceData(traceId: string, everything = false) {
   const [overviewL, reloadOverview] = useLoad((s) => api.traceOverview(traceId, s), [traceId]);
-  const [wantWhole, setWantWhole] = useState(false);
-  useEffect(() => setWantWhole(false), [traceId]);
+  const [asked, setAsked] = useState(false);
+  useEffect(() => setAsked(false), [traceId]);
+  const wantWhole = asked || everything;
   const [wholeL, reloadWhole] = useLoad(wantWhole ? (s) => api.traceGraph(traceId, s) : undefined, [traceId, wantWhole]);
-  const asked = overviewL.state !== 'loading';
-  const [traceL, reloadTrace] = useLoad(asked ? (s) => api.trace(traceId, s) : undefined, [traceId, asked]);
-  const [logsL] = useLoad(asked ? (s) => api.logs(traceId, s) : undefined, [traceId, asked]);
+  const after = overviewL.state !== 'loading';
+  const [traceL, reloadTrace] = useLoad(after ? (s) => api.trace(traceId, s) : undefined, [traceId, after]);
+  const [logsL] = useLoad(after ? (s) => api.logs(traceId, s) : undefined, [traceId, after]);
   const overview = useMemo(() => {
     const o = ready(overviewL);
     if (!o) return undefined;
@@ -56,7 +58,7 @@ export function useTraceData(traceId: string) {
     activityCount,
     /** the whole causal graph: asked for, loading, failed */
     whole: wholeL,
-    loadWhole: () => (wantWhole ? reloadWhole() : setWantWhole(true)),
+    loadWhole: () => (wantWhole ? reloadWhole() : setAsked(true)),
     reloadGraph: reloadOverview,
     reloadTrace,
   };
