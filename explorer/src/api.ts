@@ -12,7 +12,7 @@ import type {
   TraceSearchResponse,
 } from '@causeway/schemas';
 import { SIGNED_OUT_EVENT } from './auth/session.ts';
-import { parseNodeId } from '@causeway/schemas';
+import { SLICE_DEFAULTS, parseNodeId } from '@causeway/schemas';
 
 export class ApiError extends Error {
   constructor(
@@ -95,9 +95,10 @@ export const api = {
   },
   /** A slice answered already (the trace overview's), as the same request would answer it. */
   cachedSlice: (seed: string, direction: 'backward' | 'forward', depth?: number): SliceResponse | undefined => sliceCache.get(sliceUrl(seed, direction, depth)),
-  /** Keeps a slice another answer carried (the overview's slices: `limit=2000`, the API's default depth). */
-  primeSlice(s: SliceResponse, depth?: number): void {
-    remember(sliceUrl(s.seed, 'backward', depth), s);
+  /** Keeps a backward slice another answer carried (the overview's: `limit=2000`, the API's default depth), as asked with and without that depth. */
+  primeSlice(s: SliceResponse): void {
+    remember(sliceUrl(s.seed, 'backward'), s);
+    remember(sliceUrl(s.seed, 'backward', SLICE_DEFAULTS.depth), s);
   },
   logs: (id: string, signal?: AbortSignal) => get<TraceLogsResponse>(`/api/traces/${id}/logs`, signal),
   artifact: (id: string, signal?: AbortSignal) => get<ArtifactResponse>(`/api/artifacts/${id}`, signal),

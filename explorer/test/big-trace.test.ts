@@ -64,6 +64,10 @@ describe('a large multi-agent trace in Chromium', () => {
     expect(overview?.done).toBe(true);
     expect(before.map((r) => r.path)).not.toContain(`/api/provenance/traces/${t.traceId}`);
     expect(overview.bytes).toBeLessThan(overview.decoded / 3); // compressed on the wire
+    // the key node's "why?" came with the overview: the page never asked for it
+    await page.locator('[data-testid=taint-path]').first().waitFor();
+    const asked = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    expect(asked.filter((u) => u.includes('/api/provenance/slice?') && u.includes('direction=backward') && u.includes(`span=${t.sendEmail}`))).toEqual([]);
     const firstBytes = before.reduce((n, r) => n + r.bytes, 0);
     expect(firstBytes).toBeLessThan(2e6);
     expect(await page.locator('[data-testid=overview-note]').count()).toBe(1);
