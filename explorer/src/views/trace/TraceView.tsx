@@ -199,6 +199,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
         title={title}
         trace={d.traceL.state === 'ready' ? d.traceL.value : undefined}
         slice={slice}
+        partial={d.partial}
         mode={mode}
         collapse={collapse}
         onCollapse={(c) => set({ collapse: c })}
