@@ -183,11 +183,32 @@ describe('ledger across restarts', () => {
     await cw.checkpoint(n1 + (await cw.settled()).store.insertedRows);
     const inclusion = async (s: { traceId: string; spanId: string }): Promise<{ status: number; body: InclusionBody & { error?: string } }> =>
       cw.getJson<InclusionBody & { error?: string }>(`/api/ledger/inclusion?trace=${s.traceId}&span=${s.spanId}`);
-    const early = traces[1]![0]!.spanContext();
-    const inc = (await inclusion(early)).body;
-    const c2 = openCheckpoint(inc.checkpoint.note, first.origin, publicKey);
+    // The victim: a trace's first span's leaf. `early`: a span of another trace whose leaves all sit
+    // in the victim's (full) level-0 tile, so every proof for it goes through the leaf changed
+    // below, while its own rows still match their leaves. Which spans share a tile depends on how
+    // the writer batched rows and audit events, so it is looked up.
+    const leavesOf = async (s: { traceId: string; spanId: string }): Promise<InclusionBody & { error?: string }> => (await inclusion(s)).body;
+    let victim = -1;
+    let victimSpan: { traceId: string; spanId: string } | undefined;
+    let early: { traceId: string; spanId: string } | undefined;
+    let inc: (InclusionBody & { error?: string }) | undefined;
+    search: for (const [i, t] of traces.entries()) {
+      const v = t[0]!.spanContext();
+      const index = Number((await leavesOf(v)).leaves[0]!.leafIndex);
+      const tile = Math.floor(index / 256);
+      if ((tile + 1) * 256 > n1) break; // only full tiles, never the right edge
+      for (const span of traces.filter((_, j) => j !== i).flat()) {
+        const candidate = await leavesOf(span.spanContext());
+        if (candidate.leaves.every((l) => Math.floor(Number(l.leafIndex) / 256) === tile)) {
+          [victim, victimSpan, early, inc] = [index, v, span.spanContext(), candidate];
+          break search;
+        }
+      }
+    }
+    expect(early, 'a second span in the victim\'s tile').toBeDefined();
+    const c2 = openCheckpoint(inc!.checkpoint.note, first.origin, publicKey);
     expect(Number(c2.size)).toBeGreaterThan(n1);
-    for (const l of inc.leaves) expect(verifyInclusion(BigInt(l.leafIndex), c2.size, b64(l.leafHash), l.proof.map(b64), c2.root)).toBe(true);
+    for (const l of inc!.leaves) expect(verifyInclusion(BigInt(l.leafIndex), c2.size, b64(l.leafHash), l.proof.map(b64), c2.root)).toBe(true);
     const cons = (await cw.getJson<ConsistencyBody>(`/api/ledger/consistency?from=${n1}&to=${c2.size}`)).body;
     expect(verifyConsistency(BigInt(n1), c2.size, b64(first.rootHash), c2.root, cons.proof.map(b64))).toBe(true);
     // Served as C2SP tiles: the level-1 tile's first entry is the root of the full level-0 tile.
@@ -195,18 +216,16 @@ describe('ledger across restarts', () => {
     const upper = Buffer.from(await (await cw.fetch('/api/ledger/log/tile/1/000.p/1')).arrayBuffer());
     expect(leafTile.length).toBe(256 * 32);
     expect(upper.equals(perfectRoot(leafTile, 0, 256))).toBe(true);
-    const victim = Number((await inclusion(traces[0]![0]!.spanContext())).body.leaves[0]!.leafIndex);
-    expect(Math.max(victim, ...inc.leaves.map((l) => Number(l.leafIndex)))).toBeLessThan(256); // both in the first full tile
     await cw.stop();
 
     // An interior leaf changed: not on the right edge, so the collector starts, but every proof
     // through it fails, and the collector says so rather than hand it out.
     await tamper(`ALTER TABLE causeway.ledger_entries UPDATE leaf_hash = unhex(repeat('ab', 32)) WHERE leaf_index = ${victim}`);
     cw = await collector({ dataDir });
-    const refused = await inclusion(early);
+    const refused = await inclusion(early!);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatch(/the stored log does not prove leaf \d+ against checkpoint \d+/);
-    const bundle = await cw.fetch('/api/bundles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: [early.traceId], exporter: 'test' }) });
+    const bundle = await cw.fetch('/api/bundles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traceIds: [early!.traceId], exporter: 'test' }) });
     expect(bundle.status).toBe(409);
     expect(await bundle.text()).toMatch(/the stored log does not prove leaf \d+ against checkpoint \d+/);
     await cw.stop();
@@ -214,8 +233,7 @@ describe('ledger across restarts', () => {
     expect(verify.code).toBe(1);
     expect(verify.out).toContain('ledger tile 1/0 does not match the stored leaves');
     expect(verify.out).toMatch(/checkpoint \d+: root does not match the stored leaves/);
-    const v = traces[0]![0]!.spanContext();
-    expect(verify.out).toContain(`row changed: span ${v.traceId}/${v.spanId} no longer matches its leaf ${victim}`);
+    expect(verify.out).toContain(`row changed: span ${victimSpan!.traceId}/${victimSpan!.spanId} no longer matches its leaf ${victim}`);
 
     // The right edge changed: the start recomputes the signed root from it, and refuses.
     await tamper(`ALTER TABLE causeway.ledger_tiles UPDATE hashes = unhex(repeat('cd', 32)) WHERE level = 1 AND idx = 0 AND width = 1`);

@@ -26,7 +26,7 @@ describe('a large multi-agent trace in Chromium', () => {
 
   afterAll(async () => {
     await x?.close();
-  });
+  }, 300_000);
 
   it('opens readable from a small first answer: a labelled lane per agent, runs of steps grouped, the exfiltrating send_email framed', async () => {
     const { page } = x;

@@ -41,6 +41,10 @@ export class DetectionMonitor implements Processor {
   private readonly due = new Map<string, Due>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** set by stop(): no trace is started after it */
+  private deadline = Infinity;
+  /** the trace being evaluated now */
+  private current: Due | undefined;
   readonly stats: MonitorStats = { pendingTraces: 0, evaluatedTraces: 0, findingsRaised: 0, failures: 0 };
 
   constructor(private readonly d: MonitorDeps) {}
@@ -77,10 +81,22 @@ export class DetectionMonitor implements Processor {
     return this.running;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Evaluates what is still due, for at most `graceMs`: a shutdown must not wait minutes on a big
+   * trace's slices. What is left is named in the log with the `detect --since` that catches it up.
+   */
+  async stop(graceMs = 15_000): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.running;
-    if (this.due.size > 0) await this.tick(true);
+    const deadline = Date.now() + graceMs;
+    const graceOver = new Promise<void>((r) => setTimeout(r, graceMs).unref());
+    this.deadline = deadline;
+    await Promise.race([this.running, graceOver]);
+    if (this.due.size > 0 && Date.now() < deadline) await Promise.race([this.tick(true), graceOver]);
+    const left = [...this.due.values(), ...(this.current ? [this.current] : [])];
+    if (left.length > 0) {
+      const since = new Date(left.reduce((m, e) => Math.min(m, e.lastSeen), Infinity) - 60_000).toISOString();
+      this.d.log(`detections: stopped before evaluating ${left.length} trace(s); catch up with: causeway detect --since ${since}`);
+    }
   }
 
   private async pass(all: boolean): Promise<void> {
@@ -89,15 +105,17 @@ export class DetectionMonitor implements Processor {
     const over = Math.max(0, this.due.size - (this.d.maxPending ?? 100_000));
     const ready: Due[] = [];
     let i = 0;
-    for (const [k, e] of this.due) {
+    for (const e of this.due.values()) {
       const quiet = now - e.lastSeen >= this.d.quietMs;
       const stored = p.inserted >= e.mark || p.pending === 0 || now - e.lastSeen >= 60 * this.d.quietMs;
-      if (all || i++ < over || (quiet && stored)) {
-        ready.push(e);
-        this.due.delete(k);
-      }
+      if (all || i++ < over || (quiet && stored)) ready.push(e);
     }
     for (const e of ready) {
+      if (Date.now() >= this.deadline) break; // stopping: the rest stay due (stop() names them)
+      const k = `${e.tenant}\u0000${e.trace}`;
+      // taken off when its evaluation starts; a span arriving meanwhile makes it due again
+      if (this.due.get(k) === e) this.due.delete(k);
+      this.current = e;
       try {
         const found = await this.d.evaluate(e.tenant, e.trace);
         const fresh = found.length > 0 ? await this.d.record(e.tenant, found) : [];
@@ -111,8 +129,9 @@ export class DetectionMonitor implements Processor {
         this.stats.failures++;
         this.stats.lastError = (err as Error).message.slice(0, 300);
         this.d.log(`detections: trace ${e.trace} could not be evaluated (attempt ${e.attempts + 1}): ${this.stats.lastError}`);
-        const k = `${e.tenant}\u0000${e.trace}`;
         if (e.attempts < 3 && !this.due.has(k)) this.due.set(k, { ...e, lastSeen: Date.now(), attempts: e.attempts + 1 });
+      } finally {
+        this.current = undefined;
       }
     }
     this.stats.pendingTraces = this.due.size;
