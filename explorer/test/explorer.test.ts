@@ -120,6 +120,8 @@ describe('explorer in Chromium', () => {
     await page.goto(`${cw.apiUrl}/traces/${pi}`);
     await graphReady();
     expect(await attr('[data-testid=graph]', 'data-render')).toBe('svg');
+    // (the spans come after the graph)
+    await page.locator('[data-testid=waterfall-row]').nth(7).waitFor();
     expect(await page.locator('[data-testid=waterfall-row]').count()).toBe(8);
     await shot('02-trace-graph');
     await page.click('[data-testid=fit]');
