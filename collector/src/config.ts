@@ -25,6 +25,8 @@ export interface Config {
   maxBundleBuilds: number;
   /** both HTTP servers (OTLP receiver and API), each: open connections at most; time to receive a request's headers, and all of it */
   http: { maxConnections: number; headersTimeoutMs: number; requestTimeoutMs: number };
+  /** the OTLP/gRPC receiver, per connection: concurrent calls at most; idle time and age before it is closed (GOAWAY); keepalive pings */
+  grpc: { maxConcurrentStreams: number; maxConnectionIdleMs: number; maxConnectionAgeMs: number; keepaliveTimeMs: number; keepaliveTimeoutMs: number };
   writer: { maxBatchRows: number; maxBatchBytes: number; flushIntervalMs: number; maxPendingBytes: number };
   /** JSON redaction policy file; unset means the safe defaults */
   redactionPolicy?: string;
@@ -68,6 +70,7 @@ export const DEFAULTS: Config = {
   maxBundleRows: BUNDLE_LIMITS.maxRows,
   maxBundleBuilds: BUNDLE_LIMITS.maxConcurrentBuilds,
   http: { maxConnections: 1024, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000 },
+  grpc: { maxConcurrentStreams: 100, maxConnectionIdleMs: 300_000, maxConnectionAgeMs: 1_800_000, keepaliveTimeMs: 120_000, keepaliveTimeoutMs: 20_000 },
   writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
   checkpointIntervalMs: 5000,
   provenance: true,
@@ -87,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
     clickhouse: { ...DEFAULTS.clickhouse, ...file.clickhouse },
     writer: { ...DEFAULTS.writer, ...file.writer },
     http: { ...DEFAULTS.http, ...file.http },
+    grpc: { ...DEFAULTS.grpc, ...file.grpc },
   };
   if (env.CAUSEWAY_DATA_DIR) c.dataDir = env.CAUSEWAY_DATA_DIR;
   if (env.CAUSEWAY_HOST) c.host = env.CAUSEWAY_HOST;
@@ -106,6 +110,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.CAUSEWAY_MAX_CONNECTIONS) c.http.maxConnections = positive(env.CAUSEWAY_MAX_CONNECTIONS, 'CAUSEWAY_MAX_CONNECTIONS');
   if (env.CAUSEWAY_HEADERS_TIMEOUT_MS) c.http.headersTimeoutMs = positive(env.CAUSEWAY_HEADERS_TIMEOUT_MS, 'CAUSEWAY_HEADERS_TIMEOUT_MS');
   if (env.CAUSEWAY_REQUEST_TIMEOUT_MS) c.http.requestTimeoutMs = positive(env.CAUSEWAY_REQUEST_TIMEOUT_MS, 'CAUSEWAY_REQUEST_TIMEOUT_MS');
+  if (env.CAUSEWAY_GRPC_MAX_CONCURRENT_STREAMS) c.grpc.maxConcurrentStreams = positive(env.CAUSEWAY_GRPC_MAX_CONCURRENT_STREAMS, 'CAUSEWAY_GRPC_MAX_CONCURRENT_STREAMS');
+  if (env.CAUSEWAY_GRPC_MAX_CONNECTION_IDLE_MS) c.grpc.maxConnectionIdleMs = positive(env.CAUSEWAY_GRPC_MAX_CONNECTION_IDLE_MS, 'CAUSEWAY_GRPC_MAX_CONNECTION_IDLE_MS');
+  if (env.CAUSEWAY_GRPC_MAX_CONNECTION_AGE_MS) c.grpc.maxConnectionAgeMs = positive(env.CAUSEWAY_GRPC_MAX_CONNECTION_AGE_MS, 'CAUSEWAY_GRPC_MAX_CONNECTION_AGE_MS');
+  if (env.CAUSEWAY_GRPC_KEEPALIVE_TIME_MS) c.grpc.keepaliveTimeMs = positive(env.CAUSEWAY_GRPC_KEEPALIVE_TIME_MS, 'CAUSEWAY_GRPC_KEEPALIVE_TIME_MS');
+  if (env.CAUSEWAY_GRPC_KEEPALIVE_TIMEOUT_MS) c.grpc.keepaliveTimeoutMs = positive(env.CAUSEWAY_GRPC_KEEPALIVE_TIMEOUT_MS, 'CAUSEWAY_GRPC_KEEPALIVE_TIMEOUT_MS');
   // One request of the largest allowed size must fit the budget, or it would be told to retry for ever.
   if (c.maxInFlightBytes < c.maxBodyBytes) {
     throw new Error(`the in-flight byte cap (${c.maxInFlightBytes}) must be at least the body limit (${c.maxBodyBytes}): one largest request must fit`);
@@ -199,6 +208,7 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   maxBundleRows: 'positive',
   maxBundleBuilds: 'positive',
   http: { maxConnections: 'positive', headersTimeoutMs: 'positive', requestTimeoutMs: 'positive' },
+  grpc: { maxConcurrentStreams: 'positive', maxConnectionIdleMs: 'positive', maxConnectionAgeMs: 'positive', keepaliveTimeMs: 'positive', keepaliveTimeoutMs: 'positive' },
   writer: { maxBatchRows: 'positive', maxBatchBytes: 'positive', flushIntervalMs: 'positive', maxPendingBytes: 'positive' },
   redactionPolicy: 'string',
   tenantKeyFile: 'string',

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createHash } from 'node:crypto';
@@ -77,6 +78,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
       redaction: tenants.stats,
       settle,
       bundleLimits: { maxRows: config.maxBundleRows, maxConcurrentBuilds: config.maxBundleBuilds },
+      bundleSpoolDir: join(config.dataDir, 'bundle-spool'),
       explorerDist: EXPLORER_DIST,
       detections,
       log,
@@ -91,6 +93,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     onRefused: wired.onIngestRefused,
     maxFutureMs: config.maxFutureMs,
     maxBodyBytes: config.maxBodyBytes,
+    limits: config.grpc,
     inFlight,
     log,
     ...(tls ? { tls } : {}),

@@ -8,7 +8,7 @@ import http2 from 'node:http2';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { Metadata, credentials } from '@grpc/grpc-js';
+import { Client, Metadata, type ServiceError, credentials } from '@grpc/grpc-js';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { HealthResponse, TraceResponse } from '@causeway/schemas';
@@ -21,6 +21,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const LOGS = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 const LIMIT = 256 * 1024;
+/** concurrent calls per connection (CAUSEWAY_GRPC_MAX_CONCURRENT_STREAMS) in the shared collector */
+const STREAMS = 2;
 const OK = 0;
 
 // ---- protobuf by hand: what a client could send, and a reader for what comes back ----
@@ -111,7 +113,7 @@ const id = (n: number, fill: number): Buffer => Buffer.alloc(n, fill);
 describe('OTLP/gRPC receiver', () => {
   let cw: CollectorProcess;
   beforeAll(async () => {
-    cw = await startCollector({ env: { CAUSEWAY_MAX_BODY_BYTES: String(LIMIT) } });
+    cw = await startCollector({ env: { CAUSEWAY_MAX_BODY_BYTES: String(LIMIT), CAUSEWAY_GRPC_MAX_CONCURRENT_STREAMS: String(STREAMS) } });
   });
   afterAll(async () => {
     await cw?.stop();
@@ -174,6 +176,56 @@ describe('OTLP/gRPC receiver', () => {
     expect((partial.get(2)![0] as Buffer).toString()).toMatch(/trace_id/);
     await cw.settled();
     expect((await cw.getJson<TraceResponse>(`/api/traces/${'ab'.repeat(16)}`)).body.spanCount).toBe(1);
+  });
+
+  it('caps concurrent calls per connection: a client holding every stream open makes its next call wait, not the server', async () => {
+    const client = new Client(new URL(cw.otlpGrpcUrl).host, credentials.createInsecure());
+    onTestFinished(() => client.close());
+    const meta = (): Metadata => {
+      const m = new Metadata();
+      m.set('authorization', cw.ingestHeaders.authorization!);
+      return m;
+    };
+    const pass = (b: Buffer): Buffer => b;
+    // the server announces the cap in its HTTP/2 SETTINGS
+    const session = http2.connect(cw.otlpGrpcUrl);
+    onTestFinished(() => void session.close());
+    await new Promise((r) => session.once('remoteSettings', r));
+    expect(session.remoteSettings.maxConcurrentStreams).toBe(STREAMS);
+    // connected first: the client knows the server's SETTINGS (its stream cap) before it opens streams
+    await new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 60_000, (e) => (e ? reject(e) : resolve())));
+    const valid = (n: number): Buffer => traceRequest([[id(16, 0x40 + n), id(8, 0x50 + n), `held-${n}`]]);
+    // STREAMS calls that open their stream and send nothing yet (a client-streaming call on the unary method)
+    const held = Array.from({ length: STREAMS }, () => {
+      let done!: (e: ServiceError | null) => void;
+      const answered = new Promise<ServiceError | null>((r) => (done = r));
+      const stream = client.makeClientStreamRequest(TRACES, pass, pass, meta(), (e) => done(e));
+      return { stream, answered };
+    });
+    // one more call on the same connection, complete: it waits for a free stream
+    let third: ServiceError | null | undefined;
+    const thirdAnswered = new Promise<void>((r) =>
+      client.makeUnaryRequest(TRACES, pass, pass, valid(9), meta(), (e) => {
+        third = e;
+        r();
+      }),
+    );
+    // meanwhile the server answers other connections, and stores what they sent
+    expect((await send(TRACES, frame(valid(8)))).status).toBe(OK);
+    await cw.settled();
+    expect((await cw.getJson<TraceResponse>(`/api/traces/${id(16, 0x48).toString('hex')}`)).body.spanCount).toBe(1);
+    expect(third).toBeUndefined();
+    // one held call sends its message: its stream frees, and the waiting call is answered
+    held[0]!.stream.write(valid(0));
+    held[0]!.stream.end();
+    expect(await held[0]!.answered).toBeNull();
+    await thirdAnswered;
+    expect(third).toBeNull();
+    held[1]!.stream.write(valid(1));
+    held[1]!.stream.end();
+    expect(await held[1]!.answered).toBeNull();
+    await cw.settled();
+    for (const n of [0, 1, 9]) expect((await cw.getJson<TraceResponse>(`/api/traces/${id(16, 0x40 + n).toString('hex')}`)).body.spanCount).toBe(1);
   });
 
   it('answers malformed frames with the right status and keeps serving', async () => {

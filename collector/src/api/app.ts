@@ -44,6 +44,8 @@ export interface ApiDeps {
   redactionPolicySha256: string;
   /** evidence bundles: rows per bundle, builds at once (defaults: BUNDLE_LIMITS) */
   bundleLimits?: { maxRows: number; maxConcurrentBuilds: number };
+  /** where evidence bundles are spooled before they are sent (default: the OS temp dir) */
+  bundleSpoolDir?: string;
   redaction: RedactionStatsView;
   /** whether /healthz may show this caller the redaction counts (default: everyone; with authentication: readers) */
   showRedaction?: (c: Context) => boolean | Promise<boolean>;
@@ -87,6 +89,7 @@ export function apiApp(d: ApiDeps): Hono<ApiEnv> {
       ...(d.audit ? { audit: d.audit } : {}),
       ...(d.settle ? { settle: d.settle } : {}),
       ...(d.bundleLimits ? { limits: d.bundleLimits } : {}),
+      ...(d.bundleSpoolDir ? { spoolDir: d.bundleSpoolDir } : {}),
     }),
   );
   app.route('/api/audit', auditApi(d.settle));

@@ -31,6 +31,16 @@ export interface OtlpGrpcOptions {
   onRefused?: (refusal: Extract<IngestAuthResult, { ok: false }>, req: { path: string; clientAddress: string; userAgent: string }) => void;
   /** rows dated further ahead than this are rejected (admit.ts) */
   maxFutureMs: number;
+  /** per connection: concurrent calls, idle and total lifetime, keepalive pings (config.ts `grpc`) */
+  limits: GrpcLimits;
+}
+
+export interface GrpcLimits {
+  maxConcurrentStreams: number;
+  maxConnectionIdleMs: number;
+  maxConnectionAgeMs: number;
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
 }
 
 export interface OtlpGrpcReceiver {
@@ -81,11 +91,7 @@ export async function startOtlpGrpcReceiver(next: IngestConsumer, host: string, 
     },
   ];
 
-  const server = new grpc.Server({
-    // grpc-js checks this on the message as framed and again while inflating a compressed one,
-    // and answers RESOURCE_EXHAUSTED (not retried: no RetryInfo) beyond it.
-    'grpc.max_receive_message_length': o.maxBodyBytes,
-  });
+  const server = new grpc.Server(serverOptions(o.maxBodyBytes, o.limits));
   for (const signal of signals) {
     const method: grpc.MethodDefinition<Buffer, Buffer> = {
       path: signal.path,
@@ -172,3 +178,27 @@ function retryLater(code: grpc.status, details: string): Partial<grpc.StatusObje
   metadata.set('grpc-status-details-bin', statusWithRetryInfo(code, details, RETRY_AFTER_SECONDS));
   return { code, details, metadata };
 }
+
+/**
+ * grpc-js leaves every one of these unbounded by default. A connection carries at most
+ * `maxConcurrentStreams` calls at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS: a conforming
+ * client waits for a free stream, one that does not is refused with REFUSED_STREAM); a
+ * connection without calls is closed after `maxConnectionIdleMs`, any connection after
+ * `maxConnectionAgeMs` (GOAWAY, calls in flight get a grace period); a peer that stops answering
+ * keepalive pings is dropped. The message size limit is checked on the message as framed and
+ * again while inflating a compressed one: RESOURCE_EXHAUSTED (not retried: no RetryInfo).
+ */
+export function serverOptions(maxBodyBytes: number, l: GrpcLimits): grpc.ServerOptions {
+  return {
+    'grpc.max_receive_message_length': maxBodyBytes,
+    'grpc.max_concurrent_streams': l.maxConcurrentStreams,
+    'grpc.max_connection_idle_ms': l.maxConnectionIdleMs,
+    'grpc.max_connection_age_ms': l.maxConnectionAgeMs,
+    'grpc.max_connection_age_grace_ms': GRACE_MS,
+    'grpc.keepalive_time_ms': l.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': l.keepaliveTimeoutMs,
+  };
+}
+
+/** Time calls in flight on a connection past its age get to finish (a 64 MiB batch on a slow link). */
+const GRACE_MS = 60_000;

@@ -24,8 +24,11 @@ export interface ClickHouse {
   backend: 'chdb' | 'server';
   database: string;
   cluster?: ClusterLayout;
-  /** Runs a read and returns its rows (JSONEachRow, 64-bit integers as strings, READ_SETTINGS + `settings`). */
-  query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]>;
+  /**
+   * Runs a read and returns its rows (JSONEachRow, 64-bit integers as strings, READ_SETTINGS + `settings`).
+   * `signal` abandons it: a server cancels the query; embedded chDB cannot interrupt one and lets it finish unread.
+   */
+  query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings, signal?: AbortSignal): Promise<T[]>;
   /** The same, row by row as they arrive: for reads too large to hold (`causeway verify`). */
   stream<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): AsyncIterable<T>;
   /** A statement without rows (DDL of migrations; the test kit's tampering). */
@@ -105,6 +108,10 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
   mkdirSync(path, { recursive: true });
   // Loaded lazily: a server deployment need not load the 500 MB engine.
   const { createChdbConnection } = await import('chdb/connection');
+  // The engine's caches are server configuration, set by the first connection to the data
+  // directory; the client's connection below joins the same engine.
+  const { Session } = await import('chdb');
+  const engine = new Session(path, { connectionArgs: CHDB_CACHE_ARGS });
   const connection = createChdbConnection({ path });
   // The engine installs ClickHouse's fatal-signal handlers, and its SIGABRT handler waits for a
   // signal-listener thread embedded chDB does not run: V8's out-of-memory abort() then hung the
@@ -127,17 +134,40 @@ export async function openClickHouse(t: StoreTarget): Promise<ClickHouse> {
         settings: settings as Record<string, string | number | boolean>,
       });
     },
-    close: () => client.close(),
+    async close() {
+      await client.close();
+      engine.close();
+    },
   };
 }
 
+/**
+ * Embedded chDB's caches, bounded for a process that shares its machine with the agents it
+ * watches (ClickHouse sizes them for a dedicated server: 5 GiB each for marks, primary indexes
+ * and skip-index marks). Measured on the bench's 20k-span store, ClickHouse itself tracked
+ * 33 MB after ingest: these bound what reads of a large store may add. A server deployment
+ * configures its own.
+ */
+export const CHDB_CACHE_ARGS: string[] = [
+  `--mark_cache_size=${64 * 2 ** 20}`,
+  `--primary_index_cache_size=${64 * 2 ** 20}`,
+  `--index_mark_cache_size=${32 * 2 ** 20}`,
+  `--query_condition_cache_size=${16 * 2 ** 20}`,
+  `--compiled_expression_cache_size=${32 * 2 ** 20}`,
+  '--uncompressed_cache_size=0',
+  // Idle engine threads kept for reuse (default 1,000). Each holds its touched stack: after a
+  // 30k-span ingest the collector had 162 threads (134 of them idle pool threads); after 10k
+  // spans with this, 36.
+  '--max_thread_pool_free_size=16',
+];
+
 /** The reads, commands and ping both backends share: one code path over `@clickhouse/client`. */
 function facade(client: ClickHouseClient): Pick<ClickHouse, 'query' | 'stream' | 'command' | 'ping'> {
-  const select = (query: string, params: QueryParams | undefined, settings: ClickHouseSettings | undefined) =>
-    client.query({ query, query_params: params ?? {}, format: 'JSONEachRow', clickhouse_settings: { ...READ_SETTINGS, ...settings } });
+  const select = (query: string, params: QueryParams | undefined, settings: ClickHouseSettings | undefined, signal?: AbortSignal) =>
+    client.query({ query, query_params: params ?? {}, format: 'JSONEachRow', clickhouse_settings: { ...READ_SETTINGS, ...settings }, ...(signal ? { abort_signal: signal } : {}) });
   return {
-    async query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]> {
-      return (await select(sql, params, settings)).json<T>();
+    async query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings, signal?: AbortSignal): Promise<T[]> {
+      return (await select(sql, params, settings, signal)).json<T>();
     },
     async *stream<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): AsyncIterable<T> {
       const rs = await select(sql, params, settings);

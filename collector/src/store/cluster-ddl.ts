@@ -31,6 +31,8 @@ export const SHARDING_KEYS: Record<string, string> = {
   prov_artifacts: 'cityHash64(trace_id)',
   prov_appearances: 'cityHash64(trace_id)',
   prov_fingerprints: 'cityHash64(artifact_id)',
+  prov_fingerprint_index: 'artifact_key',
+  prov_artifact_keys: 'artifact_key',
   prov_conversations: 'cityHash64(trace_id)',
   // One log's leaves and checkpoints together: a log is read and verified in leaf order.
   ledger_leaves: 'cityHash64(log_id)',
@@ -81,6 +83,10 @@ export function clusterStatements(statement: string, layout: ClusterLayout): str
     // The Distributed table carries the columns too (it is how the application sees them).
     return [`ALTER TABLE {db}.${table}_local${on} ${commands}`, `ALTER TABLE {db}.${table}${on} ${commands}`];
   }
+
+  // A view a later file replaces (each node has its own copy of it); never a table: tables keep their rows.
+  m = /^DROP VIEW IF EXISTS \{db\}\.(\w+)$/i.exec(sql);
+  if (m) return [`DROP VIEW IF EXISTS {db}.${m[1]}${on}`];
 
   // INSERT … SELECT (a backfill) reads and writes the Distributed tables: rows land on the shard
   // of their key, as live inserts do.

@@ -1,12 +1,26 @@
-// The stored rows an evidence bundle carries, for one tenant: span rows of traces, and
+// The stored rows an evidence bundle carries, for one tenant: span and log rows of traces, and
 // provenance rows by trace or by artifact, in a fixed order so the same selection exports the
 // same bytes. Rows come back as stored; the bundle writes their canonical form (format/).
-import type { SpanRow } from '@causeway/schemas';
+// Span and log rows are read in two steps so a bundle never holds them all: first the keys
+// (trace, span, row hash) of the whole selection, then the rows themselves a page of hashes at a time.
+import type { LogRow, SpanRow } from '@causeway/schemas';
 import type { ClickHouse } from '../clickhouse.ts';
 import { PROV_COLUMNS, type ProvTable } from '../../format/prov-lines.ts';
 
 /** A provenance row as stored: its canonical columns (format/prov-lines.ts) and its hash. */
 export type StoredProvRow = Record<string, unknown> & { trace_id: string; span_id: string; row_hash: string };
+
+/** Where a stored row sits: its trace and span, its row hash (its leaf in the log), and about how many bytes it holds. */
+export interface RowKey {
+  trace_id: string;
+  span_id: string;
+  row_hash: string;
+  /** ClickHouse's estimate of the row's size in memory (byteSize): pages are cut by it */
+  bytes: number;
+}
+
+const SPAN_ORDER = 'trace_id, start_time_unix_nano, span_id, row_hash';
+const LOG_ORDER = 'trace_id, time_unix_nano, observed_time_unix_nano, row_hash';
 
 export class BundleRows {
   constructor(
@@ -14,14 +28,45 @@ export class BundleRows {
     readonly tenant: string,
   ) {}
 
-  /** Every span row of these traces (the first `limit` when given), one per distinct row, by trace, start, span and hash. */
-  spans(traceIds: string[], limit?: number): Promise<SpanRow[]> {
-    return this.ch.query<SpanRow>(
-      `SELECT * EXCEPT (ingested_at) FROM ${this.ch.database}.spans
+  /** The keys of every span row of these traces (the first `limit` when given), one per distinct row, by trace, start, span and hash. */
+  spanKeys(traceIds: string[], limit?: number, signal?: AbortSignal): Promise<RowKey[]> {
+    return this.keys('spans', SPAN_ORDER, traceIds, limit, signal);
+  }
+
+  /** The span rows of these traces with these row hashes, in the order of spanKeys. */
+  spansByHash(traceIds: string[], hashes: string[], signal?: AbortSignal): Promise<SpanRow[]> {
+    return this.byHash<SpanRow>('spans', SPAN_ORDER, traceIds, hashes, signal);
+  }
+
+  /** The keys of every log record row of these traces, by trace, time, observed time and hash. */
+  logKeys(traceIds: string[], signal?: AbortSignal): Promise<RowKey[]> {
+    return this.keys('logs', LOG_ORDER, traceIds, undefined, signal);
+  }
+
+  /** The log record rows of these traces with these row hashes, in the order of logKeys. */
+  logsByHash(traceIds: string[], hashes: string[], signal?: AbortSignal): Promise<LogRow[]> {
+    return this.byHash<LogRow>('logs', LOG_ORDER, traceIds, hashes, signal);
+  }
+
+  private keys(table: 'spans' | 'logs', order: string, traceIds: string[], limit: number | undefined, signal: AbortSignal | undefined): Promise<RowKey[]> {
+    return this.ch.query<RowKey>(
+      `SELECT trace_id, span_id, row_hash, toUInt32(least(byteSize(*), 4000000000)) AS bytes FROM ${this.ch.database}.${table}
        WHERE tenant = {tenant:String} AND trace_id IN {traceIds:Array(String)}
-       ORDER BY trace_id, start_time_unix_nano, span_id, row_hash
-       LIMIT 1 BY trace_id, span_id, row_hash${limit === undefined ? '' : ' LIMIT {limit:UInt64}'}`,
+       ORDER BY ${order} LIMIT 1 BY row_hash${limit === undefined ? '' : ' LIMIT {limit:UInt64}'}`,
       { tenant: this.tenant, traceIds, ...(limit === undefined ? {} : { limit }) },
+      undefined,
+      signal,
+    );
+  }
+
+  private byHash<T>(table: 'spans' | 'logs', order: string, traceIds: string[], hashes: string[], signal: AbortSignal | undefined): Promise<T[]> {
+    return this.ch.query<T>(
+      `SELECT * EXCEPT (ingested_at) FROM ${this.ch.database}.${table}
+       WHERE tenant = {tenant:String} AND trace_id IN {traceIds:Array(String)} AND row_hash IN {hashes:Array(String)}
+       ORDER BY ${order} LIMIT 1 BY row_hash`,
+      { tenant: this.tenant, traceIds, hashes },
+      undefined,
+      signal,
     );
   }
 

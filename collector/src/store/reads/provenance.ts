@@ -123,14 +123,25 @@ export class ProvenanceReads {
     // Inlined as literals: the client sends UInt64 array parameters as strings, which ClickHouse refuses.
     const valid = fps.filter((f) => /^\d{1,20}$/.test(f));
     if (valid.length === 0) return [];
-    const rows = await inChunks(valid, (f) => f.padStart(20, '0'), (chunk) =>
-      this.rows<FingerprintHit>(
-        `SELECT toString(fp) AS fp, artifact_id, min(pos) AS pos FROM ${this.db}.prov_fingerprints
-         WHERE tenant = {tenant:String} AND fp IN (${chunk.join(',')})
+    // Two indexes (schemas/sql/016): prov_fingerprint_index names artifacts by key, which
+    // prov_artifact_keys turns back into ids; prov_fingerprints holds what stores wrote before.
+    const rows = await inChunks(valid, (f) => f.padStart(20, '0'), (chunk) => {
+      const fps = chunk.join(',');
+      return this.rows<FingerprintHit>(
+        `SELECT toString(fp) AS fp, artifact_id, min(pos) AS pos FROM (
+           SELECT fp, artifact_id, pos FROM ${this.db}.prov_fingerprints WHERE tenant = {tenant:String} AND fp IN (${fps})
+           UNION ALL
+           SELECT i.fp AS fp, k.artifact_id AS artifact_id, i.pos AS pos
+           FROM (SELECT fp, artifact_key, pos FROM ${this.db}.prov_fingerprint_index WHERE tenant = {tenant:String} AND fp IN (${fps})) AS i
+           INNER JOIN (
+             SELECT DISTINCT artifact_key, artifact_id FROM ${this.db}.prov_artifact_keys
+             WHERE tenant = {tenant:String} AND artifact_key IN (SELECT artifact_key FROM ${this.db}.prov_fingerprint_index WHERE tenant = {tenant:String} AND fp IN (${fps}))
+           ) AS k ON i.artifact_key = k.artifact_key
+         )
          GROUP BY fp, artifact_id ORDER BY fp, artifact_id LIMIT ${PER_FINGERPRINT} BY fp`,
         { tenant },
-      ),
-    );
+      );
+    });
     return rows.map((r) => ({ ...r, pos: Number(r.pos) }));
   }
 }
