@@ -10,3 +10,4 @@ export * from './node-id.ts';
 export * from './bundles.ts';
 export * from './auth.ts';
 export * from './detections.ts';
+export * from './impact.ts';

@@ -220,3 +220,23 @@ export interface ArtifactResponse {
   appearances: ArtifactAppearance[];
   truncated: boolean;
 }
+
+/**
+ * GET /api/provenance/traces/:traceId/overview: what a trace's first view needs, cheap to make
+ * and to send. A small trace (at most TRACE_OVERVIEW_LIMITS.wholeGraph activities) gets its
+ * whole causal graph; a larger one gets every activity and the backward slices of the tool calls
+ * examined for its key node (highest impact first, then most recent, until one is reached by
+ * untrusted content over links that are not coincidence), and the rest on demand: the whole
+ * graph from /api/provenance/traces/:traceId, a node's slices from /api/provenance/slice.
+ */
+export interface TraceOverviewResponse {
+  traceId: string;
+  /** activities (spans that did something) in the trace */
+  activityCount: number;
+  /** the whole trace graph, as /api/provenance/traces/:traceId answers it (small traces) */
+  graph?: SliceResponse;
+  /** larger traces: every activity, as the trace graph has it (`tainted` only where a slice says so) … */
+  activities?: SliceActivity[];
+  /** … and the examined tool calls' backward slices, each as /api/provenance/slice answers it with `limit=TRACE_OVERVIEW_LIMITS.sliceNodes` */
+  slices?: SliceResponse[];
+}

@@ -25,3 +25,9 @@ export const TRACE_GRAPH_LIMITS = { default: 5000, max: 20_000 } as const;
 
 /** Appearances listed by `GET /api/artifacts/:id?limit=`. */
 export const ARTIFACT_APPEARANCE_LIMITS = { default: 200, max: 10_000 } as const;
+
+/**
+ * The trace overview (`/api/provenance/traces/:id/overview`): whole graphs up to `wholeGraph`
+ * activities; above, at most `candidates` tool calls' backward slices of at most `sliceNodes` nodes.
+ */
+export const TRACE_OVERVIEW_LIMITS = { wholeGraph: 400, candidates: 4, sliceNodes: 2000 } as const;

@@ -8,11 +8,12 @@ import type {
   IncidentListResponse,
   SliceResponse,
   TraceLogsResponse,
+  TraceOverviewResponse,
   TraceResponse,
   TraceSearchResponse,
 } from '@causeway/schemas';
 import { SIGNED_OUT_EVENT } from './auth/session.ts';
-import { parseNodeId } from '@causeway/schemas';
+import { SLICE_DEFAULTS, parseNodeId } from '@causeway/schemas';
 
 export class ApiError extends Error {
   constructor(
@@ -61,27 +62,44 @@ export const PAGE_SIZE = 100;
 /** Slices already answered (a slice is recomputed by the collector on every request). */
 const sliceCache = new Map<string, SliceResponse>();
 
+function sliceUrl(seed: string, direction: 'backward' | 'forward', depth?: number): string {
+  const p = new URLSearchParams({ direction, limit: '2000' });
+  if (depth !== undefined) p.set('depth', String(depth));
+  const ref = parseNodeId(seed);
+  if (ref?.type === 'activity') {
+    p.set('trace', ref.traceId);
+    p.set('span', ref.spanId);
+  } else if (ref?.type === 'artifact') p.set('artifact', ref.artifactId);
+  else throw new ApiError(400, `not a node of the graph: ${seed}`);
+  return `/api/provenance/slice?${p}`;
+}
+
+function remember(url: string, s: SliceResponse): void {
+  if (sliceCache.size >= 64) sliceCache.delete(sliceCache.keys().next().value!);
+  sliceCache.set(url, s);
+}
+
 export const api = {
   searchTraces: (filters: Record<string, string>, signal?: AbortSignal) => get<TraceSearchResponse>(`/api/search/traces?${new URLSearchParams({ limit: String(PAGE_SIZE), ...filters })}`, signal),
   trace: (id: string, signal?: AbortSignal) => get<TraceResponse>(`/api/traces/${id}`, signal),
   traceGraph: (id: string, signal?: AbortSignal) => get<SliceResponse>(`/api/provenance/traces/${id}?limit=20000`, signal),
+  /** The first view of a trace: its whole graph when small, else its activities and the key candidates' slices. */
+  traceOverview: (id: string, signal?: AbortSignal) => get<TraceOverviewResponse>(`/api/provenance/traces/${id}/overview`, signal),
   /** A causal slice; `depth` limits how far it walks (the API's default is 12). Answers are cached. */
   async slice(seed: string, direction: 'backward' | 'forward', signal?: AbortSignal, depth?: number): Promise<SliceResponse> {
-    const p = new URLSearchParams({ direction, limit: '2000' });
-    if (depth !== undefined) p.set('depth', String(depth));
-    const ref = parseNodeId(seed);
-    if (ref?.type === 'activity') {
-      p.set('trace', ref.traceId);
-      p.set('span', ref.spanId);
-    } else if (ref?.type === 'artifact') p.set('artifact', ref.artifactId);
-    else throw new ApiError(400, `not a node of the graph: ${seed}`);
-    const url = `/api/provenance/slice?${p}`;
+    const url = sliceUrl(seed, direction, depth);
     const hit = sliceCache.get(url);
     if (hit) return hit;
     const s = await get<SliceResponse>(url, signal);
-    if (sliceCache.size >= 64) sliceCache.delete(sliceCache.keys().next().value!);
-    sliceCache.set(url, s);
+    remember(url, s);
     return s;
+  },
+  /** A slice answered already (the trace overview's), as the same request would answer it. */
+  cachedSlice: (seed: string, direction: 'backward' | 'forward', depth?: number): SliceResponse | undefined => sliceCache.get(sliceUrl(seed, direction, depth)),
+  /** Keeps a backward slice another answer carried (the overview's: `limit=2000`, the API's default depth), as asked with and without that depth. */
+  primeSlice(s: SliceResponse): void {
+    remember(sliceUrl(s.seed, 'backward'), s);
+    remember(sliceUrl(s.seed, 'backward', SLICE_DEFAULTS.depth), s);
   },
   logs: (id: string, signal?: AbortSignal) => get<TraceLogsResponse>(`/api/traces/${id}/logs`, signal),
   artifact: (id: string, signal?: AbortSignal) => get<ArtifactResponse>(`/api/artifacts/${id}`, signal),

@@ -3,7 +3,7 @@
 // the orchestrator, in a billing agent mailing the customer export out. BIG_TRACE_AGENTS sets
 // the size (default 12 sub-agents, ~1,000 spans, so the suite stays quick on 2 cores); the
 // explorer bench opens the 3,250-span one (40 sub-agents) and reports its timings.
-import type { SliceResponse } from '@causeway/schemas';
+import type { TraceOverviewResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Explorer, openExplorer } from './harness.ts';
 import { type MultiAgentTrace, multiAgentTrace, sendMultiAgentTrace } from './multi-agent-trace.ts';
@@ -14,7 +14,6 @@ describe('a large multi-agent trace in Chromium', () => {
   let x: Explorer;
   let t: MultiAgentTrace;
   let sendId = '';
-  let graph: SliceResponse;
   const node = (id: string): string => `[data-testid=graph-node][data-node-id="${id}"]`;
 
   beforeAll(async () => {
@@ -29,13 +28,8 @@ describe('a large multi-agent trace in Chromium', () => {
     await x?.close();
   }, 300_000);
 
-  it('opens readable: a labelled lane per agent, runs of steps grouped, the exfiltrating send_email framed', async () => {
+  it('opens readable from a small first answer: a labelled lane per agent, runs of steps grouped, the exfiltrating send_email framed', async () => {
     const { page } = x;
-    const sizes = new Map<string, number>();
-    page.on('response', (r) => {
-      const u = new URL(r.url());
-      if (u.pathname.startsWith('/api/')) void r.body().then((b) => sizes.set(u.pathname, b.length), () => undefined);
-    });
     const t0 = Date.now();
     await page.goto(`${x.cw.apiUrl}/traces/${t.traceId}`);
     await x.graphReady(600_000);
@@ -53,6 +47,29 @@ describe('a large multi-agent trace in Chromium', () => {
       { timeout: 60_000 },
     );
     const readable = Date.now() - t0;
+    // what crossed the network until then (compressed sizes), and what each answer was once decoded
+    const loaded = await page.evaluate(() => {
+      const now = performance.now();
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((e) => e.startTime >= nav.startTime)
+        .map((e) => ({ path: new URL(e.name).pathname, done: e.responseEnd > 0 && e.responseEnd <= now, bytes: e.encodedBodySize, decoded: e.decodedBodySize, start: Math.round(e.startTime - nav.startTime), ms: Math.round(e.duration) }));
+    });
+    const before = loaded.filter((r) => r.done);
+    const api = (p: string): (typeof loaded)[number] | undefined => loaded.find((r) => r.path === p);
+    const overview = api(`/api/provenance/traces/${t.traceId}/overview`)!;
+    // the first view came from the overview alone, not the whole graph
+    expect(overview?.done).toBe(true);
+    expect(before.map((r) => r.path)).not.toContain(`/api/provenance/traces/${t.traceId}`);
+    expect(overview.bytes).toBeLessThan(overview.decoded / 3); // compressed on the wire
+    // the key node's "why?" came with the overview: the page never asked for it
+    await page.locator('[data-testid=taint-path]').first().waitFor();
+    const asked = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    expect(asked.filter((u) => u.includes('/api/provenance/slice?') && u.includes('direction=backward') && u.includes(`span=${t.sendEmail}`))).toEqual([]);
+    const firstBytes = before.reduce((n, r) => n + r.bytes, 0);
+    expect(firstBytes).toBeLessThan(2e6);
+    expect(await page.locator('[data-testid=overview-note]').count()).toBe(1);
+    expect(await x.attr('[data-testid=trace-view]', 'data-graph')).toBe('overview');
     expect(await x.labelPx(node(sendId))).toBeGreaterThanOrEqual(11);
     // aggregated: far fewer nodes than the trace's, drawn as SVG, each agent's lane named
     const drawn = Number(await x.attr('[data-testid=graph]', 'data-nodes'));
@@ -62,9 +79,12 @@ describe('a large multi-agent trace in Chromium', () => {
     const lanes = await page.locator('[data-testid=lane-label]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
     expect(new Set(lanes)).toEqual(new Set(t.agents));
     await x.shot('big-trace-first-view');
+    const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
+    const spansA = api(`/api/traces/${t.traceId}`);
     console.log(
       `big trace: ${t.spans} spans, ${t.agents.length} agents → ${drawn} nodes drawn; graph laid out ${laidOut} ms, key path readable ${readable} ms after navigation; ` +
-        `responses: ${[...sizes].map(([p, n]) => `${p.replace(t.traceId, '<id>')} ${(n / 1e6).toFixed(2)} MB`).join(', ')}`,
+        `${mb(firstBytes)} transferred before (${before.length} responses; overview ${mb(overview.bytes)}, ${mb(overview.decoded)} decoded, asked at ${overview.start} ms, answered in ${overview.ms} ms)` +
+        (spansA ? `; spans ${spansA.done ? 'before' : 'after'}: ${mb(spansA.bytes)} (${mb(spansA.decoded)} decoded)` : ''),
     );
   });
 
@@ -103,9 +123,10 @@ describe('a large multi-agent trace in Chromium', () => {
 
   it('loads a slice progressively, shows what was found so far, and cancels the walk', async () => {
     const { page } = x;
-    graph = (await x.cw.getJson<SliceResponse>(`/api/provenance/traces/${t.traceId}?limit=20000`)).body;
+    // (every activity is in the overview: no need to compute the whole graph for this)
+    const overview = (await x.cw.getJson<TraceOverviewResponse>(`/api/provenance/traces/${t.traceId}/overview`)).body;
     // the orchestrator's first model call: what followed from it runs through the whole trace
-    const first = graph.nodes.filter((n) => n.type === 'activity' && n.kind === 'llm').sort((a, b) => (BigInt((a as { start: string }).start) < BigInt((b as { start: string }).start) ? -1 : 1))[0]!;
+    const first = overview.activities!.filter((n) => n.kind === 'llm').sort((a, b) => (BigInt(a.start) < BigInt(b.start) ? -1 : 1))[0]!;
     // hold the second request of the walk (the deeper one) so the cancel is not a race with it
     let requests = 0;
     await page.route('**/api/provenance/slice?*', async (route) => {
@@ -124,5 +145,19 @@ describe('a large multi-agent trace in Chromium', () => {
     expect(await page.locator('[data-testid=effect-list] li').count()).toBeGreaterThan(0);
     expect(await aborted).toContain('ABORTED');
     await page.unroute('**/api/provenance/slice?*');
+  });
+
+  it('loads the whole causal graph on demand, and the key node stays the same', async () => {
+    const { page } = x;
+    await page.goto(`${x.cw.apiUrl}/traces/${t.traceId}`);
+    await x.graphReady(600_000);
+    const overviewEdges = Number(await x.attr('[data-testid=graph]', 'data-edges'));
+    await page.click('[data-testid=load-whole-graph]');
+    await page.waitForSelector('[data-testid=trace-view][data-graph=whole]', { timeout: 600_000 });
+    expect(await page.locator('[data-testid=overview-note]').count()).toBe(0);
+    await x.graphReady(600_000);
+    expect(await x.attr('[data-testid=trace-view]', 'data-key-node')).toBe(sendId);
+    // the whole graph links the other steps too: more links drawn than the overview's key path
+    expect(Number(await x.attr('[data-testid=graph]', 'data-edges'))).toBeGreaterThan(overviewEdges);
   });
 });

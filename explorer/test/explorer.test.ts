@@ -120,6 +120,8 @@ describe('explorer in Chromium', () => {
     await page.goto(`${cw.apiUrl}/traces/${pi}`);
     await graphReady();
     expect(await attr('[data-testid=graph]', 'data-render')).toBe('svg');
+    // (the spans come after the graph)
+    await page.locator('[data-testid=waterfall-row]').nth(7).waitFor();
     expect(await page.locator('[data-testid=waterfall-row]').count()).toBe(8);
     await shot('02-trace-graph');
     await page.click('[data-testid=fit]');
@@ -143,6 +145,8 @@ describe('explorer in Chromium', () => {
     // what followed send_email is an effect, not a cause (the forward slice loads on its own)
     await page.waitForFunction((id) => document.querySelector('[data-testid=graph]')?.getAttribute('data-effects')?.includes(id), sendResult);
     expect(await page.locator(`[data-testid=graph-node][data-node-id="${sendResult}"]`).getAttribute('data-role')).toBe('effect');
+    // (the effects list fills when the forward slice answers)
+    await page.locator(`[data-testid=effect][data-node-id="${sendResult}"]`).waitFor();
     expect(await page.locator(`[data-testid=effect][data-node-id="${sendResult}"]`).count()).toBe(1);
     // the knowledge-base document of the other trace is nowhere among the causes
     expect(await attr('[data-testid=graph]', 'data-causes')).not.toContain(unrelated);
@@ -311,6 +315,8 @@ describe('explorer in Chromium', () => {
     await cw.settled();
     // "everything": every node drawn, on canvas
     await page.goto(`${cw.apiUrl}/traces/${big[0]!.spanContext().traceId}?collapse=0`);
+    // "everything" asks for the whole causal graph at once (the overview of a large trace has its steps only)
+    await page.waitForSelector('[data-testid=trace-view][data-graph=whole]', { timeout: 600_000 });
     await page.waitForSelector('[data-testid=graph][data-laid-out=true]', { timeout: 60_000 });
     expect(await attr('[data-testid=graph]', 'data-render')).toBe('canvas');
     expect(Number(await attr('[data-testid=graph]', 'data-nodes'))).toBeGreaterThanOrEqual(10_000);

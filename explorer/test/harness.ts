@@ -76,7 +76,13 @@ export async function openExplorer(o: { viewport?: { width: number; height: numb
     url: () => new URL(page.url()),
     async close() {
       await browser.close().catch(() => undefined);
-      await cw.stop();
+      // A collector stops once its answers in flight are sent: one still walking a slice the page
+      // gave up on (a cancelled "what followed?" on a big trace) can take minutes on a loaded
+      // machine. Nothing of the test is left to keep: after a grace period it is killed.
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = await Promise.race([cw.stop().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 30_000)))]);
+      clearTimeout(timer);
+      if (!stopped) await cw.kill9();
     },
   };
 }

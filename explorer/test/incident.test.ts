@@ -338,6 +338,7 @@ describe('the demo incident in Chromium', () => {
     await page.goto(`${x.cw.apiUrl}/traces/${pi}?node=${encodeURIComponent(sendId)}`);
     await x.graphReady();
     expect(await contrast()).toBeGreaterThanOrEqual(4.5);
+    await page.waitForFunction(() => / · 93e6dcc25a42 — Causeway$/.test(document.title) && !document.title.includes('Trace ·'));
     expect(await page.title()).toMatch(/invoke_agent mail-triage · 93e6dcc25a42 — Causeway$/);
     const dark = await x.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
     await dark.addCookies(await x.context.cookies()); // the same signed-in session
@@ -360,6 +361,8 @@ describe('the demo incident in Chromium', () => {
     // searching for a redacted value says why nothing is found
     await page.goto(`${x.cw.apiUrl}/?q=${encodeURIComponent('reconcile@vendor-updates.example')}`);
     await page.waitForSelector('[data-testid=redacted-search-hint]');
+    // and that a typed address cannot become its placeholder, and why (placeholders of e-mails are per trace)
+    expect(await page.locator('[data-testid=redacted-search-hint]').textContent()).toMatch(/cannot be turned into its placeholder, by design.*only within one trace/);
   });
 
   it('shows an incident by what it is about, with an export', async () => {

@@ -235,3 +235,19 @@ export async function sendMultiAgentTrace(otlpUrl: string, t: MultiAgentTrace, h
     if (res.status !== 200) throw new Error(`POST /v1/traces answered ${res.status}: ${await res.text()}`);
   }
 }
+
+/**
+ * Waits until the collector's detections have evaluated what was sent (a responder opens the
+ * trace after its finding), so a measured opening does not share the collector with that work.
+ * Returns at once when detections are off; gives up quietly after `timeoutMs`.
+ */
+export async function detectionsDone(getJson: (path: string) => Promise<{ status: number; body: unknown }>, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const r = await getJson('/api/detections/status');
+    if (r.status !== 200) return;
+    const s = r.body as { pendingTraces: number; evaluatedTraces: number };
+    if (s.pendingTraces === 0 && s.evaluatedTraces > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { AuditLog } from '../auth/audit.ts';
 import { type ApiDeps, apiApp, errorResponse } from './app.ts';
 import { type AuthApiOptions, authApi } from './auth-api.ts';
+import { compression } from './compression.ts';
 import { credentialsApi } from './credentials-api.ts';
 import { type GuardEnv, type GuardOptions, guard } from './guard.ts';
 
@@ -22,6 +23,7 @@ export interface FrontDoorOptions {
 export function frontDoor(o: FrontDoorOptions): Hono<GuardEnv> {
   const app = new Hono<GuardEnv>();
   app.onError((err, c) => errorResponse(err, c, o.api.log));
+  app.use('*', compression());
   app.use('*', guard(o.guard));
   if (o.auth) {
     app.route('/', authApi(o.auth));

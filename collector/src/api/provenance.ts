@@ -7,6 +7,7 @@ import { describeArtifact } from '../provenance/artifact-view.ts';
 import { SliceBuilder } from '../provenance/slice/index.ts';
 import { markSubmitters } from '../provenance/submitters.ts';
 import type { TrustRule } from '../provenance/trust.ts';
+import { traceOverview } from './trace-overview.ts';
 import { HttpError, artifactIdParam, boundedInt, oneOf, spanIdParam, traceIdParam } from './params.ts';
 import type { ApiEnv } from './scope.ts';
 
@@ -54,6 +55,13 @@ export function provenanceApi(trustRules: TrustRule[]): Hono<ApiEnv> {
     const s = await new SliceBuilder(c.var.reads.provenance, { tenant: c.var.scope.tenant, direction: 'backward', depth: 1, maxNodes: limit, trustRules }).traceGraph(trace);
     if (!s) throw new HttpError(404, `trace ${trace} has no provenance`);
     return c.json(await marked(c, s));
+  });
+
+  app.get('/provenance/traces/:id/overview', async (c) => {
+    const trace = traceIdParam(c.req.param('id'));
+    const body = await traceOverview(c.var.reads.provenance, trace, { tenant: c.var.scope.tenant, trustRules, mark: (s) => marked(c, s) });
+    if (!body) throw new HttpError(404, `trace ${trace} has no provenance`);
+    return c.json(body);
   });
 
   app.get('/artifacts/:id', async (c) => {

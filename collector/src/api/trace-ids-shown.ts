@@ -17,10 +17,17 @@ export async function traceIdsShown(action: string, res: Response): Promise<stri
   };
   const b = body as Record<string, unknown>;
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-  for (const n of list(b.nodes) as Record<string, unknown>[]) {
-    add(n?.traceId);
-    for (const t of list(n?.traces)) add(t);
-  }
+  const nodes = (v: unknown): void => {
+    for (const n of list(v) as Record<string, unknown>[]) {
+      add(n?.traceId);
+      for (const t of list(n?.traces)) add(t);
+    }
+  };
+  nodes(b.nodes);
+  // a trace overview: its graph, or its activities and slices
+  nodes(b.activities);
+  nodes((b.graph as Record<string, unknown> | undefined)?.nodes);
+  for (const s of list(b.slices) as Record<string, unknown>[]) nodes(s?.nodes);
   for (const a of list(b.appearances) as Record<string, unknown>[]) add(a?.traceId);
   for (const t of list(b.traces) as Record<string, unknown>[]) add(t?.traceId);
   for (const t of list(b.traceIds)) add(t);

@@ -26,6 +26,7 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'GET', path: '/api/search/traces', permission: 'read', audit: 'search' },
   { method: 'GET', path: '/api/provenance/slice', permission: 'read', audit: 'slice.read' },
   { method: 'GET', path: '/api/provenance/traces/:traceId', permission: 'read', audit: 'graph.read' },
+  { method: 'GET', path: '/api/provenance/traces/:traceId/overview', permission: 'read', audit: 'graph.overview.read' },
   { method: 'GET', path: '/api/artifacts/:artifactId', permission: 'read', audit: 'artifact.read' },
   { method: 'GET', path: '/api/redactions', permission: 'read' },
   { method: 'GET', path: '/api/ledger/checkpoint', permission: 'read' },

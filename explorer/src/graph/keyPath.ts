@@ -2,29 +2,13 @@
 // call that untrusted content reached) and the paths that led there, computed from the trace's
 // own causal graph (instant, no slice request). Pure.
 import type { SliceActivity, SliceEdge, SliceResponse, TaintPath } from '@causeway/schemas';
+import { WEAK_LINK, edgeStrength, impactTier } from '@causeway/schemas';
 import { edgeKey, emptyHighlight, type Highlight } from './highlight.ts';
 
-/**
- * How much harm a tool call can do, by what its name says it does: 3 sends data out or moves
- * money, 2 destroys or runs code, 1 changes or exports data, 0 reads.
- */
-export function impactTier(toolName: string): number {
-  const t = toolName.toLowerCase();
-  if (/^(search|get|read|list|lookup|fetch|query|find|retrieve|describe|check|view|browse)/.test(t)) return 0;
-  if (/send|mail|post|publish|upload|share|forward|transfer|wire|pay|purchase|invite|webhook|notify|sms|slack|tweet/.test(t)) return 3;
-  if (/delete|drop|remove|destroy|truncate|exec|shell|command|eval|deploy|grant|revoke|kill|terminate|shutdown/.test(t)) return 2;
-  if (/export|download|write|create|update|insert|modify|set_|approve|refund|book|place_order|submit|commit|push|merge/.test(t)) return 1;
-  return 0;
-}
+export { WEAK_LINK, edgeStrength, impactTier };
 
 /** Edges that carry influence (span containment does not). */
 const influences = (e: SliceEdge): boolean => e.relation !== 'child_of';
-
-/** An edge's strength: 1 when known by ids, the overlap score when by copied text. */
-export function edgeStrength(e: SliceEdge): number {
-  if (e.how === 'content') return e.score ?? 0;
-  return e.how === 'structural' ? 0.5 : 1;
-}
 
 /** Weakest link of a path, the path's strength (coincidental overlaps make weak paths). */
 export function pathStrength(path: string[], edges: Map<string, SliceEdge>): number {
@@ -101,9 +85,6 @@ export interface KeyNode {
   /** the strongest taint path's weakest link */
   strength: number;
 }
-
-/** Links weaker than this are treated as coincidence when choosing the key node. */
-export const WEAK_LINK = 0.15;
 
 /**
  * The trace's key node: among tool calls untrusted content reached by a path with no

@@ -154,8 +154,11 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
               No trace matches these filters.
               {redactedKind(filters.q) ? (
                 <p data-testid="redacted-search-hint">
-                  “{filters.q}” looks like {redactedKind(filters.q)}. Causeway redacts such values before storing anything, so stored content holds a placeholder such as <code>[REDACTED:email:1f0c…]</code> instead, and text search cannot find the value itself. Search for the words around it, or open a trace
-                  and follow the placeholder: the same value has the same placeholder everywhere.
+                  “{filters.q}” looks like {redactedKind(filters.q)}. Causeway redacts such values before storing anything, so stored content holds a placeholder such as <code>[REDACTED:email:1f0c…]</code> instead, and text search cannot find the value itself.{' '}
+                  {redactedKind(filters.q) === 'a key or token'
+                    ? 'A key keeps one placeholder across all traces, but the placeholder is keyed with a secret of this collector, so a typed key cannot be turned into it here.'
+                    : 'A typed value cannot be turned into its placeholder, by design: the placeholder of an e-mail address, card or phone number is the same only within one trace (anyone who can send telemetry could otherwise redact guesses and compare placeholders), so the same address in two traces has two placeholders.'}{' '}
+                  Search for the words around it, or open a trace and follow the placeholder there.
                 </p>
               ) : null}
             </>

@@ -75,7 +75,8 @@ export function Waterfall(p: {
     const top = selectedRow * ROW;
     if (top < el.scrollTop || top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, top - el.clientHeight / 2);
   }, [selectedRow]);
-  if (!p.trace) return <div className={p.loading ? 'loading' : 'empty'}>{p.loading ? 'Loading the spans…' : 'The spans are not available.'}</div>;
+  // as tall as the waterfall will be: the graph above does not move when the spans arrive (they come after it)
+  if (!p.trace) return <div className={`waterfall-placeholder ${p.loading ? 'loading' : 'empty'}`} style={{ height: HEIGHT }}>{p.loading ? 'Loading the spans…' : 'The spans are not available.'}</div>;
   if (spans.length === 0) return <div className="empty">This trace has no spans.</div>;
   const min = spans.reduce((m, s) => (s.start < m ? s.start : m), spans[0]!.start);
   const max = spans.reduce((m, s) => (s.end > m ? s.end : m), spans[0]!.end);

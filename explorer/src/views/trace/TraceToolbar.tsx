@@ -36,6 +36,8 @@ export function TraceToolbar(p: {
   onReplay(): void;
   onCompare(): void;
   layout: TimedLayout | undefined;
+  /** only the overview of the causal graph is loaded */
+  partial?: boolean;
   /** the trace's spans, for who submitted them */
   trace?: TraceResponse | undefined;
   children?: React.ReactNode;
@@ -49,7 +51,8 @@ export function TraceToolbar(p: {
       <TraceSubmitters trace={p.trace} />
       {s ? (
         <span className="muted" data-testid="graph-counts">
-          {s.nodes.filter((n) => n.type === 'activity').length.toLocaleString()} steps · {s.nodes.filter((n) => n.type === 'artifact').length.toLocaleString()} artifacts · {s.edges.length.toLocaleString()} links
+          {s.nodes.filter((n) => n.type === 'activity').length.toLocaleString()} steps ·{' '}
+          {p.partial ? 'overview: the key path’s artifacts and links only' : `${s.nodes.filter((n) => n.type === 'artifact').length.toLocaleString()} artifacts · ${s.edges.length.toLocaleString()} links`}
         </span>
       ) : null}
       <span className="group" role="group" aria-label="framing">

@@ -4,7 +4,7 @@
 // followed?") slices progressively; a taint path can be pinned and stays while exploring; any
 // link's evidence can be opened; replay steps through the activities with what the model saw.
 // All view state is in the URL (see url.ts).
-import type { SliceEdge, SliceNode, TaintPath } from '@causeway/schemas';
+import type { SliceActivity, SliceEdge, SliceNode, TaintPath } from '@causeway/schemas';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { shortId } from '../../format.ts';
 import { foldHighlight, mergeHighlight, pathHighlight, sliceHighlight } from '../../graph/highlight.ts';
@@ -35,6 +35,7 @@ import { useDrawnGraph } from './useDrawnGraph.ts';
 import { useShortcuts } from './useShortcuts.ts';
 import { sliceValue, useSlice } from './useSlice.ts';
 import { useTraceData } from './useTraceData.ts';
+import { WholeGraphNote } from './WholeGraphNote.tsx';
 
 type TraceState = Extract<ViewState, { page: 'trace' }>;
 const unique = (ids: (string | undefined)[]): string[] => [...new Set(ids.filter((x): x is string => !!x))];
@@ -45,7 +46,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
   const graphRef = useRef<GraphHandle>(null);
   const findRef = useRef<HTMLInputElement>(null);
   const [help, setHelp] = useState(false);
-  const d = useTraceData(traceId);
+  const d = useTraceData(traceId, collapse === false);
   const { slice, trace, full, key, spans, logs, inTrace } = d;
 
   // the first view answers the question: the key node selected (once, when nothing was chosen)
@@ -184,19 +185,21 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
     help: () => setHelp((h) => !h),
   });
 
-  const root = spans.find((s) => s.depth === 0);
-  const title = `${root?.span.name ?? 'Trace'} · ${shortId(traceId)}`;
+  // the root span names the trace: from the spans, else (they come after the graph) its activity
+  const root = spans.find((s) => s.depth === 0)?.span.name ?? slice?.nodes.find((n): n is SliceActivity => n.type === 'activity' && n.traceId === traceId && !n.parentSpanId)?.name;
+  const title = `${root ?? 'Trace'} · ${shortId(traceId)}`;
   usePageTitle(selected ? `${label(selected)} — ${title}` : title);
   const inspected = selected ?? cur?.activity;
   const inspectedSpan = inspected ? spans.find((s) => activityNodeId(traceId, s.span.spanId) === inspected) : undefined;
 
   if (d.traceL.state === 'error') return <TraceStatus traceId={traceId} graph={d.graphL} trace={d.traceL} onRetry={() => (d.reloadGraph(), d.reloadTrace())} navigate={navigate} />;
   return (
-    <div className="trace-view" data-testid="trace-view" data-trace-id={traceId} data-key-node={key?.id ?? ''}>
+    <div className="trace-view" data-testid="trace-view" data-trace-id={traceId} data-key-node={key?.id ?? ''} data-graph={slice ? (d.partial ? 'overview' : 'whole') : ''}>
       <TraceToolbar
         title={title}
         trace={d.traceL.state === 'ready' ? d.traceL.value : undefined}
         slice={slice}
+        partial={d.partial}
         mode={mode}
         collapse={collapse}
         onCollapse={(c) => set({ collapse: c })}
@@ -210,7 +213,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
         onFramePath={framePath}
         onFrameSelection={frameSelection}
         replayOn={replayOn}
-        canReplay={steps.length > 0}
+        canReplay={steps.length > 0 && !d.partial}
         onReplay={() => (replayOn ? set({ step: undefined }) : stepTo(0))}
         onCompare={() => navigate({ page: 'compare', a: traceId, b: '' })}
         layout={layout}
@@ -223,6 +226,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
       </TraceToolbar>
       <FindBar traceId={traceId} full={full} spans={spans} selected={selected} onSelect={select} inputRef={findRef} errors={errors} onNextError={nextError} />
       {slice?.truncated ? <div className="note">Graph cut short: {slice.truncatedReason}. The waterfall still lists every span.</div> : null}
+      {d.partial ? <WholeGraphNote activities={d.activityCount} found={!!key} whole={d.whole} onLoad={d.loadWhole} /> : null}
       <div className="trace-body">
         <div className="trace-main">
           {d.graphL.state !== 'ready' ? <TraceStatus traceId={traceId} graph={d.graphL} trace={d.traceL} onRetry={d.reloadGraph} navigate={navigate} spans={trace?.spanCount} /> : null}
@@ -247,7 +251,7 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
           {replayOn && full && cur ? (
             <ReplayPanel steps={steps} index={stepIndex} playing={playing} graph={full} spans={spans} logs={logs} traceId={traceId} onStep={stepTo} onPlay={() => setPlaying((p) => !p)} onSelect={select} />
           ) : null}
-          <Waterfall trace={trace} spans={spans} loading={d.traceL.state === 'loading'} selected={selected} highlight={highlight} t0={full?.t0 ?? 0n} replayAt={cur?.t} onSelect={(spanId) => select(activityNodeId(traceId, spanId))} />
+          <Waterfall trace={trace} spans={spans} loading={d.traceL.state === 'loading' || d.traceL.state === 'idle'} selected={selected} highlight={highlight} t0={full?.t0 ?? 0n} replayAt={cur?.t} onSelect={(spanId) => select(activityNodeId(traceId, spanId))} />
         </div>
         <aside className="trace-side" aria-label="why">
           {pin ? <PinnedPath path={pinPath} loading={pinSlice.load.state === 'loading'} edges={edges} label={label} selected={selected} onSelect={select} onEvidence={(from, to) => set({ edge: { from, to } }, false)} onUnpin={() => set({ pin: undefined })} /> : null}

@@ -37,6 +37,12 @@ export function useSlice(seed: string | undefined, direction: 'backward' | 'forw
       setLoad({ state: 'idle' });
       return;
     }
+    // answered already at the deepest depth (the trace overview carries the key node's): no walk
+    const done = api.cachedSlice(seed, direction, DEPTHS.at(-1));
+    if (done) {
+      setLoad({ state: 'ready', value: done });
+      return;
+    }
     const c = new AbortController();
     ac.current = c;
     const since = performance.now();

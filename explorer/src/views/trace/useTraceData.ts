@@ -1,27 +1,65 @@
-// Everything loaded for one trace: its causal graph (the collector computes it on request; slow
-// on big traces), its spans, its log records (where some libraries put the messages), and what
-// is derived from them once: the graph model and the key node of the first view.
+// Everything loaded for one trace: its overview (the whole causal graph of a small trace; of a
+// large one every step and the key tool call's causes, the whole graph on demand), its spans and
+// its log records (where some libraries put the messages), and what is derived from them once:
+// the graph model and the key node of the first view. The spans and logs are asked for once the
+// overview is in, so the collector computes what the first view needs first.
 import type { SliceResponse, TraceResponse } from '@causeway/schemas';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, type Loadable } from '../../api.ts';
 import { logsBySpan } from '../../conversation/logs.ts';
 import { keyNode } from '../../graph/keyPath.ts';
 import { buildGraph } from '../../graph/model.ts';
+import { overviewGraph } from '../../graph/overview.ts';
 import { useLoad } from '../../load.ts';
 import { flattenSpans } from '../Waterfall.tsx';
 
 export const ready = <T,>(l: Loadable<T>): T | undefined => (l.state === 'ready' ? l.value : undefined);
 
-export function useTraceData(traceId: string) {
-  const [graphL, reloadGraph] = useLoad((s) => api.traceGraph(traceId, s), [traceId]);
-  const [traceL, reloadTrace] = useLoad((s) => api.trace(traceId, s), [traceId]);
-  const [logsL] = useLoad((s) => api.logs(traceId, s), [traceId]);
-  const slice: SliceResponse | undefined = ready(graphL);
+/** `everything`: the view draws every node and link, so it needs the whole graph at once. */
+export function useTraceData(traceId: string, everything = false) {
+  const [overviewL, reloadOverview] = useLoad((s) => api.traceOverview(traceId, s), [traceId]);
+  const [asked, setAsked] = useState(false);
+  useEffect(() => setAsked(false), [traceId]);
+  const wantWhole = asked || everything;
+  const [wholeL, reloadWhole] = useLoad(wantWhole ? (s) => api.traceGraph(traceId, s) : undefined, [traceId, wantWhole]);
+  const after = overviewL.state !== 'loading';
+  const [traceL, reloadTrace] = useLoad(after ? (s) => api.trace(traceId, s) : undefined, [traceId, after]);
+  const [logsL] = useLoad(after ? (s) => api.logs(traceId, s) : undefined, [traceId, after]);
+  const overview = useMemo(() => {
+    const o = ready(overviewL);
+    if (!o) return undefined;
+    // the key candidates' slices answer the inspector's "why?" without a second request
+    for (const s of o.slices ?? []) api.primeSlice(s);
+    return overviewGraph(o);
+  }, [overviewL]);
+  const whole = ready(wholeL);
+  const slice: SliceResponse | undefined = whole ?? overview?.graph;
+  /** only part of the causal graph is loaded (a large trace's overview) */
+  const partial = !whole && !!overview?.partial;
+  const graphL: Loadable<SliceResponse> = overviewL.state === 'ready' ? (slice ? { state: 'ready', value: slice } : { state: 'loading' }) : overviewL;
   const trace: TraceResponse | undefined = ready(traceL);
   const full = useMemo(() => (slice ? buildGraph(slice) : undefined), [slice]);
   const key = useMemo(() => (slice ? keyNode(slice) : undefined), [slice]);
   const spans = useMemo(() => (trace ? flattenSpans(trace) : []), [trace]);
   const logs = useMemo(() => logsBySpan(ready(logsL)), [logsL]);
   const inTrace = useMemo(() => new Set(slice?.nodes.map((n) => n.id)), [slice]);
-  return { graphL, traceL, slice, trace, full, key, spans, logs, inTrace, reloadGraph, reloadTrace };
+  const activityCount = ready(overviewL)?.activityCount;
+  return {
+    graphL,
+    traceL,
+    slice,
+    trace,
+    full,
+    key,
+    spans,
+    logs,
+    inTrace,
+    partial,
+    activityCount,
+    /** the whole causal graph: asked for, loading, failed */
+    whole: wholeL,
+    loadWhole: () => (wantWhole ? reloadWhole() : setAsked(true)),
+    reloadGraph: reloadOverview,
+    reloadTrace,
+  };
 }

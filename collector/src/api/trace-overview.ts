@@ -1,0 +1,78 @@
+// A trace's first view without its whole causal graph (schemas TraceOverviewResponse): the
+// whole graph of a big trace costs seconds to compute and megabytes to send, while the first
+// view needs every step (lanes, grouped runs) and the causes of one tool call, the key node.
+// The key node is looked for as the explorer chooses it (graph/keyPath.ts keyNode): among tool
+// calls, highest impact first, then most recent, the first that untrusted content reached over
+// links that are not coincidence; each examined call's backward slice is the slice API's own
+// answer (same builder, same options), so the explorer's "why?" of it needs no second request.
+import {
+  type ActivityRow,
+  type SliceActivity,
+  type SliceEdge,
+  type SliceResponse,
+  SLICE_DEFAULTS,
+  TRACE_GRAPH_LIMITS,
+  TRACE_OVERVIEW_LIMITS,
+  type TraceOverviewResponse,
+  WEAK_LINK,
+  edgeStrength,
+  impactTier,
+} from '@causeway/schemas';
+import { type ProvenanceReader, SliceBuilder } from '../provenance/slice/index.ts';
+import { SliceGraph } from '../provenance/slice/graph.ts';
+import type { TrustRule } from '../provenance/trust.ts';
+
+export interface OverviewOptions {
+  tenant: string;
+  trustRules: TrustRule[];
+  /** who submitted each node (as every slice and trace graph answer is marked) */
+  mark(s: SliceResponse): Promise<SliceResponse>;
+  limits?: { wholeGraph: number; candidates: number; sliceNodes: number };
+}
+
+export async function traceOverview(reader: ProvenanceReader, traceId: string, o: OverviewOptions): Promise<TraceOverviewResponse | undefined> {
+  const limits = o.limits ?? TRACE_OVERVIEW_LIMITS;
+  const acts = await reader.activities(o.tenant, [traceId]);
+  if (acts.length === 0) return undefined;
+  if (acts.length <= limits.wholeGraph) {
+    // what GET /api/provenance/traces/:id?limit=<max> answers
+    const graph = await new SliceBuilder(reader, { tenant: o.tenant, direction: 'backward', depth: 1, maxNodes: TRACE_GRAPH_LIMITS.max, trustRules: o.trustRules }).traceGraph(traceId);
+    if (!graph) return undefined;
+    return { traceId, activityCount: acts.length, graph: await o.mark(graph) };
+  }
+  const nodes = new SliceGraph(Number.POSITIVE_INFINITY);
+  for (const a of acts) nodes.addActivity(a, 0);
+  const all = { seed: `trace:${traceId}`, direction: 'trace', depth: 1, nodes: [...nodes.nodes.values()], edges: [], taintPaths: [], truncated: false } satisfies SliceResponse;
+  const activities = (await o.mark(all)).nodes as SliceActivity[];
+  const slices: SliceResponse[] = [];
+  for (const a of keyCandidates(acts).slice(0, limits.candidates)) {
+    // what GET /api/provenance/slice?trace=&span=&direction=backward&limit=<sliceNodes> answers
+    const b = new SliceBuilder(reader, { tenant: o.tenant, direction: 'backward', depth: SLICE_DEFAULTS.depth, maxNodes: limits.sliceNodes, trustRules: o.trustRules });
+    const s = await b.slice({ traceId, spanId: a.span_id });
+    if (!s) continue;
+    slices.push(await o.mark(s));
+    if (reachedByUntrusted(s)) break;
+  }
+  return { traceId, activityCount: acts.length, activities, slices };
+}
+
+/** Tool calls, highest impact first, then most recent (ties: by span id, so the order is stable). */
+export function keyCandidates(acts: ActivityRow[]): ActivityRow[] {
+  const tier = (a: ActivityRow): number => impactTier(a.tool_name || a.name);
+  return acts
+    .filter((a) => a.kind === 'tool')
+    .map((a) => ({ a, tier: tier(a), start: BigInt(a.start_time_unix_nano) }))
+    .sort((x, y) => y.tier - x.tier || (y.start > x.start ? 1 : y.start < x.start ? -1 : 0) || (x.a.span_id < y.a.span_id ? -1 : 1))
+    .map((x) => x.a);
+}
+
+/** A backward slice's seed is reached by untrusted content along a path whose weakest link is not coincidence. */
+export function reachedByUntrusted(s: SliceResponse): boolean {
+  const best = new Map<string, number>();
+  for (const e of s.edges as SliceEdge[]) {
+    if (e.relation === 'child_of') continue;
+    const k = `${e.from}>${e.to}`;
+    best.set(k, Math.max(best.get(k) ?? 0, edgeStrength(e)));
+  }
+  return s.taintPaths.some((p) => p.nodes.every((id, i) => i === 0 || (best.get(`${p.nodes[i - 1]}>${id}`) ?? 0) >= WEAK_LINK));
+}
