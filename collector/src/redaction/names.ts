@@ -29,8 +29,11 @@ const CLOSINGS = ['regards', 'sincerely', 'thanks', 'thank you', 'cheers', 'best
 // Field names before a value: one that holds a person's name, or one that often does (`name` also names tools).
 const PERSON_KEY_PREFIXES = ['first', 'last', 'full', 'given', 'family', 'middle', 'customer', 'client', 'contact', 'patient', 'passenger', 'employee', 'applicant', 'recipient', 'sender', 'holder', 'cardholder', 'accountholder', 'billing', 'shipping', 'legal', 'sur', 'maiden', 'nick', 'display', 'user', 'author', 'owner', 'assignee', 'reporter'];
 const PERSON_KEYS = new Set(['surname', 'vorname', 'nachname', 'prénom', 'prenom', 'apellido', 'apellidos', 'nombre', 'cognome', 'cardholder', 'patient', 'customer', 'passenger', 'recipient', 'attn', 'attention', 'signedby', 'signed', 'signature', 'unterschrift', ...PERSON_KEY_PREFIXES.map((k) => `${k}name`)]);
+/** the lengths of person keys long enough to be recognised at the end of a longer field name (`billingcustomername`) */
+const LONG_PERSON_KEY_LENGTHS = [...new Set([...PERSON_KEYS].filter((k) => k.length > 6).map((k) => k.length))];
+const endsWithPersonKey = (key: string): boolean => LONG_PERSON_KEY_LENGTHS.some((n) => key.length > n && PERSON_KEYS.has(key.slice(-n)));
 const WEAK_KEYS = new Set(['name', 'nom', 'naam', 'kunde', 'kundin', 'cliente', 'contact', 'client', 'from', 'to', 'cc', 'by', 'with', 'for', 'called', 'named', 'von', 'de', 'par']);
-const MAILBOX_AFTER = /^[ \t]{0,2}<[^\s<>@]{1,64}@/;
+const MAILBOX_AFTER = /[ \t]{0,2}<[^\s<>@]{1,64}@/y;
 
 type Cue = 'strong' | 'weak' | 'none';
 
@@ -48,7 +51,7 @@ function cueBefore(text: string, at: number): Cue {
   const keyEnd = i;
   while (i > 0 && keyEnd - i < 32 && /[\p{L}_\- ]/u.test(before[i - 1]!)) i--;
   const key = before.slice(i, keyEnd).toLowerCase().replace(/[_\- ]/g, '');
-  if (PERSON_KEYS.has(key) || [...PERSON_KEYS].some((k) => k.length > 6 && key.endsWith(k))) return 'strong';
+  if (PERSON_KEYS.has(key) || endsWithPersonKey(key)) return 'strong';
   if (WEAK_KEYS.has(key) || WEAK_KEYS.has(/[a-z]{1,12}$/.exec(key)?.[0] ?? '')) return 'weak';
   return closingBefore(before) ? 'strong' : 'none';
 }
@@ -99,7 +102,8 @@ function tokens(text: string, start: number, end: number): Tok[] {
   for (let m = TOKEN.exec(run); m; m = TOKEN.exec(run)) {
     const raw = m[0].endsWith('.') ? m[0].slice(0, -1) : m[0];
     const lower = raw.toLowerCase();
-    const cls = lex.classOf(lower) === 'honorific' ? 'honorific' : raw.length === 1 && m[0].endsWith('.') ? 'initial' : PARTICLES.has(raw) ? 'particle' : (lex.classOf(lower) ?? compound(lower));
+    const known = lex.classOf(lower);
+    const cls = known === 'honorific' ? 'honorific' : raw.length === 1 && m[0].endsWith('.') ? 'initial' : PARTICLES.has(raw) ? 'particle' : (known ?? compound(lower));
     out.push({ start: start + m.index, end: start + m.index + raw.length, lower, cls });
   }
   return out;
@@ -121,10 +125,9 @@ const nameLike = (t: Tok): boolean => t.cls !== 'word' && t.cls !== 'honorific';
 /** The name inside a run of capitalised words [start, end), or an empty extent. */
 export function personExtent(text: string, start: number, end: number): [number, number] {
   const toks = tokens(text, start, end);
-  // `Priya Raman <p.raman@…>`: a mailbox's display name
-  let cue = MAILBOX_AFTER.test(text.slice(end, end + 80)) ? 'strong' : cueBefore(text, start);
   // leading greetings and honorifics are cues, not the name (`Dear Maria`, `Frau Dr. Weber`)
   let i = 0;
+  let cue: Cue | undefined;
   while (i < toks.length && (toks[i]!.cls === 'honorific' || GREETINGS.has(toks[i]!.lower))) {
     cue = 'strong';
     i++;
@@ -137,6 +140,12 @@ export function personExtent(text: string, start: number, end: number): [number,
   while (j > i + 1 && (toks[j - 1]!.cls === 'particle' || toks[j - 1]!.cls === 'initial')) j--;
   const words = toks.slice(i, j).filter((t) => t.cls !== 'particle' && t.cls !== 'initial');
   const take = (): [number, number] => [toks[i]!.start, toks[j - 1]!.end];
+  // the context is read only once the run could be a name (most runs are decided above)
+  if (cue === undefined) {
+    // `Priya Raman <p.raman@…>`: a mailbox's display name
+    MAILBOX_AFTER.lastIndex = end;
+    cue = MAILBOX_AFTER.test(text) ? 'strong' : cueBefore(text, start);
+  }
   if (cue === 'strong') return take();
   if (words.length < 2) return none;
   // a weak cue (`"name":` also names tools and services) needs one word the lexicon knows as a name
