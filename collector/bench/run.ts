@@ -17,7 +17,7 @@
 // BENCH_PROV_E2E_SPANS (60000, the on/off run), BENCH_PROV_CPU_SPANS (12000), BENCH_PROV_ROUNDS (3),
 // BENCH_PROV_CONCURRENCY (8), BENCH_PROV_READ_BUDGET_S (120: a read stops taking seeds after this
 // long, once it has 20), BENCH_PROV_HEAP_MB (8192: the store collector's --max-old-space-size),
-// BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7, `--only auth` section 8, `--only redaction` decode, redaction and its worst case.
+// BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7, `--only auth` section 8, `--only redaction` decode, redaction and its worst case, `--only event-loop` /healthz latency with and without an adversarial exporter (BENCH_EVENT_LOOP_SECONDS, 20).
 //   npm run bench -- --only provenance --spans 200000
 import { benchDetections, printDetections } from './detections.ts';
 import { spawn } from 'node:child_process';
@@ -37,6 +37,7 @@ import { writeFrames } from './payload-file.ts';
 import type { RawInsertResult } from './raw-insert.ts';
 import { benchExtractor, benchOnOff, benchStore, printProvenance } from './provenance.ts';
 import { benchAuth, printAuth } from './auth.ts';
+import { benchEventLoop, printEventLoop } from './event-loop.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '../..');
@@ -50,7 +51,7 @@ const DECODE_ROUNDS = intEnv('BENCH_DECODE_ROUNDS', 5);
 const KEEP = process.env.BENCH_KEEP === '1';
 const ARGS = cliArgs(process.argv.slice(2));
 const ONLY = ARGS.only;
-if (ONLY !== undefined && !['ingest', 'provenance', 'redaction', 'auth', 'detections'].includes(ONLY)) throw new Error(`--only must be ingest, provenance, redaction, auth or detections, got "${ONLY}"`);
+if (ONLY !== undefined && !['ingest', 'provenance', 'redaction', 'auth', 'detections', 'event-loop'].includes(ONLY)) throw new Error(`--only must be ingest, provenance, redaction, auth, detections or event-loop, got "${ONLY}"`);
 const AUTH_SPANS = intEnv('BENCH_AUTH_SPANS', 40_000);
 const AUTH_ROUNDS = intEnv('BENCH_AUTH_ROUNDS', 3);
 const PROV_SPANS = ARGS.spans !== undefined ? positiveInt(ARGS.spans, '--spans') : intEnv('BENCH_PROV_SPANS', 200_000);
@@ -72,8 +73,22 @@ async function main(): Promise<void> {
   if (ONLY === 'detections') return void process.stdout.write(`${printDetections(await benchDetections(intEnv('BENCH_DETECT_SPANS', 12_000)))}\n`);
   if (ONLY === undefined || ONLY === 'ingest' || ONLY === 'redaction') await ingestSections(started);
   if (ONLY === undefined || ONLY === 'auth') await authSection();
+  if (ONLY === undefined || ONLY === 'event-loop') await eventLoopSection();
   if (ONLY === undefined || ONLY === 'provenance') await provenanceSections();
   if (ONLY === undefined) process.stdout.write(`${printDetections(await benchDetections(intEnv('BENCH_DETECT_SPANS', 12_000)))}\n`);
+}
+
+async function eventLoopSection(): Promise<void> {
+  const seconds = intEnv('BENCH_EVENT_LOOP_SECONDS', 20);
+  log(`event-loop health: /healthz while exporters send, ${seconds} s without and ${seconds} s with an adversarial exporter…`);
+  const corpus = makeCorpus(intEnv('BENCH_EVENT_LOOP_SPANS', 20_000), BATCH, 13);
+  const workDir = tempDataDir('causeway-bench-loop-');
+  try {
+    const r = await benchEventLoop(corpus.batches, { seconds, concurrency: CONCURRENCY, dataDir: join(workDir, 'collector'), log });
+    process.stdout.write(`${printEventLoop(r)}\n`);
+  } finally {
+    if (!KEEP) rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 async function authSection(): Promise<void> {
