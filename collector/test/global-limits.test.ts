@@ -46,6 +46,20 @@ async function until(cond: () => boolean | Promise<boolean>, what: string, timeo
   }
 }
 
+/** POSTs a gzip-encoded OTLP protobuf body; the answer's status. */
+async function postGzip(otlpUrl: string, auth: Record<string, string>, body: Buffer): Promise<number> {
+  const res = await fetch(`${otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body: new Uint8Array(body) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Sends `body` until it is no longer refused for the budget (429); its last status. */
+async function acceptedOnceReleased(otlpUrl: string, auth: Record<string, string>, body: Buffer): Promise<number> {
+  let last = 0;
+  await until(async () => (last = await postGzip(otlpUrl, auth, body)) !== 429, 'the budget to be released');
+  return last;
+}
+
 it('caps decoded bytes in flight across requests: slow gzip bodies get 429, memory stays bounded, ingest recovers', async () => {
   const cw = await startCollector({ env: { CAUSEWAY_MAX_INFLIGHT_BYTES: String(CAP) } });
   const auth = cw.ingestHeaders;
@@ -94,14 +108,7 @@ it('caps decoded bytes in flight across requests: slow gzip bodies get 429, memo
     for (const a of attackers) a.destroy();
     const after = makeTrace(5);
     const big = gzipSync(padded(ProtobufTraceSerializer.serializeRequest(after)!, CAP - MiB));
-    let last = 0;
-    await until(async () => {
-      const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body: big });
-      last = res.status;
-      await res.arrayBuffer();
-      return last !== 429;
-    }, 'the budget to be released');
-    expect(last).toBe(200);
+    expect(await acceptedOnceReleased(cw.otlpUrl, auth, big)).toBe(200);
 
     // Nothing acknowledged is lost.
     await cw.settled();
@@ -158,14 +165,7 @@ it('ends requests whose headers or body do not arrive in time, and gives their b
     // timed-out request is still being unwound).
     const spans = makeTrace(4);
     const big = gzipSync(padded(ProtobufTraceSerializer.serializeRequest(spans)!, 60 * MiB));
-    let last = 0;
-    await until(async () => {
-      const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body: big });
-      last = res.status;
-      await res.arrayBuffer();
-      return last !== 429;
-    }, 'the budget to be released');
-    expect(last).toBe(200);
+    expect(await acceptedOnceReleased(cw.otlpUrl, auth, big)).toBe(200);
     await cw.settled();
     const { body } = await cw.getJson<TraceResponse>(`/api/traces/${spans[0]!.spanContext().traceId}`);
     expect(body.spanCount).toBe(4);
@@ -219,11 +219,6 @@ it('counts gRPC messages against the same budget: RESOURCE_EXHAUSTED with RetryI
       for (const [k, v] of Object.entries(auth)) md.set(k.toLowerCase(), v);
       client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, msg, md, (err) => resolve(err));
     });
-  const post = async (body: Buffer): Promise<number> => {
-    const res = await fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body: new Uint8Array(body) });
-    await res.arrayBuffer();
-    return res.status;
-  };
   let holder: ClientRequest | undefined;
   try {
     // An HTTP body that never finishes holds 48 MiB of the 64 MiB budget. A 17 MiB probe is
@@ -248,7 +243,7 @@ it('counts gRPC messages against the same budget: RESOURCE_EXHAUSTED with RetryI
         holder?.destroy();
         holder = startHolder();
       }
-      return (await post(probe)) === 429;
+      return (await postGzip(cw.otlpUrl, auth, probe)) === 429;
     }, 'the slow body to hold its bytes');
     expect(holderAnswered).toBe(false); // the 429 came from the holder's bytes, not a refused holder's leftovers
 
