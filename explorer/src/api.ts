@@ -2,6 +2,7 @@
 import type {
   ArtifactResponse,
   CreateIncidentRequest,
+  ExportListResponse,
   FindingListResponse,
   Incident,
   IncidentEventBody,
@@ -108,9 +109,12 @@ export const api = {
   incident: (id: string) => get<Incident>(`/api/incidents/${id}`),
   createIncident: (body: CreateIncidentRequest) => post<Incident>('/api/incidents', body),
   addIncidentEvent: (id: string, body: IncidentEventBody) => post<Incident>(`/api/incidents/${id}/events`, body),
-  /** The evidence bundle (zip) of a trace, or of the causal slice of one node in it. */
-  async bundle(traceId: string, seed: string | undefined, direction: 'backward' | 'forward'): Promise<{ blob: Blob; filename: string; sha256: string }> {
+  /** The bundles exported from one incident, newest first (needs the export permission). */
+  incidentExports: (incident: string, signal?: AbortSignal) => get<ExportListResponse>(`/api/exports?${new URLSearchParams({ incident })}`, signal),
+  /** The evidence bundle (zip) of a trace, or of the causal slice of one node in it; with `incident`, exported from that incident (it rides along). */
+  async bundle(traceId: string, seed: string | undefined, direction: 'backward' | 'forward', incident?: string): Promise<{ blob: Blob; filename: string; sha256: string }> {
     const body: Record<string, unknown> = { traceIds: [traceId] };
+    if (incident) body.incident = incident;
     if (seed?.startsWith('act:')) body.slice = { trace: traceId, span: seed.split('/')[1], direction };
     else if (seed?.startsWith('art:')) body.slice = { trace: traceId, artifact: seed.slice(4), direction };
     const res = await fetch('/api/bundles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -3,10 +3,14 @@
 // LangChain/OpenInference, Traceloop, Vercel AI) for four runs each of the same mail agent:
 // benign, prompt-injection, data-mixing and over-broad-action. The runs share the system prompt
 // and the mailbox, so most artifacts appear in many traces.
-import type { ArtifactResponse, FindingListResponse, FindingView, SliceActivity, SliceArtifact, SliceResponse } from '@causeway/schemas';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import type { ArtifactResponse, BundleIncident, ExportListResponse, FindingListResponse, Incident, FindingView, SliceActivity, SliceArtifact, SliceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedCaptured } from './feed.ts';
 import { type Explorer, openExplorer } from './harness.ts';
+import { verifyBundle } from '../../collector/src/bundle/verify.ts';
 
 describe('the demo incident in Chromium', () => {
   let x: Explorer;
@@ -379,6 +383,47 @@ describe('the demo incident in Chromium', () => {
     expect(await seed.textContent()).not.toContain('act:');
     expect(await page.title()).toBe('Incident: Exfiltration via injected e-mail — Causeway');
     expect(await page.locator('[data-testid=export]').count()).toBe(1);
+  });
+
+  it('exports a bundle from the incident that carries it (title, notes, seeds; signed, verified offline) and lists it', async () => {
+    const { page } = x;
+    const created = await x.cw.fetch('/api/incidents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Mail sent to the attacker', seeds: [sendId], notes: 'First seen by the SOC at 09:12.' }),
+    });
+    const incident = (await created.json()) as Incident;
+    await x.cw.fetch(`/api/incidents/${incident.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'note', text: 'The address came from the injected e-mail.' }) });
+    await page.goto(`${x.cw.apiUrl}/incidents/${incident.id}`);
+    await page.waitForSelector('[data-testid=incident-exports-empty]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=incident-exports] [data-testid=export]')]);
+    const zip = readFileSync((await download.path())!);
+    const sha = createHash('sha256').update(zip).digest('hex');
+    // the incident lists the bundle once the collector recorded it (after the last byte was sent)
+    await page.waitForSelector(`[data-testid=incident-export][data-sha256="${sha}"]`);
+    expect(await page.locator('[data-testid=incident-export]').count()).toBe(1);
+    expect(await page.locator(`[data-testid=incident-export][data-sha256="${sha}"]`).textContent()).toContain('backward slice from span');
+    // the bundle verifies offline with the pinned key, and carries the incident as it stood
+    const publicKey = Buffer.from((await x.cw.checkpoint()).publicKey, 'base64');
+    const v = verifyBundle(zip, publicKey);
+    expect(v.problems).toEqual([]);
+    const files = unzipSync(zip);
+    const carried = JSON.parse(strFromU8(files['incident.json']!)) as BundleIncident;
+    expect(carried).toMatchObject({ id: incident.id, title: 'Mail sent to the attacker', seeds: [sendId], status: 'open' });
+    expect(carried.notes.map((n) => n.text)).toEqual(['First seen by the SOC at 09:12.', 'The address came from the injected e-mail.']);
+    const statement = JSON.parse(Buffer.from((JSON.parse(strFromU8(files['manifest.dsse.json']!)) as { payload: string }).payload, 'base64').toString()) as { predicate: { incident: unknown } };
+    expect(statement.predicate.incident).toEqual({ id: incident.id, title: 'Mail sent to the attacker' });
+    // the chain of custody names the incident; other exports are not listed with it
+    const all = (await x.cw.getJson<ExportListResponse>('/api/exports')).body.exports;
+    expect(all.find((e) => e.bundleSha256 === sha)?.incidentId).toBe(incident.id);
+    expect((await x.cw.getJson<ExportListResponse>(`/api/exports?incident=${incident.id}`)).body.exports.map((e) => e.bundleSha256)).toEqual([sha]);
+    // an edited incident.json, or one dropped, does not verify
+    const edited = { ...files, 'incident.json': strToU8(strFromU8(files['incident.json']!).replace('Mail sent to the attacker', 'Nothing happened')) };
+    expect(verifyBundle(zipSync(edited), publicKey).problems).toEqual(
+      expect.arrayContaining(['file incident.json does not match its digest in the manifest', "incident.json's title is not the one the manifest names"]),
+    );
+    const { 'incident.json': _, ...dropped } = files;
+    expect(verifyBundle(zipSync(dropped), publicKey).problems).toContain(`the manifest names incident ${incident.id} but incident.json is missing`);
   });
 
   it('pages through the traces with the total', async () => {
