@@ -10,7 +10,7 @@ export interface ExportEntry {
   bundleSha256: string;
   rows: number;
   checkpointSize: number;
-  /** the incident it was exported from (sql/017_export_incident.sql), '' when none */
+  /** the incident it was exported from (sql/019_export_incident.sql), '' when none */
   incidentId: string;
 }
 
