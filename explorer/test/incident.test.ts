@@ -4,12 +4,14 @@
 // benign, prompt-injection, data-mixing and over-broad-action. The runs share the system prompt
 // and the mailbox, so most artifacts appear in many traces.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { ArtifactResponse, BundleIncident, ExportListResponse, FindingListResponse, Incident, FindingView, SliceActivity, SliceArtifact, SliceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedCaptured } from './feed.ts';
-import { type Explorer, openExplorer } from './harness.ts';
+import { type Explorer, SHOTS, openExplorer } from './harness.ts';
 import { verifyBundle } from '../../collector/src/bundle/verify.ts';
 
 describe('the demo incident in Chromium', () => {
@@ -424,6 +426,32 @@ describe('the demo incident in Chromium', () => {
     );
     const { 'incident.json': _, ...dropped } = files;
     expect(verifyBundle(zipSync(dropped), publicKey).problems).toContain(`the manifest names incident ${incident.id} but incident.json is missing`);
+
+    // the report for a person, opened as the recipient would: the incident, the chain in words and drawn
+    const bundled = JSON.parse(strFromU8(files['graph.json']!)) as SliceResponse;
+    const chain = bundled.taintPaths.find((p) => p.nodes[0] === injected && p.nodes.at(-1) === sendId)!;
+    expect(chain, 'the injected e-mail reaches send_email in the exported slice').toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'causeway-report-'));
+    writeFileSync(join(dir, 'report.html'), files['report.html']!);
+    const reader = await x.context.newPage();
+    await reader.goto(`file://${join(dir, 'report.html')}`);
+    expect(await reader.title()).toBe('Evidence: Mail sent to the attacker');
+    expect(await reader.locator('#incident').textContent()).toContain('The address came from the injected e-mail.');
+    const told = await reader.locator('#chains ol.chain').evaluateAll((ols) => ols.map((ol) => Array.from(ol.querySelectorAll(':scope > li'), (li) => li.getAttribute('data-node-id'))));
+    const k = told.findIndex((t) => t.join(' ') === chain.nodes.join(' '));
+    expect(k, 'the chain from the injected e-mail is told').toBeGreaterThanOrEqual(0);
+    const steps = await reader.locator('#chains ol.chain').nth(k).locator(':scope > li').allTextContents();
+    // the injected e-mail by its text (cut for the page) and its trust label with the rule that set it
+    const mail = bundled.nodes.find((n): n is SliceArtifact => n.id === injected)!;
+    expect(steps[0]).toContain(`document "${mail.preview.replace(/\s+/g, ' ').trim().slice(0, 40)}`);
+    expect(steps[0]).toContain(`(untrusted, rule ${mail.trustRule})`);
+    expect(steps.at(-1)).toMatch(/tool send_email/);
+    expect(steps.slice(1).every((t) => /\[(recorded|copied text, score \d\.\d\d|structure)/.test(t))).toBe(true);
+    // drawn: every node of the chain is a box of the SVG, the untrusted source outlined in red
+    for (const id of chain.nodes) expect(await reader.locator(`#graph svg g[data-node-id="${id}"]`).count(), id).toBe(1);
+    expect(await reader.locator(`#graph svg g[data-node-id="${injected}"] rect`).getAttribute('stroke')).toBe('#b3261e');
+    await reader.screenshot({ path: join(SHOTS, 'bundle-report.png'), fullPage: true });
+    await reader.close();
   });
 
   it('pages through the traces with the total', async () => {

@@ -3,7 +3,7 @@
 // checkpoint, the causal graph (PROV-JSON), the redaction report, a README for the recipient,
 // the access-audit events of the traces (chain of custody), the detection findings on them and
 // their status events (findings-part.ts), the incident it was exported from (incident-part.ts),
-// and a DSSE-signed in-toto Statement
+// a report for a person (report.ts: the chain in words and drawn), and a DSSE-signed in-toto Statement
 // listing every file's SHA-256. The route records the export once it was delivered.
 //
 // Memory stays bounded whatever the bundle's size: what to carry is planned first from row keys
@@ -24,6 +24,7 @@ import { type BundlePlan, type BundleSource, ExportError, type ExportRequest, pl
 import { provJson } from './prov.ts';
 import { BUNDLE_README } from './readme.ts';
 import { INCIDENT_FILE } from './incident-part.ts';
+import { REPORT_FILE, nodeWords, reportHtml } from './report.ts';
 import { type FindingsPart, findingsPart } from './findings-part.ts';
 import { Spool } from './spool.ts';
 import { type EntryWriter, ZipStream } from './zip-stream.ts';
@@ -131,6 +132,7 @@ class BundleWriter {
         json(c ? { from: { size: String(c.size), root: b64(c.root) }, to: { size: String(plan.size), root: b64(cp.root) }, proof: c.proof.map(b64) } : { from: null, to: { size: String(plan.size), root: b64(cp.root) }, proof: [] }),
       ),
       fixed('graph.json', () => json(plan.graph)),
+      fixed(REPORT_FILE, () => reportHtml(plan.graph, this.#selectionWords(), this.req.incident)),
       lines('audit/events.jsonl', plan.custody),
       proofs('proofs/audit-inclusion.jsonl', () => plan.custody.map((l) => rowLeafHash(l))),
       ...Object.entries(this.findings.files).map(([name, bytes]): BundlePart => ({ name, write: (put) => put(bytes.toString('utf8')) })),
@@ -169,6 +171,14 @@ class BundleWriter {
         checkpoint: { size: String(plan.size), root: plan.checkpoint.root.toString('base64') },
       },
     };
+  }
+
+  /** What was selected, in words (the report's "what was exported"). */
+  #selectionWords(): string {
+    const { slice } = this.req;
+    const g = this.plan.graph;
+    if (!slice) return `${this.plan.traceIds.length} whole trace(s): ${this.plan.traceIds.join(', ')}`;
+    return `the ${slice.direction} causal slice (depth ${slice.depth}) from ${nodeWords(g.nodes.find((n) => n.id === g.seed), g.seed)} in trace ${slice.traceId}`;
   }
 
   /** A span row's canonical line; its PROV fields and redactions are kept for the files after the rows. */
