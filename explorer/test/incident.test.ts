@@ -523,4 +523,25 @@ describe('the demo incident in Chromium', () => {
     await page.waitForSelector(`[data-testid=pinned-path][data-nodes="${path.nodes.join(' ')}"]`);
     await page.waitForSelector(`[data-testid=inspector][data-node-id="${r1!.evidence.seed}"]`);
   }, 180_000);
+
+  it('shows the findings of each listed trace in the trace list, and opens the trace at the worst one', async () => {
+    const { page } = x;
+    // the oracle: the findings API for the injected run (R1 is raised on it: the test above waited for it)
+    const mine = (await x.cw.getJson<FindingListResponse>(`/api/findings?trace=${pi}`)).body.findings;
+    expect(mine.length).toBeGreaterThan(0);
+    const rank = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+    const worst = mine.reduce((w, f) => (rank[f.severity] > rank[w] ? f.severity : w), mine[0]!.severity);
+    await page.goto(`${x.cw.apiUrl}/?limit=100`);
+    const cell = page.locator(`[data-testid=trace-row][data-trace-id="${pi}"] [data-testid=trace-findings]`);
+    await cell.waitFor();
+    expect(await cell.getAttribute('data-count')).toBe(String(mine.length));
+    expect(await cell.getAttribute('data-severity')).toBe(worst);
+    // a trace without findings says so (the benign run raises none)
+    const benignFindings = (await x.cw.getJson<FindingListResponse>(`/api/findings?trace=${benign}`)).body.findings;
+    expect(await page.locator(`[data-testid=trace-row][data-trace-id="${benign}"] [data-testid=trace-findings]`).getAttribute('data-count')).toBe(String(benignFindings.length));
+    await cell.click();
+    await page.waitForFunction((id) => location.pathname === `/traces/${id}`, pi);
+    const seed = new URL(page.url()).searchParams.get('node');
+    expect(mine.filter((f) => f.severity === worst).map((f) => f.evidence.seed)).toContain(seed);
+  });
 });
