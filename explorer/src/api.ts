@@ -60,6 +60,21 @@ async function post<T>(path: string, body: unknown): Promise<T> {
 /** traces per page of the Find list */
 export const PAGE_SIZE = 100;
 
+/**
+ * The overview of the trace the page was opened on, asked for as the page loads, beside the
+ * sign-in check rather than after it (on a big trace it is the first view's one slow request).
+ * Taken once by the trace view; a 401 sends the browser to sign in as any answer does.
+ */
+const early = new Map<string, Promise<TraceOverviewResponse>>();
+
+export function prefetchOverview(path: string): void {
+  const m = /^\/traces\/([0-9a-f]{32})$/.exec(path);
+  if (!m) return;
+  const p = get<TraceOverviewResponse>(`/api/provenance/traces/${m[1]}/overview`);
+  p.catch(() => undefined); // not taken (the page moved on): nothing to report
+  early.set(m[1]!, p);
+}
+
 /** Slices already answered (a slice is recomputed by the collector on every request). */
 const sliceCache = new Map<string, SliceResponse>();
 
@@ -85,7 +100,11 @@ export const api = {
   trace: (id: string, signal?: AbortSignal) => get<TraceResponse>(`/api/traces/${id}`, signal),
   traceGraph: (id: string, signal?: AbortSignal) => get<SliceResponse>(`/api/provenance/traces/${id}?limit=20000`, signal),
   /** The first view of a trace: its whole graph when small, else its activities and the key candidates' slices. */
-  traceOverview: (id: string, signal?: AbortSignal) => get<TraceOverviewResponse>(`/api/provenance/traces/${id}/overview`, signal),
+  traceOverview(id: string, signal?: AbortSignal): Promise<TraceOverviewResponse> {
+    const p = early.get(id);
+    early.delete(id);
+    return p ?? get<TraceOverviewResponse>(`/api/provenance/traces/${id}/overview`, signal);
+  },
   /** A causal slice; `depth` limits how far it walks (the API's default is 12). Answers are cached. */
   async slice(seed: string, direction: 'backward' | 'forward', signal?: AbortSignal, depth?: number): Promise<SliceResponse> {
     const url = sliceUrl(seed, direction, depth);
