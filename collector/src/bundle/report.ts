@@ -56,7 +56,7 @@ export function reportHtml(g: SliceResponse, selection: string, incident?: Bundl
   const chains = paths
     .map(
       (p, k) =>
-        `<li data-chain="${k}"><ol class="chain">${p.nodes
+        `<li data-chain="${k}"><strong>Chain ${k + 1}</strong><ol class="chain">${p.nodes
           .map((id, i) => `<li data-node-id="${esc(id)}">${i > 0 ? `<span class="how">${esc(linkWords(links(p.nodes[i - 1]!, id)))}</span> ` : ''}${words(id)}</li>`)
           .join('')}</ol></li>`,
     )
@@ -73,7 +73,7 @@ export function reportHtml(g: SliceResponse, selection: string, incident?: Bundl
 <title>${esc(incident ? `Evidence: ${incident.title}` : 'Causeway evidence report')}</title>
 <style>
 body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1b1f24;background:#fff}
-.muted,.how{color:#4a5360}.how{font-style:italic}ol.chain li{margin:.3em 0}
+.muted,.how{color:#4a5360}.how{font-style:italic}ol.chain li{margin:.3em 0}ul.chains{list-style:none;padding-left:0}ul.chains>li{margin-bottom:1em}
 svg{border:1px solid #c9ced6;background:#fafbfc;max-width:100%;height:auto}
 @media (prefers-color-scheme: dark){body{color:#e6e9ee;background:#15181d}.muted,.how{color:#aab2bf}svg{background:#1d2127;border-color:#3a414b}}
 </style></head><body>
@@ -82,7 +82,7 @@ svg{border:1px solid #c9ced6;background:#fafbfc;max-width:100%;height:auto}
 ${inc}
 <section id="selection"><h2>What was exported</h2><p>${esc(selection)}: ${counts}${g.truncated ? ` (cut short: ${esc(g.truncatedReason ?? 'limit reached')})` : ''}.</p></section>
 <section id="chains"><h2>How untrusted content reached what the agent did</h2>
-${paths.length ? `<p>${g.taintPaths.length} chain(s) from untrusted content${g.taintPaths.length > paths.length ? `; the ${paths.length} strongest` : ''}, each step with how it is known.</p><ol>${chains}</ol>` : '<p id="no-chain">No untrusted content reached anything in this selection.</p>'}
+${paths.length ? `<p>${g.taintPaths.length} chain(s) from untrusted content${g.taintPaths.length > paths.length ? `; the ${paths.length} strongest` : ''}, each step with how it is known.</p><ul class="chains">${chains}</ul>` : '<p id="no-chain">No untrusted content reached anything in this selection.</p>'}
 </section>
 <section id="graph"><h2>The chain drawn</h2>${drawPaths(paths, byId, links)}</section>
 </body></html>
