@@ -75,6 +75,11 @@ export async function benchOpenTrace(log: (s: string) => void = console.log): Pr
     for (let run = 1; run <= runs; run++) {
       const page = await context.newPage();
       page.setDefaultTimeout(1_800_000);
+      // the page's requests in flight (a load state cannot say it: "networkidle" may have passed in a pause between them)
+      let inFlight = 0;
+      page.on('request', () => inFlight++);
+      page.on('requestfinished', () => inFlight--);
+      page.on('requestfailed', () => inFlight--);
       const start = Date.now();
       await page.goto(`${cw.apiUrl}/traces/${t.traceId}`);
       await page.waitForSelector('[data-testid=graph][data-laid-out=true]');
@@ -132,7 +137,11 @@ export async function benchOpenTrace(log: (s: string) => void = console.log): Pr
       // what the page still asks for after the first view (the key node's "what followed?", its
       // spans and logs) ends before the next opening: the collector would otherwise still be busy
       // with this run's requests (closing the page does not stop a slice being computed)
-      await page.waitForLoadState('networkidle', { timeout: 1_800_000 }).catch(() => undefined);
+      const settle = Date.now();
+      for (let quietSince = Date.now(); Date.now() - quietSince < 3000 && Date.now() - settle < 1_800_000; await new Promise((r) => setTimeout(r, 250))) {
+        if (inFlight > 0) quietSince = Date.now();
+      }
+      log(`    the page's last request ended ${Math.round((Date.now() - 3000 - start) / 1000)} s after navigation`);
       await page.close();
     }
     // after the openings: a whole graph the collector gave up waiting for would still be computed during them
