@@ -20,6 +20,24 @@ export interface BundleRequest {
   traceIds?: string[];
   slice?: BundleSliceRequest;
   exporter?: string;
+  /** exported from this incident (16 hex): the bundle carries its id, title, status, seeds and notes (`incident.json`) and the export is listed with it */
+  incident?: string;
+}
+
+/** `incident.json` of a bundle exported from an incident: the incident as it stood when exported (its events too). */
+export interface BundleIncident {
+  id: string;
+  title: string;
+  status: 'open' | 'closed';
+  /** the graph node ids it is about */
+  seeds: string[];
+  traceIds: string[];
+  notes: { at: string; actor: string; text: string }[];
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  /** every event of the incident up to the export, in order */
+  events: { eventId: string; at: string; actor: string; type: string }[];
 }
 
 /**
@@ -48,9 +66,11 @@ export interface ExportRecord {
   /** decimal strings (UInt64 columns) */
   rows: string;
   checkpointSize: string;
+  /** the incident it was exported from, '' when none */
+  incidentId: string;
 }
 
-/** GET /api/exports: the newest 1000 exports, newest first. */
+/** GET /api/exports[?incident=<id>]: the newest 1000 exports (of that incident), newest first. */
 export interface ExportListResponse {
   exports: ExportRecord[];
 }

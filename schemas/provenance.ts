@@ -235,6 +235,8 @@ export interface TraceOverviewResponse {
   activityCount: number;
   /** the whole trace graph, as /api/provenance/traces/:traceId answers it (small traces) */
   graph?: SliceResponse;
+  /** larger traces: links the whole graph has that were recorded (uses, outputs, parentage); the whole graph has these and more (requests executed, documents inside results, copied text) */
+  recordedLinks?: number;
   /** larger traces: every activity, as the trace graph has it (`tainted` only where a slice says so) … */
   activities?: SliceActivity[];
   /** … and the examined tool calls' backward slices, each as /api/provenance/slice answers it with `limit=TRACE_OVERVIEW_LIMITS.sliceNodes` */

@@ -58,7 +58,7 @@ describe('evidence bundles', () => {
       'README.md', 'audit/events.jsonl', 'checkpoint.note', 'findings/events.jsonl', 'findings/findings.jsonl', 'graph.json', 'log.json', 'manifest.dsse.json', 'proofs/audit-inclusion.jsonl', 'proofs/consistency.json',
       'proofs/finding-events-inclusion.jsonl', 'proofs/findings-inclusion.jsonl', 'proofs/inclusion.jsonl',
       'proofs/logs-inclusion.jsonl', 'proofs/prov_activities-inclusion.jsonl', 'proofs/prov_artifacts-inclusion.jsonl', 'proofs/prov_relations-inclusion.jsonl',
-      'prov.json', 'redaction-report.json', 'rows/logs.jsonl', 'rows/prov_activities.jsonl', 'rows/prov_artifacts.jsonl', 'rows/prov_relations.jsonl', 'rows/spans.jsonl',
+      'prov.json', 'redaction-report.json', 'report.html', 'rows/logs.jsonl', 'rows/prov_activities.jsonl', 'rows/prov_artifacts.jsonl', 'rows/prov_relations.jsonl', 'rows/spans.jsonl',
     ]);
     // every span is an activity row, proven like the spans
     expect(strFromU8(files['rows/prov_activities.jsonl']!).split('\n').filter(Boolean)).toHaveLength(spanCount);

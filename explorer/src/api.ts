@@ -2,6 +2,7 @@
 import type {
   ArtifactResponse,
   CreateIncidentRequest,
+  ExportListResponse,
   FindingListResponse,
   Incident,
   IncidentEventBody,
@@ -59,6 +60,21 @@ async function post<T>(path: string, body: unknown): Promise<T> {
 /** traces per page of the Find list */
 export const PAGE_SIZE = 100;
 
+/**
+ * The overview of the trace the page was opened on, asked for as the page loads, beside the
+ * sign-in check rather than after it (on a big trace it is the first view's one slow request).
+ * Taken once by the trace view; a 401 sends the browser to sign in as any answer does.
+ */
+const early = new Map<string, Promise<TraceOverviewResponse>>();
+
+export function prefetchOverview(path: string): void {
+  const m = /^\/traces\/([0-9a-f]{32})$/.exec(path);
+  if (!m) return;
+  const p = get<TraceOverviewResponse>(`/api/provenance/traces/${m[1]}/overview`);
+  p.catch(() => undefined); // not taken (the page moved on): nothing to report
+  early.set(m[1]!, p);
+}
+
 /** Slices already answered (a slice is recomputed by the collector on every request). */
 const sliceCache = new Map<string, SliceResponse>();
 
@@ -84,7 +100,11 @@ export const api = {
   trace: (id: string, signal?: AbortSignal) => get<TraceResponse>(`/api/traces/${id}`, signal),
   traceGraph: (id: string, signal?: AbortSignal) => get<SliceResponse>(`/api/provenance/traces/${id}?limit=20000`, signal),
   /** The first view of a trace: its whole graph when small, else its activities and the key candidates' slices. */
-  traceOverview: (id: string, signal?: AbortSignal) => get<TraceOverviewResponse>(`/api/provenance/traces/${id}/overview`, signal),
+  traceOverview(id: string, signal?: AbortSignal): Promise<TraceOverviewResponse> {
+    const p = early.get(id);
+    early.delete(id);
+    return p ?? get<TraceOverviewResponse>(`/api/provenance/traces/${id}/overview`, signal);
+  },
   /** A causal slice; `depth` limits how far it walks (the API's default is 12). Answers are cached. */
   async slice(seed: string, direction: 'backward' | 'forward', signal?: AbortSignal, depth?: number): Promise<SliceResponse> {
     const url = sliceUrl(seed, direction, depth);
@@ -108,9 +128,12 @@ export const api = {
   incident: (id: string) => get<Incident>(`/api/incidents/${id}`),
   createIncident: (body: CreateIncidentRequest) => post<Incident>('/api/incidents', body),
   addIncidentEvent: (id: string, body: IncidentEventBody) => post<Incident>(`/api/incidents/${id}/events`, body),
-  /** The evidence bundle (zip) of a trace, or of the causal slice of one node in it. */
-  async bundle(traceId: string, seed: string | undefined, direction: 'backward' | 'forward'): Promise<{ blob: Blob; filename: string; sha256: string }> {
+  /** The bundles exported from one incident, newest first (needs the export permission). */
+  incidentExports: (incident: string, signal?: AbortSignal) => get<ExportListResponse>(`/api/exports?${new URLSearchParams({ incident })}`, signal),
+  /** The evidence bundle (zip) of a trace, or of the causal slice of one node in it; with `incident`, exported from that incident (it rides along). */
+  async bundle(traceId: string, seed: string | undefined, direction: 'backward' | 'forward', incident?: string): Promise<{ blob: Blob; filename: string; sha256: string }> {
     const body: Record<string, unknown> = { traceIds: [traceId] };
+    if (incident) body.incident = incident;
     if (seed?.startsWith('act:')) body.slice = { trace: traceId, span: seed.split('/')[1], direction };
     else if (seed?.startsWith('art:')) body.slice = { trace: traceId, artifact: seed.slice(4), direction };
     const res = await fetch('/api/bundles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -3,7 +3,7 @@
 // the orchestrator, in a billing agent mailing the customer export out. BIG_TRACE_AGENTS sets
 // the size (default 12 sub-agents, ~1,000 spans, so the suite stays quick on 2 cores); the
 // explorer bench opens the 3,250-span one (40 sub-agents) and reports its timings.
-import type { TraceOverviewResponse } from '@causeway/schemas';
+import type { SliceResponse, TraceOverviewResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Explorer, openExplorer } from './harness.ts';
 import { type MultiAgentTrace, multiAgentTrace, sendMultiAgentTrace } from './multi-agent-trace.ts';
@@ -100,6 +100,25 @@ describe('a large multi-agent trace in Chromium', () => {
 
   it('finds in the trace, jumps to the next failed step, and draws that row in its own row', async () => {
     const { page } = x;
+    // a step the overview does not draw (inside a group of steps) is found by its text, and drawn once selected
+    const overview = (await x.cw.getJson<TraceOverviewResponse>(`/api/provenance/traces/${t.traceId}/overview`)).body;
+    const drawnIds = new Set(await page.locator('[data-testid=graph-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id'))));
+    const hidden = overview.activities!.find((a) => a.kind === 'tool' && a.callId && !drawnIds.has(a.id))!;
+    expect(hidden, 'a tool call drawn only inside a group').toBeDefined();
+    await page.waitForSelector('[data-testid=waterfall-row]'); // the spans (their attributes) are what find searches
+    await page.fill('[data-testid=find-input]', hidden.callId);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=find-count]')?.getAttribute('data-hits')) >= 1);
+    // the call id is in the call's span and in the model calls that asked for it and read its result: step to the call
+    const hits = Number(await x.attr('[data-testid=find-count]', 'data-hits'));
+    let at = new URL(page.url()).searchParams.get('node') ?? '';
+    for (let i = 0; i < hits && at !== hidden.id; i++) {
+      await page.click('[data-testid=find-next]');
+      await page.waitForFunction((prev) => (new URL(location.href).searchParams.get('node') ?? '') !== prev, at);
+      at = new URL(page.url()).searchParams.get('node') ?? '';
+    }
+    expect(at).toBe(hidden.id);
+    await page.waitForSelector(node(hidden.id));
+
     await page.fill('[data-testid=find-input]', 'export_customers');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=find-count]')?.getAttribute('data-hits')) >= 1);
     await page.click('[data-testid=find-next]');
@@ -152,12 +171,27 @@ describe('a large multi-agent trace in Chromium', () => {
     await page.goto(`${x.cw.apiUrl}/traces/${t.traceId}`);
     await x.graphReady(600_000);
     const overviewEdges = Number(await x.attr('[data-testid=graph]', 'data-edges'));
-    await page.click('[data-testid=load-whole-graph]');
+    // the note says how much of the graph is shown: the overview's links of at least the links the trace recorded
+    const links = page.locator('[data-testid=overview-links]');
+    const shown = Number(await links.getAttribute('data-shown'));
+    const recorded = Number(await links.getAttribute('data-recorded'));
+    expect(await links.textContent()).toBe(`Showing ${shown.toLocaleString('en-US')} of at least ${recorded.toLocaleString('en-US')} links`);
+    expect(shown).toBeGreaterThan(0);
+    expect(recorded).toBeGreaterThan(shown);
+    // the whole graph as the page received it (asking the collector again would compute it twice)
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === `/api/provenance/traces/${t.traceId}`, { timeout: 600_000 }),
+      page.click('[data-testid=load-whole-graph]'),
+    ]);
+    const whole = (await answer.json()) as SliceResponse;
     await page.waitForSelector('[data-testid=trace-view][data-graph=whole]', { timeout: 600_000 });
     expect(await page.locator('[data-testid=overview-note]').count()).toBe(0);
     await x.graphReady(600_000);
     expect(await x.attr('[data-testid=trace-view]', 'data-key-node')).toBe(sendId);
     // the whole graph links the other steps too: more links drawn than the overview's key path
     expect(Number(await x.attr('[data-testid=graph]', 'data-edges'))).toBeGreaterThan(overviewEdges);
-  });
+    // and has at least the links the note counted (uses, outputs and parentage exactly those)
+    expect(whole.truncated).toBe(false);
+    expect(whole.edges.filter((e) => e.relation === 'used' || e.relation === 'generated' || e.relation === 'child_of')).toHaveLength(recorded);
+  }, 900_000);
 });

@@ -3,10 +3,16 @@
 // LangChain/OpenInference, Traceloop, Vercel AI) for four runs each of the same mail agent:
 // benign, prompt-injection, data-mixing and over-broad-action. The runs share the system prompt
 // and the mailbox, so most artifacts appear in many traces.
-import type { ArtifactResponse, FindingListResponse, FindingView, SliceActivity, SliceArtifact, SliceResponse } from '@causeway/schemas';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import type { ArtifactResponse, BundleIncident, ExportListResponse, FindingListResponse, Incident, FindingView, SliceActivity, SliceArtifact, SliceResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedCaptured } from './feed.ts';
-import { type Explorer, openExplorer } from './harness.ts';
+import { type Explorer, SHOTS, openExplorer } from './harness.ts';
+import { verifyBundle } from '../../collector/src/bundle/verify.ts';
 
 describe('the demo incident in Chromium', () => {
   let x: Explorer;
@@ -381,6 +387,73 @@ describe('the demo incident in Chromium', () => {
     expect(await page.locator('[data-testid=export]').count()).toBe(1);
   });
 
+  it('exports a bundle from the incident that carries it (title, notes, seeds; signed, verified offline) and lists it', async () => {
+    const { page } = x;
+    const created = await x.cw.fetch('/api/incidents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Mail sent to the attacker', seeds: [sendId], notes: 'First seen by the SOC at 09:12.' }),
+    });
+    const incident = (await created.json()) as Incident;
+    await x.cw.fetch(`/api/incidents/${incident.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'note', text: 'The address came from the injected e-mail.' }) });
+    await page.goto(`${x.cw.apiUrl}/incidents/${incident.id}`);
+    await page.waitForSelector('[data-testid=incident-exports-empty]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=incident-exports] [data-testid=export]')]);
+    const zip = readFileSync((await download.path())!);
+    const sha = createHash('sha256').update(zip).digest('hex');
+    // the incident lists the bundle once the collector recorded it (after the last byte was sent)
+    await page.waitForSelector(`[data-testid=incident-export][data-sha256="${sha}"]`);
+    expect(await page.locator('[data-testid=incident-export]').count()).toBe(1);
+    expect(await page.locator(`[data-testid=incident-export][data-sha256="${sha}"]`).textContent()).toContain('backward slice from span');
+    // the bundle verifies offline with the pinned key, and carries the incident as it stood
+    const publicKey = Buffer.from((await x.cw.checkpoint()).publicKey, 'base64');
+    const v = verifyBundle(zip, publicKey);
+    expect(v.problems).toEqual([]);
+    const files = unzipSync(zip);
+    const carried = JSON.parse(strFromU8(files['incident.json']!)) as BundleIncident;
+    expect(carried).toMatchObject({ id: incident.id, title: 'Mail sent to the attacker', seeds: [sendId], status: 'open' });
+    expect(carried.notes.map((n) => n.text)).toEqual(['First seen by the SOC at 09:12.', 'The address came from the injected e-mail.']);
+    const statement = JSON.parse(Buffer.from((JSON.parse(strFromU8(files['manifest.dsse.json']!)) as { payload: string }).payload, 'base64').toString()) as { predicate: { incident: unknown } };
+    expect(statement.predicate.incident).toEqual({ id: incident.id, title: 'Mail sent to the attacker' });
+    // the chain of custody names the incident; other exports are not listed with it
+    const all = (await x.cw.getJson<ExportListResponse>('/api/exports')).body.exports;
+    expect(all.find((e) => e.bundleSha256 === sha)?.incidentId).toBe(incident.id);
+    expect((await x.cw.getJson<ExportListResponse>(`/api/exports?incident=${incident.id}`)).body.exports.map((e) => e.bundleSha256)).toEqual([sha]);
+    // an edited incident.json, or one dropped, does not verify
+    const edited = { ...files, 'incident.json': strToU8(strFromU8(files['incident.json']!).replace('Mail sent to the attacker', 'Nothing happened')) };
+    expect(verifyBundle(zipSync(edited), publicKey).problems).toEqual(
+      expect.arrayContaining(['file incident.json does not match its digest in the manifest', "incident.json's title is not the one the manifest names"]),
+    );
+    const { 'incident.json': _, ...dropped } = files;
+    expect(verifyBundle(zipSync(dropped), publicKey).problems).toContain(`the manifest names incident ${incident.id} but incident.json is missing`);
+
+    // the report for a person, opened as the recipient would: the incident, the chain in words and drawn
+    const bundled = JSON.parse(strFromU8(files['graph.json']!)) as SliceResponse;
+    const chain = bundled.taintPaths.find((p) => p.nodes[0] === injected && p.nodes.at(-1) === sendId)!;
+    expect(chain, 'the injected e-mail reaches send_email in the exported slice').toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'causeway-report-'));
+    writeFileSync(join(dir, 'report.html'), files['report.html']!);
+    const reader = await x.context.newPage();
+    await reader.goto(`file://${join(dir, 'report.html')}`);
+    expect(await reader.title()).toBe('Evidence: Mail sent to the attacker');
+    expect(await reader.locator('#incident').textContent()).toContain('The address came from the injected e-mail.');
+    const told = await reader.locator('#chains ol.chain').evaluateAll((ols) => ols.map((ol) => Array.from(ol.querySelectorAll(':scope > li'), (li) => li.getAttribute('data-node-id'))));
+    const k = told.findIndex((t) => t.join(' ') === chain.nodes.join(' '));
+    expect(k, 'the chain from the injected e-mail is told').toBeGreaterThanOrEqual(0);
+    const steps = await reader.locator('#chains ol.chain').nth(k).locator(':scope > li').allTextContents();
+    // the injected e-mail by its text (cut for the page) and its trust label with the rule that set it
+    const mail = bundled.nodes.find((n): n is SliceArtifact => n.id === injected)!;
+    expect(steps[0]).toContain(`document "${mail.preview.replace(/\s+/g, ' ').trim().slice(0, 40)}`);
+    expect(steps[0]).toContain(`(untrusted, rule ${mail.trustRule})`);
+    expect(steps.at(-1)).toMatch(/tool send_email/);
+    expect(steps.slice(1).every((t) => /\[(recorded|copied text, score \d\.\d\d|structure)/.test(t))).toBe(true);
+    // drawn: every node of the chain is a box of the SVG, the untrusted source outlined in red
+    for (const id of chain.nodes) expect(await reader.locator(`#graph svg g[data-node-id="${id}"]`).count(), id).toBe(1);
+    expect(await reader.locator(`#graph svg g[data-node-id="${injected}"] rect`).getAttribute('stroke')).toBe('#b3261e');
+    await reader.screenshot({ path: join(SHOTS, 'bundle-report.png'), fullPage: true });
+    await reader.close();
+  });
+
   it('pages through the traces with the total', async () => {
     const { page } = x;
     const all = (await x.cw.getJson<{ total: number }>(`/api/traces?limit=1`)).body.total;
@@ -450,4 +523,25 @@ describe('the demo incident in Chromium', () => {
     await page.waitForSelector(`[data-testid=pinned-path][data-nodes="${path.nodes.join(' ')}"]`);
     await page.waitForSelector(`[data-testid=inspector][data-node-id="${r1!.evidence.seed}"]`);
   }, 180_000);
+
+  it('shows the findings of each listed trace in the trace list, and opens the trace at the worst one', async () => {
+    const { page } = x;
+    // the oracle: the findings API for the injected run (R1 is raised on it: the test above waited for it)
+    const mine = (await x.cw.getJson<FindingListResponse>(`/api/findings?trace=${pi}`)).body.findings;
+    expect(mine.length).toBeGreaterThan(0);
+    const rank = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+    const worst = mine.reduce((w, f) => (rank[f.severity] > rank[w] ? f.severity : w), mine[0]!.severity);
+    await page.goto(`${x.cw.apiUrl}/?limit=100`);
+    const cell = page.locator(`[data-testid=trace-row][data-trace-id="${pi}"] [data-testid=trace-findings]`);
+    await cell.waitFor();
+    expect(await cell.getAttribute('data-count')).toBe(String(mine.length));
+    expect(await cell.getAttribute('data-severity')).toBe(worst);
+    // a trace without findings says so (the benign run raises none)
+    const benignFindings = (await x.cw.getJson<FindingListResponse>(`/api/findings?trace=${benign}`)).body.findings;
+    expect(await page.locator(`[data-testid=trace-row][data-trace-id="${benign}"] [data-testid=trace-findings]`).getAttribute('data-count')).toBe(String(benignFindings.length));
+    await cell.click();
+    await page.waitForFunction((id) => location.pathname === `/traces/${id}`, pi);
+    const seed = new URL(page.url()).searchParams.get('node');
+    expect(mine.filter((f) => f.severity === worst).map((f) => f.evidence.seed)).toContain(seed);
+  });
 });

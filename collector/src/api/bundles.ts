@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { BuildSlots } from '../bundle/build-slots.ts';
+import { bundleIncident } from '../bundle/incident-part.ts';
 import { type Bundle, ExportError, exportBundle } from '../bundle/export.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
-import { HttpError, artifactIdParam, boundedInt, jsonBody, oneOf, spanIdParam, traceIdParam } from './params.ts';
+import { HttpError, artifactIdParam, boundedInt, incidentIdParam, jsonBody, oneOf, spanIdParam, traceIdParam } from './params.ts';
 import { type ApiEnv, actorOf } from './scope.ts';
 
 export interface BundlesDeps {
@@ -35,7 +36,7 @@ export interface BundlesDeps {
 /** Seconds a client refused for a busy exporter waits before it asks again. */
 const RETRY_AFTER_SECONDS = '2';
 
-const SHAPE = '{"traceIds": ["<32 hex>", …]} or {"slice": {"trace", "span" | "artifact", "direction", "depth"}}';
+const SHAPE = '{"traceIds": ["<32 hex>", …]} or {"slice": {"trace", "span" | "artifact", "direction", "depth"}}, either with "incident": "<16 hex>"';
 
 export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
   const limits = d.limits ?? BUNDLE_LIMITS;
@@ -48,6 +49,11 @@ export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > BUNDLE_LIMITS.maxTraceIds || !ids.every((t) => typeof t === 'string' && /^[0-9a-fA-F]{32}$/.test(t))) {
       throw new HttpError(400, `traceIds must be 1 to ${BUNDLE_LIMITS.maxTraceIds} trace ids of 32 hex characters`);
     }
+    // exported from an incident: the bundle carries it as it stands now (404 for one of another tenant)
+    const incidentId = body.incident !== undefined ? incidentIdParam(typeof body.incident === 'string' ? body.incident : undefined, 'incident') : undefined;
+    const found = incidentId ? await c.var.reads.incidents.get(incidentId) : undefined;
+    if (incidentId && !found) throw new HttpError(404, `incident ${incidentId} not found`);
+    const incident = found ? bundleIncident(found) : undefined;
     const release = slots.tryTake();
     if (!release) {
       return c.json<ApiError>({ error: `${slots.max} bundle(s) are being built; retry later` }, 429, { 'Retry-After': RETRY_AFTER_SECONDS });
@@ -77,7 +83,7 @@ export function bundlesApi(d: BundlesDeps): Hono<ApiEnv> {
       if (out && (out.destroyed || !out.socket || out.socket.destroyed)) onGone();
       b = await exportBundle(
         { reads: c.var.reads, ledger: d.ledger, ...(d.settle ? { settle: d.settle } : {}) },
-        { traceIds: ids, ...(slice ? { slice } : {}), exporter: actorOf(c, body.exporter), maxRows: limits.maxRows, redactionPolicySha256: d.redactionPolicySha256, trustRules: d.trustRules },
+        { traceIds: ids, ...(slice ? { slice } : {}), ...(incident ? { incident } : {}), exporter: actorOf(c, body.exporter), maxRows: limits.maxRows, redactionPolicySha256: d.redactionPolicySha256, trustRules: d.trustRules },
         { spoolDir: d.spoolDir ?? join(tmpdir(), 'causeway-bundles'), signal: gone.signal },
       );
     } catch (e) {

@@ -49,6 +49,17 @@ describe('the trace overview', () => {
     expect(s).toEqual(api.body);
   });
 
+  it('counts the links the trace recorded: the whole graph’s uses, outputs and parentage, no more', async () => {
+    const reads = cw.store.readsFor('default');
+    const o = (await traceOverview(reads.provenance, trace, { tenant: 'default', trustRules: DEFAULT_TRUST_RULES, mark: async (s) => s, limits: { wholeGraph: 0, candidates: 4, sliceNodes: 2000 } }))!;
+    const whole = (await cw.get<SliceResponse>(`/api/provenance/traces/${trace}?limit=20000`)).body;
+    expect(whole.truncated).toBe(false);
+    const recorded = whole.edges.filter((e) => e.relation === 'used' || e.relation === 'generated' || e.relation === 'child_of');
+    expect(o.recordedLinks).toBe(recorded.length);
+    // a lower bound: the whole graph also links requests executed, parts and copied text
+    expect(whole.edges.length).toBeGreaterThan(o.recordedLinks!);
+  });
+
   it('examines tool calls highest impact first, then most recent', () => {
     const row = (span: string, tool: string, start: number, kind: ActivityRow['kind'] = 'tool') => ({ span_id: span, tool_name: tool, name: tool, kind, start_time_unix_nano: String(start) }) as ActivityRow;
     const order = keyCandidates([row('a', 'search_email', 5), row('b', 'send_email', 1), row('c', 'create_ticket', 9), row('d', 'send_email', 3), row('e', 'chat', 99, 'llm')]);

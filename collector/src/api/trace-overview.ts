@@ -5,8 +5,12 @@
 // calls, highest impact first, then most recent, the first that untrusted content reached over
 // links that are not coincidence; each examined call's backward slice is the slice API's own
 // answer (same builder, same options), so the explorer's "why?" of it needs no second request.
+// The trace's activities and relations are read once for all of it (sharedTraceReads): each
+// slice builder would read them again. From them, how many links the trace recorded (uses,
+// outputs, parentage), so the explorer can say how much of the graph the overview shows.
 import {
   type ActivityRow,
+  type RelationRow,
   type SliceActivity,
   type SliceEdge,
   type SliceResponse,
@@ -32,6 +36,7 @@ export interface OverviewOptions {
 
 export async function traceOverview(reader: ProvenanceReader, traceId: string, o: OverviewOptions): Promise<TraceOverviewResponse | undefined> {
   const limits = o.limits ?? TRACE_OVERVIEW_LIMITS;
+  reader = sharedTraceReads(reader, o.tenant, traceId);
   const acts = await reader.activities(o.tenant, [traceId]);
   if (acts.length === 0) return undefined;
   if (acts.length <= limits.wholeGraph) {
@@ -53,7 +58,44 @@ export async function traceOverview(reader: ProvenanceReader, traceId: string, o
     slices.push(await o.mark(s));
     if (reachedByUntrusted(s)) break;
   }
-  return { traceId, activityCount: acts.length, activities, slices };
+  return { traceId, activityCount: acts.length, recordedLinks: recordedLinks(acts, await reader.relations(o.tenant, [traceId])), activities, slices };
+}
+
+/**
+ * The links of the trace's whole graph that are recorded rather than inferred: an activity's
+ * uses and outputs (one per activity, artifact and direction) and its parent in the trace. The
+ * whole graph adds the requests tool calls executed, documents inside results and copied-text
+ * links, which take reading every artifact to find: this is a lower bound of its links.
+ */
+export function recordedLinks(acts: ActivityRow[], rels: RelationRow[]): number {
+  const spans = new Set(acts.map((a) => a.span_id));
+  const io = new Set<string>();
+  for (const r of rels) if ((r.relation === 'used' || r.relation === 'generated') && spans.has(r.span_id)) io.add(`${r.span_id}|${r.artifact_id}|${r.relation}`);
+  return io.size + acts.filter((a) => a.parent_span_id && spans.has(a.parent_span_id)).length;
+}
+
+/** A reader that reads this trace's activities and relations once, however many slice builders ask (the same rows: the same slices). */
+function sharedTraceReads(reader: ProvenanceReader, tenant: string, traceId: string): ProvenanceReader {
+  const once = <T>(read: () => Promise<T>): (() => Promise<T>) => {
+    let p: Promise<T> | undefined;
+    return () => {
+      p ??= read();
+      p.catch(() => (p = undefined)); // a failed read is asked again
+      return p;
+    };
+  };
+  const acts = once(() => reader.activities(tenant, [traceId]));
+  const rels = once(() => reader.relations(tenant, [traceId]));
+  const only = (t: string, ids: string[]): boolean => t === tenant && ids.length === 1 && ids[0] === traceId;
+  return {
+    activities: (t, ids) => (only(t, ids) ? acts() : reader.activities(t, ids)),
+    relations: (t, ids) => (only(t, ids) ? rels() : reader.relations(t, ids)),
+    activitiesAt: (t, pairs) => reader.activitiesAt(t, pairs),
+    artifacts: (t, ids) => reader.artifacts(t, ids),
+    appearances: (t, ids, limit, relations) => reader.appearances(t, ids, limit, relations),
+    conversationTraces: (t, ids, limit) => reader.conversationTraces(t, ids, limit),
+    fingerprintHits: (t, fps) => reader.fingerprintHits(t, fps),
+  };
 }
 
 /** Tool calls, highest impact first, then most recent (ties: by span id, so the order is stable). */

@@ -2,7 +2,8 @@
 // an inclusion proof per row against a signed checkpoint, a consistency proof from the previous
 // checkpoint, the causal graph (PROV-JSON), the redaction report, a README for the recipient,
 // the access-audit events of the traces (chain of custody), the detection findings on them and
-// their status events (findings-part.ts), and a DSSE-signed in-toto Statement
+// their status events (findings-part.ts), the incident it was exported from (incident-part.ts),
+// a report for a person (report.ts: the chain in words and drawn), and a DSSE-signed in-toto Statement
 // listing every file's SHA-256. The route records the export once it was delivered.
 //
 // Memory stays bounded whatever the bundle's size: what to carry is planned first from row keys
@@ -22,6 +23,8 @@ import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.ts';
 import { type BundlePlan, type BundleSource, ExportError, type ExportRequest, planBundle } from './plan.ts';
 import { provJson } from './prov.ts';
 import { BUNDLE_README } from './readme.ts';
+import { INCIDENT_FILE } from './incident-part.ts';
+import { REPORT_FILE, nodeWords, reportHtml } from './report.ts';
 import { type FindingsPart, findingsPart } from './findings-part.ts';
 import { Spool } from './spool.ts';
 import { type EntryWriter, ZipStream } from './zip-stream.ts';
@@ -87,7 +90,7 @@ export async function exportBundle(src: BundleSource, req: ExportRequest, opt: E
     await zip.entry('manifest.dsse.json', (put) => put(json(envelope)));
     await zip.end();
     const sha256 = spool.sha256();
-    const record: ExportEntry = { exporter: req.exporter, query: JSON.stringify(statement.predicate.query), bundleSha256: sha256, rows: plan.spanKeys.length, checkpointSize: plan.size };
+    const record: ExportEntry = { exporter: req.exporter, query: JSON.stringify(statement.predicate.query), bundleSha256: sha256, rows: plan.spanKeys.length, checkpointSize: plan.size, incidentId: req.incident?.id ?? '' };
     return { spool, sha256, size: spool.size, rows: plan.spanKeys.length, checkpointSize: plan.size, reads: w.reads, record };
   } catch (e) {
     await spool.close();
@@ -122,12 +125,14 @@ class BundleWriter {
     const c = plan.consistency;
     return [
       fixed('README.md', () => BUNDLE_README),
+      ...(this.req.incident ? [fixed(INCIDENT_FILE, () => json(this.req.incident))] : []),
       fixed('checkpoint.note', () => cp.note),
       fixed('log.json', () => json({ logId: logIdOf(ledger.key), origin: ledger.key.name, verifierKey: ledger.verifierKey, publicKey: b64(ledger.key.publicKey) })),
       fixed('proofs/consistency.json', () =>
         json(c ? { from: { size: String(c.size), root: b64(c.root) }, to: { size: String(plan.size), root: b64(cp.root) }, proof: c.proof.map(b64) } : { from: null, to: { size: String(plan.size), root: b64(cp.root) }, proof: [] }),
       ),
       fixed('graph.json', () => json(plan.graph)),
+      fixed(REPORT_FILE, () => reportHtml(plan.graph, this.#selectionWords(), this.req.incident)),
       lines('audit/events.jsonl', plan.custody),
       proofs('proofs/audit-inclusion.jsonl', () => plan.custody.map((l) => rowLeafHash(l))),
       ...Object.entries(this.findings.files).map(([name, bytes]): BundlePart => ({ name, write: (put) => put(bytes.toString('utf8')) })),
@@ -153,6 +158,7 @@ class BundleWriter {
       predicate: {
         query: req.slice ? { tenant, slice: req.slice, traceIds: plan.traceIds } : { tenant, traceIds: plan.traceIds },
         exporter: req.exporter,
+        ...(req.incident ? { incident: { id: req.incident.id, title: req.incident.title } } : {}),
         exportedAt: new Date().toISOString(),
         redactionPolicySha256: req.redactionPolicySha256,
         rows: plan.spanKeys.length,
@@ -165,6 +171,14 @@ class BundleWriter {
         checkpoint: { size: String(plan.size), root: plan.checkpoint.root.toString('base64') },
       },
     };
+  }
+
+  /** What was selected, in words (the report's "what was exported"). */
+  #selectionWords(): string {
+    const { slice } = this.req;
+    const g = this.plan.graph;
+    if (!slice) return `${this.plan.traceIds.length} whole trace(s): ${this.plan.traceIds.join(', ')}`;
+    return `the ${slice.direction} causal slice (depth ${slice.depth}) from ${nodeWords(g.nodes.find((n) => n.id === g.seed), g.seed)} in trace ${slice.traceId}`;
   }
 
   /** A span row's canonical line; its PROV fields and redactions are kept for the files after the rows. */

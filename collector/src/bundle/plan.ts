@@ -3,7 +3,7 @@
 // the chain of custody, the signed checkpoint they are proven against and the leaf index of
 // every row. Everything that can refuse an export (404, 409, 413) is found here; the rows'
 // contents are read later, a page at a time, as the bundle is written (export.ts).
-import { SLICE_DEFAULTS, type SliceResponse, type SliceSelection, TRACE_GRAPH_LIMITS } from '@causeway/schemas';
+import { type BundleIncident, SLICE_DEFAULTS, type SliceResponse, type SliceSelection, TRACE_GRAPH_LIMITS } from '@causeway/schemas';
 import { verifyConsistency } from '../ledger/merkle.ts';
 import { canonicalAuditRow } from '../format/audit-line.ts';
 import { rowLeafHash } from '../format/canonical-row.ts';
@@ -33,6 +33,8 @@ export interface ExportRequest {
   maxRows: number;
   redactionPolicySha256: string;
   trustRules: TrustRule[];
+  /** exported from this incident: it is carried as incident.json and named in the manifest */
+  incident?: BundleIncident;
 }
 
 export interface BundlePlan {

@@ -40,6 +40,14 @@ bytes).
                           spans, used, wasGeneratedBy, wasDerivedFrom (content flow with score;
                           documents inside a tool result), wasInformedBy, wasAssociatedWith.
 - redaction-report.json   what was redacted in each span: rule, field, count (never the value).
+- report.html             for a person: what was exported, the chains from untrusted content to
+                          what the agent did in words (each step with how it is known) and drawn;
+                          made from graph.json (and incident.json) alone. Open it in a browser.
+- incident.json           (exported from an incident only) the incident as it stood: id, title,
+                          status, the graph nodes it is about, its traces, notes and events. The
+                          manifest's predicate names the incident's id and title; the file is
+                          covered by its digest in the manifest (incident events are the
+                          analyst's record, not rows of the log: no inclusion proof).
 
 ## Verify
 

@@ -9,6 +9,7 @@ import { rowLeafHash } from '../format/canonical-row.ts';
 import { type DsseEnvelope, IN_TOTO_PAYLOAD_TYPE, openEnvelope } from './dsse.ts';
 import { PREDICATE_TYPE, sha256 } from '../format/bundle-format.ts';
 import { FINDINGS_FILES } from './findings-part.ts';
+import { INCIDENT_FILE, incidentProblems } from './incident-part.ts';
 
 export interface BundleVerdict {
   ok: boolean;
@@ -51,7 +52,7 @@ export function verifyBundle(zip: Uint8Array, pinnedPublicKey?: Buffer): BundleV
   const statement = JSON.parse(body.toString('utf8')) as {
     subject: { name: string; digest: { sha256: string } }[];
     predicateType: string;
-    predicate: { checkpoint: { size: string; root: string } };
+    predicate: { checkpoint: { size: string; root: string }; incident?: { id: string; title: string } };
   };
   if (statement.predicateType !== PREDICATE_TYPE) problems.push(`unexpected predicate type ${statement.predicateType}`);
   const listed = new Set(statement.subject.map((s) => s.name));
@@ -61,6 +62,8 @@ export function verifyBundle(zip: Uint8Array, pinnedPublicKey?: Buffer): BundleV
     else if (sha256(f) !== s.digest.sha256) problems.push(`file ${s.name} does not match its digest in the manifest`);
   }
   for (const name of Object.keys(files)) if (name !== 'manifest.dsse.json' && !listed.has(name)) problems.push(`file ${name} is not in the manifest`);
+  // exported from an incident: incident.json is the incident the signed predicate names
+  problems.push(...incidentProblems(text(INCIDENT_FILE), statement.predicate.incident));
 
   // 2. the checkpoint, signed by the log key, is the one the manifest names
   let root: Buffer | undefined;

@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts';
 import { parseArgs } from './args.ts';
 
 const USAGE =
-  'usage: causeway export --trace <id> [--trace <id>…] [--out file.zip] [--api url] [--token <API key>]\n' +
+  'usage: causeway export --trace <id> [--trace <id>…] [--incident <id>] [--out file.zip] [--api url] [--token <API key>]\n' +
   '       causeway export --trace <id> (--span <id> | --artifact <id>) [--direction backward|forward] [--depth n] [--out …]   (a causal slice)';
 
 export async function exportCommand(args: string[]): Promise<number> {
@@ -23,9 +23,11 @@ export async function exportCommand(args: string[]): Promise<number> {
   const localAdmin = join(config.dataDir, 'auth', 'admin.token');
   const token = opt.token?.[0] ?? process.env.CAUSEWAY_TOKEN ?? (existsSync(localAdmin) ? readFileSync(localAdmin, 'utf8').trim() : undefined);
   if (!token) throw new Error(`no API key: give --token, set CAUSEWAY_TOKEN, or run as the collector's user (${localAdmin})`);
-  const body: BundleRequest = seed
+  const selection: BundleRequest = seed
     ? { slice: { trace: traceIds[0]!, ...seed, direction, ...(opt.depth?.[0] ? { depth: Number(opt.depth[0]) } : {}) } }
     : { traceIds };
+  // exported from an incident: the bundle carries it (incident.json) and the export is listed with it
+  const body: BundleRequest = opt.incident?.[0] ? { ...selection, incident: opt.incident[0] } : selection;
   const res = await fetch(`${api}/api/bundles`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
   if (!res.ok || !res.body) throw new Error(`export failed (${res.status}): ${await res.text()}`);
   const total = Number(res.headers.get('content-length') ?? 0);

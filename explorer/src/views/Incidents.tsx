@@ -8,7 +8,7 @@ import { parseUrl } from '../url.ts';
 import { shortId } from '../format.ts';
 import { artifactLabel, KIND_NAMES, nodeLabel } from '../graph/model.ts';
 import { parseNodeId } from '@causeway/schemas';
-import { ExportButton } from './trace/ExportButton.tsx';
+import { IncidentExports } from './IncidentExports.tsx';
 import { usePageTitle } from './usePageTitle.ts';
 
 const openView = (view: string, navigate: Navigate): void => {
@@ -104,11 +104,7 @@ export function IncidentPage({ id, navigate }: { id: string; navigate: Navigate 
           <SeedItem key={s} seed={s} navigate={navigate} />
         ))}
       </ul>
-      {i.traceIds[0] ? (
-        <p>
-          <ExportButton traceId={i.traceIds[0]} selected={i.seeds[0]} dir="backward" />
-        </p>
-      ) : null}
+      <IncidentExports incident={i.id} seeds={i.seeds} traceIds={i.traceIds} />
       <h4>Traces</h4>
       <ul>
         {i.traceIds.map((t) => (

@@ -5,6 +5,7 @@ import { api, PAGE_SIZE } from '../api.ts';
 import { fmtDuration, fmtTime } from '../format.ts';
 import { useLoad } from '../load.ts';
 import { type Navigate, linkProps } from '../route.ts';
+import { FindingsCell, useTraceFindings } from './TraceFindings.tsx';
 import { usePageTitle } from './usePageTitle.ts';
 
 const FIELDS: { key: string; label: string; placeholder: string }[] = [
@@ -47,6 +48,7 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
       for (const v of t.tools) seen.tool!.add(v);
     }
   }
+  const findings = useTraceFindings(list.state === 'ready' ? list.value.traces : undefined);
   const apply = (f: Record<string, string>): void => {
     const clean = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== ''));
     navigate({ page: 'traces', filters: clean }, { replace: true });
@@ -193,6 +195,7 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
                 <th>Tools called</th>
                 <th>Spans</th>
                 <th>Errors</th>
+                <th title={findings.error ? `findings could not be read: ${findings.error}` : 'detection findings raised on the trace (worst severity)'}>Findings</th>
                 <th>Duration</th>
               </tr>
             </thead>
@@ -218,6 +221,7 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
                   <td>{t.tools.join(', ')}</td>
                   <td>{t.spanCount}</td>
                   <td className={t.errorCount ? 'err' : ''}>{t.errorCount}</td>
+                  <td>{findings.ready ? <FindingsCell traceId={t.traceId} f={findings.byTrace.get(t.traceId)} cut={findings.cut} navigate={navigate} /> : null}</td>
                   <td>{fmtDuration(BigInt(t.durationNano))}</td>
                 </tr>
               ))}

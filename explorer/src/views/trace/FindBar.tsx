@@ -1,6 +1,10 @@
-// Find in trace: steps, tools, agents, artifacts and span text (attributes) matching a query,
-// in time order, with next / previous, and a jump to the next failed step.
+// Find in trace: steps, tools, agents, artifacts and span text (attributes, and the log records
+// some libraries send the messages as) matching a query, in time order, with next / previous,
+// and a jump to the next failed step. It searches every step of the trace, drawn or not (a large
+// trace's overview draws runs of steps as groups and links only the key path): the spans and
+// logs are the whole trace's; artifacts are searched as far as the graph has them loaded.
 import { useDeferredValue, useMemo, useState } from 'react';
+import type { LogRecordJson } from '../../conversation/logs.ts';
 import { anyValueText } from '../../format.ts';
 import type { Graph } from '../../graph/model.ts';
 import { activityNodeId } from '@causeway/schemas';
@@ -11,7 +15,7 @@ interface Hit {
   t: number;
 }
 
-export function FindBar(p: { traceId: string; full: Graph | undefined; spans: FlatSpan[]; selected: string | undefined; onSelect(id: string): void; inputRef: React.RefObject<HTMLInputElement | null>; errors: string[]; onNextError(): void }): React.JSX.Element {
+export function FindBar(p: { traceId: string; full: Graph | undefined; spans: FlatSpan[]; logs: Map<string, LogRecordJson[]>; selected: string | undefined; onSelect(id: string): void; inputRef: React.RefObject<HTMLInputElement | null>; errors: string[]; onNextError(): void }): React.JSX.Element {
   const [q, setQ] = useState('');
   const query = useDeferredValue(q.trim().toLowerCase());
   // what each node is found by, built once per trace
@@ -22,7 +26,8 @@ export function FindBar(p: { traceId: string; full: Graph | undefined; spans: Fl
     for (const s of p.spans) {
       const id = activityNodeId(p.traceId, s.span.spanId);
       const attrs = s.span.attributes.map((a) => `${a.key}=${anyValueText(a.value)}`).join('\n');
-      const h = { id, t: Number(s.start - t0), text: `${s.span.name}\n${s.service}\n${attrs}`.toLowerCase() };
+      const logs = (p.logs.get(s.span.spanId.toLowerCase()) ?? []).map((r) => `${r.eventName ?? ''}\n${r.body ? anyValueText(r.body) : ''}\n${(r.attributes ?? []).map((a) => `${a.key}=${anyValueText(a.value)}`).join('\n')}`).join('\n');
+      const h = { id, t: Number(s.start - t0), text: `${s.span.name}\n${s.service}\n${attrs}\n${logs}`.toLowerCase() };
       byId.set(id, h);
       out.push(h);
     }
@@ -34,7 +39,7 @@ export function FindBar(p: { traceId: string; full: Graph | undefined; spans: Fl
       else out.push({ id: n.id, t: n.t, text: `${n.label}\n${extra}`.toLowerCase() });
     }
     return out.sort((a, b) => a.t - b.t);
-  }, [p.traceId, p.full, p.spans]);
+  }, [p.traceId, p.full, p.spans, p.logs]);
   const hits: Hit[] = useMemo(() => (query.length < 2 ? [] : haystack.filter((h) => h.text.includes(query))), [haystack, query]);
   const at = p.selected ? hits.findIndex((h) => h.id === p.selected) : -1;
   const tOf = (id: string | undefined): number => haystack.find((h) => h.id === id)?.t ?? -1;
@@ -64,6 +69,7 @@ export function FindBar(p: { traceId: string; full: Graph | undefined; spans: Fl
         type="search"
         value={q}
         placeholder="Find step, tool, agent, text (/)"
+        title="Searches every step of the trace, drawn or not: names, agents, tools, attributes, log records; and the documents loaded"
         aria-label="find in trace"
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => {

@@ -58,9 +58,13 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [slice]);
 
-  // slices of the selection: backward first, then forward
+  // slices of the selection: backward first, then forward. "What followed?" waits for the first
+  // drawing of the trace: on a big trace a forward walk can keep the collector busy for many
+  // seconds (one from the 3,250-span trace's send_email: 21 s to depth 2 on a loaded machine),
+  // time the first view's own requests and layout would otherwise share the machine with.
+  const [drawnTrace, setDrawnTrace] = useState<string>();
   const back = useSlice(selected, 'backward', dir !== 'forward');
-  const fwd = useSlice(selected, 'forward', dir !== 'backward' && back.load.state !== 'loading');
+  const fwd = useSlice(selected, 'forward', dir !== 'backward' && back.load.state !== 'loading' && (drawnTrace === traceId || d.graphL.state === 'error'));
   const backV = sliceValue(back.load);
   const fwdV = sliceValue(fwd.load);
 
@@ -137,6 +141,9 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
   const keep = unique([selected, ...paths.slice(0, 3).flatMap((t) => t.nodes), cur?.activity]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const { view, layout, error: layError, mode, drawn } = useDrawnGraph(full, { collapse, stableKeep, keep, expanded, minScore: min, near });
+  useEffect(() => {
+    if (layout || layError) setDrawnTrace(traceId);
+  }, [layout, layError, traceId]);
   const viewHighlight = useMemo(() => (highlight && view?.foldedInto ? foldHighlight(highlight, view.foldedInto) : highlight), [highlight, view]);
   const visible = useMemo(() => (replayOn && full ? new Set([...visibleAt(full, steps, stepIndex)].map(drawn)) : undefined), [replayOn, full, steps, stepIndex, view]); // eslint-disable-line react-hooks/exhaustive-deps
   // what "frame the path" shows: the pinned path, else the strongest path to the selection (or the key node)
@@ -224,9 +231,9 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
           ?
         </button>
       </TraceToolbar>
-      <FindBar traceId={traceId} full={full} spans={spans} selected={selected} onSelect={select} inputRef={findRef} errors={errors} onNextError={nextError} />
+      <FindBar traceId={traceId} full={full} spans={spans} logs={logs} selected={selected} onSelect={select} inputRef={findRef} errors={errors} onNextError={nextError} />
       {slice?.truncated ? <div className="note">Graph cut short: {slice.truncatedReason}. The waterfall still lists every span.</div> : null}
-      {d.partial ? <WholeGraphNote activities={d.activityCount} found={!!key} whole={d.whole} onLoad={d.loadWhole} /> : null}
+      {d.partial ? <WholeGraphNote activities={d.activityCount} links={slice?.edges.length ?? 0} recordedLinks={d.recordedLinks} found={!!key} whole={d.whole} onLoad={d.loadWhole} /> : null}
       <div className="trace-body">
         <div className="trace-main">
           {d.graphL.state !== 'ready' ? <TraceStatus traceId={traceId} graph={d.graphL} trace={d.traceL} onRetry={d.reloadGraph} navigate={navigate} spans={trace?.spanCount} /> : null}

@@ -44,6 +44,7 @@ export function useTraceData(traceId: string, everything = false) {
   const logs = useMemo(() => logsBySpan(ready(logsL)), [logsL]);
   const inTrace = useMemo(() => new Set(slice?.nodes.map((n) => n.id)), [slice]);
   const activityCount = ready(overviewL)?.activityCount;
+  const recordedLinks = ready(overviewL)?.recordedLinks;
   return {
     graphL,
     traceL,
@@ -56,6 +57,8 @@ export function useTraceData(traceId: string, everything = false) {
     inTrace,
     partial,
     activityCount,
+    /** a large trace's recorded links (uses, outputs, parentage): fewer than the whole graph's */
+    recordedLinks,
     /** the whole causal graph: asked for, loading, failed */
     whole: wholeL,
     loadWhole: () => (wantWhole ? reloadWhole() : setAsked(true)),
