@@ -23,7 +23,9 @@ let spanCount = 0;
 let publicKey: Buffer;
 
 beforeAll(async () => {
-  cw = await startCollector();
+  // Detections off: a finding raised between two exports would change the second bundle's findings
+  // part (that bundles carry findings and their proofs is detections.test.ts's to prove).
+  cw = await startCollector({ env: { CAUSEWAY_DETECTIONS: 'off' } });
   ({ traceId, spanCount } = await runPromptInjectionScenario(cw.otlpUrl, cw.ingestHeaders));
   await runPromptInjectionScenario(cw.otlpUrl, cw.ingestHeaders); // another trace, not selected
   // two log records in the selected trace (content some instrumentations send as logs)
