@@ -49,11 +49,10 @@ export interface Appearance {
   container_id: string;
 }
 
-/** An artifact holding a winnowing fingerprint, and where in its text (prov_fingerprints). */
+/** An artifact holding a winnowing fingerprint (where in its text: its own row's fp_positions). */
 export interface FingerprintHit {
   fp: string;
   artifact_id: string;
-  pos: number;
 }
 
 /** One row of prov_relations: an activity used or generated an artifact, or an artifact is part of another. */

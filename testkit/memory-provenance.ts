@@ -134,7 +134,7 @@ export class MemoryProvenanceStore implements ProvenanceReader {
       [...(this.fps.get(`${tenant}/${fp}`) ?? new Map<string, number>())]
         .sort(byKey(([id]) => id))
         .slice(0, 64)
-        .map(([artifact_id, pos]) => ({ fp, artifact_id, pos })),
+        .map(([artifact_id]) => ({ fp, artifact_id })),
     );
   }
 

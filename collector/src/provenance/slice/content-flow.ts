@@ -35,8 +35,9 @@ export const SOURCES_PER_ARTIFACT = 4;
 /** Kinds the agent produced: the ones whose text may have been copied from somewhere. */
 const COPIES = new Set(['tool_request', 'model_output', 'outcome', 'tool_result']);
 
-/** Fingerprint → the artifacts holding it and where in their text. */
+/** Fingerprint → the artifacts holding it and where in their text (UNPLACED: not known yet, see placeTheirs). */
 export type FingerprintIndex = Map<string, { artifact_id: string; pos: number }[]>;
+const UNPLACED = -1;
 
 /** What one artifact shares with a candidate source: how many fingerprints, which of its own (by index), where on each side. */
 export interface Shared {
@@ -214,7 +215,8 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   // Sources of a copy made in a trace can only be in that trace or its conversation: their
   // artifacts are compared in memory. Only a seed with no trace (an artifact) searches the
   // whole store's fingerprint index.
-  const byFp = items.every((i) => i.trace !== undefined) ? await fingerprintsInScope(loader, items, fps) : await fingerprintsInStore(loader, fps);
+  const scopedFps = items.every((i) => i.trace !== undefined);
+  const byFp = scopedFps ? await fingerprintsInScope(loader, items, fps) : await fingerprintsInStore(loader, fps);
   const cands = new Map<string, Map<string, Shared>>();
   for (const id of ids) {
     const row = loader.artifact(id);
@@ -223,6 +225,7 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   const allCands = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
   if (allCands.length === 0) return;
   await loader.loadArtifacts(allCands);
+  if (!scopedFps) for (const [id, m] of cands) placeTheirs(loader.artifact(id)!, m, loader);
   // only candidates some target could copy from are worth asking where they appear
   for (const [id, m] of cands) {
     const row = loader.artifact(id)!;
@@ -307,14 +310,42 @@ async function appearancesInScope(loader: SliceLoader, items: Item[], ids: Set<s
   return { apps, actAt };
 }
 
+/** The store's artifacts holding fingerprints in `fps`, positions UNPLACED (the index does not hold them; placeTheirs). */
 async function fingerprintsInStore(loader: SliceLoader, fps: Set<string>): Promise<FingerprintIndex> {
   const byFp: FingerprintIndex = new Map();
   for (const h of await loader.fingerprintHits([...fps])) {
     let l = byFp.get(h.fp);
     if (!l) byFp.set(h.fp, (l = []));
-    l.push(h);
+    l.push({ artifact_id: h.artifact_id, pos: UNPLACED });
   }
   return byFp;
+}
+
+/**
+ * Where each shared fingerprint sits in the candidate: from the candidate's own row (a
+ * fingerprint occurs once per artifact), as the index held it before schemas/sql/017. A hit
+ * the candidate's row does not hold (two artifacts sharing a 64-bit index key, schemas/sql/016)
+ * is not counted.
+ */
+function placeTheirs(row: ArtifactRow, m: Map<string, Shared>, loader: SliceLoader): void {
+  for (const [cid, c] of m) {
+    const crow = loader.artifact(cid);
+    if (!crow) continue; // not stored: dropped with the candidates that cannot have copied
+    const at = new Map<string, number>();
+    crow.fingerprints.forEach((f, j) => at.has(f) || at.set(f, crow.fp_positions[j]!));
+    const keep = c.idx.map((i) => at.has(row.fingerprints[i]!));
+    if (keep.every(Boolean)) {
+      c.theirs = c.idx.map((i) => at.get(row.fingerprints[i]!)!);
+      continue;
+    }
+    const pick = <T>(xs: T[]): T[] => xs.filter((_, k) => keep[k]);
+    const idx = pick(c.idx);
+    if (idx.length < MIN_SHARED) {
+      m.delete(cid);
+      continue;
+    }
+    Object.assign(c, { shared: idx.length, idx, mine: pick(c.mine), theirs: idx.map((i) => at.get(row.fingerprints[i]!)!), sensitive: pick(c.sensitive) });
+  }
 }
 
 /** The fingerprints in `fps` held by any artifact of the items' traces and their conversations. */

@@ -27,13 +27,13 @@ function artifacts(): { tenant: string; artifact_id: string; fingerprints: strin
 const line = (a: ReturnType<typeof artifacts>[number]): string =>
   JSON.stringify({ ...a, trace_id: hex(`t${a.artifact_id}`, 32), span_id: hex(`s${a.artifact_id}`, 16), kind: 'document', row_hash: hex(`r${a.artifact_id}`, 64) });
 
-/** The hits as the read defines them: per fingerprint (ordered as its decimal text, as the query's alias is), the first 64 artifacts by id holding it, each at its first position. */
-function expected(all: ReturnType<typeof artifacts>, tenant: string, fps: string[]): { fp: string; artifact_id: string; pos: number }[] {
-  const out: { fp: string; artifact_id: string; pos: number }[] = [];
+/** The hits as the read defines them: per fingerprint (ordered as its decimal text, as the query's alias is), the first 64 artifacts by id holding it (positions are read from the holder's row, schemas/sql/017). */
+function expected(all: ReturnType<typeof artifacts>, tenant: string, fps: string[]): { fp: string; artifact_id: string }[] {
+  const out: { fp: string; artifact_id: string }[] = [];
   for (const fp of [...new Set(fps)].sort()) {
     const holders = all
       .filter((a) => a.tenant === tenant && a.fingerprints.includes(fp))
-      .map((a) => ({ fp, artifact_id: a.artifact_id, pos: Math.min(...a.fingerprints.flatMap((f, j) => (f === fp ? [a.fp_positions[j]!] : []))) }))
+      .map((a) => ({ fp, artifact_id: a.artifact_id }))
       .sort((x, y) => (x.artifact_id < y.artifact_id ? -1 : 1));
     out.push(...holders.slice(0, 64));
   }
@@ -57,6 +57,9 @@ describe('fingerprint hits', () => {
     await ch.insertJsonEachRow('prov_artifacts', [Buffer.from(`${all.map(line).join('\n')}\n`)], INSERT_SETTINGS);
     const [oldCount] = await ch.query<{ n: string }>('SELECT count() AS n FROM causeway.prov_fingerprints');
     expect(Number(oldCount!.n)).toBe(oldRows.length);
+    // One keyed row per fingerprint (016's view is replaced, not doubled), none holding a position.
+    const [keyed] = await ch.query<{ n: string; placed: string }>('SELECT count() AS n, countIf(pos != 0) AS placed FROM causeway.prov_fingerprint_index');
+    expect({ n: Number(keyed!.n), placed: Number(keyed!.placed) }).toEqual({ n: all.reduce((s, a) => s + a.fingerprints.length, 0), placed: 0 });
     expect(await t.fingerprintHits('t', fps)).toEqual(want);
     const other = expected(all, 'other', fps);
     expect(other.length).toBeGreaterThan(10);

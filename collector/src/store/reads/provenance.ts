@@ -125,14 +125,15 @@ export class ProvenanceReads {
     if (valid.length === 0) return [];
     // Two indexes (schemas/sql/016): prov_fingerprint_index names artifacts by key, which
     // prov_artifact_keys turns back into ids; prov_fingerprints holds what stores wrote before.
-    const rows = await inChunks(valid, (f) => f.padStart(20, '0'), (chunk) => {
+    // Positions are not read here: the holder's artifact row has them (schemas/sql/017).
+    return inChunks(valid, (f) => f.padStart(20, '0'), (chunk) => {
       const fps = chunk.join(',');
       return this.rows<FingerprintHit>(
-        `SELECT toString(fp) AS fp, artifact_id, min(pos) AS pos FROM (
-           SELECT fp, artifact_id, pos FROM ${this.db}.prov_fingerprints WHERE tenant = {tenant:String} AND fp IN (${fps})
+        `SELECT toString(fp) AS fp, artifact_id FROM (
+           SELECT fp, artifact_id FROM ${this.db}.prov_fingerprints WHERE tenant = {tenant:String} AND fp IN (${fps})
            UNION ALL
-           SELECT i.fp AS fp, k.artifact_id AS artifact_id, i.pos AS pos
-           FROM (SELECT fp, artifact_key, pos FROM ${this.db}.prov_fingerprint_index WHERE tenant = {tenant:String} AND fp IN (${fps})) AS i
+           SELECT i.fp AS fp, k.artifact_id AS artifact_id
+           FROM (SELECT fp, artifact_key FROM ${this.db}.prov_fingerprint_index WHERE tenant = {tenant:String} AND fp IN (${fps})) AS i
            INNER JOIN (
              SELECT DISTINCT artifact_key, artifact_id FROM ${this.db}.prov_artifact_keys
              WHERE tenant = {tenant:String} AND artifact_key IN (SELECT artifact_key FROM ${this.db}.prov_fingerprint_index WHERE tenant = {tenant:String} AND fp IN (${fps}))
@@ -142,6 +143,5 @@ export class ProvenanceReads {
         { tenant },
       );
     });
-    return rows.map((r) => ({ ...r, pos: Number(r.pos) }));
   }
 }
