@@ -223,6 +223,55 @@ describe('detections end to end', () => {
     expect(audit.some((e) => e.status === 400)).toBe(true);
   }, 120_000);
 
+  it('binds an agent to the ingest credentials allowed to emit it: spans claiming it from another credential raise R10 (once per trace and credential); the agents list names the credentials that sent each agent', async () => {
+    const tokenA = cw.createToken({ tenant: 'default', role: 'ingest', name: 'payments-exporter' });
+    const tokenB = cw.createToken({ tenant: 'default', role: 'ingest', name: 'other-exporter' });
+    const idOf = (t: string): string => /^cw_([0-9a-f]{16})_/.exec(t)![1]!;
+    const put = await cw.fetch('/api/agents/payments-bot', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'payments', owner: 'treasury@acme.example', purpose: 'look up invoices', credentials: ['payments-exporter'] }),
+    });
+    expect(put.status).toBe(201);
+    const exporterA = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: { authorization: `Bearer ${tokenA}` } });
+    const exporterB = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: { authorization: `Bearer ${tokenB}` } });
+    try {
+      const base = benign()[0]!.run;
+      const legit = emitRun({ ...base, agent: 'payments-bot', service: 'payments' });
+      const forged = emitRun({ ...base, agent: 'payments-bot', service: 'payments', startMs: base.startMs + 60_000 });
+      expect(await exportSpans(exporterA, legit)).toBe(true);
+      expect(await exportSpans(exporterB, forged)).toBe(true);
+      const forgedTrace = forged[0]!.spanContext().traceId;
+      const r10 = await until('the R10 finding', async () => (await findings(`?trace=${forgedTrace}&rule=R10`))[0]);
+      expect(r10.severity).toBe('high');
+      expect(r10.agent).toEqual(expect.objectContaining({ name: 'payments-bot', registered: true, owner: 'treasury@acme.example' }));
+      expect(r10.evidence.detail.credential).toEqual({ id: idOf(tokenB), name: 'other-exporter' });
+      expect(r10.evidence.detail.boundCredentials).toEqual(['payments-exporter']);
+      // every span of the run is payments-bot's own service: each claims the agent
+      expect(r10.evidence.detail.spans).toBe(forged.length);
+      expect(r10.evidence.nodes).toContain(`act:${forgedTrace}/${forged.find((x) => x.name.startsWith('invoke_agent'))!.spanContext().spanId}`);
+      expect(r10.atlas.join(' ')).toContain('AML.T0073');
+      expect(r10.owasp.join(' ')).toContain('ASI03');
+      await until('every trace evaluated', async () => ((await stats()).pendingTraces === 0 ? true : undefined));
+      // the bound credential's run raises no R10
+      expect(await findings(`?trace=${legit[0]!.spanContext().traceId}&rule=R10`)).toEqual([]);
+      // the forger re-sends (an exporter retry): the trace is evaluated again, still one finding
+      const before = (await stats()).evaluatedTraces;
+      expect(await exportSpans(exporterB, forged.slice(0, 1))).toBe(true);
+      await until('the trace evaluated again', async () => ((await stats()).evaluatedTraces > before && (await stats()).pendingTraces === 0 ? true : undefined));
+      expect(await findings(`?trace=${forgedTrace}&rule=R10`)).toHaveLength(1);
+
+      const agents = (await cw.getJson<{ registered: { id: string; credentials?: string[]; seen: { credentials: { id: string; name: string; spans: number }[] }[] }[] }>('/api/agents')).body;
+      const entry = agents.registered.find((a) => a.id === 'payments-bot')!;
+      expect(entry.credentials).toEqual(['payments-exporter']);
+      const sentBy = entry.seen.flatMap((s) => s.credentials).map((c) => c.name).sort();
+      expect(sentBy).toEqual(['other-exporter', 'payments-exporter']);
+    } finally {
+      await exporterA.shutdown();
+      await exporterB.shutdown();
+    }
+  }, 180_000);
+
   it('changes a finding\'s status through events: a false positive needs a reason', async () => {
     const [f] = await findings('?rule=R1');
     const bad = await cw.fetch(`/api/findings/${f!.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'false_positive' }) });

@@ -10,7 +10,7 @@ import { usePageTitle } from '../views/usePageTitle.ts';
 
 const CHOICES: Record<string, string[]> = {
   severity: ['critical', 'high', 'medium', 'low'],
-  rule: ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9'],
+  rule: ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10'],
   status: ['open', 'acknowledged', 'false_positive', 'escalated', 'resolved'],
 };
 

@@ -243,9 +243,11 @@ export interface SeenAgent {
   activities: number;
   firstSeen: string;
   lastSeen: string;
+  /** the ingest credentials that sent spans naming the agent, and how many each ('' id: stored before credentials) */
+  credentials: { id: string; name: string; spans: number }[];
 }
 
-/** Agents seen in traces (an agent id or name on some activity), most active first. */
+/** Agents seen in traces (an agent id or name on some activity), most active first, with the credentials that sent them. */
 export async function agentsSeen(ch: ClickHouse, tenant: string, limit = 1000): Promise<SeenAgent[]> {
   const rows = await ch.query<{ service_name: string; agent_id: string; agent_name: string; n: string; first: string; last: string }>(
     `SELECT service_name, agent_id, agent_name, count() AS n, toString(min(start_time)) AS first, toString(max(start_time)) AS last
@@ -253,5 +255,29 @@ export async function agentsSeen(ch: ClickHouse, tenant: string, limit = 1000): 
      GROUP BY service_name, agent_id, agent_name ORDER BY n DESC LIMIT {limit:UInt32}`,
     { tenant, limit },
   );
-  return rows.map((r) => ({ service: r.service_name, id: r.agent_id, name: r.agent_name, activities: Number(r.n), firstSeen: isoTime(r.first), lastSeen: isoTime(r.last) }));
+  const creds = await ch.query<{ service_name: string; agent_id: string; agent_name: string; credential_id: string; credential_name: string; n: string }>(
+    `SELECT a.service_name AS service_name, a.agent_id AS agent_id, a.agent_name AS agent_name, s.credential_id AS credential_id, any(s.credential_name) AS credential_name, count() AS n
+     FROM (SELECT trace_id, span_id, service_name, agent_id, agent_name FROM ${ch.database}.prov_activities
+           WHERE tenant = {tenant:String} AND (agent_id != '' OR agent_name != '') LIMIT 1 BY trace_id, span_id) AS a
+     INNER JOIN (SELECT DISTINCT trace_id, span_id, credential_id, credential_name FROM ${ch.database}.spans
+           WHERE tenant = {tenant:String} AND (trace_id, span_id) IN (SELECT trace_id, span_id FROM ${ch.database}.prov_activities
+             WHERE tenant = {tenant:String} AND (agent_id != '' OR agent_name != ''))) AS s
+     ON a.trace_id = s.trace_id AND a.span_id = s.span_id
+     GROUP BY service_name, agent_id, agent_name, credential_id ORDER BY n DESC LIMIT {limit:UInt32}`,
+    { tenant, limit: limit * 20 },
+  );
+  const byAgent = new Map<string, SeenAgent['credentials']>();
+  for (const c of creds) {
+    const k = `${c.service_name}\u0000${c.agent_id}\u0000${c.agent_name}`;
+    byAgent.set(k, [...(byAgent.get(k) ?? []), { id: c.credential_id, name: c.credential_name, spans: Number(c.n) }]);
+  }
+  return rows.map((r) => ({
+    service: r.service_name,
+    id: r.agent_id,
+    name: r.agent_name,
+    activities: Number(r.n),
+    firstSeen: isoTime(r.first),
+    lastSeen: isoTime(r.last),
+    credentials: byAgent.get(`${r.service_name}\u0000${r.agent_id}\u0000${r.agent_name}`) ?? [],
+  }));
 }
