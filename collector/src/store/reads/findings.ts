@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Finding, FindingEvent, FindingEventBody, FindingStatus, FindingView } from '@causeway/schemas';
 import type { ClickHouse } from '../clickhouse.ts';
+import type { RegistryRow } from '../../format/registry-lines.ts';
 import { FINDING_EVENT_SELECT, FINDING_SELECT, type FindingEventRow, type FindingRow, chTime, findingRow } from '../../format/finding-lines.ts';
 
 export interface FindingFilter {
@@ -28,11 +29,12 @@ interface EventRow {
 
 const isoTime = (t: string): string => `${t.replace(' ', 'T')}${t.endsWith('Z') ? '' : 'Z'}`;
 
-/** Where findings and their events are written: the spool and the ledger (store/span-store.ts). */
+/** Where Causeway's own records (findings, their events, registry versions) are written: the spool and the ledger (store/span-store.ts). */
 export interface FindingSink {
   /** resolve once the rows are durable (fsynced to the spool), in ClickHouse and in the log: they are read right after */
   appendFindings(rows: FindingRow[]): Promise<void>;
   appendFindingEvents(rows: FindingEventRow[]): Promise<void>;
+  appendRegistryVersions(rows: RegistryRow[]): Promise<void>;
 }
 
 export class FindingReads {
