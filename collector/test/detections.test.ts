@@ -189,6 +189,18 @@ describe('detections end to end', () => {
     expect(await exportSpans(exporter, [approval])).toBe(true);
     await until('the trace evaluated again', async () => ((await stats()).evaluatedTraces > again && (await stats()).pendingTraces === 0 ? true : undefined));
     expect((await findings(`?trace=${traceId}&rule=R8`))[0]!.events).toHaveLength(1);
+
+    // the resolution goes to the same webhook as the finding did: its Close, signed the same way, once
+    const alertsOf = (uid: string): Received[] => received.filter((r) => JSON.parse(r.body).finding_info?.uid === uid);
+    const close = await until('the Close alert', async () => alertsOf(r8.id).find((r) => JSON.parse(r.body).activity_id === 3));
+    const ts = String(close.headers['x-causeway-timestamp']);
+    expect(close.headers['x-causeway-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${ts}.${close.body}`).digest('hex')}`);
+    const ocsf = JSON.parse(close.body);
+    expect([ocsf.class_uid, ocsf.type_uid, ocsf.status_id, ocsf.status]).toEqual([2004, 200403, 4, 'Resolved']);
+    expect(ocsf.finding_info.analytic.uid).toBe('R8');
+    expect(ocsf.unmapped.causeway.event).toEqual(expect.objectContaining({ type: 'resolved_by_approval', approval: `act:${traceId}/${approval.spanContext().spanId}`, actor: 'causeway' }));
+    expect(ocsf.time).toBe(Date.parse(resolved.events[0]!.at));
+    expect(alertsOf(r8.id).map((r) => JSON.parse(r.body).activity_id).sort()).toEqual([1, 3]);
   }, 180_000);
 
   it('changes the registry through the API: admin only, append-only versions, the newest wins, every change audited, and findings name the registry version they were evaluated against', async () => {
@@ -346,6 +358,9 @@ describe('detections end to end', () => {
         join(dir, 'data'),
         `ALTER TABLE causeway.findings UPDATE severity = 'low' WHERE finding_id = '${marked.id}'`,
         `INSERT INTO causeway.finding_events (tenant, finding_id, event_id, at, type, actor, payload) SELECT tenant, finding_id, '${forged}', now64(3), 'acknowledged', 'nobody', '{}' FROM causeway.findings WHERE finding_id = '${marked.id}' LIMIT 1`,
+        // the registry: a version widened behind the collector's back, and a version forged
+        `ALTER TABLE causeway.agent_registry UPDATE entry = replaceOne(entry, '"allowedTools":["lookup_invoice"]', '"allowedTools":["lookup_invoice","issue_refund"]') WHERE agent_id = 'ledger-bot' AND version = 2`,
+        `INSERT INTO causeway.agent_registry (tenant, agent_id, version, at, actor, entry) VALUES ('default', 'ledger-bot', 3, now64(3), 'admin', '{"id":"ledger-bot","owner":"x","purpose":"y"}')`,
       ],
       { cwd: ROOT, env: { ...process.env, ...(await storeEnv(join(dir, 'data'), 'admin')) }, encoding: 'utf8' },
     );
@@ -355,6 +370,11 @@ describe('detections end to end', () => {
     expect(tampered.out).toContain(`TAMPERED  findings row added or changed: finding ${marked.id} is not in the log`);
     expect(tampered.out).toMatch(/TAMPERED {2}findings row dropped: leaf \d+/);
     expect(tampered.out).toContain(`TAMPERED  finding_events row added or changed: event ${forged} of finding ${marked.id} is not in the log`);
+    expect(tampered.out).toContain('TAMPERED  agent_registry row added or changed: agent ledger-bot version 2 is not in the log');
+    expect(tampered.out).toMatch(/TAMPERED {2}agent_registry row dropped: leaf \d+/);
+    expect(tampered.out).toContain('TAMPERED  agent_registry row added or changed: agent ledger-bot version 3 is not in the log');
+    // the untouched versions still prove
+    expect(tampered.out).not.toContain('agent ledger-bot version 1 ');
     cw = await startCollector({ dataDir: join(dir, 'data'), env: { CAUSEWAY_DETECTION_POLICY: policyFile } });
   }, 240_000);
 });

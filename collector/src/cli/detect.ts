@@ -43,7 +43,7 @@ export async function detectCommand(argv: string[]): Promise<number> {
     for (const t of traces) {
       const { findings: found, approvedCalls } = await evaluator.evaluateTrace(t);
       const fresh = dry ? found : await reads.findings.appendNew(found);
-      if (!dry) revised += await reviseByApprovals(reads.findings, t, approvedCalls);
+      if (!dry) revised += (await reviseByApprovals(reads.findings, t, approvedCalls)).length;
       const freshIds = new Set(fresh.map((f) => f.id));
       for (const f of found) {
         const r = perRule.get(f.ruleId) ?? { found: 0, fresh: 0 };

@@ -73,6 +73,7 @@ export function startDetections(o: {
     revise: (tenant, trace, approved) => reviseByApprovals(o.readsFor(tenant).findings, trace, approved),
     progress: o.progress,
     notify: webhook ? (_tenant, findings) => webhook.send(findings) : undefined,
+    notifyRevised: webhook ? (_tenant, findings) => webhook.sendRevised(findings) : undefined,
     quietMs: o.config?.quietMs ?? DEFAULT_QUIET_MS,
     log: o.log,
   });
