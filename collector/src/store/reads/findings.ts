@@ -128,12 +128,22 @@ export class FindingReads {
       params.agent = f.agent;
     }
     if (f.trace) {
-      where.push('position(body, {trace:String}) > 0');
+      // exact: one of the finding's traceIds (the first is a column; the substring test only spares parsing bodies that cannot match)
+      where.push(`(trace_id = {trace:String} OR (position(body, {trace:String}) > 0 AND has(JSONExtract(body, 'traceIds', 'Array(String)'), {trace:String})))`);
       params.trace = f.trace;
     }
-    // status is a fold of events: filter after folding (bounded by the limit on findings read)
-    const views = await this.select(where.join(' AND '), params, f.status ? f.limit * 4 : f.limit);
-    return (f.status ? views.filter((v) => v.status === f.status) : views).slice(0, f.limit);
+    if (f.status) {
+      // the status is the fold of the events (statusOf): the last status event's type decides, in the store, so a page is exact
+      const lastType = `SELECT finding_id FROM ${this.ch.database}.finding_events WHERE tenant = {tenant:String} AND type IN {statusTypes:Array(String)}
+        GROUP BY finding_id HAVING argMax(type, (at, event_id))`;
+      params.statusTypes = Object.keys(STATUS_OF_EVENT);
+      if (f.status === 'open') where.push(`finding_id NOT IN (${lastType} != 'reopened')`);
+      else {
+        where.push(`finding_id IN (${lastType} = {lastType:String})`);
+        params.lastType = Object.entries(STATUS_OF_EVENT).find(([, st]) => st === f.status)![0];
+      }
+    }
+    return this.select(where.join(' AND '), params, f.limit);
   }
 
   private async select(where: string, params: Record<string, unknown>, limit: number): Promise<FindingView[]> {
@@ -225,16 +235,19 @@ function toEvent(r: EventRow): FindingEvent {
   return { ...payload, type: r.type, eventId: r.event_id, at: isoTime(r.at), actor: r.actor } as FindingEvent;
 }
 
+/** The status each kind of event sets; other events leave it as it was. */
+const STATUS_OF_EVENT: Record<string, FindingStatus> = {
+  acknowledged: 'acknowledged',
+  false_positive: 'false_positive',
+  escalated: 'escalated',
+  reopened: 'open',
+  resolved_by_approval: 'resolved',
+};
+
 /** The status after these events, in order. */
 export function statusOf(events: FindingEvent[]): FindingStatus {
   let s: FindingStatus = 'open';
-  for (const e of events) {
-    if (e.type === 'acknowledged') s = 'acknowledged';
-    else if (e.type === 'false_positive') s = 'false_positive';
-    else if (e.type === 'escalated') s = 'escalated';
-    else if (e.type === 'reopened') s = 'open';
-    else if (e.type === 'resolved_by_approval') s = 'resolved';
-  }
+  for (const e of events) s = STATUS_OF_EVENT[e.type] ?? s;
   return s;
 }
 
