@@ -2,7 +2,9 @@
 import type {
   ArtifactResponse,
   CreateIncidentRequest,
+  FindingEventBody,
   FindingListResponse,
+  FindingView,
   Incident,
   IncidentEventBody,
   IncidentListResponse,
@@ -105,6 +107,7 @@ export const api = {
   artifact: (id: string, signal?: AbortSignal) => get<ArtifactResponse>(`/api/artifacts/${id}`, signal),
   incidents: () => get<IncidentListResponse>('/api/incidents'),
   findings: (filters: Record<string, string>, signal?: AbortSignal) => get<FindingListResponse>(`/api/findings?${new URLSearchParams({ limit: '500', ...filters })}`, signal),
+  addFindingEvent: (id: string, body: FindingEventBody) => post<FindingView>(`/api/findings/${id}/events`, body),
   incident: (id: string) => get<Incident>(`/api/incidents/${id}`),
   createIncident: (body: CreateIncidentRequest) => post<Incident>('/api/incidents', body),
   addIncidentEvent: (id: string, body: IncidentEventBody) => post<Incident>(`/api/incidents/${id}/events`, body),

@@ -39,11 +39,12 @@ describe('GET /api/findings filters in the store', () => {
   beforeAll(async () => {
     cw = await startInProcess({ CAUSEWAY_DETECTIONS: 'off' });
     const reads = cw.store.readsFor('default').findings;
-    // 1..10 old and open; 11..30 newer, every one acknowledged; 31 acknowledged then reopened; 32 false positive then resolved
+    // 1..10 old and open; 11..30 newer, every one acknowledged (30 then resolved by a responder); 31 acknowledged then reopened; 32 false positive then resolved by a late approval
     const all = Array.from({ length: 32 }, (_, i) => finding(i + 1, [T2]));
     expect(await reads.appendNew(all)).toHaveLength(32);
     for (const f of all.slice(10, 31)) await reads.appendEvent(f, { type: 'acknowledged' }, 'ana');
     await reads.appendEvent(all[30]!, { type: 'reopened', note: 'not done' }, 'ana');
+    await reads.appendEvent(all[29]!, { type: 'resolved', note: 'rotated the key' }, 'ana');
     await reads.appendEvent(all[31]!, { type: 'false_positive', reason: 'known vendor' }, 'ana');
     await reads.appendEvent(all[31]!, { type: 'resolved_by_approval', approval: `act:${T2}/${hex(1, 16)}`, decision: 'human:approved', how: 'call_id' }, 'causeway');
     // T1: first trace of 40, second trace of 41 (a finding over two traces); 42 names T1 only in its text
@@ -59,9 +60,9 @@ describe('GET /api/findings filters in the store', () => {
     expect(await list('?status=open&limit=3')).toEqual([hex(42, 32), hex(41, 32), hex(40, 32)]);
     expect(await list('?status=open&limit=5')).toEqual([hex(42, 32), hex(41, 32), hex(40, 32), hex(31, 32), hex(10, 32)]);
     expect(await list('?status=open&limit=5000')).toHaveLength(14);
-    expect(await list('?status=acknowledged&limit=5000')).toEqual(Array.from({ length: 20 }, (_, i) => hex(30 - i, 32)));
+    expect(await list('?status=acknowledged&limit=5000')).toEqual(Array.from({ length: 19 }, (_, i) => hex(29 - i, 32)));
     // the last status event decides, as the fold does
-    expect(await list('?status=resolved')).toEqual([hex(32, 32)]);
+    expect(await list('?status=resolved')).toEqual([hex(32, 32), hex(30, 32)]);
     expect(await list('?status=false_positive')).toEqual([]);
     const one = (await cw.get<FindingListResponse>('/api/findings?status=resolved')).body.findings[0]!;
     expect([one.status, one.events.map((e) => e.type)]).toEqual(['resolved', ['false_positive', 'resolved_by_approval']]);

@@ -137,11 +137,9 @@ export class FindingReads {
       const lastType = `SELECT finding_id FROM ${this.ch.database}.finding_events WHERE tenant = {tenant:String} AND type IN {statusTypes:Array(String)}
         GROUP BY finding_id HAVING argMax(type, (at, event_id))`;
       params.statusTypes = Object.keys(STATUS_OF_EVENT);
-      if (f.status === 'open') where.push(`finding_id NOT IN (${lastType} != 'reopened')`);
-      else {
-        where.push(`finding_id IN (${lastType} = {lastType:String})`);
-        params.lastType = Object.entries(STATUS_OF_EVENT).find(([, st]) => st === f.status)![0];
-      }
+      params.lastTypes = Object.keys(STATUS_OF_EVENT).filter((t) => STATUS_OF_EVENT[t] === f.status);
+      // open: no status event yet, or the last one reopened it
+      where.push(f.status === 'open' ? `finding_id NOT IN (${lastType} NOT IN {lastTypes:Array(String)})` : `finding_id IN (${lastType} IN {lastTypes:Array(String)})`);
     }
     return this.select(where.join(' AND '), params, f.limit);
   }
@@ -241,6 +239,7 @@ const STATUS_OF_EVENT: Record<string, FindingStatus> = {
   false_positive: 'false_positive',
   escalated: 'escalated',
   reopened: 'open',
+  resolved: 'resolved',
   resolved_by_approval: 'resolved',
 };
 
