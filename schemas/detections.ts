@@ -3,7 +3,7 @@
 import type { TaintPath } from './provenance.ts';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
-/** `resolved`: an approving decision for the gated call arrived after the finding was raised (late spans). */
+/** `resolved`: a responder resolved it, or an approving decision for the gated call arrived after the finding was raised (late spans). */
 export type FindingStatus = 'open' | 'acknowledged' | 'false_positive' | 'escalated' | 'resolved';
 
 /** The agent a finding is about: `key` = `<service.name>/<agent id or name>`. */
@@ -56,6 +56,8 @@ export type FindingEventBody =
   | { type: 'false_positive'; reason: string }
   | { type: 'escalated'; incidentId?: string; note?: string }
   | { type: 'reopened'; note?: string }
+  /** a responder closed it (handled, fixed, accepted) */
+  | { type: 'resolved'; note?: string }
   /** written by Causeway, never by a client: an approval of the gated call was stored after the finding */
   | { type: 'resolved_by_approval'; approval: string; decision: string; how: string; note?: string };
 

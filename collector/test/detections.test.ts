@@ -189,6 +189,18 @@ describe('detections end to end', () => {
     expect(await exportSpans(exporter, [approval])).toBe(true);
     await until('the trace evaluated again', async () => ((await stats()).evaluatedTraces > again && (await stats()).pendingTraces === 0 ? true : undefined));
     expect((await findings(`?trace=${traceId}&rule=R8`))[0]!.events).toHaveLength(1);
+
+    // the resolution goes to the same webhook as the finding did: its Close, signed the same way, once
+    const alertsOf = (uid: string): Received[] => received.filter((r) => JSON.parse(r.body).finding_info?.uid === uid);
+    const close = await until('the Close alert', async () => alertsOf(r8.id).find((r) => JSON.parse(r.body).activity_id === 3));
+    const ts = String(close.headers['x-causeway-timestamp']);
+    expect(close.headers['x-causeway-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${ts}.${close.body}`).digest('hex')}`);
+    const ocsf = JSON.parse(close.body);
+    expect([ocsf.class_uid, ocsf.type_uid, ocsf.status_id, ocsf.status]).toEqual([2004, 200403, 4, 'Resolved']);
+    expect(ocsf.finding_info.analytic.uid).toBe('R8');
+    expect(ocsf.unmapped.causeway.event).toEqual(expect.objectContaining({ type: 'resolved_by_approval', approval: `act:${traceId}/${approval.spanContext().spanId}`, actor: 'causeway' }));
+    expect(ocsf.time).toBe(Date.parse(resolved.events[0]!.at));
+    expect(alertsOf(r8.id).map((r) => JSON.parse(r.body).activity_id).sort()).toEqual([1, 3]);
   }, 180_000);
 
   it('changes the registry through the API: admin only, append-only versions, the newest wins, every change audited, and findings name the registry version they were evaluated against', async () => {
@@ -222,6 +234,55 @@ describe('detections end to end', () => {
     expect(audit.filter((e) => e.status === 201).map((e) => e.target)).toEqual(['ledger-bot', 'ledger-bot']);
     expect(audit.some((e) => e.status === 400)).toBe(true);
   }, 120_000);
+
+  it('binds an agent to the ingest credentials allowed to emit it: spans claiming it from another credential raise R10 (once per trace and credential); the agents list names the credentials that sent each agent', async () => {
+    const tokenA = cw.createToken({ tenant: 'default', role: 'ingest', name: 'payments-exporter' });
+    const tokenB = cw.createToken({ tenant: 'default', role: 'ingest', name: 'other-exporter' });
+    const idOf = (t: string): string => /^cw_([0-9a-f]{16})_/.exec(t)![1]!;
+    const put = await cw.fetch('/api/agents/payments-bot', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'payments', owner: 'treasury@acme.example', purpose: 'look up invoices', credentials: ['payments-exporter'] }),
+    });
+    expect(put.status).toBe(201);
+    const exporterA = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: { authorization: `Bearer ${tokenA}` } });
+    const exporterB = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: { authorization: `Bearer ${tokenB}` } });
+    try {
+      const base = benign()[0]!.run;
+      const legit = emitRun({ ...base, agent: 'payments-bot', service: 'payments' });
+      const forged = emitRun({ ...base, agent: 'payments-bot', service: 'payments', startMs: base.startMs + 60_000 });
+      expect(await exportSpans(exporterA, legit)).toBe(true);
+      expect(await exportSpans(exporterB, forged)).toBe(true);
+      const forgedTrace = forged[0]!.spanContext().traceId;
+      const r10 = await until('the R10 finding', async () => (await findings(`?trace=${forgedTrace}&rule=R10`))[0]);
+      expect(r10.severity).toBe('high');
+      expect(r10.agent).toEqual(expect.objectContaining({ name: 'payments-bot', registered: true, owner: 'treasury@acme.example' }));
+      expect(r10.evidence.detail.credential).toEqual({ id: idOf(tokenB), name: 'other-exporter' });
+      expect(r10.evidence.detail.boundCredentials).toEqual(['payments-exporter']);
+      // every span of the run is payments-bot's own service: each claims the agent
+      expect(r10.evidence.detail.spans).toBe(forged.length);
+      expect(r10.evidence.nodes).toContain(`act:${forgedTrace}/${forged.find((x) => x.name.startsWith('invoke_agent'))!.spanContext().spanId}`);
+      expect(r10.atlas.join(' ')).toContain('AML.T0073');
+      expect(r10.owasp.join(' ')).toContain('ASI03');
+      await until('every trace evaluated', async () => ((await stats()).pendingTraces === 0 ? true : undefined));
+      // the bound credential's run raises no R10
+      expect(await findings(`?trace=${legit[0]!.spanContext().traceId}&rule=R10`)).toEqual([]);
+      // the forger re-sends (an exporter retry): the trace is evaluated again, still one finding
+      const before = (await stats()).evaluatedTraces;
+      expect(await exportSpans(exporterB, forged.slice(0, 1))).toBe(true);
+      await until('the trace evaluated again', async () => ((await stats()).evaluatedTraces > before && (await stats()).pendingTraces === 0 ? true : undefined));
+      expect(await findings(`?trace=${forgedTrace}&rule=R10`)).toHaveLength(1);
+
+      const agents = (await cw.getJson<{ registered: { id: string; credentials?: string[]; seen: { credentials: { id: string; name: string; spans: number }[] }[] }[] }>('/api/agents')).body;
+      const entry = agents.registered.find((a) => a.id === 'payments-bot')!;
+      expect(entry.credentials).toEqual(['payments-exporter']);
+      const sentBy = entry.seen.flatMap((s) => s.credentials).map((c) => c.name).sort();
+      expect(sentBy).toEqual(['other-exporter', 'payments-exporter']);
+    } finally {
+      await exporterA.shutdown();
+      await exporterB.shutdown();
+    }
+  }, 180_000);
 
   it('changes a finding\'s status through events: a false positive needs a reason', async () => {
     const [f] = await findings('?rule=R1');
@@ -297,6 +358,9 @@ describe('detections end to end', () => {
         join(dir, 'data'),
         `ALTER TABLE causeway.findings UPDATE severity = 'low' WHERE finding_id = '${marked.id}'`,
         `INSERT INTO causeway.finding_events (tenant, finding_id, event_id, at, type, actor, payload) SELECT tenant, finding_id, '${forged}', now64(3), 'acknowledged', 'nobody', '{}' FROM causeway.findings WHERE finding_id = '${marked.id}' LIMIT 1`,
+        // the registry: a version widened behind the collector's back, and a version forged
+        `ALTER TABLE causeway.agent_registry UPDATE entry = replaceOne(entry, '"allowedTools":["lookup_invoice"]', '"allowedTools":["lookup_invoice","issue_refund"]') WHERE agent_id = 'ledger-bot' AND version = 2`,
+        `INSERT INTO causeway.agent_registry (tenant, agent_id, version, at, actor, entry) VALUES ('default', 'ledger-bot', 3, now64(3), 'admin', '{"id":"ledger-bot","owner":"x","purpose":"y"}')`,
       ],
       { cwd: ROOT, env: { ...process.env, ...(await storeEnv(join(dir, 'data'), 'admin')) }, encoding: 'utf8' },
     );
@@ -306,6 +370,11 @@ describe('detections end to end', () => {
     expect(tampered.out).toContain(`TAMPERED  findings row added or changed: finding ${marked.id} is not in the log`);
     expect(tampered.out).toMatch(/TAMPERED {2}findings row dropped: leaf \d+/);
     expect(tampered.out).toContain(`TAMPERED  finding_events row added or changed: event ${forged} of finding ${marked.id} is not in the log`);
+    expect(tampered.out).toContain('TAMPERED  agent_registry row added or changed: agent ledger-bot version 2 is not in the log');
+    expect(tampered.out).toMatch(/TAMPERED {2}agent_registry row dropped: leaf \d+/);
+    expect(tampered.out).toContain('TAMPERED  agent_registry row added or changed: agent ledger-bot version 3 is not in the log');
+    // the untouched versions still prove
+    expect(tampered.out).not.toContain('agent ledger-bot version 1 ');
     cw = await startCollector({ dataDir: join(dir, 'data'), env: { CAUSEWAY_DETECTION_POLICY: policyFile } });
   }, 240_000);
 });

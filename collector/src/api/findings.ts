@@ -53,7 +53,7 @@ export function findingsApi(d: DetectionsView): Hono<ApiEnv> {
 
   app.post('/findings/:id/events', async (c) => {
     const id = hexId(c.req.param('id'), 32, 'finding id');
-    const body = await jsonBody<FindingEventBody & { actor?: string }>(c, '{"type": "acknowledged" | "false_positive" (with "reason") | "escalated" | "reopened", "note": "…"}');
+    const body = await jsonBody<FindingEventBody & { actor?: string }>(c, '{"type": "acknowledged" | "resolved" | "false_positive" (with "reason") | "escalated" | "reopened", "note": "…"}');
     const problem = checkEvent(body as FindingEventBody);
     if (problem) throw new HttpError(400, problem);
     const findings = c.var.reads.findings;
@@ -78,6 +78,7 @@ function checkEvent(b: FindingEventBody): string | undefined {
   if (note !== undefined && !isText(note)) return `note must be a string of at most ${MAX_TEXT} characters`;
   switch (b.type) {
     case 'acknowledged':
+    case 'resolved':
     case 'reopened':
       return undefined;
     case 'false_positive':
@@ -86,6 +87,6 @@ function checkEvent(b: FindingEventBody): string | undefined {
       return b.incidentId === undefined || /^[0-9a-f]{16}$/.test(b.incidentId) ? undefined : 'incidentId must be an incident id (16 hex)';
     default:
       // resolved_by_approval is Causeway's own (detections/revise.ts), from a stored approval
-      return 'type must be one of acknowledged, false_positive, escalated, reopened';
+      return 'type must be one of acknowledged, resolved, false_positive, escalated, reopened';
   }
 }

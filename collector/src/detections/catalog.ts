@@ -87,6 +87,15 @@ export const RULES = {
     owasp: ['ASI10 Rogue Agents', 'ASI03 Identity and Privilege Abuse'],
     atlas: ['AML.T0053 AI Agent Tool Invocation'],
   },
+  R10: {
+    id: 'R10',
+    name: 'agent-sent-by-unbound-credential',
+    severity: 'high',
+    explanation:
+      "Spans claiming a registered agent were sent by an ingest credential its registry entry does not bind to it: another workload (or a stolen token) is writing evidence in the agent's name, or the agent runs where its owner did not declare it.",
+    owasp: ['ASI03 Identity and Privilege Abuse', 'ASI10 Rogue Agents'],
+    atlas: ['AML.T0073 Impersonation', 'AML.T0012 Valid Accounts'],
+  },
 } as const satisfies Record<string, RuleDef>;
 
 export type RuleId = keyof typeof RULES;

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, SliceResponse } from '@causeway/schemas';
 import { SliceBuilder, type ProvenanceReader } from '../provenance/slice/index.ts';
 import type { TrustRule } from '../provenance/trust.ts';
+import type { SubmitterReader } from '../provenance/submitters.ts';
 import { Registry } from './agents.ts';
 import { approvedBy } from './approvals.ts';
 import type { ApprovedCall } from './revise.ts';
@@ -35,6 +36,8 @@ export class Evaluator {
     private readonly trustRules: TrustRule[],
     registry?: Registry,
     private readonly baseline?: BaselineReader,
+    /** who sent each span (rule R10); absent: R10 says nothing */
+    private readonly submitters?: SubmitterReader,
   ) {
     this.registry = registry ?? new Registry(policy.agents);
   }
@@ -45,7 +48,7 @@ export class Evaluator {
 
   /** The trace's findings, and its calls an approving decision lets through (what revises findings raised before the approval arrived). */
   async evaluateTrace(traceId: string, now = new Date()): Promise<{ findings: Finding[]; approvedCalls: ApprovedCall[] }> {
-    const facts = await traceFacts(this.reader, this.tenant, traceId, this.policy, this.registry);
+    const facts = await traceFacts(this.reader, this.tenant, traceId, this.policy, this.registry, this.submitters);
     if (!facts) return { findings: [], approvedCalls: [] };
     const approvedCalls: ApprovedCall[] = [];
     for (const call of facts.calls) {

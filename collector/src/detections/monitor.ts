@@ -4,20 +4,22 @@
 // batch (so the rules read complete evidence); a span that arrives later makes the trace due
 // again, and finding ids (hash of rule and evidence key) keep the second evaluation from
 // raising anything twice. Memory is bounded: past `maxPending` traces the oldest are evaluated early.
-import type { Finding } from '@causeway/schemas';
+import type { Finding, FindingView } from '@causeway/schemas';
 import type { IngestBatch, Processor } from '../consumer.ts';
 import type { ApprovedCall } from './revise.ts';
 
 export interface MonitorDeps {
   /** the trace's findings, and the calls an approval now lets through */
   evaluate(tenant: string, traceId: string): Promise<{ findings: Finding[]; approvedCalls: ApprovedCall[] }>;
-  /** status events for stored findings a late approval answers; returns how many */
-  revise?(tenant: string, traceId: string, approved: ApprovedCall[]): Promise<number>;
+  /** status events for stored findings a late approval answers; returns those findings, revised */
+  revise?(tenant: string, traceId: string, approved: ApprovedCall[]): Promise<FindingView[]>;
   /** stores the findings not stored yet, returns those */
   record(tenant: string, findings: Finding[]): Promise<Finding[]>;
   /** rows inserted so far, and rows still queued */
   progress(): { inserted: number; pending: number };
   notify?(tenant: string, findings: Finding[]): void;
+  /** findings Causeway resolved (a late approval): sent as their Close */
+  notifyRevised?(tenant: string, findings: FindingView[]): void;
   quietMs: number;
   maxPending?: number;
   log: (msg: string) => void;
@@ -125,9 +127,12 @@ export class DetectionMonitor implements Processor {
       try {
         const { findings: found, approvedCalls } = await this.d.evaluate(e.tenant, e.trace);
         const fresh = found.length > 0 ? await this.d.record(e.tenant, found) : [];
-        const revised = approvedCalls.length > 0 && this.d.revise ? await this.d.revise(e.tenant, e.trace, approvedCalls) : 0;
-        this.stats.findingsRevised += revised;
-        if (revised > 0) this.d.log(`detections: ${revised} finding(s) in trace ${e.trace} resolved by an approval that arrived after them`);
+        const revised = approvedCalls.length > 0 && this.d.revise ? await this.d.revise(e.tenant, e.trace, approvedCalls) : [];
+        this.stats.findingsRevised += revised.length;
+        if (revised.length > 0) {
+          this.d.log(`detections: ${revised.length} finding(s) in trace ${e.trace} resolved by an approval that arrived after them`);
+          this.d.notifyRevised?.(e.tenant, revised);
+        }
         this.stats.evaluatedTraces++;
         this.stats.findingsRaised += fresh.length;
         if (fresh.length > 0) {

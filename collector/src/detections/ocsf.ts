@@ -1,10 +1,37 @@
 // A finding in the shape SIEMs ingest: an OCSF 1.3 Detection Finding (class 2004, category
 // Findings), the rule as its analytic, OWASP and ATLAS in finding_info, the evidence in `unmapped.causeway`.
-import type { Finding } from '@causeway/schemas';
+// A finding Causeway itself resolves later (an approval that arrived after it) is sent again as
+// the same finding's Close activity (type 200403, status Resolved), the event in `unmapped.causeway.event`.
+import type { Finding, FindingEvent } from '@causeway/schemas';
 
 const SEVERITY_ID = { low: 2, medium: 3, high: 4, critical: 5 } as const;
 
-export function ocsfDetectionFinding(f: Finding, productVersion = '0.1.0'): Record<string, unknown> {
+/** A status change Causeway made: the event, and the finding's status after it. */
+export interface FindingUpdate {
+  event: FindingEvent;
+  status: 'resolved';
+}
+
+export function ocsfDetectionFinding(f: Finding, productVersion = '0.1.0', update?: FindingUpdate): Record<string, unknown> {
+  const created = ocsfCreate(f, productVersion);
+  if (!update) return created;
+  const note = (update.event as { note?: string }).note;
+  return {
+    ...created,
+    activity_id: 3,
+    activity_name: 'Close',
+    type_uid: 200403,
+    type_name: 'Detection Finding: Close',
+    status_id: 4,
+    status: 'Resolved',
+    ...(note ? { status_detail: note } : {}),
+    time: Date.parse(update.event.at),
+    finding_info: { ...(created.finding_info as object), last_seen_time: Date.parse(update.event.at) },
+    unmapped: { causeway: { ...((created.unmapped as { causeway: object }).causeway), status: update.status, event: update.event } },
+  };
+}
+
+function ocsfCreate(f: Finding, productVersion: string): Record<string, unknown> {
   const time = Date.parse(f.detectedAt);
   return {
     class_uid: 2004,

@@ -22,6 +22,8 @@ export interface AgentPolicy {
   approvalRequired?: string[] | 'high-impact';
   /** whether an automated guardrail's allow counts as an approval (default false: a human decides) */
   acceptGuardrailApproval?: boolean;
+  /** the ingest credentials (ids or names) allowed to emit this agent; absent = any (rule R10 does not apply) */
+  credentials?: string[];
 }
 
 export interface RuleSettings {
@@ -81,6 +83,7 @@ const DEFAULT_RULES = (): Record<RuleId, RuleSettings> => ({
   R7: { enabled: true, minResources: 5, windowSeconds: 300 },
   R8: { enabled: true },
   R9: { enabled: true },
+  R10: { enabled: true },
 });
 
 export function defaultPolicy(): DetectionPolicy {
@@ -139,7 +142,7 @@ export function parsePolicy(raw: unknown, where = 'detection policy'): Detection
 export function parseAgent(a: unknown, at: string, fail: (m: string) => never): AgentPolicy {
   if (!isObj(a)) fail(`${at} must be an object`);
   const o = a as Record<string, unknown>;
-  known(o, ['id', 'service', 'owner', 'purpose', 'allowedTools', 'allowedResources', 'highImpactTools', 'approvalRequired', 'acceptGuardrailApproval'], `${at}.`, fail);
+  known(o, ['id', 'service', 'owner', 'purpose', 'allowedTools', 'allowedResources', 'highImpactTools', 'approvalRequired', 'acceptGuardrailApproval', 'credentials'], `${at}.`, fail);
   for (const k of ['id', 'owner', 'purpose'] as const) if (typeof o[k] !== 'string' || o[k] === '') fail(`${at}.${k} must be a non-empty string`);
   const out: AgentPolicy = { id: o.id as string, owner: o.owner as string, purpose: o.purpose as string };
   if (o.service !== undefined) out.service = typeof o.service === 'string' ? o.service : fail(`${at}.service must be a string`);
@@ -148,6 +151,7 @@ export function parseAgent(a: unknown, at: string, fail: (m: string) => never): 
   if (o.highImpactTools !== undefined) out.highImpactTools = impactMap(o.highImpactTools, `${at}.highImpactTools`, fail);
   if (o.approvalRequired !== undefined) out.approvalRequired = o.approvalRequired === 'high-impact' ? 'high-impact' : strings(o.approvalRequired, `${at}.approvalRequired`, fail);
   if (o.acceptGuardrailApproval !== undefined) out.acceptGuardrailApproval = o.acceptGuardrailApproval === true;
+  if (o.credentials !== undefined) out.credentials = strings(o.credentials, `${at}.credentials`, fail);
   return out;
 }
 

@@ -48,7 +48,7 @@ export function startDetections(o: {
     let e = evaluators.get(tenant);
     if (!e) {
       const reads = o.readsFor(tenant);
-      evaluators.set(tenant, (e = new Evaluator(reads.provenance, tenant, policy, o.trustRules, new Registry(policy.agents), reads.findings)));
+      evaluators.set(tenant, (e = new Evaluator(reads.provenance, tenant, policy, o.trustRules, new Registry(policy.agents), reads.findings, (_t, spans) => reads.traces.submitters(spans))));
     }
     return e;
   };
@@ -73,6 +73,7 @@ export function startDetections(o: {
     revise: (tenant, trace, approved) => reviseByApprovals(o.readsFor(tenant).findings, trace, approved),
     progress: o.progress,
     notify: webhook ? (_tenant, findings) => webhook.send(findings) : undefined,
+    notifyRevised: webhook ? (_tenant, findings) => webhook.sendRevised(findings) : undefined,
     quietMs: o.config?.quietMs ?? DEFAULT_QUIET_MS,
     log: o.log,
   });

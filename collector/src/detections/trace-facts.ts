@@ -3,6 +3,7 @@
 // approvals and the calls they gate.
 import type { ActivityRow, ArtifactRow } from '@causeway/schemas';
 import type { ProvenanceReader } from '../provenance/slice/index.ts';
+import type { SubmitterReader } from '../provenance/submitters.ts';
 import { type AgentIdentity, agentsOf } from './agents.ts';
 import { type Approval, linkApprovals } from './approvals.ts';
 import type { DetectionPolicy } from './policy.ts';
@@ -29,11 +30,13 @@ export interface TraceFacts {
   approvals: Approval[];
   /** every artifact the trace's relations name, by id (content as stored) */
   artifacts: Map<string, ArtifactRow>;
+  /** the ingest credential that sent each span, by span id (read only when some registered agent is bound to credentials) */
+  submitters?: Map<string, { id: string; name: string }[]>;
 }
 
 export const actNode = (a: { trace_id: string; span_id: string }): string => `act:${a.trace_id}/${a.span_id}`;
 
-export async function traceFacts(reader: ProvenanceReader, tenant: string, traceId: string, policy: DetectionPolicy, registry: Registry): Promise<TraceFacts | undefined> {
+export async function traceFacts(reader: ProvenanceReader, tenant: string, traceId: string, policy: DetectionPolicy, registry: Registry, submitters?: SubmitterReader): Promise<TraceFacts | undefined> {
   const acts = await reader.activities(tenant, [traceId]);
   if (acts.length === 0) return undefined;
   const rels = await reader.relations(tenant, [traceId]);
@@ -57,7 +60,14 @@ export async function traceFacts(reader: ProvenanceReader, tenant: string, trace
       approvals: links.get(act.span_id) ?? [],
     };
   });
-  return { traceId, acts, agents, calls, approvals: [...links.values()].flat(), artifacts };
+  const facts: TraceFacts = { traceId, acts, agents, calls, approvals: [...links.values()].flat(), artifacts };
+  if (submitters && registry.agents.some((p) => p.credentials)) {
+    const rows = await submitters(tenant, acts.map((a) => ({ trace_id: a.trace_id, span_id: a.span_id })));
+    // a span sent twice (an exporter's retry, or another credential re-sending its id) has a row per sender
+    facts.submitters = new Map();
+    for (const r of rows) facts.submitters.set(r.span_id, [...(facts.submitters.get(r.span_id) ?? []), { id: r.credential_id, name: r.credential_name }]);
+  }
+  return facts;
 }
 
 /** The agent's own declaration, then the policy's global lists, then what the tool's name (and, for an SQL tool, its statement) says. */

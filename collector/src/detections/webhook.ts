@@ -4,8 +4,8 @@
 // (3 attempts, backoff) from a bounded queue; a full queue drops the oldest alert, loudly (the
 // finding itself is stored either way: GET /api/findings).
 import { createHmac } from 'node:crypto';
-import type { Finding } from '@causeway/schemas';
-import { ocsfDetectionFinding } from './ocsf.ts';
+import type { Finding, FindingView } from '@causeway/schemas';
+import { type FindingUpdate, ocsfDetectionFinding } from './ocsf.ts';
 
 export interface WebhookOptions {
   url: string;
@@ -20,7 +20,7 @@ export function signature(secret: Buffer, timestamp: string, body: string): stri
 }
 
 export class Webhook {
-  private readonly queue: Finding[] = [];
+  private readonly queue: { finding: Finding; update?: FindingUpdate }[] = [];
   private sending: Promise<void> | undefined;
   delivered = 0;
   failed = 0;
@@ -28,12 +28,28 @@ export class Webhook {
   constructor(private readonly o: WebhookOptions) {}
 
   send(findings: Finding[]): void {
-    for (const f of findings) {
+    this.enqueue(findings.map((finding) => ({ finding })));
+  }
+
+  /** Findings Causeway resolved (an approval that arrived after them): each sent as its Close, with the resolving event. */
+  sendRevised(findings: FindingView[]): void {
+    this.enqueue(
+      findings.flatMap((f) => {
+        const event = f.events.at(-1);
+        if (!event || f.status !== 'resolved') return [];
+        const { status: _s, events: _e, ...finding } = f;
+        return [{ finding, update: { event, status: 'resolved' as const } }];
+      }),
+    );
+  }
+
+  private enqueue(items: { finding: Finding; update?: FindingUpdate }[]): void {
+    for (const item of items) {
       if (this.queue.length >= (this.o.maxQueue ?? 1000)) {
         const dropped = this.queue.shift()!;
-        this.o.log(`webhook: queue full, alert for finding ${dropped.id} dropped (the finding is stored)`);
+        this.o.log(`webhook: queue full, alert for finding ${dropped.finding.id} dropped (the finding is stored)`);
       }
-      this.queue.push(f);
+      this.queue.push(item);
     }
     this.sending ??= this.drain().finally(() => (this.sending = undefined));
   }
@@ -44,8 +60,8 @@ export class Webhook {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const f = this.queue.shift()!;
-      const body = JSON.stringify(ocsfDetectionFinding(f));
+      const { finding: f, update } = this.queue.shift()!;
+      const body = JSON.stringify(ocsfDetectionFinding(f, undefined, update));
       let ok = false;
       for (let attempt = 0; attempt < 3 && !ok; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));

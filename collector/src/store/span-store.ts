@@ -13,6 +13,7 @@ import { provPayload } from '../format/prov-lines.ts';
 import { logsPayload, rowsPayload } from '../format/row-line.ts';
 import { type AuditRow, auditPayload } from '../format/audit-line.ts';
 import { findingEventsPayload, findingsPayload } from '../format/finding-lines.ts';
+import { registryPayload } from '../format/registry-lines.ts';
 import { Spool, type SpoolRecord } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
@@ -36,6 +37,7 @@ export class SpanStore implements Exporter {
       // Durable, then readable: a finding or status change is read (and alerted) right after.
       appendFindings: (rows) => this.appendReadable(findingsPayload(rows), rows.length, 'findings'),
       appendFindingEvents: (rows) => this.appendReadable(findingEventsPayload(rows), rows.length, 'finding_events'),
+      appendRegistryVersions: (rows) => this.appendReadable(registryPayload(rows), rows.length, 'agent_registry'),
     });
     this.auditIndex = new AuditIndex(ch);
   }
@@ -94,7 +96,7 @@ export class SpanStore implements Exporter {
   }
 
   /** Spooled (durable), then resolves once the rows are in ClickHouse and the log. */
-  private async appendReadable(payload: Buffer, rows: number, table: 'findings' | 'finding_events'): Promise<void> {
+  private async appendReadable(payload: Buffer, rows: number, table: 'findings' | 'finding_events' | 'agent_registry'): Promise<void> {
     if (rows === 0) return;
     const record = await this.spool.append(payload, rows, table);
     this.writer.enqueue([record]);

@@ -18,7 +18,7 @@ export interface SpoolPosition {
 }
 
 /** Tables whose rows travel through the spool; the index is the on-disk tag. */
-export const SPOOL_TABLES = ['spans', 'logs', 'prov_activities', 'prov_relations', 'prov_artifacts', 'audit_events', 'findings', 'finding_events'] as const;
+export const SPOOL_TABLES = ['spans', 'logs', 'prov_activities', 'prov_relations', 'prov_artifacts', 'audit_events', 'findings', 'finding_events', 'agent_registry'] as const;
 export type SpoolTable = (typeof SPOOL_TABLES)[number];
 
 export interface SpoolRecord extends SpoolPosition {

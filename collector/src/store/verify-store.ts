@@ -14,6 +14,7 @@ import { addPiece, assembleTile } from './ledger-tiles.ts';
 import { PROV_COLUMNS, PROV_TABLES, canonicalProvRow } from '../format/prov-lines.ts';
 import { AUDIT_COLUMNS, type AuditRow, canonicalAuditRow } from '../format/audit-line.ts';
 import { FINDING_EVENT_SELECT, FINDING_SELECT, type FindingEventRow, type FindingRow, canonicalFindingEventRow, canonicalFindingRow } from '../format/finding-lines.ts';
+import { REGISTRY_SELECT, type RegistryRow, canonicalRegistryRow } from '../format/registry-lines.ts';
 
 export interface VerifyReport {
   logId: string;
@@ -38,7 +39,7 @@ const W = 2 ** TILE_HEIGHT;
 const PIECE_ROWS = 100_000;
 const PIECE_TABLE_BYTES = 64 << 20;
 /** the column each table is read by in ranges: one its primary key orders by */
-const CHUNK_BY = { spans: 'start_time', logs: 'trace_id', prov_activities: 'trace_id', prov_relations: 'trace_id', prov_artifacts: 'artifact_id', audit_events: 'event_id', findings: 'finding_id', finding_events: 'finding_id' } as const;
+const CHUNK_BY = { spans: 'start_time', logs: 'trace_id', prov_activities: 'trace_id', prov_relations: 'trace_id', prov_artifacts: 'artifact_id', audit_events: 'event_id', findings: 'finding_id', finding_events: 'finding_id', agent_registry: 'agent_id' } as const;
 
 export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'publicKey'>, opts: { pieceRows?: number } = {}): Promise<VerifyReport> {
   const PIECE = opts.pieceRows ?? PIECE_ROWS;
@@ -196,6 +197,10 @@ export async function verifyStore(ch: ClickHouse, key: Pick<LogKey, 'name' | 'pu
   );
   provRows += await eachChunk<FindingEventRow>('finding_events', `SELECT ${FINDING_EVENT_SELECT}`, (r) =>
     check('finding_events', rowLeafHash(canonicalFindingEventRow(r)), r.trace_id, r.span_id, `event ${r.event_id} of finding ${r.finding_id}`),
+  );
+  // Registry versions written through the API (schema 017 on; older ones have no leaf, as above).
+  provRows += await eachChunk<RegistryRow>('agent_registry', `SELECT ${REGISTRY_SELECT}`, (r) =>
+    check('agent_registry', rowLeafHash(canonicalRegistryRow(r)), r.trace_id, r.span_id, `agent ${r.agent_id} version ${r.version}`),
   );
   const identity = async (where: string, params: Record<string, unknown>): Promise<{ i: number; tbl: string; id: string }[]> =>
     (

@@ -1,8 +1,12 @@
 // Detection findings: newest first, filtered by severity, rule and status (the filters live in the
 // URL). A finding opens its trace at the call it is about, backward, with its first taint path
 // pinned: the evidence path from the untrusted source to the call, highlighted in the graph.
+// Those allowed (the `incidents` permission: responder and up) change a finding's status here.
 import type { FindingView } from '@causeway/schemas';
+import { Fragment, useState } from 'react';
 import { api } from '../api.ts';
+import { useSession } from '../auth/session.ts';
+import { FindingStatusForm, lastChange } from './FindingStatusForm.tsx';
 import { useLoad } from '../load.ts';
 import { type Navigate, linkProps } from '../route.ts';
 import type { ViewState } from '../url.ts';
@@ -10,7 +14,7 @@ import { usePageTitle } from '../views/usePageTitle.ts';
 
 const CHOICES: Record<string, string[]> = {
   severity: ['critical', 'high', 'medium', 'low'],
-  rule: ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9'],
+  rule: ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10'],
   status: ['open', 'acknowledged', 'false_positive', 'escalated', 'resolved'],
 };
 
@@ -33,6 +37,9 @@ export function FindingsPage({ filters, navigate }: { filters: Record<string, st
   usePageTitle('Findings');
   const key = JSON.stringify(filters);
   const [list, reload] = useLoad((signal) => api.findings(filters, signal), [key]);
+  const session = useSession();
+  const canChange = session.state === 'signed-in' && session.me.permissions.includes('incidents');
+  const [editing, setEditing] = useState<string | undefined>();
   const set = (name: string, value: string): void => {
     const next = { ...filters };
     if (value) next[name] = value;
@@ -78,30 +85,62 @@ export function FindingsPage({ filters, navigate }: { filters: Record<string, st
               <th>Agent</th>
               <th>Status</th>
               <th>Detected</th>
+              {canChange ? <th /> : null}
             </tr>
           </thead>
           <tbody>
             {list.value.findings.map((f) => {
               const view = findingView(f);
+              const change = lastChange(f);
               return (
-                <tr key={f.id} data-testid="finding-row" data-finding-id={f.id} data-rule={f.ruleId} data-severity={f.severity} data-status={f.status}>
-                  <td>
-                    <span className={`badge severity-${f.severity}`}>{f.severity}</span>
-                  </td>
-                  <td title={`${f.ruleName}. OWASP ${f.owasp.join(', ')}; ATLAS ${f.atlas.join(', ')}`}>{f.ruleId}</td>
-                  <td>
-                    {view ? (
-                      <a data-testid="finding-open" {...linkProps(view, navigate)}>
-                        {f.title}
-                      </a>
-                    ) : (
-                      f.title
-                    )}
-                  </td>
-                  <td className="mono">{f.agent.key}{f.agent.registered ? '' : ' (unregistered)'}</td>
-                  <td>{f.status.replace('_', ' ')}</td>
-                  <td>{f.detectedAt}</td>
-                </tr>
+                <Fragment key={f.id}>
+                  <tr data-testid="finding-row" data-finding-id={f.id} data-rule={f.ruleId} data-severity={f.severity} data-status={f.status}>
+                    <td>
+                      <span className={`badge severity-${f.severity}`}>{f.severity}</span>
+                    </td>
+                    <td title={`${f.ruleName}. OWASP ${f.owasp.join(', ')}; ATLAS ${f.atlas.join(', ')}`}>{f.ruleId}</td>
+                    <td>
+                      {view ? (
+                        <a data-testid="finding-open" {...linkProps(view, navigate)}>
+                          {f.title}
+                        </a>
+                      ) : (
+                        f.title
+                      )}
+                    </td>
+                    <td className="mono">{f.agent.key}{f.agent.registered ? '' : ' (unregistered)'}</td>
+                    <td data-testid="finding-status">
+                      {f.status.replace('_', ' ')}
+                      {change ? (
+                        <div className="muted small" data-testid="finding-last-change">
+                          {change}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td>{f.detectedAt}</td>
+                    {canChange ? (
+                      <td>
+                        <button data-testid="finding-change" onClick={() => setEditing(editing === f.id ? undefined : f.id)}>
+                          Change status
+                        </button>
+                      </td>
+                    ) : null}
+                  </tr>
+                  {editing === f.id ? (
+                    <tr>
+                      <td colSpan={7}>
+                        <FindingStatusForm
+                          finding={f}
+                          onCancel={() => setEditing(undefined)}
+                          onDone={() => {
+                            setEditing(undefined);
+                            reload();
+                          }}
+                        />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               );
             })}
           </tbody>

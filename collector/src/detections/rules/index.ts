@@ -9,6 +9,7 @@ import { firstAccess } from './r6-first-access.ts';
 import { massAction } from './r7-mass-action.ts';
 import { missingApproval } from './r8-missing-approval.ts';
 import { unregisteredAgent } from './r9-unregistered-agent.ts';
+import { unboundCredential } from './r10-unbound-credential.ts';
 import type { Rule } from './types.ts';
 
 export const BUILTIN_RULES: Record<RuleId, Rule> = {
@@ -21,4 +22,5 @@ export const BUILTIN_RULES: Record<RuleId, Rule> = {
   R5: rateAnomaly,
   R6: firstAccess,
   R7: massAction,
+  R10: unboundCredential,
 };

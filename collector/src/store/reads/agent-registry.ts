@@ -1,7 +1,10 @@
-// The agent registry as changed through the API (sql/014_agent_registry.sql), one tenant's:
-// every version of every agent, appended, never updated. Like incidents, a read side that
-// also appends: the registry is Causeway's own record.
+// The agent registry as changed through the API (sql/014_agent_registry.sql, 017), one tenant's:
+// every version of every agent, appended, never updated, through the spool and the ledger like a
+// finding (format/registry-lines.ts): `causeway verify` names a version changed or added behind
+// the collector's back. Like incidents, a read side that also appends: the registry is Causeway's own record.
 import type { ClickHouse } from '../clickhouse.ts';
+import { chTime } from '../../format/finding-lines.ts';
+import type { FindingSink } from './findings.ts';
 
 export interface RegistryVersionRow {
   agentId: string;
@@ -20,6 +23,7 @@ export class AgentRegistryReads {
   constructor(
     private readonly ch: ClickHouse,
     readonly tenant: string,
+    private readonly sink: Pick<FindingSink, 'appendRegistryVersions'>,
   ) {}
 
   /** Every stored version, by agent and version (repeats of one version collapse). */
@@ -32,8 +36,8 @@ export class AgentRegistryReads {
     return rows.map((r) => ({ agentId: r.agent_id, version: Number(r.version), at: `${r.at.replace(' ', 'T')}Z`, actor: r.actor, entry: r.entry }));
   }
 
+  /** Resolves once the version is durable, in ClickHouse and in the log (it is read right after). */
   async append(r: RegistryVersionRow): Promise<void> {
-    const row = { tenant: this.tenant, agent_id: r.agentId, version: r.version, at: r.at.replace('T', ' ').replace('Z', ''), actor: r.actor, entry: r.entry };
-    await this.ch.insertJsonEachRow('agent_registry', [Buffer.from(`${JSON.stringify(row)}\n`)], {});
+    await this.sink.appendRegistryVersions([{ tenant: this.tenant, trace_id: '', span_id: '', agent_id: r.agentId, version: r.version, at: chTime(r.at), actor: r.actor, entry: r.entry }]);
   }
 }

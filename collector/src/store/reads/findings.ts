@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Finding, FindingEvent, FindingEventBody, FindingStatus, FindingView } from '@causeway/schemas';
 import type { ClickHouse } from '../clickhouse.ts';
+import type { RegistryRow } from '../../format/registry-lines.ts';
 import { FINDING_EVENT_SELECT, FINDING_SELECT, type FindingEventRow, type FindingRow, chTime, findingRow } from '../../format/finding-lines.ts';
 
 export interface FindingFilter {
@@ -28,11 +29,12 @@ interface EventRow {
 
 const isoTime = (t: string): string => `${t.replace(' ', 'T')}${t.endsWith('Z') ? '' : 'Z'}`;
 
-/** Where findings and their events are written: the spool and the ledger (store/span-store.ts). */
+/** Where Causeway's own records (findings, their events, registry versions) are written: the spool and the ledger (store/span-store.ts). */
 export interface FindingSink {
   /** resolve once the rows are durable (fsynced to the spool), in ClickHouse and in the log: they are read right after */
   appendFindings(rows: FindingRow[]): Promise<void>;
   appendFindingEvents(rows: FindingEventRow[]): Promise<void>;
+  appendRegistryVersions(rows: RegistryRow[]): Promise<void>;
 }
 
 export class FindingReads {
@@ -126,12 +128,20 @@ export class FindingReads {
       params.agent = f.agent;
     }
     if (f.trace) {
-      where.push('position(body, {trace:String}) > 0');
+      // exact: one of the finding's traceIds (the first is a column; the substring test only spares parsing bodies that cannot match)
+      where.push(`(trace_id = {trace:String} OR (position(body, {trace:String}) > 0 AND has(JSONExtract(body, 'traceIds', 'Array(String)'), {trace:String})))`);
       params.trace = f.trace;
     }
-    // status is a fold of events: filter after folding (bounded by the limit on findings read)
-    const views = await this.select(where.join(' AND '), params, f.status ? f.limit * 4 : f.limit);
-    return (f.status ? views.filter((v) => v.status === f.status) : views).slice(0, f.limit);
+    if (f.status) {
+      // the status is the fold of the events (statusOf): the last status event's type decides, in the store, so a page is exact
+      const lastType = `SELECT finding_id FROM ${this.ch.database}.finding_events WHERE tenant = {tenant:String} AND type IN {statusTypes:Array(String)}
+        GROUP BY finding_id HAVING argMax(type, (at, event_id))`;
+      params.statusTypes = Object.keys(STATUS_OF_EVENT);
+      params.lastTypes = Object.keys(STATUS_OF_EVENT).filter((t) => STATUS_OF_EVENT[t] === f.status);
+      // open: no status event yet, or the last one reopened it
+      where.push(f.status === 'open' ? `finding_id NOT IN (${lastType} NOT IN {lastTypes:Array(String)})` : `finding_id IN (${lastType} IN {lastTypes:Array(String)})`);
+    }
+    return this.select(where.join(' AND '), params, f.limit);
   }
 
   private async select(where: string, params: Record<string, unknown>, limit: number): Promise<FindingView[]> {
@@ -223,16 +233,20 @@ function toEvent(r: EventRow): FindingEvent {
   return { ...payload, type: r.type, eventId: r.event_id, at: isoTime(r.at), actor: r.actor } as FindingEvent;
 }
 
+/** The status each kind of event sets; other events leave it as it was. */
+const STATUS_OF_EVENT: Record<string, FindingStatus> = {
+  acknowledged: 'acknowledged',
+  false_positive: 'false_positive',
+  escalated: 'escalated',
+  reopened: 'open',
+  resolved: 'resolved',
+  resolved_by_approval: 'resolved',
+};
+
 /** The status after these events, in order. */
 export function statusOf(events: FindingEvent[]): FindingStatus {
   let s: FindingStatus = 'open';
-  for (const e of events) {
-    if (e.type === 'acknowledged') s = 'acknowledged';
-    else if (e.type === 'false_positive') s = 'false_positive';
-    else if (e.type === 'escalated') s = 'escalated';
-    else if (e.type === 'reopened') s = 'open';
-    else if (e.type === 'resolved_by_approval') s = 'resolved';
-  }
+  for (const e of events) s = STATUS_OF_EVENT[e.type] ?? s;
   return s;
 }
 
@@ -243,9 +257,11 @@ export interface SeenAgent {
   activities: number;
   firstSeen: string;
   lastSeen: string;
+  /** the ingest credentials that sent spans naming the agent, and how many each ('' id: stored before credentials) */
+  credentials: { id: string; name: string; spans: number }[];
 }
 
-/** Agents seen in traces (an agent id or name on some activity), most active first. */
+/** Agents seen in traces (an agent id or name on some activity), most active first, with the credentials that sent them. */
 export async function agentsSeen(ch: ClickHouse, tenant: string, limit = 1000): Promise<SeenAgent[]> {
   const rows = await ch.query<{ service_name: string; agent_id: string; agent_name: string; n: string; first: string; last: string }>(
     `SELECT service_name, agent_id, agent_name, count() AS n, toString(min(start_time)) AS first, toString(max(start_time)) AS last
@@ -253,5 +269,29 @@ export async function agentsSeen(ch: ClickHouse, tenant: string, limit = 1000): 
      GROUP BY service_name, agent_id, agent_name ORDER BY n DESC LIMIT {limit:UInt32}`,
     { tenant, limit },
   );
-  return rows.map((r) => ({ service: r.service_name, id: r.agent_id, name: r.agent_name, activities: Number(r.n), firstSeen: isoTime(r.first), lastSeen: isoTime(r.last) }));
+  const creds = await ch.query<{ service_name: string; agent_id: string; agent_name: string; credential_id: string; credential_name: string; n: string }>(
+    `SELECT a.service_name AS service_name, a.agent_id AS agent_id, a.agent_name AS agent_name, s.credential_id AS credential_id, any(s.credential_name) AS credential_name, count() AS n
+     FROM (SELECT trace_id, span_id, service_name, agent_id, agent_name FROM ${ch.database}.prov_activities
+           WHERE tenant = {tenant:String} AND (agent_id != '' OR agent_name != '') LIMIT 1 BY trace_id, span_id) AS a
+     INNER JOIN (SELECT DISTINCT trace_id, span_id, credential_id, credential_name FROM ${ch.database}.spans
+           WHERE tenant = {tenant:String} AND (trace_id, span_id) IN (SELECT trace_id, span_id FROM ${ch.database}.prov_activities
+             WHERE tenant = {tenant:String} AND (agent_id != '' OR agent_name != ''))) AS s
+     ON a.trace_id = s.trace_id AND a.span_id = s.span_id
+     GROUP BY service_name, agent_id, agent_name, credential_id ORDER BY n DESC LIMIT {limit:UInt32}`,
+    { tenant, limit: limit * 20 },
+  );
+  const byAgent = new Map<string, SeenAgent['credentials']>();
+  for (const c of creds) {
+    const k = `${c.service_name}\u0000${c.agent_id}\u0000${c.agent_name}`;
+    byAgent.set(k, [...(byAgent.get(k) ?? []), { id: c.credential_id, name: c.credential_name, spans: Number(c.n) }]);
+  }
+  return rows.map((r) => ({
+    service: r.service_name,
+    id: r.agent_id,
+    name: r.agent_name,
+    activities: Number(r.n),
+    firstSeen: isoTime(r.first),
+    lastSeen: isoTime(r.last),
+    credentials: byAgent.get(`${r.service_name}\u0000${r.agent_id}\u0000${r.agent_name}`) ?? [],
+  }));
 }

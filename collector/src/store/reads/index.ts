@@ -45,7 +45,7 @@ export class ReadSide {
         bundles: new BundleRows(ch, tenant),
         audit: new AuditReads(ch, tenant),
         findings: new FindingReads(ch, tenant, this.findingSink),
-        agentRegistry: new AgentRegistryReads(ch, tenant),
+        agentRegistry: new AgentRegistryReads(ch, tenant, this.findingSink),
       };
       this.byTenant.set(tenant, r);
     }
@@ -57,6 +57,7 @@ export class ReadSide {
 const NO_FINDING_WRITES: FindingSink = {
   appendFindings: () => Promise.reject(new Error('this read side cannot write findings (no spool)')),
   appendFindingEvents: () => Promise.reject(new Error('this read side cannot write findings (no spool)')),
+  appendRegistryVersions: () => Promise.reject(new Error('this read side cannot write registry versions (no spool)')),
 };
 
 export type { StoredSpan } from './traces.ts';
