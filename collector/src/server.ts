@@ -16,6 +16,8 @@ import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { perTenant } from './processors/per-tenant.ts';
+import { INGEST_WORKER_MODULE, inWorker } from './workers/in-worker.ts';
+import { WorkerPool } from './workers/pool.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
 import { startOtlpGrpcReceiver } from './receivers/otlp-grpc.ts';
@@ -42,7 +44,8 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const security = openSecurity(config, log);
   const policy = loadPolicy(config.redactionPolicy);
   const trustRules = loadTrustRules(config.trustRules);
-  const tenants = new Tenants({ dataDir: config.dataDir, defaultTenant: config.tenant, ...(config.tenantKeyFile ? { defaultKeyFile: config.tenantKeyFile } : {}), policy, provenance: config.provenance });
+  const tenantOptions = { dataDir: config.dataDir, defaultTenant: config.tenant, ...(config.tenantKeyFile ? { defaultKeyFile: config.tenantKeyFile } : {}), policy, provenance: config.provenance };
+  const tenants = new Tenants(tenantOptions);
   tenants.keyOf(config.tenant); // the default tenant's key exists (and is private) before anything is received
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
   const checkpoints = setInterval(() => {
@@ -60,7 +63,11 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     log,
   });
   const detecting = config.detection?.enabled !== false && config.provenance;
-  const pipeline = new Pipeline(store, [perTenant((t) => tenants.processorsOf(t)), ...(detecting ? [detections.monitor] : [])]);
+  // The chain runs in worker threads (workers/in-worker.ts) unless ingestWorkers is 0; a tenant's
+  // key is created here before its first batch goes there.
+  const pool = config.ingestWorkers > 0 ? new WorkerPool({ size: config.ingestWorkers, module: INGEST_WORKER_MODULE, data: tenantOptions, log }) : undefined;
+  const chain = pool ? inWorker(pool, (t) => tenants.keyOf(t)) : perTenant((t) => tenants.processorsOf(t));
+  const pipeline = new Pipeline(store, [chain, ...(detecting ? [detections.monitor] : [])]);
 
   // One budget for the request bytes both receivers hold at once.
   const inFlight = new InFlightBytes(config.maxInFlightBytes);
@@ -75,7 +82,8 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
       isUntrusted: (subject) => trustOf(trustRules, subject).trust === 'untrusted',
       trustRules,
       redactionPolicySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
-      redaction: tenants.stats,
+      redaction: pool ? (chain as ReturnType<typeof inWorker>).stats : tenants.stats,
+      ...(pool ? { ingestWorkers: () => pool.stats() } : {}),
       settle,
       bundleLimits: { maxRows: config.maxBundleRows, maxConcurrentBuilds: config.maxBundleBuilds },
       bundleSpoolDir: join(config.dataDir, 'bundle-spool'),
@@ -111,6 +119,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     async close() {
       clearInterval(checkpoints);
       await Promise.all([closeServer(otlpServer), grpcReceiver.close(), closeServer(apiServer)]);
+      await pool?.close();
       await store.writer.drain();
       await detections.stop();
       security.close();

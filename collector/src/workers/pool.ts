@@ -1,0 +1,117 @@
+// A fixed set of worker threads, each job sent to the worker its shard key names (so state kept
+// in a worker, e.g. one tenant's memos, sees every job of that key, in order). A worker that
+// throws out of a job's handler fails that job alone; a worker that dies (uncaught error, exit,
+// out of memory) fails the jobs it held with a WorkerGone error and is started again, empty.
+// Workers run the module at `module` through entry.mjs (TypeScript via tsx) and answer with
+// serve() from ./serve.ts.
+import { Worker } from 'node:worker_threads';
+import type { Reply, Request } from './serve.ts';
+
+const ENTRY = new URL('./entry.mjs', import.meta.url);
+
+/** The worker holding a job stopped before answering it: the job may be sent again. */
+export class WorkerGone extends Error {}
+
+export interface PoolOptions {
+  /** worker threads (at least 1) */
+  size: number;
+  /** the module each worker runs (a file: URL string) */
+  module: string;
+  /** given to every worker as `workerData.data` */
+  data?: unknown;
+  log: (msg: string) => void;
+  /** a worker's V8 heap limit, MiB (a worker over it dies and is restarted; the process lives on) */
+  maxOldGenerationSizeMb?: number;
+}
+
+export interface PoolStats {
+  size: number;
+  /** jobs sent and not yet answered */
+  inFlight: number;
+  /** workers started again after dying */
+  restarts: number;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private restarts = 0;
+  private closed = false;
+
+  constructor(private readonly o: PoolOptions) {
+    if (!Number.isInteger(o.size) || o.size < 1) throw new Error(`a worker pool needs at least one worker, got ${o.size}`);
+    for (let i = 0; i < o.size; i++) this.slots.push(this.start(i));
+  }
+
+  /** Runs `body` in the worker of `shard`; resolves with its answer. */
+  run<T>(shard: string, op: string, body: unknown): Promise<T> {
+    if (this.closed) return Promise.reject(new WorkerGone('worker pool is closed'));
+    const slot = this.slots[this.indexOf(shard)]!;
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      slot.worker.postMessage({ id, op, body } satisfies Request);
+    });
+  }
+
+  /** Sends `body` to the worker of `shard` without waiting for an answer (e.g. "this is durable"). */
+  tell(shard: string, op: string, body: unknown): void {
+    if (this.closed) return;
+    this.slots[this.indexOf(shard)]!.worker.postMessage({ id: 0, op, body } satisfies Request);
+  }
+
+  stats(): PoolStats {
+    let inFlight = 0;
+    for (const s of this.slots) inFlight += s.pending.size;
+    return { size: this.slots.length, inFlight, restarts: this.restarts };
+  }
+
+  /** Stops every worker; jobs still held fail with WorkerGone. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  /** A stable shard: FNV-1a of the key, modulo the pool size. */
+  private indexOf(shard: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < shard.length; i++) h = Math.imul(h ^ shard.charCodeAt(i), 0x01000193);
+    return (h >>> 0) % this.slots.length;
+  }
+
+  private start(index: number): Slot {
+    const worker = new Worker(ENTRY, {
+      workerData: { module: this.o.module, data: this.o.data },
+      ...(this.o.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: this.o.maxOldGenerationSizeMb } } : {}),
+    });
+    // An idle pool does not keep the process alive; jobs in flight do (their promises are awaited).
+    worker.unref();
+    const slot: Slot = { worker, pending: new Map() };
+    let failure = '';
+    worker.on('message', (m: Reply) => {
+      const p = slot.pending.get(m.id);
+      if (!p) return;
+      slot.pending.delete(m.id);
+      if (m.ok) p.resolve(m.body);
+      else p.reject(new Error(m.error));
+    });
+    worker.on('error', (e) => {
+      failure = e.message;
+    });
+    worker.on('exit', (code) => {
+      const why = this.closed ? 'worker pool closed' : `ingest worker ${index} stopped (exit code ${code}${failure ? `: ${failure}` : ''})`;
+      for (const p of slot.pending.values()) p.reject(new WorkerGone(why));
+      slot.pending.clear();
+      if (this.closed) return;
+      this.o.log(`${why}; starting it again`);
+      this.restarts++;
+      this.slots[index] = this.start(index);
+    });
+    return slot;
+  }
+}
