@@ -44,6 +44,8 @@ export interface Config {
   provenance: boolean;
   /** worker threads that run provenance extraction and redaction (each tenant's batches in one of them); 0: on the main thread */
   ingestWorkers: number;
+  /** each ingest worker's JavaScript heap limit, MiB: a batch that needs more fails alone (503, retryable) and the worker restarts; unset: Node's default */
+  ingestWorkerHeapMb?: number;
   /** authentication (off only to measure its cost, and only on a loopback address) */
   auth: boolean;
   /** Host names the API port answers (DNS rebinding); loopback names by default */
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     c.provenance = env.CAUSEWAY_PROVENANCE === 'on';
   }
   if (env.CAUSEWAY_INGEST_WORKERS) c.ingestWorkers = count(env.CAUSEWAY_INGEST_WORKERS, 'CAUSEWAY_INGEST_WORKERS');
+  if (env.CAUSEWAY_INGEST_WORKER_HEAP_MB) c.ingestWorkerHeapMb = positive(env.CAUSEWAY_INGEST_WORKER_HEAP_MB, 'CAUSEWAY_INGEST_WORKER_HEAP_MB');
   if (env.CAUSEWAY_AUTH) {
     if (!['on', 'off'].includes(env.CAUSEWAY_AUTH)) throw new Error(`CAUSEWAY_AUTH must be on or off, got "${env.CAUSEWAY_AUTH}"`);
     c.auth = env.CAUSEWAY_AUTH === 'on';
@@ -223,6 +226,7 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   trustRules: 'string',
   provenance: 'boolean',
   ingestWorkers: 'count',
+  ingestWorkerHeapMb: 'positive',
   auth: 'boolean',
   allowedHosts: 'strings',
   publicUrl: 'string',

@@ -65,7 +65,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const detecting = config.detection?.enabled !== false && config.provenance;
   // The chain runs in worker threads (workers/in-worker.ts) unless ingestWorkers is 0; a tenant's
   // key is created here before its first batch goes there.
-  const pool = config.ingestWorkers > 0 ? new WorkerPool({ size: config.ingestWorkers, module: INGEST_WORKER_MODULE, data: tenantOptions, log }) : undefined;
+  const pool = config.ingestWorkers > 0 ? new WorkerPool({ size: config.ingestWorkers, module: INGEST_WORKER_MODULE, data: tenantOptions, log, ...(config.ingestWorkerHeapMb ? { maxOldGenerationSizeMb: config.ingestWorkerHeapMb } : {}) }) : undefined;
   const chain = pool ? inWorker(pool, (t) => tenants.keyOf(t)) : perTenant((t) => tenants.processorsOf(t));
   const pipeline = new Pipeline(store, [chain, ...(detecting ? [detections.monitor] : [])]);
 

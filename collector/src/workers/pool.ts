@@ -55,6 +55,7 @@ export class WorkerPool {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      slot.worker.ref();
       slot.worker.postMessage({ id, op, body } satisfies Request);
     });
   }
@@ -89,7 +90,7 @@ export class WorkerPool {
       workerData: { module: this.o.module, data: this.o.data },
       ...(this.o.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: this.o.maxOldGenerationSizeMb } } : {}),
     });
-    // An idle pool does not keep the process alive; jobs in flight do (their promises are awaited).
+    // An idle pool does not keep the process alive; a worker holding jobs does.
     worker.unref();
     const slot: Slot = { worker, pending: new Map() };
     let failure = '';
@@ -97,6 +98,7 @@ export class WorkerPool {
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);
+      if (slot.pending.size === 0) worker.unref();
       if (m.ok) p.resolve(m.body);
       else p.reject(new Error(m.error));
     });
