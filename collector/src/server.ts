@@ -16,7 +16,7 @@ import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { perTenant } from './processors/per-tenant.ts';
-import { INGEST_WORKER_MODULE, inWorker } from './workers/in-worker.ts';
+import { INGEST_WORKER_MODULE, inWorker, warmWorkers } from './workers/in-worker.ts';
 import { WorkerPool } from './workers/pool.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
@@ -47,7 +47,18 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const tenantOptions = { dataDir: config.dataDir, defaultTenant: config.tenant, ...(config.tenantKeyFile ? { defaultKeyFile: config.tenantKeyFile } : {}), policy, provenance: config.provenance };
   const tenants = new Tenants(tenantOptions);
   tenants.keyOf(config.tenant); // the default tenant's key exists (and is private) before anything is received
+  // Ingest workers load while the store opens; a worker that cannot load stops the start.
+  const pool = config.ingestWorkers > 0 ? new WorkerPool({ size: config.ingestWorkers, name: 'ingest worker', module: INGEST_WORKER_MODULE, data: tenantOptions, log, ...(config.ingestWorkerHeapMb ? { maxOldGenerationSizeMb: config.ingestWorkerHeapMb } : {}) }) : undefined;
+  const warming = pool ? warmWorkers(pool, config.tenant) : Promise.resolve();
+  warming.catch(() => undefined); // awaited below, after the store is open
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
+  try {
+    await warming;
+  } catch (e) {
+    await pool?.close();
+    await store.close();
+    throw new Error(`ingest workers could not start: ${(e as Error).message}`);
+  }
   const checkpoints = setInterval(() => {
     store.ledger.checkpoint().catch((e: Error) => log(`checkpoint failed: ${e.message}`));
   }, config.checkpointIntervalMs);
@@ -65,7 +76,6 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const detecting = config.detection?.enabled !== false && config.provenance;
   // The chain runs in worker threads (workers/in-worker.ts) unless ingestWorkers is 0; a tenant's
   // key is created here before its first batch goes there.
-  const pool = config.ingestWorkers > 0 ? new WorkerPool({ size: config.ingestWorkers, module: INGEST_WORKER_MODULE, data: tenantOptions, log, ...(config.ingestWorkerHeapMb ? { maxOldGenerationSizeMb: config.ingestWorkerHeapMb } : {}) }) : undefined;
   const chain = pool ? inWorker(pool, (t) => tenants.keyOf(t)) : perTenant((t) => tenants.processorsOf(t));
   const pipeline = new Pipeline(store, [chain, ...(detecting ? [detections.monitor] : [])]);
 

@@ -15,6 +15,11 @@ export const INGEST_WORKER_MODULE = new URL('./ingest-worker.ts', import.meta.ur
  * `pool` runs INGEST_WORKER_MODULE; `prepare(tenant)` runs once per tenant on the main thread
  * before its first batch (e.g. creating its key, so two threads never race to create it).
  */
+/** Resolves once every worker has loaded and built `tenant`'s chain; rejects with a worker's load error. */
+export function warmWorkers(pool: WorkerPool, tenant: string): Promise<void> {
+  return pool.ready('warm', tenant);
+}
+
 export function inWorker(pool: WorkerPool, prepare: (tenant: string) => void = () => undefined): Processor & { readonly stats: RedactionStatsView } {
   const tally = new RedactionTally();
   const prepared = new Set<string>();

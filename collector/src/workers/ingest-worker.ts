@@ -24,6 +24,10 @@ const tenants = new Tenants((workerData as { data: TenantsOptions }).data);
 const chain = perTenant((t) => tenants.processorsOf(t));
 
 serve({
+  /** builds a tenant's chain (redactor, extractor) before its first batch */
+  warm: async (tenant: string): Promise<void> => {
+    await chain.process({ tenant, submitter: { id: '', name: '' }, spans: [], logs: [], provenance: emptyProvenance() });
+  },
   process: async (batch: IngestBatch): Promise<Processed> => {
     const b = await chain.process(batch);
     return { spans: b.spans, logs: b.logs, provenance: b.provenance };

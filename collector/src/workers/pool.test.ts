@@ -75,6 +75,18 @@ describe('worker pool', () => {
     expect(await after).toBe(1);
   });
 
+  it('ready() resolves once every worker answers, and rejects with the load error of a worker that cannot start', async () => {
+    await pool(2).ready('echo', 1);
+    const broken = new WorkerPool({ size: 1, module: new URL('./no-such-worker.ts', import.meta.url).href, log: (m) => logged.push(m) });
+    pools.push(broken);
+    await expect(broken.ready('echo', 1)).rejects.toThrow(/no-such-worker/);
+    // A module that cannot load is not restarted for ever: after a few attempts its jobs fail at once.
+    const gone = async (): Promise<boolean> => (await broken.run('t', 'echo', 1).catch((e: Error) => e.message)) !== 1 && logged.some((m) => m.includes('not started again'));
+    for (let i = 0; i < 100 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 100));
+    await expect(broken.run('t', 'echo', 1)).rejects.toThrow(/failed to load 3 times in a row/);
+    expect(broken.stats().restarts).toBe(2);
+  });
+
   it('close stops the workers: a job still held fails with WorkerGone, later jobs are refused', async () => {
     const p = pool(1);
     const held = p.run('t', 'hold', new SharedArrayBuffer(4));

@@ -5,7 +5,7 @@
 // Workers run the module at `module` through entry.mjs (TypeScript via tsx) and answer with
 // serve() from ./serve.ts.
 import { Worker } from 'node:worker_threads';
-import type { Reply, Request } from './serve.ts';
+import { LOADED, type Reply, type Request } from './serve.ts';
 
 const ENTRY = new URL('./entry.mjs', import.meta.url);
 
@@ -20,6 +20,8 @@ export interface PoolOptions {
   /** given to every worker as `workerData.data` */
   data?: unknown;
   log: (msg: string) => void;
+  /** in log lines: `<name> <index> stopped …` (default "worker") */
+  name?: string;
   /** a worker's V8 heap limit, MiB (a worker over it dies and is restarted; the process lives on) */
   maxOldGenerationSizeMb?: number;
 }
@@ -32,8 +34,16 @@ export interface PoolStats {
   restarts: number;
 }
 
+/** Workers that die before loading this many times in a row are not started again (a broken module, not a bad batch). */
+const LOAD_ATTEMPTS = 3;
+
 interface Slot {
   worker: Worker;
+  loaded: boolean;
+  /** consecutive deaths before loading */
+  loadFailures: number;
+  /** set when the worker is not started again: every job fails with it */
+  broken?: string;
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
 }
 
@@ -51,7 +61,11 @@ export class WorkerPool {
   /** Runs `body` in the worker of `shard`; resolves with its answer. */
   run<T>(shard: string, op: string, body: unknown): Promise<T> {
     if (this.closed) return Promise.reject(new WorkerGone('worker pool is closed'));
-    const slot = this.slots[this.indexOf(shard)]!;
+    return this.send<T>(this.slots[this.indexOf(shard)]!, op, body);
+  }
+
+  private send<T>(slot: Slot, op: string, body: unknown): Promise<T> {
+    if (slot.broken) return Promise.reject(new WorkerGone(slot.broken));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -60,10 +74,19 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Runs `op` once in every worker: resolves when all have answered. At start-up, so a worker
+   * that cannot load stops the start with its error instead of dying and restarting for ever.
+   */
+  async ready(op: string, body: unknown): Promise<void> {
+    await Promise.all(this.slots.map((slot) => this.send(slot, op, body)));
+  }
+
   /** Sends `body` to the worker of `shard` without waiting for an answer (e.g. "this is durable"). */
   tell(shard: string, op: string, body: unknown): void {
-    if (this.closed) return;
-    this.slots[this.indexOf(shard)]!.worker.postMessage({ id: 0, op, body } satisfies Request);
+    const slot = this.slots[this.indexOf(shard)]!;
+    if (this.closed || slot.broken) return;
+    slot.worker.postMessage({ id: 0, op, body } satisfies Request);
   }
 
   stats(): PoolStats {
@@ -85,16 +108,21 @@ export class WorkerPool {
     return (h >>> 0) % this.slots.length;
   }
 
-  private start(index: number): Slot {
+  private start(index: number, loadFailures = 0): Slot {
     const worker = new Worker(ENTRY, {
       workerData: { module: this.o.module, data: this.o.data },
       ...(this.o.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: this.o.maxOldGenerationSizeMb } } : {}),
     });
     // An idle pool does not keep the process alive; a worker holding jobs does.
     worker.unref();
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures };
     let failure = '';
     worker.on('message', (m: Reply) => {
+      if (m.id === LOADED) {
+        slot.loaded = true;
+        slot.loadFailures = 0;
+        return;
+      }
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);
@@ -106,13 +134,19 @@ export class WorkerPool {
       failure = e.message;
     });
     worker.on('exit', (code) => {
-      const why = this.closed ? 'worker pool closed' : `ingest worker ${index} stopped (exit code ${code}${failure ? `: ${failure}` : ''})`;
+      const why = this.closed ? 'worker pool closed' : `${this.o.name ?? 'worker'} ${index} stopped (exit code ${code}${failure ? `: ${failure}` : ''})`;
       for (const p of slot.pending.values()) p.reject(new WorkerGone(why));
       slot.pending.clear();
       if (this.closed) return;
+      const failures = slot.loaded ? 0 : slot.loadFailures + 1;
+      if (failures >= LOAD_ATTEMPTS) {
+        slot.broken = `${why}; it failed to load ${failures} times in a row and is not started again`;
+        this.o.log(slot.broken);
+        return;
+      }
       this.o.log(`${why}; starting it again`);
       this.restarts++;
-      this.slots[index] = this.start(index);
+      this.slots[index] = this.start(index, failures);
     });
     return slot;
   }

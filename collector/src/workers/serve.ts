@@ -10,6 +10,9 @@ export interface Request {
   body: unknown;
 }
 
+/** id LOADED: the worker's module has loaded and serves (sent once, unasked). */
+export const LOADED = -1;
+
 export type Reply = { id: number; ok: true; body: unknown } | { id: number; ok: false; error: string };
 
 export type Handlers = Record<string, (body: never) => unknown>;
@@ -31,4 +34,5 @@ export function serve(handlers: Handlers): void {
       if (m.id !== 0) port.postMessage(reply);
     });
   });
+  port.postMessage({ id: LOADED, ok: true, body: null } satisfies Reply);
 }
