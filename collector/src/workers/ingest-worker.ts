@@ -24,9 +24,10 @@ const tenants = new Tenants((workerData as { data: TenantsOptions }).data);
 const chain = perTenant((t) => tenants.processorsOf(t));
 
 serve({
-  /** builds a tenant's chain (redactor, extractor) before its first batch */
+  /** builds a tenant's chain (redactor, extractor) and loads what its detectors load on first use (the name lexicon, ~0.5-1 s), before its first batch */
   warm: async (tenant: string): Promise<void> => {
     await chain.process({ tenant, submitter: { id: '', name: '' }, spans: [], logs: [], provenance: emptyProvenance() });
+    tenants.redact(tenant, 'Dear Maria Lopez, write to maria@example.com');
   },
   process: async (batch: IngestBatch): Promise<Processed> => {
     const b = await chain.process(batch);
