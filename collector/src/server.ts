@@ -112,6 +112,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     maxFutureMs: config.maxFutureMs,
     maxBodyBytes: config.maxBodyBytes,
     limits: config.grpc,
+    maxConnections: config.http.maxConnections,
     inFlight,
     log,
     ...(tls ? { tls } : {}),

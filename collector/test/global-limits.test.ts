@@ -174,7 +174,7 @@ it('ends requests whose headers or body do not arrive in time, and gives their b
   }
 }, 300_000);
 
-it('closes connections beyond CAUSEWAY_MAX_CONNECTIONS and serves again once some close', async () => {
+it('closes connections beyond CAUSEWAY_MAX_CONNECTIONS on the OTLP/HTTP and OTLP/gRPC ports and serves again once some close', async () => {
   const cw = await startCollector({ env: { CAUSEWAY_MAX_CONNECTIONS: '4' } });
   const auth = cw.ingestHeaders;
   const held: Socket[] = [];
@@ -203,6 +203,42 @@ it('closes connections beyond CAUSEWAY_MAX_CONNECTIONS and serves again once som
     let status = 0;
     await until(async () => (status = await post()) !== 0, 'a connection to be served');
     expect(status).toBe(200);
+
+    // The OTLP/gRPC port keeps the same cap: four silent connections are answered with the
+    // server's HTTP/2 SETTINGS; a fifth is closed without a byte; a real exporter is served once
+    // some close.
+    const grpcHeld: Awaited<ReturnType<typeof rawSocket>>[] = [];
+    for (let i = 0; i < 4; i++) grpcHeld.push(await rawSocket(cw.otlpGrpcUrl, ''));
+    held.push(...grpcHeld.map((h) => h.socket));
+    await until(() => grpcHeld.every((h) => h.received().length > 0), 'the gRPC server to greet the held connections');
+    const fifthGrpc = await rawSocket(cw.otlpGrpcUrl, '');
+    await fifthGrpc.closed;
+    expect(fifthGrpc.received()).toBe('');
+    for (const s of held) s.destroy();
+    const grpcTrace = makeTrace(2);
+    let code: number | null = -1;
+    await until(async () => {
+      const client = new Client(new URL(cw.otlpGrpcUrl).host, credentials.createInsecure());
+      try {
+        const err = await new Promise<ServiceError | null>((resolve) => {
+          const md = new Metadata();
+          for (const [k, v] of Object.entries(auth)) md.set(k.toLowerCase(), v);
+          client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, Buffer.from(ProtobufTraceSerializer.serializeRequest(grpcTrace)!), md, { deadline: Date.now() + 30_000 }, (e) => resolve(e));
+        });
+        code = err ? err.code : null;
+      } finally {
+        client.close();
+      }
+      return code !== 14; // UNAVAILABLE while the server has not yet seen the others close
+    }, 'a gRPC connection to be served');
+    expect(code).toBeNull();
+    await cw.settled();
+    const traceId = grpcTrace[0]!.spanContext().traceId;
+    expect((await cw.getJson<TraceResponse>(`/api/traces/${traceId}`)).body.spanCount).toBe(2);
+    // A connection that never becomes an HTTP/2 session does not hold shutdown open.
+    const silent = await rawSocket(cw.otlpGrpcUrl, '');
+    await cw.stop();
+    await silent.closed;
   } finally {
     for (const s of held) s.destroy();
     await cw.stop();

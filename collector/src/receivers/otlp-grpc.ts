@@ -11,6 +11,7 @@ import type { IngestAuthResult, IngestAuthenticator } from '../auth/ingest-auth.
 import type { Principal } from '../auth/principal.ts';
 import { type IngestConsumer, logsBatch, spansBatch } from '../consumer.ts';
 import { BindingError, admitLogs, admitSpans, submitterOf } from './admit.ts';
+import { listenGrpc } from './grpc-listener.ts';
 import type { InFlightBytes } from './in-flight.ts';
 import { DecodeError } from './otlp/decode-error.ts';
 import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
@@ -33,6 +34,8 @@ export interface OtlpGrpcOptions {
   maxFutureMs: number;
   /** per connection: concurrent calls, idle and total lifetime, keepalive pings (config.ts `grpc`) */
   limits: GrpcLimits;
+  /** open connections at most (CAUSEWAY_MAX_CONNECTIONS, as each HTTP server); more are closed on arrival */
+  maxConnections: number;
 }
 
 export interface GrpcLimits {
@@ -65,6 +68,8 @@ interface Signal {
 }
 
 const RETRY_AFTER_SECONDS = 1;
+/** calls still in flight this long after close are cut */
+const FORCE_CLOSE_MS = 10_000;
 const passThrough = (b: Buffer): Buffer => b;
 
 export async function startOtlpGrpcReceiver(next: IngestConsumer, host: string, port: number, o: OtlpGrpcOptions): Promise<OtlpGrpcReceiver> {
@@ -105,22 +110,23 @@ export async function startOtlpGrpcReceiver(next: IngestConsumer, host: string, 
     server.addService({ Export: method }, { Export: exportHandler(next, signal, o) });
   }
 
-  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const credentials = o.tls ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: o.tls.cert, private_key: o.tls.key }], false) : grpc.ServerCredentials.createInsecure();
-  const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, credentials, (e, p) => (e ? reject(new Error(`OTLP/gRPC receiver cannot listen on ${address}: ${e.message}`)) : resolve(p))),
-  );
+  const listener = await listenGrpc(server, credentials, host, port, o.maxConnections, o.log);
   return {
-    url: `${o.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    url: `${o.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listener.port}`,
+    close: async () => {
+      // Stop accepting first; the listener's close completes once grpc-js has closed its sessions.
+      const closed = listener.close(FORCE_CLOSE_MS);
+      await new Promise<void>((resolve) => {
         // Calls in flight finish (their batches become durable and are answered); then it stops.
-        const force = setTimeout(() => server.forceShutdown(), 10_000);
+        const force = setTimeout(() => server.forceShutdown(), FORCE_CLOSE_MS);
         server.tryShutdown(() => {
           clearTimeout(force);
           resolve();
         });
-      }),
+      });
+      await closed;
+    },
   };
 }
 
