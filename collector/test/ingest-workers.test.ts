@@ -46,7 +46,7 @@ describe('ingest workers', () => {
     try {
       const traceId = 'a1'.repeat(16);
       let answered = false;
-      const exported = fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', ...cw.ingestHeaders }, body: toolSpans(traceId, 24, 300_000) }).then(async (r) => {
+      const exported = fetch(`${cw.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', ...cw.ingestHeaders }, body: toolSpans(traceId, 12, 200_000) }).then(async (r) => {
         await r.arrayBuffer();
         answered = true;
         return r.status;
@@ -66,17 +66,17 @@ describe('ingest workers', () => {
 
       await cw.settled();
       const { body } = await cw.getJson<TraceResponse>(`/api/traces/${traceId}`);
-      expect(body.spanCount).toBe(24);
+      expect(body.spanCount).toBe(12);
       expect(JSON.stringify(body)).not.toContain('ana.lima@example.com');
       const health = (await cw.getJson<HealthResponse>('/healthz')).body;
       expect(health.ingestWorkers).toEqual({ size: 1, inFlight: 0, restarts: 0 });
       // Counted on the main thread from the rows the worker sent back: every span, both addresses in each.
-      expect(health.redaction?.spansRedacted).toBe(24);
-      expect(health.redaction?.byRule.email).toBeGreaterThanOrEqual(48);
+      expect(health.redaction?.spansRedacted).toBe(12);
+      expect(health.redaction?.byRule.email).toBeGreaterThanOrEqual(24);
     } finally {
       await cw.stop();
     }
-  });
+  }, 300_000);
 
   it('a worker that dies fails only its batch with a retryable 503, is restarted, and the next batch is stored', async () => {
     // 64 MiB of heap holds the chain and normal batches, not 32 MB of tool results and their redacted copies.
@@ -106,5 +106,5 @@ describe('ingest workers', () => {
     } finally {
       await cw.stop();
     }
-  });
+  }, 300_000);
 });
