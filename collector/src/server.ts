@@ -21,6 +21,7 @@ import { WorkerPool } from './workers/pool.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
 import { startOtlpGrpcReceiver } from './receivers/otlp-grpc.ts';
+import { HEAP_RETURN_DEFAULTS, HeapReturn } from './receivers/heap-return.ts';
 import { InFlightBytes } from './receivers/in-flight.ts';
 import { SpanStore } from './store/span-store.ts';
 import { Tenants } from './tenants.ts';
@@ -81,6 +82,9 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
 
   // One budget for the request bytes both receivers hold at once.
   const inFlight = new InFlightBytes(config.maxInFlightBytes);
+  // once quiet after the heap grew (a large request or read), one full GC gives the memory back (heap-return.ts)
+  const active = { requests: 0 };
+  const heapReturn = new HeapReturn({ ...HEAP_RETURN_DEFAULTS, busy: () => active.requests > 0 || inFlight.used > 0 || store.writer.stats.pendingRows > 0 });
   const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.authenticateIngest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, inFlight, log });
   const settle = (): Promise<void> => Promise.race([store.writer.drain(), new Promise<void>((r) => setTimeout(r, 5000).unref())]);
   const api = frontDoor({
@@ -105,7 +109,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
 
   // TLS (both OTLP receivers) from PEM files read once at start: a missing file stops start-up.
   const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
-  const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort, config.http, tls);
+  const otlpServer = await listen(receiver.fetch, config.host, config.otlpPort, config.http, tls, active);
   const grpcReceiver = await startOtlpGrpcReceiver(pipeline, config.host, config.otlpGrpcPort, {
     authenticate: wired.authenticateIngest,
     onRefused: wired.onIngestRefused,
@@ -117,7 +121,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     log,
     ...(tls ? { tls } : {}),
   });
-  const apiServer = await listen(api.fetch, config.host, config.port, config.http);
+  const apiServer = await listen(api.fetch, config.host, config.port, config.http, undefined, active);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     config,
@@ -129,6 +133,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     apiUrl: `http://${host}:${(apiServer.address() as AddressInfo).port}`,
     async close() {
       clearInterval(checkpoints);
+      heapReturn.stop();
       await Promise.all([closeServer(otlpServer), grpcReceiver.close(), closeServer(apiServer)]);
       await pool?.close();
       await store.writer.drain();
@@ -145,6 +150,7 @@ function listen(
   port: number,
   limits: Config['http'],
   tls?: { cert: Buffer; key: Buffer },
+  active?: { requests: number },
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     // A request must bring its headers within headersTimeoutMs and its whole body within
@@ -168,6 +174,12 @@ function listen(
     http.keepAliveTimeout = 65_000;
     // Connections beyond the cap are closed as they arrive; the ones open keep being served.
     http.maxConnections = limits.maxConnections;
+    // requests being answered, so the heap is not collected under them (heap-return.ts)
+    if (active)
+      http.on('request', (_req, res: import('node:http').ServerResponse) => {
+        active.requests++;
+        res.once('close', () => active.requests--);
+      });
     server.once('error', reject);
   });
 }

@@ -3,7 +3,8 @@
 // keeps a string that long (MEMO_MAX_ENTRY, redaction/linear.test.ts).
 // Prints RSS before, at its peak and after. A measurement, not part of `npm test` (it takes
 // minutes on a loaded 2-core machine): CAUSEWAY_MEASURE_LARGE_ATTRIBUTE=1 npx vitest run collector/test/large-attribute.test.ts
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -21,8 +22,15 @@ function rssBytes(pid: number): number {
 }
 
 it.runIf(process.env.CAUSEWAY_MEASURE_LARGE_ATTRIBUTE === '1')('stores one 60 MB attribute, redacted, and prints collector RSS before, at the peak and after', async () => {
-  const cw = await startCollector();
+  // the collector logs its memory split once a second (collector/bench/memlog.cjs), and once more after a full GC
+  const memlog = join(process.env.TMPDIR ?? '/tmp', `causeway-large-attribute-${process.pid}.memlog.jsonl`);
+  const cw = await startCollector({ nodeArgs: ['--expose-gc', '--require', join(import.meta.dirname, '../bench/memlog.cjs')], env: { CAUSEWAY_BENCH_MEMLOG: memlog } });
   const pid = cw.child.pid!;
+  const split = (tag: string): string => {
+    const m = readFileSync(memlog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>).filter((l) => l.tag === tag).at(-1);
+    const mb = (k: string): string => ((Number(m?.[k]) || 0) / MiB).toFixed(0);
+    return m ? `heap ${mb('heapUsed')} of ${mb('heapTotal')} MiB, external ${mb('external')} (arrayBuffers ${mb('arrayBuffers')}), rss ${mb('rss')}` : '?';
+  };
   try {
     const spans: ReadableSpan[] = [];
     const recorder: SpanProcessor = { onStart() {}, onEnd: (s) => void spans.push(s), forceFlush: async () => {}, shutdown: async () => {} };
@@ -53,7 +61,11 @@ it.runIf(process.env.CAUSEWAY_MEASURE_LARGE_ATTRIBUTE === '1')('stores one 60 MB
     } finally {
       clearInterval(sampler);
     }
-    console.log(`one ${(CHARS / 1e6).toFixed(0)} MB attribute: collector RSS before ${(before / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, after ${(after / MiB).toFixed(0)} MiB`);
+    console.log(`one ${(CHARS / 1e6).toFixed(0)} MB attribute: collector RSS before ${(before / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, after ${(after / MiB).toFixed(0)} MiB (${split('tick')})`);
+    writeFileSync(`${memlog}.gc`, '');
+    for (let i = 0; i < 100 && existsSync(`${memlog}.gc`); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500));
+    console.log(`after a full GC: ${split('gc')}; RSS now ${(rssBytes(pid) / MiB).toFixed(0)} MiB`);
     const text = (body: TraceResponse): string => JSON.stringify(body);
     const stored = text((await cw.getJson<TraceResponse>(`/api/traces/${spans[0]!.spanContext().traceId}`)).body);
     expect(stored).not.toContain('ghp_a1B2c3D4e5');

@@ -111,12 +111,13 @@ function tokens(text: string, start: number, end: number): Tok[] {
 
 /** `Jean-Luc`, `Al-Sayed`, `O'Brien`: a given name or surname if a part is one, else unknown (never a common word). */
 function compound(lower: string): WordClass | undefined {
+  if (!JOINED.test(lower)) return undefined;
   const parts = lower.split(/['’\-]/);
-  if (parts.length < 2) return undefined;
   if (CONTRACTION.test(lower)) return 'word'; // `I'm`, `Don't`, `Let's`
   const classes = parts.map((x) => lexicon().classOf(x));
   return classes.includes('given') ? 'given' : classes.includes('surname') ? 'surname' : undefined;
 }
+const JOINED = /['’\-]/;
 const CONTRACTION = /^(?:i|you|we|they|he|she|it|that|there|here|what|let|don|can|won|didn|isn|doesn)['’]/;
 const isName = (t: Tok): boolean => t.cls === 'given' || t.cls === 'given?' || t.cls === 'surname';
 
@@ -132,30 +133,40 @@ export function personExtent(text: string, start: number, end: number): [number,
     cue = 'strong';
     i++;
   }
-  const none: [number, number] = [start, start];
-  if (i >= toks.length || !nameLike(toks[i]!) || toks[i]!.cls === 'particle' || toks[i]!.cls === 'initial') return none;
+  if (i >= toks.length || !nameLike(toks[i]!) || toks[i]!.cls === 'particle' || toks[i]!.cls === 'initial') return [start, start];
   // the name runs while its words are not common words
   let j = i + 1;
   while (j < toks.length && nameLike(toks[j]!)) j++;
   while (j > i + 1 && (toks[j - 1]!.cls === 'particle' || toks[j - 1]!.cls === 'initial')) j--;
-  const words = toks.slice(i, j).filter((t) => t.cls !== 'particle' && t.cls !== 'initial');
-  const take = (): [number, number] => [toks[i]!.start, toks[j - 1]!.end];
+  // its words (particles and initials aside): how many, the first two classes, whether one is a known name
+  let words = 0;
+  let a: Tok['cls'];
+  let b: Tok['cls'];
+  let known = false;
+  for (let k = i; k < j; k++) {
+    const t = toks[k]!;
+    if (t.cls === 'particle' || t.cls === 'initial') continue;
+    if (words === 0) a = t.cls;
+    else if (words === 1) b = t.cls;
+    words++;
+    known ||= isName(t);
+  }
   // the context is read only once the run could be a name (most runs are decided above)
   if (cue === undefined) {
     // `Priya Raman <p.raman@…>`: a mailbox's display name
     MAILBOX_AFTER.lastIndex = end;
     cue = MAILBOX_AFTER.test(text) ? 'strong' : cueBefore(text, start);
   }
-  if (cue === 'strong') return take();
-  if (words.length < 2) return none;
+  const name: [number, number] = [toks[i]!.start, toks[j - 1]!.end];
+  if (cue === 'strong') return name;
+  if (words < 2) return [start, start];
   // a weak cue (`"name":` also names tools and services) needs one word the lexicon knows as a name
-  if (cue === 'weak') return words.some(isName) ? take() : none;
-  const [a, b] = [words[0]!.cls, words[1]!.cls];
-  if (a === 'given' && b !== 'honorific') return take();
-  if (a === 'given?' && (b === 'surname' || b === 'given')) return take();
-  if (a === undefined && b === 'surname') return take();
-  if (a === 'surname' && (b === 'given' || b === 'surname')) return take(); // `Garcia Lopez`, family name first
-  return none;
+  if (cue === 'weak') return known ? name : [start, start];
+  if (a === 'given' && b !== 'honorific') return name;
+  if (a === 'given?' && (b === 'surname' || b === 'given')) return name;
+  if (a === undefined && b === 'surname') return name;
+  if (a === 'surname' && (b === 'given' || b === 'surname')) return name; // `Garcia Lopez`, family name first
+  return [start, start];
 }
 
 const canonicalName = (v: string): string => v.toLowerCase().replace(/[\s.]+/g, ' ').trim();

@@ -75,6 +75,8 @@ interface Scanned {
   /** the last rendering, for the last scope asked */
   scope?: Scope;
   text?: string;
+  /** the findings as callers see them */
+  shown?: Finding[];
 }
 
 /** Strings shorter than this hold no secret or personal datum we detect (an IPv4 is 7). */
@@ -130,17 +132,21 @@ export function createRedactor(opts: {
   const hits = new Set<string>();
   /** The placeholders of several findings in one scope: one cipher call for all of them. */
   function placeholders(found: readonly { rule: RuleId; canonical: string }[], high: readonly boolean[], scope: Scope): string[] {
-    const inputs = found.map((f, i) => (high[i] ? `h\u0000${f.canonical}` : `${scope === TAG_SCOPE ? 't' : 'l'}\u0000${scope}\u0000${f.canonical}`));
+    const tag = scope === TAG_SCOPE;
+    const inputs: string[] = new Array(found.length);
+    for (let i = 0; i < found.length; i++) inputs[i] = high[i] ? `h\u0000${found[i]!.canonical}` : `${tag ? 't' : 'l'}\u0000${scope}\u0000${found[i]!.canonical}`;
     // a tag is as long as an address, so the grams inside it alone make a content-flow link
-    const digests = keyedDigests(opts.key, inputs, scope === TAG_SCOPE ? 16 : 4);
-    return found.map((f, i) => {
+    const digests = keyedDigests(opts.key, inputs, tag ? 16 : 4);
+    for (let i = 0; i < found.length; i++) {
+      const rule = found[i]!.rule;
       // exactly as long as the stored placeholder (`[REDACTED:<rule>:<8 hex>]`): the offsets of
       // copied passages, taken on this text, then fall on the same characters of the stored content
-      if (scope === TAG_SCOPE && !high[i]) return `${TAG_OPEN}${f.rule}:${digests[i]!.slice(0, 17)}${TAG_CLOSE}`;
-      if (high[i]) return `[REDACTED:${f.rule}:${digests[i]!.slice(0, 8)}]`;
-      if (scope === CLASS_SCOPE) return `[REDACTED:${f.rule}]`;
-      return `[REDACTED:${f.rule}:${digests[i]}]`;
-    });
+      if (tag && !high[i]) digests[i] = `${TAG_OPEN}${rule}:${digests[i]!.slice(0, 17)}${TAG_CLOSE}`;
+      else if (high[i]) digests[i] = `[REDACTED:${rule}:${digests[i]!.slice(0, 8)}]`;
+      else if (scope === CLASS_SCOPE) digests[i] = `[REDACTED:${rule}]`;
+      else digests[i] = `[REDACTED:${rule}:${digests[i]}]`;
+    }
+    return digests;
   }
   const placeholder = (rule: RuleId, value: string, scope: Scope = ''): string => placeholders([{ rule, canonical: value }], [isHighEntropy(rule, value)], scope)[0]!;
 
@@ -165,17 +171,21 @@ export function createRedactor(opts: {
     if (r.findings.length === 0) return { text, findings: [] };
     if (r.scope !== scope || r.text === undefined) {
       const ph = placeholders(r.findings, r.high, scope);
-      const parts: string[] = [];
+      const parts: string[] = new Array(2 * ph.length + 1);
       let at = 0;
-      r.findings.forEach((f, i) => {
-        parts.push(text.slice(at, f.start), ph[i]!);
+      for (let i = 0; i < ph.length; i++) {
+        const f = r.findings[i]!;
+        parts[2 * i] = text.slice(at, f.start);
+        parts[2 * i + 1] = ph[i]!;
         at = f.end;
-      });
-      parts.push(text.slice(at));
+      }
+      parts[2 * ph.length] = text.slice(at);
       r.scope = scope;
       r.text = parts.join('');
     }
-    return { text: r.text, findings: r.findings.map(({ rule, start, end }) => ({ rule, start, end })) };
+    // what callers see of the findings: rule and place, never the value (made once per scan)
+    r.shown ??= r.findings.map(({ rule, start, end }) => ({ rule, start, end }));
+    return { text: r.text, findings: r.shown };
   }
 
   function scan(text: string): Scanned {

@@ -48,7 +48,8 @@ export interface Finding {
 export interface TextRedaction {
   /** the text with each finding replaced by its placeholder */
   text: string;
-  findings: Finding[];
+  /** shared between calls on the same text: read only */
+  readonly findings: readonly Finding[];
 }
 
 export type { RedactionRecord } from '@causeway/schemas';
