@@ -8,6 +8,7 @@ import type { ArtifactRow } from '@causeway/schemas';
 import type { IngestBatch } from '../consumer.ts';
 import { emptyProvenance } from '../consumer.ts';
 import { perTenant } from '../processors/per-tenant.ts';
+import { HEAP_RETURN_DEFAULTS, HeapReturn } from '../receivers/heap-return.ts';
 import { Tenants, type TenantsOptions } from '../tenants.ts';
 import { serve } from './serve.ts';
 
@@ -23,7 +24,7 @@ export interface Committed {
 const tenants = new Tenants((workerData as { data: TenantsOptions }).data);
 const chain = perTenant((t) => tenants.processorsOf(t));
 
-serve({
+const served = serve({
   /** builds a tenant's chain (redactor, extractor) and loads what its detectors load on first use (the name lexicon, ~0.5-1 s), before its first batch */
   warm: async (tenant: string): Promise<void> => {
     await chain.process({ tenant, submitter: { id: '', name: '' }, spans: [], logs: [], provenance: emptyProvenance() });
@@ -38,3 +39,7 @@ serve({
     chain.committed?.({ tenant: c.tenant, submitter: { id: '', name: '' }, spans: [], logs: [], provenance });
   },
 });
+
+// This heap holds a large batch's strings and their redacted copies now, not the main thread's:
+// it gives them back once quiet, as the main thread does (receivers/heap-return.ts).
+new HeapReturn({ ...HEAP_RETURN_DEFAULTS, busy: served.busy });

@@ -17,11 +17,14 @@ export type Reply = { id: number; ok: true; body: unknown } | { id: number; ok: 
 
 export type Handlers = Record<string, (body: never) => unknown>;
 
-export function serve(handlers: Handlers): void {
+/** Serves the pool's jobs; the answer: whether a job is queued or running now. */
+export function serve(handlers: Handlers): { busy(): boolean } {
   const port = parentPort;
   if (!port) throw new Error('serve() runs inside a worker thread');
   let queue: Promise<void> = Promise.resolve();
+  let jobs = 0;
   port.on('message', (m: Request) => {
+    jobs++;
     queue = queue.then(async () => {
       let reply: Reply;
       try {
@@ -31,8 +34,10 @@ export function serve(handlers: Handlers): void {
       } catch (e) {
         reply = { id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) };
       }
+      jobs--;
       if (m.id !== 0) port.postMessage(reply);
     });
   });
   port.postMessage({ id: LOADED, ok: true, body: null } satisfies Reply);
+  return { busy: () => jobs > 0 };
 }
