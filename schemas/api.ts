@@ -15,6 +15,8 @@ export interface HealthResponse {
   };
   /** since this process started (every tenant); only for a caller whose credentials allow reading */
   redaction?: RedactionCounts;
+  /** the worker threads that extract provenance and redact (absent when that runs on the main thread) */
+  ingestWorkers?: { size: number; inFlight: number; restarts: number };
 }
 
 /** What redaction replaced since the process started: spans (and log records) touched, values per rule. */

@@ -42,6 +42,10 @@ export interface Config {
   trustRules?: string;
   /** read spans into the provenance model at ingest (off only to measure its cost) */
   provenance: boolean;
+  /** worker threads that run provenance extraction and redaction (each tenant's batches in one of them); 0: on the main thread */
+  ingestWorkers: number;
+  /** each ingest worker's JavaScript heap limit, MiB: a batch that needs more fails alone (503, retryable) and the worker restarts; unset: Node's default */
+  ingestWorkerHeapMb?: number;
   /** authentication (off only to measure its cost, and only on a loopback address) */
   auth: boolean;
   /** Host names the API port answers (DNS rebinding); loopback names by default */
@@ -74,6 +78,8 @@ export const DEFAULTS: Config = {
   writer: { maxBatchRows: 20_000, maxBatchBytes: 32 << 20, flushIntervalMs: 200, maxPendingBytes: 512 << 20 },
   checkpointIntervalMs: 5000,
   provenance: true,
+  // The main thread accepts, spools and answers; one worker takes the batches' heavy part (2 cores).
+  ingestWorkers: 1,
   auth: true,
   allowedHosts: ['localhost', '127.0.0.1', '::1'],
   sessionTtlMinutes: 480,
@@ -134,6 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
     if (!['on', 'off'].includes(env.CAUSEWAY_PROVENANCE)) throw new Error(`CAUSEWAY_PROVENANCE must be on or off, got "${env.CAUSEWAY_PROVENANCE}"`);
     c.provenance = env.CAUSEWAY_PROVENANCE === 'on';
   }
+  if (env.CAUSEWAY_INGEST_WORKERS) c.ingestWorkers = count(env.CAUSEWAY_INGEST_WORKERS, 'CAUSEWAY_INGEST_WORKERS');
+  if (env.CAUSEWAY_INGEST_WORKER_HEAP_MB) c.ingestWorkerHeapMb = positive(env.CAUSEWAY_INGEST_WORKER_HEAP_MB, 'CAUSEWAY_INGEST_WORKER_HEAP_MB');
   if (env.CAUSEWAY_AUTH) {
     if (!['on', 'off'].includes(env.CAUSEWAY_AUTH)) throw new Error(`CAUSEWAY_AUTH must be on or off, got "${env.CAUSEWAY_AUTH}"`);
     c.auth = env.CAUSEWAY_AUTH === 'on';
@@ -193,7 +201,7 @@ function oidcFromEnv(env: Env, file: OidcSettings | undefined): OidcSettings {
 }
 
 /** What each config-file key holds; anything else in the file is refused (a typo must not pass silently). */
-type Kind = 'string' | 'port' | 'positive' | 'boolean' | 'strings' | 'object' | { [key: string]: Kind };
+type Kind = 'string' | 'port' | 'positive' | 'count' | 'boolean' | 'strings' | 'object' | { [key: string]: Kind };
 const FILE_KEYS: Record<keyof Config, Kind> = {
   dataDir: 'string',
   host: 'string',
@@ -217,6 +225,8 @@ const FILE_KEYS: Record<keyof Config, Kind> = {
   checkpointIntervalMs: 'positive',
   trustRules: 'string',
   provenance: 'boolean',
+  ingestWorkers: 'count',
+  ingestWorkerHeapMb: 'positive',
   auth: 'boolean',
   allowedHosts: 'strings',
   publicUrl: 'string',
@@ -248,7 +258,7 @@ function checkKeys(v: unknown, spec: { [key: string]: Kind }, prefix: string, wh
   }
 }
 
-const KIND_TEXT = { string: 'a string', port: 'a port number (0-65535)', positive: 'a positive integer', boolean: 'true or false', strings: 'a list of strings', object: 'a JSON object' } as const;
+const KIND_TEXT = { string: 'a string', port: 'a port number (0-65535)', positive: 'a positive integer', count: 'a non-negative integer', boolean: 'true or false', strings: 'a list of strings', object: 'a JSON object' } as const;
 
 function fits(v: unknown, kind: keyof typeof KIND_TEXT): boolean {
   switch (kind) {
@@ -258,6 +268,8 @@ function fits(v: unknown, kind: keyof typeof KIND_TEXT): boolean {
       return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
     case 'positive':
       return Number.isInteger(v) && (v as number) > 0;
+    case 'count':
+      return Number.isInteger(v) && (v as number) >= 0;
     case 'boolean':
       return typeof v === 'boolean';
     case 'strings':
@@ -270,6 +282,12 @@ function fits(v: unknown, kind: keyof typeof KIND_TEXT): boolean {
 function port(v: string, name: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${v}"`);
+  return n;
+}
+
+function count(v: string, name: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
   return n;
 }
 

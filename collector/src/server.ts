@@ -16,6 +16,8 @@ import { logKeyFor } from './ledger/log-key.ts';
 import type { Config } from './config.ts';
 import { Pipeline } from './pipeline.ts';
 import { perTenant } from './processors/per-tenant.ts';
+import { INGEST_WORKER_MODULE, inWorker, warmWorkers } from './workers/in-worker.ts';
+import { WorkerPool } from './workers/pool.ts';
 import { loadPolicy } from './redaction/policy.ts';
 import { otlpHttpReceiver } from './receivers/otlp-http.ts';
 import { startOtlpGrpcReceiver } from './receivers/otlp-grpc.ts';
@@ -43,9 +45,21 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const security = openSecurity(config, log);
   const policy = loadPolicy(config.redactionPolicy);
   const trustRules = loadTrustRules(config.trustRules);
-  const tenants = new Tenants({ dataDir: config.dataDir, defaultTenant: config.tenant, ...(config.tenantKeyFile ? { defaultKeyFile: config.tenantKeyFile } : {}), policy, provenance: config.provenance });
+  const tenantOptions = { dataDir: config.dataDir, defaultTenant: config.tenant, ...(config.tenantKeyFile ? { defaultKeyFile: config.tenantKeyFile } : {}), policy, provenance: config.provenance };
+  const tenants = new Tenants(tenantOptions);
   tenants.keyOf(config.tenant); // the default tenant's key exists (and is private) before anything is received
+  // Ingest workers load while the store opens; a worker that cannot load stops the start.
+  const pool = config.ingestWorkers > 0 ? new WorkerPool({ size: config.ingestWorkers, name: 'ingest worker', module: INGEST_WORKER_MODULE, data: tenantOptions, log, ...(config.ingestWorkerHeapMb ? { maxOldGenerationSizeMb: config.ingestWorkerHeapMb } : {}) }) : undefined;
+  const warming = pool ? warmWorkers(pool, config.tenant) : Promise.resolve();
+  warming.catch(() => undefined); // awaited below, after the store is open
   const store = await SpanStore.open({ ...config.clickhouse, dataDir: config.dataDir, ...config.writer, log, logKey: logKeyFor(config) });
+  try {
+    await warming;
+  } catch (e) {
+    await pool?.close();
+    await store.close();
+    throw new Error(`ingest workers could not start: ${(e as Error).message}`);
+  }
   const checkpoints = setInterval(() => {
     store.ledger.checkpoint().catch((e: Error) => log(`checkpoint failed: ${e.message}`));
   }, config.checkpointIntervalMs);
@@ -61,7 +75,10 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     log,
   });
   const detecting = config.detection?.enabled !== false && config.provenance;
-  const pipeline = new Pipeline(store, [perTenant((t) => tenants.processorsOf(t)), ...(detecting ? [detections.monitor] : [])]);
+  // The chain runs in worker threads (workers/in-worker.ts) unless ingestWorkers is 0; a tenant's
+  // key is created here before its first batch goes there.
+  const chain = pool ? inWorker(pool, (t) => tenants.keyOf(t)) : perTenant((t) => tenants.processorsOf(t));
+  const pipeline = new Pipeline(store, [chain, ...(detecting ? [detections.monitor] : [])]);
 
   // One budget for the request bytes both receivers hold at once.
   const inFlight = new InFlightBytes(config.maxInFlightBytes);
@@ -79,7 +96,8 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
       isUntrusted: (subject) => trustOf(trustRules, subject).trust === 'untrusted',
       trustRules,
       redactionPolicySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
-      redaction: tenants.stats,
+      redaction: pool ? (chain as ReturnType<typeof inWorker>).stats : tenants.stats,
+      ...(pool ? { ingestWorkers: () => pool.stats() } : {}),
       settle,
       bundleLimits: { maxRows: config.maxBundleRows, maxConcurrentBuilds: config.maxBundleBuilds },
       bundleSpoolDir: join(config.dataDir, 'bundle-spool'),
@@ -117,6 +135,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
       clearInterval(checkpoints);
       heapReturn.stop();
       await Promise.all([closeServer(otlpServer), grpcReceiver.close(), closeServer(apiServer)]);
+      await pool?.close();
       await store.writer.drain();
       await detections.stop();
       security.close();

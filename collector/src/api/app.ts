@@ -48,6 +48,8 @@ export interface ApiDeps {
   /** where evidence bundles are spooled before they are sent (default: the OS temp dir) */
   bundleSpoolDir?: string;
   redaction: RedactionStatsView;
+  /** the ingest worker pool's size, jobs in flight and restarts, shown on /healthz */
+  ingestWorkers?: () => NonNullable<HealthResponse['ingestWorkers']>;
   /** whether /healthz may show this caller the redaction counts (default: everyone; with authentication: readers) */
   showRedaction?: (c: Context) => boolean | Promise<boolean>;
   /** the access audit (exports delivered or aborted); none without authentication */
@@ -69,7 +71,7 @@ export function apiApp(d: ApiDeps): Hono<ApiEnv> {
   app.onError((err, c) => errorResponse(err, c, d.log));
   app.notFound((c) => c.json<ApiError>({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
 
-  app.route('/healthz', healthApi(d.store, d.redaction, d.showRedaction));
+  app.route('/healthz', healthApi(d.store, d.redaction, d.showRedaction, d.ingestWorkers));
   app.use(
     '/api/*',
     bodyLimit({ maxSize: MAX_API_BODY_BYTES, onError: (c) => c.json<ApiError>({ error: `request body over ${MAX_API_BODY_BYTES} bytes` }, 413) }),

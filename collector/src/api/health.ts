@@ -5,13 +5,18 @@ import type { HealthResponse } from '@causeway/schemas';
 import { type Context, Hono } from 'hono';
 import type { RedactionStatsView } from '../processors/redact.ts';
 
-export function healthApi(store: { health(): HealthResponse['store'] }, redaction: RedactionStatsView, showRedaction: (c: Context) => boolean | Promise<boolean> = () => true): Hono {
+export function healthApi(
+  store: { health(): HealthResponse['store'] },
+  redaction: RedactionStatsView,
+  showRedaction: (c: Context) => boolean | Promise<boolean> = () => true,
+  ingestWorkers?: () => NonNullable<HealthResponse['ingestWorkers']>,
+): Hono {
   const app = new Hono();
   app.get('/', async (c) => {
     const s = store.health();
     // Degraded while acknowledged rows wait on a failing ClickHouse, or rows were set aside.
     const degraded = (s.lastError && s.pendingRows > 0) || s.deadLetteredRows > 0;
-    const body: HealthResponse = { status: degraded ? 'degraded' : 'ok', store: s };
+    const body: HealthResponse = { status: degraded ? 'degraded' : 'ok', store: s, ...(ingestWorkers ? { ingestWorkers: ingestWorkers() } : {}) };
     if (await showRedaction(c)) body.redaction = redaction.snapshot();
     return c.json(body);
   });

@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WorkerGone, WorkerPool } from './pool.ts';
+
+const MODULE = new URL('../../../testkit/pool-test-worker.ts', import.meta.url).href;
+const pools: WorkerPool[] = [];
+const logged: string[] = [];
+
+function pool(size: number): WorkerPool {
+  const p = new WorkerPool({ size, module: MODULE, log: (m) => logged.push(m) });
+  pools.push(p);
+  return p;
+}
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe('worker pool', () => {
+  it('runs a job in a worker thread and answers with its result', async () => {
+    const p = pool(1);
+    expect(await p.run('t', 'echo', { spans: [{ name: 'x' }] })).toEqual({ spans: [{ name: 'x' }] });
+  });
+
+  it('a job that throws fails alone: the worker keeps its state and goes on', async () => {
+    const p = pool(1);
+    expect(await p.run('t', 'count', null)).toBe(1);
+    await expect(p.run('t', 'throw', 'bad batch')).rejects.toThrow('bad batch');
+    expect(await p.run('t', 'count', null)).toBe(2);
+    expect(p.stats().restarts).toBe(0);
+  });
+
+  it('a worker that dies fails the jobs it held with WorkerGone, is started again, and the next job succeeds', async () => {
+    const p = pool(1);
+    const before = p.run('t', 'count', null);
+    const dying = p.run('t', 'exit', 3);
+    const queued = p.run('t', 'count', null); // sent before the worker died, never answered
+    expect(await before).toBe(1);
+    await expect(dying).rejects.toBeInstanceOf(WorkerGone);
+    await expect(queued).rejects.toBeInstanceOf(WorkerGone);
+    // The new worker starts empty: its state is its own.
+    expect(await p.run('t', 'count', null)).toBe(1);
+    expect(p.stats()).toEqual({ size: 1, inFlight: 0, restarts: 1 });
+    expect(logged.some((m) => m.includes('exit code 3') && m.includes('starting it again'))).toBe(true);
+  });
+
+  it('every job of one shard key goes to the same worker, and keys spread over the pool', async () => {
+    const p = pool(2);
+    const threads = new Map<string, Set<number>>();
+    for (let round = 0; round < 3; round++) {
+      for (let k = 0; k < 16; k++) {
+        const key = `tenant-${k}`;
+        const t = await p.run<number>(key, 'thread', null);
+        threads.set(key, (threads.get(key) ?? new Set()).add(t));
+      }
+    }
+    for (const s of threads.values()) expect(s.size).toBe(1);
+    expect(new Set([...threads.values()].map((s) => [...s][0])).size).toBe(2);
+  });
+
+  it('the main thread runs on while a worker is busy: timers fire and other jobs wait their turn', async () => {
+    const p = pool(1);
+    const flag = new SharedArrayBuffer(4);
+    const held = p.run('t', 'hold', flag);
+    const after = p.run('t', 'count', null);
+    let settled = 0;
+    void held.then(() => settled++);
+    void after.then(() => settled++);
+    // Ten timer turns on this thread while the worker is blocked: nothing has been answered.
+    for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(settled).toBe(0);
+    expect(p.stats().inFlight).toBe(2);
+    Atomics.store(new Int32Array(flag), 0, 1);
+    Atomics.notify(new Int32Array(flag), 0);
+    expect(await held).toBe('released');
+    expect(await after).toBe(1);
+  });
+
+  it('ready() resolves once every worker answers, and rejects with the load error of a worker that cannot start', async () => {
+    await pool(2).ready('echo', 1);
+    const broken = new WorkerPool({ size: 1, module: new URL('./no-such-worker.ts', import.meta.url).href, log: (m) => logged.push(m) });
+    pools.push(broken);
+    await expect(broken.ready('echo', 1)).rejects.toThrow(/no-such-worker/);
+    // A module that cannot load is not restarted for ever: after a few attempts its jobs fail at once.
+    const gone = async (): Promise<boolean> => (await broken.run('t', 'echo', 1).catch((e: Error) => e.message)) !== 1 && logged.some((m) => m.includes('not started again'));
+    for (let i = 0; i < 100 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 100));
+    await expect(broken.run('t', 'echo', 1)).rejects.toThrow(/failed to load 3 times in a row/);
+    expect(broken.stats().restarts).toBe(2);
+  });
+
+  it('close stops the workers: a job still held fails with WorkerGone, later jobs are refused', async () => {
+    const p = pool(1);
+    const held = p.run('t', 'hold', new SharedArrayBuffer(4));
+    await p.close();
+    await expect(held).rejects.toBeInstanceOf(WorkerGone);
+    await expect(p.run('t', 'echo', 1)).rejects.toBeInstanceOf(WorkerGone);
+  });
+});

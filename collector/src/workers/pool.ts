@@ -1,0 +1,153 @@
+// A fixed set of worker threads, each job sent to the worker its shard key names (so state kept
+// in a worker, e.g. one tenant's memos, sees every job of that key, in order). A worker that
+// throws out of a job's handler fails that job alone; a worker that dies (uncaught error, exit,
+// out of memory) fails the jobs it held with a WorkerGone error and is started again, empty.
+// Workers run the module at `module` through entry.mjs (TypeScript via tsx) and answer with
+// serve() from ./serve.ts.
+import { Worker } from 'node:worker_threads';
+import { LOADED, type Reply, type Request } from './serve.ts';
+
+const ENTRY = new URL('./entry.mjs', import.meta.url);
+
+/** The worker holding a job stopped before answering it: the job may be sent again. */
+export class WorkerGone extends Error {}
+
+export interface PoolOptions {
+  /** worker threads (at least 1) */
+  size: number;
+  /** the module each worker runs (a file: URL string) */
+  module: string;
+  /** given to every worker as `workerData.data` */
+  data?: unknown;
+  log: (msg: string) => void;
+  /** in log lines: `<name> <index> stopped …` (default "worker") */
+  name?: string;
+  /** a worker's V8 heap limit, MiB (a worker over it dies and is restarted; the process lives on) */
+  maxOldGenerationSizeMb?: number;
+}
+
+export interface PoolStats {
+  size: number;
+  /** jobs sent and not yet answered */
+  inFlight: number;
+  /** workers started again after dying */
+  restarts: number;
+}
+
+/** Workers that die before loading this many times in a row are not started again (a broken module, not a bad batch). */
+const LOAD_ATTEMPTS = 3;
+
+interface Slot {
+  worker: Worker;
+  loaded: boolean;
+  /** consecutive deaths before loading */
+  loadFailures: number;
+  /** set when the worker is not started again: every job fails with it */
+  broken?: string;
+  pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private restarts = 0;
+  private closed = false;
+
+  constructor(private readonly o: PoolOptions) {
+    if (!Number.isInteger(o.size) || o.size < 1) throw new Error(`a worker pool needs at least one worker, got ${o.size}`);
+    for (let i = 0; i < o.size; i++) this.slots.push(this.start(i));
+  }
+
+  /** Runs `body` in the worker of `shard`; resolves with its answer. */
+  run<T>(shard: string, op: string, body: unknown): Promise<T> {
+    if (this.closed) return Promise.reject(new WorkerGone('worker pool is closed'));
+    return this.send<T>(this.slots[this.indexOf(shard)]!, op, body);
+  }
+
+  private send<T>(slot: Slot, op: string, body: unknown): Promise<T> {
+    if (slot.broken) return Promise.reject(new WorkerGone(slot.broken));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({ id, op, body } satisfies Request);
+    });
+  }
+
+  /**
+   * Runs `op` once in every worker: resolves when all have answered. At start-up, so a worker
+   * that cannot load stops the start with its error instead of dying and restarting for ever.
+   */
+  async ready(op: string, body: unknown): Promise<void> {
+    await Promise.all(this.slots.map((slot) => this.send(slot, op, body)));
+  }
+
+  /** Sends `body` to the worker of `shard` without waiting for an answer (e.g. "this is durable"). */
+  tell(shard: string, op: string, body: unknown): void {
+    const slot = this.slots[this.indexOf(shard)]!;
+    if (this.closed || slot.broken) return;
+    slot.worker.postMessage({ id: 0, op, body } satisfies Request);
+  }
+
+  stats(): PoolStats {
+    let inFlight = 0;
+    for (const s of this.slots) inFlight += s.pending.size;
+    return { size: this.slots.length, inFlight, restarts: this.restarts };
+  }
+
+  /** Stops every worker; jobs still held fail with WorkerGone. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  /** A stable shard: FNV-1a of the key, modulo the pool size. */
+  private indexOf(shard: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < shard.length; i++) h = Math.imul(h ^ shard.charCodeAt(i), 0x01000193);
+    return (h >>> 0) % this.slots.length;
+  }
+
+  private start(index: number, loadFailures = 0): Slot {
+    const worker = new Worker(ENTRY, {
+      workerData: { module: this.o.module, data: this.o.data },
+      ...(this.o.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: this.o.maxOldGenerationSizeMb } } : {}),
+    });
+    // An idle pool does not keep the process alive; a worker holding jobs does.
+    worker.unref();
+    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures };
+    let failure = '';
+    worker.on('message', (m: Reply) => {
+      if (m.id === LOADED) {
+        slot.loaded = true;
+        slot.loadFailures = 0;
+        return;
+      }
+      const p = slot.pending.get(m.id);
+      if (!p) return;
+      slot.pending.delete(m.id);
+      if (slot.pending.size === 0) worker.unref();
+      if (m.ok) p.resolve(m.body);
+      else p.reject(new Error(m.error));
+    });
+    worker.on('error', (e) => {
+      failure = e.message;
+    });
+    worker.on('exit', (code) => {
+      const why = this.closed ? 'worker pool closed' : `${this.o.name ?? 'worker'} ${index} stopped (exit code ${code}${failure ? `: ${failure}` : ''})`;
+      for (const p of slot.pending.values()) p.reject(new WorkerGone(why));
+      slot.pending.clear();
+      if (this.closed) return;
+      const failures = slot.loaded ? 0 : slot.loadFailures + 1;
+      if (failures >= LOAD_ATTEMPTS) {
+        slot.broken = `${why}; it failed to load ${failures} times in a row and is not started again`;
+        this.o.log(slot.broken);
+        return;
+      }
+      this.o.log(`${why}; starting it again`);
+      this.restarts++;
+      this.slots[index] = this.start(index, failures);
+    });
+    return slot;
+  }
+}

@@ -1,0 +1,43 @@
+// The worker side of pool.ts: one handler per operation. Jobs are handled one at a time, in the
+// order they were sent (a handler's promise settles before the next job starts), so per-key
+// state in the worker sees its jobs as the main thread sent them.
+import { parentPort } from 'node:worker_threads';
+
+export interface Request {
+  /** 0: no answer wanted */
+  id: number;
+  op: string;
+  body: unknown;
+}
+
+/** id LOADED: the worker's module has loaded and serves (sent once, unasked). */
+export const LOADED = -1;
+
+export type Reply = { id: number; ok: true; body: unknown } | { id: number; ok: false; error: string };
+
+export type Handlers = Record<string, (body: never) => unknown>;
+
+/** Serves the pool's jobs; the answer: whether a job is queued or running now. */
+export function serve(handlers: Handlers): { busy(): boolean } {
+  const port = parentPort;
+  if (!port) throw new Error('serve() runs inside a worker thread');
+  let queue: Promise<void> = Promise.resolve();
+  let jobs = 0;
+  port.on('message', (m: Request) => {
+    jobs++;
+    queue = queue.then(async () => {
+      let reply: Reply;
+      try {
+        const h = handlers[m.op];
+        if (!h) throw new Error(`no handler for "${m.op}"`);
+        reply = { id: m.id, ok: true, body: await h(m.body as never) };
+      } catch (e) {
+        reply = { id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+      jobs--;
+      if (m.id !== 0) port.postMessage(reply);
+    });
+  });
+  port.postMessage({ id: LOADED, ok: true, body: null } satisfies Reply);
+  return { busy: () => jobs > 0 };
+}
