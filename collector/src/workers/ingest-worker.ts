@@ -25,10 +25,13 @@ const tenants = new Tenants((workerData as { data: TenantsOptions }).data);
 const chain = perTenant((t) => tenants.processorsOf(t));
 
 const served = serve({
-  /** builds a tenant's chain (redactor, extractor) and loads what its detectors load on first use (the name lexicon, ~0.5-1 s), before its first batch */
+  /**
+   * Builds a tenant's chain (redactor, extractor): the modules load, or the start fails. The name
+   * lexicon (~0.5-1 s of CPU) still loads with the first batch that needs it, here off the event
+   * loop: a collector that never ingests (a CLI run, most API uses) does not pay it at start.
+   */
   warm: async (tenant: string): Promise<void> => {
     await chain.process({ tenant, submitter: { id: '', name: '' }, spans: [], logs: [], provenance: emptyProvenance() });
-    tenants.redact(tenant, 'Dear Maria Lopez, write to maria@example.com');
   },
   process: async (batch: IngestBatch): Promise<Processed> => {
     const b = await chain.process(batch);
