@@ -27,7 +27,7 @@ export interface StoredCall {
   startNs: string;
   /** the stored request's artifact id: one per tool and canonical arguments ('' when none) */
   requestId: string;
-  /** the stored (redacted) canonical request, `tool\u0000arguments`; '' when unknown */
+  /** the stored (redacted) canonical request; '' when unknown */
   request: string;
 }
 

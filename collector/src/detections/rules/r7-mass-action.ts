@@ -134,16 +134,10 @@ async function draft(ctx: RuleContext, call: ToolCall, burst: Call[], windowNs: 
         windowSeconds: Number(windowNs / 1_000_000_000n),
         firstCallNs: first.startNs.toString(),
         lastCallNs: last.startNs.toString(),
-        arguments: [...new Set(burst.map((c) => argsOf(c.request)))].slice(0, 50).map((x) => x.slice(0, 300)),
+        arguments: [...new Set(burst.map((c) => c.request))].slice(0, 50).map((x) => x.slice(0, 300)),
         resources: [...new Set(burst.flatMap((c) => resourcesOf(c.request)))].slice(0, 50),
       },
     },
     occurredAtNs: first.startNs.toString(),
   };
 }
-
-/** The arguments of a stored request (`tool\u0000arguments`). */
-const argsOf = (request: string): string => {
-  const nul = request.indexOf('\u0000');
-  return nul >= 0 ? request.slice(nul + 1) : request;
-};
