@@ -27,6 +27,7 @@ import { isSensitive, K } from '../fingerprint.ts';
 import type { Item, SliceGraph } from './graph.ts';
 import { APPEARANCES_PER_ARTIFACT, type SliceLoader } from './loader.ts';
 import { producerIn } from './matching.ts';
+import type { ArtifactFacts } from './reader.ts';
 import { isAncestor, relativeTo } from './structure.ts';
 import { SLACK, type TraceGraph, at, start } from './trace-graph.ts';
 
@@ -65,7 +66,7 @@ export interface Scored {
 }
 
 /** Whether `target` may have copied text from `source` (backward: `target` is what the agent made). */
-export function couldCopy(target: ArtifactRow, source: ArtifactRow, backward: boolean): boolean {
+export function couldCopy(target: ArtifactFacts, source: ArtifactFacts, backward: boolean): boolean {
   // already linked as whole and part: that is containment, not copying
   if (source.parts.includes(target.artifact_id) || target.parts.includes(source.artifact_id)) return false;
   // a tool's result copies from documents (a retriever's hits), not from the conversation
@@ -74,7 +75,7 @@ export function couldCopy(target: ArtifactRow, source: ArtifactRow, backward: bo
 }
 
 /** The artifacts sharing at least MIN_SHARED of `row`'s fingerprints, in the index's order. */
-export function sharedFingerprints(row: ArtifactRow, byFp: FingerprintIndex): Map<string, Shared> {
+export function sharedFingerprints(row: ArtifactFacts, byFp: FingerprintIndex): Map<string, Shared> {
   const m = new Map<string, Shared>();
   row.fingerprints.forEach((f, i) => {
     const sensitive = isSensitive(f);
@@ -165,7 +166,8 @@ export function byStructure(g: TraceGraph, maker: ActivityRow, backward: boolean
 /** The sources that explain the copied text: fewest, this trace's first, documents before the results holding them. */
 export function chooseSources(scored: Scored[], partsOf: (id: string) => string[], trace: string | undefined, backward: boolean): Scored[] {
   // the most specific source: a document rather than the result that holds it
-  const keep = scored.filter((s) => !scored.some((o) => o !== s && partsOf(s.cid).includes(o.cid)));
+  const cids = new Set(scored.map((s) => s.cid));
+  const keep = scored.filter((s) => !partsOf(s.cid).some((p) => p !== s.cid && cids.has(p)));
   const local = (x: Scored): number => (x.when.act.trace_id === trace ? 1 : 0);
   keep.sort((a, b) => local(b) - local(a) || b.c.shared - a.c.shared || b.score - a.score);
   // a source counts only for fingerprints no better source already explains
@@ -224,13 +226,16 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   }
   const allCands = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
   if (allCands.length === 0) return;
-  await loader.loadArtifacts(allCands);
-  if (!scopedFps) for (const [id, m] of cands) placeTheirs(loader.artifact(id)!, m, loader);
+  // in scope, every candidate's facts came with the index (its content is read if it is shown)
+  if (!scopedFps) {
+    await loader.loadArtifacts(allCands);
+    for (const [id, m] of cands) placeTheirs(loader.artifact(id)!, m, loader);
+  }
   // only candidates some target could copy from are worth asking where they appear
   for (const [id, m] of cands) {
     const row = loader.artifact(id)!;
     for (const cid of [...m.keys()]) {
-      const crow = loader.artifact(cid);
+      const crow = loader.facts(cid);
       if (!crow || !couldCopy(row, crow, backward)) m.delete(cid);
     }
   }
@@ -258,7 +263,7 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
     const v: Viewpoint = { trace: item.trace, convo, t: producer ? start(producer) : (item.t ?? 0n), backward, onlyTrace, ...(structure ? { structure } : {}) };
     const scored: Scored[] = [];
     for (const [cid, all] of m) {
-      const crow = loader.artifact(cid);
+      const crow = loader.facts(cid);
       if (!crow) continue;
       const when = sourceSeen(appsOf.get(cid) ?? [], actAt, v);
       if (!when) continue;
@@ -268,7 +273,7 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
       if (c.shared < MIN_SHARED) continue;
       scored.push({ cid, score: c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length)), when, c });
     }
-    for (const s of chooseSources(scored, (cid) => loader.artifact(cid)?.parts ?? [], item.trace, backward)) {
+    for (const s of chooseSources(scored, (cid) => loader.facts(cid)?.parts ?? [], item.trace, backward)) {
       if (graph.full()) break;
       const cn = graph.addArtifact(s.cid, item.depth + 1);
       const extent = copiedExtent(s.c);
@@ -348,33 +353,27 @@ function placeTheirs(row: ArtifactRow, m: Map<string, Shared>, loader: SliceLoad
   }
 }
 
-/** The fingerprints in `fps` held by any artifact of the items' traces and their conversations. */
+/**
+ * The fingerprints in `fps` held by any artifact of the items' traces and their conversations.
+ * Those artifacts are read and indexed once per walk, without their content (loader.scopeArtifacts):
+ * a 3,000-span trace names 6,400 holding 220,000 fingerprints, too many to search at every level.
+ */
 async function fingerprintsInScope(loader: SliceLoader, items: Item[], fps: Set<string>): Promise<FingerprintIndex> {
   const own = [...new Set(items.map((i) => i.trace!))];
   await loader.prefetchScopes(own);
   const traces = new Set<string>();
   for (const t of own) for (const x of await loader.scope(t)) traces.add(x);
-  await loader.prefetchTraces([...traces]);
-  const ids = new Set<string>();
-  for (const t of traces) {
-    for (const rels of (await loader.trace(t)).bySpan.values()) {
-      for (const r of rels) {
-        ids.add(r.artifact_id);
-        if (r.container_id) ids.add(r.container_id);
-      }
-    }
-  }
-  await loader.loadArtifacts([...ids]);
+  const { facts, byFp: held } = await loader.scopeArtifacts([...traces]);
   const byFp: FingerprintIndex = new Map();
-  for (const id of ids) {
-    const row = loader.artifact(id);
-    if (!row) continue;
-    row.fingerprints.forEach((f, i) => {
-      if (!fps.has(f)) return;
-      let l = byFp.get(f);
-      if (!l) byFp.set(f, (l = []));
-      l.push({ artifact_id: id, pos: row.fp_positions[i]! });
-    });
+  for (const f of fps) {
+    const at = held.get(f);
+    if (!at) continue;
+    const l: { artifact_id: string; pos: number }[] = [];
+    for (let k = 0; k < at.length; k += 2) {
+      const row = facts[at[k]!]!;
+      l.push({ artifact_id: row.artifact_id, pos: row.fp_positions[at[k + 1]!]! });
+    }
+    byFp.set(f, l);
   }
   return byFp;
 }

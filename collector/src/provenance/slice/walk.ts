@@ -75,8 +75,9 @@ export class SliceBuilder {
         const across = new Set(arts.flatMap((a) => load.knownAppearances(a).map((x) => x.trace_id)));
         levelTraces.push(...[...across].slice(0, Math.max(0, this.o.maxNodes - graph.nodes.size)));
       }
-      // one load for the graphs of every trace this level touches
+      // one load for the graphs of every trace this level touches, and for the level's artifact rows
       await load.prefetchTraces(levelTraces);
+      if (this.o.direction === 'backward') await load.loadArtifacts([...new Set(frontier.filter((i) => isArtifactNode(i.node)).map((i) => artifactOfNode(i.node)))]);
       for (const item of frontier) {
         if (graph.full()) break;
         if (isActivityNode(item.node)) await this.expandActivity(item, next);
