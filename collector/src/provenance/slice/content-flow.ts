@@ -21,7 +21,7 @@
 //  - the copied text is explained with as few sources as possible, this trace's first, then by
 //    fingerprints shared: a source counts only for fingerprints no better source explains, and a
 //    document is preferred to the result that holds it; at most SOURCES_PER_ARTIFACT per artifact.
-import type { ActivityRow, Appearance, ArtifactRow } from '@causeway/schemas';
+import type { ActivityRow, Appearance, ArtifactRow, RelationRow } from '@causeway/schemas';
 import { artifactOfNode } from '@causeway/schemas/node-id.ts';
 import { isSensitive, K } from '../fingerprint.ts';
 import type { Item, SliceGraph } from './graph.ts';
@@ -76,11 +76,14 @@ export function couldCopy(target: ArtifactFacts, source: ArtifactFacts, backward
 
 /** The artifacts sharing at least MIN_SHARED of `row`'s fingerprints, in the index's order. */
 export function sharedFingerprints(row: ArtifactFacts, byFp: FingerprintIndex): Map<string, Shared> {
+  // counted first: most artifacts share a fingerprint or two (boilerplate) and are never candidates
+  const count = new Map<string, number>();
+  for (const f of row.fingerprints) for (const h of byFp.get(f) ?? []) count.set(h.artifact_id, (count.get(h.artifact_id) ?? 0) + 1);
   const m = new Map<string, Shared>();
   row.fingerprints.forEach((f, i) => {
     const sensitive = isSensitive(f);
     for (const h of byFp.get(f) ?? []) {
-      if (h.artifact_id === row.artifact_id) continue;
+      if (h.artifact_id === row.artifact_id || count.get(h.artifact_id)! < MIN_SHARED) continue;
       let c = m.get(h.artifact_id);
       if (!c) m.set(h.artifact_id, (c = { shared: 0, idx: [], mine: [], theirs: [], sensitive: [] }));
       c.shared++;
@@ -302,17 +305,31 @@ async function appearancesInScope(loader: SliceLoader, items: Item[], ids: Set<s
   for (const t of new Set(items.map((i) => i.trace!))) for (const x of await loader.scope(t)) traces.add(x);
   const apps: Appearance[] = [];
   const actAt = new Map<string, ActivityRow>();
+  // per artifact, in each trace in turn, as its relations list them (the order each artifact's sightings are compared in)
   for (const t of traces) {
     const g = await loader.trace(t);
-    for (const [span, rels] of g.bySpan) {
-      for (const r of rels) {
-        if (!ids.has(r.artifact_id)) continue;
-        apps.push({ artifact_id: r.artifact_id, trace_id: t, span_id: span, relation: r.relation, container_id: r.container_id });
-        actAt.set(`${t}/${span}`, g.acts.get(span)!);
+    const at = relationsByArtifact(g);
+    for (const id of ids) {
+      for (const r of at.get(id) ?? []) {
+        apps.push({ artifact_id: r.artifact_id, trace_id: t, span_id: r.span_id, relation: r.relation, container_id: r.container_id });
+        actAt.set(`${t}/${r.span_id}`, g.acts.get(r.span_id)!);
       }
     }
   }
   return { apps, actAt };
+}
+
+const byArtifactMemo = new WeakMap<TraceGraph, Map<string, RelationRow[]>>();
+
+/** A trace's relation rows by artifact, each list in the graph's (span, seq) order; once per graph (immutable once built). */
+function relationsByArtifact(g: TraceGraph): Map<string, RelationRow[]> {
+  let m = byArtifactMemo.get(g);
+  if (!m) {
+    m = new Map();
+    for (const rels of g.bySpan.values()) for (const r of rels) (m.get(r.artifact_id) ?? m.set(r.artifact_id, []).get(r.artifact_id)!).push(r);
+    byArtifactMemo.set(g, m);
+  }
+  return m;
 }
 
 /** The store's artifacts holding fingerprints in `fps`, positions UNPLACED (the index does not hold them; placeTheirs). */

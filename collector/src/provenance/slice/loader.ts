@@ -26,6 +26,7 @@ export interface ScopeArtifacts {
 export class SliceLoader {
   private readonly traces = new Map<string, Promise<TraceGraph>>();
   private readonly scopes = new Map<string, Promise<string[]>>();
+  private readonly convos = new WeakMap<TraceGraph, Set<string>>();
   private readonly appearanceLists = new Map<string, Appearance[]>();
   private readonly artifactRows = new Map<string, ArtifactRow>();
   /** rows without content, read for a scope's copied-text step */
@@ -79,7 +80,9 @@ export class SliceLoader {
   /** The conversations a trace belongs to. */
   async conversations(traceId: string): Promise<Set<string>> {
     const g = await this.trace(traceId);
-    return new Set([...g.acts.values()].map((a) => a.conversation_id).filter((c) => c !== ''));
+    let c = this.convos.get(g);
+    if (!c) this.convos.set(g, (c = new Set([...g.acts.values()].map((a) => a.conversation_id).filter((c) => c !== ''))));
+    return c;
   }
 
   /** The scopes of several traces with one query for all their conversations (registered before any await). */
