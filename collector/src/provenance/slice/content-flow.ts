@@ -21,7 +21,7 @@
 //  - the copied text is explained with as few sources as possible, this trace's first, then by
 //    fingerprints shared: a source counts only for fingerprints no better source explains, and a
 //    document is preferred to the result that holds it; at most SOURCES_PER_ARTIFACT per artifact.
-import type { ActivityRow, Appearance, ArtifactRow, RelationRow } from '@causeway/schemas';
+import type { ActivityRow, Appearance, RelationRow } from '@causeway/schemas';
 import { artifactOfNode } from '@causeway/schemas/node-id.ts';
 import { isSensitive, K } from '../fingerprint.ts';
 import type { Item, SliceGraph } from './graph.ts';
@@ -208,14 +208,14 @@ function span(positions: number[]): [number, number] {
 export async function contentStep(loader: SliceLoader, graph: SliceGraph, direction: 'backward' | 'forward', levelItems: Item[], next: Item[], onlyTrace?: string): Promise<void> {
   let items = levelItems;
   if (items.length === 0) return;
-  await loader.loadArtifacts([...new Set(items.map((i) => artifactOfNode(i.node)))]);
+  await loader.loadFacts([...new Set(items.map((i) => artifactOfNode(i.node)))]);
   // Backward, only what the agent produced can have copied; forward, anything can be copied from.
   const backward = direction === 'backward' || onlyTrace !== undefined;
-  if (backward) items = items.filter((i) => COPIES.has(loader.artifact(artifactOfNode(i.node))?.kind ?? ''));
+  if (backward) items = items.filter((i) => COPIES.has(loader.facts(artifactOfNode(i.node))?.kind ?? ''));
   const ids = [...new Set(items.map((i) => artifactOfNode(i.node)))];
   if (ids.length === 0) return;
   const fps = new Set<string>();
-  for (const id of ids) for (const f of loader.artifact(id)?.fingerprints ?? []) fps.add(f);
+  for (const id of ids) for (const f of loader.facts(id)?.fingerprints ?? []) fps.add(f);
   if (fps.size === 0) return;
   // Sources of a copy made in a trace can only be in that trace or its conversation: their
   // artifacts are compared in memory. Only a seed with no trace (an artifact) searches the
@@ -224,7 +224,7 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   const byFp = scopedFps ? await fingerprintsInScope(loader, items, fps) : await fingerprintsInStore(loader, fps);
   const cands = new Map<string, Map<string, Shared>>();
   for (const id of ids) {
-    const row = loader.artifact(id);
+    const row = loader.facts(id);
     if (row) cands.set(id, sharedFingerprints(row, byFp));
   }
   const allCands = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
@@ -232,11 +232,11 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   // in scope, every candidate's facts came with the index (its content is read if it is shown)
   if (!scopedFps) {
     await loader.loadArtifacts(allCands);
-    for (const [id, m] of cands) placeTheirs(loader.artifact(id)!, m, loader);
+    for (const [id, m] of cands) placeTheirs(loader.facts(id)!, m, loader);
   }
   // only candidates some target could copy from are worth asking where they appear
   for (const [id, m] of cands) {
-    const row = loader.artifact(id)!;
+    const row = loader.facts(id)!;
     for (const cid of [...m.keys()]) {
       const crow = loader.facts(cid);
       if (!crow || !couldCopy(row, crow, backward)) m.delete(cid);
@@ -253,7 +253,7 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   for (const a of apps) (appsOf.get(a.artifact_id) ?? appsOf.set(a.artifact_id, []).get(a.artifact_id)!).push(a);
   for (const item of items) {
     const id = artifactOfNode(item.node);
-    const row = loader.artifact(id);
+    const row = loader.facts(id);
     const m = cands.get(id);
     if (!row || !m) continue;
     const convo = item.trace ? await loader.conversations(item.trace) : new Set<string>();
@@ -349,7 +349,7 @@ async function fingerprintsInStore(loader: SliceLoader, fps: Set<string>): Promi
  * the candidate's row does not hold (two artifacts sharing a 64-bit index key, schemas/sql/016)
  * is not counted.
  */
-function placeTheirs(row: ArtifactRow, m: Map<string, Shared>, loader: SliceLoader): void {
+function placeTheirs(row: ArtifactFacts, m: Map<string, Shared>, loader: SliceLoader): void {
   for (const [cid, c] of m) {
     const crow = loader.artifact(cid);
     if (!crow) continue; // not stored: dropped with the candidates that cannot have copied

@@ -136,6 +136,11 @@ export class SliceLoader {
     for (const row of await this.q.artifacts(this.tenant, missing)) this.artifactRows.set(row.artifact_id, row);
   }
 
+  /** Rows for those of `ids` known neither as rows nor as facts (what a walk compares: content is read for the answer's nodes). */
+  async loadFacts(ids: string[]): Promise<void> {
+    await this.loadArtifacts(ids.filter((i) => !this.artifactFacts.has(i)));
+  }
+
   /** An artifact row loaded earlier. */
   artifact(id: string): ArtifactRow | undefined {
     return this.artifactRows.get(id);
