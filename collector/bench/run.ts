@@ -22,7 +22,8 @@
 // `--spans N` (BENCH_SOAK_SPANS, 1000000) generated agent spans to one collector on the default
 // configuration in steps of BENCH_SOAK_STEP (min(100000, N/10)), restarts it after the first step
 // and after the last, then reads (BENCH_SOAK_SEEDS 100, BENCH_SOAK_READ_BUDGET_S 60, a big trace of
-// BENCH_SOAK_BIG_TRACE_AGENTS 40 sub-agents read BENCH_SOAK_BIG_TRACE_RUNS 5 times); 20-40 min at 1M on 2 cores.
+// BENCH_SOAK_BIG_TRACE_AGENTS 40 sub-agents read BENCH_SOAK_BIG_TRACE_RUNS 5 times); 20-40 min at 1M on 2 quiet
+// cores, hours on a loaded machine: BENCH_SOAK_FEED_MINUTES stops feeding after that long and measures what was fed.
 //   npm run bench -- --only provenance --spans 200000
 //   npm run bench -- --only soak --spans 1000000
 import { benchDetections, printDetections } from './detections.ts';
@@ -98,6 +99,7 @@ async function soakSection(): Promise<void> {
       spans,
       step,
       concurrency: PROV_CONCURRENCY,
+      ...(process.env.BENCH_SOAK_FEED_MINUTES ? { feedMinutes: intEnv('BENCH_SOAK_FEED_MINUTES', 0) } : {}),
       seeds,
       readBudgetSeconds,
       bigTraceAgents: process.env.BENCH_SOAK_BIG_TRACE_AGENTS === '0' ? 0 : intEnv('BENCH_SOAK_BIG_TRACE_AGENTS', 40),

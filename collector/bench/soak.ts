@@ -27,6 +27,8 @@ export interface SoakOptions {
   /** spans per step (a line each) */
   step: number;
   concurrency: number;
+  /** stop feeding after this many minutes (the step under way ends early), then restart, read and measure what was fed */
+  feedMinutes?: number;
   seeds: number;
   readBudgetSeconds: number;
   /** sub-agents of the big trace (40 ≈ 3,250 spans); 0 skips it */
@@ -175,10 +177,13 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
   const gen = new AgentTraceGenerator({ spans: o.spans, seed: 11 });
   let handed = 0;
   let exhausted = false;
+  const feedUntil = o.feedMinutes !== undefined ? t0 + o.feedMinutes * 60_000 : Number.POSITIVE_INFINITY;
+  let stoppedEarly = false;
+  const outOfTime = (): boolean => (stoppedEarly ||= performance.now() > feedUntil);
   const upTo =
     (limit: number) =>
     (): AgentRequest | undefined => {
-      if (handed >= limit) return undefined;
+      if (handed >= limit || outOfTime()) return undefined;
       const r = gen.next();
       if (r) handed += r.spans;
       else exhausted = true;
@@ -210,7 +215,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
     o.print(`soak restart at ${int(r.atSpans)} spans: stop ${r.stopSeconds.toFixed(1)} s; start to /healthz ${r.healthzSeconds.toFixed(1)} s (banner at ${r.bannerSeconds.toFixed(1)} s); RSS after start ${int(r.rssAfterMb)} MB`);
   };
   try {
-    for (let k = 1; !exhausted; k++) {
+    for (let k = 1; !exhausted && !stoppedEarly; k++) {
       const before = handed;
       // the last step takes what the generator still holds (it makes whole traces)
       const limit = k * o.step >= o.spans ? Number.POSITIVE_INFINITY : k * o.step;
@@ -235,6 +240,10 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
           `durable ${int(step.durablePerSec).padStart(6)} spans/s  acknowledged ${int(step.ackPerSec).padStart(6)} spans/s  ` +
           `429 retried ${step.retried}, re-sent ${step.resent}, dead-lettered rows ${step.deadLettered}`,
       );
+      if (stoppedEarly) {
+        o.print(`soak: feeding stopped after ${o.feedMinutes} min (BENCH_SOAK_FEED_MINUTES) at ${int(handed)} of ${int(o.spans)} spans`);
+        break;
+      }
       if (k === 1 && !exhausted) await restart();
     }
     await restart();
