@@ -221,7 +221,8 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
       const limit = k * o.step >= o.spans ? Number.POSITIVE_INFINITY : k * o.step;
       const r: PostResult = await postAll(cw, upTo(limit), o.concurrency, log, o.spans, handed);
       sent += r.spans;
-      // the durable-count check: postAll returned once /healthz showed nothing pending; nothing may have been set aside
+      // the durable-count check: postAll returned once /healthz showed nothing pending (rows written since, e.g.
+      // detections' findings, may be pending again); nothing may have been set aside
       const h = (await (await fetch(`${cw.apiUrl}/healthz`)).json()) as HealthResponse;
       const step: SoakStep = {
         spans: handed,
@@ -233,7 +234,6 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
         resent: r.resent,
         deadLettered: h.store.deadLetteredRows,
       };
-      if (h.store.pendingRows !== 0) throw new Error(`step ${k}: ${h.store.pendingRows} rows still pending after postAll`);
       steps.push(step);
       o.print(
         `soak ${int(step.spans).padStart(9)} spans  RSS ${int(step.rssMb).padStart(5)} MB (step peak ${int(step.peakRssMb).padStart(5)})  ` +
