@@ -138,6 +138,11 @@ export class MemoryProvenanceStore implements ProvenanceReader {
     );
   }
 
+  async artifactFacts(tenant: string, ids: string[]): Promise<Omit<ArtifactRow, 'content'>[]> {
+    this.calls.push({ method: 'artifactFacts', keys: ids });
+    return [...new Set(ids)].sort().flatMap((id) => this.arts.get(`${tenant}/${id}`) ?? []).map(({ content: _, ...facts }) => facts);
+  }
+
   /** Every trace stored, in id order. */
   traceIds(tenant = MEMORY_TENANT): string[] {
     return [...this.actsByTrace.keys()].filter((k) => k.startsWith(`${tenant}/`)).map((k) => k.slice(tenant.length + 1)).sort();

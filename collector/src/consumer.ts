@@ -21,6 +21,24 @@ export interface IngestBatch {
   logs: LogRow[];
   /** filled by the provenance processor; stored (and ledgered) with the spans and logs */
   provenance: ProvenanceBatch;
+  /**
+   * The rows above already in their stored form (format/encode-rows.ts), set by a processor that
+   * encodes off the main thread (workers/in-worker.ts): the sink spools these as they are, and
+   * `spans`, `logs` and `provenance` come back empty.
+   */
+  encoded?: EncodedRows;
+}
+
+/** Tables an ingest batch writes to. */
+export type IngestTable = 'spans' | 'logs' | 'prov_activities' | 'prov_relations' | 'prov_artifacts';
+
+/** A batch's rows as stored: JSONEachRow lines with their row_hash, per table; and what later steps need of them. */
+export interface EncodedRows {
+  tables: { table: IngestTable; payload: Uint8Array; rows: number }[];
+  /** the trace ids of the spans and log records (detections note them) */
+  traceIds: string[];
+  /** the artifacts written (the extractor remembers them once durable) */
+  artifacts: { tenant: string; artifact_id: string }[];
 }
 
 /** Whatever comes after a receiver. */
@@ -41,6 +59,15 @@ export interface Processor {
 
 /** The durable sink at the end of the pipeline. */
 export type Exporter = IngestConsumer;
+
+/** The trace ids a batch's spans and log records carry, whether encoded or not. */
+export function traceIdsOf(batch: IngestBatch): string[] {
+  if (batch.encoded) return batch.encoded.traceIds;
+  const ids = new Set<string>();
+  for (const s of batch.spans) if (s.trace_id) ids.add(s.trace_id);
+  for (const l of batch.logs) if (l.trace_id) ids.add(l.trace_id);
+  return [...ids];
+}
 
 export function emptyProvenance(): ProvenanceBatch {
   return { activities: [], relations: [], artifacts: [] };

@@ -77,7 +77,8 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const detecting = config.detection?.enabled !== false && config.provenance;
   // The chain runs in worker threads (workers/in-worker.ts) unless ingestWorkers is 0; a tenant's
   // key is created here before its first batch goes there.
-  const chain = pool ? inWorker(pool, (t) => tenants.keyOf(t)) : perTenant((t) => tenants.processorsOf(t));
+  const inWorkers = pool ? inWorker(pool, (t) => tenants.keyOf(t)) : undefined;
+  const chain = inWorkers ?? perTenant((t) => tenants.processorsOf(t));
   const pipeline = new Pipeline(store, [chain, ...(detecting ? [detections.monitor] : [])]);
 
   // One budget for the request bytes both receivers hold at once.
@@ -85,7 +86,9 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   // once quiet after the heap grew (a large request or read), one full GC gives the memory back (heap-return.ts)
   const active = { requests: 0 };
   const heapReturn = new HeapReturn({ ...HEAP_RETURN_DEFAULTS, busy: () => active.requests > 0 || inFlight.used > 0 || store.writer.stats.pendingRows > 0 });
-  const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.authenticateIngest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, inFlight, log });
+  // With ingest workers, a request's body is decoded there too: the event loop never walks it.
+  const decode = inWorkers?.decode;
+  const receiver = otlpHttpReceiver(pipeline, { authenticate: wired.authenticateIngest, onRefused: wired.onIngestRefused, maxFutureMs: config.maxFutureMs, maxBodyBytes: config.maxBodyBytes, inFlight, log, ...(decode ? { decode } : {}) });
   const settle = (): Promise<void> => Promise.race([store.writer.drain(), new Promise<void>((r) => setTimeout(r, 5000).unref())]);
   const api = frontDoor({
     guard: wired.guard,
@@ -96,7 +99,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
       isUntrusted: (subject) => trustOf(trustRules, subject).trust === 'untrusted',
       trustRules,
       redactionPolicySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
-      redaction: pool ? (chain as ReturnType<typeof inWorker>).stats : tenants.stats,
+      redaction: inWorkers ? inWorkers.stats : tenants.stats,
       ...(pool ? { ingestWorkers: () => pool.stats() } : {}),
       settle,
       bundleLimits: { maxRows: config.maxBundleRows, maxConcurrentBuilds: config.maxBundleBuilds },
@@ -119,6 +122,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
     maxConnections: config.http.maxConnections,
     inFlight,
     log,
+    ...(decode ? { decode } : {}),
     ...(tls ? { tls } : {}),
   });
   const apiServer = await listen(api.fetch, config.host, config.port, config.http, undefined, active);

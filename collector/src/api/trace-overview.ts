@@ -95,6 +95,7 @@ function sharedTraceReads(reader: ProvenanceReader, tenant: string, traceId: str
     appearances: (t, ids, limit, relations) => reader.appearances(t, ids, limit, relations),
     conversationTraces: (t, ids, limit) => reader.conversationTraces(t, ids, limit),
     fingerprintHits: (t, fps) => reader.fingerprintHits(t, fps),
+    artifactFacts: (t, ids) => reader.artifactFacts(t, ids),
   };
 }
 

@@ -35,7 +35,7 @@ export async function detectCommand(argv: string[]): Promise<number> {
     const reads = store.readsFor(config.tenant);
     // the registry as the collector has it: the file's agents overlaid by the API's versions
     const registry = await new TenantRegistries(policy.agents, (t) => store.readsFor(t)).of(config.tenant);
-    const evaluator = new Evaluator(reads.provenance, config.tenant, policy, trustRules, registry, reads.findings, (_t, spans) => reads.traces.submitters(spans));
+    const evaluator = new Evaluator(reads.provenance, config.tenant, policy, trustRules, registry, reads.findings, (_t, spans) => reads.traces.submitters(spans), reads.agentActions);
     const traces = await reads.findings.tracesSince(sinceNs, limit);
     log(`evaluating ${traces.length} trace(s) since ${since}${dry ? ' (dry run: nothing stored)' : ''}`);
     let revised = 0;

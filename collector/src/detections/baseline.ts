@@ -18,3 +18,35 @@ export function medianMad(xs: number[]): { median: number; mad: number } {
   const median = med(s);
   return { median, mad: med(s.map((x) => Math.abs(x - median)).sort((a, b) => a - b)) };
 }
+
+/** One of an agent's tool calls as stored, read beyond the trace being evaluated (R7). */
+export interface StoredCall {
+  traceId: string;
+  spanId: string;
+  /** unix ns as decimal */
+  startNs: string;
+  /** the stored request's artifact id: one per tool and canonical arguments ('' when none) */
+  requestId: string;
+  /** the stored (redacted) canonical request; '' when unknown */
+  request: string;
+}
+
+/** An R7 finding already stored: its id and the time its calls span (unix ns). */
+export interface StoredMassAction {
+  id: string;
+  firstNs: bigint;
+  /** absent on findings stored before R7 recorded it (those looked within one trace: their calls lie within windowSeconds of the first) */
+  lastNs?: bigint;
+}
+
+/** What R7 reads beyond one trace: the agent's calls of one tool across its traces, and the mass actions already raised on them. */
+export interface AgentActionReader {
+  /**
+   * Calls of `tool` in `service` that started in [fromNs, toNs), in the traces in which some
+   * activity names the agent (its gen_ai.agent.id or name), except calls whose own span names
+   * another agent; oldest first, at most `limit`.
+   */
+  toolCalls(tenant: string, service: string, agent: string, tool: string, fromNs: bigint, toNs: bigint, limit: number): Promise<StoredCall[]>;
+  /** Stored R7 findings of the agent (its key) about `tool` whose first call started in [fromNs, toNs), newest first, at most `limit`. */
+  massActions(tenant: string, agentKey: string, tool: string, fromNs: bigint, toNs: bigint, limit: number): Promise<StoredMassAction[]>;
+}

@@ -9,7 +9,7 @@ import type { SubmitterReader } from '../provenance/submitters.ts';
 import { Registry } from './agents.ts';
 import { approvedBy } from './approvals.ts';
 import type { ApprovedCall } from './revise.ts';
-import type { BaselineReader } from './baseline.ts';
+import type { AgentActionReader, BaselineReader } from './baseline.ts';
 import { RULES, RULE_IDS } from './catalog.ts';
 import type { DetectionPolicy } from './policy.ts';
 import { BUILTIN_RULES } from './rules/index.ts';
@@ -38,6 +38,8 @@ export class Evaluator {
     private readonly baseline?: BaselineReader,
     /** who sent each span (rule R10); absent: R10 says nothing */
     private readonly submitters?: SubmitterReader,
+    /** the agent's calls across traces (rule R7); absent: R7 looks within one trace */
+    private readonly actions?: AgentActionReader,
   ) {
     this.registry = registry ?? new Registry(policy.agents);
   }
@@ -60,6 +62,7 @@ export class Evaluator {
       tenant: this.tenant,
       facts,
       ...(this.baseline ? { baseline: this.baseline } : {}),
+      ...(this.actions ? { actions: this.actions } : {}),
       policy: this.policy,
       registry: this.registry,
       backward: (call: ToolCall) => {
@@ -84,7 +87,7 @@ export class Evaluator {
   private toFinding(d: FindingDraft, now: Date): Finding {
     const r = RULES[d.rule];
     return {
-      id: findingId(d.rule, d.key),
+      id: d.sameAs ?? findingId(d.rule, d.key),
       ruleId: r.id,
       ruleName: r.name,
       severity: r.severity,

@@ -5,7 +5,7 @@
 // again, and finding ids (hash of rule and evidence key) keep the second evaluation from
 // raising anything twice. Memory is bounded: past `maxPending` traces the oldest are evaluated early.
 import type { Finding, FindingView } from '@causeway/schemas';
-import type { IngestBatch, Processor } from '../consumer.ts';
+import { type IngestBatch, type Processor, traceIdsOf } from '../consumer.ts';
 import type { ApprovedCall } from './revise.ts';
 
 export interface MonitorDeps {
@@ -72,8 +72,7 @@ export class DetectionMonitor implements Processor {
       if (was) this.due.delete(k); // re-inserted: Map order stays oldest-first
       this.due.set(k, { tenant, trace, lastSeen: now, mark, attempts: was?.attempts ?? 0 });
     };
-    for (const s of batch.spans) note(s.tenant, s.trace_id);
-    for (const l of batch.logs) note(l.tenant, l.trace_id);
+    for (const trace of traceIdsOf(batch)) note(batch.tenant, trace);
     this.stats.pendingTraces = this.due.size;
   }
 

@@ -48,7 +48,7 @@ export function startDetections(o: {
     let e = evaluators.get(tenant);
     if (!e) {
       const reads = o.readsFor(tenant);
-      evaluators.set(tenant, (e = new Evaluator(reads.provenance, tenant, policy, o.trustRules, new Registry(policy.agents), reads.findings, (_t, spans) => reads.traces.submitters(spans))));
+      evaluators.set(tenant, (e = new Evaluator(reads.provenance, tenant, policy, o.trustRules, new Registry(policy.agents), reads.findings, (_t, spans) => reads.traces.submitters(spans), reads.agentActions)));
     }
     return e;
   };

@@ -27,6 +27,12 @@ export class RedactionTally implements RedactionStatsView {
     for (const r of records) this.rules.set(r.rule, (this.rules.get(r.rule) ?? 0) + r.count);
   }
 
+  /** Adds counts taken elsewhere (an ingest worker's, for one batch). */
+  merge(c: RedactionCounts): void {
+    this.spans += c.spansRedacted;
+    for (const [rule, n] of Object.entries(c.byRule)) this.rules.set(rule, (this.rules.get(rule) ?? 0) + n);
+  }
+
   snapshot(): RedactionCounts {
     return { spansRedacted: this.spans, byRule: Object.fromEntries(this.rules) };
   }

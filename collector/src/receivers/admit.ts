@@ -8,7 +8,9 @@ import type { Principal } from '../auth/principal.ts';
 import type { Submitter } from '../consumer.ts';
 
 /** A row outside the credential's binding: refuse the request (403 / PERMISSION_DENIED). */
-export class BindingError extends Error {}
+export class BindingError extends Error {
+  override name = 'BindingError';
+}
 
 export interface Admitted<R> {
   rows: R[];

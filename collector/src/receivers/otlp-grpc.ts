@@ -8,14 +8,12 @@
 // metadata, the same authenticator), and their rows are admitted by the same rules (admit.ts).
 import * as grpc from '@grpc/grpc-js';
 import type { IngestAuthResult, IngestAuthenticator } from '../auth/ingest-auth.ts';
-import type { Principal } from '../auth/principal.ts';
-import { type IngestConsumer, logsBatch, spansBatch } from '../consumer.ts';
-import { BindingError, admitLogs, admitSpans, submitterOf } from './admit.ts';
+import type { IngestConsumer } from '../consumer.ts';
+import { BindingError } from './admit.ts';
 import { listenGrpc } from './grpc-listener.ts';
 import type { InFlightBytes } from './in-flight.ts';
 import { DecodeError } from './otlp/decode-error.ts';
-import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
-import { decodeTracesProto } from './otlp/decode-proto.ts';
+import { type DecodedRequest, type ExportRequest, NotStoredError, type RequestDecoder, decodeHere } from './otlp/export-request.ts';
 import { exportResponse } from './otlp/responses.ts';
 import { statusWithRetryInfo } from './otlp/retry-info.ts';
 
@@ -36,6 +34,8 @@ export interface OtlpGrpcOptions {
   limits: GrpcLimits;
   /** open connections at most (CAUSEWAY_MAX_CONNECTIONS, as each HTTP server); more are closed on arrival */
   maxConnections: number;
+  /** where requests are decoded (default: on this thread) */
+  decode?: RequestDecoder;
 }
 
 export interface GrpcLimits {
@@ -52,19 +52,11 @@ export interface OtlpGrpcReceiver {
   close(): Promise<void>;
 }
 
-/** What one request amounts to: how many items, which were rejected, how to store the rest. */
-interface Accepted {
-  count: number;
-  rejected: number;
-  rejectionMessage: string;
-  consume(): Promise<void>;
-}
-
 interface Signal {
+  signal: ExportRequest['signal'];
   path: string;
   request: string;
   items: string;
-  decode(body: Buffer, who: Principal): Accepted;
 }
 
 const RETRY_AFTER_SECONDS = 1;
@@ -74,26 +66,8 @@ const passThrough = (b: Buffer): Buffer => b;
 
 export async function startOtlpGrpcReceiver(next: IngestConsumer, host: string, port: number, o: OtlpGrpcOptions): Promise<OtlpGrpcReceiver> {
   const signals: Signal[] = [
-    {
-      path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-      request: 'ExportTraceServiceRequest',
-      items: 'span(s)',
-      decode: (body, who) => {
-        const b = decodeTracesProto(body, who.tenant);
-        const a = admitSpans(who, b.rows, o.maxFutureMs);
-        const message = [b.rejectionMessage, a.rejectionMessage].filter(Boolean).join('; ');
-        return { count: a.rows.length, rejected: b.rejected + a.rejected, rejectionMessage: message, consume: () => next.consume(spansBatch(who.tenant, submitterOf(who), a.rows)) };
-      },
-    },
-    {
-      path: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-      request: 'ExportLogsServiceRequest',
-      items: 'log record(s)',
-      decode: (body, who) => {
-        const a = admitLogs(who, decodeLogsProto(body, who.tenant), o.maxFutureMs);
-        return { count: a.rows.length, rejected: a.rejected, rejectionMessage: a.rejectionMessage, consume: () => next.consume(logsBatch(who.tenant, submitterOf(who), a.rows)) };
-      },
-    },
+    { signal: 'traces', path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', request: 'ExportTraceServiceRequest', items: 'span(s)' },
+    { signal: 'logs', path: '/opentelemetry.proto.collector.logs.v1.LogsService/Export', request: 'ExportLogsServiceRequest', items: 'log record(s)' },
   ];
 
   const server = new grpc.Server(serverOptions(o.maxBodyBytes, o.limits));
@@ -147,9 +121,13 @@ function exportHandler(next: IngestConsumer, signal: Signal, o: OtlpGrpcOptions)
       const lease = o.inFlight.lease();
       if (!lease.take(call.request.length)) return callback(retryLater(grpc.status.RESOURCE_EXHAUSTED, 'too many request bytes in flight across all clients; retry later'));
       try {
-        let accepted: Accepted;
+        const notStored = (e: Error, count?: number): void => {
+          o.log(`could not make ${count ?? 'the'} ${signal.items} durable: ${e.message}`);
+          callback(retryLater(grpc.status.UNAVAILABLE, `${signal.items} could not be stored; retry later`));
+        };
+        let accepted: DecodedRequest;
         try {
-          accepted = signal.decode(call.request, auth.principal);
+          accepted = await (o.decode ?? decodeHere)({ signal: signal.signal, encoding: 'protobuf', body: call.request, who: auth.principal, maxFutureMs: o.maxFutureMs });
         } catch (e) {
           if (e instanceof DecodeError || e instanceof RangeError) {
             return callback({ code: grpc.status.INVALID_ARGUMENT, details: `invalid ${signal.request} (protobuf): ${e.message}` });
@@ -158,13 +136,13 @@ function exportHandler(next: IngestConsumer, signal: Signal, o: OtlpGrpcOptions)
             o.onRefused?.({ ok: false, status: 403, grpcCode: grpc.status.PERMISSION_DENIED, reason: 'outside binding', message: e.message, principal: auth.principal }, peer());
             return callback({ code: grpc.status.PERMISSION_DENIED, details: `${signal.request} refused, nothing stored: ${e.message}` });
           }
+          if (e instanceof NotStoredError) return notStored(e);
           throw e;
         }
         try {
-          await accepted.consume();
+          await next.consume(accepted.batch);
         } catch (e) {
-          o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
-          return callback(retryLater(grpc.status.UNAVAILABLE, `${signal.items} could not be stored; retry later`));
+          return notStored(e as Error, accepted.count);
         }
         if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
         callback(null, Buffer.from(exportResponse('protobuf', accepted.rejected, accepted.rejectionMessage)));

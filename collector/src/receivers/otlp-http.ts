@@ -4,14 +4,11 @@
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import { type IngestConsumer, logsBatch, spansBatch } from '../consumer.ts';
+import type { IngestConsumer } from '../consumer.ts';
 import type { IngestAuthResult, IngestAuthenticator } from '../auth/ingest-auth.ts';
-import type { Principal } from '../auth/principal.ts';
-import { BindingError, admitLogs, admitSpans, submitterOf } from './admit.ts';
+import { BindingError } from './admit.ts';
 import { DecodeError } from './otlp/decode-error.ts';
-import { decodeLogsJson, decodeTracesJson } from './otlp/decode-json.ts';
-import { decodeLogsProto } from './otlp/decode-logs-proto.ts';
-import { decodeTracesProto } from './otlp/decode-proto.ts';
+import { type DecodedRequest, type ExportRequest, NotStoredError, type RequestDecoder, decodeHere } from './otlp/export-request.ts';
 import type { InFlightBytes } from './in-flight.ts';
 import { BodyError, readBody } from './otlp/read-body.ts';
 import { CONTENT_TYPE, type Encoding, GrpcCode, exportResponse, statusBody } from './otlp/responses.ts';
@@ -26,30 +23,25 @@ export interface OtlpHttpOptions {
   maxBodyBytes: number;
   /** the decoded-bytes budget shared with the gRPC receiver */
   inFlight: InFlightBytes;
+  /** where requests are decoded (default: on this thread) */
+  decode?: RequestDecoder;
   log: (msg: string) => void;
 }
 
 type Ctx = Context<{ Bindings: HttpBindings }>;
 
-/** What a decoded request amounts to: how many items, which were rejected, how to store the rest. */
-interface Accepted {
-  count: number;
-  rejected: number;
-  rejectionMessage: string;
-  consume(): Promise<void>;
-}
-
 interface Signal {
+  signal: ExportRequest['signal'];
   request: string;
   items: string;
   rejectedJsonKey: string;
-  decode(body: Buffer, enc: Encoding, who: Principal): Accepted;
 }
 
 const RETRY_AFTER_SECONDS = '1';
 
 export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
+  const decode = o.decode ?? decodeHere;
 
   /** The same rules for every signal: method, content type, backpressure, limits, decoding, durability. */
   const exportRoute = (path: string, signal: Signal): void => {
@@ -82,6 +74,10 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
         return fail(enc, 413, GrpcCode.INVALID_ARGUMENT, `body of ${declared} bytes exceeds the limit of ${o.maxBodyBytes} bytes`);
       }
 
+      const notStored = (e: Error, count?: number): Response => {
+        o.log(`could not make ${count ?? 'the'} ${signal.items} durable: ${e.message}`);
+        return fail(enc, 503, GrpcCode.UNAVAILABLE, `${signal.items} could not be stored; retry later`, { 'Retry-After': RETRY_AFTER_SECONDS });
+      };
       // The body's decoded bytes count against the shared budget until this request is answered.
       const lease = o.inFlight.lease();
       try {
@@ -94,9 +90,9 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
           throw e;
         }
 
-        let accepted: Accepted;
+        let accepted: DecodedRequest;
         try {
-          accepted = signal.decode(body, enc, auth.principal);
+          accepted = await decode({ signal: signal.signal, encoding: enc, body, who: auth.principal, maxFutureMs: o.maxFutureMs });
         } catch (e) {
           if (e instanceof DecodeError || e instanceof RangeError) {
             return fail(enc, 400, GrpcCode.INVALID_ARGUMENT, `invalid ${signal.request} (${enc}): ${e.message}`);
@@ -108,14 +104,14 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
             );
             return fail(enc, 403, GrpcCode.PERMISSION_DENIED, `${signal.request} refused, nothing stored: ${e.message}`);
           }
+          if (e instanceof NotStoredError) return notStored(e);
           throw e;
         }
 
         try {
-          await accepted.consume();
+          await next.consume(accepted.batch);
         } catch (e) {
-          o.log(`could not make ${accepted.count} ${signal.items} durable: ${(e as Error).message}`);
-          return fail(enc, 503, GrpcCode.UNAVAILABLE, `${signal.items} could not be stored; retry later`, { 'Retry-After': RETRY_AFTER_SECONDS });
+          return notStored(e as Error, accepted.count);
         }
         if (accepted.rejected > 0) o.log(`rejected ${accepted.rejected} invalid ${signal.items}: ${accepted.rejectionMessage}`);
         return send(enc, 200, exportResponse(enc, accepted.rejected, accepted.rejectionMessage, signal.rejectedJsonKey));
@@ -125,26 +121,8 @@ export function otlpHttpReceiver(next: IngestConsumer, o: OtlpHttpOptions): Hono
     });
   };
 
-  exportRoute('/v1/traces', {
-    request: 'ExportTraceServiceRequest',
-    items: 'span(s)',
-    rejectedJsonKey: 'rejectedSpans',
-    decode: (body, enc, who) => {
-      const b = enc === 'protobuf' ? decodeTracesProto(body, who.tenant) : decodeTracesJson(body, who.tenant);
-      const a = admitSpans(who, b.rows, o.maxFutureMs);
-      const message = [b.rejectionMessage, a.rejectionMessage].filter(Boolean).join('; ');
-      return { count: a.rows.length, rejected: b.rejected + a.rejected, rejectionMessage: message, consume: () => next.consume(spansBatch(who.tenant, submitterOf(who), a.rows)) };
-    },
-  });
-  exportRoute('/v1/logs', {
-    request: 'ExportLogsServiceRequest',
-    items: 'log record(s)',
-    rejectedJsonKey: 'rejectedLogRecords',
-    decode: (body, enc, who) => {
-      const a = admitLogs(who, enc === 'protobuf' ? decodeLogsProto(body, who.tenant) : decodeLogsJson(body, who.tenant), o.maxFutureMs);
-      return { count: a.rows.length, rejected: a.rejected, rejectionMessage: a.rejectionMessage, consume: () => next.consume(logsBatch(who.tenant, submitterOf(who), a.rows)) };
-    },
-  });
+  exportRoute('/v1/traces', { signal: 'traces', request: 'ExportTraceServiceRequest', items: 'span(s)', rejectedJsonKey: 'rejectedSpans' });
+  exportRoute('/v1/logs', { signal: 'logs', request: 'ExportLogsServiceRequest', items: 'log record(s)', rejectedJsonKey: 'rejectedLogRecords' });
 
   app.notFound((c) => fail(encodingOf(c.req.header('content-type')) ?? 'json', 404, GrpcCode.UNIMPLEMENTED, `no OTLP endpoint at ${c.req.path}: traces go to POST /v1/traces, logs to POST /v1/logs`));
   app.onError((e, c) => {

@@ -1,7 +1,7 @@
 // The store: the pipeline's durable sink (append rows durably) and the read side's front door
 // (readsFor(tenant)). It knows ClickHouse and the spool; it knows nothing of OTLP.
 import { join } from 'node:path';
-import type { HealthResponse, ProvenanceBatch } from '@causeway/schemas';
+import type { HealthResponse } from '@causeway/schemas';
 import type { Exporter, IngestBatch } from '../consumer.ts';
 import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
@@ -9,12 +9,11 @@ import type { LogKey } from '../ledger/checkpoint.ts';
 import { LedgerStore } from './ledger-store.ts';
 import { type Reads, ReadSide } from './reads/index.ts';
 import { AuditIndex } from './reads/audit.ts';
-import { provPayload } from '../format/prov-lines.ts';
-import { logsPayload, rowsPayload } from '../format/row-line.ts';
+import { encodedOf } from '../format/encode-rows.ts';
 import { type AuditRow, auditPayload } from '../format/audit-line.ts';
 import { findingEventsPayload, findingsPayload } from '../format/finding-lines.ts';
 import { registryPayload } from '../format/registry-lines.ts';
-import { Spool, type SpoolRecord } from './spool.ts';
+import { Spool } from './spool.ts';
 import { SpanWriter, type WriterOptions } from './writer.ts';
 
 export interface StoreOptions extends StoreTarget, Omit<WriterOptions, 'log' | 'onInserted'> {
@@ -75,14 +74,10 @@ export class SpanStore implements Exporter {
    * rows are fsynced to the spool; the ClickHouse insert follows.
    */
   async consume(batch: IngestBatch): Promise<void> {
-    const { spans, logs, provenance } = batch;
-    if (spans.length === 0 && logs.length === 0) return;
+    const { tables } = encodedOf(batch);
+    if (tables.length === 0) return;
     // Appended in one tick, so the spool writes and fsyncs them together (group commit).
-    const records = await Promise.all([
-      ...(spans.length > 0 ? [this.spool.append(rowsPayload(spans), spans.length)] : []),
-      ...(logs.length > 0 ? [this.spool.append(logsPayload(logs), logs.length, 'logs')] : []),
-      ...this.provRecords(provenance),
-    ]);
+    const records = await Promise.all(tables.map((t) => this.spool.append(asBuffer(t.payload), t.rows, t.table)));
     this.writer.enqueue(records);
   }
 
@@ -107,14 +102,6 @@ export class SpanStore implements Exporter {
     return this.writer.drain();
   }
 
-  private provRecords(prov: ProvenanceBatch): Promise<SpoolRecord>[] {
-    const out: Promise<SpoolRecord>[] = [];
-    if (prov.activities.length > 0) out.push(this.spool.append(provPayload('prov_activities', prov.activities), prov.activities.length, 'prov_activities'));
-    if (prov.relations.length > 0) out.push(this.spool.append(provPayload('prov_relations', prov.relations), prov.relations.length, 'prov_relations'));
-    if (prov.artifacts.length > 0) out.push(this.spool.append(provPayload('prov_artifacts', prov.artifacts), prov.artifacts.length, 'prov_artifacts'));
-    return out;
-  }
-
   health(): HealthResponse['store'] {
     const s = this.writer.stats;
     return {
@@ -135,4 +122,9 @@ export class SpanStore implements Exporter {
     await this.spool.close();
     await this.ch.close();
   }
+}
+
+/** A Buffer over the same bytes (a payload that crossed from a worker arrives as a Uint8Array). */
+function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }

@@ -207,11 +207,16 @@ function parseSegment(seg: number, buf: Buffer, from: number): { records: SpoolR
   return { records, goodEnd: Math.max(pos, from) };
 }
 
+/** Writes the buffers at `position` in one vectored write (no copy into one buffer); a short write finishes with plain writes. */
 async function writeAll(fh: FileHandle, bufs: Buffer[], position: number): Promise<void> {
-  const data = bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs);
-  let written = 0;
-  while (written < data.length) {
-    const { bytesWritten } = await fh.write(data, written, data.length - written, position + written);
-    written += bytesWritten;
+  let total = 0;
+  for (const b of bufs) total += b.length;
+  let written = (await fh.writev(bufs, position)).bytesWritten;
+  if (written === total) return;
+  const rest = Buffer.concat(bufs).subarray(written);
+  let done = 0;
+  while (done < rest.length) {
+    const { bytesWritten } = await fh.write(rest, done, rest.length - done, position + written + done);
+    done += bytesWritten;
   }
 }

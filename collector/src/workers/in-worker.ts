@@ -4,9 +4,12 @@
 // other request. Each tenant's batches go to one worker (its memos live there), in order.
 // A worker that dies fails the batches it held (WorkerGone: the receiver answers 503 /
 // UNAVAILABLE and the SDK retries) and is restarted; nothing is acknowledged before it is durable.
-import type { Processor } from '../consumer.ts';
+import { emptyProvenance, type Processor, spansBatch } from '../consumer.ts';
 import type { WorkerPool } from './pool.ts';
-import type { Committed, Processed } from './ingest-worker.ts';
+import type { Committed, DecodedHere, Processed } from './ingest-worker.ts';
+import { BindingError, submitterOf } from '../receivers/admit.ts';
+import { DecodeError } from '../receivers/otlp/decode-error.ts';
+import { NotStoredError, type RequestDecoder } from '../receivers/otlp/export-request.ts';
 import { RedactionTally, type RedactionStatsView } from '../processors/redact.ts';
 
 export const INGEST_WORKER_MODULE = new URL('./ingest-worker.ts', import.meta.url).href;
@@ -20,26 +23,54 @@ export function warmWorkers(pool: WorkerPool, tenant: string): Promise<void> {
   return pool.ready('warm', tenant);
 }
 
-export function inWorker(pool: WorkerPool, prepare: (tenant: string) => void = () => undefined): Processor & { readonly stats: RedactionStatsView } {
+export function inWorker(pool: WorkerPool, prepare: (tenant: string) => void = () => undefined): Processor & { readonly stats: RedactionStatsView; readonly decode: RequestDecoder } {
   const tally = new RedactionTally();
   const prepared = new Set<string>();
+  const ready = (tenant: string): void => {
+    if (prepared.has(tenant)) return;
+    prepare(tenant);
+    prepared.add(tenant);
+  };
   return {
     name: 'in-worker',
-    // Counted here from the rows as they came back (each carries its own redaction records).
+    // Counted in the worker from the rows it redacted, added up here.
     stats: { snapshot: () => tally.snapshot() },
-    async process(batch) {
-      if (!prepared.has(batch.tenant)) {
-        prepare(batch.tenant);
-        prepared.add(batch.tenant);
+    /**
+     * The receivers' decoder: the request's body goes to its tenant's worker, which decodes,
+     * admits and processes it and sends back the stored lines. The batch it gives is encoded
+     * (the pipeline's chain has run: process() below lets it pass).
+     */
+    async decode(req) {
+      const tenant = req.who.tenant;
+      ready(tenant);
+      let done: DecodedHere;
+      try {
+        done = await pool.run<DecodedHere>(tenant, 'decode', req);
+      } catch (e) {
+        throw asReceiverError(e as Error);
       }
+      tally.merge(done.redactions);
+      const batch = { ...spansBatch(tenant, submitterOf(req.who), []), encoded: done.encoded };
+      return { batch, count: done.count, rejected: done.rejected, rejectionMessage: done.rejectionMessage };
+    },
+    async process(batch) {
+      if (batch.encoded) return batch; // decoded and processed in a worker already
+      ready(batch.tenant);
       const done = await pool.run<Processed>(batch.tenant, 'process', batch);
-      for (const r of done.spans) tally.add(r.redactions);
-      for (const r of done.logs) tally.add(r.redactions);
-      return { ...batch, spans: done.spans, logs: done.logs, provenance: done.provenance };
+      tally.merge(done.redactions);
+      return { ...batch, spans: [], logs: [], provenance: emptyProvenance(), encoded: done.encoded };
     },
     committed(batch) {
-      const artifacts = batch.provenance.artifacts.map((a) => ({ tenant: a.tenant, artifact_id: a.artifact_id }));
+      const artifacts = batch.encoded?.artifacts ?? batch.provenance.artifacts.map((a) => ({ tenant: a.tenant, artifact_id: a.artifact_id }));
       if (artifacts.length > 0) pool.tell(batch.tenant, 'committed', { tenant: batch.tenant, artifacts } satisfies Committed);
     },
   };
+}
+
+/** A worker's error as the receivers know it: decoding and binding errors as such, anything else a retry. */
+function asReceiverError(e: Error): Error {
+  if (e.name === 'DecodeError') return new DecodeError('', e.message);
+  if (e.name === 'RangeError') return new RangeError(e.message);
+  if (e.name === 'BindingError') return new BindingError(e.message);
+  return new NotStoredError(e.message);
 }

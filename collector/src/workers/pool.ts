@@ -1,6 +1,6 @@
 // A fixed set of worker threads, each job sent to the worker its shard key names (so state kept
 // in a worker, e.g. one tenant's memos, sees every job of that key, in order). A worker that
-// throws out of a job's handler fails that job alone; a worker that dies (uncaught error, exit,
+// throws out of a job's handler fails that job alone (an Error with the thrown one's message and name); a worker that dies (uncaught error, exit,
 // out of memory) fails the jobs it held with a WorkerGone error and is started again, empty.
 // Workers run the module at `module` through entry.mjs (TypeScript via tsx) and answer with
 // serve() from ./serve.ts.
@@ -128,7 +128,7 @@ export class WorkerPool {
       slot.pending.delete(m.id);
       if (slot.pending.size === 0) worker.unref();
       if (m.ok) p.resolve(m.body);
-      else p.reject(new Error(m.error));
+      else p.reject(Object.assign(new Error(m.error), { name: m.kind }));
     });
     worker.on('error', (e) => {
       failure = e.message;

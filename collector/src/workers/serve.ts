@@ -13,9 +13,17 @@ export interface Request {
 /** id LOADED: the worker's module has loaded and serves (sent once, unasked). */
 export const LOADED = -1;
 
-export type Reply = { id: number; ok: true; body: unknown } | { id: number; ok: false; error: string };
+/** `kind`: the error's name (DecodeError, …), so the main thread can answer as it would have. */
+export type Reply = { id: number; ok: true; body: unknown } | { id: number; ok: false; error: string; kind: string };
 
 export type Handlers = Record<string, (body: never) => unknown>;
+
+const TRANSFER = Symbol('transfer');
+
+/** An answer whose buffers move to the main thread instead of being copied (they are unusable here after). */
+export function transferring<T>(body: T, buffers: ArrayBuffer[]): T {
+  return Object.assign(body as object, { [TRANSFER]: buffers }) as T;
+}
 
 /** Serves the pool's jobs; the answer: whether a job is queued or running now. */
 export function serve(handlers: Handlers): { busy(): boolean } {
@@ -32,10 +40,12 @@ export function serve(handlers: Handlers): { busy(): boolean } {
         if (!h) throw new Error(`no handler for "${m.op}"`);
         reply = { id: m.id, ok: true, body: await h(m.body as never) };
       } catch (e) {
-        reply = { id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) };
+        reply = { id: m.id, ok: false, error: e instanceof Error ? e.message : String(e), kind: e instanceof Error ? e.name : 'Error' };
       }
       jobs--;
-      if (m.id !== 0) port.postMessage(reply);
+      if (m.id === 0) return;
+      const moved = reply.ok ? ((reply.body as { [TRANSFER]?: ArrayBuffer[] } | null)?.[TRANSFER] ?? []) : [];
+      port.postMessage(reply, moved);
     });
   });
   port.postMessage({ id: LOADED, ok: true, body: null } satisfies Reply);

@@ -2,7 +2,7 @@
 // what it returns: drafts whose (rule, key) name the evidence, so the same evidence is one finding.
 import type { FindingEvidence, SliceResponse } from '@causeway/schemas';
 import type { AgentIdentity, Registry } from '../agents.ts';
-import type { BaselineReader } from '../baseline.ts';
+import type { AgentActionReader, BaselineReader } from '../baseline.ts';
 import type { RuleId } from '../catalog.ts';
 import type { DetectionPolicy } from '../policy.ts';
 import type { ToolCall, TraceFacts } from '../trace-facts.ts';
@@ -12,6 +12,8 @@ export interface RuleContext {
   facts: TraceFacts;
   /** store-wide counts for the anomaly rules (absent: they say nothing) */
   baseline?: BaselineReader;
+  /** the agent's calls beyond this trace and the mass actions raised on them, for R7 (absent: R7 looks within the trace) */
+  actions?: AgentActionReader;
   policy: DetectionPolicy;
   registry: Registry;
   /** the backward slice from a tool call, built once per call and shared by the rules */
@@ -28,6 +30,8 @@ export interface FindingDraft {
   evidence: FindingEvidence;
   /** start of the seed activity, unix ns as decimal */
   occurredAtNs: string;
+  /** the id of a stored finding this draft is (the same evidence seen again, e.g. more calls of an R7 burst): keeps that id */
+  sameAs?: string;
 }
 
 export type Rule = (ctx: RuleContext) => Promise<FindingDraft[]> | FindingDraft[];

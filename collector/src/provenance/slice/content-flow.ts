@@ -21,12 +21,13 @@
 //  - the copied text is explained with as few sources as possible, this trace's first, then by
 //    fingerprints shared: a source counts only for fingerprints no better source explains, and a
 //    document is preferred to the result that holds it; at most SOURCES_PER_ARTIFACT per artifact.
-import type { ActivityRow, Appearance, ArtifactRow } from '@causeway/schemas';
+import type { ActivityRow, Appearance, RelationRow } from '@causeway/schemas';
 import { artifactOfNode } from '@causeway/schemas/node-id.ts';
 import { isSensitive, K } from '../fingerprint.ts';
 import type { Item, SliceGraph } from './graph.ts';
 import { APPEARANCES_PER_ARTIFACT, type SliceLoader } from './loader.ts';
 import { producerIn } from './matching.ts';
+import type { ArtifactFacts } from './reader.ts';
 import { isAncestor, relativeTo } from './structure.ts';
 import { SLACK, type TraceGraph, at, start } from './trace-graph.ts';
 
@@ -65,7 +66,7 @@ export interface Scored {
 }
 
 /** Whether `target` may have copied text from `source` (backward: `target` is what the agent made). */
-export function couldCopy(target: ArtifactRow, source: ArtifactRow, backward: boolean): boolean {
+export function couldCopy(target: ArtifactFacts, source: ArtifactFacts, backward: boolean): boolean {
   // already linked as whole and part: that is containment, not copying
   if (source.parts.includes(target.artifact_id) || target.parts.includes(source.artifact_id)) return false;
   // a tool's result copies from documents (a retriever's hits), not from the conversation
@@ -74,12 +75,15 @@ export function couldCopy(target: ArtifactRow, source: ArtifactRow, backward: bo
 }
 
 /** The artifacts sharing at least MIN_SHARED of `row`'s fingerprints, in the index's order. */
-export function sharedFingerprints(row: ArtifactRow, byFp: FingerprintIndex): Map<string, Shared> {
+export function sharedFingerprints(row: ArtifactFacts, byFp: FingerprintIndex): Map<string, Shared> {
+  // counted first: most artifacts share a fingerprint or two (boilerplate) and are never candidates
+  const count = new Map<string, number>();
+  for (const f of row.fingerprints) for (const h of byFp.get(f) ?? []) count.set(h.artifact_id, (count.get(h.artifact_id) ?? 0) + 1);
   const m = new Map<string, Shared>();
   row.fingerprints.forEach((f, i) => {
     const sensitive = isSensitive(f);
     for (const h of byFp.get(f) ?? []) {
-      if (h.artifact_id === row.artifact_id) continue;
+      if (h.artifact_id === row.artifact_id || count.get(h.artifact_id)! < MIN_SHARED) continue;
       let c = m.get(h.artifact_id);
       if (!c) m.set(h.artifact_id, (c = { shared: 0, idx: [], mine: [], theirs: [], sensitive: [] }));
       c.shared++;
@@ -165,7 +169,8 @@ export function byStructure(g: TraceGraph, maker: ActivityRow, backward: boolean
 /** The sources that explain the copied text: fewest, this trace's first, documents before the results holding them. */
 export function chooseSources(scored: Scored[], partsOf: (id: string) => string[], trace: string | undefined, backward: boolean): Scored[] {
   // the most specific source: a document rather than the result that holds it
-  const keep = scored.filter((s) => !scored.some((o) => o !== s && partsOf(s.cid).includes(o.cid)));
+  const cids = new Set(scored.map((s) => s.cid));
+  const keep = scored.filter((s) => !partsOf(s.cid).some((p) => p !== s.cid && cids.has(p)));
   const local = (x: Scored): number => (x.when.act.trace_id === trace ? 1 : 0);
   keep.sort((a, b) => local(b) - local(a) || b.c.shared - a.c.shared || b.score - a.score);
   // a source counts only for fingerprints no better source already explains
@@ -203,14 +208,14 @@ function span(positions: number[]): [number, number] {
 export async function contentStep(loader: SliceLoader, graph: SliceGraph, direction: 'backward' | 'forward', levelItems: Item[], next: Item[], onlyTrace?: string): Promise<void> {
   let items = levelItems;
   if (items.length === 0) return;
-  await loader.loadArtifacts([...new Set(items.map((i) => artifactOfNode(i.node)))]);
+  await loader.loadFacts([...new Set(items.map((i) => artifactOfNode(i.node)))]);
   // Backward, only what the agent produced can have copied; forward, anything can be copied from.
   const backward = direction === 'backward' || onlyTrace !== undefined;
-  if (backward) items = items.filter((i) => COPIES.has(loader.artifact(artifactOfNode(i.node))?.kind ?? ''));
+  if (backward) items = items.filter((i) => COPIES.has(loader.facts(artifactOfNode(i.node))?.kind ?? ''));
   const ids = [...new Set(items.map((i) => artifactOfNode(i.node)))];
   if (ids.length === 0) return;
   const fps = new Set<string>();
-  for (const id of ids) for (const f of loader.artifact(id)?.fingerprints ?? []) fps.add(f);
+  for (const id of ids) for (const f of loader.facts(id)?.fingerprints ?? []) fps.add(f);
   if (fps.size === 0) return;
   // Sources of a copy made in a trace can only be in that trace or its conversation: their
   // artifacts are compared in memory. Only a seed with no trace (an artifact) searches the
@@ -219,18 +224,21 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   const byFp = scopedFps ? await fingerprintsInScope(loader, items, fps) : await fingerprintsInStore(loader, fps);
   const cands = new Map<string, Map<string, Shared>>();
   for (const id of ids) {
-    const row = loader.artifact(id);
+    const row = loader.facts(id);
     if (row) cands.set(id, sharedFingerprints(row, byFp));
   }
   const allCands = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
   if (allCands.length === 0) return;
-  await loader.loadArtifacts(allCands);
-  if (!scopedFps) for (const [id, m] of cands) placeTheirs(loader.artifact(id)!, m, loader);
+  // in scope, every candidate's facts came with the index (its content is read if it is shown)
+  if (!scopedFps) {
+    await loader.loadArtifacts(allCands);
+    for (const [id, m] of cands) placeTheirs(loader.facts(id)!, m, loader);
+  }
   // only candidates some target could copy from are worth asking where they appear
   for (const [id, m] of cands) {
-    const row = loader.artifact(id)!;
+    const row = loader.facts(id)!;
     for (const cid of [...m.keys()]) {
-      const crow = loader.artifact(cid);
+      const crow = loader.facts(cid);
       if (!crow || !couldCopy(row, crow, backward)) m.delete(cid);
     }
   }
@@ -245,7 +253,7 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   for (const a of apps) (appsOf.get(a.artifact_id) ?? appsOf.set(a.artifact_id, []).get(a.artifact_id)!).push(a);
   for (const item of items) {
     const id = artifactOfNode(item.node);
-    const row = loader.artifact(id);
+    const row = loader.facts(id);
     const m = cands.get(id);
     if (!row || !m) continue;
     const convo = item.trace ? await loader.conversations(item.trace) : new Set<string>();
@@ -258,7 +266,7 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
     const v: Viewpoint = { trace: item.trace, convo, t: producer ? start(producer) : (item.t ?? 0n), backward, onlyTrace, ...(structure ? { structure } : {}) };
     const scored: Scored[] = [];
     for (const [cid, all] of m) {
-      const crow = loader.artifact(cid);
+      const crow = loader.facts(cid);
       if (!crow) continue;
       const when = sourceSeen(appsOf.get(cid) ?? [], actAt, v);
       if (!when) continue;
@@ -268,7 +276,7 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
       if (c.shared < MIN_SHARED) continue;
       scored.push({ cid, score: c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length)), when, c });
     }
-    for (const s of chooseSources(scored, (cid) => loader.artifact(cid)?.parts ?? [], item.trace, backward)) {
+    for (const s of chooseSources(scored, (cid) => loader.facts(cid)?.parts ?? [], item.trace, backward)) {
       if (graph.full()) break;
       const cn = graph.addArtifact(s.cid, item.depth + 1);
       const extent = copiedExtent(s.c);
@@ -297,17 +305,31 @@ async function appearancesInScope(loader: SliceLoader, items: Item[], ids: Set<s
   for (const t of new Set(items.map((i) => i.trace!))) for (const x of await loader.scope(t)) traces.add(x);
   const apps: Appearance[] = [];
   const actAt = new Map<string, ActivityRow>();
+  // per artifact, in each trace in turn, as its relations list them (the order each artifact's sightings are compared in)
   for (const t of traces) {
     const g = await loader.trace(t);
-    for (const [span, rels] of g.bySpan) {
-      for (const r of rels) {
-        if (!ids.has(r.artifact_id)) continue;
-        apps.push({ artifact_id: r.artifact_id, trace_id: t, span_id: span, relation: r.relation, container_id: r.container_id });
-        actAt.set(`${t}/${span}`, g.acts.get(span)!);
+    const at = relationsByArtifact(g);
+    for (const id of ids) {
+      for (const r of at.get(id) ?? []) {
+        apps.push({ artifact_id: r.artifact_id, trace_id: t, span_id: r.span_id, relation: r.relation, container_id: r.container_id });
+        actAt.set(`${t}/${r.span_id}`, g.acts.get(r.span_id)!);
       }
     }
   }
   return { apps, actAt };
+}
+
+const byArtifactMemo = new WeakMap<TraceGraph, Map<string, RelationRow[]>>();
+
+/** A trace's relation rows by artifact, each list in the graph's (span, seq) order; once per graph (immutable once built). */
+function relationsByArtifact(g: TraceGraph): Map<string, RelationRow[]> {
+  let m = byArtifactMemo.get(g);
+  if (!m) {
+    m = new Map();
+    for (const rels of g.bySpan.values()) for (const r of rels) (m.get(r.artifact_id) ?? m.set(r.artifact_id, []).get(r.artifact_id)!).push(r);
+    byArtifactMemo.set(g, m);
+  }
+  return m;
 }
 
 /** The store's artifacts holding fingerprints in `fps`, positions UNPLACED (the index does not hold them; placeTheirs). */
@@ -327,7 +349,7 @@ async function fingerprintsInStore(loader: SliceLoader, fps: Set<string>): Promi
  * the candidate's row does not hold (two artifacts sharing a 64-bit index key, schemas/sql/016)
  * is not counted.
  */
-function placeTheirs(row: ArtifactRow, m: Map<string, Shared>, loader: SliceLoader): void {
+function placeTheirs(row: ArtifactFacts, m: Map<string, Shared>, loader: SliceLoader): void {
   for (const [cid, c] of m) {
     const crow = loader.artifact(cid);
     if (!crow) continue; // not stored: dropped with the candidates that cannot have copied
@@ -348,33 +370,27 @@ function placeTheirs(row: ArtifactRow, m: Map<string, Shared>, loader: SliceLoad
   }
 }
 
-/** The fingerprints in `fps` held by any artifact of the items' traces and their conversations. */
+/**
+ * The fingerprints in `fps` held by any artifact of the items' traces and their conversations.
+ * Those artifacts are read and indexed once per walk, without their content (loader.scopeArtifacts):
+ * a 3,000-span trace names 6,400 holding 220,000 fingerprints, too many to search at every level.
+ */
 async function fingerprintsInScope(loader: SliceLoader, items: Item[], fps: Set<string>): Promise<FingerprintIndex> {
   const own = [...new Set(items.map((i) => i.trace!))];
   await loader.prefetchScopes(own);
   const traces = new Set<string>();
   for (const t of own) for (const x of await loader.scope(t)) traces.add(x);
-  await loader.prefetchTraces([...traces]);
-  const ids = new Set<string>();
-  for (const t of traces) {
-    for (const rels of (await loader.trace(t)).bySpan.values()) {
-      for (const r of rels) {
-        ids.add(r.artifact_id);
-        if (r.container_id) ids.add(r.container_id);
-      }
-    }
-  }
-  await loader.loadArtifacts([...ids]);
+  const { facts, byFp: held } = await loader.scopeArtifacts([...traces]);
   const byFp: FingerprintIndex = new Map();
-  for (const id of ids) {
-    const row = loader.artifact(id);
-    if (!row) continue;
-    row.fingerprints.forEach((f, i) => {
-      if (!fps.has(f)) return;
-      let l = byFp.get(f);
-      if (!l) byFp.set(f, (l = []));
-      l.push({ artifact_id: id, pos: row.fp_positions[i]! });
-    });
+  for (const f of fps) {
+    const at = held.get(f);
+    if (!at) continue;
+    const l: { artifact_id: string; pos: number }[] = [];
+    for (let k = 0; k < at.length; k += 2) {
+      const row = facts[at[k]!]!;
+      l.push({ artifact_id: row.artifact_id, pos: row.fp_positions[at[k + 1]!]! });
+    }
+    byFp.set(f, l);
   }
   return byFp;
 }

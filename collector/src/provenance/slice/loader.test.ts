@@ -71,7 +71,7 @@ describe('slice loader', () => {
     const down = async (): Promise<never> => {
       throw new Error('store down');
     };
-    const failing: ProvenanceReader = { activities: down, activitiesAt: down, relations: down, artifacts: down, appearances: down, conversationTraces: down, fingerprintHits: down };
+    const failing: ProvenanceReader = { activities: down, activitiesAt: down, relations: down, artifacts: down, appearances: down, conversationTraces: down, fingerprintHits: down, artifactFacts: down };
     const unhandled: unknown[] = [];
     const note = (e: unknown): void => void unhandled.push(e);
     process.on('unhandledRejection', note);

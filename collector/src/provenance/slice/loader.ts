@@ -9,7 +9,7 @@
 //    took 320 s, chunked 0.2 s), so a batch here can be as large as a level.
 import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, RelationRow } from '@causeway/schemas';
 import { Producers } from '../labels.ts';
-import type { ProvenanceReader } from './reader.ts';
+import type { ArtifactFacts, ProvenanceReader } from './reader.ts';
 import { type TraceGraph, buildTrace } from './trace-graph.ts';
 
 /** Appearances read per artifact: where it came from or went to, across traces. */
@@ -17,11 +17,21 @@ export const APPEARANCES_PER_ARTIFACT = 200;
 /** Other traces of a conversation searched for the sources of copied text (newest first). */
 export const CONVERSATION_TRACES = 50;
 
+/** A scope's artifacts (see SliceLoader.scopeArtifacts) and, per fingerprint, its holders as flat (row, index) pairs. */
+export interface ScopeArtifacts {
+  facts: ArtifactFacts[];
+  byFp: Map<string, number[]>;
+}
+
 export class SliceLoader {
   private readonly traces = new Map<string, Promise<TraceGraph>>();
   private readonly scopes = new Map<string, Promise<string[]>>();
+  private readonly convos = new WeakMap<TraceGraph, Set<string>>();
   private readonly appearanceLists = new Map<string, Appearance[]>();
   private readonly artifactRows = new Map<string, ArtifactRow>();
+  /** rows without content, read for a scope's copied-text step */
+  private readonly artifactFacts = new Map<string, ArtifactFacts>();
+  private readonly scopeRows = new Map<string, Promise<ScopeArtifacts>>();
   /** who produced each artifact, in every trace loaded so far (for its trust label) */
   readonly producers = new Producers();
 
@@ -70,7 +80,9 @@ export class SliceLoader {
   /** The conversations a trace belongs to. */
   async conversations(traceId: string): Promise<Set<string>> {
     const g = await this.trace(traceId);
-    return new Set([...g.acts.values()].map((a) => a.conversation_id).filter((c) => c !== ''));
+    let c = this.convos.get(g);
+    if (!c) this.convos.set(g, (c = new Set([...g.acts.values()].map((a) => a.conversation_id).filter((c) => c !== ''))));
+    return c;
   }
 
   /** The scopes of several traces with one query for all their conversations (registered before any await). */
@@ -124,9 +136,19 @@ export class SliceLoader {
     for (const row of await this.q.artifacts(this.tenant, missing)) this.artifactRows.set(row.artifact_id, row);
   }
 
+  /** Rows for those of `ids` known neither as rows nor as facts (what a walk compares: content is read for the answer's nodes). */
+  async loadFacts(ids: string[]): Promise<void> {
+    await this.loadArtifacts(ids.filter((i) => !this.artifactFacts.has(i)));
+  }
+
   /** An artifact row loaded earlier. */
   artifact(id: string): ArtifactRow | undefined {
     return this.artifactRows.get(id);
+  }
+
+  /** An artifact row loaded earlier, or its facts read for a scope (scopeArtifacts). */
+  facts(id: string): ArtifactFacts | undefined {
+    return this.artifactRows.get(id) ?? this.artifactFacts.get(id);
   }
 
   /** Every artifact row loaded so far, in load order. */
@@ -147,6 +169,53 @@ export class SliceLoader {
 
   fingerprintHits(fps: string[]): Promise<FingerprintHit[]> {
     return this.q.fingerprintHits(this.tenant, fps);
+  }
+
+  /**
+   * Every artifact these traces name (as used, generated or holding a part), in the order their
+   * relations name them, as facts (no content): read once per list of traces, for the copied-text
+   * step of every level of a walk, with where each fingerprint is held. Artifacts not stored are left out.
+   */
+  scopeArtifacts(traces: string[]): Promise<ScopeArtifacts> {
+    // in the order given: holders are listed in it, and the order of a fingerprint's holders can decide between equal sources
+    const key = traces.join(',');
+    let p = this.scopeRows.get(key);
+    if (!p) {
+      p = settled(
+        (async () => {
+          await this.prefetchTraces(traces);
+          const ids = new Set<string>();
+          for (const t of traces) {
+            for (const rels of (await this.trace(t)).bySpan.values()) {
+              for (const r of rels) {
+                ids.add(r.artifact_id);
+                if (r.container_id) ids.add(r.container_id);
+              }
+            }
+          }
+          const rows = new Map<string, ArtifactFacts>();
+          for (const r of await this.q.artifactFacts(this.tenant, [...ids])) {
+            rows.set(r.artifact_id, r);
+            if (!this.artifactFacts.has(r.artifact_id)) this.artifactFacts.set(r.artifact_id, r);
+          }
+          const facts = [...ids].flatMap((id) => rows.get(id) ?? []);
+          // fingerprint → where it is held, as (row, index) pairs in row order: a level looks up its own fingerprints
+          const byFp = new Map<string, number[]>();
+          facts.forEach((row, r) =>
+            row.fingerprints.forEach((f, i) => {
+              const l = byFp.get(f);
+              if (l) l.push(r, i);
+              else byFp.set(f, [r, i]);
+            }),
+          );
+          return { facts, byFp };
+        })(),
+      );
+      // a failed read is asked again
+      p.catch(() => this.scopeRows.delete(key));
+      this.scopeRows.set(key, p);
+    }
+    return p;
   }
 }
 

@@ -48,13 +48,34 @@ export interface RequestMatch {
 
 type Request = Use & { artifactId: string };
 
+// Per trace graph (immutable once built): its tool requests, and each tool's match, found once.
+const requestsMemo = new WeakMap<TraceGraph, Request[]>();
+const matchMemo = new WeakMap<TraceGraph, Map<ActivityRow, RequestMatch | undefined>>();
+
+/** Every tool request the trace's activities generated, in the graph's producer order. */
+function requestsOf(g: TraceGraph): Request[] {
+  let l = requestsMemo.get(g);
+  if (!l) {
+    l = [...g.producers.entries()].flatMap(([artifactId, ps]) => ps.filter((p) => p.rel.artifact_kind === 'tool_request').map((p) => ({ artifactId, ...p })));
+    requestsMemo.set(g, l);
+  }
+  return l;
+}
+
 /** The tool request a tool activity executed, and the model call that asked for it. */
 export function matchRequest(g: TraceGraph, tool: ActivityRow): RequestMatch | undefined {
+  let memo = matchMemo.get(g);
+  if (!memo) matchMemo.set(g, (memo = new Map()));
+  if (memo.has(tool)) return memo.get(tool);
+  const m = findRequest(g, tool);
+  memo.set(tool, m);
+  return m;
+}
+
+function findRequest(g: TraceGraph, tool: ActivityRow): RequestMatch | undefined {
   const later = startedAfter(g, tool);
   const eligible = (p: Use): boolean => p.act.span_id !== tool.span_id && start(p.act) <= start(tool) + SLACK && !later.has(p.act.span_id);
-  const requests: Request[] = [...g.producers.entries()].flatMap(([artifactId, ps]) =>
-    ps.filter((p) => p.rel.artifact_kind === 'tool_request' && eligible(p)).map((p) => ({ artifactId, ...p })),
-  );
+  const requests = requestsOf(g).filter(eligible);
   // ties: the producer under the tool's own parent, then (one span) the later in its stream, then span id
   const structure = (a: Request, b: Request): number =>
     Number(b.act.parent_span_id === tool.parent_span_id) - Number(a.act.parent_span_id === tool.parent_span_id) ||

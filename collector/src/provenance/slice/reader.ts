@@ -4,6 +4,9 @@
 // that returned them in another order could answer a different (still valid) slice.
 import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, RelationRow } from '@causeway/schemas';
 
+/** An artifact row without its content: what the copied-text step compares. */
+export type ArtifactFacts = Omit<ArtifactRow, 'content'>;
+
 export interface ProvenanceReader {
   /** every activity of these traces, one per (trace, span), by trace, start time, span id */
   activities(tenant: string, traceIds: string[]): Promise<ActivityRow[]>;
@@ -19,4 +22,6 @@ export interface ProvenanceReader {
   conversationTraces(tenant: string, conversationIds: string[], limit: number): Promise<{ conversation_id: string; trace_id: string }[]>;
   /** artifacts holding these fingerprints (store-wide), by fingerprint and artifact id, with the first position; at most 64 per fingerprint */
   fingerprintHits(tenant: string, fps: string[]): Promise<FingerprintHit[]>;
+  /** `artifacts` without their content */
+  artifactFacts(tenant: string, ids: string[]): Promise<ArtifactFacts[]>;
 }

@@ -75,8 +75,9 @@ export class SliceBuilder {
         const across = new Set(arts.flatMap((a) => load.knownAppearances(a).map((x) => x.trace_id)));
         levelTraces.push(...[...across].slice(0, Math.max(0, this.o.maxNodes - graph.nodes.size)));
       }
-      // one load for the graphs of every trace this level touches
+      // one load for the graphs of every trace this level touches, and for the level's artifact rows
       await load.prefetchTraces(levelTraces);
+      if (this.o.direction === 'backward') await load.loadFacts([...new Set(frontier.filter((i) => isArtifactNode(i.node)).map((i) => artifactOfNode(i.node)))]);
       for (const item of frontier) {
         if (graph.full()) break;
         if (isActivityNode(item.node)) await this.expandActivity(item, next);
@@ -190,8 +191,8 @@ export class SliceBuilder {
         graph.push(next, { node: a, depth: d });
       }
       // the documents it holds
-      await load.loadArtifacts([id]);
-      for (const p of load.artifact(id)?.parts ?? []) {
+      await load.loadFacts([id]);
+      for (const p of load.facts(id)?.parts ?? []) {
         const part = graph.addArtifact(p, d);
         graph.addEdge(part, item.node, 'part_of', 'explicit');
         graph.push(next, { node: part, depth: d, ...(item.trace ? { trace: item.trace } : {}), t });

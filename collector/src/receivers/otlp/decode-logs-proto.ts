@@ -3,7 +3,8 @@
 import type { LogRow } from '@causeway/schemas';
 import { DecodePath } from './decode-error.ts';
 import { type Envelope, envelopeFields, optionalId, toAttrRow } from './decoded-batch.ts';
-import { anyValue, attribute, type EnvelopeFields, walkEnvelopes } from './decode-proto.ts';
+import { type EnvelopeFields, walkEnvelopes } from './decode-proto.ts';
+import { anyValue, attribute } from './decode-proto-values.ts';
 import { WireReader, WireType as W } from './wire-reader.ts';
 
 export function decodeLogsProto(body: Buffer, tenant: string): LogRow[] {

@@ -2,6 +2,7 @@
 // and handed to routes by the API's scope middleware (api/scope.ts), so the tenant of every
 // read comes from one place: the request's scope.
 import type { ClickHouse } from '../clickhouse.ts';
+import { AgentActionReads } from './agent-actions.ts';
 import { AgentRegistryReads } from './agent-registry.ts';
 import { AuditReads } from './audit.ts';
 import { BundleRows } from './bundle-rows.ts';
@@ -21,6 +22,7 @@ export interface Reads {
   audit: AuditReads;
   findings: FindingReads;
   agentRegistry: AgentRegistryReads;
+  agentActions: AgentActionReads;
 }
 
 export class ReadSide {
@@ -46,6 +48,7 @@ export class ReadSide {
         audit: new AuditReads(ch, tenant),
         findings: new FindingReads(ch, tenant, this.findingSink),
         agentRegistry: new AgentRegistryReads(ch, tenant, this.findingSink),
+        agentActions: new AgentActionReads(ch, tenant),
       };
       this.byTenant.set(tenant, r);
     }

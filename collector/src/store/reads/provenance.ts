@@ -118,6 +118,20 @@ export class ProvenanceReads {
     );
   }
 
+  /** `artifacts` without their content: a slice's copied-text step compares every artifact in a trace's scope, and shows few. */
+  async artifactFacts(tenant: string, ids: string[]): Promise<Omit<ArtifactRow, 'content'>[]> {
+    if (ids.length === 0) return [];
+    const rows = await inChunks(ids, self, (chunk) =>
+      this.rows<Omit<ArtifactRow, 'content'>>(
+        `SELECT * EXCEPT (row_hash, ingested_at, content) FROM ${this.db}.prov_artifacts
+         WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
+         ORDER BY artifact_id, ingested_at LIMIT 1 BY artifact_id`,
+        { tenant, ids: chunk },
+      ),
+    );
+    return rows.map((r) => ({ ...r, fp_positions: r.fp_positions.map(Number), content_length: Number(r.content_length), normalized_length: Number(r.normalized_length) }));
+  }
+
   async fingerprintHits(tenant: string, fps: string[]): Promise<FingerprintHit[]> {
     if (fps.length === 0) return [];
     // Inlined as literals: the client sends UInt64 array parameters as strings, which ClickHouse refuses.

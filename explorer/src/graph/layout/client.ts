@@ -24,6 +24,11 @@ function getWorker(): Worker | undefined {
   }
 }
 
+/** Starts the worker ahead of the first layout (its script loads and starts while the graph's data is still on its way). */
+export function prepareLayout(): void {
+  getWorker();
+}
+
 export interface TimedLayout extends LayoutResult {
   /** wall time from request to answer, in ms (the worker's own time is `ms`) */
   wallMs: number;

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, type Loadable } from '../../api.ts';
 import { logsBySpan } from '../../conversation/logs.ts';
 import { keyNode } from '../../graph/keyPath.ts';
+import { prepareLayout } from '../../graph/layout/client.ts';
 import { buildGraph } from '../../graph/model.ts';
 import { overviewGraph } from '../../graph/overview.ts';
 import { useLoad } from '../../load.ts';
@@ -18,6 +19,8 @@ export const ready = <T,>(l: Loadable<T>): T | undefined => (l.state === 'ready'
 /** `everything`: the view draws every node and link, so it needs the whole graph at once. */
 export function useTraceData(traceId: string, everything = false) {
   const [overviewL, reloadOverview] = useLoad((s) => api.traceOverview(traceId, s), [traceId]);
+  // the layout worker starts while the overview is computed, not after it arrives
+  useEffect(prepareLayout, []);
   const [asked, setAsked] = useState(false);
   useEffect(() => setAsked(false), [traceId]);
   const wantWhole = asked || everything;
