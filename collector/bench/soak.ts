@@ -219,6 +219,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
       const before = handed;
       // the last step takes what the generator still holds (it makes whole traces)
       const limit = k * o.step >= o.spans ? Number.POSITIVE_INFINITY : k * o.step;
+      if (handed >= limit) continue; // a step smaller than a request: the last one passed this boundary
       const r: PostResult = await postAll(cw, upTo(limit), o.concurrency, log, o.spans, handed);
       sent += r.spans;
       // the durable-count check: postAll returned once /healthz showed nothing pending (rows written since, e.g.
