@@ -1,6 +1,6 @@
 // `npm run bench` (the root entry): the collector bench (collector/bench/run.ts, with the arguments given), then
 // the explorer bench (explorer/bench/run.ts). `--only explorer` runs the explorer's alone;
-// `--only <a collector section>` the collector's alone.
+// `--only <a collector section>` the collector's alone (`--only soak`: the soak, which a plain run never starts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 

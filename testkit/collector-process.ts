@@ -57,7 +57,10 @@ export async function storeEnv(dataDir: string, role: StoreRole = 'collector'): 
   return serverMode() ? { CAUSEWAY_DATA_DIR: dataDir, ...envFor(await storeServer(dataDir), role) } : { CAUSEWAY_DATA_DIR: dataDir, CLICKHOUSE_URL: '' };
 }
 
-export async function startCollector(opts: { dataDir?: string; env?: Record<string, string>; /** e.g. --cpu-prof */ nodeArgs?: string[] } = {}): Promise<CollectorProcess> {
+export async function startCollector(
+  opts: { dataDir?: string; env?: Record<string, string>; /** e.g. --cpu-prof */ nodeArgs?: string[]; /** until the banner is printed (default 60 s; a large store's start may need more) */ startTimeoutMs?: number } = {},
+): Promise<CollectorProcess> {
+  const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
   const dataDir = opts.dataDir ?? tempDataDir();
   // CAUSEWAY_TEST_CLICKHOUSE=server: the store is a ClickHouse server (the test server in front of
   // chDB), reached over HTTP as the SELECT+INSERT-only user, the schema applied by `causeway migrate`.
@@ -82,7 +85,10 @@ export async function startCollector(opts: { dataDir?: string; env?: Record<stri
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
 
   const urls = await new Promise<{ otlp: string; grpc: string; api: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`collector did not start within 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`collector did not start within ${startTimeoutMs / 1000} s:\n${out}`));
+    }, startTimeoutMs);
     const check = (): void => {
       const otlp = /OTLP\/HTTP traces:\s+(\S+)\/v1\/traces/.exec(out)?.[1];
       const grpc = /OTLP\/gRPC:\s+(\S+)/.exec(out)?.[1];

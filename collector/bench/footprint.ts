@@ -8,8 +8,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
-import { openClickHouse } from '../src/store/clickhouse.ts';
 import { AgentTraceGenerator } from './agent-traces.ts';
+import { diskPerTable, formatDiskPerTable } from './disk-per-table.ts';
+import { stop } from './soak.ts';
 import { postAll } from './provenance.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -71,37 +72,11 @@ async function main(): Promise<void> {
       await new Promise((res) => setTimeout(res, 30_000));
     }
   } finally {
-    const t = performance.now();
-    const killer = setTimeout(() => {
-      log('the collector did not stop within 120 s of SIGTERM: SIGKILL');
-      cw.child.kill('SIGKILL');
-    }, 120_000);
-    await cw.stop();
-    clearTimeout(killer);
-    log(`stopped in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    log(`stopped in ${(await stop(cw, log, 120)).toFixed(1)} s`);
   }
-  const ch = await openClickHouse({ database: 'causeway', dataDir });
   try {
-    const [count] = await ch.query<{ n: string }>(`SELECT count() AS n FROM causeway.spans`);
-    const spans = Number(count?.n ?? 0);
-    const tables = await ch.query<{ table: string; rows: string; c: string; u: string }>(
-      `SELECT table, sum(rows) AS rows, sum(data_compressed_bytes) AS c, sum(data_uncompressed_bytes) AS u FROM system.parts WHERE database = 'causeway' AND active GROUP BY table ORDER BY c DESC`,
-    );
-    let total = 0;
-    const out = [`disk per span, ${spans} spans (peak RSS ${peak.toFixed(0)} MB):`, 'table                       rows/span  B/span compressed  B/span uncompressed'];
-    for (const t of tables) {
-      total += Number(t.c);
-      out.push(`${t.table.padEnd(28)}${(Number(t.rows) / spans).toFixed(2).padStart(9)}${(Number(t.c) / spans).toFixed(0).padStart(19)}${(Number(t.u) / spans).toFixed(0).padStart(21)}`);
-    }
-    out.push(`${'total'.padEnd(28)}${''.padStart(9)}${(total / spans).toFixed(0).padStart(19)}`);
-    const cols = await ch.query<{ table: string; column: string; c: string }>(
-      `SELECT table, column, sum(column_data_compressed_bytes) AS c FROM system.parts_columns WHERE database = 'causeway' AND active GROUP BY table, column ORDER BY c DESC LIMIT 15`,
-    );
-    out.push('largest columns, B/span:');
-    for (const c of cols) out.push(`  ${`${c.table}.${c.column}`.padEnd(40)}${(Number(c.c) / spans).toFixed(0).padStart(8)}`);
-    process.stdout.write(`${out.join('\n')}\n`);
+    process.stdout.write(`${formatDiskPerTable(await diskPerTable(dataDir), `(peak RSS ${peak.toFixed(0)} MB)`)}\n`);
   } finally {
-    await ch.close();
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -318,7 +318,7 @@ export interface Restart {
   startSeconds: number;
 }
 
-function rssMbOf(pid: number): number {
+export function rssMbOf(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
 }
@@ -528,65 +528,9 @@ export async function benchStore(
     log(`  generated ${gen.spansMade.toLocaleString('en-US')} spans, ${traces.length.toLocaleString('en-US')} traces, ${requests} requests, ${(gen.bytesMade / 1e9).toFixed(2)} GB in ${(generateMs / 1000).toFixed(0)} s of this process's time`);
     log(`  ${ingest.spans.toLocaleString('en-US')} spans durable in ${ingest.durableSeconds.toFixed(0)} s (${ingest.insertedRows.toLocaleString('en-US')} rows in all tables)`);
 
-    log(`  reading: ${o.seeds} random seeds per measure…`);
-    t = performance.now();
-    const rnd = prng(99);
-    const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-    const withTools = traces.filter((x) => x.tools.length > 0);
-    const samples: Record<string, { ms: number; size: number; truncated: boolean; ok: boolean }[]> = { backward: [], forward: [], graph: [], trace: [] };
-    const get = async <T>(path: string): Promise<{ ms: number; status: number; body: T }> => {
-      const t0 = performance.now();
-      const res = await cw.fetch(path);
-      const body = (await res.json()) as T;
-      return { ms: performance.now() - t0, status: res.status, body };
-    };
-    const warmup = Math.min(10, o.seeds);
-    // A measure stops taking seeds once it has spent its time budget (after at least 20): a
-    // slow read must not make the bench take hours; the table says how many were measured.
-    const spent: Record<string, number> = { backward: 0, forward: 0, graph: 0, trace: 0 };
-    const open = (k: string): boolean => spent[k]! < o.readBudgetSeconds * 1000 || samples[k]!.length < 20;
-    for (let i = 0; i < warmup + o.seeds; i++) {
-      const keep = i >= warmup;
-      const note = (k: string, ms: number, size: number, truncated: boolean, ok: boolean): void => {
-        if (!keep) return;
-        samples[k]!.push({ ms, size, truncated, ok });
-        spent[k]! += ms;
-      };
-      // backward slice from a tool span
-      if (open('backward')) {
-        const bt = pick(withTools);
-        const b = await get<SliceResponse>(`/api/provenance/slice?trace=${bt.traceId}&span=${pick(bt.tools)}&direction=backward`);
-        note('backward', b.ms, b.body.nodes?.length ?? 0, !!b.body.truncated, b.status === 200);
-      }
-      // the causal graph of a trace; one of its documents seeds the forward slice
-      if (open('graph') || open('forward')) {
-        const gt = pick(traces);
-        const g = await get<SliceResponse>(`/api/provenance/traces/${gt.traceId}`);
-        if (open('graph')) note('graph', g.ms, g.body.nodes?.length ?? 0, !!g.body.truncated, g.status === 200);
-        const docs = (g.body.nodes ?? []).filter((n): n is SliceArtifact => n.type === 'artifact' && n.kind === 'document');
-        if (docs.length > 0 && open('forward')) {
-          const f = await get<SliceResponse>(`/api/provenance/slice?artifact=${pick(docs).artifactId}&direction=forward`);
-          note('forward', f.ms, f.body.nodes?.length ?? 0, !!f.body.truncated, f.status === 200);
-        }
-      }
-      // the spans of a trace
-      if (open('trace')) {
-        const tt = pick(traces);
-        const tr = await get<TraceResponse>(`/api/traces/${tt.traceId}`);
-        note('trace', tr.ms, tr.body.spanCount ?? 0, false, tr.status === 200);
-        if (keep && tr.body.spanCount !== tt.spans) traceMismatches++;
-      }
-      if (!Object.keys(spent).some(open)) break;
-      if (i > 0 && i % 25 === 0) log(`    ${i}/${warmup + o.seeds} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
-    }
-    const names: Record<string, string> = {
-      backward: 'backward slice from a tool span',
-      forward: 'forward slice from a document artifact',
-      graph: 'trace causal graph /api/provenance/traces/:id',
-      trace: 'trace by id /api/traces/:id',
-    };
-    for (const [k, xs] of Object.entries(samples)) latencies.push(latency(names[k]!, xs));
-    log(`  done (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+    const reads = await measureReads(cw, traces, o, log);
+    latencies.push(...reads.latencies);
+    traceMismatches = reads.traceMismatches;
   } catch (e) {
     log(cw.output().slice(-5000));
     throw e;
@@ -599,6 +543,81 @@ export async function benchStore(
   const stats = await storeStats(o.root, o.workDir, dataDir, traces, 10);
   log(`  done (${((performance.now() - t) / 1000).toFixed(0)} s)`);
   return { spans: gen.spansMade, traces: traces.length, requests, jsonBytes: gen.bytesMade, generateSeconds: generateMs / 1000, heapMb: o.heapMb, restarts, finalRssMb, ingest: ingest!, latencies, stats, traceMismatches };
+}
+
+/**
+ * Read latencies through the API over random seeds of a store: backward slices from tool spans,
+ * forward slices from documents of a trace's causal graph, trace graphs, trace by id. Each measure
+ * stops taking seeds once it has spent `readBudgetSeconds` (after at least 20).
+ */
+export async function measureReads(
+  cw: CollectorProcess,
+  traces: TraceInfo[],
+  o: { seeds: number; readBudgetSeconds: number },
+  log: Log,
+): Promise<{ latencies: Latency[]; traceMismatches: number }> {
+  const latencies: Latency[] = [];
+  let traceMismatches = 0;
+  log(`  reading: ${o.seeds} random seeds per measure…`);
+  const t = performance.now();
+  const rnd = prng(99);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const withTools = traces.filter((x) => x.tools.length > 0);
+  const samples: Record<string, { ms: number; size: number; truncated: boolean; ok: boolean }[]> = { backward: [], forward: [], graph: [], trace: [] };
+  const get = async <T>(path: string): Promise<{ ms: number; status: number; body: T }> => {
+    const t0 = performance.now();
+    const res = await cw.fetch(path);
+    const body = (await res.json()) as T;
+    return { ms: performance.now() - t0, status: res.status, body };
+  };
+  const warmup = Math.min(10, o.seeds);
+  // A measure stops taking seeds once it has spent its time budget (after at least 20): a
+  // slow read must not make the bench take hours; the table says how many were measured.
+  const spent: Record<string, number> = { backward: 0, forward: 0, graph: 0, trace: 0 };
+  const open = (k: string): boolean => spent[k]! < o.readBudgetSeconds * 1000 || samples[k]!.length < 20;
+  for (let i = 0; i < warmup + o.seeds; i++) {
+    const keep = i >= warmup;
+    const note = (k: string, ms: number, size: number, truncated: boolean, ok: boolean): void => {
+      if (!keep) return;
+      samples[k]!.push({ ms, size, truncated, ok });
+      spent[k]! += ms;
+    };
+    // backward slice from a tool span
+    if (open('backward')) {
+      const bt = pick(withTools);
+      const b = await get<SliceResponse>(`/api/provenance/slice?trace=${bt.traceId}&span=${pick(bt.tools)}&direction=backward`);
+      note('backward', b.ms, b.body.nodes?.length ?? 0, !!b.body.truncated, b.status === 200);
+    }
+    // the causal graph of a trace; one of its documents seeds the forward slice
+    if (open('graph') || open('forward')) {
+      const gt = pick(traces);
+      const g = await get<SliceResponse>(`/api/provenance/traces/${gt.traceId}`);
+      if (open('graph')) note('graph', g.ms, g.body.nodes?.length ?? 0, !!g.body.truncated, g.status === 200);
+      const docs = (g.body.nodes ?? []).filter((n): n is SliceArtifact => n.type === 'artifact' && n.kind === 'document');
+      if (docs.length > 0 && open('forward')) {
+        const f = await get<SliceResponse>(`/api/provenance/slice?artifact=${pick(docs).artifactId}&direction=forward`);
+        note('forward', f.ms, f.body.nodes?.length ?? 0, !!f.body.truncated, f.status === 200);
+      }
+    }
+    // the spans of a trace
+    if (open('trace')) {
+      const tt = pick(traces);
+      const tr = await get<TraceResponse>(`/api/traces/${tt.traceId}`);
+      note('trace', tr.ms, tr.body.spanCount ?? 0, false, tr.status === 200);
+      if (keep && tr.body.spanCount !== tt.spans) traceMismatches++;
+    }
+    if (!Object.keys(spent).some(open)) break;
+    if (i > 0 && i % 25 === 0) log(`    ${i}/${warmup + o.seeds} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+  }
+  const names: Record<string, string> = {
+    backward: 'backward slice from a tool span',
+    forward: 'forward slice from a document artifact',
+    graph: 'trace causal graph /api/provenance/traces/:id',
+    trace: 'trace by id /api/traces/:id',
+  };
+  for (const [k, xs] of Object.entries(samples)) latencies.push(latency(names[k]!, xs));
+  log(`  done (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+  return { latencies, traceMismatches };
 }
 
 function latency(name: string, xs: { ms: number; size: number; truncated: boolean; ok: boolean }[]): Latency {
@@ -781,7 +800,7 @@ function kinds(m: Record<string, number>): string {
 
 const ratio = (a: number, b: number): string => (a / b).toFixed(2);
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
   const sep = `|${w.map((n, i) => (i === 0 ? '-'.repeat(n + 2) : `${'-'.repeat(n + 1)}:`)).join('|')}|`;

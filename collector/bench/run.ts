@@ -18,7 +18,14 @@
 // BENCH_PROV_CONCURRENCY (8), BENCH_PROV_READ_BUDGET_S (120: a read stops taking seeds after this
 // long, once it has 20), BENCH_PROV_HEAP_MB (8192: the store collector's --max-old-space-size),
 // BENCH_PROV_RESTART_EVERY (500000: the store collector is restarted after this many spans, to measure start-up on a large store; 0: never). `--only ingest` runs sections 1–4, `--only provenance` sections 5–7, `--only auth` section 8, `--only redaction` decode, redaction and its worst case, `--only event-loop` /healthz latency with and without an adversarial exporter (BENCH_EVENT_LOOP_SECONDS, 20).
+// Soak (opt-in only, never run by a plain `npm run bench` nor by CI; soak.ts): `--only soak` feeds
+// `--spans N` (BENCH_SOAK_SPANS, 1000000) generated agent spans to one collector on the default
+// configuration in steps of BENCH_SOAK_STEP (min(100000, N/10)), restarts it after the first step
+// and after the last, then reads (BENCH_SOAK_SEEDS 100, BENCH_SOAK_READ_BUDGET_S 60, a big trace of
+// BENCH_SOAK_BIG_TRACE_AGENTS 40 sub-agents read BENCH_SOAK_BIG_TRACE_RUNS 5 times); 20-40 min at 1M on 2 quiet
+// cores, hours on a loaded machine: BENCH_SOAK_FEED_MINUTES stops feeding after that long and measures what was fed.
 //   npm run bench -- --only provenance --spans 200000
+//   npm run bench -- --only soak --spans 1000000
 import { benchDetections, printDetections } from './detections.ts';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -38,6 +45,7 @@ import type { RawInsertResult } from './raw-insert.ts';
 import { benchExtractor, benchOnOff, benchStore, printProvenance } from './provenance.ts';
 import { benchAuth, printAuth } from './auth.ts';
 import { benchEventLoop, printEventLoop } from './event-loop.ts';
+import { benchSoak, printSoak } from './soak.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '../..');
@@ -51,7 +59,7 @@ const DECODE_ROUNDS = intEnv('BENCH_DECODE_ROUNDS', 5);
 const KEEP = process.env.BENCH_KEEP === '1';
 const ARGS = cliArgs(process.argv.slice(2));
 const ONLY = ARGS.only;
-if (ONLY !== undefined && !['ingest', 'provenance', 'redaction', 'auth', 'detections', 'event-loop'].includes(ONLY)) throw new Error(`--only must be ingest, provenance, redaction, auth, detections or event-loop, got "${ONLY}"`);
+if (ONLY !== undefined && !['ingest', 'provenance', 'redaction', 'auth', 'detections', 'event-loop', 'soak'].includes(ONLY)) throw new Error(`--only must be ingest, provenance, redaction, auth, detections, event-loop or soak, got "${ONLY}"`);
 const AUTH_SPANS = intEnv('BENCH_AUTH_SPANS', 40_000);
 const AUTH_ROUNDS = intEnv('BENCH_AUTH_ROUNDS', 3);
 const PROV_SPANS = ARGS.spans !== undefined ? positiveInt(ARGS.spans, '--spans') : intEnv('BENCH_PROV_SPANS', 200_000);
@@ -70,12 +78,40 @@ const log = (s: string): void => {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  if (ONLY === 'soak') return soakSection(); // opt-in only: never part of a plain `npm run bench`
   if (ONLY === 'detections') return void process.stdout.write(`${printDetections(await benchDetections(intEnv('BENCH_DETECT_SPANS', 12_000)))}\n`);
   if (ONLY === undefined || ONLY === 'ingest' || ONLY === 'redaction') await ingestSections(started);
   if (ONLY === undefined || ONLY === 'auth') await authSection();
   if (ONLY === undefined || ONLY === 'event-loop') await eventLoopSection();
   if (ONLY === undefined || ONLY === 'provenance') await provenanceSections();
   if (ONLY === undefined) process.stdout.write(`${printDetections(await benchDetections(intEnv('BENCH_DETECT_SPANS', 12_000)))}\n`);
+}
+
+async function soakSection(): Promise<void> {
+  const spans = ARGS.spans !== undefined ? positiveInt(ARGS.spans, '--spans') : intEnv('BENCH_SOAK_SPANS', 1_000_000);
+  const step = intEnv('BENCH_SOAK_STEP', Math.min(100_000, Math.ceil(spans / 10)));
+  const seeds = intEnv('BENCH_SOAK_SEEDS', 100);
+  const readBudgetSeconds = intEnv('BENCH_SOAK_READ_BUDGET_S', 60);
+  const workDir = tempDataDir('causeway-bench-soak-');
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
+  try {
+    const r = await benchSoak({
+      spans,
+      step,
+      concurrency: PROV_CONCURRENCY,
+      ...(process.env.BENCH_SOAK_FEED_MINUTES ? { feedMinutes: intEnv('BENCH_SOAK_FEED_MINUTES', 0) } : {}),
+      seeds,
+      readBudgetSeconds,
+      bigTraceAgents: process.env.BENCH_SOAK_BIG_TRACE_AGENTS === '0' ? 0 : intEnv('BENCH_SOAK_BIG_TRACE_AGENTS', 40),
+      bigTraceRuns: intEnv('BENCH_SOAK_BIG_TRACE_RUNS', 5),
+      workDir,
+      print: (line) => process.stdout.write(`${line}\n`),
+      log,
+    });
+    process.stdout.write(printSoak(r, { machine, seeds, readBudgetSeconds }));
+  } finally {
+    if (!KEEP) rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 async function eventLoopSection(): Promise<void> {
@@ -415,7 +451,7 @@ function cliArgs(argv: string[]): Record<string, string> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m || !['spans', 'only'].includes(m[1]!)) throw new Error(`unknown argument "${a}"; usage: npm run bench -- [--spans N] [--only ingest|provenance]`);
+    if (!m || !['spans', 'only'].includes(m[1]!)) throw new Error(`unknown argument "${a}"; usage: npm run bench -- [--spans N] [--only ingest|provenance|redaction|auth|detections|event-loop|soak|explorer]`);
     const v = m[2] ?? argv[++i];
     if (v === undefined) throw new Error(`${a} needs a value`);
     out[m[1]!] = v;

@@ -1,0 +1,327 @@
+// The soak (`npm run bench -- --only soak [--spans N]`; never part of a plain `npm run bench`
+// or of CI): one collector on the default configuration (provenance, redaction, ledger on; the
+// writer's default flush interval) fed generated agent traces in steps (100k spans up to 1M),
+// each step waited for until durable. One line per step: spans, collector RSS (VmRSS of the
+// process, chDB included), durable and acknowledged spans/s in that step. The collector is
+// restarted after the first step and after the last, on the same data directory, and timed from
+// spawn to /healthz answering. Then a ~3,250-span multi-agent trace is added, and the reads of
+// issue 15 are measured through the API: trace by id, backward and forward slices over random
+// seeds (provenance.ts measureReads), and the big trace's causal graph (time, bytes on the wire
+// gzip and decoded). Last, with the collector stopped, bytes per span per table.
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { HealthResponse } from '@causeway/schemas';
+import { type CollectorProcess, startCollector } from '@causeway/testkit/collector-process.ts';
+import { multiAgentTrace } from '../../explorer/test/multi-agent-trace.ts';
+import { DEFAULTS } from '../src/config.ts';
+import { type AgentRequest, AgentTraceGenerator } from './agent-traces.ts';
+import { median } from './decode.ts';
+import { type DiskPerTable, diskPerTable, formatDiskPerTable } from './disk-per-table.ts';
+import { type Latency, type PostResult, measureReads, postAll, rssMbOf, table } from './provenance.ts';
+
+type Log = (s: string) => void;
+
+export interface SoakOptions {
+  spans: number;
+  /** spans per step (a line each) */
+  step: number;
+  concurrency: number;
+  /** stop feeding after this many minutes (the step under way ends early), then restart, read and measure what was fed */
+  feedMinutes?: number;
+  seeds: number;
+  readBudgetSeconds: number;
+  /** sub-agents of the big trace (40 ≈ 3,250 spans); 0 skips it */
+  bigTraceAgents: number;
+  /** timed fetches of each big-trace read */
+  bigTraceRuns: number;
+  workDir: string;
+  /** each step's line as soon as it is measured */
+  print: (line: string) => void;
+  log: Log;
+}
+
+export interface SoakStep {
+  spans: number;
+  /** VmRSS once the step is durable */
+  rssMb: number;
+  peakRssMb: number;
+  durablePerSec: number;
+  ackPerSec: number;
+  retried: number;
+  resent: number;
+  deadLettered: number;
+}
+
+export interface SoakRestart {
+  atSpans: number;
+  stopSeconds: number;
+  /** spawn until the banner (URLs) is printed */
+  bannerSeconds: number;
+  /** spawn until GET /healthz answers 200 */
+  healthzSeconds: number;
+  rssAfterMb: number;
+}
+
+export interface WireRead {
+  name: string;
+  n: number;
+  p50Ms: number;
+  maxMs: number;
+  wireBytes: number;
+  decodedBytes: number;
+  /** graph nodes, or spans (trace by id); NaN where the answer has neither */
+  nodes: number;
+  truncated: boolean;
+  status: number;
+}
+
+export interface SoakResult {
+  steps: SoakStep[];
+  firstStartSeconds: number;
+  restarts: SoakRestart[];
+  bigTrace?: { spans: number; reads: WireRead[] };
+  latencies: Latency[];
+  traceMismatches: number;
+  disk: DiskPerTable;
+  /** spans acknowledged, the big trace included */
+  sent: number;
+  seconds: number;
+}
+
+/** The default configuration, except ports (ephemeral) and what the harness changes (its 50 ms flush interval). */
+const DEFAULT_ENV = { CAUSEWAY_FLUSH_INTERVAL_MS: String(DEFAULTS.writer.flushIntervalMs) };
+const START_TIMEOUT_MS = 1_800_000;
+
+async function untilHealthz(cw: CollectorProcess, deadlineMs: number): Promise<void> {
+  for (;;) {
+    try {
+      const res = await fetch(`${cw.apiUrl}/healthz`);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (cw.child.exitCode !== null || cw.child.signalCode !== null) throw new Error(`collector exited while starting:\n${cw.output().slice(-3000)}`);
+    if (performance.now() > deadlineMs) throw new Error(`/healthz did not answer 200 within ${START_TIMEOUT_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Starts a collector on `dataDir`; times spawn → banner and spawn → /healthz 200. */
+async function start(dataDir: string): Promise<{ cw: CollectorProcess; bannerSeconds: number; healthzSeconds: number }> {
+  const t0 = performance.now();
+  const cw = await startCollector({ dataDir, env: DEFAULT_ENV, startTimeoutMs: START_TIMEOUT_MS });
+  const bannerSeconds = (performance.now() - t0) / 1000;
+  try {
+    await untilHealthz(cw, t0 + START_TIMEOUT_MS);
+  } catch (e) {
+    await cw.kill9();
+    throw e;
+  }
+  return { cw, bannerSeconds, healthzSeconds: (performance.now() - t0) / 1000 };
+}
+
+/** SIGTERM, SIGKILL after `withinS` (a collector that hangs on stop must not hang the bench); returns the seconds it took. */
+export async function stop(cw: CollectorProcess, log: Log, withinS = 300): Promise<number> {
+  const t0 = performance.now();
+  const killer = setTimeout(() => {
+    log(`  the collector did not stop within ${withinS} s of SIGTERM: SIGKILL`);
+    cw.child.kill('SIGKILL');
+  }, withinS * 1000);
+  await cw.stop();
+  clearTimeout(killer);
+  return (performance.now() - t0) / 1000;
+}
+
+/** GET as the local admin, gzip accepted: the time until the last byte, bytes as transferred and decoded. */
+function wireGet(cw: CollectorProcess, path: string): Promise<{ ms: number; status: number; wire: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = request(`${cw.apiUrl}${path}`, { headers: { ...cw.adminHeaders, 'accept-encoding': 'gzip' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const ms = performance.now() - t0;
+        const raw = Buffer.concat(chunks);
+        const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+        resolve({ ms, status: res.statusCode ?? 0, wire: raw.length, body });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function wireRead(cw: CollectorProcess, name: string, path: string, runs: number): Promise<WireRead> {
+  const xs: Awaited<ReturnType<typeof wireGet>>[] = [];
+  for (let i = 0; i < runs; i++) xs.push(await wireGet(cw, path));
+  const last = xs.at(-1)!;
+  let nodes = NaN;
+  let truncated = false;
+  try {
+    const j = JSON.parse(last.body.toString('utf8')) as { nodes?: unknown[]; spanCount?: number; truncated?: boolean };
+    nodes = j.nodes?.length ?? j.spanCount ?? NaN;
+    truncated = j.truncated === true;
+  } catch {
+    // not JSON: the status says why
+  }
+  return { name, n: xs.length, p50Ms: median(xs.map((x) => x.ms)), maxMs: Math.max(...xs.map((x) => x.ms)), wireBytes: last.wire, decodedBytes: last.body.length, nodes, truncated, status: last.status };
+}
+
+export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
+  const t0 = performance.now();
+  const { log } = o;
+  const dataDir = join(o.workDir, 'store');
+  const gen = new AgentTraceGenerator({ spans: o.spans, seed: 11 });
+  let handed = 0;
+  let exhausted = false;
+  const feedUntil = o.feedMinutes !== undefined ? t0 + o.feedMinutes * 60_000 : Number.POSITIVE_INFINITY;
+  let stoppedEarly = false;
+  const outOfTime = (): boolean => (stoppedEarly ||= performance.now() > feedUntil);
+  const upTo =
+    (limit: number) =>
+    (): AgentRequest | undefined => {
+      if (handed >= limit || outOfTime()) return undefined;
+      const r = gen.next();
+      if (r) handed += r.spans;
+      else exhausted = true;
+      return r;
+    };
+  const steps: SoakStep[] = [];
+  const restarts: SoakRestart[] = [];
+  let sent = 0;
+  let bigTrace: SoakResult['bigTrace'];
+  let reads: Awaited<ReturnType<typeof measureReads>> = { latencies: [], traceMismatches: 0 };
+
+  let started = await start(dataDir);
+  let cw = started.cw;
+  const firstStartSeconds = started.healthzSeconds;
+  log(`soak: collector up in ${firstStartSeconds.toFixed(1)} s (empty store, data dir ${dataDir}); ${o.spans.toLocaleString('en-US')} spans in steps of ${o.step.toLocaleString('en-US')}`);
+  // Ctrl-C or a kill of the bench must not leave the collector running.
+  const onSignal = (sig: NodeJS.Signals): void => {
+    cw.child.kill('SIGKILL');
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const restart = async (): Promise<void> => {
+    const stopSeconds = await stop(cw, log);
+    started = await start(dataDir);
+    cw = started.cw;
+    const r: SoakRestart = { atSpans: handed, stopSeconds, bannerSeconds: started.bannerSeconds, healthzSeconds: started.healthzSeconds, rssAfterMb: rssMbOf(cw.child.pid!) };
+    restarts.push(r);
+    o.print(`soak restart at ${int(r.atSpans)} spans: stop ${r.stopSeconds.toFixed(1)} s; start to /healthz ${r.healthzSeconds.toFixed(1)} s (banner at ${r.bannerSeconds.toFixed(1)} s); RSS after start ${int(r.rssAfterMb)} MB`);
+  };
+  try {
+    for (let k = 1; !exhausted && !stoppedEarly; k++) {
+      const before = handed;
+      // the last step takes what the generator still holds (it makes whole traces)
+      const limit = k * o.step >= o.spans ? Number.POSITIVE_INFINITY : k * o.step;
+      if (handed >= limit) continue; // a step smaller than a request: the last one passed this boundary
+      const r: PostResult = await postAll(cw, upTo(limit), o.concurrency, log, o.spans, handed);
+      sent += r.spans;
+      // the durable-count check: postAll returned once /healthz showed nothing pending (rows written since, e.g.
+      // detections' findings, may be pending again); nothing may have been set aside
+      const h = (await (await fetch(`${cw.apiUrl}/healthz`)).json()) as HealthResponse;
+      const step: SoakStep = {
+        spans: handed,
+        rssMb: rssMbOf(cw.child.pid!),
+        peakRssMb: r.peakRssMb,
+        durablePerSec: (handed - before) / r.durableSeconds,
+        ackPerSec: (handed - before) / r.ackSeconds,
+        retried: r.retried,
+        resent: r.resent,
+        deadLettered: h.store.deadLetteredRows,
+      };
+      steps.push(step);
+      o.print(
+        `soak ${int(step.spans).padStart(9)} spans  RSS ${int(step.rssMb).padStart(5)} MB (step peak ${int(step.peakRssMb).padStart(5)})  ` +
+          `durable ${int(step.durablePerSec).padStart(6)} spans/s  acknowledged ${int(step.ackPerSec).padStart(6)} spans/s  ` +
+          `429 retried ${step.retried}, re-sent ${step.resent}, dead-lettered rows ${step.deadLettered}`,
+      );
+      if (stoppedEarly) {
+        o.print(`soak: feeding stopped after ${o.feedMinutes} min (BENCH_SOAK_FEED_MINUTES) at ${int(handed)} of ${int(o.spans)} spans`);
+        break;
+      }
+      if (k === 1 && !exhausted) await restart();
+    }
+    await restart();
+
+    if (o.bigTraceAgents > 0) {
+      const t = multiAgentTrace({ agents: o.bigTraceAgents, seed: 15 });
+      const reqs: AgentRequest[] = t.requests.map((b) => {
+        const body = b as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+        const spans = body.resourceSpans.reduce((n, rs) => n + rs.scopeSpans.reduce((m, ss) => m + ss.spans.length, 0), 0);
+        return { body: Buffer.from(JSON.stringify(b)), spans };
+      });
+      let i = 0;
+      const r = await postAll(cw, () => reqs[i++], 1, log);
+      sent += r.spans;
+      log(`  big trace: ${t.spans} spans durable in ${r.durableSeconds.toFixed(1)} s`);
+      const runs = o.bigTraceRuns;
+      bigTrace = {
+        spans: t.spans,
+        reads: [
+          await wireRead(cw, 'causal graph /api/provenance/traces/:id', `/api/provenance/traces/${t.traceId}`, runs),
+          await wireRead(cw, 'overview /api/provenance/traces/:id/overview', `/api/provenance/traces/${t.traceId}/overview`, runs),
+          await wireRead(cw, 'spans /api/traces/:id', `/api/traces/${t.traceId}`, runs),
+        ],
+      };
+    }
+    reads = await measureReads(cw, gen.traces, o, log);
+  } catch (e) {
+    log(cw.output().slice(-5000));
+    throw e;
+  } finally {
+    await stop(cw, log);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  log('  bytes per table (chDB in this process, the collector stopped)…');
+  const disk = await diskPerTable(dataDir);
+  return { steps, firstStartSeconds, restarts, bigTrace, ...reads, disk, sent, seconds: (performance.now() - t0) / 1000 };
+}
+
+export function printSoak(r: SoakResult, o: { machine: string; seeds: number; readBudgetSeconds: number }): string {
+  const out: string[] = ['', `== Soak: ${int(r.steps.at(-1)?.spans ?? 0)} spans of generated agent traces, default configuration (provenance, redaction, ledger on) ==`];
+  out.push(
+    table(
+      ['spans', 'RSS MB', 'step peak RSS MB', 'durable spans/s (step)', 'acknowledged spans/s (step)'],
+      r.steps.map((s) => [int(s.spans), int(s.rssMb), int(s.peakRssMb), int(s.durablePerSec), int(s.ackPerSec)]),
+    ),
+  );
+  const first = r.steps[0];
+  const last = r.steps.at(-1);
+  if (first && last) {
+    const peak = Math.max(...r.steps.map((s) => s.peakRssMb));
+    out.push(
+      `  RSS after ${int(last.spans)} − after ${int(first.spans)}: ${int(last.rssMb - first.rssMb)} MB (goal ≤ 100); peak ${int(peak)} MB (goal < 1,500); ` +
+        `429 retried ${r.steps.reduce((n, s) => n + s.retried, 0)}, re-sent after a connection error ${r.steps.reduce((n, s) => n + s.resent, 0)}, dead-lettered rows ${last.deadLettered}`,
+    );
+  }
+  out.push(`  start to /healthz: empty store ${r.firstStartSeconds.toFixed(1)} s; ${r.restarts.map((x) => `at ${int(x.atSpans)} spans ${x.healthzSeconds.toFixed(1)} s (stop ${x.stopSeconds.toFixed(1)} s)`).join('; ')} (goal < 5 s)`);
+  if (r.bigTrace) {
+    out.push(`  a ${int(r.bigTrace.spans)}-span multi-agent trace added after the last restart; ${r.bigTrace.reads[0]?.n ?? 0} timed GETs each, gzip accepted:`);
+    out.push(
+      table(
+        ['read', 'p50 ms', 'max ms', 'on the wire MB', 'decoded MB', 'nodes/spans', 'truncated', 'status'],
+        r.bigTrace.reads.map((x) => [x.name, int(x.p50Ms), int(x.maxMs), (x.wireBytes / 1e6).toFixed(2), (x.decodedBytes / 1e6).toFixed(2), int(x.nodes), x.truncated ? 'yes' : 'no', String(x.status)]),
+      ),
+    );
+  }
+  out.push(
+    table(
+      ['read (one at a time, through the API)', 'n', 'p50 ms', 'p95 ms', 'max ms', 'median nodes', 'truncated', 'errors'],
+      r.latencies.map((l) => [l.name, String(l.n), l.p50.toFixed(1), l.p95.toFixed(1), l.max.toFixed(1), int(l.medianSize), String(l.truncated), String(l.errors)]),
+    ),
+  );
+  out.push(`  ${o.seeds} random seeds per read (after 10 not counted), fewer where a read used up its ${o.readBudgetSeconds} s budget; trace by id answers with another span count than sent: ${r.traceMismatches}`);
+  out.push(formatDiskPerTable(r.disk, `in the store (${int(r.sent)} acknowledged)`));
+  out.push(`soak: ${o.machine}; took ${(r.seconds / 60).toFixed(1)} min`);
+  out.push('');
+  return out.join('\n');
+}
+
+const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '?');
