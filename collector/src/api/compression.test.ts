@@ -10,6 +10,7 @@ const app = new Hono();
 app.use('*', compression());
 app.get('/big', (c) => c.json(big));
 app.post('/big', (c) => c.json(big));
+app.get('/healthz', (c) => c.json({ status: 'ok', pad: 'x'.repeat(2000) }));
 app.get('/zip', (c) => c.body(new Uint8Array(4096), 200, { 'content-type': 'application/zip' }));
 app.get('/app.js', (c) => c.body('console.log(1);\n'.repeat(500), 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
@@ -35,5 +36,11 @@ describe('answers are compressed', () => {
       expect(res.headers.get('content-encoding')).toBeNull();
     }
     expect(JSON.parse(await (await get('/big', 'identity')).text())).toEqual(big);
+  });
+
+  it('/healthz is never compressed: its answer must not wait on the thread pool behind ingest writes', async () => {
+    const res = await get('/healthz');
+    expect(res.headers.get('content-encoding')).toBeNull();
+    expect(((await res.json()) as { status: string }).status).toBe('ok');
   });
 });
