@@ -32,6 +32,10 @@ export class SliceLoader {
   /** rows without content, read for a scope's copied-text step */
   private readonly artifactFacts = new Map<string, ArtifactFacts>();
   private readonly scopeRows = new Map<string, Promise<ScopeArtifacts>>();
+  /** where each artifact was generated (at most APPEARANCES_PER_ARTIFACT), for producers in other traces */
+  private readonly generatedLists = new Map<string, Appearance[]>();
+  /** activities by `trace/span`, read for those appearances (null: not stored) */
+  private readonly activityAt = new Map<string, ActivityRow | null>();
   /** who produced each artifact, in every trace loaded so far (for its trust label) */
   readonly producers = new Producers();
 
@@ -154,6 +158,36 @@ export class SliceLoader {
   /** Every artifact row loaded so far, in load order. */
   loadedArtifacts(): ArtifactRow[] {
     return [...this.artifactRows.values()];
+  }
+
+  /**
+   * Where several artifacts were generated, in one query (each list as its own query would
+   * answer: the limit is per artifact). A backward level asks it for every artifact with no
+   * producer in its own trace: one query per level instead of one per artifact.
+   */
+  async prefetchGenerated(ids: string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((i) => !this.generatedLists.has(i));
+    if (missing.length === 0) return;
+    const rows = await this.q.appearances(this.tenant, missing, APPEARANCES_PER_ARTIFACT, ['generated']);
+    for (const i of missing) this.generatedLists.set(i, []);
+    for (const a of rows) this.generatedLists.get(a.artifact_id)!.push(a);
+  }
+
+  async generatedAppearances(id: string): Promise<Appearance[]> {
+    await this.prefetchGenerated([id]);
+    return this.generatedLists.get(id)!;
+  }
+
+  /** The activities at these (trace, span) pairs, one per pair found, read once for the walk. */
+  async activitiesAtOnce(pairs: { trace_id: string; span_id: string }[]): Promise<ActivityRow[]> {
+    const keys = [...new Set(pairs.map((p) => `${p.trace_id}/${p.span_id}`))];
+    const missing = keys.filter((k) => !this.activityAt.has(k));
+    if (missing.length > 0) {
+      const rows = await this.q.activitiesAt(this.tenant, missing.map((k) => ({ trace_id: k.slice(0, k.indexOf('/')), span_id: k.slice(k.indexOf('/') + 1) })));
+      for (const k of missing) this.activityAt.set(k, null);
+      for (const a of rows) this.activityAt.set(`${a.trace_id}/${a.span_id}`, a);
+    }
+    return keys.flatMap((k) => this.activityAt.get(k) ?? []);
   }
 
   // ---------------------------------------------------------------------------------------------
