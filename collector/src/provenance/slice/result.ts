@@ -23,8 +23,8 @@ export async function sliceResult(
   current: string | undefined,
 ): Promise<SliceResponse> {
   const artifactIds = [...graph.nodes.values()].filter((n): n is SliceArtifact => n.type === 'artifact').map((n) => n.artifactId);
-  await loader.loadArtifacts(artifactIds);
-  const apps = await loader.appearances(artifactIds, TRACES_PER_ARTIFACT);
+  // side by side: neither read depends on the other
+  const [, apps] = await Promise.all([loader.loadArtifacts(artifactIds), loader.appearances(artifactIds, TRACES_PER_ARTIFACT)]);
   const tracesOf = new Map<string, Set<string>>();
   for (const a of apps) {
     let s = tracesOf.get(a.artifact_id);

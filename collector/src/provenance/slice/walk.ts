@@ -77,10 +77,8 @@ export class SliceBuilder {
       }
       // one load for the graphs of every trace this level touches, and for the level's artifact rows
       await load.prefetchTraces(levelTraces);
-      if (this.o.direction === 'backward') {
-        await load.loadFacts([...new Set(frontier.filter((i) => isArtifactNode(i.node)).map((i) => artifactOfNode(i.node)))]);
-        await this.prefetchProducersElsewhere(frontier);
-      }
+      // backward: the level's artifact rows and where those with no producer here came from, side by side
+      if (this.o.direction === 'backward') await Promise.all([load.loadFacts([...new Set(frontier.filter((i) => isArtifactNode(i.node)).map((i) => artifactOfNode(i.node)))]), this.prefetchProducersElsewhere(frontier)]);
       for (const item of frontier) {
         if (graph.full()) break;
         if (isActivityNode(item.node)) await this.expandActivity(item, next);
