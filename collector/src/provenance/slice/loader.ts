@@ -227,12 +227,11 @@ export class SliceLoader {
               }
             }
           }
-          const rows = new Map<string, ArtifactFacts>();
-          for (const r of await this.q.artifactFacts(this.tenant, [...ids])) {
-            rows.set(r.artifact_id, r);
-            if (!this.artifactFacts.has(r.artifact_id)) this.artifactFacts.set(r.artifact_id, r);
-          }
-          const facts = [...ids].flatMap((id) => rows.get(id) ?? []);
+          // facts read for an earlier scope of this walk are not read again (a forward walk's
+          // levels share most of their traces); artifacts not found are asked again
+          const missing = [...ids].filter((id) => !this.artifactFacts.has(id));
+          for (const r of await this.q.artifactFacts(this.tenant, missing)) if (!this.artifactFacts.has(r.artifact_id)) this.artifactFacts.set(r.artifact_id, r);
+          const facts = [...ids].flatMap((id) => this.artifactFacts.get(id) ?? []);
           // fingerprint → where it is held, as (row, index) pairs in row order: a level looks up its own fingerprints
           const byFp = new Map<string, number[]>();
           facts.forEach((row, r) =>
