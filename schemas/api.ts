@@ -16,7 +16,13 @@ export interface HealthResponse {
   /** since this process started (every tenant); only for a caller whose credentials allow reading */
   redaction?: RedactionCounts;
   /** the worker threads that extract provenance and redact (absent when that runs on the main thread) */
-  ingestWorkers?: { size: number; inFlight: number; restarts: number };
+  ingestWorkers?: {
+    size: number;
+    inFlight: number;
+    restarts: number;
+    /** per worker (like `redaction`, only for a caller whose credentials allow reading): used V8 heap as of its last answer, and seconds busy since it started */
+    workers?: { heapUsedMb: number; activeSeconds: number }[];
+  };
 }
 
 /** What redaction replaced since the process started: spans (and log records) touched, values per rule. */

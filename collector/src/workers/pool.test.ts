@@ -29,6 +29,17 @@ describe('worker pool', () => {
     expect(p.stats().restarts).toBe(0);
   });
 
+  it("reports each worker's heap as of its last answer and the time it was busy (the process's own memory figures cannot see a worker's heap)", async () => {
+    const p = pool(1);
+    await p.run('t', 'echo', 1);
+    const before = p.stats().workers[0]!;
+    await p.run('t', 'keep', 40);
+    await p.run('t', 'spin', 300);
+    const after = p.stats().workers[0]!;
+    expect(after.heapUsedMb - before.heapUsedMb).toBeGreaterThan(30);
+    expect(after.activeSeconds - before.activeSeconds).toBeGreaterThanOrEqual(0.29);
+  });
+
   it('a worker that dies fails the jobs it held with WorkerGone, is started again, and the next job succeeds', async () => {
     const p = pool(1);
     const before = p.run('t', 'count', null);
@@ -39,7 +50,7 @@ describe('worker pool', () => {
     await expect(queued).rejects.toBeInstanceOf(WorkerGone);
     // The new worker starts empty: its state is its own.
     expect(await p.run('t', 'count', null)).toBe(1);
-    expect(p.stats()).toEqual({ size: 1, inFlight: 0, restarts: 1 });
+    expect(p.stats()).toEqual({ size: 1, inFlight: 0, restarts: 1, workers: [expect.objectContaining({ heapUsedMb: expect.any(Number) })] });
     expect(logged.some((m) => m.includes('exit code 3') && m.includes('starting it again'))).toBe(true);
   });
 

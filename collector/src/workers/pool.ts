@@ -32,6 +32,15 @@ export interface PoolStats {
   inFlight: number;
   /** workers started again after dying */
   restarts: number;
+  /** per worker, in pool order */
+  workers: WorkerStats[];
+}
+
+export interface WorkerStats {
+  /** its used V8 heap, MiB, as of its last answer */
+  heapUsedMb: number;
+  /** seconds its event loop was busy since it started (a counter: its rate is how busy it is) */
+  activeSeconds: number;
 }
 
 /** Workers that die before loading this many times in a row are not started again (a broken module, not a bad batch). */
@@ -45,6 +54,8 @@ interface Slot {
   /** set when the worker is not started again: every job fails with it */
   broken?: string;
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
+  /** used heap (bytes) the worker reported with its last answer */
+  heap: number;
 }
 
 export class WorkerPool {
@@ -92,7 +103,11 @@ export class WorkerPool {
   stats(): PoolStats {
     let inFlight = 0;
     for (const s of this.slots) inFlight += s.pending.size;
-    return { size: this.slots.length, inFlight, restarts: this.restarts };
+    const workers = this.slots.map((s) => ({
+      heapUsedMb: Math.round((s.heap / 2 ** 20) * 10) / 10,
+      activeSeconds: Math.round(s.worker.performance.eventLoopUtilization().active) / 1000,
+    }));
+    return { size: this.slots.length, inFlight, restarts: this.restarts, workers };
   }
 
   /** Stops every worker; jobs still held fail with WorkerGone. */
@@ -115,9 +130,10 @@ export class WorkerPool {
     });
     // An idle pool does not keep the process alive; a worker holding jobs does.
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures };
+    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures, heap: 0 };
     let failure = '';
     worker.on('message', (m: Reply) => {
+      if (m.heap !== undefined) slot.heap = m.heap;
       if (m.id === LOADED) {
         slot.loaded = true;
         slot.loadFailures = 0;

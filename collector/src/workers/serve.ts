@@ -1,6 +1,7 @@
 // The worker side of pool.ts: one handler per operation. Jobs are handled one at a time, in the
 // order they were sent (a handler's promise settles before the next job starts), so per-key
 // state in the worker sees its jobs as the main thread sent them.
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 
 export interface Request {
@@ -13,8 +14,12 @@ export interface Request {
 /** id LOADED: the worker's module has loaded and serves (sent once, unasked). */
 export const LOADED = -1;
 
-/** `kind`: the error's name (DecodeError, …), so the main thread can answer as it would have. */
-export type Reply = { id: number; ok: true; body: unknown } | { id: number; ok: false; error: string; kind: string };
+/**
+ * `kind`: the error's name (DecodeError, …), so the main thread can answer as it would have.
+ * `heap`: the worker's used V8 heap in bytes after the job (the process's memoryUsage() cannot
+ * see a worker's heap; reading it costs microseconds).
+ */
+export type Reply = ({ id: number; ok: true; body: unknown } | { id: number; ok: false; error: string; kind: string }) & { heap?: number };
 
 export type Handlers = Record<string, (body: never) => unknown>;
 
@@ -44,10 +49,11 @@ export function serve(handlers: Handlers): { busy(): boolean } {
       }
       jobs--;
       if (m.id === 0) return;
+      reply.heap = getHeapStatistics().used_heap_size;
       const moved = reply.ok ? ((reply.body as { [TRANSFER]?: ArrayBuffer[] } | null)?.[TRANSFER] ?? []) : [];
       port.postMessage(reply, moved);
     });
   });
-  port.postMessage({ id: LOADED, ok: true, body: null } satisfies Reply);
+  port.postMessage({ id: LOADED, ok: true, body: null, heap: getHeapStatistics().used_heap_size } satisfies Reply);
   return { busy: () => jobs > 0 };
 }
