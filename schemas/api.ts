@@ -20,8 +20,8 @@ export interface HealthResponse {
     size: number;
     inFlight: number;
     restarts: number;
-    /** per worker (like `redaction`, only for a caller whose credentials allow reading): used V8 heap as of its last answer, and seconds busy since it started */
-    workers?: { heapUsedMb: number; activeSeconds: number }[];
+    /** per worker (like `redaction`, only for a caller whose credentials allow reading): batches it holds, used V8 heap (at most 5 s old), seconds busy since it started */
+    workers?: { inFlight: number; heapUsedMb: number; activeSeconds: number }[];
   };
 }
 

@@ -68,6 +68,24 @@ describe('worker pool', () => {
     expect(new Set([...threads.values()].map((s) => [...s][0])).size).toBe(2);
   });
 
+  it('runLeastBusy sends a job past a busy worker to an idle one, and to the key\'s own worker when none is busier; tellAll reaches every worker', async () => {
+    const p = pool(2);
+    const home = await p.run<number>('t', 'thread', null);
+    expect(await p.runLeastBusy<number>('t', 'thread', null)).toBe(home);
+    const flag = new SharedArrayBuffer(4);
+    const held = p.run('t', 'hold', flag);
+    const other = await p.runLeastBusy<number>('t', 'thread', null);
+    expect(other).not.toBe(home);
+    Atomics.store(new Int32Array(flag), 0, 1);
+    Atomics.notify(new Int32Array(flag), 0);
+    expect(await held).toBe('released');
+    // each worker counts its own jobs: one told to all, then one asked of each
+    let key = 'u';
+    for (let k = 0; (await p.run<number>(key, 'thread', null)) === home; k++) key = `u${k}`;
+    p.tellAll('count', null);
+    expect([await p.run('t', 'count', null), await p.run(key, 'count', null)]).toEqual([2, 2]);
+  });
+
   it('the main thread runs on while a worker is busy: timers fire and other jobs wait their turn', async () => {
     const p = pool(1);
     const flag = new SharedArrayBuffer(4);

@@ -5,7 +5,7 @@
 // Workers run the module at `module` through entry.mjs (TypeScript via tsx) and answer with
 // serve() from ./serve.ts.
 import { Worker } from 'node:worker_threads';
-import { LOADED, type Reply, type Request } from './serve.ts';
+import { HEAP, LOADED, type Reply, type Request } from './serve.ts';
 
 const ENTRY = new URL('./entry.mjs', import.meta.url);
 
@@ -37,7 +37,9 @@ export interface PoolStats {
 }
 
 export interface WorkerStats {
-  /** its used V8 heap, MiB, as of its last answer */
+  /** jobs it holds now */
+  inFlight: number;
+  /** its used V8 heap, MiB, as of its last answer (or its last report, at most 5 s old, when it changed while idle) */
   heapUsedMb: number;
   /** seconds its event loop was busy since it started (a counter: its rate is how busy it is) */
   activeSeconds: number;
@@ -75,6 +77,18 @@ export class WorkerPool {
     return this.send<T>(this.slots[this.indexOf(shard)]!, op, body);
   }
 
+  /**
+   * Runs `body` in the worker holding the fewest jobs (the one of `shard` when it is among them):
+   * for jobs that need no state of their own kept in one worker, only its caches.
+   */
+  runLeastBusy<T>(shard: string, op: string, body: unknown): Promise<T> {
+    if (this.closed) return Promise.reject(new WorkerGone('worker pool is closed'));
+    const home = this.indexOf(shard);
+    let best = this.slots[home]!;
+    for (const slot of this.slots) if (!slot.broken && (best.broken || slot.pending.size < best.pending.size)) best = slot;
+    return this.send<T>(best, op, body);
+  }
+
   private send<T>(slot: Slot, op: string, body: unknown): Promise<T> {
     if (slot.broken) return Promise.reject(new WorkerGone(slot.broken));
     const id = this.nextId++;
@@ -93,17 +107,17 @@ export class WorkerPool {
     await Promise.all(this.slots.map((slot) => this.send(slot, op, body)));
   }
 
-  /** Sends `body` to the worker of `shard` without waiting for an answer (e.g. "this is durable"). */
-  tell(shard: string, op: string, body: unknown): void {
-    const slot = this.slots[this.indexOf(shard)]!;
-    if (this.closed || slot.broken) return;
-    slot.worker.postMessage({ id: 0, op, body } satisfies Request);
+  /** Sends `body` to every worker without waiting for answers. */
+  tellAll(op: string, body: unknown): void {
+    if (this.closed) return;
+    for (const slot of this.slots) if (!slot.broken) slot.worker.postMessage({ id: 0, op, body } satisfies Request);
   }
 
   stats(): PoolStats {
     let inFlight = 0;
     for (const s of this.slots) inFlight += s.pending.size;
     const workers = this.slots.map((s) => ({
+      inFlight: s.pending.size,
       heapUsedMb: Math.round((s.heap / 2 ** 20) * 10) / 10,
       activeSeconds: Math.round(s.worker.performance.eventLoopUtilization().active) / 1000,
     }));
@@ -134,6 +148,7 @@ export class WorkerPool {
     let failure = '';
     worker.on('message', (m: Reply) => {
       if (m.heap !== undefined) slot.heap = m.heap;
+      if (m.id === HEAP) return;
       if (m.id === LOADED) {
         slot.loaded = true;
         slot.loadFailures = 0;

@@ -13,6 +13,9 @@ export interface Request {
 
 /** id LOADED: the worker's module has loaded and serves (sent once, unasked). */
 export const LOADED = -1;
+/** id HEAP: the worker's used heap changed while it answered nothing (e.g. after its idle GC; sent unasked). */
+export const HEAP = -2;
+const HEAP_REPORT_MS = 5_000;
 
 /**
  * `kind`: the error's name (DecodeError, …), so the main thread can answer as it would have.
@@ -49,11 +52,18 @@ export function serve(handlers: Handlers): { busy(): boolean } {
       }
       jobs--;
       if (m.id === 0) return;
-      reply.heap = getHeapStatistics().used_heap_size;
+      reply.heap = reported = getHeapStatistics().used_heap_size;
       const moved = reply.ok ? ((reply.body as { [TRANSFER]?: ArrayBuffer[] } | null)?.[TRANSFER] ?? []) : [];
       port.postMessage(reply, moved);
     });
   });
-  port.postMessage({ id: LOADED, ok: true, body: null, heap: getHeapStatistics().used_heap_size } satisfies Reply);
+  let reported = getHeapStatistics().used_heap_size;
+  port.postMessage({ id: LOADED, ok: true, body: null, heap: reported } satisfies Reply);
+  setInterval(() => {
+    const heap = getHeapStatistics().used_heap_size;
+    if (Math.abs(heap - reported) < 2 ** 20) return;
+    reported = heap;
+    port.postMessage({ id: HEAP, ok: true, body: null, heap } satisfies Reply);
+  }, HEAP_REPORT_MS).unref();
   return { busy: () => jobs > 0 };
 }
