@@ -16,7 +16,13 @@ export interface HealthResponse {
   /** since this process started (every tenant); only for a caller whose credentials allow reading */
   redaction?: RedactionCounts;
   /** the worker threads that extract provenance and redact (absent when that runs on the main thread) */
-  ingestWorkers?: { size: number; inFlight: number; restarts: number };
+  ingestWorkers?: {
+    size: number;
+    inFlight: number;
+    restarts: number;
+    /** per worker (like `redaction`, only for a caller whose credentials allow reading): batches it holds, used V8 heap (at most 5 s old), seconds busy since it started */
+    workers?: { inFlight: number; heapUsedMb: number; activeSeconds: number }[];
+  };
 }
 
 /** What redaction replaced since the process started: spans (and log records) touched, values per rule. */

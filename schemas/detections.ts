@@ -81,3 +81,23 @@ export interface RuleInfo {
   atlas: string[];
   enabled: boolean;
 }
+
+/** One of an agent's tool calls as stored, read beyond the trace being evaluated (R7: what the store gives, what the rule reads). */
+export interface StoredCall {
+  traceId: string;
+  spanId: string;
+  /** unix ns as decimal */
+  startNs: string;
+  /** the stored request's artifact id: one per tool and canonical arguments ('' when none) */
+  requestId: string;
+  /** the stored (redacted) canonical request, at most 64 Ki characters; '' when unknown */
+  request: string;
+}
+
+/** An R7 finding already stored: its id and the time its calls span (unix ns). */
+export interface StoredMassAction {
+  id: string;
+  firstNs: bigint;
+  /** absent on findings stored before R7 recorded it (those looked within one trace: their calls lie within windowSeconds of the first) */
+  lastNs?: bigint;
+}

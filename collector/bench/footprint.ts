@@ -7,7 +7,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
+import type { HealthResponse } from '@causeway/schemas';
+import { type CollectorProcess, startCollector, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { AgentTraceGenerator } from './agent-traces.ts';
 import { diskPerTable, formatDiskPerTable } from './disk-per-table.ts';
 import { stop } from './soak.ts';
@@ -46,6 +47,12 @@ function lastMem(file: string, tag: string): Mem | undefined {
 const mb = (b: number | undefined): string => (b === undefined ? '?' : (b / 2 ** 20).toFixed(0));
 const fmt = (m: Mem | undefined): string => (m ? `RSS ${mb(m.rss)} MB = heap ${mb(m.heapUsed)} (of ${mb(m.heapTotal)}) + external ${mb(m.external)} (arrayBuffers ${mb(m.arrayBuffers)}) + other ${mb(m.rss - m.heapTotal - m.external)}` : '?');
 
+/** Each ingest worker's heap (its own isolate: not in the main thread's figures above, but in RSS's "other"). */
+async function workerHeaps(cw: CollectorProcess): Promise<string> {
+  const workers = (await cw.getJson<HealthResponse>('/healthz')).body.ingestWorkers?.workers;
+  return workers ? workers.map((w, i) => `#${i} heap ${w.heapUsedMb.toFixed(0)} MB, busy ${w.activeSeconds.toFixed(0)} s`).join('; ') : 'none (CAUSEWAY_INGEST_WORKERS=0)';
+}
+
 async function main(): Promise<void> {
   const keep = arg('keep');
   const dataDir = keep ?? tempDataDir('causeway-footprint-');
@@ -63,6 +70,7 @@ async function main(): Promise<void> {
     log(`right after: ${fmt(lastMem(memlog, 'tick'))}`);
     await new Promise((res) => setTimeout(res, SETTLE_S * 1000));
     log(`settled (${SETTLE_S} s): ${fmt(lastMem(memlog, 'tick'))}`);
+    log(`ingest workers: ${await workerHeaps(cw)}`);
     writeFileSync(`${memlog}.gc`, '');
     await new Promise((res) => setTimeout(res, 3000));
     log(`after full GC: ${fmt(lastMem(memlog, 'gc'))}`);

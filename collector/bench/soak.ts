@@ -45,6 +45,8 @@ export interface SoakStep {
   spans: number;
   /** VmRSS once the step is durable */
   rssMb: number;
+  /** the ingest workers' used V8 heap (in the RSS; not in the main thread's heap) */
+  workerHeapMb: number;
   peakRssMb: number;
   durablePerSec: number;
   ackPerSec: number;
@@ -224,10 +226,11 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
       sent += r.spans;
       // the durable-count check: postAll returned once /healthz showed nothing pending (rows written since, e.g.
       // detections' findings, may be pending again); nothing may have been set aside
-      const h = (await (await fetch(`${cw.apiUrl}/healthz`)).json()) as HealthResponse;
+      const h = (await cw.getJson<HealthResponse>('/healthz')).body;
       const step: SoakStep = {
         spans: handed,
         rssMb: rssMbOf(cw.child.pid!),
+        workerHeapMb: (h.ingestWorkers?.workers ?? []).reduce((a, w) => a + w.heapUsedMb, 0),
         peakRssMb: r.peakRssMb,
         durablePerSec: (handed - before) / r.durableSeconds,
         ackPerSec: (handed - before) / r.ackSeconds,
@@ -237,7 +240,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
       };
       steps.push(step);
       o.print(
-        `soak ${int(step.spans).padStart(9)} spans  RSS ${int(step.rssMb).padStart(5)} MB (step peak ${int(step.peakRssMb).padStart(5)})  ` +
+        `soak ${int(step.spans).padStart(9)} spans  RSS ${int(step.rssMb).padStart(5)} MB (step peak ${int(step.peakRssMb).padStart(5)}, worker heap ${int(step.workerHeapMb).padStart(4)})  ` +
           `durable ${int(step.durablePerSec).padStart(6)} spans/s  acknowledged ${int(step.ackPerSec).padStart(6)} spans/s  ` +
           `429 retried ${step.retried}, re-sent ${step.resent}, dead-lettered rows ${step.deadLettered}`,
       );

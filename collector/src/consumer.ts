@@ -61,7 +61,7 @@ export interface Processor {
 export type Exporter = IngestConsumer;
 
 /** The trace ids a batch's spans and log records carry, whether encoded or not. */
-export function traceIdsOf(batch: IngestBatch): string[] {
+export function traceIdsOf(batch: Pick<IngestBatch, 'spans' | 'logs' | 'encoded'>): string[] {
   if (batch.encoded) return batch.encoded.traceIds;
   const ids = new Set<string>();
   for (const s of batch.spans) if (s.trace_id) ids.add(s.trace_id);

@@ -3,11 +3,8 @@
 // collector process. One finding for the burst, once its evidence is complete, not raised again
 // as more traces come; none below the threshold or spread wider than the window; the webhook
 // gets it signed; `causeway detect --since` over the history finds the same finding.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { type IncomingMessage, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FindingListResponse, FindingView } from '@causeway/schemas';
@@ -16,22 +13,12 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollectorProcess, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans } from '@causeway/testkit/sdk-spans.ts';
+import { type DetectingCollector, type ReceivedAlert, startDetectingCollector, until } from './detecting-collector.ts';
 import { emitRun } from '../../fixtures/detections/emit.ts';
-import { POLICY } from '../../fixtures/detections/stories.ts';
 import type { MonitorStats } from '../src/detections/monitor.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const AGENT_KEY = 'infra/ops-bot';
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** One cleanup ticket, one trace: ops-bot deletes one production record. */
 const ticket = (n: number, startMs: number): ReadableSpan[] =>
@@ -51,11 +38,10 @@ const callNode = (spans: ReadableSpan[]): string => {
 
 describe('R7 across traces, end to end', () => {
   const dir = tempDataDir('causeway-mass-');
-  const policyFile = join(dir, 'policy.json');
-  const secretFile = join(dir, 'webhook.secret');
-  const secret = randomBytes(32);
-  const received: { headers: IncomingMessage['headers']; body: string }[] = [];
-  let hook: ReturnType<typeof createServer>;
+  let detecting: DetectingCollector;
+  let policyFile: string;
+  let secret: Buffer;
+  let received: ReceivedAlert[];
   let cw: CollectorProcess;
   let exporter: OTLPTraceExporter;
 
@@ -71,36 +57,18 @@ describe('R7 across traces, end to end', () => {
       return s.evaluatedTraces >= before + traces.length && s.pendingTraces === 0 ? true : undefined;
     });
   };
-  const alertsOf = (id: string): { headers: IncomingMessage['headers']; body: string }[] => received.filter((r) => JSON.parse(r.body).finding_info?.uid === id);
+  const alertsOf = (id: string): ReceivedAlert[] => received.filter((r) => JSON.parse(r.body).finding_info?.uid === id);
 
   beforeAll(async () => {
-    writeFileSync(policyFile, JSON.stringify(POLICY));
-    writeFileSync(secretFile, secret, { mode: 0o600 });
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    cw = await startCollector({
-      dataDir: join(dir, 'data'),
-      env: {
-        CAUSEWAY_DETECTION_POLICY: policyFile,
-        CAUSEWAY_DETECT_QUIET_MS: '1500',
-        CAUSEWAY_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`,
-        CAUSEWAY_WEBHOOK_SECRET_FILE: secretFile,
-      },
-    });
+    detecting = await startDetectingCollector(dir);
+    ({ cw, received, secret, policyFile } = detecting);
     exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
   }, 120_000);
 
   afterAll(async () => {
     await exporter?.shutdown();
     await cw?.stop();
-    hook?.close();
+    await detecting?.stop();
   });
 
   it('raises one R7 finding once a fifth trace completes the burst, lists every call across the traces, signs its alert, and raises nothing more as further traces of the burst arrive', async () => {

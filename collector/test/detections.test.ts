@@ -2,11 +2,9 @@
 // into a real collector process, findings read back from the API, alerts received by a webhook
 // whose HMAC signature is checked, status changed through events, and `causeway detect --since`
 // re-run over the stored history without raising anything twice.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { type IncomingMessage, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FindingListResponse, FindingView } from '@causeway/schemas';
@@ -17,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollectorProcess, startCollector, storeEnv, tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { exportSpans } from '@causeway/testkit/sdk-spans.ts';
 import { loadCaptured } from '../../fixtures/agents/captured.ts';
+import { type DetectingCollector, type ReceivedAlert, startDetectingCollector, until } from './detecting-collector.ts';
 import { emitRun } from '../../fixtures/detections/emit.ts';
 import { POLICY, benign, incidents } from '../../fixtures/detections/stories.ts';
 import type { MonitorStats } from '../src/detections/monitor.ts';
@@ -24,28 +23,12 @@ import { verifyBundle } from '../src/bundle/verify.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('detections end to end', () => {
   const dir = tempDataDir('causeway-detect-');
-  const policyFile = join(dir, 'policy.json');
-  const secretFile = join(dir, 'webhook.secret');
-  const secret = randomBytes(32);
-  const received: Received[] = [];
-  let hook: ReturnType<typeof createServer>;
+  let detecting: DetectingCollector;
+  let policyFile: string;
+  let secret: Buffer;
+  let received: ReceivedAlert[];
   let cw: CollectorProcess;
   let exporter: OTLPTraceExporter;
 
@@ -53,33 +36,15 @@ describe('detections end to end', () => {
   const stats = async (): Promise<MonitorStats> => (await cw.getJson<MonitorStats>('/api/detections/status')).body;
 
   beforeAll(async () => {
-    writeFileSync(policyFile, JSON.stringify(POLICY));
-    writeFileSync(secretFile, secret, { mode: 0o600 });
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    cw = await startCollector({
-      dataDir: join(dir, 'data'),
-      env: {
-        CAUSEWAY_DETECTION_POLICY: policyFile,
-        CAUSEWAY_DETECT_QUIET_MS: '1500',
-        CAUSEWAY_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`,
-        CAUSEWAY_WEBHOOK_SECRET_FILE: secretFile,
-      },
-    });
+    detecting = await startDetectingCollector(dir);
+    ({ cw, received, secret, policyFile } = detecting);
     exporter = new OTLPTraceExporter({ url: `${cw.otlpUrl}/v1/traces`, headers: cw.ingestHeaders });
   }, 120_000);
 
   afterAll(async () => {
     await exporter?.shutdown();
     await cw?.stop();
-    hook?.close();
+    await detecting?.stop();
   });
 
   it('raises R1 once, with its taint path, for an injection whose spans arrive out of order and late; benign runs raise nothing; the webhook gets a signed OCSF finding', async () => {
@@ -191,7 +156,7 @@ describe('detections end to end', () => {
     expect((await findings(`?trace=${traceId}&rule=R8`))[0]!.events).toHaveLength(1);
 
     // the resolution goes to the same webhook as the finding did: its Close, signed the same way, once
-    const alertsOf = (uid: string): Received[] => received.filter((r) => JSON.parse(r.body).finding_info?.uid === uid);
+    const alertsOf = (uid: string): ReceivedAlert[] => received.filter((r) => JSON.parse(r.body).finding_info?.uid === uid);
     const close = await until('the Close alert', async () => alertsOf(r8.id).find((r) => JSON.parse(r.body).activity_id === 3));
     const ts = String(close.headers['x-causeway-timestamp']);
     expect(close.headers['x-causeway-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${ts}.${close.body}`).digest('hex')}`);

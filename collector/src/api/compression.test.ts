@@ -10,7 +10,19 @@ const app = new Hono();
 app.use('*', compression());
 app.get('/big', (c) => c.json(big));
 app.post('/big', (c) => c.json(big));
-app.get('/healthz', (c) => c.json({ status: 'ok', pad: 'x'.repeat(2000) }));
+app.get('/small', (c) => c.json({ status: 'ok', pad: 'x'.repeat(3000) }));
+app.get('/stream', (c) =>
+  c.body(
+    new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 64; i++) controller.enqueue(new TextEncoder().encode(`{"row":${i},"pad":"${'y'.repeat(200)}"}\n`));
+        controller.close();
+      },
+    }),
+    200,
+    { 'content-type': 'application/json' },
+  ),
+);
 app.get('/zip', (c) => c.body(new Uint8Array(4096), 200, { 'content-type': 'application/zip' }));
 app.get('/app.js', (c) => c.body('console.log(1);\n'.repeat(500), 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
@@ -38,9 +50,18 @@ describe('answers are compressed', () => {
     expect(JSON.parse(await (await get('/big', 'identity')).text())).toEqual(big);
   });
 
-  it('/healthz is never compressed: its answer must not wait on the thread pool behind ingest writes', async () => {
-    const res = await get('/healthz');
+  it('a small JSON answer of unknown length (c.json) is sent as it is, with its length: zlib runs on the thread pool, which waits behind ingest writes', async () => {
+    const res = await get('/small');
     expect(res.headers.get('content-encoding')).toBeNull();
-    expect(((await res.json()) as { status: string }).status).toBe('ok');
+    const text = await res.text();
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect((JSON.parse(text) as { status: string }).status).toBe('ok');
+  });
+
+  it('a streamed answer longer than the threshold is compressed whole, its first chunks included', async () => {
+    const res = await get('/stream');
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    const lines = gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { row: number }).row)).toEqual(Array.from({ length: 64 }, (_, i) => i));
   });
 });

@@ -1,6 +1,6 @@
 // GET /healthz: the store's write path (pending, inserted, last error) for anyone, and what
-// redaction replaced since start (every tenant's counts) for the callers `showRedaction` lets
-// see it. Outside /api: no scope, nothing tenant-specific.
+// redaction replaced since start (every tenant's counts) and each ingest worker's heap and busy
+// time for the callers `showRedaction` lets see it. Outside /api: no scope, nothing tenant-specific.
 import type { HealthResponse } from '@causeway/schemas';
 import { type Context, Hono } from 'hono';
 import type { RedactionStatsView } from '../processors/redact.ts';
@@ -16,8 +16,13 @@ export function healthApi(
     const s = store.health();
     // Degraded while acknowledged rows wait on a failing ClickHouse, or rows were set aside.
     const degraded = (s.lastError && s.pendingRows > 0) || s.deadLetteredRows > 0;
-    const body: HealthResponse = { status: degraded ? 'degraded' : 'ok', store: s, ...(ingestWorkers ? { ingestWorkers: ingestWorkers() } : {}) };
-    if (await showRedaction(c)) body.redaction = redaction.snapshot();
+    const reader = await showRedaction(c);
+    const body: HealthResponse = { status: degraded ? 'degraded' : 'ok', store: s };
+    if (ingestWorkers) {
+      const { workers, ...pool } = ingestWorkers();
+      body.ingestWorkers = reader && workers ? { ...pool, workers } : pool;
+    }
+    if (reader) body.redaction = redaction.snapshot();
     return c.json(body);
   });
   return app;

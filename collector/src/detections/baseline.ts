@@ -1,3 +1,5 @@
+import type { StoredCall, StoredMassAction } from '@causeway/schemas';
+
 // What the anomaly rules read beyond one trace: an agent's tool calls counted per time window,
 // store-wide. The store's reads meet this interface structurally (store/reads/findings.ts).
 export interface BaselineReader {
@@ -17,26 +19,6 @@ export function medianMad(xs: number[]): { median: number; mad: number } {
   const med = (v: number[]): number => (v.length === 0 ? 0 : v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2);
   const median = med(s);
   return { median, mad: med(s.map((x) => Math.abs(x - median)).sort((a, b) => a - b)) };
-}
-
-/** One of an agent's tool calls as stored, read beyond the trace being evaluated (R7). */
-export interface StoredCall {
-  traceId: string;
-  spanId: string;
-  /** unix ns as decimal */
-  startNs: string;
-  /** the stored request's artifact id: one per tool and canonical arguments ('' when none) */
-  requestId: string;
-  /** the stored (redacted) canonical request; '' when unknown */
-  request: string;
-}
-
-/** An R7 finding already stored: its id and the time its calls span (unix ns). */
-export interface StoredMassAction {
-  id: string;
-  firstNs: bigint;
-  /** absent on findings stored before R7 recorded it (those looked within one trace: their calls lie within windowSeconds of the first) */
-  lastNs?: bigint;
 }
 
 /** What R7 reads beyond one trace: the agent's calls of one tool across its traces, and the mass actions already raised on them. */

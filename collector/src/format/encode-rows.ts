@@ -13,7 +13,7 @@ export function encodeRows(batch: Pick<IngestBatch, 'spans' | 'logs' | 'provenan
   if (p.activities.length > 0) tables.push({ table: 'prov_activities', payload: provPayload('prov_activities', p.activities), rows: p.activities.length });
   if (p.relations.length > 0) tables.push({ table: 'prov_relations', payload: provPayload('prov_relations', p.relations), rows: p.relations.length });
   if (p.artifacts.length > 0) tables.push({ table: 'prov_artifacts', payload: provPayload('prov_artifacts', p.artifacts), rows: p.artifacts.length });
-  return { tables, traceIds: traceIdsOf({ ...batch, tenant: '', submitter: { id: '', name: '' } }), artifacts: p.artifacts.map((a) => ({ tenant: a.tenant, artifact_id: a.artifact_id })) };
+  return { tables, traceIds: traceIdsOf({ spans, logs }), artifacts: p.artifacts.map((a) => ({ tenant: a.tenant, artifact_id: a.artifact_id })) };
 }
 
 /** The batch's encoded rows: those a processor made, or made now. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExactJson } from '../receivers/otlp/exact-json.ts';
 import { EMPTY_ROOT, leafHash, nodeHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 import { TileLog } from './tile-log.ts';
-import { type TileRow, TreeEdge, tilePath } from './tiles.ts';
+import { type TileRow, TreeEdge, appendInSlices, tilePath } from './tiles.ts';
 
 const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/merkle');
 const b64 = (s: string | null | undefined): Buffer => Buffer.from(s ?? '', 'base64');
@@ -132,6 +132,33 @@ describe('tiles of height 8 past two tile levels', () => {
     }
     const proof = await log.consistencyProof(40_000, 66_000);
     expect(verifyConsistency(40_000n, 66_000n, mth(leaves, 0, 40_000), mth(leaves, 0, 66_000), proof)).toBe(true);
+  });
+});
+
+describe('appending a large batch in slices (the writer lets the event loop in between)', () => {
+  it('leaves the tree as one append would: same root, same partial tiles, same full tiles, the partial pieces adding up', async () => {
+    const leaves = Buffer.concat(Array.from({ length: 70_000 }, (_, i) => leafHash(Buffer.from(`sliced ${i}`))));
+    const start = TreeEdge.empty();
+    start.append(leaves.subarray(0, 100 * 32)); // not on a tile boundary
+    const whole = start.clone();
+    const wholeRows = whole.append(leaves.subarray(100 * 32));
+    const sliced = start.clone();
+    let turns = 0;
+    const slicedRows = await appendInSlices(sliced, leaves.subarray(100 * 32), 4096, async () => void turns++);
+    expect(turns).toBe(Math.ceil((70_000 - 100) / 4096) - 1);
+    expect(sliced.size).toBe(70_000);
+    expect(sliced.root().equals(whole.root())).toBe(true);
+    expect(sliced.root().equals(mth(Array.from({ length: 70_000 }, (_, i) => leaves.subarray(i * 32, i * 32 + 32)), 0, 70_000))).toBe(true);
+    for (let L = 0; L < 3; L++) expect(sliced.partial(L).equals(whole.partial(L)), `partial tile of level ${L}`).toBe(true);
+    const full = (rows: TileRow[]): string[] => rows.filter((r) => r.width === 256).map((r) => `${r.level}/${r.index}/${r.hashes.toString('hex')}`);
+    expect(full(slicedRows)).toEqual(full(wholeRows));
+    // the pieces of each partial tile, laid one after another, give what one append stored
+    for (const last of wholeRows.filter((r) => r.width < 256)) {
+      const pieces = slicedRows.filter((r) => r.level === last.level && r.index === last.index && r.width < 256);
+      const stored = Buffer.alloc(last.width * 32);
+      for (const p of pieces) p.hashes.copy(stored, (p.width - p.hashes.length / 32) * 32);
+      expect(stored.subarray((last.width - last.hashes.length / 32) * 32).equals(last.hashes), `tile ${last.level}/${last.index}`).toBe(true);
+    }
   });
 });
 

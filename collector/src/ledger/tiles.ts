@@ -173,6 +173,21 @@ export class TreeEdge {
   }
 }
 
+/**
+ * Appends `leaves` to `edge` `sliceLeaves` at a time, awaiting `between()` after each slice but
+ * the last (a 20,000-row insert is ~40,000 hashes: the event loop gets turns in between). The
+ * edge ends as one append would leave it; a partial tile's rows may come in several pieces, each
+ * the entries that slice added.
+ */
+export async function appendInSlices(edge: TreeEdge, leaves: Uint8Array, sliceLeaves: number, between: () => Promise<void>): Promise<TileRow[]> {
+  const rows: TileRow[] = [];
+  for (let at = 0; at < leaves.length; at += sliceLeaves * 32) {
+    if (at > 0) await between();
+    rows.push(...edge.append(leaves.subarray(at, at + sliceLeaves * 32)));
+  }
+  return rows;
+}
+
 /** Every tree level inside a full tile, row r (0 … height) holding W >> r hashes: 2W−1 in all. */
 export function expandTile(tile: Uint8Array, height = TILE_HEIGHT): Buffer {
   const W = 2 ** height;

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Checkpoint, type LogKey, logIdOf, openCheckpoint, signCheckpoint, verifierKey } from '../ledger/checkpoint.ts';
-import { TILE_HEIGHT, type TileRow, type TreeEdge } from '../ledger/tiles.ts';
+import { TILE_HEIGHT, type TileRow, type TreeEdge, appendInSlices } from '../ledger/tiles.ts';
 import { type TileCoord, TileLog } from '../ledger/tile-log.ts';
 import type { ClickHouse } from './clickhouse.ts';
 import { type LedgerBatch, entriesOf } from './ledger-entries.ts';
@@ -93,12 +93,7 @@ export class LedgerStore {
     const entries = entriesOf(batch, this.logId, this.edge.size);
     if (entries.count === 0) return;
     const next = this.edge.clone();
-    // In slices, letting the event loop in between: a 20,000-row insert is ~40,000 hashes.
-    const rows: TileRow[] = [];
-    for (let at = 0; at < entries.leaves.length; at += APPEND_SLICE * 32) {
-      if (at > 0) await new Promise<void>((r) => setImmediate(r));
-      rows.push(...next.append(entries.leaves.subarray(at, at + APPEND_SLICE * 32)));
-    }
+    const rows = await appendInSlices(next, entries.leaves, APPEND_SLICE, () => new Promise<void>((r) => setImmediate(r)));
     try {
       await this.ch.insertJsonEachRow('ledger_entries', [entries.tsv], LEDGER_INSERT_SETTINGS, 'TabSeparatedWithNames');
     } catch (e) {

@@ -101,4 +101,23 @@ describe('the tenant chain in a worker', () => {
     const bound: ExportRequest = { signal: 'traces', encoding: 'json', body: traces[0]!, who: { ...who, services: ['only-this-service'] }, maxFutureMs: 60_000 };
     await expect(there.decode(bound)).rejects.toBeInstanceOf(BindingError);
   });
+  it("spreads one tenant's batches sent together over both workers, and stores what the main thread would: the same spans, logs, activities and relations, the same artifacts", async () => {
+    const tenants = new Tenants(options);
+    const here = perTenant((t) => tenants.processorsOf(t));
+    const there = inWorker(pool, (t) => tenants.keyOf(t));
+    const one = (b: IngestBatch): IngestBatch => ({ ...b, tenant: 'spread', spans: b.spans.map((r) => ({ ...r, tenant: 'spread' })), logs: b.logs.map((r) => ({ ...r, tenant: 'spread' })) });
+    const [a, b] = [batches().map(one), batches().map(one)];
+    const expected = [];
+    for (const x of a) expected.push(encodeRows(await here.process(x)));
+    const sent = b.map((x) => there.process(x)); // all at once, as concurrent exports arrive
+    const held = pool.stats().workers.map((w) => w.inFlight);
+    const got = (await Promise.all(sent)).map((g) => g.encoded!);
+    expect(held.every((n) => n > 0), `batches held per worker: ${held}`).toBe(true);
+    const lines = (rows: EncodedRows[], table: string): string[] => rows.flatMap((r) => r.tables.filter((t) => t.table === table).map((t) => Buffer.from(t.payload).toString('utf8')));
+    for (const table of ['spans', 'logs', 'prov_activities', 'prov_relations']) expect(lines(got, table), table).toEqual(lines(expected, table));
+    // each worker writes an artifact it has not seen durable: the same content, possibly twice
+    const artifactIds = (rows: EncodedRows[]): string[] => [...new Set(rows.flatMap((r) => r.artifacts.map((x) => x.artifact_id)))].sort();
+    expect(artifactIds(got)).toEqual(artifactIds(expected));
+    expect(artifactIds(got).length).toBeGreaterThan(10);
+  });
 });

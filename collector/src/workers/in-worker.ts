@@ -1,7 +1,10 @@
 // The tenant processor chain (provenance extraction, then redaction) run in worker threads, so
 // the main thread only accepts, spools and answers: a 512-span batch costs up to ~500 ms of
 // extraction and redaction, and a hostile one more, which on the main thread would stall every
-// other request. Each tenant's batches go to one worker (its memos live there), in order.
+// other request. A batch goes to the worker holding the fewest (the tenant's own one on a tie):
+// what a worker keeps across batches is only caches (the redactor's scans, the extractor's
+// document splits, which artifacts are already written), so any worker gives the same rows,
+// and one busy tenant uses every worker (every core). Durable artifacts are told to all.
 // A worker that dies fails the batches it held (WorkerGone: the receiver answers 503 /
 // UNAVAILABLE and the SDK retries) and is restarted; nothing is acknowledged before it is durable.
 import { emptyProvenance, type Processor, spansBatch } from '../consumer.ts';
@@ -45,7 +48,7 @@ export function inWorker(pool: WorkerPool, prepare: (tenant: string) => void = (
       ready(tenant);
       let done: DecodedHere;
       try {
-        done = await pool.run<DecodedHere>(tenant, 'decode', req);
+        done = await pool.runLeastBusy<DecodedHere>(tenant, 'decode', req);
       } catch (e) {
         throw asReceiverError(e as Error);
       }
@@ -56,13 +59,13 @@ export function inWorker(pool: WorkerPool, prepare: (tenant: string) => void = (
     async process(batch) {
       if (batch.encoded) return batch; // decoded and processed in a worker already
       ready(batch.tenant);
-      const done = await pool.run<Processed>(batch.tenant, 'process', batch);
+      const done = await pool.runLeastBusy<Processed>(batch.tenant, 'process', batch);
       tally.merge(done.redactions);
       return { ...batch, spans: [], logs: [], provenance: emptyProvenance(), encoded: done.encoded };
     },
     committed(batch) {
       const artifacts = batch.encoded?.artifacts ?? batch.provenance.artifacts.map((a) => ({ tenant: a.tenant, artifact_id: a.artifact_id }));
-      if (artifacts.length > 0) pool.tell(batch.tenant, 'committed', { tenant: batch.tenant, artifacts } satisfies Committed);
+      if (artifacts.length > 0) pool.tellAll('committed', { tenant: batch.tenant, artifacts } satisfies Committed);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The ingest worker (run by pool.ts): each tenant's processor chain — provenance extraction,
 // then redaction — exactly as the main thread would build it (tenants.ts), with its cross-batch
-// state (the extractor's written/parts memos, the redactor's memo) kept here. The main thread
-// sends every batch of a tenant to the same worker (processors/in-worker.ts), and tells it
+// caches (the extractor's written/parts memos, the redactor's memo) kept here. The main thread
+// sends each batch to the least busy worker (workers/in-worker.ts), and tells every worker
 // which artifacts became durable.
 import { workerData } from 'node:worker_threads';
 import type { ArtifactRow } from '@causeway/schemas';

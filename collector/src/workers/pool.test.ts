@@ -29,6 +29,17 @@ describe('worker pool', () => {
     expect(p.stats().restarts).toBe(0);
   });
 
+  it("reports each worker's heap as of its last answer and the time it was busy (the process's own memory figures cannot see a worker's heap)", async () => {
+    const p = pool(1);
+    await p.run('t', 'echo', 1);
+    const before = p.stats().workers[0]!;
+    await p.run('t', 'keep', 40);
+    await p.run('t', 'spin', 300);
+    const after = p.stats().workers[0]!;
+    expect(after.heapUsedMb - before.heapUsedMb).toBeGreaterThan(30);
+    expect(after.activeSeconds - before.activeSeconds).toBeGreaterThanOrEqual(0.29);
+  });
+
   it('a worker that dies fails the jobs it held with WorkerGone, is started again, and the next job succeeds', async () => {
     const p = pool(1);
     const before = p.run('t', 'count', null);
@@ -39,7 +50,7 @@ describe('worker pool', () => {
     await expect(queued).rejects.toBeInstanceOf(WorkerGone);
     // The new worker starts empty: its state is its own.
     expect(await p.run('t', 'count', null)).toBe(1);
-    expect(p.stats()).toEqual({ size: 1, inFlight: 0, restarts: 1 });
+    expect(p.stats()).toEqual({ size: 1, inFlight: 0, restarts: 1, workers: [expect.objectContaining({ heapUsedMb: expect.any(Number) })] });
     expect(logged.some((m) => m.includes('exit code 3') && m.includes('starting it again'))).toBe(true);
   });
 
@@ -55,6 +66,24 @@ describe('worker pool', () => {
     }
     for (const s of threads.values()) expect(s.size).toBe(1);
     expect(new Set([...threads.values()].map((s) => [...s][0])).size).toBe(2);
+  });
+
+  it('runLeastBusy sends a job past a busy worker to an idle one, and to the key\'s own worker when none is busier; tellAll reaches every worker', async () => {
+    const p = pool(2);
+    const home = await p.run<number>('t', 'thread', null);
+    expect(await p.runLeastBusy<number>('t', 'thread', null)).toBe(home);
+    const flag = new SharedArrayBuffer(4);
+    const held = p.run('t', 'hold', flag);
+    const other = await p.runLeastBusy<number>('t', 'thread', null);
+    expect(other).not.toBe(home);
+    Atomics.store(new Int32Array(flag), 0, 1);
+    Atomics.notify(new Int32Array(flag), 0);
+    expect(await held).toBe('released');
+    // each worker counts its own jobs: one told to all, then one asked of each
+    let key = 'u';
+    for (let k = 0; (await p.run<number>(key, 'thread', null)) === home; k++) key = `u${k}`;
+    p.tellAll('count', null);
+    expect([await p.run('t', 'count', null), await p.run(key, 'count', null)]).toEqual([2, 2]);
   });
 
   it('the main thread runs on while a worker is busy: timers fire and other jobs wait their turn', async () => {

@@ -5,7 +5,7 @@
 // Workers run the module at `module` through entry.mjs (TypeScript via tsx) and answer with
 // serve() from ./serve.ts.
 import { Worker } from 'node:worker_threads';
-import { LOADED, type Reply, type Request } from './serve.ts';
+import { HEAP, LOADED, type Reply, type Request } from './serve.ts';
 
 const ENTRY = new URL('./entry.mjs', import.meta.url);
 
@@ -32,6 +32,17 @@ export interface PoolStats {
   inFlight: number;
   /** workers started again after dying */
   restarts: number;
+  /** per worker, in pool order */
+  workers: WorkerStats[];
+}
+
+export interface WorkerStats {
+  /** jobs it holds now */
+  inFlight: number;
+  /** its used V8 heap, MiB, as of its last answer (or its last report, at most 5 s old, when it changed while idle) */
+  heapUsedMb: number;
+  /** seconds its event loop was busy since it started (a counter: its rate is how busy it is) */
+  activeSeconds: number;
 }
 
 /** Workers that die before loading this many times in a row are not started again (a broken module, not a bad batch). */
@@ -45,6 +56,8 @@ interface Slot {
   /** set when the worker is not started again: every job fails with it */
   broken?: string;
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
+  /** used heap (bytes) the worker reported with its last answer */
+  heap: number;
 }
 
 export class WorkerPool {
@@ -62,6 +75,18 @@ export class WorkerPool {
   run<T>(shard: string, op: string, body: unknown): Promise<T> {
     if (this.closed) return Promise.reject(new WorkerGone('worker pool is closed'));
     return this.send<T>(this.slots[this.indexOf(shard)]!, op, body);
+  }
+
+  /**
+   * Runs `body` in the worker holding the fewest jobs (the one of `shard` when it is among them):
+   * for jobs that need no state of their own kept in one worker, only its caches.
+   */
+  runLeastBusy<T>(shard: string, op: string, body: unknown): Promise<T> {
+    if (this.closed) return Promise.reject(new WorkerGone('worker pool is closed'));
+    const home = this.indexOf(shard);
+    let best = this.slots[home]!;
+    for (const slot of this.slots) if (!slot.broken && (best.broken || slot.pending.size < best.pending.size)) best = slot;
+    return this.send<T>(best, op, body);
   }
 
   private send<T>(slot: Slot, op: string, body: unknown): Promise<T> {
@@ -82,17 +107,21 @@ export class WorkerPool {
     await Promise.all(this.slots.map((slot) => this.send(slot, op, body)));
   }
 
-  /** Sends `body` to the worker of `shard` without waiting for an answer (e.g. "this is durable"). */
-  tell(shard: string, op: string, body: unknown): void {
-    const slot = this.slots[this.indexOf(shard)]!;
-    if (this.closed || slot.broken) return;
-    slot.worker.postMessage({ id: 0, op, body } satisfies Request);
+  /** Sends `body` to every worker without waiting for answers. */
+  tellAll(op: string, body: unknown): void {
+    if (this.closed) return;
+    for (const slot of this.slots) if (!slot.broken) slot.worker.postMessage({ id: 0, op, body } satisfies Request);
   }
 
   stats(): PoolStats {
     let inFlight = 0;
     for (const s of this.slots) inFlight += s.pending.size;
-    return { size: this.slots.length, inFlight, restarts: this.restarts };
+    const workers = this.slots.map((s) => ({
+      inFlight: s.pending.size,
+      heapUsedMb: Math.round((s.heap / 2 ** 20) * 10) / 10,
+      activeSeconds: Math.round(s.worker.performance.eventLoopUtilization().active) / 1000,
+    }));
+    return { size: this.slots.length, inFlight, restarts: this.restarts, workers };
   }
 
   /** Stops every worker; jobs still held fail with WorkerGone. */
@@ -115,9 +144,11 @@ export class WorkerPool {
     });
     // An idle pool does not keep the process alive; a worker holding jobs does.
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures };
+    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures, heap: 0 };
     let failure = '';
     worker.on('message', (m: Reply) => {
+      if (m.heap !== undefined) slot.heap = m.heap;
+      if (m.id === HEAP) return;
       if (m.id === LOADED) {
         slot.loaded = true;
         slot.loadFailures = 0;

@@ -1,6 +1,7 @@
 // The worker side of pool.ts: one handler per operation. Jobs are handled one at a time, in the
 // order they were sent (a handler's promise settles before the next job starts), so per-key
 // state in the worker sees its jobs as the main thread sent them.
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 
 export interface Request {
@@ -12,9 +13,16 @@ export interface Request {
 
 /** id LOADED: the worker's module has loaded and serves (sent once, unasked). */
 export const LOADED = -1;
+/** id HEAP: the worker's used heap changed while it answered nothing (e.g. after its idle GC; sent unasked). */
+export const HEAP = -2;
+const HEAP_REPORT_MS = 5_000;
 
-/** `kind`: the error's name (DecodeError, …), so the main thread can answer as it would have. */
-export type Reply = { id: number; ok: true; body: unknown } | { id: number; ok: false; error: string; kind: string };
+/**
+ * `kind`: the error's name (DecodeError, …), so the main thread can answer as it would have.
+ * `heap`: the worker's used V8 heap in bytes after the job (the process's memoryUsage() cannot
+ * see a worker's heap; reading it costs microseconds).
+ */
+export type Reply = ({ id: number; ok: true; body: unknown } | { id: number; ok: false; error: string; kind: string }) & { heap?: number };
 
 export type Handlers = Record<string, (body: never) => unknown>;
 
@@ -44,10 +52,18 @@ export function serve(handlers: Handlers): { busy(): boolean } {
       }
       jobs--;
       if (m.id === 0) return;
+      reply.heap = reported = getHeapStatistics().used_heap_size;
       const moved = reply.ok ? ((reply.body as { [TRANSFER]?: ArrayBuffer[] } | null)?.[TRANSFER] ?? []) : [];
       port.postMessage(reply, moved);
     });
   });
-  port.postMessage({ id: LOADED, ok: true, body: null } satisfies Reply);
+  let reported = getHeapStatistics().used_heap_size;
+  port.postMessage({ id: LOADED, ok: true, body: null, heap: reported } satisfies Reply);
+  setInterval(() => {
+    const heap = getHeapStatistics().used_heap_size;
+    if (Math.abs(heap - reported) < 2 ** 20) return;
+    reported = heap;
+    port.postMessage({ id: HEAP, ok: true, body: null, heap } satisfies Reply);
+  }, HEAP_REPORT_MS).unref();
   return { busy: () => jobs > 0 };
 }

@@ -42,4 +42,19 @@ describe('slice result', () => {
     expect(seed.traces).toEqual([...seed.traces].sort());
     expect(seed.traces).not.toContain(pi);
   });
+  it('says a trace graph is cut short when the artifacts fill the node limit before every activity is linked, and not when everything fits', async () => {
+    const store = await capturedStore('openai');
+    const pi = loadCaptured('openai', 'prompt-injection')!.traceId;
+    const o = { tenant: MEMORY_TENANT, direction: 'backward' as const, depth: 1, maxNodes: 5000, trustRules: DEFAULT_TRUST_RULES };
+    const whole = (await new SliceBuilder(store, o).traceGraph(pi))!;
+    expect(whole.truncated).toBe(false);
+    const acts = whole.nodes.filter((n) => n.type === 'activity').length;
+    expect(whole.nodes.length).toBeGreaterThan(acts + 1);
+    // room for every activity and one artifact: the activities fit, their links do not
+    const cut = (await new SliceBuilder(store, { ...o, maxNodes: acts + 1 }).traceGraph(pi))!;
+    expect(cut.nodes.filter((n) => n.type === 'activity').length).toBe(acts);
+    expect(cut.nodes.length).toBeLessThan(whole.nodes.length);
+    expect(cut.truncated).toBe(true);
+    expect(cut.truncatedReason).toContain('node limit');
+  });
 });

@@ -101,8 +101,10 @@ export class SliceBuilder {
       graph.addActivity(act, 0);
     }
     const arts: Item[] = [];
+    let linked = 0;
     for (const act of g.acts.values()) {
       if (graph.full()) break;
+      linked++;
       const id = activityNodeId(act.trace_id, act.span_id);
       for (const rel of g.bySpan.get(act.span_id) ?? []) {
         if (rel.relation === 'part_of') continue;
@@ -130,7 +132,8 @@ export class SliceBuilder {
       [],
       traceId,
     );
-    if (g.acts.size > this.o.maxNodes) graph.truncatedReason = `node limit ${this.o.maxNodes} reached`;
+    // cut short when activities alone pass the limit, or their artifacts filled it before every activity's links were added
+    if (g.acts.size > this.o.maxNodes || linked < g.acts.size) graph.truncatedReason = `node limit ${this.o.maxNodes} reached`;
     return sliceResult(load, graph, this.o, `trace:${traceId}`, 'trace', traceId);
   }
 

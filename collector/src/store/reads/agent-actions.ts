@@ -2,24 +2,8 @@
 // time range, with their stored requests, and the mass-action findings already raised on them.
 // Both reads are bounded by a time range and a limit. Meets detections/baseline.ts's
 // AgentActionReader structurally (the store does not import the detections).
+import type { StoredCall, StoredMassAction } from '@causeway/schemas';
 import type { ClickHouse } from '../clickhouse.ts';
-
-export interface StoredCall {
-  traceId: string;
-  spanId: string;
-  /** unix ns as decimal */
-  startNs: string;
-  /** the stored request's artifact id ('' when the call has none) */
-  requestId: string;
-  /** the stored (redacted) canonical request, at most MAX_REQUEST_CHARS */
-  request: string;
-}
-
-export interface StoredMassAction {
-  id: string;
-  firstNs: bigint;
-  lastNs?: bigint;
-}
 
 /** Longest request text read per call: enough for the impact of an SQL statement and the evidence. */
 const MAX_REQUEST_CHARS = 65_536;
