@@ -1,6 +1,7 @@
 // The trace API (HTTP JSON): one search (`GET /api/traces`, alias `GET /api/search/traces`),
 // one trace by id, its log records. The explorer, the CLI and tests know only these shapes.
 import type { OtlpLogsData, OtlpTracesData } from './otlp.ts';
+import type { Severity } from './detections.ts';
 import type { RedactionRecord } from './span-row.ts';
 
 export type SpanStatusName = 'unset' | 'ok' | 'error';
@@ -40,12 +41,14 @@ export interface TraceQuery {
   text?: string;
   /** keep traces that touched content the trust rules label untrusted */
   untrusted?: boolean;
+  /** `findings`: keep traces named by a detection finding of at least this severity (any status) */
+  findingsAtLeast?: Severity;
   limit: number;
   cursor?: TraceCursor;
 }
 
 /** The URL parameters of a trace search, as a client writes them. */
-export type TraceSearchParams = Partial<Record<'service' | 'name' | 'nameMatch' | 'status' | 'start' | 'end' | 'agent' | 'tool' | 'q' | 'untrusted' | 'limit' | 'cursor', string>>;
+export type TraceSearchParams = Partial<Record<'service' | 'name' | 'nameMatch' | 'status' | 'start' | 'end' | 'agent' | 'tool' | 'q' | 'untrusted' | 'findings' | 'limit' | 'cursor', string>>;
 
 /** Page sizes: `GET /api/traces` (default 20, up to 1000); the explorer's alias keeps its own. */
 export const TRACE_SEARCH_LIMITS = {

@@ -9,6 +9,7 @@
 // collector's detections have evaluated the trace (a quiet collector: fair timings), which can
 // take many minutes for a trace this size on a loaded machine; BENCH_EXPLORER_DETECTIONS=off
 // starts the collector with CAUSEWAY_DETECTIONS=off instead (no wait, nothing running beside).
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { launchChromium } from '@causeway/testkit/browser.ts';
 import { startCollector } from '@causeway/testkit/collector-process.ts';
@@ -30,6 +31,14 @@ export interface OpenTraceResult {
   laidOutMs: number;
   readableMs: number;
   nodesDrawn: number;
+  /** in the page's clock: the overview's last byte, and the key node readable (ms after navigation start) */
+  overviewEndMs: number;
+  pageReadableMs: number;
+  /** the browser's part: from the overview's last byte to readable */
+  browserMs: number;
+  /** the explorer's marks (perf.ts) before readable: first time each, and how often the trace view rendered */
+  marks: Record<string, number>;
+  renders: number;
 }
 
 export async function benchOpenTrace(log: (s: string) => void = console.log): Promise<OpenTraceResult[]> {
@@ -80,21 +89,61 @@ export async function benchOpenTrace(log: (s: string) => void = console.log): Pr
       page.on('request', () => inFlight++);
       page.on('requestfinished', () => inFlight--);
       page.on('requestfailed', () => inFlight--);
+      // BENCH_EXPLORER_PROFILE=<file prefix>: a CPU profile of the page until readable (Chrome DevTools format)
+      const profile = process.env.BENCH_EXPLORER_PROFILE ? await context.newCDPSession(page) : undefined;
+      if (profile) {
+        // the same origin first, so the trace page opens in the renderer being profiled
+        await page.goto(`${cw.apiUrl}/healthz`);
+        await profile.send('Profiler.enable');
+        await profile.send('Profiler.setSamplingInterval', { interval: 200 });
+        await profile.send('Profiler.start');
+      }
       const start = Date.now();
       await page.goto(`${cw.apiUrl}/traces/${t.traceId}`);
       await page.waitForSelector('[data-testid=graph][data-laid-out=true]');
       const laidOutMs = Date.now() - start;
-      await page.waitForFunction(
-        (id) => {
-          const g = document.querySelector('[data-testid=graph]');
-          const b = document.querySelector(`[data-testid=graph-node][data-node-id="${id}"]`)?.getBoundingClientRect();
-          if (!g || !b) return false;
-          const gb = g.getBoundingClientRect();
-          return Number(g.getAttribute('data-zoom')) >= 1 && b.left >= gb.left && b.right <= gb.right && b.top >= gb.top && b.bottom <= gb.bottom;
-        },
+      // checked in the page every 4 ms (a timer, not Playwright's polling, whose answers came back
+      // up to ~300 ms after the page had gone idle): the time the key node is on screen at a
+      // readable scale, in the page's clock
+      await page.evaluate(
+        (id) =>
+          new Promise<void>((resolve) => {
+            const iv = setInterval(() => {
+              const g = document.querySelector('[data-testid=graph]');
+              const b = document.querySelector(`[data-testid=graph-node][data-node-id="${id}"]`)?.getBoundingClientRect();
+              if (!g || !b) return;
+              const gb = g.getBoundingClientRect();
+              if (!(Number(g.getAttribute('data-zoom')) >= 1 && b.left >= gb.left && b.right <= gb.right && b.top >= gb.top && b.bottom <= gb.bottom)) return;
+              (window as unknown as { readableAt: number }).readableAt = performance.now();
+              clearInterval(iv);
+              resolve();
+            }, 4);
+          }),
         sendId,
       );
       const readableMs = Date.now() - start;
+      const timing = await page.evaluate((overviewPath) => {
+        const at = (window as unknown as { readableAt: number }).readableAt;
+        const ov = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => new URL(e.name).pathname === overviewPath);
+        const marks: Record<string, number> = {};
+        let renders = 0;
+        for (const m of performance.getEntriesByType('mark')) {
+          if (!m.name.startsWith('causeway:') || m.startTime > at) continue;
+          const n = m.name.slice(9);
+          if (n === 'trace-view-render') renders++;
+          else if (n in marks) marks[`${n}#${Object.keys(marks).filter((k) => k.startsWith(`${n}#`)).length + 2}`] = Math.round(m.startTime);
+          if (!(n in marks)) marks[n] = Math.round(m.startTime);
+        }
+        return { overviewEndMs: Math.round(ov?.responseEnd ?? NaN), pageReadableMs: Math.round(at), marks, renders };
+      }, `/api/provenance/traces/${t.traceId}/overview`);
+      if (profile) {
+        const { profile: p } = await profile.send('Profiler.stop');
+        const file = `${process.env.BENCH_EXPLORER_PROFILE}-run${run}.cpuprofile`;
+        writeFileSync(file, JSON.stringify(p));
+        log(`    CPU profile until readable: ${file}; heaviest functions by self time after the overview arrived:`);
+        for (const l of heaviest(p, timing.overviewEndMs, 12)) log(`      ${l}`);
+        await profile.detach();
+      }
       const entries = () =>
         page.evaluate(() => {
           const now = performance.now();
@@ -126,6 +175,8 @@ export async function benchOpenTrace(log: (s: string) => void = console.log): Pr
         laidOutMs,
         readableMs,
         nodesDrawn: Number(await page.locator('[data-testid=graph]').getAttribute('data-nodes')),
+        ...timing,
+        browserMs: timing.pageReadableMs - timing.overviewEndMs,
       };
       results.push(r);
       log(
@@ -133,6 +184,7 @@ export async function benchOpenTrace(log: (s: string) => void = console.log): Pr
           `graph laid out ${r.laidOutMs} ms, key node readable ${r.readableMs} ms after navigation with ${r.beforeReadableMB.toFixed(2)} MB transferred; ${r.nodesDrawn} nodes drawn; ` +
           `then spans API ${r.spansApiMs} ms (${r.spansApiMB.toFixed(2)} MB transferred, ${r.spansDecodedMB.toFixed(2)} MB decoded)`,
       );
+      log(`    in the browser: overview's last byte at ${r.overviewEndMs} ms, readable at ${r.pageReadableMs} ms: **${r.browserMs} ms from the overview to readable**; ${r.renders} renders of the trace view; marks (ms after navigation): ${Object.entries(r.marks).sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       log(`    load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
       // what the page still asks for after the first view (the key node's "what followed?", its
       // spans and logs) ends before the next opening: the collector would otherwise still be busy
@@ -154,3 +206,30 @@ export async function benchOpenTrace(log: (s: string) => void = console.log): Pr
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchOpenTrace();
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** Self time per function in the profile's samples after `fromMs` (page clock, ≈ the profile's own since navigation), heaviest first. */
+function heaviest(p: CpuProfile, fromMs: number, n: number): string[] {
+  const byId = new Map(p.nodes.map((x) => [x.id, x]));
+  const self = new Map<string, number>();
+  let t = 0;
+  let first: number | undefined;
+  let total = 0;
+  const deltas = p.timeDeltas ?? [];
+  (p.samples ?? []).forEach((id, i) => {
+    t += (deltas[i] ?? 0) / 1000;
+    first ??= t;
+    if (t - first < fromMs) return;
+    const f = byId.get(id)!.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+    const dt = (deltas[i + 1] ?? 0) / 1000;
+    self.set(name, (self.get(name) ?? 0) + dt);
+    total += dt;
+  });
+  return [`total ${total.toFixed(0)} ms sampled`, ...[...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${v.toFixed(0)} ms ${k}`)];
+}

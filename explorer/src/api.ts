@@ -17,6 +17,7 @@ import type {
 } from '@causeway/schemas';
 import { SIGNED_OUT_EVENT } from './auth/session.ts';
 import { SLICE_DEFAULTS, parseNodeId } from '@causeway/schemas';
+import { mark } from './perf.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -99,13 +100,13 @@ function remember(url: string, s: SliceResponse): void {
 
 export const api = {
   searchTraces: (filters: Record<string, string>, signal?: AbortSignal) => get<TraceSearchResponse>(`/api/search/traces?${new URLSearchParams({ limit: String(PAGE_SIZE), ...filters })}`, signal),
-  trace: (id: string, signal?: AbortSignal) => get<TraceResponse>(`/api/traces/${id}`, signal),
+  trace: (id: string, signal?: AbortSignal) => get<TraceResponse>(`/api/traces/${id}`, signal).then((t) => (mark('spans-parsed'), t)),
   traceGraph: (id: string, signal?: AbortSignal) => get<SliceResponse>(`/api/provenance/traces/${id}?limit=20000`, signal),
   /** The first view of a trace: its whole graph when small, else its activities and the key candidates' slices. */
   traceOverview(id: string, signal?: AbortSignal): Promise<TraceOverviewResponse> {
     const p = early.get(id);
     early.delete(id);
-    return p ?? get<TraceOverviewResponse>(`/api/provenance/traces/${id}/overview`, signal);
+    return (p ?? get<TraceOverviewResponse>(`/api/provenance/traces/${id}/overview`, signal)).then((o) => (mark('overview-parsed'), o));
   },
   /** A causal slice; `depth` limits how far it walks (the API's default is 12). Answers are cached. */
   async slice(seed: string, direction: 'backward' | 'forward', signal?: AbortSignal, depth?: number): Promise<SliceResponse> {

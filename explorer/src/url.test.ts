@@ -10,6 +10,7 @@ describe('view state in the URL', () => {
   });
   it('keeps list filters and drops unknown ones', () => {
     expect(parseUrl('/', '?tool=send_email&untrusted=1&bogus=x')).toEqual({ page: 'traces', filters: { tool: 'send_email', untrusted: '1' } });
+    expect(parseUrl('/', '?findings=high&limit=1')).toEqual({ page: 'traces', filters: { findings: 'high', limit: '1' } });
     expect(formatUrl({ page: 'traces', filters: { q: 'IMPORTANT', agent: 'mail-triage' } })).toBe('/?agent=mail-triage&q=IMPORTANT');
   });
   it('knows incidents and says what it does not know', () => {

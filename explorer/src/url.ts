@@ -1,5 +1,5 @@
 // The explorer's view state lives in the URL, so reload and shared links restore it:
-//   /                                  trace list (filters as query: service, agent, tool, name, status, start, end, untrusted, q)
+//   /                                  trace list (filters as query: service, agent, tool, name, status, start, end, untrusted, findings, q)
 //   /traces/<trace>?node=<id>&dir=both|backward|forward&step=<n>&collapse=1|0
 //                  &pin=<seed>&from=<source>  a pinned taint path (from an untrusted source to seed)
 //                  &min=<0..1>                hide copied-text links weaker than this score
@@ -32,7 +32,7 @@ export type ViewState =
 /** the findings list's filters (the API's parameters of the same names) */
 export const FINDING_FILTERS = ['severity', 'rule', 'status'];
 
-const FILTERS = ['service', 'agent', 'tool', 'name', 'status', 'start', 'end', 'untrusted', 'q', 'limit'];
+const FILTERS = ['service', 'agent', 'tool', 'name', 'status', 'start', 'end', 'untrusted', 'findings', 'q', 'limit'];
 
 export function parseUrl(pathname: string, search: string): ViewState {
   const q = new URLSearchParams(search);

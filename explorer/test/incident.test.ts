@@ -440,6 +440,9 @@ describe('the demo incident in Chromium', () => {
     const told = await reader.locator('#chains ol.chain').evaluateAll((ols) => ols.map((ol) => Array.from(ol.querySelectorAll(':scope > li'), (li) => li.getAttribute('data-node-id'))));
     const k = told.findIndex((t) => t.join(' ') === chain.nodes.join(' '));
     expect(k, 'the chain from the injected e-mail is told').toBeGreaterThanOrEqual(0);
+    // told first (its text is in send_email's arguments), and why: its source's trust label and rule
+    expect(k, 'the chain from the injected e-mail is told first').toBe(0);
+    expect(await reader.locator('#chains [data-testid=chain-why]').first().textContent()).toContain(`labelled untrusted by rule ${(bundled.nodes.find((n) => n.id === injected) as SliceArtifact).trustRule}`);
     const steps = await reader.locator('#chains ol.chain').nth(k).locator(':scope > li').allTextContents();
     // the injected e-mail by its text (cut for the page) and its trust label with the rule that set it
     const mail = bundled.nodes.find((n): n is SliceArtifact => n.id === injected)!;

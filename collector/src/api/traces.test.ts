@@ -1,7 +1,7 @@
 // The one trace search and the trace routes, in process (cw.api.request) against a real store:
 // real OTLP/JSON over HTTP into embedded chDB, captured library incidents for the provenance
 // filters, crafted traces for the span filters, a crowd of newer traces for the scan bounds.
-import type { ApiError, SliceArtifact, SliceResponse, TraceLogsResponse, TraceResponse, TraceSearchResponse } from '@causeway/schemas';
+import type { ApiError, Finding, Severity, SliceArtifact, SliceResponse, TraceLogsResponse, TraceResponse, TraceSearchResponse } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessCauseway, startInProcess } from '@causeway/testkit/in-process.ts';
 import { AGENT_NAME, SCENARIOS } from '../../../fixtures/agents/scenarios.ts';
@@ -45,13 +45,26 @@ const CRAFTED = [
   { trace: C, service: 'billing', spans: [{ span: hex(5, 16), name: 'invoke_agent Planner', at: 250 }] },
 ];
 const CROWD = 520; // newer one-span traces without provenance: more than the untrusted scan of 500
+/** crowd traces with a high finding each, for the findings filter's pages */
+const FLAGGED_CROWD = Array.from({ length: 7 }, (_, i) => traceOf(1000 + 3 + i * 50));
+
+/** A stored detection finding on these traces (the first is the row's trace_id column, the rest only in its body). */
+function finding(n: number, severity: Severity, traceIds: string[]): Finding {
+  const at = new Date(Date.UTC(2026, 10, 2, 9, 0, n)).toISOString();
+  return {
+    id: hex(0xf000 + n, 32), ruleId: 'R1', ruleName: 'untrusted-content-drove-high-impact-call', severity, title: `finding ${n}`, explanation: '…',
+    owasp: [], atlas: [], agent: { key: 'shop/planner', service: 'shop', id: '', name: 'planner', registered: false, registryVersion: 0 },
+    traceIds, evidence: { seed: `act:${traceIds[0]}/${hex(n, 16)}`, nodes: [], taintPaths: [], approvals: [], detail: {} }, occurredAt: at, detectedAt: at,
+  };
+}
 
 let cw: InProcessCauseway;
 const incidents: Record<string, string> = {};
 
 beforeAll(async () => {
   // the crafted spans are dated 2027 on purpose (newer than every captured incident): allow that far ahead
-  cw = await startInProcess({ CAUSEWAY_MAX_FUTURE_MS: String(10 * 365 * 86_400_000) });
+  // detections off: the only findings are the ones written below, so the findings filter's answer is known
+  cw = await startInProcess({ CAUSEWAY_MAX_FUTURE_MS: String(10 * 365 * 86_400_000), CAUSEWAY_DETECTIONS: 'off' });
   for (const sc of SCENARIOS) incidents[sc] = await cw.postCaptured('openai', sc);
   const crowd = Array.from({ length: CROWD }, (_, i) => ({ trace: traceOf(1000 + i), service: 'crowd', spans: [{ span: hex(1000 + i, 16), name: 'GET /health', at: 1000 + i }] }));
   for (const body of [request(CRAFTED), request(crowd)]) {
@@ -59,6 +72,14 @@ beforeAll(async () => {
     expect(res.status).toBe(200);
   }
   await cw.settled();
+  // A critical; B low; C only as the second trace of a medium finding that also names A; 7 crowd traces high
+  const written = await cw.store.readsFor('default').findings.appendNew([
+    finding(1, 'critical', [A]),
+    finding(2, 'low', [B]),
+    finding(3, 'medium', [A, C]),
+    ...FLAGGED_CROWD.map((t, i) => finding(10 + i, 'high', [t])),
+  ]);
+  expect(written).toHaveLength(10);
 }, 120_000);
 afterAll(async () => {
   await cw?.close();
@@ -149,6 +170,26 @@ describe('GET /api/traces: one search', () => {
     expect(new Set(found)).toEqual(new Set(labelled));
   });
 
+  it('findings: keeps the traces a finding of at least that severity names (its first trace or any other), with exact totals on every page', async () => {
+    const expected: Record<string, string[]> = {
+      any: [A, B, C, ...FLAGGED_CROWD],
+      low: [A, B, C, ...FLAGGED_CROWD],
+      medium: [A, C, ...FLAGGED_CROWD],
+      high: [A, ...FLAGGED_CROWD],
+      critical: [A],
+    };
+    for (const [least, want] of Object.entries(expected)) {
+      const { ids: paged, pages } = await allPages({ findings: least, limit: '3' });
+      expect(new Set(paged), least).toEqual(new Set(want));
+      expect(paged, least).toHaveLength(want.length);
+      for (const p of pages) expect([p.total, p.partial], least).toEqual([want.length, false]);
+    }
+    // with other filters: a span filter and a provenance filter narrow it further
+    expect(new Set(ids(await search({ findings: 'medium', service: 'shop' })))).toEqual(new Set([A]));
+    expect(await search({ findings: 'any', agent: AGENT_NAME })).toMatchObject({ traces: [], total: 0 });
+    expect((await search({ findings: 'any', service: 'crowd', limit: '2' })).total).toBe(FLAGGED_CROWD.length);
+  });
+
   it('GET /api/search/traces is the same search with the explorer\'s page size', async () => {
     const alias = await search({}, '/api/search/traces');
     const main = await search({});
@@ -170,6 +211,7 @@ describe('GET /api/traces: one search', () => {
         ['status=broken', /^status must be one of unset, ok, error/],
         ['nameMatch=fuzzy', /^nameMatch must be one of contains, exact/],
         ['untrusted=maybe', /^untrusted must be 1 or 0/],
+        ['findings=severe', /^findings must be one of any, low, medium, high, critical, got "severe"/],
         ['cursor=bogus', /^cursor is not one this API returned/],
         [`q=${'x'.repeat(201)}`, /^q must be at most 200 characters/],
         ['sevrice=shop', /^unknown parameter "sevrice"/],

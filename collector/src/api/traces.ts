@@ -1,15 +1,17 @@
 // Trace API (README "Query API"): GET /api/traces, the one trace search; GET /api/traces/:traceId
 // (OTLP/JSON spans) and /api/traces/:traceId/logs; and GET /api/search/traces, the explorer's
 // alias of the same search with its own page size.
-import { type NameMatch, type RedactionRecord, TRACE_SEARCH_LIMITS, type TraceLogsResponse, type TraceQuery, type TraceResponse } from '@causeway/schemas';
+import { type NameMatch, type RedactionRecord, type Severity, TRACE_SEARCH_LIMITS, type TraceLogsResponse, type TraceQuery, type TraceResponse } from '@causeway/schemas';
 import { Hono } from 'hono';
 import type { UntrustedTest } from '../store/reads/index.ts';
 import { toOtlpJson, toOtlpLogs } from './otlp-json.ts';
 import { HttpError, boundedInt, cursorParam, flag, oneOf, statusParam, text, timeRange, traceIdParam } from './params.ts';
 import type { ApiEnv } from './scope.ts';
 
-const PARAMS = ['service', 'name', 'nameMatch', 'status', 'start', 'end', 'agent', 'tool', 'q', 'untrusted', 'limit', 'cursor'] as const;
+const PARAMS = ['service', 'name', 'nameMatch', 'status', 'start', 'end', 'agent', 'tool', 'q', 'untrusted', 'findings', 'limit', 'cursor'] as const;
 const NAME_MATCH: readonly NameMatch[] = ['contains', 'exact'];
+/** `findings`: `any` (= `low`) or the least severity a trace's findings must reach */
+const FINDINGS_AT_LEAST: readonly (Severity | 'any')[] = ['any', 'low', 'medium', 'high', 'critical'];
 
 /** The URL parameters of a trace search → a TraceQuery (HttpError 400 on anything wrong). */
 export function traceQuery(q: Record<string, string>, limits: { default: number; max: number }): TraceQuery {
@@ -27,6 +29,10 @@ export function traceQuery(q: Record<string, string>, limits: { default: number;
   if (q.tool) t.tool = q.tool;
   if (q.q) t.text = text(q.q, TRACE_SEARCH_LIMITS.maxText, 'q');
   if (flag(q.untrusted, 'untrusted')) t.untrusted = true;
+  if (q.findings) {
+    const least = oneOf(q.findings, FINDINGS_AT_LEAST, 'findings');
+    t.findingsAtLeast = least === 'any' ? 'low' : least;
+  }
   if (q.cursor) t.cursor = cursorParam(q.cursor);
   return t;
 }

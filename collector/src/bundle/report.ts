@@ -6,9 +6,10 @@
 // time, so the same selection gives the same page.
 import type { BundleIncident, SliceEdge, SliceNode, SliceResponse, TaintPath } from '@causeway/schemas';
 import { edgeStrength } from '@causeway/schemas';
+import { ORDER_WORDS, chainReason, rankChains } from './chain-order.ts';
 
 export const REPORT_FILE = 'report.html';
-/** Chains told at most (the strongest first); the rest are in graph.json. */
+/** Chains told at most (in the order of chain-order.ts); the rest are in graph.json. */
 const MAX_PATHS = 5;
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -37,12 +38,6 @@ export function linkWords(links: SliceEdge[]): string {
     .join(' / ');
 }
 
-/** The chains to tell: the strongest weakest link first, then the shortest. */
-function rankedPaths(g: SliceResponse, links: (a: string, b: string) => SliceEdge[]): TaintPath[] {
-  const weakest = (p: TaintPath): number => Math.min(1, ...p.nodes.slice(1).map((id, i) => Math.max(0, ...links(p.nodes[i]!, id).map(edgeStrength))));
-  return [...g.taintPaths].sort((a, b) => weakest(b) - weakest(a) || a.nodes.length - b.nodes.length || a.nodes.join().localeCompare(b.nodes.join())).slice(0, MAX_PATHS);
-}
-
 export function reportHtml(g: SliceResponse, selection: string, incident?: BundleIncident): string {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const edgesOf = new Map<string, SliceEdge[]>();
@@ -51,12 +46,13 @@ export function reportHtml(g: SliceResponse, selection: string, incident?: Bundl
     (edgesOf.get(k) ?? edgesOf.set(k, []).get(k)!).push(e);
   }
   const links = (a: string, b: string): SliceEdge[] => edgesOf.get(`${a}>${b}`) ?? [];
-  const paths = rankedPaths(g, links);
+  const ranked = rankChains(g, links).slice(0, MAX_PATHS);
+  const paths = ranked.map((c) => c.path);
   const words = (id: string): string => esc(nodeWords(byId.get(id), id));
-  const chains = paths
+  const chains = ranked
     .map(
-      (p, k) =>
-        `<li data-chain="${k}"><strong>Chain ${k + 1}</strong><ol class="chain">${p.nodes
+      ({ path: p, ...c }, k) =>
+        `<li data-chain="${k}" data-source="${esc(p.source)}"><strong>Chain ${k + 1}</strong><p class="why" data-testid="chain-why">${esc(chainReason({ path: p, ...c }))}</p><ol class="chain">${p.nodes
           .map((id, i) => `<li data-node-id="${esc(id)}">${i > 0 ? `<span class="how">${esc(linkWords(links(p.nodes[i - 1]!, id)))}</span> ` : ''}${words(id)}</li>`)
           .join('')}</ol></li>`,
     )
@@ -73,16 +69,16 @@ export function reportHtml(g: SliceResponse, selection: string, incident?: Bundl
 <title>${esc(incident ? `Evidence: ${incident.title}` : 'Causeway evidence report')}</title>
 <style>
 body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1b1f24;background:#fff}
-.muted,.how{color:#4a5360}.how{font-style:italic}ol.chain li{margin:.3em 0}ul.chains{list-style:none;padding-left:0}ul.chains>li{margin-bottom:1em}
+.muted,.how,.why{color:#4a5360}.how{font-style:italic}.why{margin:.2em 0}ol.chain li{margin:.3em 0}ul.chains{list-style:none;padding-left:0}ul.chains>li{margin-bottom:1em}
 svg{border:1px solid #c9ced6;background:#fafbfc;max-width:100%;height:auto}
-@media (prefers-color-scheme: dark){body{color:#e6e9ee;background:#15181d}.muted,.how{color:#aab2bf}svg{background:#1d2127;border-color:#3a414b}}
+@media (prefers-color-scheme: dark){body{color:#e6e9ee;background:#15181d}.muted,.how,.why{color:#aab2bf}svg{background:#1d2127;border-color:#3a414b}}
 </style></head><body>
 <h1>Causeway evidence report</h1>
 <p>This page tells what the bundle's <code>graph.json</code> holds${incident ? ' and the incident it was exported from (<code>incident.json</code>)' : ''}. The rows behind it, their proofs and the signed manifest are the evidence: verify them as <code>README.md</code> says.</p>
 ${inc}
 <section id="selection"><h2>What was exported</h2><p>${esc(selection)}: ${counts}${g.truncated ? ` (cut short: ${esc(g.truncatedReason ?? 'limit reached')})` : ''}.</p></section>
 <section id="chains"><h2>How untrusted content reached what the agent did</h2>
-${paths.length ? `<p>${g.taintPaths.length} chain(s) from untrusted content${g.taintPaths.length > paths.length ? `; the ${paths.length} strongest` : ''}, each step with how it is known.</p><ul class="chains">${chains}</ul>` : '<p id="no-chain">No untrusted content reached anything in this selection.</p>'}
+${paths.length ? `<p>${g.taintPaths.length} chain(s) from untrusted content${g.taintPaths.length > paths.length ? `; the first ${paths.length} in this order` : ''}, each with why it is listed and each step with how it is known. ${esc(ORDER_WORDS)}</p><ul class="chains">${chains}</ul>` : '<p id="no-chain">No untrusted content reached anything in this selection.</p>'}
 </section>
 <section id="graph"><h2>The chain drawn</h2>${drawPaths(paths, byId, links)}</section>
 </body></html>

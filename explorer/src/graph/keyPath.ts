@@ -31,11 +31,15 @@ export function edgeIndex(s: Pick<SliceResponse, 'edges'>): Map<string, SliceEdg
   return m;
 }
 
-/**
- * The shortest path from each untrusted artifact that reaches `seed` over influence edges
- * (one reverse breadth-first walk from the seed), strongest first, at most `max`.
- */
-export function taintPathsTo(s: SliceResponse, seed: string, max = 12): TaintPath[] {
+/** What walking taint paths needs from a graph, built once for many walks (keyNode examines several calls). */
+export interface TaintIndex {
+  into: Map<string, string[]>;
+  untrusted: Set<string>;
+  edges: Map<string, SliceEdge>;
+  kind: Map<string, string>;
+}
+
+export function taintIndex(s: Pick<SliceResponse, 'nodes' | 'edges'>): TaintIndex {
   const into = new Map<string, string[]>();
   for (const e of s.edges) {
     if (!influences(e)) continue;
@@ -43,7 +47,22 @@ export function taintPathsTo(s: SliceResponse, seed: string, max = 12): TaintPat
     if (l) l.push(e.from);
     else into.set(e.to, [e.from]);
   }
-  const untrusted = new Set(s.nodes.filter((n) => n.type === 'artifact' && n.trust === 'untrusted').map((n) => n.id));
+  const untrusted = new Set<string>();
+  const kind = new Map<string, string>();
+  for (const n of s.nodes) {
+    kind.set(n.id, n.kind);
+    if (n.type === 'artifact' && n.trust === 'untrusted') untrusted.add(n.id);
+  }
+  return { into, untrusted, edges: edgeIndex(s), kind };
+}
+
+/**
+ * The shortest path from each untrusted artifact that reaches `seed` over influence edges
+ * (one reverse breadth-first walk from the seed), strongest first, at most `max`.
+ */
+export function taintPathsTo(s: SliceResponse, seed: string, max = 12, index?: TaintIndex): TaintPath[] {
+  const idx = index ?? taintIndex(s);
+  const { into, untrusted } = idx;
   const next = new Map<string, string>([[seed, '']]);
   const queue = [seed];
   const found: string[] = [];
@@ -61,7 +80,7 @@ export function taintPathsTo(s: SliceResponse, seed: string, max = 12): TaintPat
     for (let n = next.get(source)!; n; n = next.get(n)!) nodes.push(n);
     return { source, nodes };
   });
-  return rankPaths(paths, s).slice(0, max);
+  return rankPaths(paths, s, idx).slice(0, max);
 }
 
 /**
@@ -69,9 +88,10 @@ export function taintPathsTo(s: SliceResponse, seed: string, max = 12): TaintPat
  * text was copied into a tool call's arguments (the mark of an injection), then the strongest
  * (weakest link), then the shortest.
  */
-export function rankPaths(paths: TaintPath[], s: Pick<SliceResponse, 'nodes' | 'edges'>): TaintPath[] {
-  const edges = edgeIndex(s);
-  const kind = new Map(s.nodes.map((n) => [n.id, n.kind]));
+export function rankPaths(paths: TaintPath[], s: Pick<SliceResponse, 'nodes' | 'edges'>, index?: Pick<TaintIndex, 'edges' | 'kind'>): TaintPath[] {
+  if (paths.length === 0) return paths;
+  const edges = index?.edges ?? edgeIndex(s);
+  const kind = index?.kind ?? new Map(s.nodes.map((n) => [n.id, n.kind]));
   const copiesIntoCall = (p: TaintPath): boolean => p.nodes.some((id, i) => i > 0 && kind.get(id) === 'tool_request' && edges.get(edgeKey(p.nodes[i - 1]!, id))?.how === 'content');
   return paths
     .map((p) => ({ p, copies: copiesIntoCall(p), strength: pathStrength(p.nodes, edges) }))
@@ -92,19 +112,20 @@ export interface KeyNode {
  * content reached no tool call.
  */
 export function keyNode(s: SliceResponse): KeyNode | undefined {
-  const tools = s.nodes.filter((n): n is SliceActivity => n.type === 'activity' && n.kind === 'tool' && n.tainted);
-  let best: (KeyNode & { start: bigint }) | undefined;
-  const edges = edgeIndex(s);
-  for (const a of tools) {
-    const tier = impactTier(a.toolName || a.name);
-    const start = BigInt(a.start || '0');
-    if (best && (tier < best.tier || (tier === best.tier && start <= best.start))) continue;
-    const paths = taintPathsTo(s, a.id, 4);
-    const strength = paths.reduce((m, p) => Math.max(m, pathStrength(p.nodes, edges)), 0);
-    if (strength < WEAK_LINK) continue;
-    best = { id: a.id, tier, strength, start };
+  // candidates in the order they win (a stable sort: among equals the first in the graph), so
+  // the first one reached without a coincidental link is the answer: one walk, not one per call
+  const tools = s.nodes
+    .filter((n): n is SliceActivity => n.type === 'activity' && n.kind === 'tool' && n.tainted)
+    .map((a) => ({ a, tier: impactTier(a.toolName || a.name), start: BigInt(a.start || '0') }))
+    .sort((x, y) => y.tier - x.tier || (y.start > x.start ? 1 : y.start < x.start ? -1 : 0));
+  if (tools.length === 0) return undefined;
+  const idx = taintIndex(s);
+  for (const { a, tier } of tools) {
+    const paths = taintPathsTo(s, a.id, 4, idx);
+    const strength = paths.reduce((m, p) => Math.max(m, pathStrength(p.nodes, idx.edges)), 0);
+    if (strength >= WEAK_LINK) return { id: a.id, tier, strength };
   }
-  return best ? { id: best.id, tier: best.tier, strength: best.strength } : undefined;
+  return undefined;
 }
 
 /**

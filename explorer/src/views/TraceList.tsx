@@ -1,5 +1,6 @@
 // Find: recent traces, newest first, filtered by service, agent, time, span name, status, tool,
-// untrusted content touched, and free text over redacted content; or jump to a trace id.
+// untrusted content touched, detection findings (at least a severity), and free text over
+// redacted content; or jump to a trace id.
 import { useState } from 'react';
 import { api, PAGE_SIZE } from '../api.ts';
 import { fmtDuration, fmtTime } from '../format.ts';
@@ -102,6 +103,16 @@ export function TraceList({ filters, navigate }: { filters: Record<string, strin
         <label>
           To
           <input type="datetime-local" data-testid="filter-end" value={toLocalInput(draft.end)} onChange={(e) => set('end', e.target.value ? new Date(e.target.value).toISOString() : '')} />
+        </label>
+        <label>
+          Findings
+          <select name="findings" data-testid="filter-findings" value={draft.findings ?? ''} onChange={(e) => set('findings', e.target.value)}>
+            <option value="">any or none</option>
+            <option value="any">has findings</option>
+            <option value="medium">medium or worse</option>
+            <option value="high">high or worse</option>
+            <option value="critical">critical</option>
+          </select>
         </label>
         <label className="check">
           <input type="checkbox" data-testid="filter-untrusted" checked={draft.untrusted === '1'} onChange={(e) => set('untrusted', e.target.checked ? '1' : '')} />

@@ -1,10 +1,11 @@
 // The one trace search behind GET /api/traces (and its alias /api/search/traces): span filters
 // over `spans`; provenance filters (agent, tool called, text over redacted content) joined as
-// sub-queries only when asked; the untrusted filter decided in code by the caller's trust test.
+// sub-queries only when asked, as is the findings filter (traces a detection finding names);
+// the untrusted filter decided in code by the caller's trust test.
 // Pages are newest first by the start of each trace's first span matching the span filters, and
 // a cursor continues strictly after the last trace of a page in that order. Every scan is
 // bounded; the answer says when a bound cut it short.
-import type { ArtifactKind, RelationRow, TraceCursor, TraceQuery, TraceSearchHit, TraceSearchResponse } from '@causeway/schemas';
+import type { ArtifactKind, RelationRow, Severity, TraceCursor, TraceQuery, TraceSearchHit, TraceSearchResponse } from '@causeway/schemas';
 import type { ClickHouse, QueryParams } from '../clickhouse.ts';
 import { producerNames } from '../../provenance/labels.ts';
 
@@ -15,6 +16,7 @@ export const TEXT_SCAN_ROWS = 2_000_000;
 /** ... and keeps at most this many matching artifacts. */
 export const TEXT_MATCHES = 5000;
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
+const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
 /** What the trust policy looks at to call content untrusted. */
 export interface UntrustedSubject {
@@ -82,6 +84,13 @@ export async function searchTraces(ch: ClickHouse, tenant: string, q: TraceQuery
   if (q.tool) {
     where.push(`trace_id IN (SELECT trace_id FROM ${db}.prov_activities WHERE tenant = {tenant:String} AND kind = 'tool' AND tool_name = {tool:String})`);
     params.tool = q.tool;
+  }
+  if (q.findingsAtLeast) {
+    // a finding names its traces in its body (traceIds: R7 spans many); the column holds the first.
+    // A sub-query like the others, so the page and its total count exactly the traces that match.
+    where.push(`trace_id IN (SELECT arrayJoin(arrayPushFront(JSONExtract(body, 'traceIds', 'Array(String)'), trace_id)) FROM ${db}.findings
+      WHERE tenant = {tenant:String} AND severity IN {severities:Array(String)})`);
+    params.severities = SEVERITIES.slice(SEVERITIES.indexOf(q.findingsAtLeast));
   }
   let matched: Matched[] = [];
   if (q.text) {

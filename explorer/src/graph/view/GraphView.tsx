@@ -14,6 +14,7 @@ import { neighbour } from './nav.ts';
 import { placeNodes } from './placed.ts';
 import { SvgGraph } from './SvgGraph.tsx';
 import { useZoom } from './useZoom.ts';
+import { mark } from '../../perf.ts';
 
 export const CANVAS_ABOVE = 300;
 
@@ -107,6 +108,7 @@ export function GraphView(p: GraphViewProps): React.JSX.Element {
   useEffect(() => {
     if (!p.layout || zoom.moved()) return;
     if (!(p.initialFrame && frameNodes(p.initialFrame.ids, p.initialFrame.anchor))) fit(true);
+    mark('framed');
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [p.layout, mode, size.w, size.h]);
 

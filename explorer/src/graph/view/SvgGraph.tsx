@@ -7,6 +7,28 @@ import type { GraphViewProps } from './GraphView.tsx';
 import { nodeStyle, type Placed } from './placed.ts';
 import type { ZoomApi } from './useZoom.ts';
 
+/** Characters of a group's label per line (11 px text in its 170 px box). */
+const GROUP_LINE = 28;
+
+/**
+ * A group's label on at most two lines, broken between words, the failures last. SVG text, not
+ * an HTML box in a foreignObject: ~80 of those made the big trace's first drawing lay out a
+ * separate HTML flow per group.
+ */
+export function groupLines(label: string, errors: number): { text: string; failed?: boolean }[] {
+  const words = label.split(' ');
+  const lines: string[] = [''];
+  for (const w of words) {
+    const cur = lines[lines.length - 1]!;
+    if (cur && cur.length + 1 + w.length > GROUP_LINE) lines.push(w);
+    else lines[lines.length - 1] = cur ? `${cur} ${w}` : w;
+  }
+  // failures take the second line; the label then keeps one
+  const room = errors ? 1 : 2;
+  const shown = lines.length > room ? [...lines.slice(0, room - 1), `${lines.slice(room - 1).join(' ').slice(0, GROUP_LINE - 1)}…`] : lines;
+  return [...shown.map((text) => ({ text })), ...(errors ? [{ text: `${errors} failed`, failed: true }] : [])];
+}
+
 export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<string, Placed>; zoom: ZoomApi; size: { w: number; h: number }; focusId: string | undefined }): React.JSX.Element {
   const tabStop = p.focusId ?? p.selected ?? p.placed[0]?.node.id;
   const gRef = useRef<SVGGElement>(null);
@@ -110,12 +132,13 @@ export function SvgGraph(p: GraphViewProps & { placed: Placed[]; byId: Map<strin
                 <>
                   <rect x={3} y={3} width={q.w} height={q.h} rx={6} className="group-shadow" />
                   <rect width={q.w} height={q.h} rx={6} fill={KIND_FILL.group} />
-                  <foreignObject x={4} y={1} width={q.w - 8} height={q.h - 2}>
-                    <div className="group-label">
-                      {label}
-                      {n.errors ? <span className="group-errors"> · {n.errors} failed</span> : null}
-                    </div>
-                  </foreignObject>
+                  <text x={6} y={q.h / 2} className="group-label">
+                    {groupLines(label, n.errors ?? 0).map((l, i, all) => (
+                      <tspan key={i} x={6} dy={i === 0 ? `${0.35 - (all.length - 1) * 0.6}em` : '1.2em'} className={l.failed ? 'group-errors' : undefined}>
+                        {l.text}
+                      </tspan>
+                    ))}
+                  </text>
                 </>
               ) : (
                 <text x={6} y={q.h / 2} dominantBaseline="middle" className="node-label">

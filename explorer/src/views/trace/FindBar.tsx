@@ -18,9 +18,12 @@ interface Hit {
 export function FindBar(p: { traceId: string; full: Graph | undefined; spans: FlatSpan[]; logs: Map<string, LogRecordJson[]>; selected: string | undefined; onSelect(id: string): void; inputRef: React.RefObject<HTMLInputElement | null>; errors: string[]; onNextError(): void }): React.JSX.Element {
   const [q, setQ] = useState('');
   const query = useDeferredValue(q.trim().toLowerCase());
-  // what each node is found by, built once per trace
+  // what each node is found by, built once per trace, and only once something is searched for
+  // (for a big trace it is tens of milliseconds the first view need not wait for)
+  const searching = query.length >= 2;
   const haystack = useMemo(() => {
     const out: { id: string; t: number; text: string }[] = [];
+    if (!searching) return out;
     const t0 = p.spans.length ? p.spans.reduce((m, s) => (s.start < m ? s.start : m), p.spans[0]!.start) : 0n;
     const byId = new Map<string, { id: string; t: number; text: string }>();
     for (const s of p.spans) {
@@ -39,7 +42,7 @@ export function FindBar(p: { traceId: string; full: Graph | undefined; spans: Fl
       else out.push({ id: n.id, t: n.t, text: `${n.label}\n${extra}`.toLowerCase() });
     }
     return out.sort((a, b) => a.t - b.t);
-  }, [p.traceId, p.full, p.spans, p.logs]);
+  }, [p.traceId, p.full, p.spans, p.logs, searching]);
   const hits: Hit[] = useMemo(() => (query.length < 2 ? [] : haystack.filter((h) => h.text.includes(query))), [haystack, query]);
   const at = p.selected ? hits.findIndex((h) => h.id === p.selected) : -1;
   const tOf = (id: string | undefined): number => haystack.find((h) => h.id === id)?.t ?? -1;

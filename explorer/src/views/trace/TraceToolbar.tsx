@@ -6,6 +6,7 @@ import type { GraphHandle } from '../../graph/view/GraphView.tsx';
 import type { Direction } from '../../url.ts';
 import type { Readability } from './useDrawnGraph.ts';
 import type { TraceResponse } from '@causeway/schemas';
+import { useMemo } from 'react';
 import { TraceSubmitters } from '../../auth/SubmitterNote.tsx';
 
 const MODES: Record<Readability, string> = {
@@ -43,6 +44,8 @@ export function TraceToolbar(p: {
   children?: React.ReactNode;
 }): React.JSX.Element {
   const s = p.slice;
+  // counted once per graph, not on every render of the page
+  const counts = useMemo(() => (s ? { steps: s.nodes.filter((n) => n.type === 'activity').length, artifacts: s.nodes.length - s.nodes.filter((n) => n.type === 'activity').length } : undefined), [s]);
   return (
     <div className="toolbar" role="toolbar" aria-label="trace tools">
       <h1 className="trace-title" data-testid="trace-title">
@@ -51,8 +54,8 @@ export function TraceToolbar(p: {
       <TraceSubmitters trace={p.trace} />
       {s ? (
         <span className="muted" data-testid="graph-counts">
-          {s.nodes.filter((n) => n.type === 'activity').length.toLocaleString()} steps ·{' '}
-          {p.partial ? 'overview: the key path’s artifacts and links only' : `${s.nodes.filter((n) => n.type === 'artifact').length.toLocaleString()} artifacts · ${s.edges.length.toLocaleString()} links`}
+          {counts!.steps.toLocaleString()} steps ·{' '}
+          {p.partial ? 'overview: the key path’s artifacts and links only' : `${counts!.artifacts.toLocaleString()} artifacts · ${s.edges.length.toLocaleString()} links`}
         </span>
       ) : null}
       <span className="group" role="group" aria-label="framing">

@@ -15,6 +15,7 @@ import { type GraphHandle, GraphView } from '../../graph/view/GraphView.tsx';
 import { replaySteps, visibleAt } from '../../replay/replay.ts';
 import type { Navigate } from '../../route.ts';
 import type { ViewState } from '../../url.ts';
+import { mark } from '../../perf.ts';
 import { usePageTitle } from '../usePageTitle.ts';
 import { activityFromSpan } from '../inspector/ActivityInspector.tsx';
 import { Inspector } from '../inspector/Inspector.tsx';
@@ -41,6 +42,7 @@ type TraceState = Extract<ViewState, { page: 'trace' }>;
 const unique = (ids: (string | undefined)[]): string[] => [...new Set(ids.filter((x): x is string => !!x))];
 
 export function TraceView({ state, navigate }: { state: TraceState; navigate: Navigate }): React.JSX.Element {
+  mark('trace-view-render');
   const { traceId, node: selected, dir, step, collapse, pin, min, edge } = state;
   const set = (patch: Partial<TraceState>, replace = true): void => navigate({ ...state, ...patch }, { replace });
   const graphRef = useRef<GraphHandle>(null);
@@ -112,7 +114,8 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
   }, [selected, slice, backV, fwdV, pinPath]);
 
   // replay
-  const steps = useMemo(() => (full ? replaySteps(full) : []), [full]);
+  // replay needs the whole graph: not computed for an overview (it was ~60 ms of the big trace's first view)
+  const steps = useMemo(() => (full && !d.partial ? replaySteps(full) : []), [full, d.partial]);
   const replayOn = step !== undefined && steps.length > 0;
   const stepIndex = replayOn ? Math.min(step, steps.length - 1) : 0;
   const cur = replayOn ? steps[stepIndex] : undefined;

@@ -8,6 +8,7 @@ import { viewGraph, type ViewOptions } from '../../graph/aggregate.ts';
 import { type TimedLayout, layoutAsync } from '../../graph/layout/client.ts';
 import { toLayoutInput } from '../../graph/layout/input.ts';
 import type { Graph } from '../../graph/model.ts';
+import { mark } from '../../perf.ts';
 
 /** Graphs up to this many nodes are drawn whole … */
 export const SMALL = 60;
@@ -31,7 +32,7 @@ export function useDrawnGraph(full: Graph | undefined, p: { collapse: boolean | 
   const stableKey = p.stableKeep.join(' ');
   const expandedKey = [...p.expanded].sort().join(' ');
   const base = useMemo(
-    () => (filtered && opts ? viewGraph(filtered, { ...opts.o, keep: new Set(p.collapse === true ? [] : p.stableKeep), expanded: p.expanded }) : undefined),
+    () => (filtered && opts ? (mark('view-start'), viewGraph(filtered, { ...opts.o, keep: new Set(p.collapse === true ? [] : p.stableKeep), expanded: p.expanded })) : undefined),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [filtered, opts, stableKey, expandedKey],
   );
@@ -43,22 +44,29 @@ export function useDrawnGraph(full: Graph | undefined, p: { collapse: boolean | 
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [base, hiddenKey],
   );
-  const [layout, setLayout] = useState<TimedLayout | undefined>();
-  const [error, setError] = useState('');
+  // The layout is asked for while the view is rendered, not in an effect after the page has
+  // painted: the worker lays out while the main thread commits and paints the rest of the page.
+  const nearKey = [...p.near].join(' ');
+  const pending = useMemo(
+    () => (view ? (mark('layout-asked'), layoutAsync(toLayoutInput(view, undefined, nearDrawn(view, p.near)))) : undefined),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [view, nearKey],
+  );
+  const [done, setDone] = useState<{ of: Promise<TimedLayout>; layout?: TimedLayout; error?: string }>();
   useEffect(() => {
-    if (!view) return;
+    if (!pending) return;
     let live = true;
-    setLayout(undefined);
-    setError('');
-    layoutAsync(toLayoutInput(view, undefined, nearDrawn(view, p.near))).then(
-      (r) => live && setLayout(r),
-      (e: Error) => live && setError(e.message),
+    pending.then(
+      (r) => live && (mark('layout-done'), setDone({ of: pending, layout: r })),
+      (e: Error) => live && setDone({ of: pending, error: e.message }),
     );
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [view, [...p.near].join(' ')]);
+  }, [pending]);
+  const mine = done && done.of === pending ? done : undefined;
+  const layout = mine?.layout;
+  const error = mine?.error ?? '';
   /** the node drawn for a node of the full graph */
   const drawn = (id: string): string => view?.foldedInto?.get(id) ?? id;
   return { view, layout, error, mode: opts?.mode, drawn };

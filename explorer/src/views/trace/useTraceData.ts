@@ -12,6 +12,7 @@ import { prepareLayout } from '../../graph/layout/client.ts';
 import { buildGraph } from '../../graph/model.ts';
 import { overviewGraph } from '../../graph/overview.ts';
 import { useLoad } from '../../load.ts';
+import { mark } from '../../perf.ts';
 import { flattenSpans } from '../Waterfall.tsx';
 
 export const ready = <T,>(l: Loadable<T>): T | undefined => (l.state === 'ready' ? l.value : undefined);
@@ -33,7 +34,9 @@ export function useTraceData(traceId: string, everything = false) {
     if (!o) return undefined;
     // the key candidates' slices answer the inspector's "why?" without a second request
     for (const s of o.slices ?? []) api.primeSlice(s);
-    return overviewGraph(o);
+    const g = overviewGraph(o);
+    mark('overview-graph');
+    return g;
   }, [overviewL]);
   const whole = ready(wholeL);
   const slice: SliceResponse | undefined = whole ?? overview?.graph;
@@ -41,8 +44,9 @@ export function useTraceData(traceId: string, everything = false) {
   const partial = !whole && !!overview?.partial;
   const graphL: Loadable<SliceResponse> = overviewL.state === 'ready' ? (slice ? { state: 'ready', value: slice } : { state: 'loading' }) : overviewL;
   const trace: TraceResponse | undefined = ready(traceL);
-  const full = useMemo(() => (slice ? buildGraph(slice) : undefined), [slice]);
+  const full = useMemo(() => (slice ? (mark('model-start'), buildGraph(slice)) : undefined), [slice]);
   const key = useMemo(() => (slice ? keyNode(slice) : undefined), [slice]);
+  if (slice) mark('model-done');
   const spans = useMemo(() => (trace ? flattenSpans(trace) : []), [trace]);
   const logs = useMemo(() => logsBySpan(ready(logsL)), [logsL]);
   const inTrace = useMemo(() => new Set(slice?.nodes.map((n) => n.id)), [slice]);
