@@ -22,12 +22,15 @@ export async function start(): Promise<void> {
     ].join('\n'),
   );
   let stopping = false;
-  const stop = (signal: string): void => {
+  const stop = (signal: 'SIGINT' | 'SIGTERM'): void => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: finishing queued inserts and stopping`);
     cw.close().then(
-      () => process.exit(0),
+      () => {
+        log('stopped: every acknowledged row is stored');
+        endBy(signal);
+      },
       (e: Error) => {
         log(`error while stopping: ${e.message}`);
         process.exit(1);
@@ -36,6 +39,19 @@ export async function start(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/**
+ * Ends a stop asked for by `signal` the way that signal's default action would: the process
+ * terminates by it (shells and supervisors read that as a requested stop; systemd counts SIGTERM
+ * and SIGINT as success), and no exit-time destructors run. process.exit() would run embedded
+ * chDB's, which can deadlock on its global thread pools, still running because libchdb has no
+ * way to stop them (chdb-core#181): after heavy ingest a stop then never finished (gdb: the main
+ * thread in exit() → libchdb, waiting on a mutex). Everything is closed and durable by now.
+ */
+function endBy(signal: 'SIGINT' | 'SIGTERM'): void {
+  process.removeAllListeners(signal); // the default action back (libuv restores SIG_DFL)
+  process.kill(process.pid, signal);
 }
 
 /** How to get in: the explorer sign-in link, the agents' header line, where the tokens are. */
