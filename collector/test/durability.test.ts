@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const spanIdsOf = (t: TraceResponse): string[] => t.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.spanId)));
 
 describe('durability', () => {
-  it('keeps every span across a restart on the same data directory', async () => {
+  it('keeps every span across a restart on the same data directory; a stop ends by its signal once everything is stored', async () => {
     const dataDir = tempDataDir();
     const a = await startCollector({ dataDir });
     const spans = makeTrace(25);
@@ -22,6 +22,9 @@ describe('durability', () => {
     expect(await exportSpans(new JsonExporter({ url: `${a.otlpUrl}/v1/traces`, headers: a.ingestHeaders }), spans)).toBe(true);
     await a.settled();
     await a.stop();
+    // not exit(0): exiting ran embedded chDB's destructors, which could deadlock (README "Stopping")
+    expect(a.child.signalCode).toBe('SIGTERM');
+    expect(a.output()).toContain('stopped: every acknowledged row is stored');
 
     const b = await startCollector({ dataDir });
     try {

@@ -45,7 +45,11 @@ export function TraceToolbar(p: {
 }): React.JSX.Element {
   const s = p.slice;
   // counted once per graph, not on every render of the page
-  const counts = useMemo(() => (s ? { steps: s.nodes.filter((n) => n.type === 'activity').length, artifacts: s.nodes.length - s.nodes.filter((n) => n.type === 'activity').length } : undefined), [s]);
+  const counts = useMemo(() => {
+    if (!s) return undefined;
+    const steps = s.nodes.filter((n) => n.type === 'activity').length;
+    return { steps, artifacts: s.nodes.length - steps };
+  }, [s]);
   return (
     <div className="toolbar" role="toolbar" aria-label="trace tools">
       <h1 className="trace-title" data-testid="trace-title">
