@@ -64,6 +64,7 @@ const address = (pattern: string, extra: Partial<Detector>): Detector => ({
   extent: (text, start, end) => addressExtent(text, start, end),
   // one sticky attempt of CONTINUATION: its bound (bounded-pattern.ts) is ~300 characters
   extentReads: 300,
+  reads: { grows: CONTINUATION },
   canonical: canonicalAddress,
   priority: 25,
   ...extra,

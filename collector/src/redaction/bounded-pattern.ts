@@ -96,3 +96,22 @@ function children(n: Node): Node[] {
       return [];
   }
 }
+
+/**
+ * Whether any character the pattern reads (consumed or in a lookaround) can be `ch`: when not,
+ * no match contains `ch` and no attempt reads past one. Segmented scans rely on it (segmented.ts).
+ */
+export function mayRead(source: string, flags: string, ch: string): boolean {
+  const parser = new RegExpParser({ ecmaVersion: 2025 });
+  const ast = parser.parsePattern(source, 0, source.length, { unicode: flags.includes('u'), unicodeSets: flags.includes('v') });
+  const keep = flags.replace(/[gyd]/g, '');
+  const stack: Node[] = [ast];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'Character' || n.type === 'CharacterClass' || n.type === 'CharacterSet' || n.type === 'ExpressionCharacterClass') {
+      if (new RegExp(n.raw, keep).test(ch)) return true;
+    } else if (n.type === 'Backreference') return true;
+    else stack.push(...children(n));
+  }
+  return false;
+}

@@ -33,6 +33,13 @@ export interface Detector {
   /** characters `extent` may read around a match beyond the extent it returns (counted as work, linear.test.ts) */
   extentReads?: number;
   /**
+   * Where `extent` and `validate` read beyond the match (characters before its start, after its
+   * end; default none), and how `extent` may grow it: `inside` (never past the match) or a
+   * bounded pattern it grows by. Segmented scans (segmented.ts) rely on these: a detector whose
+   * reads or growth are not stated is run over the whole text.
+   */
+  reads?: { before?: number; after?: number; grows?: 'inside' | RegExp };
+  /**
    * The value follows a name that says it is a secret (`aws_secret_access_key=`, `password=`):
    * only a value that is wholly a template (`<token>`, `${VAR}`, `changeme`) is let through, never
    * one that merely looks like a placeholder (`…EXAMPLE…`). Other secret rules skip look-alikes.
@@ -158,6 +165,7 @@ export const DETECTORS: Detector[] = [
     // fixed 88 characters, and never inside a longer base64 run (lookbehind on the class)
     pattern: /AccountKey=([A-Za-z0-9+/]{86}==)|(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])/dgi,
     validate: (v, text, start) => entropy(v) >= 4.5 && /accountkey|azure|storage/i.test(text.slice(Math.max(0, start - 200), start)),
+    reads: { before: 200 },
     priority: 100,
   },
   {
@@ -167,6 +175,7 @@ export const DETECTORS: Detector[] = [
     pattern: /[?&;]sig=([A-Za-z0-9%+/]{30,512}(?:%3D|=){0,2})/dgi,
     tail: /[A-Za-z0-9%+/=]/,
     validate: (_v, text, start) => /[?&;]s[vprte]=/i.test(text.slice(Math.max(0, start - 400), start)),
+    reads: { before: 400 },
     priority: 100,
   },
   // Token rules below: a literal prefix, a body of bounded length, grown over its class by `tail`.
@@ -228,6 +237,7 @@ export const DETECTORS: Detector[] = [
     tail: /[^;"'\s\\&]/,
     // ADO.NET / ODBC / JDBC (;), libpq (spaces), MySQL/JDBC URL query (&): other connection keys around it.
     validate: (v, text, start) => !isTemplate(v) && /(?:server|host|hostaddr|data source|database|dbname|initial catalog|user id|user|uid|username|port|sslmode|encrypt)[ \t]{0,16}=/i.test(text.slice(Math.max(0, start - 300), start + 300)),
+    reads: { before: 300, after: 300 },
     priority: 80,
   },
   {
@@ -250,6 +260,7 @@ export const DETECTORS: Detector[] = [
     tail: VALUE_TAIL,
     // not after ':' either, so `arn:aws:secretsmanager:…:secret:prod/db` is not a key=value
     validate: (v, text, _start, at) => keyStart(text, at) && !isTemplate(v) && !/^\d{1,6}$/.test(v),
+    reads: { before: 64 },
     priority: 50,
   },
   {
@@ -260,6 +271,7 @@ export const DETECTORS: Detector[] = [
     pattern: new RegExp(`${MAYBE_SECRET_KEY}${VALUE}`, 'gi'),
     tail: VALUE_TAIL,
     validate: (v, text, _start, at) => keyStart(text, at) && v.length >= 12 && !isTemplate(v) && entropy(v) >= 3.5,
+    reads: { before: 64 },
     priority: 50,
   },
   {
@@ -289,6 +301,7 @@ export const DETECTORS: Detector[] = [
       return !isPlaceholder(v) && entropy(v) >= (/^[0-9a-f]+$/i.test(v) ? 3 : 3.5);
     },
     priority: 35, // below email: an address near the word "key" is still an email
+    reads: { before: 32 },
   },
   {
     id: 'email',
@@ -298,6 +311,7 @@ export const DETECTORS: Detector[] = [
     pattern: /(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,16}[A-Za-z]{2,24})\b/g,
     // `git@github.com:org/repo.git` is an SSH address, not a mailbox
     validate: (_v, text, start) => !(text.startsWith('git@', start) && /^[^\s]{0,256}:[\w.\-~]/.test(text.slice(start, start + 300))),
+    reads: { after: 300 },
     priority: 40,
   },
   {
@@ -316,7 +330,7 @@ export const DETECTORS: Detector[] = [
   },
   // any case (`de89 3704 0044 …` as people type it); mod-97 and the country's length decide
   // the match may run on into a word (`… 9942 please`): the extent is cut at the country's length
-  { id: 'iban', kind: 'pii', precheck: /[A-Za-z]{2}\d\d/, pattern: /\b([A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?)\b/g, extent: ibanExtent, validate: iban, priority: 45 },
+  { id: 'iban', kind: 'pii', precheck: /[A-Za-z]{2}\d\d/, pattern: /\b([A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?)\b/g, extent: ibanExtent, extentReads: 1, reads: { after: 1, grows: 'inside' }, validate: iban, priority: 45 },
   {
     // Spanish DNI/NIE (check letter mod 23) and UK National Insurance numbers (prefix rules)
     id: 'national_id',

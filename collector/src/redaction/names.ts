@@ -180,6 +180,8 @@ export const PERSON_DETECTORS: Detector[] = [
     extent: (text, start, end) => personExtent(text, start, end),
     // the run's words again (≤ 5 lookups), 48 characters of cues before it, 80 after; regex cues over them
     extentReads: 600,
+    // cues: ≤ 64 characters before the run (cueBefore), a mailbox ≤ 68 after it; the name lies inside the run
+    reads: { before: 64, after: 68, grows: 'inside' },
     canonical: canonicalName,
     priority: 20,
   },

@@ -13,13 +13,15 @@
 // between U+E000 and U+E001 (for content-flow grams, which slices may match only within a trace).
 // Detection is linear in the text (detectors.ts, bounded-pattern.ts); overlaps resolve in
 // O(k log k) (overlaps.ts).
-import { type Detector, DETECTORS } from './detectors.ts';
 import { KeyRules } from './key-rules.ts';
 import { keyedDigests } from './keyed-digest.ts';
 import { DEFAULT_POLICY, type RedactionPolicy, type RuleMode } from './policy.ts';
+import { type Candidate, createScanner, type Gate, type RedactionWork } from './scanner.ts';
+import { cutPoints, MIN_SEGMENT, segmentedRedaction } from './segmented.ts';
 import { type Finding, KEY_RULE, type RuleId, type TextRedaction } from './types.ts';
-import { resolveOverlaps } from './overlaps.ts';
-import { guessingBits, isPlaceholder, isTemplate } from './validators.ts';
+import { guessingBits } from './validators.ts';
+
+export type { RedactionWork } from './scanner.ts';
 
 /** Where a low-entropy placeholder is valid: a trace id (+ credential), or one of the renderings below. '' = unscoped (tests, tools). */
 export type Scope = string;
@@ -55,21 +57,18 @@ export interface Redactor {
   readonly memoChars: number;
 }
 
-interface Compiled extends Detector {
-  /** global, without match indices (they cost ~10x per match) */
-  pattern: RegExp;
-  /** sticky with indices: re-run at a match only when its secret is part of it */
-  locate: RegExp;
-}
-
-interface Candidate extends Finding {
-  priority: number;
-  value: string;
-  canonical: string;
+/** What the memo keeps per text: its gate, each detector's candidates once run, and the findings kept for a set of detectors. */
+export interface Piece {
+  gate?: Gate;
+  /** by detector index; absent: not run on this text yet */
+  found: Map<number, Candidate[]>;
+  kept?: Scanned;
 }
 
 /** A scan's result, before placeholders: kept per text in the memo, rendered per scope. */
-interface Scanned {
+export interface Scanned {
+  /** the detectors it was resolved over (indices, comma-joined) */
+  run: string;
   findings: Candidate[];
   high: boolean[];
   /** the last rendering, for the last scope asked */
@@ -91,45 +90,22 @@ const MIN_LENGTH = 6;
 const MEMO_MAX_CHARS = 32 << 20;
 const MEMO_MAX_ENTRY = 256 << 10;
 
-/** Work done, in steps a test can count: characters each pattern scanned, grown, validated, and overlap steps. */
-export interface RedactionWork {
-  steps: number;
-}
-
 export function createRedactor(opts: {
   key: Buffer;
   policy?: RedactionPolicy;
   /** default true; off only to measure */
   memo?: boolean;
+  /** default true (with the memo): JSON that re-sends its history is scanned piece by piece (segmented.ts); off to compare */
+  segmented?: boolean;
   /** counts the work of every scan (linear.test.ts) */
   work?: RedactionWork;
 }): Redactor {
   const policy = opts.policy ?? DEFAULT_POLICY;
-  const work = opts.work;
-  const enabled = (id: string): boolean => policy.rules[id]?.enabled !== false;
-  const custom: Detector[] = policy.patterns.map((p) => ({
-    id: p.id,
-    kind: 'secret',
-    keywords: p.keywords,
-    pattern: new RegExp(p.pattern, `${p.flags ?? ''}g`),
-    priority: 95,
-  }));
-  const detectors: Compiled[] = [...DETECTORS, ...custom]
-    .filter((d) => enabled(d.id))
-    .map((d) => ({ ...d, pattern: new RegExp(d.pattern.source, withFlags(d.pattern.flags.replace('d', ''), 'g')), locate: new RegExp(d.pattern.source, withFlags(d.pattern.flags.replace('g', ''), 'dy')) }));
-  const keyworded = detectors.filter((d) => d.keywords?.length);
-  const prechecked = detectors.filter((d) => !d.keywords?.length);
-  const keywords = [...new Set(keyworded.flatMap((d) => d.keywords!))].sort((a, b) => b.length - a.length);
-  // One pass of literal alternatives over the text: each position costs at most the keywords' total length.
-  const keywordSearch = new RegExp(keywords.map(escapeRegExp).join('|'), 'gi');
-  // The search reports the longest keyword at a position: a hit on `password` is a hit on `pass` too.
-  const implied = new Map(keywords.map((k) => [k, keywords.filter((j) => k.includes(j))]));
-  const allowValues = new Set(policy.allowValues);
+  const scanner = createScanner(policy, opts.work);
   const modes = new Map<string, RuleMode>();
   for (const p of policy.patterns) if (p.mode) modes.set(p.id, p.mode);
   for (const [id, r] of Object.entries(policy.rules)) if (r.mode) modes.set(id, r.mode);
 
-  const hits = new Set<string>();
   /** The placeholders of several findings in one scope: one cipher call for all of them. */
   function placeholders(found: readonly { rule: RuleId; canonical: string }[], high: readonly boolean[], scope: Scope): string[] {
     const tag = scope === TAG_SCOPE;
@@ -150,90 +126,63 @@ export function createRedactor(opts: {
   }
   const placeholder = (rule: RuleId, value: string, scope: Scope = ''): string => placeholders([{ rule, canonical: value }], [isHighEntropy(rule, value)], scope)[0]!;
 
-  const memo = new Map<string, Scanned>();
+  const memoOn = opts.memo !== false;
+  const memo = new Map<string, Piece>();
   let memoChars = 0;
-  function redactText(text: string, scope: Scope = ''): TextRedaction {
-    if (text.length < MIN_LENGTH) return { text, findings: [] };
-    let r: Scanned | undefined = opts.memo === false || text.length > MEMO_MAX_ENTRY ? undefined : memo.get(text);
-    if (!r) {
-      r = scan(text);
-      if (opts.memo !== false && text.length <= MEMO_MAX_ENTRY) {
-        // a memo entry holds the text and its last rendering (about as long)
-        const size = r.findings.length > 0 ? 2 * text.length : text.length;
-        if (memoChars + size > MEMO_MAX_CHARS) {
-          memo.clear();
-          memoChars = 0;
-        }
-        memo.set(text, r);
-        memoChars += size;
+  /** The memo's piece for a text (a fresh one, not kept, when the memo is off or the text too long). */
+  function piece(text: string): Piece {
+    let p = memoOn && text.length <= MEMO_MAX_ENTRY ? memo.get(text) : undefined;
+    if (p) return p;
+    p = { found: new Map() };
+    if (memoOn && text.length <= MEMO_MAX_ENTRY) {
+      // a memo entry holds the text and its last rendering (about as long; counted when made)
+      if (memoChars + text.length > MEMO_MAX_CHARS) {
+        memo.clear();
+        memoChars = 0;
       }
+      memo.set(text, p);
+      memoChars += text.length;
     }
+    return p;
+  }
+  const gateOf = (p: Piece, text: string): Gate => (p.gate ??= scanner.gate(text));
+  const candidatesOf = (p: Piece, i: number, text: string): Candidate[] => {
+    let c = p.found.get(i);
+    if (!c) p.found.set(i, (c = scanner.candidates(i, text)));
+    return c;
+  };
+  /** The findings kept in one text over the detectors `run` (scan order), among those that start in [from, to), shifted by -from. */
+  function kept(p: Piece, text: string, run: readonly number[], from = 0, to = text.length): Scanned {
+    const key = from === 0 && to === text.length ? run.join(',') : `${run.join(',')}@${from}-${to}`;
+    if (p.kept?.run === key) return p.kept;
+    const found: Candidate[] = [];
+    for (const i of run) for (const c of candidatesOf(p, i, text)) if (c.start >= from && c.start < to) found.push(from === 0 ? c : { ...c, start: c.start - from, end: c.end - from });
+    const findings = found.length === 0 ? found : scanner.resolve(found);
+    const s: Scanned = { run: key, findings, high: findings.map((f) => isHighEntropy(f.rule, f.canonical)) };
+    if (findings.length > 0 && memoOn && !p.kept && memo.get(text) === p) memoChars += text.length;
+    p.kept = s;
+    return s;
+  }
+  /** A text with its findings' placeholders for one scope (the last scope's rendering is kept). */
+  function render(r: Scanned, text: string, scope: Scope): TextRedaction {
     if (r.findings.length === 0) return { text, findings: [] };
-    if (r.scope !== scope || r.text === undefined) {
-      const ph = placeholders(r.findings, r.high, scope);
-      const parts: string[] = new Array(2 * ph.length + 1);
-      let at = 0;
-      for (let i = 0; i < ph.length; i++) {
-        const f = r.findings[i]!;
-        parts[2 * i] = text.slice(at, f.start);
-        parts[2 * i + 1] = ph[i]!;
-        at = f.end;
-      }
-      parts[2 * ph.length] = text.slice(at);
-      r.scope = scope;
-      r.text = parts.join('');
-    }
+    if (r.scope !== scope || r.text === undefined) r.text = splice(text, r.findings, placeholders(r.findings, r.high, scope));
+    r.scope = scope;
     // what callers see of the findings: rule and place, never the value (made once per scan)
     r.shown ??= r.findings.map(({ rule, start, end }) => ({ rule, start, end }));
     return { text: r.text, findings: r.shown };
   }
+  const segmented = segmentedRedaction({ scanner, piece, gateOf, candidatesOf, kept, render, placeholders, isHighEntropy });
 
-  function scan(text: string): Scanned {
-    // One pass over the text finds which keyworded detectors can possibly match.
-    hits.clear();
-    keywordSearch.lastIndex = 0;
-    for (let m = keywordSearch.exec(text); m; m = keywordSearch.exec(text)) {
-      const k = m[0].toLowerCase();
-      if (!hits.has(k)) for (const j of implied.get(k)!) hits.add(j);
+  function redactText(text: string, scope: Scope = ''): TextRedaction {
+    if (text.length < MIN_LENGTH) return { text, findings: [] };
+    // JSON that re-sends earlier content (a conversation's messages): scanned piece by piece, see segmented.ts
+    if (memoOn && opts.segmented !== false && text.length >= 2 * MIN_SEGMENT) {
+      const cuts = cutPoints(text);
+      if (cuts.length > 0) return segmented(text, cuts, scope);
     }
-    if (work) work.steps += text.length * 4;
-    const run: Compiled[] = [];
-    if (hits.size > 0) for (const d of keyworded) if (d.keywords!.some((k) => hits.has(k)) && (!d.precheck || d.precheck.test(text))) run.push(d);
-    for (const d of prechecked) if (!d.precheck || d.precheck.test(text)) run.push(d);
-    if (work) work.steps += text.length * prechecked.length;
-    if (run.length === 0) return { findings: [], high: [] };
-
-    const found: Candidate[] = [];
-    for (const d of run) {
-      const re = d.pattern;
-      const cursor = { end: -1 };
-      re.lastIndex = 0;
-      let from = 0;
-      for (let m = re.exec(text); m; m = re.exec(text)) {
-        if (m[0].length === 0) re.lastIndex++;
-        let [start, end] = extent(m, d.locate, text);
-        const matchEnd = m.index + m[0].length;
-        if (d.extent) {
-          [start, end] = d.extent(text, start, end, cursor);
-          if (work && d.extentReads) work.steps += d.extentReads;
-        }
-        else if (d.tail && end === matchEnd) while (end < text.length && d.tail.test(text[end]!)) end++;
-        // the scan goes on after what this match took, so grown characters are read once
-        if (end > matchEnd) re.lastIndex = end;
-        if (work) work.steps += Math.max(re.lastIndex, matchEnd) - from + (end - start);
-        from = re.lastIndex;
-        if (d.notAfter && end < text.length && d.notAfter.test(text[end]!)) continue;
-        const value = text.slice(start, end);
-        if (!value || allowValues.has(value)) continue;
-        if (d.kind === 'secret' && d.id !== 'private_key' && (d.keyed ? isTemplate(value) : isPlaceholder(value))) continue;
-        if (d.validate && !d.validate(value, text, start, m.index)) continue;
-        found.push({ rule: d.id, start, end, priority: d.priority, value, canonical: d.canonical ? d.canonical(value) : value });
-      }
-      if (work) work.steps += text.length - from;
-    }
-    if (found.length === 0) return { findings: [], high: [] };
-    const kept = resolveOverlaps(found, work);
-    return { findings: kept, high: kept.map((f) => isHighEntropy(f.rule, f.canonical)) };
+    const p = piece(text);
+    return render(kept(p, text, scanner.runSet([gateOf(p, text)])), text, scope);
   }
 
   return {
@@ -247,24 +196,16 @@ export function createRedactor(opts: {
   };
 }
 
-/** The first capture group that took part in the match, else the whole match. */
-function extent(m: RegExpExecArray, locate: RegExp, text: string): [number, number] {
-  const whole: [number, number] = [m.index, m.index + m[0].length];
-  let g = 1;
-  while (g < m.length && m[g] === undefined) g++;
-  if (g >= m.length || m[g]!.length === m[0].length) return whole;
-  // The same pattern at the same place matches the same way; one bounded attempt.
-  locate.lastIndex = m.index;
-  const r = locate.exec(text)?.indices?.[g];
-  return r ? [r[0], r[1]] : whole;
-}
-
-function withFlags(flags: string, add: string): string {
-  let out = flags;
-  for (const f of add) if (!out.includes(f)) out += f;
-  return out;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` with each finding's extent replaced by its placeholder (findings sorted and apart). */
+export function splice(text: string, findings: readonly Finding[], ph: readonly string[], offset = 0): string {
+  const parts: string[] = new Array(2 * ph.length + 1);
+  let at = 0;
+  for (let i = 0; i < ph.length; i++) {
+    const f = findings[i]!;
+    parts[2 * i] = text.slice(at, f.start - offset);
+    parts[2 * i + 1] = ph[i]!;
+    at = f.end - offset;
+  }
+  parts[2 * ph.length] = text.slice(at);
+  return parts.join('');
 }
