@@ -54,6 +54,34 @@ describe('work grows linearly with the input (counted steps, no clock)', () => {
   }
 });
 
+describe('a conversation re-sent with every call is scanned once (segmented.ts)', () => {
+  // call k sends messages 1..k, as gen_ai.input.messages does: N calls re-send ~N²/2 messages
+  const conversation = (n: number): string[] => {
+    const messages = Array.from({ length: n }, (_, i) => ({
+      role: i % 2 === 0 ? 'user' : 'assistant',
+      content: `Dear Maria Müller, order ${i} ships to 221B Baker Street, London NW1 6XE; call +44 20 7946 0958 or write to m${i}@example.com. ${'The invoice lists the items we discussed. '.repeat(12)}`,
+    }));
+    return messages.map((_, k) => JSON.stringify(messages.slice(0, k + 1)));
+  };
+  const steps = (calls: string[], segmented: boolean): number => {
+    const work = { steps: 0 };
+    const r = createRedactor({ key, work, segmented });
+    for (const c of calls) r.redactText(c, 'trace');
+    return work.steps;
+  };
+  it('4x the messages is at most 4.4x the steps (the whole-text scan: ~16x)', () => {
+    const [small, big] = [conversation(30), conversation(120)];
+    const a = steps(small, true);
+    const b = steps(big, true);
+    expect(b / a).toBeLessThanOrEqual(4.4);
+    // the same calls scanned whole are quadratic: what this test would catch
+    expect(steps(big, false) / steps(small, false)).toBeGreaterThan(12);
+    // and every message is still redacted
+    const out = createRedactor({ key }).redactText(big.at(-1)!, 'trace').text;
+    expect(out).not.toMatch(/@example\.com|Baker Street|Müller|7946/);
+  });
+});
+
 describe('overlap resolution is O(k log k)', () => {
   it('nested and chained overlaps: 8x the findings is < 8 x 1.5 the steps', () => {
     const make = (k: number) =>
