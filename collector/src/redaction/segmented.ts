@@ -85,24 +85,25 @@ interface Deps {
 export function segmentedRedaction(d: Deps): (text: string, cuts: readonly number[], scope: Scope) => TextRedaction {
   const { scanner } = d;
   const local = scanner.detectors.map((x) => x.local);
-  // padding for the gate: a keyword or precheck match across a cut lies within it
-  const gatePad = Math.max(scanner.longestKeyword, 64);
+  // Padding wide enough for the gate (a keyword or precheck match across a cut lies within it)
+  // and for what names, e-mails and addresses read around a match; detectors that read further
+  // (Azure keys look 200-400 characters back) get a second padding when they run.
+  const padBefore = Math.max(scanner.longestKeyword, 128);
+  const padAfter = Math.max(scanner.longestKeyword, 320);
 
   return (text, cuts, scope) => {
     const bounds = [0, ...cuts, text.length];
     const n = bounds.length - 1;
-    // 1. which detectors run: gates of the pieces padded for keywords across cuts
-    let padded = pad(text, bounds, gatePad, gatePad, d);
+    let padded = pad(text, bounds, padBefore, padAfter, d);
     const run = scanner.runSet(padded.map((p) => d.gateOf(p.piece, p.text)));
     const byPiece = run.filter((i) => local[i]);
-    let before = gatePad;
-    let after = gatePad;
+    let before = padBefore;
+    let after = padAfter;
     for (const i of byPiece) {
       before = Math.max(before, scanner.detectors[i]!.before);
       after = Math.max(after, scanner.detectors[i]!.after);
     }
-    // 2. the pieces with what their detectors read around them (the gate's padding when that suffices)
-    if (before !== gatePad || after !== gatePad) padded = pad(text, bounds, before, after, d);
+    if (before !== padBefore || after !== padAfter) padded = pad(text, bounds, before, after, d);
 
     const wide = new Map<number, Candidate[]>();
     let wideFound = false;
