@@ -56,7 +56,7 @@ function inProcess(): void {
 }
 
 /** Share of a thread's busy samples with a frame of `file` on the stack. */
-function share(profile: string, file: string): { busyS: number; share: number } {
+function share(profile: string, file: string): { busyS: number; share: number; top: string } {
   const p = JSON.parse(readFileSync(profile, 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[]; samples: number[]; timeDeltas: number[] };
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -84,14 +84,23 @@ function share(profile: string, file: string): { busyS: number; share: number } 
   };
   let busy = 0;
   let inFile = 0;
+  const self = new Map<string, number>();
   p.samples.forEach((s, i) => {
-    const name = byId.get(s)!.callFrame.functionName;
-    if (name === '(idle)') return;
+    const f = byId.get(s)!.callFrame;
+    if (f.functionName === '(idle)') return;
     const dt = p.timeDeltas[i] ?? 0;
     busy += dt;
-    if (under(s)) inFile += dt;
+    if (!under(s)) return;
+    inFile += dt;
+    const k = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}`;
+    self.set(k, (self.get(k) ?? 0) + dt);
   });
-  return { busyS: busy / 1e6, share: busy > 0 ? inFile / busy : 0 };
+  const top = [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([k, v]) => `${k} ${((100 * v) / busy).toFixed(1)}%`)
+    .join('; ');
+  return { busyS: busy / 1e6, share: busy > 0 ? inFile / busy : 0, top };
 }
 
 async function endToEnd(profile: boolean): Promise<void> {
@@ -110,7 +119,7 @@ async function endToEnd(profile: boolean): Promise<void> {
   if (!profDir) return;
   for (const f of readdirSync(profDir).filter((x) => x.endsWith('.cpuprofile'))) {
     const s = share(join(profDir, f), 'processors/redact.ts');
-    log(`profile ${f}: busy ${s.busyS.toFixed(1)} s, redaction processor on the stack ${(100 * s.share).toFixed(1)} % of it`);
+    if (s.share > 0) log(`profile ${f}: busy ${s.busyS.toFixed(1)} s, redaction processor on the stack ${(100 * s.share).toFixed(1)} % of it; self time there: ${s.top}`);
   }
   rmSync(profDir, { recursive: true, force: true });
 }

@@ -59,6 +59,8 @@ export interface Redactor {
 
 /** What the memo keeps per text: its gate, each detector's candidates once run, and the findings kept for a set of detectors. */
 export interface Piece {
+  /** the memo's own copy of its text (a slice of a request's text would keep all of it alive) */
+  text?: string;
   gate?: Gate;
   /** by detector index; absent: not run on this text yet */
   found: Map<number, Candidate[]>;
@@ -140,7 +142,9 @@ export function createRedactor(opts: {
         memo.clear();
         memoChars = 0;
       }
-      memo.set(text, p);
+      // a flat copy: `' ' + s` is a cons string, slicing it flattens it into a new string
+      p.text = text.length >= 16 ? (' ' + text).slice(1) : text;
+      memo.set(p.text, p);
       memoChars += text.length;
     }
     return p;

@@ -155,7 +155,8 @@ function pad(text: string, bounds: readonly number[], before: number, after: num
   for (let j = 0; j + 1 < bounds.length; j++) {
     const s = Math.max(0, bounds[j]! - before);
     const t = text.slice(s, Math.min(text.length, bounds[j + 1]! + after));
-    out[j] = { text: t, piece: d.piece(t), from: bounds[j]! - s };
+    const piece = d.piece(t);
+    out[j] = { text: piece.text ?? t, piece, from: bounds[j]! - s };
   }
   return out;
 }
