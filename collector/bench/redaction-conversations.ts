@@ -56,7 +56,7 @@ function inProcess(): void {
 }
 
 /** Share of a thread's busy samples with a frame of `file` on the stack. */
-function share(profile: string, file: string): { busyS: number; share: number; top: string } {
+function share(profile: string, match: (url: string) => boolean): { busyS: number; share: number; top: string } {
   const p = JSON.parse(readFileSync(profile, 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[]; samples: number[]; timeDeltas: number[] };
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -73,7 +73,7 @@ function share(profile: string, file: string): { busyS: number; share: number; t
         break;
       }
       chain.push(at);
-      if (byId.get(at)!.callFrame.url.endsWith(file)) {
+      if (match(byId.get(at)!.callFrame.url)) {
         found = true;
         break;
       }
@@ -118,10 +118,16 @@ async function endToEnd(profile: boolean): Promise<void> {
   }
   if (!profDir) return;
   for (const f of readdirSync(profDir).filter((x) => x.endsWith('.cpuprofile'))) {
-    const s = share(join(profDir, f), 'processors/redact.ts');
-    if (s.share > 0) log(`profile ${f}: busy ${s.busyS.toFixed(1)} s, redaction processor on the stack ${(100 * s.share).toFixed(1)} % of it; self time there: ${s.top}`);
+    const s = share(join(profDir, f), (url) => url.endsWith('processors/redact.ts'));
+    if (s.share === 0) continue;
+    const any = share(join(profDir, f), (url) => url.includes('/src/redaction/'));
+    const all = share(join(profDir, f), () => true);
+    log(`profile ${f}: busy ${s.busyS.toFixed(1)} s; the redaction processor on the stack ${(100 * s.share).toFixed(1)} % of it, any redaction code (provenance's included) ${(100 * any.share).toFixed(1)} %`);
+    log(`  self time in redaction: ${any.top}`);
+    log(`  self time overall: ${all.top}`);
   }
-  rmSync(profDir, { recursive: true, force: true });
+  if (process.argv.includes('--keep-profile')) log(`profiles kept in ${profDir}`);
+  else rmSync(profDir, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {

@@ -64,6 +64,9 @@ export interface Piece {
   gate?: Gate;
   /** by detector index; absent: not run on this text yet */
   found: Map<number, Candidate[]>;
+  /** the findings of the text scanned whole */
+  own?: Scanned;
+  /** the findings of the text as a padded piece of a segmented scan (segmented.ts) */
   kept?: Scanned;
 }
 
@@ -155,17 +158,20 @@ export function createRedactor(opts: {
     if (!c) p.found.set(i, (c = scanner.candidates(i, text)));
     return c;
   };
-  /** The findings kept in one text over the detectors `run` (scan order), among those that start in [from, to), shifted by -from. */
-  function kept(p: Piece, text: string, run: readonly number[], from = 0, to = text.length): Scanned {
-    const key = from === 0 && to === text.length ? run.join(',') : `${run.join(',')}@${from}-${to}`;
-    if (p.kept?.run === key) return p.kept;
+  /** The findings kept over the detectors `run` (scan order) among those that start in [from, to), shifted by -from. */
+  function resolve(p: Piece, text: string, run: readonly number[], key: string, from = 0, to = text.length): Scanned {
     const found: Candidate[] = [];
     for (const i of run) for (const c of candidatesOf(p, i, text)) if (c.start >= from && c.start < to) found.push(from === 0 ? c : { ...c, start: c.start - from, end: c.end - from });
     const findings = found.length === 0 ? found : scanner.resolve(found);
-    const s: Scanned = { run: key, findings, high: findings.map((f) => isHighEntropy(f.rule, f.canonical)) };
-    if (findings.length > 0 && memoOn && !p.kept && memo.get(text) === p) memoChars += text.length;
-    p.kept = s;
-    return s;
+    // a rendering is kept beside the text: count it once
+    if (findings.length > 0 && memoOn && !p.own && !p.kept && p.text !== undefined) memoChars += text.length;
+    return { run: key, findings, high: findings.map((f) => isHighEntropy(f.rule, f.canonical)) };
+  }
+  /** A piece's findings for a segmented scan, kept for the last run set and range asked. */
+  function kept(p: Piece, text: string, run: readonly number[], key: string, from: number, to: number): Scanned {
+    const k = `${key}@${from}-${to}`;
+    if (p.kept?.run !== k) p.kept = resolve(p, text, run, k, from, to);
+    return p.kept;
   }
   /** A text with its findings' placeholders for one scope (the last scope's rendering is kept). */
   function render(r: Scanned, text: string, scope: Scope): TextRedaction {
@@ -180,13 +186,17 @@ export function createRedactor(opts: {
 
   function redactText(text: string, scope: Scope = ''): TextRedaction {
     if (text.length < MIN_LENGTH) return { text, findings: [] };
+    const hit = memoOn && text.length <= MEMO_MAX_ENTRY ? memo.get(text) : undefined;
+    if (hit?.own) return render(hit.own, text, scope);
     // JSON that re-sends earlier content (a conversation's messages): scanned piece by piece, see segmented.ts
-    if (memoOn && opts.segmented !== false && text.length >= 2 * MIN_SEGMENT) {
+    if (!hit && memoOn && opts.segmented !== false && text.length >= 2 * MIN_SEGMENT) {
       const cuts = cutPoints(text);
       if (cuts.length > 0) return segmented(text, cuts, scope);
     }
-    const p = piece(text);
-    return render(kept(p, text, scanner.runSet([gateOf(p, text)])), text, scope);
+    const p = hit ?? piece(text);
+    const t = p.text ?? text;
+    p.own ??= resolve(p, t, scanner.runSet([gateOf(p, t)]), '');
+    return render(p.own, text, scope);
   }
 
   return {

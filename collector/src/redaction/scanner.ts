@@ -90,12 +90,28 @@ export function createScanner(policy: RedactionPolicy, work?: RedactionWork) {
 
   /** The detectors a text whose gates are these runs, in scan order (by index). */
   function runSet(gates: readonly Gate[]): number[] {
+    let keys: ReadonlySet<string> = gates[0]?.keywords ?? new Set();
+    let checks: ReadonlySet<number> = gates[0]?.prechecks ?? new Set();
+    if (gates.length > 1) {
+      const k = new Set<string>();
+      const c = new Set<number>();
+      for (const g of gates) {
+        for (const x of g.keywords) k.add(x);
+        for (const x of g.prechecks) c.add(x);
+      }
+      keys = k;
+      checks = c;
+    }
     const run: number[] = [];
-    const anyKeyword = (k: string): boolean => gates.some((g) => g.keywords.has(k));
-    const passes = (i: number): boolean => !detectors[i]!.precheck || gates.some((g) => g.prechecks.has(i));
     for (let i = 0; i < detectors.length; i++) {
       const d = detectors[i]!;
-      if (i < keyworded ? d.keywords!.some(anyKeyword) && passes(i) : passes(i)) run.push(i);
+      if (d.precheck && !checks.has(i)) continue;
+      if (i < keyworded) {
+        let any = false;
+        for (const k of d.keywords!) if (keys.has(k)) any = true;
+        if (!any) continue;
+      }
+      run.push(i);
     }
     return run;
   }

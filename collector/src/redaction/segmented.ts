@@ -75,8 +75,8 @@ interface Deps {
   piece(text: string): Piece;
   gateOf(p: Piece, text: string): Gate;
   candidatesOf(p: Piece, i: number, text: string): Candidate[];
-  /** the findings kept over `run` among those that start in [from, to) of the text, shifted to start at `from` */
-  kept(p: Piece, text: string, run: readonly number[], from?: number, to?: number): Scanned;
+  /** the findings kept over `run` (named `key`) among those that start in [from, to) of the text, shifted to start at `from` */
+  kept(p: Piece, text: string, run: readonly number[], key: string, from: number, to: number): Scanned;
   render(r: Scanned, text: string, scope: Scope): TextRedaction;
   placeholders(found: readonly { rule: RuleId; canonical: string }[], high: readonly boolean[], scope: Scope): string[];
   isHighEntropy(rule: RuleId, canonical: string): boolean;
@@ -104,6 +104,7 @@ export function segmentedRedaction(d: Deps): (text: string, cuts: readonly numbe
       after = Math.max(after, scanner.detectors[i]!.after);
     }
     if (before !== padBefore || after !== padAfter) padded = pad(text, bounds, before, after, d);
+    const key = byPiece.join(',');
 
     const wide = new Map<number, Candidate[]>();
     let wideFound = false;
@@ -119,7 +120,7 @@ export function segmentedRedaction(d: Deps): (text: string, cuts: readonly numbe
       for (let j = 0; j < n; j++) {
         const p = padded[j]!;
         const piece = text.slice(bounds[j], bounds[j + 1]);
-        const r = d.render(d.kept(p.piece, p.text, byPiece, p.from, p.from + piece.length), piece, scope);
+        const r = d.render(d.kept(p.piece, p.text, byPiece, key, p.from, p.from + piece.length), piece, scope);
         out[j] = r.text;
         for (const f of r.findings) findings.push({ rule: f.rule, start: f.start + bounds[j]!, end: f.end + bounds[j]! });
       }
