@@ -177,7 +177,7 @@ function reach(d: Detector): { local: boolean; before: number; after: number } {
   const growth = grows instanceof RegExp ? patternBound(grows.source, grows.flags) : undefined;
   const local =
     !('unbounded' in b) &&
-    !mayRead(d.pattern.source, d.pattern.flags, CUT_CHAR) &&
+    (d.neverAcrossCut === true || !mayRead(d.pattern.source, d.pattern.flags, CUT_CHAR)) &&
     !d.tail?.test(CUT_CHAR) &&
     (!d.extent || grows === 'inside' || (growth !== undefined && !('unbounded' in growth) && !mayRead(grows!.source, grows!.flags, CUT_CHAR)));
   if (!local) return { local, before: Infinity, after: Infinity };

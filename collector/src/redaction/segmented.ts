@@ -6,19 +6,20 @@
 // own and kept in the memo, so the history costs a memo lookup per piece on every later call.
 //
 // Exact, not approximate: the stored text is what a scan of the whole text stores, because
-//  - the cuts fall between a `,` and a `{` (the next member object), and a detector is scanned
+//  - the cuts fall between a `,` and a `{"` (the next member object), and a detector is scanned
 //    piece by piece only when nothing it reads can be `{` (its pattern, lookarounds included, its
-//    `tail`, what its `extent` grows by: scanner.ts `reach`). Then no match contains a cut, no
-//    attempt reads across one, and the regex's left-to-right matching reaches each cut in the same
-//    state in the piece as in the whole text;
+//    `tail`, what its `extent` grows by: scanner.ts `reach`), or when it is proven by hand never to
+//    match across `,{"` (`neverAcrossCut`, detectors.ts). Then no match contains a cut, and the
+//    regex's left-to-right matching reaches each cut in the same state in the piece as in the
+//    whole text;
 //  - each piece is scanned with the text around it that its detectors' lookbehinds, validators and
 //    extents read (stated per detector, `reads` in detectors.ts), and keeps the findings that
 //    start inside it. That padded text is the memo key: a re-sent history has the same pieces with
 //    the same neighbours, so it costs a lookup;
 //  - which detectors run is decided by the keywords and prechecks of all the pieces (padding
 //    included, so a keyword across a cut counts), as for the whole text;
-//  - detectors that may read `{` (the key=value and prose `generic_secret` rules, passwords in URLs
-//    and connection strings, PEM blocks read up to their END line, policy patterns) run over the
+//  - other detectors (the key=value and prose `generic_secret` rules, passwords in connection
+//    strings, PEM blocks read up to their END line, policy patterns) run over the
 //    whole text on every call, as before;
 //  - overlaps resolve per piece (no finding of a piece-scanned detector crosses a cut, so the
 //    greedy by priority keeps what it keeps over the whole text, overlaps.ts), or all together when
@@ -35,7 +36,7 @@ export const MIN_SEGMENT = 512;
 const MIN_NESTED_SEGMENT = 4 * MIN_SEGMENT;
 
 /**
- * Where to cut a JSON text into pieces: between a `,` and the `{` after it, at members of the
+ * Where to cut a JSON text into pieces: between a `,` and the `{"` after it, at members of the
  * top-level container (or of a container directly inside it, for long pieces), once the piece is
  * at least MIN_SEGMENT long. Lexical and linear (strings and escapes followed, no parse); text that is not
  * JSON gets cuts too or none, which affects speed, never what is found. Cuts depend only on what
@@ -61,7 +62,7 @@ export function cutPoints(text: string): number[] {
     else if (ch === 125 || ch === 93 /* } ] */) depth--;
     else if (ch === 44 /* , */ && (depth === 1 || depth === 2)) {
       const len = i + 1 - from;
-      if (text.charCodeAt(i + 1) === 123 /* { */ && len >= (depth === 1 ? MIN_SEGMENT : MIN_NESTED_SEGMENT)) {
+      if (text.charCodeAt(i + 1) === 123 /* { */ && text.charCodeAt(i + 2) === 34 /* " */ && len >= (depth === 1 ? MIN_SEGMENT : MIN_NESTED_SEGMENT)) {
         cuts.push(i + 1);
         from = i + 1;
       }
