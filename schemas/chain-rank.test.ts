@@ -3,7 +3,7 @@ import { rankChains } from './chain-rank.ts';
 import type { SliceActivity, SliceArtifact, SliceEdge, SliceResponse } from './provenance.ts';
 
 const T = '1'.repeat(32);
-const art = (id: string, kind: string, trust: SliceArtifact['trust']): SliceArtifact => ({
+const art = (id: string, kind: SliceArtifact['kind'], trust: SliceArtifact['trust']): SliceArtifact => ({
   id, type: 'artifact', artifactId: id, kind, trust, trustWhy: '', trustRule: '', preview: '', contentLength: 0, toolName: '', documentId: '', source: '', traces: [T], depth: 0, tainted: true,
 });
 const tool = (id: string, name: string): SliceActivity => ({
