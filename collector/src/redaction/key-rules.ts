@@ -49,7 +49,9 @@ export class KeyRules {
   private readonly exact: Set<string>;
   private readonly patterns: RegExp[];
   private readonly allow: Set<string>;
-  private readonly fragments: string[];
+  private readonly fragments: RegExp;
+  /** keys seen and whether they are sensitive: JSON re-sent with every LLM call repeats the same few keys (bounded) */
+  private readonly seen = new Map<string, boolean>();
 
   constructor(extraKeys: string[] = [], allowKeys: string[] = []) {
     this.exact = new Set(DEFAULT_SENSITIVE_KEYS.map(normalizeKey));
@@ -60,14 +62,15 @@ export class KeyRules {
     }
     this.allow = new Set(allowKeys);
     // an extra key is found by any of its words: `x-acme-session` by `session`
-    this.fragments = [...new Set([...FRAGMENTS, ...extraKeys.filter((k) => !k.startsWith('/')).flatMap((k) => normalizeKey(k).split('_').filter((w) => w.length >= 3))])];
+    const words = [...new Set([...FRAGMENTS, ...extraKeys.filter((k) => !k.startsWith('/')).flatMap((k) => normalizeKey(k).split('_').filter((w) => w.length >= 3))])];
+    // one case-insensitive pass, no lower-cased copy of the text (`u`: Unicode case folding, so the Kelvin sign in `api_\u212Aey` still counts as `k`, as toLowerCase did)
+    this.fragments = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'iu');
   }
 
   /** Whether a text may hold a sensitive key at all (a cheap test before walking JSON for key rules). */
   mayMatch(text: string): boolean {
     if (this.patterns.length > 0) return true;
-    const lower = text.toLowerCase();
-    return this.fragments.some((f) => lower.includes(f));
+    return this.fragments.test(text);
   }
 
   /** Whether a key's values are never analysed (allowlisted by the policy). */
@@ -77,6 +80,17 @@ export class KeyRules {
 
   /** Whether the value under `key` is a secret as a whole. */
   sensitive(key: string): boolean {
+    let r = this.seen.get(key);
+    if (r !== undefined) return r;
+    r = this.judge(key);
+    if (key.length <= 256) {
+      if (this.seen.size >= 10_000) this.seen.clear();
+      this.seen.set(key, r);
+    }
+    return r;
+  }
+
+  private judge(key: string): boolean {
     if (this.allow.has(key)) return false;
     const segment = lastSegment(key);
     if (this.exact.has(segment) || SENSITIVE_SUFFIX.test(segment)) return true;

@@ -79,3 +79,18 @@ describe('redaction processor', () => {
     expect(out!.redactions.map((x) => x.field)).toEqual(['attributes["cfg"]/token', 'attributes["cfg"]/note/0']);
   });
 });
+
+describe('key rules on JSON re-sent with every call', () => {
+  it('find a sensitive key in any case, the Kelvin sign folded as toLowerCase folds it, and judge repeated keys the same', async () => {
+    const { KeyRules } = await import('./key-rules.ts');
+    const k = new KeyRules(['x-acme.session']);
+    expect(k.mayMatch('{"role":"user","content":"hello"}')).toBe(false);
+    expect(k.mayMatch('{"DB_PassWord":"x"}')).toBe(true);
+    expect(k.mayMatch('{"api_\u212Aey":"x"}')).toBe(true);
+    expect(k.mayMatch('ACME Session')).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      expect(k.sensitive('dbPassword')).toBe(true);
+      expect(k.sensitive('role')).toBe(false);
+    }
+  });
+});
