@@ -149,7 +149,7 @@ export function createScanner(policy: RedactionPolicy, work?: RedactionWork) {
 
   return {
     detectors: detectors as readonly Compiled[],
-    /** longest keyword: a keyword hit across a seam lies within this many characters of it */
+    /** longest keyword: a keyword across a cut between pieces lies within this many characters of it (segmented.ts) */
     longestKeyword,
     gate,
     runSet,
