@@ -53,13 +53,16 @@ describe('a large multi-agent trace in Chromium', () => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
         .filter((e) => e.startTime >= nav.startTime)
-        .map((e) => ({ path: new URL(e.name).pathname, done: e.responseEnd > 0 && e.responseEnd <= now, bytes: e.encodedBodySize, decoded: e.decodedBodySize, start: Math.round(e.startTime - nav.startTime), ms: Math.round(e.duration) }));
+        .map((e) => ({ path: new URL(e.name).pathname, by: e.initiatorType, done: e.responseEnd > 0 && e.responseEnd <= now, bytes: e.encodedBodySize, decoded: e.decodedBodySize, start: Math.round(e.startTime - nav.startTime), ms: Math.round(e.duration) }));
     });
     const before = loaded.filter((r) => r.done);
     const api = (p: string): (typeof loaded)[number] | undefined => loaded.find((r) => r.path === p);
     const overview = api(`/api/provenance/traces/${t.traceId}/overview`)!;
     // the first view came from the overview alone, not the whole graph
     expect(overview?.done).toBe(true);
+    // asked for by the page's head (a preload, before the app's script ran), and taken by the app: asked once
+    expect(overview.by).toBe('link');
+    expect(loaded.filter((r) => r.path === overview.path)).toHaveLength(1);
     expect(before.map((r) => r.path)).not.toContain(`/api/provenance/traces/${t.traceId}`);
     expect(overview.bytes).toBeLessThan(overview.decoded / 3); // compressed on the wire
     // the key node's "why?" came with the overview: the page never asked for it
