@@ -3,7 +3,7 @@
 // the orchestrator, in a billing agent mailing the customer export out. BIG_TRACE_AGENTS sets
 // the size (default 12 sub-agents, ~1,000 spans, so the suite stays quick on 2 cores); the
 // explorer bench opens the 3,250-span one (40 sub-agents) and reports its timings.
-import type { SliceResponse, TraceOverviewResponse } from '@causeway/schemas';
+import { type SliceResponse, type TraceOverviewResponse, decodeSteps } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Explorer, openExplorer } from './harness.ts';
 import { type MultiAgentTrace, multiAgentTrace, sendMultiAgentTrace } from './multi-agent-trace.ts';
@@ -106,7 +106,7 @@ describe('a large multi-agent trace in Chromium', () => {
     // a step the overview does not draw (inside a group of steps) is found by its text, and drawn once selected
     const overview = (await x.cw.getJson<TraceOverviewResponse>(`/api/provenance/traces/${t.traceId}/overview`)).body;
     const drawnIds = new Set(await page.locator('[data-testid=graph-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id'))));
-    const hidden = overview.activities!.find((a) => a.kind === 'tool' && a.callId && !drawnIds.has(a.id))!;
+    const hidden = decodeSteps(t.traceId, overview.steps!).find((a) => a.kind === 'tool' && a.callId && !drawnIds.has(a.id))!;
     expect(hidden, 'a tool call drawn only inside a group').toBeDefined();
     await page.waitForSelector('[data-testid=waterfall-row]'); // the spans (their attributes) are what find searches
     await page.fill('[data-testid=find-input]', hidden.callId);
@@ -148,7 +148,7 @@ describe('a large multi-agent trace in Chromium', () => {
     // (every activity is in the overview: no need to compute the whole graph for this)
     const overview = (await x.cw.getJson<TraceOverviewResponse>(`/api/provenance/traces/${t.traceId}/overview`)).body;
     // the orchestrator's first model call: what followed from it runs through the whole trace
-    const first = overview.activities!.filter((n) => n.kind === 'llm').sort((a, b) => (BigInt(a.start) < BigInt(b.start) ? -1 : 1))[0]!;
+    const first = decodeSteps(t.traceId, overview.steps!).filter((n) => n.kind === 'llm').sort((a, b) => (BigInt(a.start) < BigInt(b.start) ? -1 : 1))[0]!;
     // hold the second request of the walk (the deeper one) so the cancel is not a race with it
     let requests = 0;
     await page.route('**/api/provenance/slice?*', async (route) => {

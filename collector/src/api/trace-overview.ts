@@ -20,6 +20,7 @@ import {
   type TraceOverviewResponse,
   WEAK_LINK,
   edgeStrength,
+  encodeSteps,
   impactTier,
 } from '@causeway/schemas';
 import { type ProvenanceReader, SliceBuilder } from '../provenance/slice/index.ts';
@@ -52,8 +53,8 @@ export async function traceOverview(reader: ProvenanceReader, traceId: string, o
   const all = { seed: `trace:${traceId}`, direction: 'trace', depth: 1, nodes: [...nodes.nodes.values()], edges: [], taintPaths: [], truncated: false } satisfies SliceResponse;
   // who submitted each step, and the key node's causes, side by side: neither waits for the other
   const [marked, slices] = await Promise.all([o.mark(all), keySlices(reader, traceId, acts, o, limits)]);
-  const activities = marked.nodes as SliceActivity[];
-  return { traceId, activityCount: acts.length, recordedLinks: recordedLinks(acts, await reader.relations(o.tenant, [traceId])), activities, slices };
+  const steps = encodeSteps(traceId, marked.nodes as SliceActivity[]);
+  return { traceId, activityCount: acts.length, recordedLinks: recordedLinks(acts, await reader.relations(o.tenant, [traceId])), steps, slices };
 }
 
 /** The backward slices of the key candidates, in the explorer's order, up to the first that untrusted content reached. */
