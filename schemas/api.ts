@@ -23,6 +23,22 @@ export interface HealthResponse {
     /** per worker (like `redaction`, only for a caller whose credentials allow reading): batches it holds, used V8 heap (at most 5 s old), seconds busy since it started */
     workers?: { inFlight: number; heapUsedMb: number; activeSeconds: number }[];
   };
+  /** the collector process's memory (only for a caller whose credentials allow reading; at most 5 s old) */
+  memory?: {
+    rssMb: number;
+    /** the main thread's used V8 heap (each ingest worker's is in ingestWorkers.workers) */
+    heapUsedMb: number;
+    /** embedded ClickHouse's share (absent on the server path) */
+    engine?: EngineMemory;
+  };
+}
+
+/** What embedded ClickHouse holds: what its memory tracker counts, and its allocator's (jemalloc's) allocated, resident and retained bytes. */
+export interface EngineMemory {
+  trackedMb: number;
+  allocatorAllocatedMb?: number;
+  allocatorResidentMb?: number;
+  allocatorRetainedMb?: number;
 }
 
 /** What redaction replaced since the process started: spans (and log records) touched, values per rule. */

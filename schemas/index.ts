@@ -12,3 +12,4 @@ export * from './bundles.ts';
 export * from './auth.ts';
 export * from './detections.ts';
 export * from './impact.ts';
+export * from './chain-rank.ts';

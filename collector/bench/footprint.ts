@@ -49,8 +49,11 @@ const fmt = (m: Mem | undefined): string => (m ? `RSS ${mb(m.rss)} MB = heap ${m
 
 /** Each ingest worker's heap (its own isolate: not in the main thread's figures above, but in RSS's "other"). */
 async function workerHeaps(cw: CollectorProcess): Promise<string> {
-  const workers = (await cw.getJson<HealthResponse>('/healthz')).body.ingestWorkers?.workers;
-  return workers ? workers.map((w, i) => `#${i} heap ${w.heapUsedMb.toFixed(0)} MB, busy ${w.activeSeconds.toFixed(0)} s`).join('; ') : 'none (CAUSEWAY_INGEST_WORKERS=0)';
+  const h = (await cw.getJson<HealthResponse>('/healthz')).body;
+  const workers = h.ingestWorkers?.workers;
+  const e = h.memory?.engine;
+  const engine = e ? `; chDB: tracked ${e.trackedMb.toFixed(0)} MB, allocator allocated ${e.allocatorAllocatedMb?.toFixed(0)} / resident ${e.allocatorResidentMb?.toFixed(0)} / retained ${e.allocatorRetainedMb?.toFixed(0)} MB` : '';
+  return (workers ? workers.map((w, i) => `#${i} heap ${w.heapUsedMb.toFixed(0)} MB, busy ${w.activeSeconds.toFixed(0)} s`).join('; ') : 'none (CAUSEWAY_INGEST_WORKERS=0)') + engine;
 }
 
 async function main(): Promise<void> {
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     peak = r.peakRssMb;
     log(`${r.spans} spans durable in ${r.durableSeconds.toFixed(1)} s (${(r.spans / r.durableSeconds).toFixed(0)} spans/s), ${r.insertedRows} rows; RSS idle ${r.idleRssMb.toFixed(0)} MB, peak ${r.peakRssMb.toFixed(0)} MB, largest queue ${r.peakPendingRows} rows`);
     log(`right after: ${fmt(lastMem(memlog, 'tick'))}`);
+    log(`  workers and engine right after: ${await workerHeaps(cw)}`);
     await new Promise((res) => setTimeout(res, SETTLE_S * 1000));
     log(`settled (${SETTLE_S} s): ${fmt(lastMem(memlog, 'tick'))}`);
     log(`ingest workers: ${await workerHeaps(cw)}`);

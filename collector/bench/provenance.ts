@@ -567,8 +567,17 @@ export async function measureReads(
   const get = async <T>(path: string): Promise<{ ms: number; status: number; body: T }> => {
     const t0 = performance.now();
     const res = await cw.fetch(path);
-    const body = (await res.json()) as T;
-    return { ms: performance.now() - t0, status: res.status, body };
+    const text = await res.text();
+    const ms = performance.now() - t0;
+    // a failed read is counted in the table's errors column; what it answered is said here
+    if (res.status !== 200) log(`    ${path} answered ${res.status} after ${ms.toFixed(0)} ms: ${text.slice(0, 300)}`);
+    let body = {} as T;
+    try {
+      body = JSON.parse(text) as T;
+    } catch {
+      // not JSON (a proxy's or a crash's answer): counted as an error by its status
+    }
+    return { ms, status: res.status, body };
   };
   const warmup = Math.min(10, o.seeds);
   // A measure stops taking seeds once it has spent its time budget (after at least 20): a

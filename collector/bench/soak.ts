@@ -47,6 +47,9 @@ export interface SoakStep {
   rssMb: number;
   /** the ingest workers' used V8 heap (in the RSS; not in the main thread's heap) */
   workerHeapMb: number;
+  /** embedded ClickHouse's memory tracker and its allocator's resident bytes (in the RSS) */
+  engineTrackedMb: number;
+  engineResidentMb: number;
   peakRssMb: number;
   durablePerSec: number;
   ackPerSec: number;
@@ -231,6 +234,8 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
         spans: handed,
         rssMb: rssMbOf(cw.child.pid!),
         workerHeapMb: (h.ingestWorkers?.workers ?? []).reduce((a, w) => a + w.heapUsedMb, 0),
+        engineTrackedMb: h.memory?.engine?.trackedMb ?? NaN,
+        engineResidentMb: h.memory?.engine?.allocatorResidentMb ?? NaN,
         peakRssMb: r.peakRssMb,
         durablePerSec: (handed - before) / r.durableSeconds,
         ackPerSec: (handed - before) / r.ackSeconds,
@@ -240,7 +245,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
       };
       steps.push(step);
       o.print(
-        `soak ${int(step.spans).padStart(9)} spans  RSS ${int(step.rssMb).padStart(5)} MB (step peak ${int(step.peakRssMb).padStart(5)}, worker heap ${int(step.workerHeapMb).padStart(4)})  ` +
+        `soak ${int(step.spans).padStart(9)} spans  RSS ${int(step.rssMb).padStart(5)} MB (step peak ${int(step.peakRssMb).padStart(5)}, worker heap ${int(step.workerHeapMb).padStart(4)}, chDB tracked ${int(step.engineTrackedMb)} / allocator resident ${int(step.engineResidentMb)})  ` +
           `durable ${int(step.durablePerSec).padStart(6)} spans/s  acknowledged ${int(step.ackPerSec).padStart(6)} spans/s  ` +
           `429 retried ${step.retried}, re-sent ${step.resent}, dead-lettered rows ${step.deadLettered}`,
       );

@@ -61,6 +61,7 @@ describe('ingest workers', () => {
         if (!answered && (h.body.ingestWorkers?.inFlight ?? 0) >= 1) whileInWorker++;
         // without credentials: the pool, not each worker's heap and busy time
         expect(h.body.ingestWorkers && 'workers' in h.body.ingestWorkers).toBe(false);
+        expect(h.body.memory).toBeUndefined();
       }
       expect(await exported).toBe(200);
       expect(probes).toBeGreaterThan(0);
@@ -78,6 +79,12 @@ describe('ingest workers', () => {
       // Counted on the main thread from the rows the worker sent back: every span, both addresses in each.
       expect(health.redaction?.spansRedacted).toBe(12);
       expect(health.redaction?.byRule.email).toBeGreaterThanOrEqual(24);
+      // the process's memory, and embedded ClickHouse's share of it (its tracker and its allocator)
+      const m = health.memory!;
+      expect(m.rssMb).toBeGreaterThan(m.heapUsedMb);
+      expect(m.engine!.trackedMb).toBeGreaterThan(0);
+      expect(m.engine!.allocatorResidentMb).toBeGreaterThanOrEqual(m.engine!.allocatorAllocatedMb!);
+      expect(m.engine!.allocatorResidentMb! + m.heapUsedMb).toBeLessThan(m.rssMb);
     } finally {
       await cw.stop();
     }

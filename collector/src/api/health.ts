@@ -1,12 +1,13 @@
 // GET /healthz: the store's write path (pending, inserted, last error) for anyone, and what
-// redaction replaced since start (every tenant's counts) and each ingest worker's heap and busy
-// time for the callers `showRedaction` lets see it. Outside /api: no scope, nothing tenant-specific.
-import type { HealthResponse } from '@causeway/schemas';
+// redaction replaced since start (every tenant's counts), each ingest worker's heap and busy
+// time, and the process's memory (RSS, main heap, embedded ClickHouse's share) for the callers
+// `showRedaction` lets see it. Outside /api: no scope, nothing tenant-specific.
+import type { EngineMemory, HealthResponse } from '@causeway/schemas';
 import { type Context, Hono } from 'hono';
 import type { RedactionStatsView } from '../processors/redact.ts';
 
 export function healthApi(
-  store: { health(): HealthResponse['store'] },
+  store: { health(): HealthResponse['store']; engineMemory?(): Promise<EngineMemory | undefined> },
   redaction: RedactionStatsView,
   showRedaction: (c: Context) => boolean | Promise<boolean> = () => true,
   ingestWorkers?: () => NonNullable<HealthResponse['ingestWorkers']>,
@@ -22,7 +23,12 @@ export function healthApi(
       const { workers, ...pool } = ingestWorkers();
       body.ingestWorkers = reader && workers ? { ...pool, workers } : pool;
     }
-    if (reader) body.redaction = redaction.snapshot();
+    if (reader) {
+      body.redaction = redaction.snapshot();
+      const engine = await store.engineMemory?.();
+      const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
+      body.memory = { rssMb: mb(process.memoryUsage.rss()), heapUsedMb: mb(process.memoryUsage().heapUsed), ...(engine ? { engine } : {}) };
+    }
     return c.json(body);
   });
   return app;

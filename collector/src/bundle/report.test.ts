@@ -96,7 +96,7 @@ describe('the order of the chains in the report', () => {
     expect(why[0]).toContain('labelled untrusted by rule builtin:outsider-producer');
     expect(why[0]).toContain('matched producer &#34;search_email&#34;');
     expect(why[0]).toContain('It reaches send_email, a high-impact call (sends data out or moves money)');
-    expect(why[0]).toContain("text is in what the call was sent (copied text, score 0.42)");
+    expect(why[0]).toContain('copied into what a tool call was sent (copied text, score 0.42)');
     expect(why[0]).toContain('Weakest link 0.42');
     expect(why[2]).toContain('No copied text carries the source into the call');
     expect(why[2]).toContain('Weakest link 1.00');

@@ -5,11 +5,11 @@
 // Built from graph.json and incident.json alone, so it says nothing they do not; it carries no
 // time, so the same selection gives the same page.
 import type { BundleIncident, SliceEdge, SliceNode, SliceResponse, TaintPath } from '@causeway/schemas';
-import { edgeStrength } from '@causeway/schemas';
-import { ORDER_WORDS, chainReason, rankChains } from './chain-order.ts';
+import { edgeStrength, rankChains } from '@causeway/schemas';
+import { ORDER_WORDS, chainReason } from './chain-order.ts';
 
 export const REPORT_FILE = 'report.html';
-/** Chains told at most (in the order of chain-order.ts); the rest are in graph.json. */
+/** Chains told at most (in schemas' rankChains order); the rest are in graph.json. */
 const MAX_PATHS = 5;
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -46,7 +46,7 @@ export function reportHtml(g: SliceResponse, selection: string, incident?: Bundl
     (edgesOf.get(k) ?? edgesOf.set(k, []).get(k)!).push(e);
   }
   const links = (a: string, b: string): SliceEdge[] => edgesOf.get(`${a}>${b}`) ?? [];
-  const ranked = rankChains(g, links).slice(0, MAX_PATHS);
+  const ranked = rankChains(g.taintPaths, g).slice(0, MAX_PATHS);
   const paths = ranked.map((c) => c.path);
   const words = (id: string): string => esc(nodeWords(byId.get(id), id));
   const chains = ranked

@@ -19,12 +19,21 @@ import { fingerprint } from '../provenance/fingerprint.ts';
 import type { Processor } from '../consumer.ts';
 import { CLASS_SCOPE, type Redactor, type Scope, TAG_SCOPE } from '../redaction/redactor.ts';
 import { redactString, redactValue } from '../redaction/values.ts';
+import { jsonText } from '../redaction/json-text.ts';
 import { scopeOf } from './redact.ts';
 
 /** Stored content per artifact is capped; the full text stays in the span it came from. */
 export const CONTENT_LIMIT = 64 * 1024;
 /** Artifacts already written by this process (repeats in later prompts are not written again). */
 const MEMO_LIMIT = 200_000;
+/**
+ * Content ids of contents already seen, by kind and text as it came: agents re-send the
+ * whole conversation in every LLM call, and each repeated message would be unwrapped, redacted
+ * and hashed again for the same id. Bounded by the characters its keys hold; a text longer
+ * than ID_MEMO_MAX_ENTRY is never kept. When full it starts over (one recomputation per text).
+ */
+const ID_MEMO_MAX_CHARS = 8 << 20;
+const ID_MEMO_MAX_ENTRY = 64 << 10;
 
 /** The pipeline step: adds what the batch's spans and log records say to `batch.provenance`. */
 export function provenanceProcessor(extractor: ProvenanceExtractor): Processor {
@@ -118,13 +127,38 @@ export class ProvenanceExtractor {
 
   /** A tool request's id: name and canonical arguments, low-entropy values as their class (before a one-field object collapses, so key rules see the key). */
   private requestId(toolName: string, args: unknown): string {
-    return artifactId(this.key, 'tool_request', toolRequestContent(this.text(toolName, CLASS_SCOPE), canonicalArguments(this.value(deepUnwrap(args), CLASS_SCOPE))));
+    return this.memoId(`tool_request\u0000${toolName}`, args, () => artifactId(this.key, 'tool_request', toolRequestContent(this.text(toolName, CLASS_SCOPE), canonicalArguments(this.value(deepUnwrap(args), CLASS_SCOPE)))))!;
   }
 
   /** A content artifact's id over its redacted canonical text, or undefined when it has none. */
   private contentId(kind: ArtifactKind, unwrapped: unknown): string | undefined {
     const canonical = canonicalContent(this.value(unwrapped, CLASS_SCOPE));
     return canonical === '' ? undefined : artifactId(this.key, kind, canonical);
+  }
+
+  private readonly ids = new Map<string, string | undefined>();
+  private idChars = 0;
+
+  /** contentId of a value as it came (`unwrap` gives it unwrapped), from the memo when it was seen before. */
+  private contentIdOf(kind: ArtifactKind, value: unknown, unwrap: () => unknown): string | undefined {
+    return this.memoId(kind, value, () => this.contentId(kind, unwrap()));
+  }
+
+  /** An id computed from a value as it came, by `what` it is the id of and the value's text (see ID_MEMO_MAX_CHARS). */
+  private memoId(what: string, value: unknown, compute: () => string | undefined): string | undefined {
+    // a parsed value (a tool result, arguments) by its JSON text: keys in their own order, so equal texts as sent are one key
+    const text = typeof value === 'string' ? value : value !== null && typeof value === 'object' ? jsonText(value) : undefined;
+    if (text === undefined || text.length > ID_MEMO_MAX_ENTRY) return compute();
+    const k = `${what}\u0000${typeof value === 'string' ? 's' : 'j'}${text}`;
+    if (this.ids.has(k)) return this.ids.get(k);
+    const id = compute();
+    if (this.idChars + k.length > ID_MEMO_MAX_CHARS) {
+      this.ids.clear();
+      this.idChars = 0;
+    }
+    this.ids.set(k, id);
+    this.idChars += k.length;
+    return id;
   }
 
   /** Called once the batch is durable: its artifacts need not be written again by this process. */
@@ -174,8 +208,17 @@ export class ProvenanceExtractor {
   ): void {
     const isRequest = a.kind === 'tool_request';
     if (isRequest && !a.toolName) return;
-    const unwrapped = deepUnwrap(a.value);
-    const id = isRequest ? this.requestId(a.toolName!, unwrapped) : this.contentId(a.kind, unwrapped);
+    let unwrappedValue: unknown;
+    let isUnwrapped = false;
+    const unwrap = (): unknown => {
+      if (!isUnwrapped) {
+        unwrappedValue = deepUnwrap(a.value);
+        isUnwrapped = true;
+      }
+      return unwrappedValue;
+    };
+    // a request's id from its arguments as they came, as its tool activity's request_id is
+    const id = isRequest ? this.requestId(a.toolName!, a.value) : this.contentIdOf(a.kind, a.value, unwrap);
     if (id === undefined) return;
     const scope = scopeOf(traceId);
     const r = (s: string): string => this.text(s, scope);
@@ -206,9 +249,9 @@ export class ProvenanceExtractor {
     }
     if (known) return;
     pending.add(memo);
-    const stored = this.value(unwrapped, scope);
+    const stored = this.value(unwrap(), scope);
     const shown = isRequest ? `${r(a.toolName!)}(${canonicalArguments(stored)})` : canonicalContent(stored);
-    const row = this.artifactRow(tenant, traceId, spanId, id, a.kind, shown, unwrapped, a, scope);
+    const row = this.artifactRow(tenant, traceId, spanId, id, a.kind, shown, unwrap(), a, scope);
     row.parts = (parts ?? []).map((p) => p.id);
     out.artifacts.push(row);
   }
@@ -217,7 +260,7 @@ export class ProvenanceExtractor {
   private split(out: ProvenanceBatch, pending: Set<string>, tenant: string, traceId: string, spanId: string, a: ArtifactDraft, containerId: string, scope: Scope): { id: string; documentId: string }[] {
     const parts: { id: string; documentId: string }[] = [];
     for (const d of splitDocuments(a.value)) {
-      const docId = this.contentId('document', d.value);
+      const docId = this.contentIdOf('document', d.value, () => d.value);
       if (docId === undefined) continue;
       parts.push({ id: docId, documentId: this.text(d.documentId, scope) });
       const docMemo = `${tenant}/${docId}`;

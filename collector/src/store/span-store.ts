@@ -1,10 +1,11 @@
 // The store: the pipeline's durable sink (append rows durably) and the read side's front door
 // (readsFor(tenant)). It knows ClickHouse and the spool; it knows nothing of OTLP.
 import { join } from 'node:path';
-import type { HealthResponse } from '@causeway/schemas';
+import type { EngineMemory, HealthResponse } from '@causeway/schemas';
 import type { Exporter, IngestBatch } from '../consumer.ts';
 import { type ClickHouse, type StoreTarget, openClickHouse } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
+import { readEngineMemory } from './engine-memory.ts';
 import type { LogKey } from '../ledger/checkpoint.ts';
 import { LedgerStore } from './ledger-store.ts';
 import { type Reads, ReadSide } from './reads/index.ts';
@@ -112,6 +113,15 @@ export class SpanStore implements Exporter {
       deadLetteredRows: s.deadLettered,
       ...(s.lastError ? { lastError: s.lastError } : {}),
     };
+  }
+
+  private engineRead?: { at: number; value: Promise<EngineMemory | undefined> };
+
+  /** Embedded ClickHouse's memory (engine-memory.ts), read at most every 5 s; undefined on the server path or when the read fails. */
+  engineMemory(): Promise<EngineMemory | undefined> {
+    const now = Date.now();
+    if (!this.engineRead || now - this.engineRead.at > 5000) this.engineRead = { at: now, value: readEngineMemory(this.ch).catch(() => undefined) };
+    return this.engineRead.value;
   }
 
   async close(): Promise<void> {

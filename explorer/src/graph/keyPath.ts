@@ -2,7 +2,7 @@
 // call that untrusted content reached) and the paths that led there, computed from the trace's
 // own causal graph (instant, no slice request). Pure.
 import type { SliceActivity, SliceEdge, SliceResponse, TaintPath } from '@causeway/schemas';
-import { WEAK_LINK, edgeStrength, impactTier } from '@causeway/schemas';
+import { type Links, WEAK_LINK, chainLinks, edgeStrength, impactTier, rankChains } from '@causeway/schemas';
 import { edgeKey, emptyHighlight, type Highlight } from './highlight.ts';
 
 export { WEAK_LINK, edgeStrength, impactTier };
@@ -36,7 +36,7 @@ export interface TaintIndex {
   into: Map<string, string[]>;
   untrusted: Set<string>;
   edges: Map<string, SliceEdge>;
-  kind: Map<string, string>;
+  links: Links;
 }
 
 export function taintIndex(s: Pick<SliceResponse, 'nodes' | 'edges'>): TaintIndex {
@@ -48,12 +48,8 @@ export function taintIndex(s: Pick<SliceResponse, 'nodes' | 'edges'>): TaintInde
     else into.set(e.to, [e.from]);
   }
   const untrusted = new Set<string>();
-  const kind = new Map<string, string>();
-  for (const n of s.nodes) {
-    kind.set(n.id, n.kind);
-    if (n.type === 'artifact' && n.trust === 'untrusted') untrusted.add(n.id);
-  }
-  return { into, untrusted, edges: edgeIndex(s), kind };
+  for (const n of s.nodes) if (n.type === 'artifact' && n.trust === 'untrusted') untrusted.add(n.id);
+  return { into, untrusted, edges: edgeIndex(s), links: chainLinks(s.edges) };
 }
 
 /**
@@ -83,20 +79,9 @@ export function taintPathsTo(s: SliceResponse, seed: string, max = 12, index?: T
   return rankPaths(paths, s, idx).slice(0, max);
 }
 
-/**
- * Taint paths in the order a responder should read them: first those along which untrusted
- * text was copied into a tool call's arguments (the mark of an injection), then the strongest
- * (weakest link), then the shortest.
- */
-export function rankPaths(paths: TaintPath[], s: Pick<SliceResponse, 'nodes' | 'edges'>, index?: Pick<TaintIndex, 'edges' | 'kind'>): TaintPath[] {
-  if (paths.length === 0) return paths;
-  const edges = index?.edges ?? edgeIndex(s);
-  const kind = index?.kind ?? new Map(s.nodes.map((n) => [n.id, n.kind]));
-  const copiesIntoCall = (p: TaintPath): boolean => p.nodes.some((id, i) => i > 0 && kind.get(id) === 'tool_request' && edges.get(edgeKey(p.nodes[i - 1]!, id))?.how === 'content');
-  return paths
-    .map((p) => ({ p, copies: copiesIntoCall(p), strength: pathStrength(p.nodes, edges) }))
-    .sort((a, b) => Number(b.copies) - Number(a.copies) || b.strength - a.strength || a.p.nodes.length - b.p.nodes.length)
-    .map((x) => x.p);
+/** Taint paths in the order a responder should read them: schemas' rankChains, the order the evidence report tells them in. */
+export function rankPaths(paths: TaintPath[], s: Pick<SliceResponse, 'nodes' | 'edges'>, index?: Pick<TaintIndex, 'links'>): TaintPath[] {
+  return rankChains(paths, s, index?.links).map((c) => c.path);
 }
 
 export interface KeyNode {
