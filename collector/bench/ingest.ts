@@ -26,6 +26,8 @@ export interface IngestResult {
   /** largest write queue (spooled, not yet in ClickHouse) seen on /healthz, polled every 200 ms */
   peakPendingRows: number;
   peakPendingMb: number;
+  /** per export request, from its send to its 200 (re-sends included), ms */
+  ackLatencyMs: { p50: number; p95: number; p99: number; max: number };
 }
 
 /** Samples a process's VmRSS every `everyMs` ms; keeps the peak. */
@@ -110,12 +112,17 @@ export async function benchIngest(
   let polling = true;
   const poller = (async () => {
     while (polling) {
-      const q = (await health(cw)).store;
-      peakPendingRows = Math.max(peakPendingRows, q.pendingRows);
-      peakPendingBytes = Math.max(peakPendingBytes, q.pendingBytes);
+      try {
+        const q = (await health(cw)).store;
+        peakPendingRows = Math.max(peakPendingRows, q.pendingRows);
+        peakPendingBytes = Math.max(peakPendingBytes, q.pendingBytes);
+      } catch {
+        // a probe refused or reset under load is a missed sample, not the end of the bench
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   })();
+  const latencies: number[] = [];
   const t0 = performance.now();
   await Promise.all(
     exporters.map(async (exporter) => {
@@ -123,6 +130,7 @@ export async function benchIngest(
         const i = next++;
         const batch = batches[i];
         if (!batch) return;
+        const sent = performance.now();
         for (let attempt = 1; ; attempt++) {
           const err = await exportOnce(exporter, batch);
           if (!err) break;
@@ -132,6 +140,7 @@ export async function benchIngest(
         }
         acked += batch.length;
         const now = performance.now();
+        latencies.push(now - sent);
         if (now - lastLog > 5000) {
           lastLog = now;
           log(`  ${acked}/${total} spans acknowledged (${((now - t0) / 1000).toFixed(1)} s)`);
@@ -142,7 +151,13 @@ export async function benchIngest(
   const tAck = performance.now();
   let h: HealthResponse;
   for (;;) {
-    h = await health(cw);
+    try {
+      h = await health(cw);
+    } catch (e) {
+      if (performance.now() - tAck > 300_000) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
     peakPendingRows = Math.max(peakPendingRows, h.store.pendingRows);
     peakPendingBytes = Math.max(peakPendingBytes, h.store.pendingBytes);
     if (h.store.pendingRows === 0) break;
@@ -173,5 +188,12 @@ export async function benchIngest(
     hwmRssMb: hwmKb / 1024,
     peakPendingRows,
     peakPendingMb: peakPendingBytes / 2 ** 20,
+    ackLatencyMs: quantiles(latencies),
   };
+}
+
+function quantiles(ms: number[]): IngestResult['ackLatencyMs'] {
+  const xs = [...ms].sort((a, b) => a - b);
+  const q = (p: number): number => xs[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)] ?? NaN;
+  return { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: xs.at(-1) ?? NaN };
 }

@@ -374,6 +374,8 @@ function printReport(
   );
   const ratioE2E = e.durableSpansPerSec / ceiling.spansPerSec;
   out.push(`  end-to-end (durable) / raw ceiling = ${ratioE2E.toFixed(2)}  (goal ≥ 0.50: ${ratioE2E >= 0.5 ? 'met' : 'NOT met'})`);
+  const l = e.ackLatencyMs;
+  out.push(`  acknowledged latency per export request (${e.requests} requests of ~${int(e.spans / e.requests)} spans, ${CONCURRENCY} exporters): p50 ${int(l.p50)} ms, p95 ${int(l.p95)}, p99 ${int(l.p99)}, max ${int(l.max)}`);
   out.push(
     `  collector RSS: idle ${int(e.idleRssMb)} MB, peak ${int(e.peakRssMb)} MB (VmRSS every 200 ms; VmHWM ${int(e.hwmRssMb)} MB); ` +
       `largest write queue ${int(e.peakPendingRows)} rows / ${int(e.peakPendingMb)} MiB`,
