@@ -3,6 +3,7 @@ export * from './span-row.ts';
 export * from './api.ts';
 export * from './traces.ts';
 export * from './provenance.ts';
+export * from './overview-steps.ts';
 export * from './slice-query.ts';
 export * from './ledger.ts';
 export * from './incidents.ts';

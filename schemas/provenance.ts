@@ -1,6 +1,7 @@
 // The provenance model as stored (sql/007_provenance.sql) and as the slice API returns it.
 // See docs/architecture.md "The provenance model": activities are spans that did something, artifacts are
 // content addressed by a keyed hash, relations say how one led to another and how that is known.
+import type { OverviewSteps } from './overview-steps.ts';
 
 export type ActivityKind = 'agent' | 'llm' | 'retrieval' | 'tool' | 'approval' | 'other';
 export type ArtifactKind = 'system_instruction' | 'user_prompt' | 'document' | 'model_output' | 'tool_request' | 'tool_result' | 'outcome';
@@ -236,8 +237,8 @@ export interface TraceOverviewResponse {
   graph?: SliceResponse;
   /** larger traces: links the whole graph has that were recorded (uses, outputs, parentage); the whole graph has these and more (requests executed, documents inside results, copied text) */
   recordedLinks?: number;
-  /** larger traces: every activity, as the trace graph has it (`tainted` only where a slice says so) … */
-  activities?: SliceActivity[];
+  /** larger traces: every activity, as the trace graph has it (`tainted` only where a slice says so), column by column (decodeSteps) … */
+  steps?: OverviewSteps;
   /** … and the examined tool calls' backward slices, each as /api/provenance/slice answers it with `limit=TRACE_OVERVIEW_LIMITS.sliceNodes` */
   slices?: SliceResponse[];
 }

@@ -3,7 +3,7 @@
 // the orchestrator, in a billing agent mailing the customer export out. BIG_TRACE_AGENTS sets
 // the size (default 12 sub-agents, ~1,000 spans, so the suite stays quick on 2 cores); the
 // explorer bench opens the 3,250-span one (40 sub-agents) and reports its timings.
-import type { SliceResponse, TraceOverviewResponse } from '@causeway/schemas';
+import { type SliceResponse, type TraceOverviewResponse, decodeSteps } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Explorer, openExplorer } from './harness.ts';
 import { type MultiAgentTrace, multiAgentTrace, sendMultiAgentTrace } from './multi-agent-trace.ts';
@@ -53,13 +53,16 @@ describe('a large multi-agent trace in Chromium', () => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
         .filter((e) => e.startTime >= nav.startTime)
-        .map((e) => ({ path: new URL(e.name).pathname, done: e.responseEnd > 0 && e.responseEnd <= now, bytes: e.encodedBodySize, decoded: e.decodedBodySize, start: Math.round(e.startTime - nav.startTime), ms: Math.round(e.duration) }));
+        .map((e) => ({ path: new URL(e.name).pathname, by: e.initiatorType, done: e.responseEnd > 0 && e.responseEnd <= now, bytes: e.encodedBodySize, decoded: e.decodedBodySize, start: Math.round(e.startTime - nav.startTime), ms: Math.round(e.duration) }));
     });
     const before = loaded.filter((r) => r.done);
     const api = (p: string): (typeof loaded)[number] | undefined => loaded.find((r) => r.path === p);
     const overview = api(`/api/provenance/traces/${t.traceId}/overview`)!;
     // the first view came from the overview alone, not the whole graph
     expect(overview?.done).toBe(true);
+    // asked for by the page's head (a preload, before the app's script ran), and taken by the app: asked once
+    expect(overview.by).toBe('link');
+    expect(loaded.filter((r) => r.path === overview.path)).toHaveLength(1);
     expect(before.map((r) => r.path)).not.toContain(`/api/provenance/traces/${t.traceId}`);
     expect(overview.bytes).toBeLessThan(overview.decoded / 3); // compressed on the wire
     // the key node's "why?" came with the overview: the page never asked for it
@@ -103,7 +106,7 @@ describe('a large multi-agent trace in Chromium', () => {
     // a step the overview does not draw (inside a group of steps) is found by its text, and drawn once selected
     const overview = (await x.cw.getJson<TraceOverviewResponse>(`/api/provenance/traces/${t.traceId}/overview`)).body;
     const drawnIds = new Set(await page.locator('[data-testid=graph-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id'))));
-    const hidden = overview.activities!.find((a) => a.kind === 'tool' && a.callId && !drawnIds.has(a.id))!;
+    const hidden = decodeSteps(t.traceId, overview.steps!).find((a) => a.kind === 'tool' && a.callId && !drawnIds.has(a.id))!;
     expect(hidden, 'a tool call drawn only inside a group').toBeDefined();
     await page.waitForSelector('[data-testid=waterfall-row]'); // the spans (their attributes) are what find searches
     await page.fill('[data-testid=find-input]', hidden.callId);
@@ -145,7 +148,7 @@ describe('a large multi-agent trace in Chromium', () => {
     // (every activity is in the overview: no need to compute the whole graph for this)
     const overview = (await x.cw.getJson<TraceOverviewResponse>(`/api/provenance/traces/${t.traceId}/overview`)).body;
     // the orchestrator's first model call: what followed from it runs through the whole trace
-    const first = overview.activities!.filter((n) => n.kind === 'llm').sort((a, b) => (BigInt(a.start) < BigInt(b.start) ? -1 : 1))[0]!;
+    const first = decodeSteps(t.traceId, overview.steps!).filter((n) => n.kind === 'llm').sort((a, b) => (BigInt(a.start) < BigInt(b.start) ? -1 : 1))[0]!;
     // hold the second request of the walk (the deeper one) so the cancel is not a race with it
     let requests = 0;
     await page.route('**/api/provenance/slice?*', async (route) => {

@@ -24,8 +24,8 @@ export async function traceIdsShown(action: string, res: Response): Promise<stri
     }
   };
   nodes(b.nodes);
-  // a trace overview: its graph, or its activities and slices
-  nodes(b.activities);
+  // a trace overview: its graph, or its steps (all of its own trace) and slices
+  if (b.steps) add(b.traceId);
   nodes((b.graph as Record<string, unknown> | undefined)?.nodes);
   for (const s of list(b.slices) as Record<string, unknown>[]) nodes(s?.nodes);
   for (const a of list(b.appearances) as Record<string, unknown>[]) add(a?.traceId);

@@ -2,7 +2,7 @@
 // trace's overview is its whole trace graph, byte for byte; a larger one's (here: the limit set to
 // 0 activities) is every activity and the backward slice of send_email (the highest-impact call,
 // reached by the injected e-mail), equal to the slice API's own answer, and no further slice.
-import type { ActivityRow, AuditListResponse, SliceResponse, TraceOverviewResponse } from '@causeway/schemas';
+import { type ActivityRow, type AuditListResponse, type SliceResponse, type TraceOverviewResponse, decodeSteps } from '@causeway/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessCauseway, startInProcess } from '@causeway/testkit/in-process.ts';
 import { markSubmitters } from '../provenance/submitters.ts';
@@ -28,7 +28,7 @@ describe('the trace overview', () => {
     const g = await cw.get<SliceResponse>(`/api/provenance/traces/${trace}?limit=20000`);
     expect(o.body.graph).toEqual(g.body);
     expect(o.body.activityCount).toBe(g.body.nodes.filter((n) => n.type === 'activity').length);
-    expect(o.body.activities).toBeUndefined();
+    expect(o.body.steps).toBeUndefined();
     expect((await cw.get(`/api/provenance/traces/${'0'.repeat(32)}/overview`)).status).toBe(404);
     const audit = await cw.get<AuditListResponse>('/api/audit?action=graph.overview.read&limit=100');
     expect(audit.body.events.some((e) => e.traceIds.includes(trace))).toBe(true);
@@ -39,10 +39,11 @@ describe('the trace overview', () => {
     const mark = (s: SliceResponse) => markSubmitters(s, 'default', (_t, spans) => reads.traces.submitters(spans), (t, ids, limit) => reads.provenance.appearances(t, ids, limit));
     const o = (await traceOverview(reads.provenance, trace, { tenant: 'default', trustRules: DEFAULT_TRUST_RULES, mark, limits: { wholeGraph: 0, candidates: 4, sliceNodes: 2000 } }))!;
     expect(o.graph).toBeUndefined();
-    expect(o.activities).toHaveLength(o.activityCount);
+    const activities = decodeSteps(trace, o.steps!);
+    expect(activities).toHaveLength(o.activityCount);
     expect(o.slices).toHaveLength(1);
     const s = o.slices![0]!;
-    const send = o.activities!.find((a) => a.toolName === 'send_email')!;
+    const send = activities.find((a) => a.toolName === 'send_email')!;
     expect(s.seed).toBe(send.id);
     expect(s.taintPaths.length).toBeGreaterThan(0);
     const api = await cw.get<SliceResponse>(`/api/provenance/slice?direction=backward&limit=2000&trace=${send.traceId}&span=${send.spanId}`);

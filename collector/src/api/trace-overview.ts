@@ -20,6 +20,7 @@ import {
   type TraceOverviewResponse,
   WEAK_LINK,
   edgeStrength,
+  encodeSteps,
   impactTier,
 } from '@causeway/schemas';
 import { type ProvenanceReader, SliceBuilder } from '../provenance/slice/index.ts';
@@ -37,6 +38,8 @@ export interface OverviewOptions {
 export async function traceOverview(reader: ProvenanceReader, traceId: string, o: OverviewOptions): Promise<TraceOverviewResponse | undefined> {
   const limits = o.limits ?? TRACE_OVERVIEW_LIMITS;
   reader = sharedTraceReads(reader, o.tenant, traceId);
+  // the relations are needed whatever the size (the whole graph, or the key slices and the links recorded): asked for beside the activities
+  reader.relations(o.tenant, [traceId]).catch(() => undefined);
   const acts = await reader.activities(o.tenant, [traceId]);
   if (acts.length === 0) return undefined;
   if (acts.length <= limits.wholeGraph) {
@@ -48,7 +51,14 @@ export async function traceOverview(reader: ProvenanceReader, traceId: string, o
   const nodes = new SliceGraph(Number.POSITIVE_INFINITY);
   for (const a of acts) nodes.addActivity(a, 0);
   const all = { seed: `trace:${traceId}`, direction: 'trace', depth: 1, nodes: [...nodes.nodes.values()], edges: [], taintPaths: [], truncated: false } satisfies SliceResponse;
-  const activities = (await o.mark(all)).nodes as SliceActivity[];
+  // who submitted each step, and the key node's causes, side by side: neither waits for the other
+  const [marked, slices] = await Promise.all([o.mark(all), keySlices(reader, traceId, acts, o, limits)]);
+  const steps = encodeSteps(traceId, marked.nodes as SliceActivity[]);
+  return { traceId, activityCount: acts.length, recordedLinks: recordedLinks(acts, await reader.relations(o.tenant, [traceId])), steps, slices };
+}
+
+/** The backward slices of the key candidates, in the explorer's order, up to the first that untrusted content reached. */
+async function keySlices(reader: ProvenanceReader, traceId: string, acts: ActivityRow[], o: OverviewOptions, limits: NonNullable<OverviewOptions['limits']>): Promise<SliceResponse[]> {
   const slices: SliceResponse[] = [];
   for (const a of keyCandidates(acts).slice(0, limits.candidates)) {
     // what GET /api/provenance/slice?trace=&span=&direction=backward&limit=<sliceNodes> answers
@@ -58,7 +68,7 @@ export async function traceOverview(reader: ProvenanceReader, traceId: string, o
     slices.push(await o.mark(s));
     if (reachedByUntrusted(s)) break;
   }
-  return { traceId, activityCount: acts.length, recordedLinks: recordedLinks(acts, await reader.relations(o.tenant, [traceId])), activities, slices };
+  return slices;
 }
 
 /**

@@ -29,6 +29,12 @@ export interface ClickHouse {
    * `signal` abandons it: a server cancels the query; embedded chDB cannot interrupt one and lets it finish unread.
    */
   query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings, signal?: AbortSignal): Promise<T[]>;
+  /**
+   * The same read answered as one JSONCompact document: each row an array of its columns in the
+   * SELECT's order. For reads of tens of thousands of rows: a third fewer bytes for the engine to
+   * write than JSONEachRow (no column names) and one parse instead of one per row.
+   */
+  queryCompact<T extends unknown[]>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]>;
   /** The same, row by row as they arrive: for reads too large to hold (`causeway verify`). */
   stream<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): AsyncIterable<T>;
   /** A statement without rows (DDL of migrations; the test kit's tampering). */
@@ -162,12 +168,15 @@ export const CHDB_CACHE_ARGS: string[] = [
 ];
 
 /** The reads, commands and ping both backends share: one code path over `@clickhouse/client`. */
-function facade(client: ClickHouseClient): Pick<ClickHouse, 'query' | 'stream' | 'command' | 'ping'> {
-  const select = (query: string, params: QueryParams | undefined, settings: ClickHouseSettings | undefined, signal?: AbortSignal) =>
-    client.query({ query, query_params: params ?? {}, format: 'JSONEachRow', clickhouse_settings: { ...READ_SETTINGS, ...settings }, ...(signal ? { abort_signal: signal } : {}) });
+function facade(client: ClickHouseClient): Pick<ClickHouse, 'query' | 'queryCompact' | 'stream' | 'command' | 'ping'> {
+  const select = (query: string, params: QueryParams | undefined, settings: ClickHouseSettings | undefined, signal?: AbortSignal, format: 'JSONEachRow' | 'JSONCompact' = 'JSONEachRow') =>
+    client.query({ query, query_params: params ?? {}, format, clickhouse_settings: { ...READ_SETTINGS, ...settings }, ...(signal ? { abort_signal: signal } : {}) });
   return {
     async query<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings, signal?: AbortSignal): Promise<T[]> {
-      return (await select(sql, params, settings, signal)).json<T>();
+      return (await (await select(sql, params, settings, signal)).json()) as T[];
+    },
+    async queryCompact<T extends unknown[]>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]> {
+      return ((await (await select(sql, params, settings, undefined, 'JSONCompact')).json()) as unknown as { data: T[] }).data;
     },
     async *stream<T>(sql: string, params?: QueryParams, settings?: ClickHouseSettings): AsyncIterable<T> {
       const rs = await select(sql, params, settings);

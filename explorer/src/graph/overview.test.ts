@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SliceActivity, SliceArtifact, SliceResponse, TraceOverviewResponse } from '@causeway/schemas';
+import { type SliceActivity, type SliceArtifact, type SliceResponse, type TraceOverviewResponse, encodeSteps } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
 import { keyNode } from './keyPath.ts';
 import { overviewGraph } from './overview.ts';
@@ -27,7 +27,7 @@ describe('a trace overview as the graph the trace view draws', () => {
     slice.nodes.push(foreignAct, foreignArt);
     slice.edges.push({ from: foreignAct.id, to: foreignArt.id, relation: 'generated', how: 'explicit' }, { from: foreignArt.id, to: SEND, relation: 'used', how: 'explicit' });
     slice.taintPaths.push({ source: foreignArt.id, nodes: [foreignArt.id, SEND] });
-    const o: TraceOverviewResponse = { traceId: T, activityCount: activities.length, activities, slices: [slice] };
+    const o: TraceOverviewResponse = { traceId: T, activityCount: activities.length, steps: encodeSteps(T, activities), slices: [slice] };
     const { graph, partial } = overviewGraph(o);
     expect(partial).toBe(true);
     expect(graph.direction).toBe('trace');
@@ -43,7 +43,7 @@ describe('a trace overview as the graph the trace view draws', () => {
 
   it('a slice that found nothing untrusted leaves the activities as they are and no key node', () => {
     const activities = TRACE.nodes.filter((n): n is SliceActivity => n.type === 'activity').map((a) => ({ ...clone(a), tainted: false }));
-    const { graph } = overviewGraph({ traceId: T, activityCount: activities.length, activities, slices: [] });
+    const { graph } = overviewGraph({ traceId: T, activityCount: activities.length, steps: encodeSteps(T, activities), slices: [] });
     expect(graph.nodes).toHaveLength(activities.length);
     expect(graph.edges).toHaveLength(0);
     expect(keyNode(graph)).toBeUndefined();

@@ -3,7 +3,7 @@
 // examined tool calls' backward slices merged in (their nodes in this trace, the links between
 // them, their taint paths), so the key node and its causes are there and the rest is steps in
 // their agents' lanes. Pure.
-import type { SliceEdge, SliceNode, SliceResponse, TaintPath, TraceOverviewResponse } from '@causeway/schemas';
+import { type SliceEdge, type SliceNode, type SliceResponse, type TaintPath, type TraceOverviewResponse, decodeSteps } from '@causeway/schemas';
 
 export interface OverviewGraph {
   graph: SliceResponse;
@@ -14,7 +14,7 @@ export interface OverviewGraph {
 export function overviewGraph(o: TraceOverviewResponse): OverviewGraph {
   if (o.graph) return { graph: o.graph, partial: false };
   const nodes = new Map<string, SliceNode>();
-  for (const a of o.activities ?? []) nodes.set(a.id, a);
+  for (const a of o.steps ? decodeSteps(o.traceId, o.steps) : []) nodes.set(a.id, a);
   // an artifact of a slice is in this trace when the trace is first in its list (result.ts puts the asking trace first)
   const here = (n: SliceNode): boolean => (n.type === 'activity' ? n.traceId === o.traceId : n.traces[0] === o.traceId);
   const edges = new Map<string, SliceEdge>();

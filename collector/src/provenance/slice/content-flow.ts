@@ -380,17 +380,11 @@ async function fingerprintsInScope(loader: SliceLoader, items: Item[], fps: Set<
   await loader.prefetchScopes(own);
   const traces = new Set<string>();
   for (const t of own) for (const x of await loader.scope(t)) traces.add(x);
-  const { facts, byFp: held } = await loader.scopeArtifacts([...traces]);
+  const held = await loader.scopeArtifacts([...traces]);
   const byFp: FingerprintIndex = new Map();
   for (const f of fps) {
-    const at = held.get(f);
-    if (!at) continue;
-    const l: { artifact_id: string; pos: number }[] = [];
-    for (let k = 0; k < at.length; k += 2) {
-      const row = facts[at[k]!]!;
-      l.push({ artifact_id: row.artifact_id, pos: row.fp_positions[at[k + 1]!]! });
-    }
-    byFp.set(f, l);
+    const l = held.holders(f);
+    if (l) byFp.set(f, l);
   }
   return byFp;
 }

@@ -9,6 +9,7 @@
 //    took 320 s, chunked 0.2 s), so a batch here can be as large as a level.
 import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, RelationRow } from '@causeway/schemas';
 import { Producers } from '../labels.ts';
+import { FingerprintHolders } from './holders.ts';
 import type { ArtifactFacts, ProvenanceReader } from './reader.ts';
 import { type TraceGraph, buildTrace } from './trace-graph.ts';
 
@@ -16,12 +17,6 @@ import { type TraceGraph, buildTrace } from './trace-graph.ts';
 export const APPEARANCES_PER_ARTIFACT = 200;
 /** Other traces of a conversation searched for the sources of copied text (newest first). */
 export const CONVERSATION_TRACES = 50;
-
-/** A scope's artifacts (see SliceLoader.scopeArtifacts) and, per fingerprint, its holders as flat (row, index) pairs. */
-export interface ScopeArtifacts {
-  facts: ArtifactFacts[];
-  byFp: Map<string, number[]>;
-}
 
 export class SliceLoader {
   private readonly traces = new Map<string, Promise<TraceGraph>>();
@@ -31,7 +26,7 @@ export class SliceLoader {
   private readonly artifactRows = new Map<string, ArtifactRow>();
   /** rows without content, read for a scope's copied-text step */
   private readonly artifactFacts = new Map<string, ArtifactFacts>();
-  private readonly scopeRows = new Map<string, Promise<ScopeArtifacts>>();
+  private readonly scopeRows = new Map<string, Promise<FingerprintHolders>>();
   /** where each artifact was generated (at most APPEARANCES_PER_ARTIFACT), for producers in other traces */
   private readonly generatedLists = new Map<string, Appearance[]>();
   /** activities by `trace/span`, read for those appearances (null: not stored) */
@@ -210,7 +205,7 @@ export class SliceLoader {
    * relations name them, as facts (no content): read once per list of traces, for the copied-text
    * step of every level of a walk, with where each fingerprint is held. Artifacts not stored are left out.
    */
-  scopeArtifacts(traces: string[]): Promise<ScopeArtifacts> {
+  scopeArtifacts(traces: string[]): Promise<FingerprintHolders> {
     // in the order given: holders are listed in it, and the order of a fingerprint's holders can decide between equal sources
     const key = traces.join(',');
     let p = this.scopeRows.get(key);
@@ -231,17 +226,8 @@ export class SliceLoader {
           // levels share most of their traces); artifacts not found are asked again
           const missing = [...ids].filter((id) => !this.artifactFacts.has(id));
           for (const r of await this.q.artifactFacts(this.tenant, missing)) if (!this.artifactFacts.has(r.artifact_id)) this.artifactFacts.set(r.artifact_id, r);
-          const facts = [...ids].flatMap((id) => this.artifactFacts.get(id) ?? []);
-          // fingerprint → where it is held, as (row, index) pairs in row order: a level looks up its own fingerprints
-          const byFp = new Map<string, number[]>();
-          facts.forEach((row, r) =>
-            row.fingerprints.forEach((f, i) => {
-              const l = byFp.get(f);
-              if (l) l.push(r, i);
-              else byFp.set(f, [r, i]);
-            }),
-          );
-          return { facts, byFp };
+          // where each fingerprint is held: a level looks up its own fingerprints
+          return new FingerprintHolders([...ids].flatMap((id) => this.artifactFacts.get(id) ?? []));
         })(),
       );
       // a failed read is asked again

@@ -35,6 +35,12 @@ export class ProvenanceReads {
     return this.ch.query<T>(query, params);
   }
 
+  /** `rows`, answered as arrays of the selected columns (ClickHouse.queryCompact): for the reads of a whole trace's rows. */
+  private async compact<T extends unknown[]>(query: string, params: Record<string, unknown>): Promise<T[]> {
+    if (params.tenant !== this.tenant) throw new Error(`provenance reads of tenant ${this.tenant} asked for tenant ${String(params.tenant)}`);
+    return this.ch.queryCompact<T>(query, params);
+  }
+
   private get db(): string {
     return this.ch.database;
   }
@@ -67,18 +73,33 @@ export class ProvenanceReads {
 
   async relations(tenant: string, traceIds: string[]): Promise<RelationRow[]> {
     if (traceIds.length === 0) return [];
+    // A 3,000-span trace has ~29,000 relations: read as arrays (a third fewer bytes to write and
+    // one parse: ~2x faster than a JSON object per row), every column but the tenant asked for.
     const rows = await inChunks(traceIds, self, (traces) =>
       // Repeats collapse by the row's columns, not by row_hash: row_hash is the hash of exactly
       // these columns (format/prov-lines.ts), and at 64 random hex characters it was 70 % of the
       // table's bytes (26 of 37 MB on a 100k-span store), read for every trace only to compare.
-      this.rows<RelationRow>(
-        `SELECT DISTINCT * EXCEPT (row_hash, ingested_at) FROM ${this.db}.prov_relations
+      this.compact<[string, string, RelationRow['relation'], string, RelationRow['artifact_kind'], string, string, string, string, string, number | string]>(
+        `SELECT DISTINCT trace_id, span_id, relation, artifact_id, artifact_kind, container_id, call_id, tool_name, role, origin, seq FROM ${this.db}.prov_relations
          WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}
          ORDER BY trace_id, span_id, seq`,
         { tenant, traces },
       ),
     );
-    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+    return rows.map(([trace_id, span_id, relation, artifact_id, artifact_kind, container_id, call_id, tool_name, role, origin, seq]) => ({
+      tenant,
+      trace_id,
+      span_id,
+      relation,
+      artifact_id,
+      artifact_kind,
+      container_id,
+      call_id,
+      tool_name,
+      role,
+      origin,
+      seq: Number(seq),
+    }));
   }
 
   async artifacts(tenant: string, ids: string[]): Promise<ArtifactRow[]> {
@@ -124,15 +145,32 @@ export class ProvenanceReads {
   /** `artifacts` without their content: a slice's copied-text step compares every artifact in a trace's scope, and shows few. */
   async artifactFacts(tenant: string, ids: string[]): Promise<Omit<ArtifactRow, 'content'>[]> {
     if (ids.length === 0) return [];
+    // a trace's scope is thousands of rows holding hundreds of thousands of fingerprints: read as arrays (see relations)
+    type Facts = [string, string, string, ArtifactRow['kind'], number, string, string, string, string[], number[], number, string[]];
     const rows = await inChunks(ids, self, (chunk) =>
-      this.rows<Omit<ArtifactRow, 'content'>>(
-        `SELECT * EXCEPT (row_hash, ingested_at, content) FROM ${this.db}.prov_artifacts
+      this.compact<Facts>(
+        `SELECT trace_id, span_id, artifact_id, kind, content_length, tool_name, document_id, source, fingerprints, fp_positions, normalized_length, parts
+         FROM ${this.db}.prov_artifacts
          WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
          ORDER BY artifact_id, ingested_at LIMIT 1 BY artifact_id`,
         { tenant, ids: chunk },
       ),
     );
-    return rows.map((r) => ({ ...r, fp_positions: r.fp_positions.map(Number), content_length: Number(r.content_length), normalized_length: Number(r.normalized_length) }));
+    return rows.map(([trace_id, span_id, artifact_id, kind, content_length, tool_name, document_id, source, fingerprints, fp_positions, normalized_length, parts]) => ({
+      tenant,
+      trace_id,
+      span_id,
+      artifact_id,
+      kind,
+      content_length: Number(content_length),
+      tool_name,
+      document_id,
+      source,
+      fingerprints,
+      fp_positions: fp_positions.map(Number),
+      normalized_length: Number(normalized_length),
+      parts,
+    }));
   }
 
   async fingerprintHits(tenant: string, fps: string[]): Promise<FingerprintHit[]> {
