@@ -472,6 +472,11 @@ describe('the demo incident in Chromium', () => {
       if (p < Math.ceil(all / 5) - 1) {
         await page.click('[data-testid=page-older]');
         await page.waitForFunction((n) => (document.querySelector('[data-testid=trace-total]')?.textContent ?? '').includes(`page ${n}`), p + 2);
+        // the label can move before the rows do: read the next page once its rows are no longer these
+        await page.waitForFunction((before) => {
+          const now = Array.from(document.querySelectorAll('[data-testid=trace-row]'), (e) => e.getAttribute('data-trace-id'));
+          return now.length > 0 && now.every((id) => !before.includes(id!));
+        }, rows);
       }
     }
     expect(seen.size).toBe(all);
