@@ -180,7 +180,7 @@ export interface SliceEdge {
   how: HowKnown;
   /** what matched: `call_id`, `name+arguments`, `order`, `fingerprints` … */
   detail?: string;
-  /** content edges: overlap coefficient 0..1 and the overlapping extent in each side's normalized text */
+  /** content edges: the share (0..1) of the shorter side's normalized text the shared grams cover, and the overlapping extent in each side's normalized text */
   score?: number;
   shared?: number;
   extent?: { from: [number, number]; to: [number, number] };

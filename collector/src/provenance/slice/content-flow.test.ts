@@ -1,5 +1,6 @@
-import type { ActivityRow, ArtifactRow, SliceArtifact, SliceResponse } from '@causeway/schemas';
-import { MEMORY_TENANT, type MemoryProvenanceStore } from '@causeway/testkit/memory-provenance.ts';
+import { createHash } from 'node:crypto';
+import { type ActivityRow, type ArtifactRow, type SliceArtifact, type SliceResponse, WEAK_LINK } from '@causeway/schemas';
+import { MEMORY_TENANT, MemoryIngest, type MemoryProvenanceStore } from '@causeway/testkit/memory-provenance.ts';
 import { capturedStore } from '@causeway/testkit/slice-corpus.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCaptured } from '../../../../fixtures/agents/captured.ts';
@@ -105,7 +106,7 @@ describe('content flow: which earlier content an agent-made artifact copied text
 
   it('explains copied text with the fewest sources: this trace first, a document before the result holding it, no source for text already explained', () => {
     const act = (trace: string): ActivityRow => ({ trace_id: trace }) as ActivityRow;
-    const s = (cid: string, idx: number[], trace = 'here', score = 0.5): Scored => ({ cid, score, when: { act: act(trace), t: 0n, made: 0 }, c: { shared: idx.length, idx, mine: idx, theirs: idx, sensitive: idx.map(() => false) } });
+    const s = (cid: string, idx: number[], trace = 'here', score = 0.5): Scored => ({ cid, score, fpShare: score, when: { act: act(trace), t: 0n, made: 0 }, c: { shared: idx.length, idx, mine: idx, theirs: idx, sensitive: idx.map(() => false) } });
     const parts: Record<string, string[]> = { result: ['doc'] };
     const partsOf = (id: string): string[] => parts[id] ?? [];
     // the document, not the result that holds it
@@ -151,6 +152,32 @@ describe('content flow: which earlier content an agent-made artifact copied text
       const hr = dm.documentWith(DOCS[1]!.content.slice(0, 30));
       expect(ds.edges, library).toContainEqual(expect.objectContaining({ from: `art:${hr.artifact_id}`, to: `art:${dm.requestOf('post_message').artifact_id}`, relation: 'derived_from' }));
     }
+  });
+
+  it('the injected email copied into send_email is as strong a link under any tenant key: the covered share holds where the share of fingerprints falls below WEAK_LINK', async () => {
+    const requests = (['traces', 'logs'] as const).flatMap((signal) => loadCaptured('openai', 'prompt-injection', signal)?.requests ?? []);
+    const trace = loadCaptured('openai', 'prompt-injection')!.traceId;
+    const strengths: number[] = [];
+    const fpShares: number[] = [];
+    for (let k = 0; k < 32; k++) {
+      // a collector draws its tenant key at random: these stand for 32 collectors
+      const ingest = new MemoryIngest(createHash('sha256').update(`tenant key ${k}`).digest());
+      for (const r of requests) await ingest.post(r.path, r.body);
+      const acts = await ingest.store.activities(MEMORY_TENANT, [trace]);
+      const send = acts.find((a) => a.tool_name === 'send_email')!;
+      const s = (await backward(ingest.store, trace, send.span_id))!;
+      const injected = s.nodes.find((n) => n.type === 'artifact' && n.kind === 'document' && n.preview.includes('IMPORTANT SYSTEM NOTICE'))!;
+      const edge = s.edges.find((e) => e.from === injected.id && e.relation === 'derived_from')!;
+      expect(edge, `key ${k}`).toBeDefined();
+      const [a, b] = await ingest.store.artifacts(MEMORY_TENANT, [edge.from.slice(4), edge.to.slice(4)]);
+      strengths.push(edge.score!);
+      fpShares.push(edge.shared! / Math.min(a!.fingerprints.length, b!.fingerprints.length));
+    }
+    const spread = (xs: number[]): number => Math.max(...xs) - Math.min(...xs);
+    // what the score was before: for some keys the same copy looked like a coincidence
+    expect(Math.min(...fpShares)).toBeLessThan(WEAK_LINK);
+    expect(Math.min(...strengths)).toBeGreaterThanOrEqual(WEAK_LINK);
+    expect(spread(strengths)).toBeLessThan(spread(fpShares));
   });
 
   it('in a forward slice from the injected email: the copy it led to, with the extents seen from the email', async () => {

@@ -23,10 +23,11 @@
 //    document is preferred to the result that holds it; at most SOURCES_PER_ARTIFACT per artifact.
 import type { ActivityRow, Appearance, RelationRow } from '@causeway/schemas';
 import { artifactOfNode } from '@causeway/schemas/node-id.ts';
-import { isSensitive, K } from '../fingerprint.ts';
+import { isSensitive } from '../fingerprint.ts';
 import type { Item, SliceGraph } from './graph.ts';
 import { APPEARANCES_PER_ARTIFACT, type SliceLoader } from './loader.ts';
 import { producerIn } from './matching.ts';
+import { copiedExtent, copiedShare } from './copied-text.ts';
 import type { ArtifactFacts } from './reader.ts';
 import { isAncestor, relativeTo } from './structure.ts';
 import { SLACK, type TraceGraph, at, start } from './trace-graph.ts';
@@ -59,7 +60,10 @@ export function withoutSensitive(c: Shared): Shared {
 
 export interface Scored {
   cid: string;
+  /** the link's strength (copiedShare) */
   score: number;
+  /** shared fingerprints over the fewer of the two sides' (orders candidates; swings with the key, so never shown) */
+  fpShare: number;
   /** where and when the source was seen */
   when: Seen;
   c: Shared;
@@ -172,7 +176,8 @@ export function chooseSources(scored: Scored[], partsOf: (id: string) => string[
   const cids = new Set(scored.map((s) => s.cid));
   const keep = scored.filter((s) => !partsOf(s.cid).some((p) => p !== s.cid && cids.has(p)));
   const local = (x: Scored): number => (x.when.act.trace_id === trace ? 1 : 0);
-  keep.sort((a, b) => local(b) - local(a) || b.c.shared - a.c.shared || b.score - a.score);
+  // ties between equally many shared fingerprints go to the larger share of the fewer fingerprints
+  keep.sort((a, b) => local(b) - local(a) || b.c.shared - a.c.shared || b.fpShare - a.fpShare);
   // a source counts only for fingerprints no better source already explains
   const covered = new Set<number>();
   const chosen: Scored[] = [];
@@ -184,21 +189,6 @@ export function chooseSources(scored: Scored[], partsOf: (id: string) => string[
     if (chosen.length >= SOURCES_PER_ARTIFACT) break;
   }
   return chosen;
-}
-
-/** The copied extent on each side: [first, last + K) of the shared fingerprints' positions. */
-export function copiedExtent(c: Shared): { from: [number, number]; to: [number, number] } {
-  return { from: span(c.theirs), to: span(c.mine) };
-}
-
-function span(positions: number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const p of positions) {
-    if (p < lo) lo = p;
-    if (p > hi) hi = p;
-  }
-  return [lo, hi + K];
 }
 
 /**
@@ -274,7 +264,8 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
       // another trace they could confirm a guessed value (redaction/redactor.ts, no oracle).
       const c = item.trace !== undefined && when.act.trace_id === item.trace ? all : withoutSensitive(all);
       if (c.shared < MIN_SHARED) continue;
-      scored.push({ cid, score: c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length)), when, c });
+      const fpShare = c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length));
+      scored.push({ cid, score: copiedShare(c, row.normalized_length, crow.normalized_length), fpShare, when, c });
     }
     for (const s of chooseSources(scored, (cid) => loader.facts(cid)?.parts ?? [], item.trace, backward)) {
       if (graph.full()) break;
