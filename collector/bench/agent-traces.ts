@@ -210,10 +210,17 @@ export class AgentTraceGenerator {
     this.convos = AGENTS.map(() => []);
   }
 
-  /** The next export request, or undefined once `spans` spans were made and every batch sent. */
+  private finished = false;
+
+  /** Makes no further trace: next() hands out the spans of those already made, then undefined. */
+  finish(): void {
+    this.finished = true;
+  }
+
+  /** The next export request, or undefined once `spans` spans were made (or finish()) and every batch sent. */
   next(): AgentRequest | undefined {
     while (this.outbox.length === 0) {
-      if (this.spansMade >= this.o.spans) {
+      if (this.finished || this.spansMade >= this.o.spans) {
         const svc = this.pending.findIndex((p) => p.length > 0);
         if (svc < 0) return undefined;
         this.flush(svc);

@@ -188,7 +188,10 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
   const upTo =
     (limit: number) =>
     (): AgentRequest | undefined => {
-      if (handed >= limit || outOfTime()) return undefined;
+      // out of time, the traces already made are still sent whole (their last spans wait in the
+      // generator's batches): the reads below are of traces in gen.traces, all of which must be stored
+      if (outOfTime()) gen.finish();
+      else if (handed >= limit) return undefined;
       const r = gen.next();
       if (r) handed += r.spans;
       else exhausted = true;
