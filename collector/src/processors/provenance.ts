@@ -27,6 +27,11 @@ export const CONTENT_LIMIT = 64 * 1024;
 /** Artifacts already written by this process (repeats in later prompts are not written again). */
 const MEMO_LIMIT = 200_000;
 /**
+ * Tool results whose documents were split out: ~350 bytes of heap each (measured over 120,000
+ * agent spans), so 50,000 is ~18 MB; a result seen after a clear is split again (same ids).
+ */
+const PARTS_MEMO_LIMIT = 50_000;
+/**
  * Content ids of contents already seen, by kind and text as it came: agents re-send the
  * whole conversation in every LLM call, and each repeated message would be unwrapped, redacted
  * and hashed again for the same id. Bounded by the characters its keys hold; a text longer
@@ -269,7 +274,7 @@ export class ProvenanceExtractor {
       const shown = canonicalContent(this.value(d.value, scope));
       out.artifacts.push(this.artifactRow(tenant, traceId, spanId, docId, 'document', shown, d.value, { documentId: d.documentId, source: d.source, toolName: a.toolName }, scope));
     }
-    if (this.parts.size > MEMO_LIMIT) this.parts.clear();
+    if (this.parts.size > PARTS_MEMO_LIMIT) this.parts.clear();
     this.parts.set(containerId, parts);
     return parts;
   }
