@@ -143,7 +143,8 @@ describe('a large multi-agent trace in Chromium', () => {
     await page.waitForFunction((prev) => new URL(location.href).searchParams.get('node') !== prev, sel);
   });
 
-  it('loads a slice progressively, shows what was found so far, and cancels the walk', async () => {
+  // the first levels of a forward walk through the whole 3,000-span trace: minutes on a loaded CI machine
+  it('loads a slice progressively, shows what was found so far, and cancels the walk', { timeout: 360_000 }, async () => {
     const { page } = x;
     // (every activity is in the overview: no need to compute the whole graph for this)
     const overview = (await x.cw.getJson<TraceOverviewResponse>(`/api/provenance/traces/${t.traceId}/overview`)).body;
@@ -159,7 +160,7 @@ describe('a large multi-agent trace in Chromium', () => {
     const aborted = new Promise<string>((resolve) => page.on('requestfailed', (r) => r.url().includes('/api/provenance/slice') && resolve(r.failure()?.errorText ?? '')));
     await page.goto(`${x.cw.apiUrl}/traces/${t.traceId}?node=${encodeURIComponent(first.id)}&dir=forward`);
     const progress = page.locator('[data-testid=effect-progress]');
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=effect-progress]')?.getAttribute('data-depth')) > 2);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=effect-progress]')?.getAttribute('data-depth')) > 2, undefined, { timeout: 300_000 });
     expect(await page.locator('[data-testid=effect-list] li').count()).toBeGreaterThan(0);
     expect(await progress.textContent()).toContain('found so far');
     await page.click('[data-testid=effect-cancel]');
