@@ -33,6 +33,8 @@ export const SHARDING_KEYS: Record<string, string> = {
   prov_fingerprints: 'cityHash64(artifact_id)',
   prov_fingerprint_index: 'artifact_key',
   prov_artifact_keys: 'artifact_key',
+  prov_fingerprint_holders: 'holder',
+  prov_holder_ids: 'holder',
   prov_conversations: 'cityHash64(trace_id)',
   // One log's leaves and checkpoints together: a log is read and verified in leaf order.
   ledger_leaves: 'cityHash64(log_id)',

@@ -1,6 +1,7 @@
-// Content-flow hits read through the keyed fingerprint index (schemas/sql/016) are the hits the
-// old per-row index (007's prov_fingerprints) gives for the same artifacts, and a store that
-// holds rows of both (written before and after the upgrade) reads as one index.
+// Content-flow hits read through the keyed fingerprint indexes (schemas/sql/016, 64-bit keys;
+// 020, 32-bit keys) are the hits the old per-row index (007's prov_fingerprints) gives for the
+// same artifacts, and a store that holds rows of all three (written before and after each
+// upgrade) reads as one index.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDataDir } from '@causeway/testkit/collector-process.ts';
@@ -52,17 +53,40 @@ describe('fingerprint hits', () => {
     const want = expected(all, 't', fps);
     expect(want.filter((h) => h.fp === '0')).toHaveLength(64);
     expect(await t.fingerprintHits('t', fps)).toEqual(want);
+    // A store from 016 to 019: some of tenant t's artifacts in the 64-bit keyed index.
+    const key64 = (id: string): string => BigInt(`0x${id.slice(0, 16)}`).toString();
+    const mid = old.filter((_, i) => i % 3 === 1);
+    await ch.insertJsonEachRow('prov_fingerprint_index', [Buffer.from(`${mid.flatMap((a) => a.fingerprints.map((fp) => JSON.stringify({ tenant: a.tenant, fp, artifact_key: key64(a.artifact_id), pos: 0 }))).join('\n')}\n`)], INSERT_SETTINGS);
+    await ch.insertJsonEachRow('prov_artifact_keys', [Buffer.from(`${mid.map((a) => JSON.stringify({ tenant: a.tenant, artifact_key: key64(a.artifact_id), artifact_id: a.artifact_id })).join('\n')}\n`)], INSERT_SETTINGS);
+    expect(await t.fingerprintHits('t', fps)).toEqual(want);
     // After the upgrade every artifact is stored again, and those of tenant "other" only now:
-    // they reach the keyed index alone (007's view is gone), and both read as one index.
+    // they reach 020's index alone (007's and 016's views are gone), and all read as one index.
     await ch.insertJsonEachRow('prov_artifacts', [Buffer.from(`${all.map(line).join('\n')}\n`)], INSERT_SETTINGS);
-    const [oldCount] = await ch.query<{ n: string }>('SELECT count() AS n FROM causeway.prov_fingerprints');
-    expect(Number(oldCount!.n)).toBe(oldRows.length);
-    // One keyed row per fingerprint (016's view is replaced, not doubled), none holding a position.
-    const [keyed] = await ch.query<{ n: string; placed: string }>('SELECT count() AS n, countIf(pos != 0) AS placed FROM causeway.prov_fingerprint_index');
-    expect({ n: Number(keyed!.n), placed: Number(keyed!.placed) }).toEqual({ n: all.reduce((s, a) => s + a.fingerprints.length, 0), placed: 0 });
+    const count = async (table: string): Promise<number> => Number((await ch.query<{ n: string }>(`SELECT count() AS n FROM causeway.${table}`))[0]!.n);
+    expect(await count('prov_fingerprints')).toBe(oldRows.length);
+    expect(await count('prov_fingerprint_index')).toBe(mid.reduce((s, a) => s + a.fingerprints.length, 0));
+    // one 32-bit keyed row per fingerprint, one id row per artifact row
+    expect(await count('prov_fingerprint_holders')).toBe(all.reduce((s, a) => s + a.fingerprints.length, 0));
+    expect(await count('prov_holder_ids')).toBe(all.length);
     expect(await t.fingerprintHits('t', fps)).toEqual(want);
     const other = expected(all, 'other', fps);
     expect(other.length).toBeGreaterThan(10);
     expect(await new ProvenanceReads(ch, 'other').fingerprintHits('other', fps)).toEqual(other);
+  });
+
+  // (content flow then keeps a candidate only for fingerprints its own row holds: content-flow.ts placeTheirs)
+  it('name every artifact whose 32-bit key a hit has: a key shared by two ids gives both', async () => {
+    const holder = hex('shared-holder', 32);
+    // the same first 8 hex digits, a different artifact
+    const twin = `${holder.slice(0, 8)}${hex('twin', 24)}`;
+    const fp = BigInt(`0x${hex('only-the-holder', 16)}`).toString();
+    const other = BigInt(`0x${hex('only-the-twin', 16)}`).toString();
+    const rows = [
+      { tenant: 'k', artifact_id: holder, fingerprints: [fp], fp_positions: [0] },
+      { tenant: 'k', artifact_id: twin, fingerprints: [other], fp_positions: [0] },
+    ];
+    await ch.insertJsonEachRow('prov_artifacts', [Buffer.from(`${rows.map(line).join('\n')}\n`)], INSERT_SETTINGS);
+    const hits = await new ProvenanceReads(ch, 'k').fingerprintHits('k', [fp]);
+    expect(hits.map((h) => h.artifact_id).sort()).toEqual([holder, twin].sort());
   });
 });

@@ -178,21 +178,26 @@ export class ProvenanceReads {
     // Inlined as literals: the client sends UInt64 array parameters as strings, which ClickHouse refuses.
     const valid = fps.filter((f) => /^\d{1,20}$/.test(f));
     if (valid.length === 0) return [];
-    // Two indexes (schemas/sql/016): prov_fingerprint_index names artifacts by key, which
-    // prov_artifact_keys turns back into ids; prov_fingerprints holds what stores wrote before.
+    // Three indexes, read as one: 020's names holders by 32-bit keys, 016's by 64-bit keys (each
+    // with its table turning keys back into ids; a 32-bit key may name more than one id, and
+    // content flow keeps only holders whose own row has the fingerprint), 007's held ids.
     // Positions are not read here: the holder's artifact row has them (schemas/sql/017).
     return inChunks(valid, (f) => f.padStart(20, '0'), (chunk) => {
       const fps = chunk.join(',');
+      const hits = (index: string, key: string, ids: string) =>
+        `SELECT i.fp AS fp, k.artifact_id AS artifact_id
+           FROM (SELECT fp, ${key} FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps})) AS i
+           INNER JOIN (
+             SELECT DISTINCT ${key}, artifact_id FROM ${this.db}.${ids}
+             WHERE tenant = {tenant:String} AND ${key} IN (SELECT ${key} FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps}))
+           ) AS k ON i.${key} = k.${key}`;
       return this.rows<FingerprintHit>(
         `SELECT toString(fp) AS fp, artifact_id FROM (
            SELECT fp, artifact_id FROM ${this.db}.prov_fingerprints WHERE tenant = {tenant:String} AND fp IN (${fps})
            UNION ALL
-           SELECT i.fp AS fp, k.artifact_id AS artifact_id
-           FROM (SELECT fp, artifact_key FROM ${this.db}.prov_fingerprint_index WHERE tenant = {tenant:String} AND fp IN (${fps})) AS i
-           INNER JOIN (
-             SELECT DISTINCT artifact_key, artifact_id FROM ${this.db}.prov_artifact_keys
-             WHERE tenant = {tenant:String} AND artifact_key IN (SELECT artifact_key FROM ${this.db}.prov_fingerprint_index WHERE tenant = {tenant:String} AND fp IN (${fps}))
-           ) AS k ON i.artifact_key = k.artifact_key
+           ${hits('prov_fingerprint_index', 'artifact_key', 'prov_artifact_keys')}
+           UNION ALL
+           ${hits('prov_fingerprint_holders', 'holder', 'prov_holder_ids')}
          )
          GROUP BY fp, artifact_id ORDER BY fp, artifact_id LIMIT ${PER_FINGERPRINT} BY fp`,
         { tenant },
