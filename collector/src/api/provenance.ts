@@ -5,7 +5,7 @@ import { ARTIFACT_APPEARANCE_LIMITS, SLICE_DEFAULTS, type SliceDirection, type S
 import { type Context, Hono } from 'hono';
 import { describeArtifact } from '../provenance/artifact-view.ts';
 import { SliceBuilder } from '../provenance/slice/index.ts';
-import { markSubmitters } from '../provenance/submitters.ts';
+import { markSubmitters, submittersOnce } from '../provenance/submitters.ts';
 import type { TrustRule } from '../provenance/trust.ts';
 import { traceOverview } from './trace-overview.ts';
 import { HttpError, artifactIdParam, boundedInt, oneOf, spanIdParam, traceIdParam } from './params.ts';
@@ -59,7 +59,10 @@ export function provenanceApi(trustRules: TrustRule[]): Hono<ApiEnv> {
 
   app.get('/provenance/traces/:id/overview', async (c) => {
     const trace = traceIdParam(c.req.param('id'));
-    const body = await traceOverview(c.var.reads.provenance, trace, { tenant: c.var.scope.tenant, trustRules, mark: (s) => marked(c, s) });
+    // its steps and each key slice are marked: the spans of one trace, read once for all of them
+    const submitters = submittersOnce((ids) => c.var.reads.traces.submittersOfTraces(ids));
+    const mark = (s: SliceResponse): Promise<SliceResponse> => markSubmitters(s, c.var.scope.tenant, (_t, spans) => submitters(spans), (t, ids, limit) => c.var.reads.provenance.appearances(t, ids, limit));
+    const body = await traceOverview(c.var.reads.provenance, trace, { tenant: c.var.scope.tenant, trustRules, mark });
     if (!body) throw new HttpError(404, `trace ${trace} has no provenance`);
     return c.json(body);
   });

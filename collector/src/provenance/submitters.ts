@@ -13,6 +13,25 @@ export interface SpanSubmitter {
 /** Reads who submitted spans (implemented by the store). */
 export type SubmitterReader = (tenant: string, spans: { trace_id: string; span_id: string }[]) => Promise<SpanSubmitter[]>;
 
+/**
+ * Who submitted spans, each trace's rows read once (`ofTraces` reads every span of some traces):
+ * for one answer that marks several slices of the same trace (a trace overview marks its 3,000
+ * steps, then each key slice). Rows keep the order `ofTraces` gave them in within each trace.
+ */
+export function submittersOnce(ofTraces: (traceIds: string[]) => Promise<SpanSubmitter[]>): (spans: { trace_id: string; span_id: string }[]) => Promise<SpanSubmitter[]> {
+  const read = new Map<string, Promise<SpanSubmitter[]>>();
+  return async (spans) => {
+    const traces = [...new Set(spans.map((s) => s.trace_id))];
+    const missing = traces.filter((t) => !read.has(t));
+    if (missing.length > 0) {
+      const rows = ofTraces(missing);
+      for (const t of missing) read.set(t, rows.then((all) => all.filter((r) => r.trace_id === t)));
+    }
+    const keys = new Set(spans.map((s) => `${s.trace_id}/${s.span_id}`));
+    return (await Promise.all(traces.map((t) => read.get(t)!))).flat().filter((r) => keys.has(`${r.trace_id}/${r.span_id}`));
+  };
+}
+
 /** Where artifacts appear (implemented by the store's provenance reads). */
 export type AppearanceReader = (tenant: string, artifactIds: string[], limit: number) => Promise<{ artifact_id: string; trace_id: string; span_id: string }[]>;
 

@@ -8,6 +8,13 @@ import { type UntrustedTest, searchTraces } from './trace-search.ts';
 /** A stored span as read back: the row plus when Causeway received it. */
 export type StoredSpan = SpanRow & { row_hash: string; ingested_at: string };
 
+export interface SpanSubmitterRow {
+  trace_id: string;
+  span_id: string;
+  credential_id: string;
+  credential_name: string;
+}
+
 const SPAN_COLUMNS = 'SELECT * EXCEPT (ingested_at), toString(ingested_at) AS ingested_at';
 
 export class TraceReads {
@@ -59,15 +66,20 @@ export class TraceReads {
   }
 
   /** Which credential submitted each of these spans (spans stored before credentials: ''). */
-  async submitters(spans: { trace_id: string; span_id: string }[]): Promise<{ trace_id: string; span_id: string; credential_id: string; credential_name: string }[]> {
+  async submitters(spans: { trace_id: string; span_id: string }[]): Promise<SpanSubmitterRow[]> {
     if (spans.length === 0) return [];
     const keys = new Set(spans.map((s) => `${s.trace_id}/${s.span_id}`));
-    const rows = await this.ch.query<{ trace_id: string; span_id: string; credential_id: string; credential_name: string }>(
+    return (await this.submittersOfTraces([...new Set(spans.map((s) => s.trace_id))])).filter((r) => keys.has(`${r.trace_id}/${r.span_id}`));
+  }
+
+  /** Which credential submitted each span of these traces. */
+  async submittersOfTraces(traceIds: string[]): Promise<SpanSubmitterRow[]> {
+    if (traceIds.length === 0) return [];
+    return this.ch.query<SpanSubmitterRow>(
       `SELECT DISTINCT trace_id, span_id, credential_id, credential_name FROM ${this.ch.database}.spans
        WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}`,
-      { tenant: this.tenant, traces: [...new Set(spans.map((s) => s.trace_id))] },
+      { tenant: this.tenant, traces: traceIds },
     );
-    return rows.filter((r) => keys.has(`${r.trace_id}/${r.span_id}`));
   }
 
   /** Per rule: how many values were redacted and in how many spans, over the whole store. */

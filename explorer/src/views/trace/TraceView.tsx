@@ -48,7 +48,9 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
   const graphRef = useRef<GraphHandle>(null);
   const findRef = useRef<HTMLInputElement>(null);
   const [help, setHelp] = useState(false);
-  const d = useTraceData(traceId, collapse === false);
+  // the first drawing of the trace: what its spans, logs and "what followed?" wait for
+  const [drawnTrace, setDrawnTrace] = useState<string>();
+  const d = useTraceData(traceId, collapse === false, drawnTrace === traceId);
   const { slice, trace, full, key, spans, logs, inTrace } = d;
 
   // the first view answers the question: the key node selected (once, when nothing was chosen)
@@ -64,7 +66,6 @@ export function TraceView({ state, navigate }: { state: TraceState; navigate: Na
   // drawing of the trace: on a big trace a forward walk can keep the collector busy for many
   // seconds (one from the 3,250-span trace's send_email: 21 s to depth 2 on a loaded machine),
   // time the first view's own requests and layout would otherwise share the machine with.
-  const [drawnTrace, setDrawnTrace] = useState<string>();
   const back = useSlice(selected, 'backward', dir !== 'forward');
   const fwd = useSlice(selected, 'forward', dir !== 'backward' && back.load.state !== 'loading' && (drawnTrace === traceId || d.graphL.state === 'error'));
   const backV = sliceValue(back.load);
