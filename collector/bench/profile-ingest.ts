@@ -29,7 +29,7 @@ try {
   }
   const cpu = Object.fromEntries([...byName].filter(([, s]) => s >= 0.05).sort((a, b) => b[1] - a[1]).map(([n, s]) => [n, Number(s.toFixed(2))]));
   process.stdout.write(`${JSON.stringify({ collectorCpuS: Number([...byName.values()].reduce((a, b) => a + b, 0).toFixed(2)), benchCpuS: Number(((self.user + self.system) / 1e6).toFixed(2)), cpu })}\n`);
-  process.stdout.write(`${JSON.stringify({ durableSpansPerSec: r.durableSpansPerSec, durableSeconds: r.durableSeconds, ack: r.ackLatencyMs, peakRssMb: r.peakRssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ durableSpansPerSec: r.durableSpansPerSec, durableSeconds: r.durableSeconds, ack: r.ackLatencyMs, peakRssMb: r.peakRssMb, peakPendingMb: r.peakPendingMb })}\n`);
 } finally {
   await cw.stop();
 }
