@@ -100,6 +100,19 @@ describe('canonical row form', () => {
     expect(rowLeafHash(canonicalRow({ ...ROW, credential_id: '', credential_name: '' }))).toBe(GOLDEN_HASH);
     expect(rowLeafHash(canonicalLogRow({ ...LOG, credential_id: '', credential_name: '' }))).toBe(GOLDEN_LOG_HASH);
   });
+
+  it('writes attributes as JSON.stringify of each field would, cached key heads and default values included', () => {
+    const dbl = (d: number | string | undefined): string => (d === undefined ? '0' : Object.is(d, -0) ? '"-0"' : JSON.stringify(d));
+    const ref = (list: SpanRow['attributes']): string =>
+      `[${list.map((a) => `{"key":${JSON.stringify(a.key)},"type":${JSON.stringify(a.type)},"str":${JSON.stringify(a.str ?? '')},"int":${JSON.stringify(String(a.int ?? '0'))},"dbl":${dbl(a.dbl)},"bool":${a.bool ? 'true' : 'false'}}`).join(',')}]`;
+    const lists: SpanRow['attributes'][] = [
+      [{ key: 'k "q" é', type: 'string', str: 'v' }, { key: 'n', type: 'int', int: '0' }, { key: 'z', type: 'double', dbl: 0 }],
+      [{ key: 'z', type: 'double', dbl: -0 }, { key: 'n', type: 'int', int: '42' }, { key: 'k "q" é', type: 'int', int: '7' }],
+      [{ key: 'n', type: 'int', int: null as unknown as string }, { key: 'z', type: 'double', dbl: 1.5 }],
+    ];
+    // twice: the second time every head comes from the cache
+    for (const attributes of [...lists, ...lists]) expect(canonicalRow({ ...ROW, attributes, events: [], links: [] })).toContain(`"attributes":${ref(attributes)},`);
+  });
 });
 
 const GOLDEN_HASH = 'a140db45cb17d3110cfd37b40a2dddc758ff37fbbd9e808f48abbea19cff3bf6';

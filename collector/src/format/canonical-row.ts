@@ -69,9 +69,37 @@ function attrs(list: AttrRow[]): string {
   let out = '[';
   for (let i = 0; i < list.length; i++) {
     const a = list[i]!;
-    out += `${i ? ',' : ''}{"key":${JSON.stringify(a.key)},"type":${JSON.stringify(a.type)},"str":${JSON.stringify(a.str ?? '')},"int":${JSON.stringify(String(a.int ?? '0'))},"dbl":${JSON.stringify(canonicalDouble(a.dbl))},"bool":${a.bool ? 'true' : 'false'}}`;
+    // The same bytes as JSON.stringify of each field; the usual values (a known key, an absent
+    // int or double) come from HEADS and constants: this runs for every attribute of every row.
+    const int = a.int == null || a.int === '0' ? '"0"' : JSON.stringify(String(a.int));
+    const dbl = a.dbl === undefined || Object.is(a.dbl, 0) ? '0' : JSON.stringify(canonicalDouble(a.dbl));
+    out += `${i ? ',' : ''}${head(a.key, a.type)}${JSON.stringify(a.str ?? '')},"int":${int},"dbl":${dbl},"bool":${a.bool ? 'true' : 'false'}}`;
   }
   return `${out}]`;
+}
+
+/** `{"key":…,"type":…,"str":` by type, then key, for the keys seen most (bounded: keys come from clients). */
+const HEADS = new Map<string, Map<string, string>>();
+const MAX_HEADS = 4096;
+let heads = 0;
+
+function head(key: string, type: string): string {
+  let byKey = HEADS.get(type);
+  let h = byKey?.get(key);
+  if (h === undefined) {
+    h = `{"key":${JSON.stringify(key)},"type":${JSON.stringify(type)},"str":`;
+    if (key.length <= 256) {
+      if (heads >= MAX_HEADS) {
+        HEADS.clear();
+        heads = 0;
+        byKey = undefined;
+      }
+      if (!byKey) HEADS.set(type, (byKey = new Map()));
+      byKey.set(key, h);
+      heads++;
+    }
+  }
+  return h;
 }
 
 /** One spelling per double: finite as a JSON number, -0 and the non-finite ones as ClickHouse reads them. */

@@ -2,7 +2,7 @@
 // one type per column (UInt64 as decimal strings), computed the same way from a row about to be
 // written and from a row read back, so row_hash = SHA-256(0x00 ‖ bytes) is also its ledger leaf.
 import type { ActivityRow, ArtifactRow, RelationRow } from '@causeway/schemas';
-import { rowLeafHash } from './canonical-row.ts';
+import { HashedLines } from './hashed-lines.ts';
 
 type ColType = 'str' | 'u64' | 'num' | 'strs' | 'u64s' | 'nums';
 
@@ -111,10 +111,7 @@ export function provPayload(table: 'prov_activities', rows: ActivityRow[]): Buff
 export function provPayload(table: 'prov_relations', rows: RelationRow[]): Buffer;
 export function provPayload(table: 'prov_artifacts', rows: ArtifactRow[]): Buffer;
 export function provPayload(table: ProvTable, rows: object[]): Buffer {
-  let text = '';
-  for (const r of rows) {
-    const json = canonicalProvRow(table, r as Record<string, unknown>);
-    text += `${json.slice(0, -1)},"row_hash":"${rowLeafHash(json)}"}\n`;
-  }
-  return Buffer.from(text, 'utf8');
+  const lines = new HashedLines();
+  for (const r of rows) lines.add(canonicalProvRow(table, r as Record<string, unknown>));
+  return lines.done();
 }

@@ -1,5 +1,6 @@
 import type { AttrRow, LogRow, SpanRow } from '@causeway/schemas';
-import { canonicalLogRow, canonicalRow, rowLeafHash } from './canonical-row.ts';
+import { canonicalLogRow, canonicalRow } from './canonical-row.ts';
+import { HashedLines } from './hashed-lines.ts';
 
 /**
  * Span rows as JSONEachRow lines: the canonical form (canonical-row.ts) followed by its
@@ -11,16 +12,10 @@ export function rowsPayload(rows: SpanRow[]): Buffer {
 }
 
 function linesOf<R>(rows: R[], canonical: (r: R, shared: Map<AttrRow[], string>) => string): Buffer {
-  const parts: Buffer[] = [];
+  const lines = new HashedLines();
   const shared = new Map<AttrRow[], string>();
-  let size = 0;
-  for (const r of rows) {
-    const json = Buffer.from(canonical(r, shared), 'utf8');
-    const tail = Buffer.from(`,"row_hash":"${rowLeafHash(json)}"}\n`, 'latin1');
-    parts.push(json.subarray(0, json.length - 1), tail);
-    size += json.length - 1 + tail.length;
-  }
-  return Buffer.concat(parts, size);
+  for (const r of rows) lines.add(canonical(r, shared));
+  return lines.done();
 }
 
 /** Log rows the same way: canonical form + row_hash, which is also their Merkle leaf. */
