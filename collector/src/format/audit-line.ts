@@ -2,7 +2,7 @@
 // columns in a fixed order, one type per column, computed the same way from an event about to be
 // written and from a row read back, so row_hash = SHA-256(0x00 ‖ bytes) is also its ledger leaf.
 // The first three columns are the ledger's row head (tenant, trace_id, span_id: see row-line.ts).
-import { rowLeafHash } from './canonical-row.ts';
+import { hashedLines } from './hashed-lines.ts';
 
 /** One audit event as stored. */
 export interface AuditRow {
@@ -56,10 +56,5 @@ export function canonicalAuditRow(r: AuditRow): string {
 
 /** JSONEachRow lines (canonical form + row_hash) for the spool, the writer and the ledger. */
 export function auditPayload(rows: AuditRow[]): Buffer {
-  let text = '';
-  for (const r of rows) {
-    const json = canonicalAuditRow(r);
-    text += `${json.slice(0, -1)},"row_hash":"${rowLeafHash(json)}"}\n`;
-  }
-  return Buffer.from(text, 'utf8');
+  return hashedLines(rows.map(canonicalAuditRow));
 }

@@ -5,7 +5,7 @@
 // a finding and its events are leaves of the finding's first trace, so a bundle of that trace
 // finds them; span_id is the finding's seed span when it is one, else ''.
 import type { Finding } from '@causeway/schemas';
-import { rowLeafHash } from './canonical-row.ts';
+import { hashedLines } from './hashed-lines.ts';
 
 /** One finding as stored. Times are ClickHouse DateTime64(3) text ('YYYY-MM-DD hh:mm:ss.mmm', UTC). */
 export interface FindingRow {
@@ -84,15 +84,10 @@ export function canonicalFindingEventRow(r: FindingEventRow): string {
 
 /** JSONEachRow lines (canonical form + row_hash) for the spool, the writer and the ledger. */
 export function findingsPayload(rows: FindingRow[]): Buffer {
-  return withHashes(rows.map(canonicalFindingRow));
+  return hashedLines(rows.map(canonicalFindingRow));
 }
 
 export function findingEventsPayload(rows: FindingEventRow[]): Buffer {
-  return withHashes(rows.map(canonicalFindingEventRow));
+  return hashedLines(rows.map(canonicalFindingEventRow));
 }
 
-function withHashes(lines: string[]): Buffer {
-  let text = '';
-  for (const json of lines) text += `${json.slice(0, -1)},"row_hash":"${rowLeafHash(json)}"}\n`;
-  return Buffer.from(text, 'utf8');
-}

@@ -63,3 +63,10 @@ export class HashedLines {
     this.buf = bigger;
   }
 }
+
+/** The stored lines of these canonical rows (each a JSON object's text). */
+export function hashedLines(canonicals: Iterable<string>): Buffer {
+  const lines = new HashedLines();
+  for (const c of canonicals) lines.add(c);
+  return lines.done();
+}

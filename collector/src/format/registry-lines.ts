@@ -3,7 +3,7 @@
 // from a row read back, so row_hash = SHA-256(0x00 ‖ bytes) is also its ledger leaf (as
 // finding-lines.ts). The first three columns are the ledger's row head (tenant, trace_id,
 // span_id: see row-line.ts); a registry version is no trace's, so both are ''.
-import { rowLeafHash } from './canonical-row.ts';
+import { hashedLines } from './hashed-lines.ts';
 
 /** One registry version as stored. `at` is ClickHouse DateTime64(3) text ('YYYY-MM-DD hh:mm:ss.mmm', UTC). */
 export interface RegistryRow {
@@ -32,10 +32,5 @@ export function canonicalRegistryRow(r: RegistryRow): string {
 
 /** JSONEachRow lines (canonical form + row_hash) for the spool, the writer and the ledger. */
 export function registryPayload(rows: RegistryRow[]): Buffer {
-  let text = '';
-  for (const r of rows) {
-    const json = canonicalRegistryRow(r);
-    text += `${json.slice(0, -1)},"row_hash":"${rowLeafHash(json)}"}\n`;
-  }
-  return Buffer.from(text, 'utf8');
+  return hashedLines(rows.map(canonicalRegistryRow));
 }

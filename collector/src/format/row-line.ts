@@ -12,6 +12,7 @@ export function rowsPayload(rows: SpanRow[]): Buffer {
 }
 
 function linesOf<R>(rows: R[], canonical: (r: R, shared: Map<AttrRow[], string>) => string): Buffer {
+  // one row's text at a time: the hot path keeps no array of a batch's texts
   const lines = new HashedLines();
   const shared = new Map<AttrRow[], string>();
   for (const r of rows) lines.add(canonical(r, shared));

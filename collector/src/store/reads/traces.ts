@@ -2,18 +2,12 @@
 // one trace search (trace-search.ts). Every read collapses identical rows (a retried request,
 // or a spool replay after a crash) with LIMIT 1 BY the row's identity and row_hash.
 import type { LogRow, SpanRow, TraceQuery, TraceSearchResponse } from '@causeway/schemas';
+import type { SpanSubmitter } from '../../provenance/submitters.ts';
 import type { ClickHouse } from '../clickhouse.ts';
 import { type UntrustedTest, searchTraces } from './trace-search.ts';
 
 /** A stored span as read back: the row plus when Causeway received it. */
 export type StoredSpan = SpanRow & { row_hash: string; ingested_at: string };
-
-export interface SpanSubmitterRow {
-  trace_id: string;
-  span_id: string;
-  credential_id: string;
-  credential_name: string;
-}
 
 const SPAN_COLUMNS = 'SELECT * EXCEPT (ingested_at), toString(ingested_at) AS ingested_at';
 
@@ -66,16 +60,16 @@ export class TraceReads {
   }
 
   /** Which credential submitted each of these spans (spans stored before credentials: ''). */
-  async submitters(spans: { trace_id: string; span_id: string }[]): Promise<SpanSubmitterRow[]> {
+  async submitters(spans: { trace_id: string; span_id: string }[]): Promise<SpanSubmitter[]> {
     if (spans.length === 0) return [];
     const keys = new Set(spans.map((s) => `${s.trace_id}/${s.span_id}`));
     return (await this.submittersOfTraces([...new Set(spans.map((s) => s.trace_id))])).filter((r) => keys.has(`${r.trace_id}/${r.span_id}`));
   }
 
   /** Which credential submitted each span of these traces. */
-  async submittersOfTraces(traceIds: string[]): Promise<SpanSubmitterRow[]> {
+  async submittersOfTraces(traceIds: string[]): Promise<SpanSubmitter[]> {
     if (traceIds.length === 0) return [];
-    return this.ch.query<SpanSubmitterRow>(
+    return this.ch.query<SpanSubmitter>(
       `SELECT DISTINCT trace_id, span_id, credential_id, credential_name FROM ${this.ch.database}.spans
        WHERE tenant = {tenant:String} AND trace_id IN {traces:Array(String)}`,
       { tenant: this.tenant, traces: traceIds },
