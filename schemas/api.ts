@@ -42,6 +42,9 @@ export interface EngineMemory {
   /** what of the tracked memory background merges hold, and the merges running */
   mergesMb?: number;
   merges?: EngineMerge[];
+  /** queries and inserts running, and what they hold */
+  queries?: number;
+  queriesMb?: number;
   /** the store's active parts, and their primary indexes and granularity held in memory */
   activeParts?: number;
   primaryIndexMb?: number;

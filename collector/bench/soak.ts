@@ -347,7 +347,7 @@ export function engineOwners(e: EngineMemory): string {
   const top = e.merges?.[0];
   const merge = top ? ` (${e.merges!.length} running; largest ${top.table}: ${top.parts} parts, ${int(top.rows)} rows read, ${int(top.memoryMb)} MB, ${top.algorithm})` : '';
   return (
-    `tracked ${int(e.trackedMb)} MB: merges ${int(e.mergesMb ?? NaN)} MB${merge}, ${int(e.activeParts ?? NaN)} active parts (indexes ${int(e.primaryIndexMb ?? NaN)} MB), caches ${int(e.cachesMb ?? NaN)} MB; ` +
+    `tracked ${int(e.trackedMb)} MB: merges ${int(e.mergesMb ?? NaN)} MB${merge}, queries ${int(e.queriesMb ?? NaN)} MB (${int(e.queries ?? NaN)} running), ${int(e.activeParts ?? NaN)} active parts (indexes ${int(e.primaryIndexMb ?? NaN)} MB), caches ${int(e.cachesMb ?? NaN)} MB; ` +
     `allocator allocated ${int(e.allocatorAllocatedMb ?? NaN)} / resident ${int(e.allocatorResidentMb ?? NaN)} / retained ${int(e.allocatorRetainedMb ?? NaN)} MB`
   );
 }

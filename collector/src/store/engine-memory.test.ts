@@ -23,6 +23,7 @@ describe('the embedded engine memory report', () => {
     expect(e.primaryIndexMb).toBeGreaterThanOrEqual(0);
     expect(e.merges).toEqual([]);
     expect(e.mergesMb).toBe(0);
+    expect(e.queries).toBe(0); // its own read is not counted
     expect(e.cachesMb).toBeGreaterThanOrEqual(0);
     expect(e.allocatorResidentMb).toBeGreaterThan(0);
   });

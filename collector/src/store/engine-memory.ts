@@ -3,7 +3,7 @@
 // out, keeps resident, and has mapped but returned to the system. The collector's RSS minus its
 // V8 heaps and this is memory neither side accounts for (libchdb's code, glibc's heap).
 // Also who owns the tracked bytes: background merges (each running one), the parts' primary
-// indexes held in memory, and the caches — what a store that grows over hours may grow by.
+// indexes held in memory, queries and inserts running, and the caches — what a store that grows over hours may grow by.
 import type { EngineMemory, EngineMerge } from '@causeway/schemas';
 import type { ClickHouse } from './clickhouse.ts';
 
@@ -27,12 +27,16 @@ export async function readEngineMemory(ch: ClickHouse): Promise<EngineMemory | u
     'SELECT count() AS n, sum(primary_key_bytes_in_memory_allocated + index_granularity_bytes_in_memory_allocated) AS index FROM system.parts WHERE database = {db:String} AND active',
     { db: ch.database },
   );
+  // the collector's own queries and inserts running now (not this one); no query text, it may hold values
+  const [queries] = await ch.query<{ n: string; memory: string }>('SELECT count() AS n, sum(memory_usage) AS memory FROM system.processes WHERE query_id != queryID()');
   return {
     trackedMb: mb(metric('MemoryTracking')),
     ...(m ? { allocatorAllocatedMb: mb(m[1]), allocatorResidentMb: mb(m[4]), allocatorRetainedMb: mb(m[6]) } : {}),
     // the sum over system.merges: embedded chDB leaves its MergesMutationsMemoryTracking at 0
     mergesMb: mb(merges.reduce((a, r) => a + Number(r.memory), 0)),
     merges: merges.map((r): EngineMerge => ({ table: r.table, parts: Number(r.parts), rows: Number(r.rows), memoryMb: mb(r.memory), algorithm: r.algorithm })),
+    queries: Number(queries?.n ?? 0),
+    queriesMb: mb(queries?.memory ?? 0),
     activeParts: Number(parts?.n ?? 0),
     primaryIndexMb: mb(parts?.index ?? 0),
     cachesMb: mb(METRICS.slice(1).reduce((a, n) => a + metric(n), 0)),
