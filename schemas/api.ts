@@ -39,6 +39,26 @@ export interface EngineMemory {
   allocatorAllocatedMb?: number;
   allocatorResidentMb?: number;
   allocatorRetainedMb?: number;
+  /** what of the tracked memory background merges hold, and the merges running */
+  mergesMb?: number;
+  merges?: EngineMerge[];
+  /** queries and inserts running, and what they hold */
+  queries?: number;
+  queriesMb?: number;
+  /** the store's active parts, and their primary indexes and granularity held in memory */
+  activeParts?: number;
+  primaryIndexMb?: number;
+  /** the mark, primary-index, skip-index-mark, query-condition and compiled-expression caches */
+  cachesMb?: number;
+}
+
+/** One background merge running in embedded ClickHouse. */
+export interface EngineMerge {
+  table: string;
+  parts: number;
+  rows: number;
+  memoryMb: number;
+  algorithm: string;
 }
 
 /** What redaction replaced since the process started: spans (and log records) touched, values per rule. */

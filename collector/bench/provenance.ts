@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HealthResponse, SliceArtifact, SliceResponse, SpanRow, TraceResponse } from '@causeway/schemas';
+import type { EngineMemory, HealthResponse, SliceArtifact, SliceResponse, SpanRow, TraceResponse } from '@causeway/schemas';
 import { ProvenanceExtractor } from '../src/processors/provenance.ts';
 import { redactSpans } from '../src/processors/redact.ts';
 import { fingerprint } from '../src/provenance/fingerprint.ts';
@@ -159,10 +159,13 @@ export interface PostResult {
   idleRssMb: number;
   peakRssMb: number;
   peakPendingRows: number;
+  /** embedded ClickHouse's memory when its tracker counted most during the run, and who held it */
+  peakEngine?: EngineMemory;
 }
 
+/** /healthz as the local admin: the process's and the engine's memory come with it. */
 async function health(cw: CollectorProcess): Promise<HealthResponse> {
-  return (await (await fetch(`${cw.apiUrl}/healthz`)).json()) as HealthResponse;
+  return (await (await fetch(`${cw.apiUrl}/healthz`, { headers: cw.adminHeaders })).json()) as HealthResponse;
 }
 
 /** POSTs every request from `source` with `concurrency` in flight; timed until all are in ClickHouse. */
@@ -178,11 +181,15 @@ export async function postAll(cw: CollectorProcess, source: () => AgentRequest |
   let retried = 0;
   let resent = 0;
   let peakPendingRows = 0;
+  let peakEngine: EngineMemory | undefined;
   let polling = true;
   const poller = (async () => {
     while (polling) {
       try {
-        peakPendingRows = Math.max(peakPendingRows, (await health(cw)).store.pendingRows);
+        const h = await health(cw);
+        peakPendingRows = Math.max(peakPendingRows, h.store.pendingRows);
+        const e = h.memory?.engine;
+        if (e && e.trackedMb > (peakEngine?.trackedMb ?? -1)) peakEngine = e;
       } catch {
         return; // the collector is gone: the posting loop reports why
       }
@@ -273,6 +280,7 @@ export async function postAll(cw: CollectorProcess, source: () => AgentRequest |
     idleRssMb: idleKb / 1024,
     peakRssMb: rss.peakKb / 1024,
     peakPendingRows,
+    ...(peakEngine ? { peakEngine } : {}),
   };
 }
 

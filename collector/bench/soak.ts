@@ -11,7 +11,7 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { HealthResponse } from '@causeway/schemas';
+import type { EngineMemory, HealthResponse } from '@causeway/schemas';
 import { type CollectorProcess, startCollector } from '@causeway/testkit/collector-process.ts';
 import { multiAgentTrace } from '../../explorer/test/multi-agent-trace.ts';
 import { DEFAULTS } from '../src/config.ts';
@@ -50,6 +50,9 @@ export interface SoakStep {
   /** embedded ClickHouse's memory tracker and its allocator's resident bytes (in the RSS) */
   engineTrackedMb: number;
   engineResidentMb: number;
+  /** the engine at the step's end, and when its tracker counted most during the step: who held it */
+  engine?: EngineMemory;
+  enginePeak?: EngineMemory;
   peakRssMb: number;
   durablePerSec: number;
   ackPerSec: number;
@@ -239,6 +242,8 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
         workerHeapMb: (h.ingestWorkers?.workers ?? []).reduce((a, w) => a + w.heapUsedMb, 0),
         engineTrackedMb: h.memory?.engine?.trackedMb ?? NaN,
         engineResidentMb: h.memory?.engine?.allocatorResidentMb ?? NaN,
+        ...(h.memory?.engine ? { engine: h.memory.engine } : {}),
+        ...(r.peakEngine ? { enginePeak: r.peakEngine } : {}),
         peakRssMb: r.peakRssMb,
         durablePerSec: (handed - before) / r.durableSeconds,
         ackPerSec: (handed - before) / r.ackSeconds,
@@ -252,6 +257,8 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
           `durable ${int(step.durablePerSec).padStart(6)} spans/s  acknowledged ${int(step.ackPerSec).padStart(6)} spans/s  ` +
           `429 retried ${step.retried}, re-sent ${step.resent}, dead-lettered rows ${step.deadLettered}`,
       );
+      if (step.engine) o.print(`     chDB at step end: ${engineOwners(step.engine)}`);
+      if (step.enginePeak) o.print(`     chDB at the step's most tracked: ${engineOwners(step.enginePeak)}`);
       if (stoppedEarly) {
         o.print(`soak: feeding stopped after ${o.feedMinutes} min (BENCH_SOAK_FEED_MINUTES) at ${int(handed)} of ${int(o.spans)} spans`);
         break;
@@ -333,6 +340,16 @@ export function printSoak(r: SoakResult, o: { machine: string; seeds: number; re
   out.push(`soak: ${o.machine}; took ${(r.seconds / 60).toFixed(1)} min`);
   out.push('');
   return out.join('\n');
+}
+
+/** Who holds the engine's tracked memory: merges (the largest running), parts' indexes, caches; and its allocator. */
+export function engineOwners(e: EngineMemory): string {
+  const top = e.merges?.[0];
+  const merge = top ? ` (${e.merges!.length} running; largest ${top.table}: ${top.parts} parts, ${int(top.rows)} rows read, ${int(top.memoryMb)} MB, ${top.algorithm})` : '';
+  return (
+    `tracked ${int(e.trackedMb)} MB: merges ${int(e.mergesMb ?? NaN)} MB${merge}, queries ${int(e.queriesMb ?? NaN)} MB (${int(e.queries ?? NaN)} running), ${int(e.activeParts ?? NaN)} active parts (indexes ${int(e.primaryIndexMb ?? NaN)} MB), caches ${int(e.cachesMb ?? NaN)} MB; ` +
+    `allocator allocated ${int(e.allocatorAllocatedMb ?? NaN)} / resident ${int(e.allocatorResidentMb ?? NaN)} / retained ${int(e.allocatorRetainedMb ?? NaN)} MB`
+  );
 }
 
 const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '?');

@@ -28,6 +28,8 @@ describe('cluster DDL', () => {
       expect(out.length, s.slice(0, 60)).toBeGreaterThan(0);
       for (const o of out) if (!/^INSERT/.test(o)) expect(o, o.slice(0, 80)).toMatch(/ ON CLUSTER causeway( |$)/);
     }
+    // A MergeTree setting goes to the shards' tables only: a Distributed table has none.
+    for (const s of schema.filter((x) => /MODIFY SETTING/.test(x))) expect(clusterStatements(s, PRODUCTION).every((o) => /^ALTER TABLE \{db\}\.\w+_local /.test(o)), s).toBe(true);
     // A materialized view reads and writes the tables of its own node only.
     for (const s of schema.filter((x) => /^CREATE MATERIALIZED VIEW/.test(x))) {
       const [mv] = clusterStatements(s, PRODUCTION);

@@ -81,6 +81,10 @@ export function clusterStatements(statement: string, layout: ClusterLayout): str
     return [`CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${view}${on} TO {db}.${target}_local AS ${select.replace(TABLE, '{db}.$1_local')}`];
   }
 
+  // A MergeTree setting belongs to the shards' tables; the Distributed table has none of them.
+  m = /^ALTER TABLE \{db\}\.(\w+)\s+(MODIFY SETTING\s[\s\S]*)$/i.exec(sql);
+  if (m) return [`ALTER TABLE {db}.${m[1]}_local${on} ${m[2]}`];
+
   m = /^ALTER TABLE \{db\}\.(\w+)\s([\s\S]*)$/i.exec(sql);
   if (m) {
     const [, table = '', commands = ''] = m;
