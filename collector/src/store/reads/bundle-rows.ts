@@ -8,8 +8,8 @@ import type { ClickHouse } from '../clickhouse.ts';
 import { PROV_COLUMNS, type ProvTable, canonicalProvRow } from '../../format/prov-lines.ts';
 import { rowLeafHash } from '../../format/canonical-row.ts';
 
-/** A provenance row as stored: its canonical columns (format/prov-lines.ts) and its hash. */
-export type StoredProvRow = Record<string, unknown> & { trace_id: string; span_id: string; row_hash: string };
+/** A provenance row as stored: its canonical columns (format/prov-lines.ts), its canonical line and that line's hash. */
+export type StoredProvRow = Record<string, unknown> & { trace_id: string; span_id: string; line: string; row_hash: string };
 
 /** Where a stored row sits: its trace and span, its row hash (its leaf in the log), and about how many bytes it holds. */
 export interface RowKey {
@@ -94,7 +94,8 @@ export class BundleRows {
     );
     // by `by`, then by hash, as `ORDER BY …, row_hash` did when the hash was stored
     const keyed = rows.map((r) => {
-      r.row_hash = rowLeafHash(canonicalProvRow(t, r));
+      r.line = canonicalProvRow(t, r);
+      r.row_hash = rowLeafHash(r.line);
       return { r, k: [...by.map((c) => (c === 'seq' ? Number(r[c]) : String(r[c]))), r.row_hash] };
     });
     keyed.sort((a, b) => {
