@@ -7,7 +7,7 @@ import { type BundleIncident, SLICE_DEFAULTS, type SliceResponse, type SliceSele
 import { verifyConsistency } from '../ledger/merkle.ts';
 import { canonicalAuditRow } from '../format/audit-line.ts';
 import { rowLeafHash } from '../format/canonical-row.ts';
-import { PROV_TABLES, type ProvTable, canonicalProvRow } from '../format/prov-lines.ts';
+import { PROV_TABLES, type ProvTable } from '../format/prov-lines.ts';
 import { SliceBuilder } from '../provenance/slice/index.ts';
 import { markSubmitters } from '../provenance/submitters.ts';
 import type { TrustRule } from '../provenance/trust.ts';
@@ -160,17 +160,18 @@ async function provRowsOf(
   artifactIds: string[],
   inSelection: (r: { trace_id: string; span_id: string }) => boolean,
 ): Promise<Record<ProvTable, string[]>> {
-  const canonical = (t: ProvTable, rows: StoredProvRow[]): string[] => rows.map((r) => canonicalProvRow(t, r));
+  // each row's canonical line, built once by the read (which orders and dedupes by its hash)
+  const canonical = (rows: StoredProvRow[]): string[] => rows.map((r) => r.line);
   // one row per artifact (where it was first written may lie outside the selection), chosen by
   // row hash so the same selection exports the same bytes
   const firstPerArtifact = new Map<string, string>();
-  for (const l of canonical('prov_artifacts', await reads.bundles.artifacts(artifactIds))) {
-    const id = (JSON.parse(l) as { artifact_id: string }).artifact_id;
-    if (!firstPerArtifact.has(id)) firstPerArtifact.set(id, l);
+  for (const r of await reads.bundles.artifacts(artifactIds)) {
+    const id = String(r.artifact_id);
+    if (!firstPerArtifact.has(id)) firstPerArtifact.set(id, r.line);
   }
   return {
-    prov_activities: canonical('prov_activities', (await reads.bundles.provOfTraces('prov_activities', traceIds)).filter(inSelection)),
-    prov_relations: canonical('prov_relations', (await reads.bundles.provOfTraces('prov_relations', traceIds)).filter(inSelection)),
+    prov_activities: canonical((await reads.bundles.provOfTraces('prov_activities', traceIds)).filter(inSelection)),
+    prov_relations: canonical((await reads.bundles.provOfTraces('prov_relations', traceIds)).filter(inSelection)),
     prov_artifacts: [...firstPerArtifact.values()],
   };
 }

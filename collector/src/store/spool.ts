@@ -5,7 +5,7 @@
 // On disk: segment files `<seq>.seg` of records [u32 length][u32 crc32][u32 rows][u32 table]
 // [payload], and `committed` = "<seq> <offset>". `table` says which table the payload's rows
 // go to (see SPOOL_TABLES), so one request's rows for several tables are durable together. Replaying a record that was in fact already inserted
-// (crash between insert and mark) is harmless: reads collapse identical rows by row_hash.
+// (crash between insert and mark) is harmless: reads collapse identical rows (by row_hash; provenance rows, stored without it, by their columns).
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -4,6 +4,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouse } from './clickhouse.ts';
+import { HASH_FREE_TABLES, withoutRowHash } from './insert-lines.ts';
 import { SPOOL_TABLES, type Spool, type SpoolRecord, type SpoolTable } from './spool.ts';
 
 export interface WriterOptions {
@@ -201,10 +202,16 @@ export class SpanWriter {
    * V8 run a full GC every few requests (external memory counts toward its GC triggers).
    */
   private joined(table: SpoolTable, payloads: Buffer[]): Buffer {
-    if (payloads.length === 1) return payloads[0]!;
+    const hashFree = HASH_FREE_TABLES.has(table);
+    if (payloads.length === 1 && !hashFree) return payloads[0]!;
     let size = 0;
-    for (const p of payloads) size += p.length;
+    for (const p of payloads) size += p.length + (hashFree ? 1 : 0);
     let into = this.joinBuffers.get(table);
+    // provenance rows are stored without their row_hash (insert-lines.ts); the ledger reads it from the payloads
+    if (hashFree) {
+      if ((!into || into.length < size) && size <= MAX_KEPT_JOIN_BYTES) this.joinBuffers.set(table, (into = Buffer.allocUnsafeSlow(Math.min(MAX_KEPT_JOIN_BYTES, Math.max(size, 2 * (into?.length ?? 0))))));
+      return withoutRowHash(payloads, into);
+    }
     if (!into || into.length < size) {
       if (size > MAX_KEPT_JOIN_BYTES) return Buffer.concat(payloads, size);
       into = Buffer.allocUnsafeSlow(Math.min(MAX_KEPT_JOIN_BYTES, Math.max(size, 2 * (into?.length ?? 0))));

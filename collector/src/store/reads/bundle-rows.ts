@@ -5,10 +5,11 @@
 // (trace, span, row hash) of the whole selection, then the rows themselves a page of hashes at a time.
 import type { LogRow, SpanRow } from '@causeway/schemas';
 import type { ClickHouse } from '../clickhouse.ts';
-import { PROV_COLUMNS, type ProvTable } from '../../format/prov-lines.ts';
+import { PROV_COLUMNS, type ProvTable, canonicalProvRow } from '../../format/prov-lines.ts';
+import { rowLeafHash } from '../../format/canonical-row.ts';
 
-/** A provenance row as stored: its canonical columns (format/prov-lines.ts) and its hash. */
-export type StoredProvRow = Record<string, unknown> & { trace_id: string; span_id: string; row_hash: string };
+/** A provenance row as stored: its canonical columns (format/prov-lines.ts), its canonical line and that line's hash. */
+export type StoredProvRow = Record<string, unknown> & { trace_id: string; span_id: string; line: string; row_hash: string };
 
 /** Where a stored row sits: its trace and span, its row hash (its leaf in the log), and about how many bytes it holds. */
 export interface RowKey {
@@ -72,19 +73,35 @@ export class BundleRows {
 
   /** Activities (by trace, span) or relations (by trace, span, seq) of these traces, one per row hash. */
   provOfTraces(table: 'prov_activities' | 'prov_relations', traceIds: string[]): Promise<StoredProvRow[]> {
-    return this.prov(table, 'trace_id IN {ids:Array(String)}', traceIds, table === 'prov_activities' ? 'trace_id, span_id' : 'trace_id, span_id, seq');
+    return this.prov(table, 'trace_id IN {ids:Array(String)}', traceIds, table === 'prov_activities' ? ['trace_id', 'span_id'] : ['trace_id', 'span_id', 'seq']);
   }
 
   /** Every stored row of these artifacts (an artifact written in several traces has several), by artifact and hash. */
   artifacts(artifactIds: string[]): Promise<StoredProvRow[]> {
-    return this.prov('prov_artifacts', 'artifact_id IN {ids:Array(String)}', artifactIds, 'artifact_id');
+    return this.prov('prov_artifacts', 'artifact_id IN {ids:Array(String)}', artifactIds, ['artifact_id']);
   }
 
-  private prov(t: ProvTable, where: string, ids: string[], by: string): Promise<StoredProvRow[]> {
-    return this.ch.query<StoredProvRow>(
-      `SELECT ${Object.keys(PROV_COLUMNS[t]).join(', ')}, row_hash FROM ${this.ch.database}.${t}
-       WHERE tenant = {tenant:String} AND ${where} ORDER BY ${by}, row_hash LIMIT 1 BY row_hash`,
+  /**
+   * One row per distinct row, ordered by `by` then row hash. Rows stored since
+   * store/insert-lines.ts hold no row_hash: it is rebuilt from the columns, as for rows written
+   * before (the hash of exactly these columns), so old and new rows export alike.
+   */
+  private async prov(t: ProvTable, where: string, ids: string[], by: string[]): Promise<StoredProvRow[]> {
+    const rows = await this.ch.query<StoredProvRow>(
+      `SELECT DISTINCT ${Object.keys(PROV_COLUMNS[t]).join(', ')} FROM ${this.ch.database}.${t}
+       WHERE tenant = {tenant:String} AND ${where}`,
       { tenant: this.tenant, ids },
     );
+    // by `by`, then by hash, as `ORDER BY …, row_hash` did when the hash was stored
+    const keyed = rows.map((r) => {
+      r.line = canonicalProvRow(t, r);
+      r.row_hash = rowLeafHash(r.line);
+      return { r, k: [...by.map((c) => (c === 'seq' ? Number(r[c]) : String(r[c]))), r.row_hash] };
+    });
+    keyed.sort((a, b) => {
+      for (let i = 0; i < a.k.length; i++) if (a.k[i] !== b.k[i]) return a.k[i]! < b.k[i]! ? -1 : 1;
+      return 0;
+    });
+    return keyed.map((x) => x.r);
   }
 }
