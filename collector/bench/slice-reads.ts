@@ -187,7 +187,9 @@ async function main(): Promise<void> {
           `nodes p50 ${pct(
             rs.map((r) => r.nodes),
             50,
-          )}, cut ${rs.filter((r) => r.truncated).length}\n`,
+          )}, cut ${rs.filter((r) => r.truncated).length}` +
+          (engineStats.length > 0 ? `; engine rows read ${rs.reduce((n, r) => n + r.engine.reduce((m, e) => m + e.rowsRead, 0), 0)} (prov_artifacts ${rs.reduce((n, r) => n + r.engine.filter((e) => e.table === 'prov_artifacts').reduce((m, e) => m + e.rowsRead, 0), 0)})` : '') +
+          '\n',
       );
     }
     if (process.argv.includes('--detail')) {
