@@ -33,8 +33,9 @@ export function sliceQuery(q: Record<string, string>): SliceQuery {
 export function provenanceApi(trustRules: TrustRule[]): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   // who submitted each node, and which came from another credential than the seed's
-  const marked = (c: Context<ApiEnv>, s: SliceResponse): Promise<SliceResponse> =>
-    markSubmitters(s, c.var.scope.tenant, (_t, spans) => c.var.reads.traces.submitters(spans), (t, ids, limit) => c.var.reads.provenance.appearances(t, ids, limit));
+  // the artifacts' appearances come from the builder: its walk read most of them already
+  const marked = (c: Context<ApiEnv>, s: SliceResponse, b: SliceBuilder): Promise<SliceResponse> =>
+    markSubmitters(s, c.var.scope.tenant, (_t, spans) => c.var.reads.traces.submitters(spans), (t, ids, limit) => b.appearances(t, ids, limit));
 
   app.get('/provenance/slice', async (c) => {
     const q = sliceQuery(c.req.query());
@@ -42,19 +43,20 @@ export function provenanceApi(trustRules: TrustRule[]): Hono<ApiEnv> {
     if (q.artifact) {
       const s = await builder.slice({ artifactId: q.artifact, ...(q.trace ? { traceId: q.trace } : {}) });
       if (!s) throw new HttpError(404, `artifact ${q.artifact} not found`);
-      return c.json(await marked(c, s));
+      return c.json(await marked(c, s, builder));
     }
     const s = await builder.slice({ traceId: q.trace!, spanId: q.span! });
     if (!s) throw new HttpError(404, `span ${q.trace}/${q.span} has no provenance (not stored, or not yet)`);
-    return c.json(await marked(c, s));
+    return c.json(await marked(c, s, builder));
   });
 
   app.get('/provenance/traces/:id', async (c) => {
     const trace = traceIdParam(c.req.param('id'));
     const limit = boundedInt(c.req.query('limit'), { name: 'limit', max: TRACE_GRAPH_LIMITS.max, def: TRACE_GRAPH_LIMITS.default });
-    const s = await new SliceBuilder(c.var.reads.provenance, { tenant: c.var.scope.tenant, direction: 'backward', depth: 1, maxNodes: limit, trustRules }).traceGraph(trace);
+    const builder = new SliceBuilder(c.var.reads.provenance, { tenant: c.var.scope.tenant, direction: 'backward', depth: 1, maxNodes: limit, trustRules });
+    const s = await builder.traceGraph(trace);
     if (!s) throw new HttpError(404, `trace ${trace} has no provenance`);
-    return c.json(await marked(c, s));
+    return c.json(await marked(c, s, builder));
   });
 
   app.get('/provenance/traces/:id/overview', async (c) => {

@@ -67,6 +67,24 @@ describe('slice loader', () => {
     expect(store.calls.filter((c) => c.method === 'appearances').length).toBeLessThanOrEqual(2 * levels + 1);
   });
 
+  it('appearances the walk read answer its trace lists and submitter marks as the reader would, each artifact read once', async () => {
+    const store = generated;
+    for (const c of sliceCases(indexOf(store), true).slice(0, 60)) {
+      let builder: SliceBuilder | undefined;
+      const make = (r: ProvenanceReader, o: ConstructorParameters<typeof SliceBuilder>[1]): SliceBuilder => (builder = new SliceBuilder(r, o));
+      store.resetCalls();
+      const s = await c.run({ slice: (r, o, seed) => make(r, o).slice(seed), traceGraph: (r, o, t) => make(r, o).traceGraph(t) }, store);
+      const ids = (s?.nodes ?? []).flatMap((n) => (n.type === 'artifact' ? [n.artifactId] : []));
+      // the marks ask for the answer's artifacts again: the answer's trace lists read them all already
+      store.resetCalls();
+      const marks = await builder!.appearances(MEMORY_TENANT, ids, 200);
+      expect(store.calls, c.key).toEqual([]);
+      expect(marks, c.key).toEqual(await store.appearances(MEMORY_TENANT, ids, 200));
+      expect(await builder!.appearances(MEMORY_TENANT, [...ids].reverse(), 8), c.key).toEqual(await store.appearances(MEMORY_TENANT, ids, 8));
+    }
+    await expect(new SliceBuilder(store, { tenant: MEMORY_TENANT, direction: 'backward', depth: 1, maxNodes: 10, trustRules: DEFAULT_TRUST_RULES }).appearances('other', [], 8)).rejects.toThrow(/tenant/);
+  });
+
   it('a failed read fails the slice once and leaves no unhandled rejection behind', async () => {
     const down = async (): Promise<never> => {
       throw new Error('store down');

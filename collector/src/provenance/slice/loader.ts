@@ -185,12 +185,29 @@ export class SliceLoader {
     return keys.flatMap((k) => this.activityAt.get(k) ?? []);
   }
 
+  /**
+   * Where these artifacts appear, at most `limit` each, as the reader answers (by artifact id,
+   * each list in its own order). Lists read earlier for this walk with as high a limit answer
+   * with their first `limit` rows (the reader's order is by artifact, trace, span, so a shorter
+   * list is a longer one's start): the answer's trace lists and the submitter marks ask for
+   * appearances the walk has mostly read already.
+   */
+  async appearances(ids: string[], limit: number, relations?: string[]): Promise<Appearance[]> {
+    const lists = relations === undefined ? this.appearanceLists : relations.length === 1 && relations[0] === 'generated' ? this.generatedLists : undefined;
+    if (!lists || limit > APPEARANCES_PER_ARTIFACT) return this.q.appearances(this.tenant, ids, limit, relations);
+    const wanted = [...new Set(ids)];
+    const missing = wanted.filter((i) => !lists.has(i));
+    if (missing.length > 0) {
+      // read as the walk reads them (APPEARANCES_PER_ARTIFACT each), so that they are remembered
+      const got = new Map<string, Appearance[]>(missing.map((i) => [i, []]));
+      for (const a of await this.q.appearances(this.tenant, missing, APPEARANCES_PER_ARTIFACT, relations)) got.get(a.artifact_id)?.push(a);
+      for (const [i, l] of got) if (!lists.has(i)) lists.set(i, l);
+    }
+    return wanted.sort(byCodeUnits).flatMap((i) => lists.get(i)!.slice(0, limit));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // reads that are not remembered (each asks for something only one step needs)
-
-  appearances(ids: string[], limit: number, relations?: string[]): Promise<Appearance[]> {
-    return this.q.appearances(this.tenant, ids, limit, relations);
-  }
 
   activitiesAt(pairs: { trace_id: string; span_id: string }[]): Promise<ActivityRow[]> {
     return this.q.activitiesAt(this.tenant, pairs);
@@ -243,6 +260,11 @@ export class SliceLoader {
  * failure is the batch's, already thrown to the caller, so it must not also surface as an
  * unhandled rejection. Whoever awaits it still gets the error.
  */
+/** The reader's order of ids (hex: code units order as bytes do). */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function settled<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;

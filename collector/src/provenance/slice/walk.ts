@@ -92,6 +92,15 @@ export class SliceBuilder {
     return sliceResult(load, graph, this.o, seedId, this.o.direction, seed.traceId);
   }
 
+  /**
+   * Where artifacts appear, as the reader answers, from what this builder's walk read when it
+   * can (for marks made on its answer: the submitters of its artifacts).
+   */
+  async appearances(tenant: string, ids: string[], limit: number): Promise<Appearance[]> {
+    if (tenant !== this.o.tenant) throw new Error(`a slice of tenant ${this.o.tenant} asked for appearances of tenant ${tenant}`);
+    return this.load.appearances(ids, limit);
+  }
+
   /** The causal graph of one whole trace: every activity, its artifacts and the links between them. */
   async traceGraph(traceId: string): Promise<SliceResponse | undefined> {
     const { load, graph } = this;
