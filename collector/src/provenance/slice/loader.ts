@@ -255,16 +255,16 @@ export class SliceLoader {
   }
 }
 
-/**
- * A remembered promise that may never be awaited (the walk fails before it asks again): its
- * failure is the batch's, already thrown to the caller, so it must not also surface as an
- * unhandled rejection. Whoever awaits it still gets the error.
- */
 /** The reader's order of ids (hex: code units order as bytes do). */
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * A remembered promise that may never be awaited (the walk fails before it asks again): its
+ * failure is the batch's, already thrown to the caller, so it must not also surface as an
+ * unhandled rejection. Whoever awaits it still gets the error.
+ */
 function settled<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
