@@ -18,7 +18,7 @@ export const CAUSEWAY_USERS = {
   migrator: {
     name: 'causeway_migrator',
     password: 'migrator-test-pw',
-    grants: [`CREATE DATABASE, CREATE TABLE, CREATE VIEW, ALTER ADD COLUMN, ALTER MODIFY COLUMN, DROP VIEW, SELECT, INSERT ON ${DATABASE}.*`],
+    grants: [`CREATE DATABASE, CREATE TABLE, CREATE VIEW, ALTER ADD COLUMN, ALTER MODIFY COLUMN, ALTER MODIFY SETTING, DROP VIEW, SELECT, INSERT ON ${DATABASE}.*`],
   },
   collector: { name: 'causeway', password: 'collector-test-pw', grants: [`SELECT, INSERT ON ${DATABASE}.*`] },
 } satisfies Record<string, TestUser>;

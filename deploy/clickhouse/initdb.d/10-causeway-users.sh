@@ -45,9 +45,10 @@ ALTER USER causeway_migrator IDENTIFIED WITH sha256_hash BY '${migrator_hash}' D
 -- writes schema_migrations, and as the materialized view's definer it must read spans and write
 -- trace_index on every insert.
 -- ALTER ADD COLUMN, ALTER MODIFY COLUMN: later schema files add columns and change codecs (015)
--- (never change or remove rows). DROP VIEW: a later file replaces a materialized view (016); the
+-- (never change or remove rows). ALTER MODIFY SETTING: a later file changes how a table's parts
+-- are merged (021: spans merged column by column; no row is rewritten). DROP VIEW: a later file replaces a materialized view (016); the
 -- rows it wrote stay.
-GRANT CREATE DATABASE, CREATE TABLE, CREATE VIEW, ALTER ADD COLUMN, ALTER MODIFY COLUMN, DROP VIEW, SELECT, INSERT ON ${db}.* TO causeway_migrator WITH REPLACE OPTION;
+GRANT CREATE DATABASE, CREATE TABLE, CREATE VIEW, ALTER ADD COLUMN, ALTER MODIFY COLUMN, ALTER MODIFY SETTING, DROP VIEW, SELECT, INSERT ON ${db}.* TO causeway_migrator WITH REPLACE OPTION;
 
 CREATE USER IF NOT EXISTS causeway IDENTIFIED WITH sha256_hash BY '${collector_hash}' DEFAULT DATABASE ${db};
 ALTER USER causeway IDENTIFIED WITH sha256_hash BY '${collector_hash}' DEFAULT DATABASE ${db};
