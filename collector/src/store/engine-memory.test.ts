@@ -1,5 +1,6 @@
-// The engine's memory report names its owners: the store's active parts and their in-memory
-// indexes, the merges running (none on an idle store), and the caches.
+// The engine's memory report names its owners: the store's active parts, the merges running
+// (none on an idle store), the queries running. (Index and cache sizes of a 3-part toy store are
+// ~0 MB: not asserted here; the soak prints them.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDataDir } from '@causeway/testkit/collector-process.ts';
 import { type ClickHouse, openClickHouse } from './clickhouse.ts';
@@ -16,15 +17,13 @@ beforeAll(async () => {
 afterAll(() => ch?.close());
 
 describe('the embedded engine memory report', () => {
-  it('counts the store’s active parts and what their indexes hold, and lists no merge while merges are stopped', async () => {
+  it('counts the store’s active parts, lists no merge while merges are stopped, and does not count its own read', async () => {
     const e = (await readEngineMemory(ch))!;
     expect(e.trackedMb).toBeGreaterThan(0);
     expect(e.activeParts).toBe(3);
-    expect(e.primaryIndexMb).toBeGreaterThanOrEqual(0);
     expect(e.merges).toEqual([]);
     expect(e.mergesMb).toBe(0);
     expect(e.queries).toBe(0); // its own read is not counted
-    expect(e.cachesMb).toBeGreaterThanOrEqual(0);
     expect(e.allocatorResidentMb).toBeGreaterThan(0);
   });
 });
