@@ -124,24 +124,36 @@ export interface Viewpoint {
 
 /** Where a candidate was seen that fits the rules (this trace first, then earliest), if anywhere. */
 export function sourceSeen(apps: Appearance[], actAt: Map<string, ActivityRow>, v: Viewpoint): Seen | undefined {
-  const seen = apps
-    .filter((a) => !v.onlyTrace || a.trace_id === v.onlyTrace)
-    .map((a) => ({ act: actAt.get(`${a.trace_id}/${a.span_id}`), relation: a.relation }))
-    .map((a) => ({ ...a, says: a.act && v.structure?.(a.act, a.relation) }))
-    .filter((a): a is { act: ActivityRow; relation: string; says: 'always' | undefined } => a.act !== undefined && a.says !== 'never')
-    .filter((a) => a.says === 'always' || (v.backward ? at(a.act, a.relation) <= v.t + SLACK : at(a.act, a.relation) + SLACK >= v.t))
-    .map((a): Seen => ({ act: a.act, t: at(a.act, a.relation), made: a.relation === 'generated' ? 0 : 1 }))
+  // One pass, no list per call: a trace graph asks this for every artifact of a 3,000-span trace
+  // and each of its candidates, whose sightings run to thousands (it was a third of the graph's time).
+  const here: Seen[] = [];
+  const elsewhere: Seen[] = [];
+  for (const a of apps) {
+    if (v.onlyTrace && a.trace_id !== v.onlyTrace) continue;
+    const act = actAt.get(`${a.trace_id}/${a.span_id}`);
+    if (act === undefined) continue;
+    const says = v.structure?.(act, a.relation);
+    if (says === 'never') continue;
+    const t = at(act, a.relation);
+    if (says !== 'always' && !(v.backward ? t <= v.t + SLACK : t + SLACK >= v.t)) continue;
     // this trace or its conversation: identical phrases in unrelated traces are coincidence
-    .filter((a) => v.trace === undefined || a.act.trace_id === v.trace || (a.act.conversation_id !== '' && v.convo.has(a.act.conversation_id)));
+    if (v.trace !== undefined && act.trace_id !== v.trace && !(act.conversation_id !== '' && v.convo.has(act.conversation_id))) continue;
+    (act.trace_id === v.trace ? here : elsewhere).push({ act, t, made: a.relation === 'generated' ? 0 : 1 });
+  }
   // this trace first, then the earliest; sightings within SLACK of the earliest tie, and where it
   // was made comes before where it was read (a reader starts when its maker ends, to the ms)
-  const here = seen.filter((a) => a.act.trace_id === v.trace);
-  const pool = here.length > 0 ? here : seen;
+  const pool = here.length > 0 ? here : elsewhere;
   let first: bigint | undefined;
   for (const a of pool) if (first === undefined || a.t < first) first = a.t;
-  return pool
-    .filter((a) => a.t <= first! + SLACK)
-    .sort((a, b) => a.made - b.made || Number(a.t - b.t) || a.act.trace_id.localeCompare(b.act.trace_id) || a.act.span_id.localeCompare(b.act.span_id))[0];
+  let best: Seen | undefined;
+  for (const a of pool) if (a.t <= first! + SLACK && (best === undefined || earlier(a, best))) best = a;
+  return best;
+}
+
+/** The order sightings within SLACK of the earliest are chosen in: made before read, then time, trace, span (the first of equals stays). */
+function earlier(a: Seen, b: Seen): boolean {
+  const c = a.made - b.made || Number(a.t - b.t) || a.act.trace_id.localeCompare(b.act.trace_id) || a.act.span_id.localeCompare(b.act.span_id);
+  return c < 0;
 }
 
 /**
