@@ -5,7 +5,8 @@ import { createRedactor } from '../redaction/redactor.ts';
 import { ProvenanceExtractor } from './provenance.ts';
 
 const tenantKey = Buffer.alloc(32, 0x5a);
-const extractor = (): ProvenanceExtractor => new ProvenanceExtractor(createHmac('sha256', tenantKey).update('causeway provenance v1').digest(), createRedactor({ key: tenantKey }));
+const extractor = (memoLimit?: number): ProvenanceExtractor =>
+  new ProvenanceExtractor(createHmac('sha256', tenantKey).update('causeway provenance v1').digest(), createRedactor({ key: tenantKey }), memoLimit);
 
 /** A tool span of the GenAI conventions, its arguments given as they came. */
 const toolSpan = (spanId: string, args: string) =>
@@ -38,5 +39,19 @@ describe('provenance extraction', () => {
     // the two distinct requests and their one result are written by the first span that had them
     expect(again.map((b) => b.artifacts.length)).toEqual([2, 1, 0, 0, 0, 0]);
     expect(again[1]!.artifacts[0]).toEqual(once[1]!.artifacts.find((a) => a.kind === 'tool_request'));
+  });
+
+  it('writes content met again and again once, however many other artifacts pass through its bounded memo', () => {
+    // every call has its own arguments (a new request artifact) and the same result: with a memo
+    // of 8, sixty new requests pass through it while the result keeps being met
+    const x = extractor(8);
+    const written: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const b = x.fromSpans([toolSpan(`${i}`.padStart(16, 'c'), JSON.stringify({ to: 'ops@example.com', body: `report ${i}` }))]);
+      x.stored(b);
+      written.push(...b.artifacts.map((a) => a.kind));
+    }
+    expect(written.filter((k) => k === 'tool_request')).toHaveLength(60);
+    expect(written.filter((k) => k === 'tool_result')).toHaveLength(1);
   });
 });

@@ -21,11 +21,16 @@ import { CLASS_SCOPE, type Redactor, type Scope, TAG_SCOPE } from '../redaction/
 import { redactString, redactValue } from '../redaction/values.ts';
 import { jsonText } from '../redaction/json-text.ts';
 import { scopeOf } from './redact.ts';
+import { RecentIds } from './recent-ids.ts';
 
 /** Stored content per artifact is capped; the full text stays in the span it came from. */
 export const CONTENT_LIMIT = 64 * 1024;
-/** Artifacts already written by this process (repeats in later prompts are not written again). */
-const MEMO_LIMIT = 200_000;
+/**
+ * Artifacts already written by this process (repeats in later prompts are not written again):
+ * the ids most recently met, 16 bytes each outside the V8 heap (RecentIds: 1,000,000 ids in two
+ * tables of 2^20 slots, 36 MB; the Set cleared when full it replaces held 200,000 in ~23 MB).
+ */
+const MEMO_LIMIT = 1_000_000;
 /**
  * Tool results whose documents were split out: ~350 bytes of heap each (measured over 120,000
  * agent spans), so 50,000 is ~18 MB; a result seen after a clear is split again (same ids).
@@ -66,14 +71,17 @@ export function provenanceProcessor(extractor: ProvenanceExtractor): Processor {
 }
 
 export class ProvenanceExtractor {
-  private readonly written = new Set<string>();
+  private readonly written: RecentIds;
   /** documents found in each tool result seen (by result artifact id) */
   private readonly parts = new Map<string, { id: string; documentId: string }[]>();
 
   constructor(
     private readonly key: Buffer,
     private readonly redactor: Redactor,
-  ) {}
+    memoLimit = MEMO_LIMIT,
+  ) {
+    this.written = new RecentIds(memoLimit);
+  }
 
   /** A string as stored, or as an id or fingerprint input (scope: see the header). */
   private text(s: string, scope: Scope): string {
@@ -179,8 +187,8 @@ export class ProvenanceExtractor {
 
   /** Called once the batch is durable: its artifacts need not be written again by this process. */
   stored(batch: ProvenanceBatch): void {
-    if (this.written.size > MEMO_LIMIT) this.written.clear();
-    for (const a of batch.artifacts) this.written.add(`${a.tenant}/${a.artifact_id}`);
+    // this extractor is its tenant's own (tenants.ts): the id alone names the artifact
+    for (const a of batch.artifacts) this.written.add(a.artifact_id);
   }
 
   private activity(span: SpanRow, d: ActivityDraft): ActivityRow {
@@ -245,7 +253,7 @@ export class ProvenanceExtractor {
       seq,
     });
     const memo = `${tenant}/${id}`;
-    const known = this.written.has(memo) || pending.has(memo);
+    const known = this.written.has(id) || pending.has(memo);
     // Documents inside a result are indexed wherever the result appears, so each trace that
     // retrieved the same email lists it; their content is written once.
     let parts = this.parts.get(id);
@@ -272,7 +280,7 @@ export class ProvenanceExtractor {
       if (docId === undefined) continue;
       parts.push({ id: docId, documentId: this.text(d.documentId, scope) });
       const docMemo = `${tenant}/${docId}`;
-      if (this.written.has(docMemo) || pending.has(docMemo)) continue;
+      if (this.written.has(docId) || pending.has(docMemo)) continue;
       pending.add(docMemo);
       const shown = canonicalContent(this.value(d.value, scope));
       out.artifacts.push(this.artifactRow(tenant, traceId, spanId, docId, 'document', shown, d.value, { documentId: d.documentId, source: d.source, toolName: a.toolName }, scope));
