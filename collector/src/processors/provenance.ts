@@ -27,8 +27,9 @@ import { RecentIds } from './recent-ids.ts';
 export const CONTENT_LIMIT = 64 * 1024;
 /**
  * Artifacts already written by this process (repeats in later prompts are not written again):
- * the ids most recently met, 16 bytes each outside the V8 heap (RecentIds: 1,000,000 ids in two
- * tables of 2^20 slots, 36 MB; the Set cleared when full it replaces held 200,000 in ~23 MB).
+ * the ids most recently met, 16 bytes each outside the V8 heap (RecentIds: at most 1,000,000 ids
+ * in two tables growing to 2^20 slots, 36 MB; the Set cleared when full it replaces held 200,000
+ * in ~23 MB).
  */
 const MEMO_LIMIT = 1_000_000;
 /**

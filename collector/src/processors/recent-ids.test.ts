@@ -40,4 +40,12 @@ describe('RecentIds', () => {
     expect(s.has('default/not-an-id')).toBe(true);
     expect(s.has('default/another')).toBe(false);
   });
+
+  it('keeps every id up to half its limit as its tables grow', () => {
+    const s = new RecentIds(20_000);
+    const ids = Array.from({ length: 10_000 }, id);
+    for (const x of ids) s.add(x);
+    expect(s.size).toBe(10_000);
+    expect(ids.filter((x) => !s.has(x))).toEqual([]);
+  });
 });

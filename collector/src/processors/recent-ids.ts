@@ -1,6 +1,6 @@
 // Which artifacts this process already wrote, for as many as fit a fixed budget: 128-bit ids
 // (32 hex digits, provenance/artifact-id.ts) packed in typed arrays — 16 bytes an id, outside
-// the V8 heap — in two generations. Adding fills the young table; when it holds `limit / 2`
+// the V8 heap; tables grow as they fill, up to the bound — in two generations. Adding fills the young table; when it holds `limit / 2`
 // ids it becomes the old one and the oldest is emptied for reuse. An id found in the old table
 // is brought back into the young one, so ids met again and again (a document retrieved in every
 // trace) stay however many others pass through. A set cleared when full forgot them all at
@@ -35,11 +35,30 @@ class IdTable {
     this.size++;
   }
 
+  get slots(): number {
+    return this.used.length;
+  }
+
+  /** This table's ids in one twice as large. */
+  grown(): IdTable {
+    const t = new IdTable(this.slots * 2);
+    const w = new Uint32Array(4);
+    for (let s = 0; s < this.slots; s++) {
+      if (!this.used[s]) continue;
+      w.set(this.words.subarray(s * 4, s * 4 + 4));
+      t.insertAt(-1 - t.find(w), w);
+    }
+    return t;
+  }
+
   clear(): void {
     this.used.fill(0);
     this.size = 0;
   }
 }
+
+/** Slots a table starts with: tables grow as they fill, so a quiet tenant costs ~20 KB, not the bound. */
+const FIRST_SLOTS = 1024;
 
 const HEX_ID = /^[0-9a-f]{32}$/;
 
@@ -47,6 +66,7 @@ export class RecentIds {
   private young: IdTable;
   private old: IdTable;
   private readonly half: number;
+  private readonly maxSlots: number;
   private readonly others = new Set<string>();
   private readonly w = new Uint32Array(4);
 
@@ -55,8 +75,9 @@ export class RecentIds {
     // at most half full: probes stay short
     let slots = 2;
     while (slots < this.half * 2) slots *= 2;
-    this.young = new IdTable(slots);
-    this.old = new IdTable(slots);
+    this.maxSlots = slots;
+    this.young = new IdTable(Math.min(slots, FIRST_SLOTS));
+    this.old = new IdTable(Math.min(slots, FIRST_SLOTS));
   }
 
   /** Whether `id` is here; one found here is kept for another generation. */
@@ -87,6 +108,9 @@ export class RecentIds {
       emptied.clear();
       this.old = this.young;
       this.young = emptied;
+      at = this.young.find(this.w);
+    } else if ((this.young.size + 1) * 2 > this.young.slots && this.young.slots < this.maxSlots) {
+      this.young = this.young.grown();
       at = this.young.find(this.w);
     }
     this.young.insertAt(-1 - at, this.w);
