@@ -256,18 +256,25 @@ export class ProvenanceReads {
     // with its table turning keys back into ids; a 32-bit key may name more than one id, and
     // content flow keeps only holders whose own row has the fingerprint), 007's held ids.
     // Positions are not read here: the holder's artifact row has them (schemas/sql/017).
+    // Each index gives only its first PER_FINGERPRINT keys of a fingerprint: a key is its id's
+    // first hex digits read as a number, so keys order as ids do, and each names at least one id:
+    // the answer's first PER_FINGERPRINT ids are among theirs. Boilerplate a document shares with
+    // ~200k artifacts (2.7M holder rows for one document's 86 fingerprints at 1M spans) is not
+    // joined to its ids whole: that query took 9.1 s, 3.1 s limited (load 10), same answer.
     return inChunks(valid, (f) => f.padStart(20, '0'), (chunk) => {
       const fps = chunk.join(',');
+      const first = (index: string, key: string) =>
+        `SELECT DISTINCT fp, ${key} FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps}) ORDER BY fp, ${key} LIMIT ${PER_FINGERPRINT} BY fp`;
       const hits = (index: string, key: string, ids: string) =>
         `SELECT i.fp AS fp, k.artifact_id AS artifact_id
-           FROM (SELECT fp, ${key} FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps})) AS i
+           FROM (${first(index, key)}) AS i
            INNER JOIN (
              SELECT DISTINCT ${key}, artifact_id FROM ${this.db}.${ids}
-             WHERE tenant = {tenant:String} AND ${key} IN (SELECT ${key} FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps}))
+             WHERE tenant = {tenant:String} AND ${key} IN (SELECT ${key} FROM (${first(index, key)}))
            ) AS k ON i.${key} = k.${key}`;
       return this.rows<FingerprintHit>(
         `SELECT toString(fp) AS fp, artifact_id FROM (
-           SELECT fp, artifact_id FROM ${this.db}.prov_fingerprints WHERE tenant = {tenant:String} AND fp IN (${fps})
+           ${first('prov_fingerprints', 'artifact_id')}
            UNION ALL
            ${hits('prov_fingerprint_index', 'artifact_key', 'prov_artifact_keys')}
            UNION ALL
