@@ -261,28 +261,40 @@ export class ProvenanceReads {
     // the answer's first PER_FINGERPRINT ids are among theirs. Boilerplate a document shares with
     // ~200k artifacts (2.7M holder rows for one document's 86 fingerprints at 1M spans) is not
     // joined to its ids whole: that query took 9.1 s, 3.1 s limited (load 10), same answer.
-    return inChunks(valid, (f) => f.padStart(20, '0'), (chunk) => {
+    // The keys are read first (each index once) and turned into ids by a second query, joined
+    // here: as one query's JOIN, ClickHouse read the keys twice (its IN subquery and its join side).
+    return inChunks(valid, (f) => f.padStart(20, '0'), async (chunk) => {
       const fps = chunk.join(',');
-      const first = (index: string, key: string) =>
-        `SELECT DISTINCT fp, ${key} FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps}) ORDER BY fp, ${key} LIMIT ${PER_FINGERPRINT} BY fp`;
-      const hits = (index: string, key: string, ids: string) =>
-        `SELECT i.fp AS fp, k.artifact_id AS artifact_id
-           FROM (${first(index, key)}) AS i
-           INNER JOIN (
-             SELECT DISTINCT ${key}, artifact_id FROM ${this.db}.${ids}
-             WHERE tenant = {tenant:String} AND ${key} IN (SELECT ${key} FROM (${first(index, key)}))
-           ) AS k ON i.${key} = k.${key}`;
-      return this.rows<FingerprintHit>(
-        `SELECT toString(fp) AS fp, artifact_id FROM (
-           ${first('prov_fingerprints', 'artifact_id')}
-           UNION ALL
-           ${hits('prov_fingerprint_index', 'artifact_key', 'prov_artifact_keys')}
-           UNION ALL
-           ${hits('prov_fingerprint_holders', 'holder', 'prov_holder_ids')}
-         )
-         GROUP BY fp, artifact_id ORDER BY fp, artifact_id LIMIT ${PER_FINGERPRINT} BY fp`,
+      const first = (src: string, index: string, key: string) =>
+        `SELECT '${src}' AS src, toString(fp) AS fp, toString(key) AS key FROM (
+           SELECT DISTINCT fp, ${key} AS key FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps}) ORDER BY fp, key LIMIT ${PER_FINGERPRINT} BY fp)`;
+      const keyed = await this.rows<{ src: 'id' | 'k64' | 'k32'; fp: string; key: string }>(
+        [first('id', 'prov_fingerprints', 'artifact_id'), first('k64', 'prov_fingerprint_index', 'artifact_key'), first('k32', 'prov_fingerprint_holders', 'holder')].join('\nUNION ALL\n'),
         { tenant },
       );
+      const keysOf = (src: string): string => [...new Set(keyed.filter((r) => r.src === src).map((r) => r.key))].filter((k) => /^\d{1,20}$/.test(k)).join(',');
+      const lookups = [
+        ['k64', 'prov_artifact_keys', 'artifact_key', keysOf('k64')],
+        ['k32', 'prov_holder_ids', 'holder', keysOf('k32')],
+      ].filter(([, , , keys]) => keys !== '');
+      const named = new Map<string, Set<string>>();
+      if (lookups.length > 0) {
+        const rows = await this.rows<{ src: string; key: string; artifact_id: string }>(
+          lookups.map(([src, table, key, keys]) => `SELECT DISTINCT '${src}' AS src, toString(${key}) AS key, artifact_id FROM ${this.db}.${table} WHERE tenant = {tenant:String} AND ${key} IN (${keys})`).join('\nUNION ALL\n'),
+          { tenant },
+        );
+        for (const r of rows) (named.get(`${r.src}:${r.key}`) ?? named.set(`${r.src}:${r.key}`, new Set()).get(`${r.src}:${r.key}`)!).add(r.artifact_id);
+      }
+      // per fingerprint (ordered as its decimal text, as the one query ordered its alias), its first PER_FINGERPRINT ids
+      const byFp = new Map<string, Set<string>>();
+      for (const r of keyed) {
+        const ids = r.src === 'id' ? [r.key] : [...(named.get(`${r.src}:${r.key}`) ?? [])];
+        const set = byFp.get(r.fp) ?? byFp.set(r.fp, new Set()).get(r.fp)!;
+        for (const id of ids) set.add(id);
+      }
+      return [...byFp.keys()]
+        .sort(byCodeUnits)
+        .flatMap((fp) => [...byFp.get(fp)!].sort(byCodeUnits).slice(0, PER_FINGERPRINT).map((artifact_id) => ({ fp, artifact_id })));
     });
   }
 }
