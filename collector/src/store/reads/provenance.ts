@@ -14,6 +14,8 @@ const PER_FINGERPRINT = 64;
  * chunk never splits one key's rows, and sorted chunks keep each query's order.
  */
 export const KEYS_PER_QUERY = 4000;
+/** Index keys (up to 20 digits) inlined in one query: 8,000 of them stay under ClickHouse's max_query_size (256 KiB). */
+const KEYS_PER_LOOKUP = 8000;
 
 export async function inChunks<K, T>(keys: K[], sortKey: (k: K) => string, run: (chunk: K[]) => Promise<T[]>): Promise<T[]> {
   if (keys.length <= KEYS_PER_QUERY) return run(keys);
@@ -272,18 +274,21 @@ export class ProvenanceReads {
         [first('id', 'prov_fingerprints', 'artifact_id'), first('k64', 'prov_fingerprint_index', 'artifact_key'), first('k32', 'prov_fingerprint_holders', 'holder')].join('\nUNION ALL\n'),
         { tenant },
       );
-      const keysOf = (src: string): string => [...new Set(keyed.filter((r) => r.src === src).map((r) => r.key))].filter((k) => /^\d{1,20}$/.test(k)).join(',');
-      const lookups = [
-        ['k64', 'prov_artifact_keys', 'artifact_key', keysOf('k64')],
-        ['k32', 'prov_holder_ids', 'holder', keysOf('k32')],
-      ].filter(([, , , keys]) => keys !== '');
+      const keysOf = (src: string): string[] => [...new Set(keyed.filter((r) => r.src === src).map((r) => r.key))].filter((k) => /^\d{1,20}$/.test(k));
       const named = new Map<string, Set<string>>();
-      if (lookups.length > 0) {
-        const rows = await this.rows<{ src: string; key: string; artifact_id: string }>(
-          lookups.map(([src, table, key, keys]) => `SELECT DISTINCT '${src}' AS src, toString(${key}) AS key, artifact_id FROM ${this.db}.${table} WHERE tenant = {tenant:String} AND ${key} IN (${keys})`).join('\nUNION ALL\n'),
-          { tenant },
-        );
-        for (const r of rows) (named.get(`${r.src}:${r.key}`) ?? named.set(`${r.src}:${r.key}`, new Set()).get(`${r.src}:${r.key}`)!).add(r.artifact_id);
+      for (const [src, table, key] of [
+        ['k64', 'prov_artifact_keys', 'artifact_key'],
+        ['k32', 'prov_holder_ids', 'holder'],
+      ] as const) {
+        // inlined too (up to 64 a fingerprint): in slices that keep a query under ClickHouse's 256 KiB
+        const keys = keysOf(src);
+        for (let i = 0; i < keys.length; i += KEYS_PER_LOOKUP) {
+          const rows = await this.rows<{ key: string; artifact_id: string }>(
+            `SELECT DISTINCT toString(${key}) AS key, artifact_id FROM ${this.db}.${table} WHERE tenant = {tenant:String} AND ${key} IN (${keys.slice(i, i + KEYS_PER_LOOKUP).join(',')})`,
+            { tenant },
+          );
+          for (const r of rows) (named.get(`${src}:${r.key}`) ?? named.set(`${src}:${r.key}`, new Set()).get(`${src}:${r.key}`)!).add(r.artifact_id);
+        }
       }
       // per fingerprint (ordered as its decimal text, as the one query ordered its alias), its first PER_FINGERPRINT ids
       const byFp = new Map<string, Set<string>>();
