@@ -16,6 +16,8 @@ const PER_FINGERPRINT = 64;
 export const KEYS_PER_QUERY = 4000;
 /** Index keys (up to 20 digits) inlined in one query: 8,000 of them stay under ClickHouse's max_query_size (256 KiB). */
 const KEYS_PER_LOOKUP = 8000;
+/** Crowded artifacts read one by one in one query (the rest of them are read with the others, whole). */
+const CROWDED_PER_QUERY = 256;
 
 export async function inChunks<K, T>(keys: K[], sortKey: (k: K) => string, run: (chunk: K[]) => Promise<T[]>): Promise<T[]> {
   if (keys.length <= KEYS_PER_QUERY) return run(keys);
@@ -193,13 +195,16 @@ export class ProvenanceReads {
   private async crowded(tenant: string, ids: string[]): Promise<Set<string>> {
     if (this.ch.cluster || ids.length === 0) return new Set();
     try {
-      const rows = await this.rows<{ artifact_id: string }>(
-        `SELECT artifact_id FROM mergeTreeIndex(${this.db}, ${APPEARANCES})
-         WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
-         GROUP BY artifact_id HAVING count() >= 2`,
-        { tenant, ids },
+      const rows = await inChunks(ids, self, (chunk) =>
+        this.rows<{ artifact_id: string }>(
+          `SELECT artifact_id FROM mergeTreeIndex(${this.db}, ${APPEARANCES})
+           WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
+           GROUP BY artifact_id HAVING count() >= 2`,
+          { tenant, ids: chunk },
+        ),
       );
-      return new Set(rows.map((r) => r.artifact_id));
+      // each is a query of its own (a branch of one UNION ALL): a bounded number of them
+      return new Set(rows.map((r) => r.artifact_id).slice(0, CROWDED_PER_QUERY));
     } catch {
       return new Set();
     }
