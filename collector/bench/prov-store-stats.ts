@@ -65,7 +65,7 @@ async function counts(ch: ClickHouse): Promise<StoreStats> {
     traces: spans.traces!,
     activities: await n('prov_activities'),
     relations: await n('prov_relations'),
-    appearances: await n('prov_appearances'),
+    appearances: await n('prov_appearances_fine'),
     artifactRows: arts.n!,
     artifacts: arts.ids!,
     artifactsByKind: Object.fromEntries(byKind.map((r) => [r.kind, Number(r.n)])),

@@ -65,7 +65,7 @@ async function engineWithStats(store: string, stats: Engine[]): Promise<Pick<Cli
   const run = async <T>(sql: string, params: Record<string, unknown> | undefined, format: 'JSON' | 'JSONCompact'): Promise<T[]> => {
     const r = await s.queryBindAsync(`${sql} SETTINGS output_format_json_quote_64bit_integers = 1`, params ?? {}, { format });
     const j = JSON.parse(r.text()) as { data: T[]; statistics: { rows_read: number; bytes_read: number } };
-    stats.push({ table: /FROM\s+\w+\.(\w+)/.exec(sql)?.[1] ?? '?', elapsedMs: r.elapsed * 1000, rowsRead: j.statistics.rows_read, bytesRead: j.statistics.bytes_read });
+    stats.push({ table: /FROM\s+(?:\w+\.(\w+)|(mergeTreeIndex)\()/.exec(sql)?.slice(1).find(Boolean) ?? '?', elapsedMs: r.elapsed * 1000, rowsRead: j.statistics.rows_read, bytesRead: j.statistics.bytes_read });
     return j.data;
   };
   return {

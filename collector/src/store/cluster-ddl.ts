@@ -30,6 +30,7 @@ export const SHARDING_KEYS: Record<string, string> = {
   prov_relations: 'cityHash64(trace_id)',
   prov_artifacts: 'cityHash64(trace_id)',
   prov_appearances: 'cityHash64(trace_id)',
+  prov_appearances_fine: 'cityHash64(trace_id)',
   prov_fingerprints: 'cityHash64(artifact_id)',
   prov_fingerprint_index: 'artifact_key',
   prov_artifact_keys: 'artifact_key',

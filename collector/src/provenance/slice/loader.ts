@@ -239,12 +239,14 @@ export class SliceLoader {
               }
             }
           }
-          // facts read for an earlier scope of this walk are not read again (a forward walk's
-          // levels share most of their traces); artifacts not found are asked again
-          const missing = [...ids].filter((id) => !this.artifactFacts.has(id));
+          // facts read for an earlier scope of this walk, or whole rows read for its levels, are
+          // not read again (a forward walk's levels share most of their traces; a level's own
+          // artifacts are read whole first); artifacts not found are asked again
+          const missing = [...ids].filter((id) => !this.facts(id));
           for (const r of await this.q.artifactFacts(this.tenant, missing)) if (!this.artifactFacts.has(r.artifact_id)) this.artifactFacts.set(r.artifact_id, r);
-          // where each fingerprint is held: a level looks up its own fingerprints
-          return new FingerprintHolders([...ids].flatMap((id) => this.artifactFacts.get(id) ?? []));
+          // where each fingerprint is held: a level looks up its own fingerprints (an id's
+          // fingerprints and positions are its content's, whichever of its rows was read)
+          return new FingerprintHolders([...ids].flatMap((id) => this.facts(id) ?? []));
         })(),
       );
       // a failed read is asked again

@@ -14,6 +14,10 @@ const PER_FINGERPRINT = 64;
  * chunk never splits one key's rows, and sorted chunks keep each query's order.
  */
 export const KEYS_PER_QUERY = 4000;
+/** Index keys (up to 20 digits) inlined in one query: 8,000 of them stay under ClickHouse's max_query_size (256 KiB). */
+const KEYS_PER_LOOKUP = 8000;
+/** Crowded artifacts read one by one in one query (the rest of them are read with the others, whole). */
+const CROWDED_PER_QUERY = 256;
 
 export async function inChunks<K, T>(keys: K[], sortKey: (k: K) => string, run: (chunk: K[]) => Promise<T[]>): Promise<T[]> {
   if (keys.length <= KEYS_PER_QUERY) return run(keys);
@@ -23,6 +27,13 @@ export async function inChunks<K, T>(keys: K[], sortKey: (k: K) => string, run: 
   return out;
 }
 const self = (k: string): string => k;
+/** Ids in the order the store sorts them (hex: code units order as bytes do). */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Appearances of one artifact in the store's order: trace, span, relation, container. */
+const byKey = (x: Appearance, y: Appearance): number =>
+  byCodeUnits(x.trace_id, y.trace_id) || byCodeUnits(x.span_id, y.span_id) || byCodeUnits(x.relation, y.relation) || byCodeUnits(x.container_id, y.container_id);
+/** Where each artifact appears: 022's table, in small granules (007's prov_appearances holds the same rows in 8,192-row granules). */
+export const APPEARANCES = 'prov_appearances_fine';
 
 export class ProvenanceReads {
   constructor(
@@ -115,18 +126,88 @@ export class ProvenanceReads {
     return rows.map((r) => ({ ...r, fp_positions: r.fp_positions.map(Number), content_length: Number(r.content_length), normalized_length: Number(r.normalized_length) }));
   }
 
-  /** Where each artifact appears, newest traces first, at most `limit` per artifact. */
+  /**
+   * Where each artifact appears, at most `limit` per artifact, by artifact, trace, span (then
+   * relation and container: a total order, so a cut at `limit` is the same on every read).
+   * Most artifacts appear a few times; a few (a system prompt) in every trace that uses them,
+   * ~97k times at 1M spans, and `DISTINCT … LIMIT n BY` reads every row of each. Those (the
+   * primary index names them: see crowded) are read one by one in key order, where LIMIT stops.
+   */
   async appearances(tenant: string, ids: string[], limit: number, relations?: string[]): Promise<Appearance[]> {
     if (ids.length === 0) return [];
-    return inChunks(ids, self, (chunk) =>
-      this.rows<Appearance>(
-        `SELECT DISTINCT artifact_id, trace_id, span_id, relation, container_id FROM ${this.db}.prov_appearances
-         WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
-         ${relations ? 'AND relation IN {relations:Array(String)}' : ''}
-         ORDER BY artifact_id, trace_id, span_id LIMIT {limit:UInt32} BY artifact_id`,
-        { tenant, ids: chunk, limit, relations: relations ?? [] },
-      ),
+    const wanted = [...new Set(ids)];
+    const crowded = await this.crowded(tenant, wanted);
+    const byId = crowded.size > 0 ? await this.firstRows(tenant, [...crowded], limit, relations) : new Map<string, Appearance[]>();
+    // the others, and any crowded one whose first rows were too many repeats to tell
+    const rows = await inChunks(
+      wanted.filter((i) => !byId.has(i)),
+      self,
+      (chunk) =>
+        this.rows<Appearance>(
+          `SELECT DISTINCT artifact_id, trace_id, span_id, relation, container_id FROM ${this.db}.${APPEARANCES}
+           WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)} ${relations ? 'AND relation IN {relations:Array(String)}' : ''}
+           ORDER BY artifact_id, trace_id, span_id, relation, container_id LIMIT {limit:UInt32} BY artifact_id`,
+          { tenant, ids: chunk, limit, relations: relations ?? [] },
+        ),
     );
+    if (byId.size === 0) return rows;
+    for (const r of rows) (byId.get(r.artifact_id) ?? byId.set(r.artifact_id, []).get(r.artifact_id)!).push(r);
+    return [...byId.keys()].sort(byCodeUnits).flatMap((i) => byId.get(i)!);
+  }
+
+  /**
+   * Each artifact's first `limit` distinct rows, read alone in key order (trace, span): ClickHouse
+   * stops reading at a plain LIMIT (not at DISTINCT, WITH TIES or a sort on more columns, which
+   * read every row), so the rows are read raw, twice `limit` of them, and made distinct and
+   * ordered here. When the read was cut, the last (trace, span) may be incomplete: only rows
+   * before it count, and an artifact with fewer than `limit` of those is left out (read whole).
+   */
+  private async firstRows(tenant: string, ids: string[], limit: number, relations?: string[]): Promise<Map<string, Appearance[]>> {
+    const raw = 2 * limit;
+    const params: Record<string, unknown> = { tenant, raw, relations: relations ?? [] };
+    const one = (id: string, k: number): string => {
+      params[`a${k}`] = id;
+      return `SELECT * FROM (SELECT artifact_id, trace_id, span_id, relation, container_id FROM ${this.db}.${APPEARANCES}
+        WHERE tenant = {tenant:String} AND artifact_id = {a${k}:String} ${relations ? 'AND relation IN {relations:Array(String)}' : ''}
+        ORDER BY trace_id, span_id LIMIT {raw:UInt32})`;
+    };
+    const read = new Map<string, Appearance[]>(ids.map((i) => [i, []]));
+    for (const r of await this.rows<Appearance>(ids.map(one).join('\nUNION ALL\n'), params)) read.get(r.artifact_id)?.push(r);
+    const out = new Map<string, Appearance[]>();
+    for (const [id, rs] of read) {
+      const last = rs.length >= raw ? rs[rs.length - 1]! : undefined;
+      const whole = last ? rs.filter((r) => r.trace_id !== last.trace_id || r.span_id !== last.span_id) : rs;
+      const distinct = new Map(whole.map((r) => [`${r.trace_id}\u0000${r.span_id}\u0000${r.relation}\u0000${r.container_id}`, r]));
+      if (last && distinct.size < limit) continue;
+      out.set(id, [...distinct.values()].sort(byKey).slice(0, limit));
+    }
+    return out;
+  }
+
+  /**
+   * Those of `ids` whose rows fill more than a granule of some part: the primary index holds the
+   * first key of every granule, so an artifact named there at least twice has rows across
+   * granule boundaries. Read from the index in memory (mergeTreeIndex), not from the table. A
+   * hint only: an artifact left out is read whole, as any other, and gives the same rows. On a
+   * cluster (Distributed tables have no index of their own) or for a user refused the index,
+   * every artifact is read whole.
+   */
+  private async crowded(tenant: string, ids: string[]): Promise<Set<string>> {
+    if (this.ch.cluster || ids.length === 0) return new Set();
+    try {
+      const rows = await inChunks(ids, self, (chunk) =>
+        this.rows<{ artifact_id: string }>(
+          `SELECT artifact_id FROM mergeTreeIndex(${this.db}, ${APPEARANCES})
+           WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
+           GROUP BY artifact_id HAVING count() >= 2`,
+          { tenant, ids: chunk },
+        ),
+      );
+      // each is a query of its own (a branch of one UNION ALL): a bounded number of them
+      return new Set(rows.map((r) => r.artifact_id).slice(0, CROWDED_PER_QUERY));
+    } catch {
+      return new Set();
+    }
   }
 
   /** The traces of each conversation, newest first, at most `limit` per conversation. */
@@ -182,26 +263,48 @@ export class ProvenanceReads {
     // with its table turning keys back into ids; a 32-bit key may name more than one id, and
     // content flow keeps only holders whose own row has the fingerprint), 007's held ids.
     // Positions are not read here: the holder's artifact row has them (schemas/sql/017).
-    return inChunks(valid, (f) => f.padStart(20, '0'), (chunk) => {
+    // Each index gives only its first PER_FINGERPRINT keys of a fingerprint: a key is its id's
+    // first hex digits read as a number, so keys order as ids do, and each names at least one id:
+    // the answer's first PER_FINGERPRINT ids are among theirs. Boilerplate a document shares with
+    // ~200k artifacts (2.7M holder rows for one document's 86 fingerprints at 1M spans) is not
+    // joined to its ids whole: that query took 9.1 s, 3.1 s limited (load 10), same answer.
+    // The keys are read first (each index once) and turned into ids by a second query, joined
+    // here: as one query's JOIN, ClickHouse read the keys twice (its IN subquery and its join side).
+    return inChunks(valid, (f) => f.padStart(20, '0'), async (chunk) => {
       const fps = chunk.join(',');
-      const hits = (index: string, key: string, ids: string) =>
-        `SELECT i.fp AS fp, k.artifact_id AS artifact_id
-           FROM (SELECT fp, ${key} FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps})) AS i
-           INNER JOIN (
-             SELECT DISTINCT ${key}, artifact_id FROM ${this.db}.${ids}
-             WHERE tenant = {tenant:String} AND ${key} IN (SELECT ${key} FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps}))
-           ) AS k ON i.${key} = k.${key}`;
-      return this.rows<FingerprintHit>(
-        `SELECT toString(fp) AS fp, artifact_id FROM (
-           SELECT fp, artifact_id FROM ${this.db}.prov_fingerprints WHERE tenant = {tenant:String} AND fp IN (${fps})
-           UNION ALL
-           ${hits('prov_fingerprint_index', 'artifact_key', 'prov_artifact_keys')}
-           UNION ALL
-           ${hits('prov_fingerprint_holders', 'holder', 'prov_holder_ids')}
-         )
-         GROUP BY fp, artifact_id ORDER BY fp, artifact_id LIMIT ${PER_FINGERPRINT} BY fp`,
+      const first = (src: string, index: string, key: string) =>
+        `SELECT '${src}' AS src, toString(fp) AS fp, toString(key) AS key FROM (
+           SELECT DISTINCT fp, ${key} AS key FROM ${this.db}.${index} WHERE tenant = {tenant:String} AND fp IN (${fps}) ORDER BY fp, key LIMIT ${PER_FINGERPRINT} BY fp)`;
+      const keyed = await this.rows<{ src: 'id' | 'k64' | 'k32'; fp: string; key: string }>(
+        [first('id', 'prov_fingerprints', 'artifact_id'), first('k64', 'prov_fingerprint_index', 'artifact_key'), first('k32', 'prov_fingerprint_holders', 'holder')].join('\nUNION ALL\n'),
         { tenant },
       );
+      const keysOf = (src: string): string[] => [...new Set(keyed.filter((r) => r.src === src).map((r) => r.key))].filter((k) => /^\d{1,20}$/.test(k));
+      const named = new Map<string, Set<string>>();
+      for (const [src, table, key] of [
+        ['k64', 'prov_artifact_keys', 'artifact_key'],
+        ['k32', 'prov_holder_ids', 'holder'],
+      ] as const) {
+        // inlined too (up to 64 a fingerprint): in slices that keep a query under ClickHouse's 256 KiB
+        const keys = keysOf(src);
+        for (let i = 0; i < keys.length; i += KEYS_PER_LOOKUP) {
+          const rows = await this.rows<{ key: string; artifact_id: string }>(
+            `SELECT DISTINCT toString(${key}) AS key, artifact_id FROM ${this.db}.${table} WHERE tenant = {tenant:String} AND ${key} IN (${keys.slice(i, i + KEYS_PER_LOOKUP).join(',')})`,
+            { tenant },
+          );
+          for (const r of rows) (named.get(`${src}:${r.key}`) ?? named.set(`${src}:${r.key}`, new Set()).get(`${src}:${r.key}`)!).add(r.artifact_id);
+        }
+      }
+      // per fingerprint (ordered as its decimal text, as the one query ordered its alias), its first PER_FINGERPRINT ids
+      const byFp = new Map<string, Set<string>>();
+      for (const r of keyed) {
+        const ids = r.src === 'id' ? [r.key] : [...(named.get(`${r.src}:${r.key}`) ?? [])];
+        const set = byFp.get(r.fp) ?? byFp.set(r.fp, new Set()).get(r.fp)!;
+        for (const id of ids) set.add(id);
+      }
+      return [...byFp.keys()]
+        .sort(byCodeUnits)
+        .flatMap((fp) => [...byFp.get(fp)!].sort(byCodeUnits).slice(0, PER_FINGERPRINT).map((artifact_id) => ({ fp, artifact_id })));
     });
   }
 }

@@ -8,6 +8,7 @@
 import type { ArtifactKind, RelationRow, Severity, TraceCursor, TraceQuery, TraceSearchHit, TraceSearchResponse } from '@causeway/schemas';
 import type { ClickHouse, QueryParams } from '../clickhouse.ts';
 import { producerNames } from '../../provenance/labels.ts';
+import { APPEARANCES } from './provenance.ts';
 
 /** Untrusted is decided by the trust rules in code: at most this many candidates are examined per page. */
 export const UNTRUSTED_SCAN = 500;
@@ -110,7 +111,7 @@ export async function searchTraces(ch: ClickHouse, tenant: string, q: TraceQuery
       { max_rows_to_read: String(TEXT_SCAN_ROWS), read_overflow_mode: 'break' },
     );
     if (matched.length === 0) return { traces: [], total: 0, scanned: 0, partial: false };
-    where.push(`trace_id IN (SELECT trace_id FROM ${db}.prov_appearances WHERE tenant = {tenant:String} AND artifact_id IN {matched:Array(String)})`);
+    where.push(`trace_id IN (SELECT trace_id FROM ${db}.${APPEARANCES} WHERE tenant = {tenant:String} AND artifact_id IN {matched:Array(String)})`);
     params.matched = matched.map((m) => m.artifact_id);
   }
 
@@ -283,7 +284,7 @@ async function untrustedTraces(ch: ClickHouse, tenant: string, traceIds: string[
 /** Up to five previews per hit of the matching content it holds. */
 async function addMatches(ch: ClickHouse, tenant: string, hits: TraceSearchHit[], matched: Matched[]): Promise<void> {
   const apps = await ch.query<{ trace_id: string; artifact_id: string }>(
-    `SELECT DISTINCT trace_id, artifact_id FROM ${ch.database}.prov_appearances
+    `SELECT DISTINCT trace_id, artifact_id FROM ${ch.database}.${APPEARANCES}
      WHERE tenant = {tenant:String} AND trace_id IN {ids:Array(String)} AND artifact_id IN {matched:Array(String)}
      ORDER BY trace_id, artifact_id`,
     { tenant, ids: hits.map((h) => h.traceId), matched: matched.map((m) => m.artifact_id) },
