@@ -40,6 +40,17 @@ describe('worker pool', () => {
     expect(after.activeSeconds - before.activeSeconds).toBeGreaterThanOrEqual(0.29);
   });
 
+  it("reports what each worker's heap holds from the system (at least what it uses) and the Buffers its objects keep outside it", async () => {
+    const p = pool(1);
+    await p.run('t', 'keep', 40);
+    const before = p.stats().workers[0]!;
+    expect(before.heapTotalMb).toBeGreaterThanOrEqual(before.heapUsedMb);
+    await p.run('t', 'keepBuffer', 32);
+    const after = p.stats().workers[0]!;
+    expect(after.externalMb - before.externalMb).toBeGreaterThan(31);
+    expect(after.heapUsedMb - before.heapUsedMb).toBeLessThan(8);
+  });
+
   it('a worker that dies fails the jobs it held with WorkerGone, is started again, and the next job succeeds', async () => {
     const p = pool(1);
     const before = p.run('t', 'count', null);

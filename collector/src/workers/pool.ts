@@ -41,6 +41,10 @@ export interface WorkerStats {
   inFlight: number;
   /** its used V8 heap, MiB, as of its last answer (or its last report, at most 5 s old, when it changed while idle) */
   heapUsedMb: number;
+  /** what its V8 heap holds from the system (used, dead and free pages), MiB, as of the same report */
+  heapTotalMb: number;
+  /** memory outside its heap its objects keep (Buffers, ArrayBuffers), MiB, as of the same report */
+  externalMb: number;
   /** seconds its event loop was busy since it started (a counter: its rate is how busy it is) */
   activeSeconds: number;
 }
@@ -56,9 +60,13 @@ interface Slot {
   /** set when the worker is not started again: every job fails with it */
   broken?: string;
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
-  /** used heap (bytes) the worker reported with its last answer */
+  /** used heap, heap held and external memory (bytes) the worker reported with its last answer */
   heap: number;
+  heapTotal: number;
+  external: number;
 }
+
+const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -118,7 +126,9 @@ export class WorkerPool {
     for (const s of this.slots) inFlight += s.pending.size;
     const workers = this.slots.map((s) => ({
       inFlight: s.pending.size,
-      heapUsedMb: Math.round((s.heap / 2 ** 20) * 10) / 10,
+      heapUsedMb: mb(s.heap),
+      heapTotalMb: mb(s.heapTotal),
+      externalMb: mb(s.external),
       activeSeconds: Math.round(s.worker.performance.eventLoopUtilization().active) / 1000,
     }));
     return { size: this.slots.length, inFlight, restarts: this.restarts, workers };
@@ -144,10 +154,12 @@ export class WorkerPool {
     });
     // An idle pool does not keep the process alive; a worker holding jobs does.
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures, heap: 0 };
+    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures, heap: 0, heapTotal: 0, external: 0 };
     let failure = '';
     worker.on('message', (m: Reply) => {
       if (m.heap !== undefined) slot.heap = m.heap;
+      if (m.heapTotal !== undefined) slot.heapTotal = m.heapTotal;
+      if (m.external !== undefined) slot.external = m.external;
       if (m.id === HEAP) return;
       if (m.id === LOADED) {
         slot.loaded = true;
