@@ -19,6 +19,7 @@ import { type AgentRequest, AgentTraceGenerator } from './agent-traces.ts';
 import { median } from './decode.ts';
 import { type DiskPerTable, diskPerTable, formatDiskPerTable } from './disk-per-table.ts';
 import { type Latency, type PostResult, measureReads, postAll, rssMbOf, table } from './provenance.ts';
+import { type Smaps, smapsOf } from './smaps.ts';
 
 type Log = (s: string) => void;
 
@@ -53,12 +54,23 @@ export interface SoakStep {
   /** the engine at the step's end, and when its tracker counted most during the step: who held it */
   engine?: EngineMemory;
   enginePeak?: EngineMemory;
+  /** where the RSS lives: the process's own figures (/healthz) and its mappings (/proc/<pid>/smaps) */
+  split?: RssSplit;
   peakRssMb: number;
   durablePerSec: number;
   ackPerSec: number;
   retried: number;
   resent: number;
   deadLettered: number;
+}
+
+export interface RssSplit {
+  /** V8 heaps held from the system (used + dead + free pages): main thread, ingest workers */
+  mainHeapTotalMb: number;
+  workersHeapTotalMb: number;
+  /** memory outside the V8 heaps their objects keep (Buffers, ArrayBuffers: in malloc) */
+  externalMb: number;
+  smaps?: Smaps;
 }
 
 export interface SoakRestart {
@@ -244,6 +256,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
         engineResidentMb: h.memory?.engine?.allocatorResidentMb ?? NaN,
         ...(h.memory?.engine ? { engine: h.memory.engine } : {}),
         ...(r.peakEngine ? { enginePeak: r.peakEngine } : {}),
+        split: rssSplitOf(h, cw.child.pid!),
         peakRssMb: r.peakRssMb,
         durablePerSec: (handed - before) / r.durableSeconds,
         ackPerSec: (handed - before) / r.ackSeconds,
@@ -257,6 +270,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
           `durable ${int(step.durablePerSec).padStart(6)} spans/s  acknowledged ${int(step.ackPerSec).padStart(6)} spans/s  ` +
           `429 retried ${step.retried}, re-sent ${step.resent}, dead-lettered rows ${step.deadLettered}`,
       );
+      if (step.split) o.print(`     RSS split: ${formatSplit(step.rssMb, step.engineResidentMb, step.split)}`);
       if (step.engine) o.print(`     chDB at step end: ${engineOwners(step.engine)}`);
       if (step.enginePeak) o.print(`     chDB at the step's most tracked: ${engineOwners(step.enginePeak)}`);
       if (stoppedEarly) {
@@ -340,6 +354,35 @@ export function printSoak(r: SoakResult, o: { machine: string; seeds: number; re
   out.push(`soak: ${o.machine}; took ${(r.seconds / 60).toFixed(1)} min`);
   out.push('');
   return out.join('\n');
+}
+
+function rssSplitOf(h: HealthResponse, pid: number): RssSplit {
+  const ws = h.ingestWorkers?.workers ?? [];
+  const smaps = smapsOf(pid);
+  return {
+    mainHeapTotalMb: h.memory?.heapTotalMb ?? NaN,
+    workersHeapTotalMb: ws.reduce((a, w) => a + (w.heapTotalMb ?? NaN), 0),
+    externalMb: (h.memory?.externalMb ?? NaN) + ws.reduce((a, w) => a + (w.externalMb ?? NaN), 0),
+    ...(smaps ? { smaps } : {}),
+  };
+}
+
+/**
+ * The RSS as parts that add up: anonymous = V8 heaps + the engine's allocator resident + glibc
+ * malloc ([heap] + per-thread arenas; Buffers live there) + the rest (large malloc blocks mapped
+ * alone, stacks, V8's code and other reservations); then file-backed (libchdb's code, the rest).
+ */
+export function formatSplit(rssMb: number, engineResidentMb: number, s: RssSplit): string {
+  const v8 = s.mainHeapTotalMb + s.workersHeapTotalMb;
+  const m = s.smaps;
+  if (!m) return `V8 heaps ${int(v8)} (main ${int(s.mainHeapTotalMb)}, workers ${int(s.workersHeapTotalMb)}), external ${int(s.externalMb)}`;
+  const glibc = m.brkHeapMb + m.arenasMb;
+  const rest = m.anonMb - v8 - engineResidentMb - glibc;
+  return (
+    `RSS ${int(rssMb)} = anonymous ${int(m.anonMb)} [V8 heaps ${int(v8)} (main ${int(s.mainHeapTotalMb)}, workers ${int(s.workersHeapTotalMb)}) + chDB allocator ${int(engineResidentMb)} + ` +
+    `glibc malloc ${int(glibc)} ([heap] ${int(m.brkHeapMb)}, ${m.arenas} arenas ${int(m.arenasMb)}; Buffers/external ${int(s.externalMb)} are in it or mapped alone) + rest ${int(rest)}] + ` +
+    `files ${int(m.libchdbMb + m.otherFileMb)} (libchdb ${int(m.libchdbMb)})`
+  );
 }
 
 /** Who holds the engine's tracked memory: merges (the largest running), parts' indexes, caches; and its allocator. */
