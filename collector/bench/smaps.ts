@@ -3,6 +3,7 @@
 // is a 64 MiB-aligned reservation (read-write part + PROT_NONE rest = 64 MiB); the main arena is
 // [heap]. Other anonymous memory (V8's heaps, the engine's jemalloc, stacks) is one bucket here:
 // /healthz's own figures split it.
+import type { HealthResponse } from '@causeway/schemas';
 import { readFileSync } from 'node:fs';
 
 export interface Smaps {
@@ -63,3 +64,43 @@ export function smapsOf(pid: number): Smaps | undefined {
   const mb = (b: number): number => b / 2 ** 20;
   return { anonMb: mb(s.anon), brkHeapMb: mb(s.brk), arenas: s.arenas, arenasMb: mb(s.arenasBytes), libchdbMb: mb(s.libchdb), otherFileMb: mb(s.otherFile) };
 }
+
+export interface RssSplit {
+  /** V8 heaps held from the system (used + dead + free pages): main thread, ingest workers */
+  mainHeapTotalMb: number;
+  workersHeapTotalMb: number;
+  /** memory outside the V8 heaps their objects keep (Buffers, ArrayBuffers: in malloc) */
+  externalMb: number;
+  smaps?: Smaps;
+}
+
+export function rssSplitOf(h: HealthResponse, pid: number): RssSplit {
+  const ws = h.ingestWorkers?.workers ?? [];
+  const smaps = smapsOf(pid);
+  return {
+    mainHeapTotalMb: h.memory?.heapTotalMb ?? NaN,
+    workersHeapTotalMb: ws.reduce((a, w) => a + (w.heapTotalMb ?? NaN), 0),
+    externalMb: (h.memory?.externalMb ?? NaN) + ws.reduce((a, w) => a + (w.externalMb ?? NaN), 0),
+    ...(smaps ? { smaps } : {}),
+  };
+}
+
+/**
+ * The RSS as parts that add up: anonymous = V8 heaps + the engine's allocator resident + glibc
+ * malloc ([heap] + per-thread arenas; Buffers live there) + the rest (large malloc blocks mapped
+ * alone, stacks, V8's code and other reservations); then file-backed (libchdb's code, the rest).
+ */
+export function formatSplit(rssMb: number, engineResidentMb: number, s: RssSplit): string {
+  const v8 = s.mainHeapTotalMb + s.workersHeapTotalMb;
+  const m = s.smaps;
+  if (!m) return `V8 heaps ${int(v8)} (main ${int(s.mainHeapTotalMb)}, workers ${int(s.workersHeapTotalMb)}), external ${int(s.externalMb)}`;
+  const glibc = m.brkHeapMb + m.arenasMb;
+  const rest = m.anonMb - v8 - engineResidentMb - glibc;
+  return (
+    `RSS ${int(rssMb)} = anonymous ${int(m.anonMb)} [V8 heaps ${int(v8)} (main ${int(s.mainHeapTotalMb)}, workers ${int(s.workersHeapTotalMb)}) + chDB allocator ${int(engineResidentMb)} + ` +
+    `glibc malloc ${int(glibc)} ([heap] ${int(m.brkHeapMb)}, ${m.arenas} arenas ${int(m.arenasMb)}; Buffers/external ${int(s.externalMb)} are in it or mapped alone) + rest ${int(rest)}] + ` +
+    `files ${int(m.libchdbMb + m.otherFileMb)} (libchdb ${int(m.libchdbMb)})`
+  );
+}
+
+const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '?');

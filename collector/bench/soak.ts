@@ -19,7 +19,7 @@ import { type AgentRequest, AgentTraceGenerator } from './agent-traces.ts';
 import { median } from './decode.ts';
 import { type DiskPerTable, diskPerTable, formatDiskPerTable } from './disk-per-table.ts';
 import { type Latency, type PostResult, measureReads, postAll, rssMbOf, table } from './provenance.ts';
-import { type Smaps, smapsOf } from './smaps.ts';
+import { type RssSplit, formatSplit, rssSplitOf } from './smaps.ts';
 
 type Log = (s: string) => void;
 
@@ -64,13 +64,13 @@ export interface SoakStep {
   deadLettered: number;
 }
 
-export interface RssSplit {
-  /** V8 heaps held from the system (used + dead + free pages): main thread, ingest workers */
-  mainHeapTotalMb: number;
-  workersHeapTotalMb: number;
-  /** memory outside the V8 heaps their objects keep (Buffers, ArrayBuffers: in malloc) */
-  externalMb: number;
-  smaps?: Smaps;
+/** The RSS after the feed stopped and the collector was left alone (its idle collections have run) */
+export interface SoakQuiet {
+  atSpans: number;
+  afterSeconds: number;
+  rssMb: number;
+  engineResidentMb: number;
+  split: RssSplit;
 }
 
 export interface SoakRestart {
@@ -100,6 +100,8 @@ export interface SoakResult {
   steps: SoakStep[];
   firstStartSeconds: number;
   restarts: SoakRestart[];
+  /** the RSS once the feed stopped and the collector was quiet (before the last restart) */
+  quiet?: SoakQuiet;
   bigTrace?: { spans: number; reads: WireRead[] };
   latencies: Latency[];
   traceMismatches: number;
@@ -217,6 +219,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
   let sent = 0;
   let bigTrace: SoakResult['bigTrace'];
   let reads: Awaited<ReturnType<typeof measureReads>> = { latencies: [], traceMismatches: 0 };
+  let quiet: SoakQuiet | undefined;
 
   let started = await start(dataDir);
   let cw = started.cw;
@@ -279,6 +282,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
       }
       if (k === 1 && !exhausted) await restart();
     }
+    quiet = await quietSample(cw, handed, o);
     await restart();
 
     if (o.bigTraceAgents > 0) {
@@ -313,7 +317,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
   }
   log('  bytes per table (chDB in this process, the collector stopped)…');
   const disk = await diskPerTable(dataDir);
-  return { steps, firstStartSeconds, restarts, bigTrace, ...reads, disk, sent, seconds: (performance.now() - t0) / 1000 };
+  return { steps, firstStartSeconds, restarts, ...(quiet ? { quiet } : {}), bigTrace, ...reads, disk, sent, seconds: (performance.now() - t0) / 1000 };
 }
 
 export function printSoak(r: SoakResult, o: { machine: string; seeds: number; readBudgetSeconds: number }): string {
@@ -356,33 +360,15 @@ export function printSoak(r: SoakResult, o: { machine: string; seeds: number; re
   return out.join('\n');
 }
 
-function rssSplitOf(h: HealthResponse, pid: number): RssSplit {
-  const ws = h.ingestWorkers?.workers ?? [];
-  const smaps = smapsOf(pid);
-  return {
-    mainHeapTotalMb: h.memory?.heapTotalMb ?? NaN,
-    workersHeapTotalMb: ws.reduce((a, w) => a + (w.heapTotalMb ?? NaN), 0),
-    externalMb: (h.memory?.externalMb ?? NaN) + ws.reduce((a, w) => a + (w.externalMb ?? NaN), 0),
-    ...(smaps ? { smaps } : {}),
-  };
-}
+const QUIET_SECONDS = Number(process.env.BENCH_SOAK_QUIET_S ?? 15);
 
-/**
- * The RSS as parts that add up: anonymous = V8 heaps + the engine's allocator resident + glibc
- * malloc ([heap] + per-thread arenas; Buffers live there) + the rest (large malloc blocks mapped
- * alone, stacks, V8's code and other reservations); then file-backed (libchdb's code, the rest).
- */
-export function formatSplit(rssMb: number, engineResidentMb: number, s: RssSplit): string {
-  const v8 = s.mainHeapTotalMb + s.workersHeapTotalMb;
-  const m = s.smaps;
-  if (!m) return `V8 heaps ${int(v8)} (main ${int(s.mainHeapTotalMb)}, workers ${int(s.workersHeapTotalMb)}), external ${int(s.externalMb)}`;
-  const glibc = m.brkHeapMb + m.arenasMb;
-  const rest = m.anonMb - v8 - engineResidentMb - glibc;
-  return (
-    `RSS ${int(rssMb)} = anonymous ${int(m.anonMb)} [V8 heaps ${int(v8)} (main ${int(s.mainHeapTotalMb)}, workers ${int(s.workersHeapTotalMb)}) + chDB allocator ${int(engineResidentMb)} + ` +
-    `glibc malloc ${int(glibc)} ([heap] ${int(m.brkHeapMb)}, ${m.arenas} arenas ${int(m.arenasMb)}; Buffers/external ${int(s.externalMb)} are in it or mapped alone) + rest ${int(rest)}] + ` +
-    `files ${int(m.libchdbMb + m.otherFileMb)} (libchdb ${int(m.libchdbMb)})`
-  );
+/** Waits QUIET_SECONDS with nothing sent (longer than the idle full GC's 2 s + 10 s), then samples the RSS and its split. */
+async function quietSample(cw: CollectorProcess, atSpans: number, o: SoakOptions): Promise<SoakQuiet> {
+  await new Promise((r) => setTimeout(r, QUIET_SECONDS * 1000));
+  const h = (await cw.getJson<HealthResponse>('/healthz')).body;
+  const q: SoakQuiet = { atSpans, afterSeconds: QUIET_SECONDS, rssMb: rssMbOf(cw.child.pid!), engineResidentMb: h.memory?.engine?.allocatorResidentMb ?? NaN, split: rssSplitOf(h, cw.child.pid!) };
+  o.print(`soak quiet ${QUIET_SECONDS} s after ${int(atSpans)} spans: ${formatSplit(q.rssMb, q.engineResidentMb, q.split)}`);
+  return q;
 }
 
 /** Who holds the engine's tracked memory: merges (the largest running), parts' indexes, caches; and its allocator. */
