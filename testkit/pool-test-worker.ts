@@ -2,6 +2,7 @@
 // ingest worker, with operations that echo, count (state kept in the worker), throw, exit,
 // and wait until the test lets them go (a shared flag), to stand for a long job; keep memory and
 // spin, for the pool's heap and busy-time figures; keepBuffer, for its external memory.
+import { getHeapStatistics } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import { serve } from '../collector/src/workers/serve.ts';
 
@@ -22,6 +23,8 @@ serve({
     kept.push(Array.from({ length: mb * 131_072 }, (_, i) => i + 0.5));
     return kept.length;
   },
+  /** this worker's V8 heap limit, bytes */
+  heapLimit: () => getHeapStatistics().heap_size_limit,
   /** keeps a Buffer of `mb` MiB (outside this worker's heap: its external memory) */
   keepBuffer: (mb: number) => {
     keptBuffers.push(Buffer.alloc(mb * 2 ** 20, 1));

@@ -22,9 +22,17 @@ export interface PoolOptions {
   log: (msg: string) => void;
   /** in log lines: `<name> <index> stopped …` (default "worker") */
   name?: string;
-  /** a worker's V8 heap limit, MiB (a worker over it dies and is restarted; the process lives on) */
+  /** a worker's V8 heap limit, MiB (a worker over it dies and is restarted; the process lives on); default WORKER_HEAP_MB */
   maxOldGenerationSizeMb?: number;
 }
+
+/**
+ * A worker's default V8 heap limit, MiB. Under 2 GiB V8 lets a heap grow to 1.3–2 × what was live
+ * after its last full collection before collecting again (here 1.6 ×); at Node's default limit on
+ * a machine with much memory (~4 GiB) it lets it grow to 4 ×, and a worker living on ~70–110 MB
+ * held 250–420 MB from the system in a soak (V8's heap-controller MaxGrowingFactor).
+ */
+export const WORKER_HEAP_MB = 1024;
 
 export interface PoolStats {
   size: number;
@@ -150,7 +158,7 @@ export class WorkerPool {
   private start(index: number, loadFailures = 0): Slot {
     const worker = new Worker(ENTRY, {
       workerData: { module: this.o.module, data: this.o.data },
-      ...(this.o.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: this.o.maxOldGenerationSizeMb } } : {}),
+      resourceLimits: { maxOldGenerationSizeMb: this.o.maxOldGenerationSizeMb ?? WORKER_HEAP_MB },
     });
     // An idle pool does not keep the process alive; a worker holding jobs does.
     worker.unref();
