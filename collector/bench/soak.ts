@@ -111,8 +111,11 @@ export interface SoakResult {
   seconds: number;
 }
 
-/** The default configuration, except ports (ephemeral) and what the harness changes (its 50 ms flush interval). */
-const DEFAULT_ENV = { CAUSEWAY_FLUSH_INTERVAL_MS: String(DEFAULTS.writer.flushIntervalMs) };
+/**
+ * The default configuration, except ports (ephemeral) and what the harness changes (its 50 ms flush
+ * interval); and glibc's arenas capped as `npm start` (so the image) caps them.
+ */
+const DEFAULT_ENV = { CAUSEWAY_FLUSH_INTERVAL_MS: String(DEFAULTS.writer.flushIntervalMs), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
 const START_TIMEOUT_MS = 1_800_000;
 
 async function untilHealthz(cw: CollectorProcess, deadlineMs: number): Promise<void> {
