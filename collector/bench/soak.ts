@@ -370,7 +370,8 @@ async function quietSample(cw: CollectorProcess, atSpans: number, o: SoakOptions
   await new Promise((r) => setTimeout(r, QUIET_SECONDS * 1000));
   const h = (await cw.getJson<HealthResponse>('/healthz')).body;
   const q: SoakQuiet = { atSpans, afterSeconds: QUIET_SECONDS, rssMb: rssMbOf(cw.child.pid!), engineResidentMb: h.memory?.engine?.allocatorResidentMb ?? NaN, split: rssSplitOf(h, cw.child.pid!) };
-  o.print(`soak quiet ${QUIET_SECONDS} s after ${int(atSpans)} spans: ${formatSplit(q.rssMb, q.engineResidentMb, q.split)}`);
+  const workersUsed = (h.ingestWorkers?.workers ?? []).reduce((a, w) => a + w.heapUsedMb, 0);
+  o.print(`soak quiet ${QUIET_SECONDS} s after ${int(atSpans)} spans: ${formatSplit(q.rssMb, q.engineResidentMb, q.split)}; workers' heap in use ${int(workersUsed)}`);
   return q;
 }
 
