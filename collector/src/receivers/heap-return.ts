@@ -3,9 +3,7 @@
 // one 60 MB attribute left RSS at 640 MiB 20 s after it was stored (350 MiB before) with 185 MiB
 // of dead JS heap, and 387 MiB after one full GC (collector/test/large-attribute.test.ts). So when
 // nothing has been in flight or waiting to be written for `idleMs`, and the heap has grown by
-// `growthBytes` since the last collection this module ran — in use, or held from the system but
-// unused (V8's own collections free objects and may keep their pages: a soak's ingest worker
-// still held 188 MB of heap 15 s after the feed stopped) — it runs one full GC — at most once per
+// `growthBytes` since the last collection this module ran, it runs one full GC — at most once per
 // `minIntervalMs`, and never while work is in flight (a full GC pauses the event loop).
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -19,9 +17,6 @@ export interface HeapReturnOptions {
   minIntervalMs: number;
   /** true while requests are in flight or rows wait to be written */
   busy: () => boolean;
-  /** the heap's bytes in use and held from the system, and the full collection (V8's; tests give their own) */
-  heap?: () => { used: number; total: number };
-  collect?: () => void;
 }
 
 export const HEAP_RETURN_DEFAULTS = { idleMs: 2_000, growthBytes: 64 * 2 ** 20, minIntervalMs: 10_000 };
@@ -40,28 +35,18 @@ export function fullGarbageCollection(): () => void {
   return fullGc;
 }
 
-function v8Heap(): { used: number; total: number } {
-  const s = getHeapStatistics();
-  return { used: s.used_heap_size, total: s.total_heap_size };
-}
+const used = (): number => getHeapStatistics().used_heap_size;
 
 export class HeapReturn {
   private readonly timer: NodeJS.Timeout;
   private quietSince = performance.now();
   private last = -Infinity;
-  private readonly heap: () => { used: number; total: number };
   /** the heap in use after the last collection run here (or at start): what was live then */
-  private baseline: number;
-  /** the heap held but not in use after the last collection run here (or at start) */
-  private idleBaseline: number;
+  private baseline = used();
   /** full collections run so far */
   collections = 0;
 
   constructor(private readonly o: HeapReturnOptions) {
-    this.heap = o.heap ?? v8Heap;
-    const h = this.heap();
-    this.baseline = h.used;
-    this.idleBaseline = h.total - h.used;
     // polled: a quarter of the idle time, so a quiet spell is noticed within 1.25 × idleMs
     this.timer = setInterval(() => this.tick(), Math.max(10, o.idleMs / 4));
     this.timer.unref();
@@ -78,18 +63,13 @@ export class HeapReturn {
       return;
     }
     if (now - this.quietSince < this.o.idleMs || now - this.last < this.o.minIntervalMs) return;
-    const { used: size, total } = this.heap();
+    const size = used();
     // V8's own collections may have shrunk it already
     if (size < this.baseline) this.baseline = size;
-    // V8's own collections free objects but may keep the pages they were on: held, not used
-    const idle = total - size;
-    if (idle < this.idleBaseline) this.idleBaseline = idle;
-    if (size - this.baseline < this.o.growthBytes && idle - this.idleBaseline < this.o.growthBytes) return;
-    (this.o.collect ?? fullGarbageCollection())();
+    if (size - this.baseline < this.o.growthBytes) return;
+    fullGarbageCollection()();
     this.collections++;
     this.last = performance.now();
-    const after = this.heap();
-    this.baseline = after.used;
-    this.idleBaseline = after.total - after.used;
+    this.baseline = used();
   }
 }
