@@ -13,7 +13,7 @@ export interface Request {
 
 /** id LOADED: the worker's module has loaded and serves (sent once, unasked). */
 export const LOADED = -1;
-/** id HEAP: the worker's used heap changed while it answered nothing (e.g. after its idle GC; sent unasked). */
+/** id HEAP: the worker's used or held heap changed while it answered nothing (e.g. after its idle GC; sent unasked). */
 export const HEAP = -2;
 const HEAP_REPORT_MS = 5_000;
 
@@ -62,17 +62,21 @@ export function serve(handlers: Handlers): { busy(): boolean } {
       if (m.id === 0) return;
       Object.assign(reply, heapNow());
       reported = reply.heap!;
+      reportedTotal = reply.heapTotal!;
       const moved = reply.ok ? ((reply.body as { [TRANSFER]?: ArrayBuffer[] } | null)?.[TRANSFER] ?? []) : [];
       port.postMessage(reply, moved);
     });
   });
   const first = heapNow();
   let reported = first.heap;
+  let reportedTotal = first.heapTotal;
   port.postMessage({ id: LOADED, ok: true, body: null, ...first } satisfies Reply);
   setInterval(() => {
     const now = heapNow();
-    if (Math.abs(now.heap - reported) < 2 ** 20) return;
+    // held changes too (a collection that frees pages but little in use): both are reported
+    if (Math.abs(now.heap - reported) < 2 ** 20 && Math.abs(now.heapTotal - reportedTotal) < 2 ** 20) return;
     reported = now.heap;
+    reportedTotal = now.heapTotal;
     port.postMessage({ id: HEAP, ok: true, body: null, ...now } satisfies Reply);
   }, HEAP_REPORT_MS).unref();
   return { busy: () => jobs > 0 };
