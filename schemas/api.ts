@@ -21,13 +21,30 @@ export interface HealthResponse {
     inFlight: number;
     restarts: number;
     /** per worker (like `redaction`, only for a caller whose credentials allow reading): batches it holds, used V8 heap (at most 5 s old), seconds busy since it started */
-    workers?: { inFlight: number; heapUsedMb: number; activeSeconds: number }[];
+    workers?: {
+      inFlight: number;
+      heapUsedMb: number;
+      /** what the worker's V8 heap holds from the system (used, dead and free pages: its share of the RSS), as of the same report */
+      heapTotalMb?: number;
+      /** memory outside its heap that its objects keep (Buffers, ArrayBuffers: in the process's malloc), as of the same report */
+      externalMb?: number;
+      activeSeconds: number;
+    }[];
   };
   /** the collector process's memory (only for a caller whose credentials allow reading; at most 5 s old) */
   memory?: {
     rssMb: number;
     /** the main thread's used V8 heap (each ingest worker's is in ingestWorkers.workers) */
     heapUsedMb: number;
+    /** what the main thread's V8 heap holds from the system (used, dead and free pages) */
+    heapTotalMb?: number;
+    /** memory outside the main thread's heap its objects keep (Buffers, ArrayBuffers, …; in malloc), and the ArrayBuffers' part of it */
+    externalMb?: number;
+    arrayBuffersMb?: number;
+    /** the RSS split as Linux counts it (/proc/self/status; absent elsewhere): anonymous memory (V8 heaps, malloc, the engine's allocator, stacks), mapped files (code: libchdb's alone is ~205 MB), shared memory */
+    rssAnonMb?: number;
+    rssFileMb?: number;
+    rssShmemMb?: number;
     /** embedded ClickHouse's share (absent on the server path) */
     engine?: EngineMemory;
   };

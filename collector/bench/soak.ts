@@ -19,6 +19,7 @@ import { type AgentRequest, AgentTraceGenerator } from './agent-traces.ts';
 import { median } from './decode.ts';
 import { type DiskPerTable, diskPerTable, formatDiskPerTable } from './disk-per-table.ts';
 import { type Latency, type PostResult, measureReads, postAll, rssMbOf, table } from './provenance.ts';
+import { type RssSplit, formatSplit, rssSplitOf } from './smaps.ts';
 
 type Log = (s: string) => void;
 
@@ -53,12 +54,23 @@ export interface SoakStep {
   /** the engine at the step's end, and when its tracker counted most during the step: who held it */
   engine?: EngineMemory;
   enginePeak?: EngineMemory;
+  /** where the RSS lives: the process's own figures (/healthz) and its mappings (/proc/<pid>/smaps) */
+  split?: RssSplit;
   peakRssMb: number;
   durablePerSec: number;
   ackPerSec: number;
   retried: number;
   resent: number;
   deadLettered: number;
+}
+
+/** The RSS after the feed stopped and the collector was left alone (its idle collections have run) */
+export interface SoakQuiet {
+  atSpans: number;
+  afterSeconds: number;
+  rssMb: number;
+  engineResidentMb: number;
+  split: RssSplit;
 }
 
 export interface SoakRestart {
@@ -88,6 +100,8 @@ export interface SoakResult {
   steps: SoakStep[];
   firstStartSeconds: number;
   restarts: SoakRestart[];
+  /** the RSS once the feed stopped and the collector was quiet (before the last restart) */
+  quiet?: SoakQuiet;
   bigTrace?: { spans: number; reads: WireRead[] };
   latencies: Latency[];
   traceMismatches: number;
@@ -97,8 +111,11 @@ export interface SoakResult {
   seconds: number;
 }
 
-/** The default configuration, except ports (ephemeral) and what the harness changes (its 50 ms flush interval). */
-const DEFAULT_ENV = { CAUSEWAY_FLUSH_INTERVAL_MS: String(DEFAULTS.writer.flushIntervalMs) };
+/**
+ * The default configuration, except ports (ephemeral) and what the harness changes (its 50 ms flush
+ * interval); and glibc's arenas capped as `npm start` (so the image) caps them.
+ */
+const DEFAULT_ENV = { CAUSEWAY_FLUSH_INTERVAL_MS: String(DEFAULTS.writer.flushIntervalMs), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
 const START_TIMEOUT_MS = 1_800_000;
 
 async function untilHealthz(cw: CollectorProcess, deadlineMs: number): Promise<void> {
@@ -205,6 +222,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
   let sent = 0;
   let bigTrace: SoakResult['bigTrace'];
   let reads: Awaited<ReturnType<typeof measureReads>> = { latencies: [], traceMismatches: 0 };
+  let quiet: SoakQuiet | undefined;
 
   let started = await start(dataDir);
   let cw = started.cw;
@@ -244,6 +262,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
         engineResidentMb: h.memory?.engine?.allocatorResidentMb ?? NaN,
         ...(h.memory?.engine ? { engine: h.memory.engine } : {}),
         ...(r.peakEngine ? { enginePeak: r.peakEngine } : {}),
+        split: rssSplitOf(h, cw.child.pid!),
         peakRssMb: r.peakRssMb,
         durablePerSec: (handed - before) / r.durableSeconds,
         ackPerSec: (handed - before) / r.ackSeconds,
@@ -257,6 +276,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
           `durable ${int(step.durablePerSec).padStart(6)} spans/s  acknowledged ${int(step.ackPerSec).padStart(6)} spans/s  ` +
           `429 retried ${step.retried}, re-sent ${step.resent}, dead-lettered rows ${step.deadLettered}`,
       );
+      if (step.split) o.print(`     RSS split: ${formatSplit(step.rssMb, step.engineResidentMb, step.split)}`);
       if (step.engine) o.print(`     chDB at step end: ${engineOwners(step.engine)}`);
       if (step.enginePeak) o.print(`     chDB at the step's most tracked: ${engineOwners(step.enginePeak)}`);
       if (stoppedEarly) {
@@ -265,6 +285,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
       }
       if (k === 1 && !exhausted) await restart();
     }
+    quiet = await quietSample(cw, handed, o);
     await restart();
 
     if (o.bigTraceAgents > 0) {
@@ -299,7 +320,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
   }
   log('  bytes per table (chDB in this process, the collector stopped)…');
   const disk = await diskPerTable(dataDir);
-  return { steps, firstStartSeconds, restarts, bigTrace, ...reads, disk, sent, seconds: (performance.now() - t0) / 1000 };
+  return { steps, firstStartSeconds, restarts, ...(quiet ? { quiet } : {}), bigTrace, ...reads, disk, sent, seconds: (performance.now() - t0) / 1000 };
 }
 
 export function printSoak(r: SoakResult, o: { machine: string; seeds: number; readBudgetSeconds: number }): string {
@@ -340,6 +361,18 @@ export function printSoak(r: SoakResult, o: { machine: string; seeds: number; re
   out.push(`soak: ${o.machine}; took ${(r.seconds / 60).toFixed(1)} min`);
   out.push('');
   return out.join('\n');
+}
+
+const QUIET_SECONDS = Number(process.env.BENCH_SOAK_QUIET_S ?? 15);
+
+/** Waits QUIET_SECONDS with nothing sent (longer than the idle full GC's 2 s + 10 s), then samples the RSS and its split. */
+async function quietSample(cw: CollectorProcess, atSpans: number, o: SoakOptions): Promise<SoakQuiet> {
+  await new Promise((r) => setTimeout(r, QUIET_SECONDS * 1000));
+  const h = (await cw.getJson<HealthResponse>('/healthz')).body;
+  const q: SoakQuiet = { atSpans, afterSeconds: QUIET_SECONDS, rssMb: rssMbOf(cw.child.pid!), engineResidentMb: h.memory?.engine?.allocatorResidentMb ?? NaN, split: rssSplitOf(h, cw.child.pid!) };
+  const workersUsed = (h.ingestWorkers?.workers ?? []).reduce((a, w) => a + w.heapUsedMb, 0);
+  o.print(`soak quiet ${QUIET_SECONDS} s after ${int(atSpans)} spans: ${formatSplit(q.rssMb, q.engineResidentMb, q.split)}; workers' heap in use ${int(workersUsed)}`);
+  return q;
 }
 
 /** Who holds the engine's tracked memory: merges (the largest running), parts' indexes, caches; and its allocator. */

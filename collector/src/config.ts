@@ -45,7 +45,7 @@ export interface Config {
   provenance: boolean;
   /** worker threads that decode, extract provenance, redact and encode (each batch in the least busy one); 0: on the main thread */
   ingestWorkers: number;
-  /** each ingest worker's JavaScript heap limit, MiB: a batch that needs more fails alone (503, retryable) and the worker restarts; unset: Node's default */
+  /** each ingest worker's JavaScript heap limit, MiB: a batch that needs more fails alone (503, retryable) and the worker restarts; unset: the pool's WORKER_HEAP_MB (1024) */
   ingestWorkerHeapMb?: number;
   /** authentication (off only to measure its cost, and only on a loopback address) */
   auth: boolean;

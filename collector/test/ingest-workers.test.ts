@@ -72,7 +72,7 @@ describe('ingest workers', () => {
       expect(body.spanCount).toBe(12);
       expect(JSON.stringify(body)).not.toContain('ana.lima@example.com');
       const health = (await cw.getJson<HealthResponse>('/healthz')).body;
-      expect(health.ingestWorkers).toEqual({ size: 1, inFlight: 0, restarts: 0, workers: [{ inFlight: 0, heapUsedMb: expect.any(Number), activeSeconds: expect.any(Number) }] });
+      expect(health.ingestWorkers).toEqual({ size: 1, inFlight: 0, restarts: 0, workers: [{ inFlight: 0, heapUsedMb: expect.any(Number), heapTotalMb: expect.any(Number), externalMb: expect.any(Number), activeSeconds: expect.any(Number) }] });
       // the worker redacted 12 spans of 200 KB each: it was busy, and its heap is its own (not the main thread's)
       expect(health.ingestWorkers!.workers![0]!.activeSeconds).toBeGreaterThan(0);
       expect(health.ingestWorkers!.workers![0]!.heapUsedMb).toBeGreaterThan(1);
@@ -85,6 +85,12 @@ describe('ingest workers', () => {
       expect(m.engine!.trackedMb).toBeGreaterThan(0);
       expect(m.engine!.allocatorResidentMb).toBeGreaterThanOrEqual(m.engine!.allocatorAllocatedMb!);
       expect(m.engine!.allocatorResidentMb! + m.heapUsedMb).toBeLessThan(m.rssMb);
+      // the parts add up: the V8 heaps held (main thread and worker) and the engine's resident bytes are anonymous memory
+      const w = health.ingestWorkers!.workers![0]!;
+      expect(w.heapTotalMb).toBeGreaterThanOrEqual(w.heapUsedMb);
+      expect(m.heapTotalMb).toBeGreaterThanOrEqual(m.heapUsedMb);
+      expect(m.rssAnonMb! + m.rssFileMb! + m.rssShmemMb!).toBeCloseTo(m.rssMb, -1);
+      expect(m.rssFileMb).toBeGreaterThan(150); // libchdb's code
     } finally {
       await cw.stop();
     }

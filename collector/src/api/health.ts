@@ -1,10 +1,11 @@
 // GET /healthz: the store's write path (pending, inserted, last error) for anyone, and what
 // redaction replaced since start (every tenant's counts), each ingest worker's heap and busy
-// time, and the process's memory (RSS, main heap, embedded ClickHouse's share) for the callers
+// time, and the process's memory (RSS and its anonymous / file split, main heap, embedded ClickHouse's share) for the callers
 // `showRedaction` lets see it. Outside /api: no scope, nothing tenant-specific.
 import type { EngineMemory, HealthResponse } from '@causeway/schemas';
 import { type Context, Hono } from 'hono';
 import type { RedactionStatsView } from '../processors/redact.ts';
+import { processMemory } from './process-memory.ts';
 
 export function healthApi(
   store: { health(): HealthResponse['store']; engineMemory?(): Promise<EngineMemory | undefined> },
@@ -26,8 +27,7 @@ export function healthApi(
     if (reader) {
       body.redaction = redaction.snapshot();
       const engine = await store.engineMemory?.();
-      const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
-      body.memory = { rssMb: mb(process.memoryUsage.rss()), heapUsedMb: mb(process.memoryUsage().heapUsed), ...(engine ? { engine } : {}) };
+      body.memory = { ...processMemory(), ...(engine ? { engine } : {}) };
     }
     return c.json(body);
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerGone, WorkerPool } from './pool.ts';
+import { WORKER_HEAP_MB, WorkerGone, WorkerPool } from './pool.ts';
 
 const MODULE = new URL('../../../testkit/pool-test-worker.ts', import.meta.url).href;
 const pools: WorkerPool[] = [];
@@ -38,6 +38,27 @@ describe('worker pool', () => {
     const after = p.stats().workers[0]!;
     expect(after.heapUsedMb - before.heapUsedMb).toBeGreaterThan(30);
     expect(after.activeSeconds - before.activeSeconds).toBeGreaterThanOrEqual(0.29);
+  });
+
+  it("reports what each worker's heap holds from the system (at least what it uses) and the Buffers its objects keep outside it", async () => {
+    const p = pool(1);
+    await p.run('t', 'keep', 40);
+    const before = p.stats().workers[0]!;
+    expect(before.heapTotalMb).toBeGreaterThanOrEqual(before.heapUsedMb);
+    await p.run('t', 'keepBuffer', 32);
+    const after = p.stats().workers[0]!;
+    expect(after.externalMb - before.externalMb).toBeGreaterThan(31);
+    expect(after.heapUsedMb - before.heapUsedMb).toBeLessThan(8);
+  });
+
+  it("limits each worker's heap below 2 GiB by default (V8 then grows a heap to at most 2 x what is live, not 4 x), and to the limit given when there is one", async () => {
+    const MiB = 2 ** 20;
+    const byDefault = await pool(1).run<number>('t', 'heapLimit', null);
+    expect(byDefault).toBeLessThan(2048 * MiB);
+    expect(byDefault).toBeGreaterThanOrEqual(WORKER_HEAP_MB * MiB);
+    const given = new WorkerPool({ size: 1, module: MODULE, log: () => {}, maxOldGenerationSizeMb: 3000 });
+    pools.push(given);
+    expect(await given.run<number>('t', 'heapLimit', null)).toBeGreaterThanOrEqual(3000 * MiB);
   });
 
   it('a worker that dies fails the jobs it held with WorkerGone, is started again, and the next job succeeds', async () => {

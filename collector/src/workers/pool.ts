@@ -22,9 +22,17 @@ export interface PoolOptions {
   log: (msg: string) => void;
   /** in log lines: `<name> <index> stopped …` (default "worker") */
   name?: string;
-  /** a worker's V8 heap limit, MiB (a worker over it dies and is restarted; the process lives on) */
+  /** a worker's V8 heap limit, MiB (a worker over it dies and is restarted; the process lives on); default WORKER_HEAP_MB */
   maxOldGenerationSizeMb?: number;
 }
+
+/**
+ * A worker's default V8 heap limit, MiB. Under 2 GiB V8 lets a heap grow to 1.3–2 × what was live
+ * after its last full collection before collecting again (here 1.6 ×); at Node's default limit on
+ * a machine with much memory (~4 GiB) it lets it grow to 4 ×, and a worker living on ~70–110 MB
+ * held 250–420 MB from the system in a soak (V8's heap-controller MaxGrowingFactor).
+ */
+export const WORKER_HEAP_MB = 1024;
 
 export interface PoolStats {
   size: number;
@@ -41,6 +49,10 @@ export interface WorkerStats {
   inFlight: number;
   /** its used V8 heap, MiB, as of its last answer (or its last report, at most 5 s old, when it changed while idle) */
   heapUsedMb: number;
+  /** what its V8 heap holds from the system (used, dead and free pages), MiB, as of the same report */
+  heapTotalMb: number;
+  /** memory outside its heap its objects keep (Buffers, ArrayBuffers), MiB, as of the same report */
+  externalMb: number;
   /** seconds its event loop was busy since it started (a counter: its rate is how busy it is) */
   activeSeconds: number;
 }
@@ -56,9 +68,13 @@ interface Slot {
   /** set when the worker is not started again: every job fails with it */
   broken?: string;
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
-  /** used heap (bytes) the worker reported with its last answer */
+  /** used heap, heap held and external memory (bytes) the worker reported with its last answer */
   heap: number;
+  heapTotal: number;
+  external: number;
 }
+
+const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -118,7 +134,9 @@ export class WorkerPool {
     for (const s of this.slots) inFlight += s.pending.size;
     const workers = this.slots.map((s) => ({
       inFlight: s.pending.size,
-      heapUsedMb: Math.round((s.heap / 2 ** 20) * 10) / 10,
+      heapUsedMb: mb(s.heap),
+      heapTotalMb: mb(s.heapTotal),
+      externalMb: mb(s.external),
       activeSeconds: Math.round(s.worker.performance.eventLoopUtilization().active) / 1000,
     }));
     return { size: this.slots.length, inFlight, restarts: this.restarts, workers };
@@ -140,14 +158,16 @@ export class WorkerPool {
   private start(index: number, loadFailures = 0): Slot {
     const worker = new Worker(ENTRY, {
       workerData: { module: this.o.module, data: this.o.data },
-      ...(this.o.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: this.o.maxOldGenerationSizeMb } } : {}),
+      resourceLimits: { maxOldGenerationSizeMb: this.o.maxOldGenerationSizeMb ?? WORKER_HEAP_MB },
     });
     // An idle pool does not keep the process alive; a worker holding jobs does.
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures, heap: 0 };
+    const slot: Slot = { worker, pending: new Map(), loaded: false, loadFailures, heap: 0, heapTotal: 0, external: 0 };
     let failure = '';
     worker.on('message', (m: Reply) => {
       if (m.heap !== undefined) slot.heap = m.heap;
+      if (m.heapTotal !== undefined) slot.heapTotal = m.heapTotal;
+      if (m.external !== undefined) slot.external = m.external;
       if (m.id === HEAP) return;
       if (m.id === LOADED) {
         slot.loaded = true;

@@ -13,16 +13,24 @@ export interface Request {
 
 /** id LOADED: the worker's module has loaded and serves (sent once, unasked). */
 export const LOADED = -1;
-/** id HEAP: the worker's used heap changed while it answered nothing (e.g. after its idle GC; sent unasked). */
+/** id HEAP: the worker's used or held heap changed while it answered nothing (e.g. after its idle GC; sent unasked). */
 export const HEAP = -2;
 const HEAP_REPORT_MS = 5_000;
 
 /**
  * `kind`: the error's name (DecodeError, …), so the main thread can answer as it would have.
  * `heap`: the worker's used V8 heap in bytes after the job (the process's memoryUsage() cannot
- * see a worker's heap; reading it costs microseconds).
+ * see a worker's heap; reading it costs microseconds); `heapTotal`: what its V8 heap holds from
+ * the system (used, dead and free pages: what it adds to the RSS); `external`: memory outside
+ * its heap that its objects keep (Buffers, ArrayBuffers: in the process's malloc).
  */
-export type Reply = ({ id: number; ok: true; body: unknown } | { id: number; ok: false; error: string; kind: string }) & { heap?: number };
+export type Reply = ({ id: number; ok: true; body: unknown } | { id: number; ok: false; error: string; kind: string }) & { heap?: number; heapTotal?: number; external?: number };
+
+/** The worker's V8 heap as a reply carries it. */
+function heapNow(): { heap: number; heapTotal: number; external: number } {
+  const s = getHeapStatistics();
+  return { heap: s.used_heap_size, heapTotal: s.total_heap_size, external: s.external_memory };
+}
 
 export type Handlers = Record<string, (body: never) => unknown>;
 
@@ -52,18 +60,24 @@ export function serve(handlers: Handlers): { busy(): boolean } {
       }
       jobs--;
       if (m.id === 0) return;
-      reply.heap = reported = getHeapStatistics().used_heap_size;
+      Object.assign(reply, heapNow());
+      reported = reply.heap!;
+      reportedTotal = reply.heapTotal!;
       const moved = reply.ok ? ((reply.body as { [TRANSFER]?: ArrayBuffer[] } | null)?.[TRANSFER] ?? []) : [];
       port.postMessage(reply, moved);
     });
   });
-  let reported = getHeapStatistics().used_heap_size;
-  port.postMessage({ id: LOADED, ok: true, body: null, heap: reported } satisfies Reply);
+  const first = heapNow();
+  let reported = first.heap;
+  let reportedTotal = first.heapTotal;
+  port.postMessage({ id: LOADED, ok: true, body: null, ...first } satisfies Reply);
   setInterval(() => {
-    const heap = getHeapStatistics().used_heap_size;
-    if (Math.abs(heap - reported) < 2 ** 20) return;
-    reported = heap;
-    port.postMessage({ id: HEAP, ok: true, body: null, heap } satisfies Reply);
+    const now = heapNow();
+    // held changes too (a collection that frees pages but little in use): both are reported
+    if (Math.abs(now.heap - reported) < 2 ** 20 && Math.abs(now.heapTotal - reportedTotal) < 2 ** 20) return;
+    reported = now.heap;
+    reportedTotal = now.heapTotal;
+    port.postMessage({ id: HEAP, ok: true, body: null, ...now } satisfies Reply);
   }, HEAP_REPORT_MS).unref();
   return { busy: () => jobs > 0 };
 }
