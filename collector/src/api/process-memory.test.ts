@@ -22,7 +22,7 @@ describe('process memory on /healthz', () => {
     const kept = Buffer.alloc(24 * 2 ** 20, 1);
     const m = processMemory();
     expect(m.heapTotalMb).toBeGreaterThanOrEqual(m.heapUsedMb);
-    expect(m.externalMb).toBeGreaterThanOrEqual(m.arrayBuffersMb! );
+    expect(m.externalMb).toBeGreaterThanOrEqual(m.arrayBuffersMb!);
     expect(m.arrayBuffersMb).toBeGreaterThanOrEqual(24);
     if (process.platform === 'linux') expect(m.rssAnonMb! + m.rssFileMb! + m.rssShmemMb!).toBeCloseTo(m.rssMb, -1);
     expect(kept.length).toBe(24 * 2 ** 20);

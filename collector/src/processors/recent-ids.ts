@@ -1,11 +1,11 @@
 // Which artifacts this process already wrote, for as many as fit a fixed budget: 128-bit ids
-// (32 hex digits, provenance/artifact-id.ts) packed in typed arrays — 16 bytes an id, outside
-// the V8 heap; tables grow as they fill, up to the bound — in two generations. Adding fills the young table; when it holds `limit / 2`
-// ids it becomes the old one and the oldest is emptied for reuse. An id found in the old table
-// is brought back into the young one, so ids met again and again (a document retrieved in every
-// trace) stay however many others pass through. A set cleared when full forgot them all at
-// once: a 1M-span soak wrote 1.37 artifact rows per distinct artifact (documents 5×).
-// Anything that is not 32 hex digits is kept in a plain Set of the same bound.
+// (32 hex digits, provenance/artifact-id.ts) packed in typed arrays — 16 bytes an id, outside the
+// V8 heap, in tables that grow as they fill up to the bound — in two generations. Adding fills the
+// young table; when it holds `limit / 2` ids it becomes the old one and the oldest is emptied for
+// reuse. An id found in the old table is brought back into the young one, so ids met again and
+// again (a document retrieved in every trace) stay however many others pass through. A set cleared
+// when full forgot them all at once: a 1M-span soak wrote 1.37 artifact rows per distinct artifact
+// (documents 5×). Anything else than 32 hex digits is never held: at worst it is written again.
 
 /** One generation: open addressing over the id's first word (ids are uniform), linear probing. */
 class IdTable {
@@ -67,10 +67,9 @@ export class RecentIds {
   private old: IdTable;
   private readonly half: number;
   private readonly maxSlots: number;
-  private readonly others = new Set<string>();
   private readonly w = new Uint32Array(4);
 
-  constructor(private readonly limit: number) {
+  constructor(limit: number) {
     this.half = Math.max(1, Math.floor(limit / 2));
     // at most half full: probes stay short
     let slots = 2;
@@ -82,7 +81,7 @@ export class RecentIds {
 
   /** Whether `id` is here; one found here is kept for another generation. */
   has(id: string): boolean {
-    if (!this.parse(id)) return this.others.has(id);
+    if (!this.parse(id)) return false;
     if (this.young.find(this.w) >= 0) return true;
     if (this.old.find(this.w) < 0) return false;
     this.addParsed();
@@ -90,14 +89,12 @@ export class RecentIds {
   }
 
   add(id: string): void {
-    if (this.parse(id)) return this.addParsed();
-    if (this.others.size >= this.limit) this.others.clear();
-    this.others.add(id);
+    if (this.parse(id)) this.addParsed();
   }
 
-  /** Ids held (at most the limit given, and as many others). */
+  /** Ids held (at most the limit given). */
   get size(): number {
-    return this.young.size + this.old.size + this.others.size;
+    return this.young.size + this.old.size;
   }
 
   private addParsed(): void {
