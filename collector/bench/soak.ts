@@ -2,7 +2,8 @@
 // or of CI): one collector on the default configuration (provenance, redaction, ledger on; the
 // writer's default flush interval) fed generated agent traces in steps (100k spans up to 1M),
 // each step waited for until durable. One line per step: spans, collector RSS (VmRSS of the
-// process, chDB included), durable and acknowledged spans/s in that step. The collector is
+// process, chDB included), durable and acknowledged spans/s in that step; after the first step and
+// the last, the RSS again once 15 s quiet (settled: the two compared). The collector is
 // restarted after the first step and after the last, on the same data directory, and timed from
 // spawn to /healthz answering. Then the reads of issue 15 are measured through the API: trace by
 // id, backward and forward slices over random seeds (provenance.ts measureReads); then a ~3,250-span
@@ -99,6 +100,8 @@ export interface SoakResult {
   steps: SoakStep[];
   firstStartSeconds: number;
   restarts: SoakRestart[];
+  /** the RSS once the first step's feed stopped and the collector was quiet (before the first restart) */
+  firstQuiet?: SoakQuiet;
   /** the RSS once the feed stopped and the collector was quiet (before the last restart) */
   quiet?: SoakQuiet;
   bigTrace?: { spans: number; reads: WireRead[] };
@@ -222,6 +225,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
   let bigTrace: SoakResult['bigTrace'];
   let reads: Awaited<ReturnType<typeof measureReads>> = { latencies: [], traceMismatches: 0 };
   let quiet: SoakQuiet | undefined;
+  let firstQuiet: SoakQuiet | undefined;
 
   let started = await start(dataDir);
   let cw = started.cw;
@@ -282,7 +286,11 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
         o.print(`soak: feeding stopped after ${o.feedMinutes} min (BENCH_SOAK_FEED_MINUTES) at ${int(handed)} of ${int(o.spans)} spans`);
         break;
       }
-      if (k === 1 && !exhausted) await restart();
+      if (k === 1 && !exhausted) {
+        // settled as the last step's is, so the two compare like for like (a step's end samples whatever is in flight)
+        firstQuiet = await quietSample(cw, handed, o);
+        await restart();
+      }
     }
     quiet = await quietSample(cw, handed, o);
     await restart();
@@ -322,7 +330,7 @@ export async function benchSoak(o: SoakOptions): Promise<SoakResult> {
   }
   log('  bytes per table (chDB in this process, the collector stopped)…');
   const disk = await diskPerTable(dataDir);
-  return { steps, firstStartSeconds, restarts, ...(quiet ? { quiet } : {}), bigTrace, ...reads, disk, sent, seconds: (performance.now() - t0) / 1000 };
+  return { steps, firstStartSeconds, restarts, ...(firstQuiet ? { firstQuiet } : {}), ...(quiet ? { quiet } : {}), bigTrace, ...reads, disk, sent, seconds: (performance.now() - t0) / 1000 };
 }
 
 export function printSoak(r: SoakResult, o: { machine: string; seeds: number; readBudgetSeconds: number }): string {
@@ -341,6 +349,9 @@ export function printSoak(r: SoakResult, o: { machine: string; seeds: number; re
       `  RSS after ${int(last.spans)} − after ${int(first.spans)}: ${int(last.rssMb - first.rssMb)} MB (goal ≤ 100); peak ${int(peak)} MB (goal < 1,500); ` +
         `429 retried ${r.steps.reduce((n, s) => n + s.retried, 0)}, re-sent after a connection error ${r.steps.reduce((n, s) => n + s.resent, 0)}, dead-lettered rows ${last.deadLettered}`,
     );
+  }
+  if (r.firstQuiet && r.quiet) {
+    out.push(`  settled (${QUIET_SECONDS} s quiet) RSS after ${int(r.quiet.atSpans)} − after ${int(r.firstQuiet.atSpans)}: ${int(r.quiet.rssMb - r.firstQuiet.rssMb)} MB (${int(r.firstQuiet.rssMb)} → ${int(r.quiet.rssMb)}; goal ≤ 100)`);
   }
   out.push(`  start to /healthz: empty store ${r.firstStartSeconds.toFixed(1)} s; ${r.restarts.map((x) => `at ${int(x.atSpans)} spans ${x.healthzSeconds.toFixed(1)} s (stop ${x.stopSeconds.toFixed(1)} s)`).join('; ')} (goal < 5 s)`);
   if (r.bigTrace) {

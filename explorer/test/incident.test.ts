@@ -263,6 +263,10 @@ describe('the demo incident in Chromium', () => {
       expect(await conv.locator('[data-testid=conversation-output] [data-testid=msg-tool-call]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tool'))), lib).toContain('send_email');
       if (lib === 'openai') {
         expect(await conv.getAttribute('data-sources')).toBe('log records');
+        // the model's earlier turns in the order it took them (the store returns one instant's records in hash order)
+        expect(await conv.locator('[data-testid=conversation-input] [data-testid=msg-tool-call]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tool')))).toEqual(['search_email', 'export_customers']);
+        // the inspector opens at the step's taint paths; the picture is of the conversation below them
+        await conv.evaluate((e) => e.scrollIntoView({ block: 'start' }));
         await x.shot('conversation-view');
       }
     }

@@ -91,4 +91,25 @@ describe('log records of one instant', () => {
     expect(roles(fromShuffled)).toEqual(roles(ordered));
     expect(roles(ordered)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool']);
   });
+
+  it('keep the earlier turns of the model in the order it took them, each call where the model chose it', () => {
+    const logs = loadCaptured('openai', 'prompt-injection', 'logs')!;
+    const resourceLogs = logs.requests.flatMap((r) => (r.body as LogsLike).resourceLogs);
+    const span = spans('openai').filter((s) => s.name.startsWith('chat')).at(-1)!;
+    // every order the store could return one instant's records in: a few permutations of each span's records
+    for (let seed = 1; seed <= 6; seed++) {
+      let x = seed;
+      const rnd = (): number => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const shuffled = resourceLogs.map((rl) => ({
+        ...rl,
+        scopeLogs: rl.scopeLogs.map((sl) => ({ ...sl, logRecords: sl.logRecords.map((r) => [rnd(), r] as const).sort((a, b) => a[0] - b[0]).map(([, r]) => r) })),
+      }));
+      const c = conversationOf(span, logsBySpan({ resourceLogs: shuffled }).get(span.spanId) ?? []);
+      const calls = parts(c, 'input').flatMap((p) => (p.kind === 'call' ? [p] : []));
+      expect(calls.map((p) => p.name), `seed ${seed}`).toEqual(['search_email', 'export_customers', 'send_email']);
+      // each result right after its call (the results carry the call's id only)
+      const turns = parts(c, 'input').flatMap((p) => (p.kind === 'call' || p.kind === 'result' ? [`${p.kind} ${p.id}`] : []));
+      expect(turns, `seed ${seed}`).toEqual(calls.flatMap((p) => [`call ${p.id}`, `result ${p.id}`]));
+    }
+  });
 });
