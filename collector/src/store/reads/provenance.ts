@@ -205,7 +205,8 @@ export class ProvenanceReads {
    * bounds table). A hint only, either way: an artifact left out (crowded since the list was
    * read) is read whole, as any other, and one listed but no longer crowded is read alone; both
    * give the same rows. On a cluster (Distributed tables have no index of their own) or for a
-   * user refused the index, every artifact is read whole.
+   * user refused the index (a failed read counts as an empty list until it is asked again),
+   * every artifact is read whole.
    */
   private async crowded(tenant: string, ids: string[]): Promise<Set<string>> {
     if (this.ch.cluster || ids.length === 0) return new Set();
