@@ -143,6 +143,11 @@ export class MemoryProvenanceStore implements ProvenanceReader {
     return [...new Set(ids)].sort().flatMap((id) => this.arts.get(`${tenant}/${id}`) ?? []).map(({ content: _, ...facts }) => facts);
   }
 
+  async artifactContents(tenant: string, ids: string[]): Promise<{ artifact_id: string; content: string }[]> {
+    this.calls.push({ method: 'artifactContents', keys: ids });
+    return [...new Set(ids)].sort().flatMap((id) => this.arts.get(`${tenant}/${id}`) ?? []).map(({ artifact_id, content }) => ({ artifact_id, content }));
+  }
+
   /** Every trace stored, in id order. */
   traceIds(tenant = MEMORY_TENANT): string[] {
     return [...this.actsByTrace.keys()].filter((k) => k.startsWith(`${tenant}/`)).map((k) => k.slice(tenant.length + 1)).sort();

@@ -28,7 +28,7 @@ export interface SliceEngine {
   traceGraph(reader: ProvenanceReaderLike, o: CorpusOptions, traceId: string): Promise<SliceResponse | undefined>;
 }
 /** The reads a slice makes (structurally the engine's ProvenanceReader). */
-export type ProvenanceReaderLike = Pick<MemoryProvenanceStore, 'activities' | 'activitiesAt' | 'relations' | 'artifacts' | 'appearances' | 'conversationTraces' | 'fingerprintHits' | 'artifactFacts'>;
+export type ProvenanceReaderLike = Pick<MemoryProvenanceStore, 'activities' | 'activitiesAt' | 'relations' | 'artifacts' | 'appearances' | 'conversationTraces' | 'fingerprintHits' | 'artifactFacts' | 'artifactContents'>;
 
 export interface SliceCase {
   key: string;

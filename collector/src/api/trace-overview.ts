@@ -110,6 +110,7 @@ function sharedTraceReads(reader: ProvenanceReader, tenant: string, traceId: str
     conversationTraces: (t, ids, limit) => reader.conversationTraces(t, ids, limit),
     fingerprintHits: (t, fps) => reader.fingerprintHits(t, fps),
     artifactFacts: (t, ids) => reader.artifactFacts(t, ids),
+    artifactContents: (t, ids) => reader.artifactContents(t, ids),
   };
 }
 

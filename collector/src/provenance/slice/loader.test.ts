@@ -37,6 +37,24 @@ describe('slice loader', () => {
     expect(store.calls.filter((x) => x.method === 'relations').map((x) => x.keys)).toEqual([[a, b], [c]]);
   });
 
+  it('artifacts whose facts a scope read are completed with their content alone, as the whole rows the reader gives', async () => {
+    const store = generated;
+    const [a, b] = store.traceIds();
+    const load = new SliceLoader(store, MEMORY_TENANT);
+    await load.scopeArtifacts([a!]);
+    const inScope = [...new Set(store.relationsOf(a!).map((r) => r.artifact_id))];
+    const elsewhere = [...new Set(store.relationsOf(b!).map((r) => r.artifact_id))].filter((i) => !inScope.includes(i));
+    expect(inScope.length).toBeGreaterThan(1);
+    expect(elsewhere.length).toBeGreaterThan(0);
+    // unsorted, and mixed with artifacts read for the first time
+    const ids = [...inScope].reverse().concat(elsewhere);
+    store.resetCalls();
+    await load.loadArtifacts(ids);
+    expect(store.calls.find((c) => c.method === 'artifactContents')?.keys.sort()).toEqual([...inScope].sort());
+    expect(store.calls.find((c) => c.method === 'artifacts')?.keys.sort()).toEqual([...elsewhere].sort());
+    expect(JSON.stringify(load.loadedArtifacts())).toBe(JSON.stringify(await store.artifacts(MEMORY_TENANT, ids)));
+  });
+
   it('no slice reads a trace twice, over captured libraries and the generated workload', async () => {
     for (const store of [await capturedStore('openai'), await capturedStore('vercel-ai'), generated]) {
       for (const c of sliceCases(indexOf(store), true).slice(0, 150)) {
@@ -89,7 +107,7 @@ describe('slice loader', () => {
     const down = async (): Promise<never> => {
       throw new Error('store down');
     };
-    const failing: ProvenanceReader = { activities: down, activitiesAt: down, relations: down, artifacts: down, appearances: down, conversationTraces: down, fingerprintHits: down, artifactFacts: down };
+    const failing: ProvenanceReader = { activities: down, activitiesAt: down, relations: down, artifacts: down, appearances: down, conversationTraces: down, fingerprintHits: down, artifactFacts: down, artifactContents: down };
     const unhandled: unknown[] = [];
     const note = (e: unknown): void => void unhandled.push(e);
     process.on('unhandledRejection', note);

@@ -132,7 +132,19 @@ export class SliceLoader {
   async loadArtifacts(ids: string[]): Promise<void> {
     const missing = ids.filter((i) => !this.artifactRows.has(i));
     if (missing.length === 0) return;
-    for (const row of await this.q.artifacts(this.tenant, missing)) this.artifactRows.set(row.artifact_id, row);
+    // those whose facts a scope read need only their content (an answer's artifacts, mostly)
+    const known = missing.filter((i) => this.artifactFacts.has(i));
+    const rest = known.length === 0 ? missing : missing.filter((i) => !this.artifactFacts.has(i));
+    const [rows, contents] = await Promise.all([rest.length > 0 ? this.q.artifacts(this.tenant, rest) : [], known.length > 0 ? this.q.artifactContents(this.tenant, known) : []]);
+    const whole = contents.flatMap(({ artifact_id, content }) => {
+      const f = this.artifactFacts.get(artifact_id);
+      if (!f) return [];
+      // the whole row's columns, in its order
+      const { tenant, trace_id, span_id, artifact_id: _, kind, ...rest } = f;
+      return [{ tenant, trace_id, span_id, artifact_id, kind, content, ...rest }];
+    });
+    // in the reader's order (by artifact id), as one read would have answered: rows keep their load order
+    for (const row of whole.length === 0 ? rows : [...rows, ...whole].sort((a, b) => byCodeUnits(a.artifact_id, b.artifact_id))) this.artifactRows.set(row.artifact_id, row);
   }
 
   /** Rows for those of `ids` known neither as rows nor as facts (what a walk compares: content is read for the answer's nodes). */

@@ -24,4 +24,6 @@ export interface ProvenanceReader {
   fingerprintHits(tenant: string, fps: string[]): Promise<FingerprintHit[]>;
   /** `artifacts` without their content */
   artifactFacts(tenant: string, ids: string[]): Promise<ArtifactFacts[]>;
+  /** only the content of `artifacts` (the same row of each), by artifact id: for artifacts whose facts were read already */
+  artifactContents(tenant: string, ids: string[]): Promise<{ artifact_id: string; content: string }[]>;
 }

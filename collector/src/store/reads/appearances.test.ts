@@ -78,8 +78,13 @@ describe('appearances', () => {
     expect(await count('prov_appearances_fine')).toBe(before.length + after.length);
 
     const sql: string[] = [];
+    /** artifacts read alone (by their first rows) */
+    const alone: unknown[] = [];
     const spied = new Proxy(ch, {
-      get: (target, prop, recv) => (prop === 'query' ? (q: string, p?: Record<string, unknown>) => (sql.push(q), target.query(q, p)) : Reflect.get(target, prop, recv)),
+      get: (target, prop, recv) =>
+        prop === 'query'
+          ? (q: string, p?: Record<string, unknown>) => (sql.push(q), alone.push(...Object.entries(p ?? {}).flatMap(([k, v]) => (/^a\d+$/.test(k) ? [v] : []))), target.query(q, p))
+          : Reflect.get(target, prop, recv),
     });
     const reads = new ProvenanceReads(spied, 't');
     const rows = [...before, ...after];
@@ -88,8 +93,24 @@ describe('appearances', () => {
     expect(await reads.appearances('t', ids, 200, ['generated'])).toEqual(expected(rows, ids, 200, 'generated'));
     // the crowded artifact (3,000+ rows: more than 256-row granules) was read alone, the others together
     expect(sql.some((q) => /artifact_id = \{a0:String\}/.test(q))).toBe(true);
-    const alone = await reads.appearances('t', [CROWDED], 200);
-    expect(alone).toEqual(expected(rows, [CROWDED], 200));
+    expect(await reads.appearances('t', [CROWDED], 200)).toEqual(expected(rows, [CROWDED], 200));
     expect(await reads.appearances('t', FEW, 3)).toEqual(expected(rows, FEW, 3));
+    // the store's crowded artifacts were read from the index once, for every call since
+    expect(sql.filter((q) => q.includes('mergeTreeIndex')).length).toBe(1);
+
+    // An artifact crowded after the list was read is read whole until the list is read again:
+    // the same rows either way.
+    const LATE = hex('crowded late', 32);
+    const late = Array.from({ length: 900 }, (_, i) => ({ ...before[0]!, artifact_id: LATE, trace_id: hex(`late t${i % 90}`, 32), span_id: hex(`late s${i}`, 16), row_hash: hex(`late${i}`, 64) }));
+    await insert(late);
+    const all = [...rows, ...late];
+    sql.length = 0;
+    expect(await reads.appearances('t', [LATE, ...FEW], 200)).toEqual(expected(all, [LATE, ...FEW], 200));
+    expect(sql.filter((q) => q.includes('mergeTreeIndex'))).toEqual([]);
+    expect(alone).not.toContain(LATE);
+    const fresh = new ProvenanceReads(spied, 't', 0);
+    for (let k = 0; k < 2; k++) expect(await fresh.appearances('t', [LATE, ...FEW], 200)).toEqual(expected(all, [LATE, ...FEW], 200));
+    expect(sql.filter((q) => q.includes('mergeTreeIndex')).length).toBe(2);
+    expect(alone.filter((a) => a === LATE).length).toBe(2);
   });
 });

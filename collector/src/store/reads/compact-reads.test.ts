@@ -20,7 +20,7 @@ const jsonl = (rows: object[]): Buffer => Buffer.from(`${rows.map((r) => JSON.st
 const KINDS = ['tool_request', 'tool_result', 'document', 'model_output'];
 
 describe('whole-trace reads as arrays', () => {
-  it('give the relations and artifact facts the JSON-object reads gave, repeats collapsed, in order, other tenants left out', async () => {
+  it('give the relations and artifact facts (and contents) the JSON-object reads gave, repeats collapsed, in order, other tenants left out', async () => {
     const traces = [hex('t1', 32), hex('t2', 32)];
     const rels = [];
     for (let i = 0; i < 400; i++) {
@@ -61,7 +61,7 @@ describe('whole-trace reads as arrays', () => {
       row_hash: hex(`ar${i}`, 64),
     }));
     // a second, later row of some artifacts: the first stored is the one read
-    const later = arts.filter((_, i) => i % 8 === 0).map((a) => ({ ...a, source: 'later row', row_hash: hex(`later${a.artifact_id}`, 64) }));
+    const later = arts.filter((_, i) => i % 8 === 0).map((a) => ({ ...a, source: 'later row', content: 'later content', row_hash: hex(`later${a.artifact_id}`, 64) }));
     await ch.insertJsonEachRow('prov_artifacts', [jsonl(arts)], INSERT_SETTINGS);
     await ch.insertJsonEachRow('prov_artifacts', [jsonl(later)], INSERT_SETTINGS);
 
@@ -87,5 +87,9 @@ describe('whole-trace reads as arrays', () => {
     expect(wantFacts.length).toBe(arts.filter((a) => a.tenant === 't').length);
     expect(wantFacts.some((f) => f.source === 'later row')).toBe(false);
     expect(JSON.stringify(facts)).toBe(JSON.stringify(wantFacts));
+    // contents alone: the same row's, in the same order, as whole rows give them
+    const whole = await reads.artifacts('t', ids);
+    expect(await reads.artifactContents('t', [...ids].reverse())).toEqual(whole.map((r) => ({ artifact_id: r.artifact_id, content: r.content })));
+    expect(whole.some((r) => r.content === 'later content')).toBe(false);
   });
 });

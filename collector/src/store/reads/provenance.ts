@@ -18,6 +18,13 @@ export const KEYS_PER_QUERY = 4000;
 const KEYS_PER_LOOKUP = 8000;
 /** Crowded artifacts read one by one in one query (the rest of them are read with the others, whole). */
 const CROWDED_PER_QUERY = 256;
+/**
+ * The store's crowded artifacts (see crowded) are read from the primary index at most this often
+ * per tenant and process: one index read instead of one per appearances call (5–7 a backward walk).
+ */
+export const CROWDED_TTL_MS = 60_000;
+/** At most this many crowded artifacts remembered per tenant (a 1M-span store has ~550; one left out is read whole). */
+export const CROWDED_MAX = 65_536;
 
 export async function inChunks<K, T>(keys: K[], sortKey: (k: K) => string, run: (chunk: K[]) => Promise<T[]>): Promise<T[]> {
   if (keys.length <= KEYS_PER_QUERY) return run(keys);
@@ -36,9 +43,13 @@ const byKey = (x: Appearance, y: Appearance): number =>
 export const APPEARANCES = 'prov_appearances_fine';
 
 export class ProvenanceReads {
+  /** The store's crowded artifacts as last read, and when (a hint: see crowded). */
+  private crowdedList?: { at: number; ids: Promise<Set<string>> };
+
   constructor(
     private readonly ch: ClickHouse,
     readonly tenant: string,
+    private readonly crowdedTtlMs = CROWDED_TTL_MS,
   ) {}
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
@@ -137,20 +148,22 @@ export class ProvenanceReads {
     if (ids.length === 0) return [];
     const wanted = [...new Set(ids)];
     const crowded = await this.crowded(tenant, wanted);
-    const byId = crowded.size > 0 ? await this.firstRows(tenant, [...crowded], limit, relations) : new Map<string, Appearance[]>();
-    // the others, and any crowded one whose first rows were too many repeats to tell
-    const rows = await inChunks(
-      wanted.filter((i) => !byId.has(i)),
-      self,
-      (chunk) =>
+    const whole = async (some: string[]): Promise<Appearance[]> => {
+      if (some.length === 0) return [];
+      return inChunks(some, self, (chunk) =>
         this.rows<Appearance>(
           `SELECT DISTINCT artifact_id, trace_id, span_id, relation, container_id FROM ${this.db}.${APPEARANCES}
            WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)} ${relations ? 'AND relation IN {relations:Array(String)}' : ''}
            ORDER BY artifact_id, trace_id, span_id, relation, container_id LIMIT {limit:UInt32} BY artifact_id`,
           { tenant, ids: chunk, limit, relations: relations ?? [] },
         ),
-    );
-    if (byId.size === 0) return rows;
+      );
+    };
+    if (crowded.size === 0) return whole(wanted);
+    // the crowded ones' first rows and the others side by side (one wait instead of two), then
+    // any crowded one whose first rows were too many repeats to tell, read whole
+    const [byId, others] = await Promise.all([this.firstRows(tenant, [...crowded], limit, relations), whole(wanted.filter((i) => !crowded.has(i)))]);
+    const rows = [...others, ...(await whole([...crowded].filter((i) => !byId.has(i))))];
     for (const r of rows) (byId.get(r.artifact_id) ?? byId.set(r.artifact_id, []).get(r.artifact_id)!).push(r);
     return [...byId.keys()].sort(byCodeUnits).flatMap((i) => byId.get(i)!);
   }
@@ -187,27 +200,33 @@ export class ProvenanceReads {
   /**
    * Those of `ids` whose rows fill more than a granule of some part: the primary index holds the
    * first key of every granule, so an artifact named there at least twice has rows across
-   * granule boundaries. Read from the index in memory (mergeTreeIndex), not from the table. A
-   * hint only: an artifact left out is read whole, as any other, and gives the same rows. On a
-   * cluster (Distributed tables have no index of their own) or for a user refused the index,
+   * granule boundaries. Read from the index in memory (mergeTreeIndex), not from the table, for
+   * the whole tenant at once and remembered for crowdedTtlMs (bounded: CROWDED_MAX; README's
+   * bounds table). A hint only, either way: an artifact left out (crowded since the list was
+   * read) is read whole, as any other, and one listed but no longer crowded is read alone; both
+   * give the same rows. On a cluster (Distributed tables have no index of their own) or for a
+   * user refused the index (a failed read counts as an empty list until it is asked again),
    * every artifact is read whole.
    */
   private async crowded(tenant: string, ids: string[]): Promise<Set<string>> {
     if (this.ch.cluster || ids.length === 0) return new Set();
-    try {
-      const rows = await inChunks(ids, self, (chunk) =>
-        this.rows<{ artifact_id: string }>(
-          `SELECT artifact_id FROM mergeTreeIndex(${this.db}, ${APPEARANCES})
-           WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
-           GROUP BY artifact_id HAVING count() >= 2`,
-          { tenant, ids: chunk },
-        ),
+    const now = Date.now();
+    if (!this.crowdedList || now - this.crowdedList.at >= this.crowdedTtlMs) {
+      const read = this.rows<{ artifact_id: string }>(
+        `SELECT artifact_id FROM mergeTreeIndex(${this.db}, ${APPEARANCES})
+         WHERE tenant = {tenant:String} GROUP BY artifact_id HAVING count() >= 2 LIMIT ${CROWDED_MAX}`,
+        { tenant },
+      ).then(
+        (rows) => new Set(rows.map((r) => r.artifact_id)),
+        () => new Set<string>(),
       );
-      // each is a query of its own (a branch of one UNION ALL): a bounded number of them
-      return new Set(rows.map((r) => r.artifact_id).slice(0, CROWDED_PER_QUERY));
-    } catch {
-      return new Set();
+      this.crowdedList = { at: now, ids: read };
     }
+    const all = await this.crowdedList.ids;
+    // each is a query of its own (a branch of one UNION ALL): a bounded number of them
+    const out = new Set<string>();
+    for (const i of ids) if (all.has(i) && out.size < CROWDED_PER_QUERY) out.add(i);
+    return out;
   }
 
   /** The traces of each conversation, newest first, at most `limit` per conversation. */
@@ -252,6 +271,23 @@ export class ProvenanceReads {
       normalized_length: Number(normalized_length),
       parts,
     }));
+  }
+
+  /**
+   * `artifacts` reduced to their content (the same row of each: first stored). A slice asks it for
+   * its answer's artifacts, whose facts it read already: at 1M spans a whole row cost ~3x the
+   * engine time of its content alone (each small column decompresses a block for its granule).
+   */
+  async artifactContents(tenant: string, ids: string[]): Promise<{ artifact_id: string; content: string }[]> {
+    if (ids.length === 0) return [];
+    return inChunks(ids, self, (chunk) =>
+      this.rows<{ artifact_id: string; content: string }>(
+        `SELECT artifact_id, content FROM ${this.db}.prov_artifacts
+         WHERE tenant = {tenant:String} AND artifact_id IN {ids:Array(String)}
+         ORDER BY artifact_id, ingested_at LIMIT 1 BY artifact_id`,
+        { tenant, ids: chunk },
+      ),
+    );
   }
 
   async fingerprintHits(tenant: string, fps: string[]): Promise<FingerprintHit[]> {
