@@ -78,6 +78,13 @@ export class Candidates {
     return this.from[k + 1]! - this.from[k]!;
   }
 
+  /** How many of candidate k's shared fingerprints `covered` does not hold (by the row's index). */
+  fresh(k: number, covered: Uint8Array): number {
+    let n = 0;
+    for (let j = this.from[k]!; j < this.from[k + 1]!; j++) if (covered[this.idx[j]!] === 0) n++;
+    return n;
+  }
+
   /** Candidate k's shared fingerprints as lists, in the row's order. */
   get(k: number): Shared {
     const idx = Array.from(this.idx.subarray(this.from[k]!, this.from[k + 1]!));

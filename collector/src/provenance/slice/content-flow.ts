@@ -183,17 +183,18 @@ export function chooseInTrace(found: Candidates, row: ArtifactFacts, facts: (id:
   const when = (cid: string): Seen | undefined => (sightings.has(cid) ? sightings.get(cid) : sightings.set(cid, seen(cid)).get(cid));
   // what chooseSources' scored list would hold: candidates with a row, seen where the rules allow
   const scored = (cid: string): boolean => candidate.has(cid) && facts(cid) !== undefined && when(cid) !== undefined;
-  const covered = new Set<number>();
+  // by the row's fingerprint index: explained already by a source chosen before
+  const covered = new Uint8Array(row.fingerprints.length);
   const chosen: Scored[] = [];
   for (const { k, fpShare } of order) {
     const cid = found.ids[k]!;
+    // what explains too little that is new is passed over whatever its sighting: asked first (copies of one text are many)
+    if (backward && found.fresh(k, covered) < MIN_SHARED) continue;
     const w = when(cid);
     // the most specific source: a document rather than the result that holds it
     if (!w || facts(cid)!.parts.some((p) => p !== cid && scored(p))) continue;
     const c = found.get(k);
-    const fresh = c.idx.filter((i) => !covered.has(i));
-    if (backward && fresh.length < MIN_SHARED) continue;
-    for (const i of fresh) covered.add(i);
+    for (const i of c.idx) covered[i] = 1;
     chosen.push({ cid, score: copiedShare(c, row.normalized_length, facts(cid)!.normalized_length), fpShare, when: w, c });
     if (chosen.length >= SOURCES_PER_ARTIFACT) break;
   }
