@@ -39,19 +39,49 @@ export class NumberedIndex {
   readonly count: Int32Array;
   readonly slot: Int32Array;
 
-  constructor(index: FingerprintIndex) {
-    for (const [f, holders] of index) {
-      const pairs = new Int32Array(holders.length * 2);
-      holders.forEach((h, k) => {
-        let n = this.numbers.get(h.artifact_id);
-        if (n === undefined) this.numbers.set(h.artifact_id, (n = this.ids.push(h.artifact_id) - 1));
-        pairs[2 * k] = n;
-        pairs[2 * k + 1] = h.pos;
-      });
-      this.byFp.set(f, pairs);
+  /** From an index, or from rows: where each of `fps` is held among them, in row order (within a row, by index: as holders.ts lists them). */
+  constructor(from: FingerprintIndex | { rows: ArtifactFacts[]; fps: Set<string> }) {
+    if (from instanceof Map) {
+      for (const [f, holders] of from) {
+        const pairs = new Int32Array(holders.length * 2);
+        holders.forEach((h, k) => {
+          pairs[2 * k] = this.numberOrNew(h.artifact_id);
+          pairs[2 * k + 1] = h.pos;
+        });
+        this.byFp.set(f, pairs);
+      }
+    } else {
+      // counted, then filled: no list per fingerprint (a 3,000-span trace's scope holds ~220,000)
+      const { rows, fps } = from;
+      const n = new Map<string, number>();
+      for (const r of rows) for (const f of r.fingerprints) if (fps.has(f)) n.set(f, (n.get(f) ?? 0) + 1);
+      const flat = new Int32Array(2 * [...n.values()].reduce((a, b) => a + b, 0));
+      const at = new Map<string, number>();
+      let end = 0;
+      for (const [f, c] of n) {
+        this.byFp.set(f, flat.subarray(end, end + 2 * c));
+        at.set(f, end);
+        end += 2 * c;
+      }
+      for (const r of rows) {
+        const a = this.numberOrNew(r.artifact_id);
+        r.fingerprints.forEach((f, i) => {
+          const k = at.get(f);
+          if (k === undefined) return;
+          flat[k] = a;
+          flat[k + 1] = r.fp_positions[i]!;
+          at.set(f, k + 2);
+        });
+      }
     }
     this.count = new Int32Array(this.ids.length);
     this.slot = new Int32Array(this.ids.length);
+  }
+
+  private numberOrNew(id: string): number {
+    let n = this.numbers.get(id);
+    if (n === undefined) this.numbers.set(id, (n = this.ids.push(id) - 1));
+    return n;
   }
 
   number(id: string): number {

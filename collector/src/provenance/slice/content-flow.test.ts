@@ -127,7 +127,7 @@ describe('content flow: which earlier content an agent-made artifact copied text
     expect(chooseSources(many, partsOf, 'here', true)).toHaveLength(SOURCES_PER_ARTIFACT);
   });
 
-  it('finds as candidates what counting every fingerprint holder finds, in the order they are first met, on many random indexes', () => {
+  it('finds as candidates what counting every fingerprint holder finds, in the order they are first met, on many random indexes, from an index or off the rows', () => {
     let seed = 7;
     const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     for (let round = 0; round < 200; round++) {
@@ -139,7 +139,10 @@ describe('content flow: which earlier content an agent-made artifact copied text
       const index: FingerprintIndex = new Map();
       for (const a of rows) a.fingerprints.forEach((f, i) => (index.get(f) ?? index.set(f, []).get(f)!).push({ artifact_id: a.artifact_id, pos: a.fp_positions[i]! }));
       const numbered = new NumberedIndex(index);
+      // read off the rows (a trace graph's whole scope): the same holders, in the same order
+      const offRows = new NumberedIndex({ rows, fps: new Set(rows.flatMap((r) => r.fingerprints)) });
       for (const row of rows) {
+        expect(candidatesOf(row, offRows).toMap()).toEqual(candidatesOf(row, numbered).toMap());
         // by definition: per holder of each of the row's fingerprints, in order
         const want = new Map<string, { idx: number[]; theirs: number[] }>();
         row.fingerprints.forEach((f, i) => {

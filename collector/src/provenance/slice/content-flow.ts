@@ -224,10 +224,9 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   // A graph already full takes no link (a 3,000-span trace's at the API's 5,000 nodes): only the
   // traces the step would read are read, as each loaded trace adds its producers to trust labels.
   if (graph.full() && scopedFps) return void (await loader.prefetchTraces(await traceScope(loader, items)));
-  const byFp = scopedFps ? await fingerprintsInScope(loader, items, fps) : await fingerprintsInStore(loader, fps);
+  const index = scopedFps ? await fingerprintsInScope(loader, items, fps, onlyTrace !== undefined) : new NumberedIndex(await fingerprintsInStore(loader, fps));
   // In scope, every candidate's facts came with the index: those no target could copy from are
   // left out at once. Store-wide, candidates' rows are read first, then placed and left out.
-  const index = new NumberedIndex(byFp);
   const found = new Map<string, Candidates>();
   for (const id of ids) {
     const row = loader.facts(id);
@@ -369,14 +368,16 @@ async function fingerprintsInStore(loader: SliceLoader, fps: Set<string>): Promi
  * Those artifacts are read and indexed once per walk, without their content (loader.scopeArtifacts):
  * a 3,000-span trace names 6,400 holding 220,000 fingerprints, too many to search at every level.
  */
-async function fingerprintsInScope(loader: SliceLoader, items: Item[], fps: Set<string>): Promise<FingerprintIndex> {
+async function fingerprintsInScope(loader: SliceLoader, items: Item[], fps: Set<string>, whole: boolean): Promise<NumberedIndex> {
   const held = await loader.scopeArtifacts(await traceScope(loader, items));
+  // a trace graph asks for every fingerprint of its trace: read off the rows, not list by list
+  if (whole) return new NumberedIndex({ rows: held.facts, fps });
   const byFp: FingerprintIndex = new Map();
   for (const f of fps) {
     const l = held.holders(f);
     if (l) byFp.set(f, l);
   }
-  return byFp;
+  return new NumberedIndex(byFp);
 }
 
 /** The items' traces and the other traces of their conversations, in the order their holders are listed. */
