@@ -5,7 +5,9 @@
 // of the store: per kind of read, p50 / p95, and for the slowest walks the reads by method
 // (calls, rows, ms) against the rest (JavaScript: building graphs, content flow, GC).
 //
-//   node --import tsx collector/bench/slice-reads.ts --store <dir> [--seeds 30] [--kinds backward,forward,graph] [--salt 1] [--repeat 1] [--detail] [--engine-stats] [--digests]
+//   node --import tsx collector/bench/slice-reads.ts --store <dir> [--seeds 30] [--kinds backward,forward,graph] [--salt 1] [--repeat 1] [--detail] [--engine-stats] [--digests] [--trace <id>]
+// --trace: the graph kind's seeds are that one trace (e.g. the soak's 3,252-span trace), --seeds times.
+// --limit: the graph kind's node limit (default the API's, TRACE_GRAPH_LIMITS.default; the overview asks for .max).
 // --engine-stats: reads through chDB's Session instead of the client, to have the engine's own
 // time and rows read per query (by table), printed for the slowest walks.
 // With --cpu-prof (node's own flag) its profile is the engine's alone.
@@ -133,7 +135,8 @@ async function main(): Promise<void> {
       `SELECT artifact_id FROM ${db}.prov_artifacts WHERE tenant = {tenant:String} AND kind = 'document' ORDER BY cityHash64(artifact_id, ${salt}) LIMIT ${seeds}`,
       { tenant: TENANT },
     );
-    const traces = await ch.query<{ trace_id: string }>(
+    const oneTrace = arg('trace', '');
+    const traces = oneTrace ? Array.from({ length: seeds }, () => ({ trace_id: oneTrace })) : await ch.query<{ trace_id: string }>(
       `SELECT DISTINCT trace_id FROM ${db}.prov_activities WHERE tenant = {tenant:String} ORDER BY cityHash64(trace_id, ${salt}) LIMIT ${seeds}`,
       { tenant: TENANT },
     );
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
           });
         const g = traces[i];
         if (kinds.includes('graph') && g) await one('graph', g.trace_id, (r) => {
-            const b = new SliceBuilder(r, { ...o, direction: 'backward', depth: 1, maxNodes: TRACE_GRAPH_LIMITS.default });
+            const b = new SliceBuilder(r, { ...o, direction: 'backward', depth: 1, maxNodes: Number(arg('limit', String(TRACE_GRAPH_LIMITS.default))) });
             return b.traceGraph(g.trace_id).then((s) => marks(b, r, s));
           });
       }

@@ -7,7 +7,10 @@ import { loadCaptured } from '../../../../fixtures/agents/captured.ts';
 import { DOCS, EMAILS, type ScenarioName } from '../../../../fixtures/agents/scenarios.ts';
 import type { Library } from '../../../../fixtures/agents/telemetry.ts';
 import { DEFAULT_TRUST_RULES } from '../trust.ts';
-import { type FingerprintIndex, MIN_SHARED, type Scored, SOURCES_PER_ARTIFACT, chooseSources, couldCopy, sharedFingerprints, sourceSeen } from './content-flow.ts';
+import { NumberedIndex, candidatesOf } from './candidates.ts';
+import { copiedShare } from './copied-text.ts';
+import { type FingerprintIndex, MIN_SHARED, type Scored, type Seen, SOURCES_PER_ARTIFACT, chooseInTrace, chooseSources, couldCopy, sharedFingerprints, sourceSeen } from './content-flow.ts';
+import type { ArtifactFacts } from './reader.ts';
 import { matchRequest } from './matching.ts';
 import { SLACK, buildTrace, end, start } from './trace-graph.ts';
 import { SliceBuilder } from './walk.ts';
@@ -122,6 +125,87 @@ describe('content flow: which earlier content an agent-made artifact copied text
     // at most SOURCES_PER_ARTIFACT
     const many = Array.from({ length: SOURCES_PER_ARTIFACT + 3 }, (_, i) => s(`s${i}`, [i * 10, i * 10 + 1, i * 10 + 2]));
     expect(chooseSources(many, partsOf, 'here', true)).toHaveLength(SOURCES_PER_ARTIFACT);
+  });
+
+  it('finds as candidates what counting every fingerprint holder finds, in the order they are first met, on many random indexes, from an index or off the rows', () => {
+    let seed = 7;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let round = 0; round < 200; round++) {
+      const fact = (id: string): ArtifactFacts => {
+        const fingerprints = [...new Set(Array.from({ length: rand(30) }, () => String(rand(40))))];
+        return { artifact_id: id, fingerprints, fp_positions: fingerprints.map(() => rand(500)) } as unknown as ArtifactFacts;
+      };
+      const rows = Array.from({ length: 2 + rand(12) }, (_, i) => fact(`a${i}`));
+      const index: FingerprintIndex = new Map();
+      for (const a of rows) a.fingerprints.forEach((f, i) => (index.get(f) ?? index.set(f, []).get(f)!).push({ artifact_id: a.artifact_id, pos: a.fp_positions[i]! }));
+      const numbered = new NumberedIndex(index);
+      // read off the rows (a trace graph's whole scope): the same holders, in the same order
+      const offRows = new NumberedIndex({ rows, fps: new Set(rows.flatMap((r) => r.fingerprints)) });
+      for (const row of rows) {
+        expect(candidatesOf(row, offRows).toMap()).toEqual(candidatesOf(row, numbered).toMap());
+        // by definition: per holder of each of the row's fingerprints, in order
+        const want = new Map<string, { idx: number[]; theirs: number[] }>();
+        row.fingerprints.forEach((f, i) => {
+          for (const h of index.get(f)!) {
+            if (h.artifact_id === row.artifact_id) continue;
+            const c = want.get(h.artifact_id) ?? want.set(h.artifact_id, { idx: [], theirs: [] }).get(h.artifact_id)!;
+            c.idx.push(i);
+            c.theirs.push(h.pos);
+          }
+        });
+        for (const [id, c] of want) if (c.idx.length < MIN_SHARED) want.delete(id);
+        const got = candidatesOf(row, numbered).toMap();
+        expect([...got.keys()]).toEqual([...want.keys()]);
+        for (const [id, c] of got) {
+          expect(c.idx).toEqual(want.get(id)!.idx);
+          expect(c.theirs).toEqual(want.get(id)!.theirs);
+          expect(c.mine).toEqual(c.idx.map((i) => row.fp_positions[i]));
+          expect(c.shared).toBe(c.idx.length);
+        }
+        // left out by the caller: the rest keep their order
+        const odd = (id: string): boolean => Number(id.slice(1)) % 2 === 1;
+        expect(candidatesOf(row, numbered, odd).ids).toEqual([...want.keys()].filter(odd));
+      }
+    }
+  });
+
+  it("chooses a trace graph's sources as scoring every candidate would, asking where a candidate was seen only when the choice reaches it", () => {
+    let seed = 11;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    let fewer = 0;
+    for (let round = 0; round < 300; round++) {
+      const n = 1 + rand(14);
+      const rows: ArtifactFacts[] = Array.from({ length: n + 1 }, (_, i) => {
+        const fingerprints = [...new Set(Array.from({ length: 3 + rand(i === 0 ? 24 : 10) }, () => String(rand(24))))];
+        return { artifact_id: `a${i}`, fingerprints, fp_positions: fingerprints.map(() => rand(300)), normalized_length: 50 + rand(400), parts: [] as string[] } as unknown as ArtifactFacts;
+      });
+      // documents held by results, some rows unknown
+      for (let i = 1; i <= n; i++) if (rand(4) === 0) rows[i]!.parts.push(`a${1 + rand(n)}`);
+      const facts = new Map(rows.filter((r, i) => i === 0 || rand(8) > 0).map((r) => [r.artifact_id, r]));
+      const index: FingerprintIndex = new Map();
+      for (const a of rows) a.fingerprints.forEach((f, i) => (index.get(f) ?? index.set(f, []).get(f)!).push({ artifact_id: a.artifact_id, pos: a.fp_positions[i]! }));
+      const row = rows[0]!;
+      const found = candidatesOf(row, new NumberedIndex(index));
+      const act = { trace_id: 'here', span_id: 's' } as ActivityRow;
+      const sightings = new Map(found.ids.map((cid) => [cid, rand(3) === 0 ? undefined : ({ act, t: BigInt(rand(9)), made: 0 } as Seen)]));
+      for (const backward of [true, false]) {
+        // every candidate scored first, as a slice does
+        const scored: Scored[] = [];
+        for (const [cid, c] of found.toMap()) {
+          const crow = facts.get(cid);
+          const when = sightings.get(cid);
+          if (!crow || !when) continue;
+          scored.push({ cid, score: copiedShare(c, row.normalized_length, crow.normalized_length), fpShare: c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length)), when, c });
+        }
+        const want = chooseSources(scored, (cid) => facts.get(cid)?.parts ?? [], 'here', backward);
+        const asked: string[] = [];
+        const got = chooseInTrace(found, row, (id) => facts.get(id), (cid) => (asked.push(cid), sightings.get(cid)), backward);
+        expect(got).toEqual(want);
+        expect(new Set(asked).size).toBe(asked.length);
+        if (asked.length < found.ids.length) fewer++;
+      }
+    }
+    expect(fewer).toBeGreaterThan(100);
   });
 
   it('in a backward slice: derived_from edges from the injected email to the send_email request, and from the restricted HR document to the public post', async () => {

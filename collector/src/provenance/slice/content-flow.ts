@@ -23,7 +23,7 @@
 //    document is preferred to the result that holds it; at most SOURCES_PER_ARTIFACT per artifact.
 import type { ActivityRow, Appearance, RelationRow } from '@causeway/schemas';
 import { artifactOfNode } from '@causeway/schemas/node-id.ts';
-import { isSensitive } from '../fingerprint.ts';
+import { Candidates, type FingerprintIndex, MIN_SHARED, NumberedIndex, type Shared, UNPLACED, candidatesOf, placeTheirs, withoutSensitive } from './candidates.ts';
 import type { Item, SliceGraph } from './graph.ts';
 import { APPEARANCES_PER_ARTIFACT, type SliceLoader } from './loader.ts';
 import { producerIn } from './matching.ts';
@@ -32,31 +32,10 @@ import type { ArtifactFacts } from './reader.ts';
 import { isAncestor, relativeTo } from './structure.ts';
 import { SLACK, type TraceGraph, at, start } from './trace-graph.ts';
 
-export const MIN_SHARED = 3;
+export { type FingerprintIndex, MIN_SHARED, type Shared, withoutSensitive } from './candidates.ts';
 export const SOURCES_PER_ARTIFACT = 4;
 /** Kinds the agent produced: the ones whose text may have been copied from somewhere. */
 const COPIES = new Set(['tool_request', 'model_output', 'outcome', 'tool_result']);
-
-/** Fingerprint → the artifacts holding it and where in their text (UNPLACED: not known yet, see placeTheirs). */
-export type FingerprintIndex = Map<string, { artifact_id: string; pos: number }[]>;
-const UNPLACED = -1;
-
-/** What one artifact shares with a candidate source: how many fingerprints, which of its own (by index), where on each side. */
-export interface Shared {
-  shared: number;
-  idx: number[];
-  mine: number[];
-  theirs: number[];
-  /** per shared fingerprint: whether its gram touched a low-entropy (redacted) value */
-  sensitive: boolean[];
-}
-
-/** The shared fingerprints without those whose gram touched a low-entropy value. */
-export function withoutSensitive(c: Shared): Shared {
-  const pick = <T>(xs: T[]): T[] => xs.filter((_, i) => !c.sensitive[i]);
-  const idx = pick(c.idx);
-  return { shared: idx.length, idx, mine: pick(c.mine), theirs: pick(c.theirs), sensitive: idx.map(() => false) };
-}
 
 export interface Scored {
   cid: string;
@@ -80,25 +59,7 @@ export function couldCopy(target: ArtifactFacts, source: ArtifactFacts, backward
 
 /** The artifacts sharing at least MIN_SHARED of `row`'s fingerprints, in the index's order. */
 export function sharedFingerprints(row: ArtifactFacts, byFp: FingerprintIndex): Map<string, Shared> {
-  // counted first: most artifacts share a fingerprint or two (boilerplate) and are never candidates
-  const count = new Map<string, number>();
-  for (const f of row.fingerprints) for (const h of byFp.get(f) ?? []) count.set(h.artifact_id, (count.get(h.artifact_id) ?? 0) + 1);
-  const m = new Map<string, Shared>();
-  row.fingerprints.forEach((f, i) => {
-    const sensitive = isSensitive(f);
-    for (const h of byFp.get(f) ?? []) {
-      if (h.artifact_id === row.artifact_id || count.get(h.artifact_id)! < MIN_SHARED) continue;
-      let c = m.get(h.artifact_id);
-      if (!c) m.set(h.artifact_id, (c = { shared: 0, idx: [], mine: [], theirs: [], sensitive: [] }));
-      c.shared++;
-      c.idx.push(i);
-      c.mine.push(row.fp_positions[i]!);
-      c.theirs.push(h.pos);
-      c.sensitive.push(sensitive);
-    }
-  });
-  for (const [k, c] of m) if (c.shared < MIN_SHARED) m.delete(k);
-  return m;
+  return candidatesOf(row, new NumberedIndex(byFp)).toMap();
 }
 
 /** Where and when a source was seen: `made` 0 where it was generated, 1 where it was used. */
@@ -204,6 +165,43 @@ export function chooseSources(scored: Scored[], partsOf: (id: string) => string[
 }
 
 /**
+ * chooseSources for an artifact of a trace graph, asking where a candidate was seen only when the
+ * choice reaches it: every source is in the artifact's own trace, so each counts as this trace's
+ * and keeps all its fingerprints, and the order (fingerprints shared, then their share) is known
+ * before any sighting. Chooses what scoring every candidate, then chooseSources, would (a trace of
+ * 3,000 spans asked ~170,000 sightings for fewer than 7,000 sources).
+ */
+export function chooseInTrace(found: Candidates, row: ArtifactFacts, facts: (id: string) => ArtifactFacts | undefined, seen: (cid: string) => Seen | undefined, backward: boolean): Scored[] {
+  const order: { k: number; fpShare: number }[] = [];
+  found.ids.forEach((cid, k) => {
+    const crow = facts(cid);
+    if (crow) order.push({ k, fpShare: found.shared(k) / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length)) });
+  });
+  order.sort((a, b) => found.shared(b.k) - found.shared(a.k) || b.fpShare - a.fpShare);
+  const candidate = new Set(found.ids);
+  const sightings = new Map<string, Seen | undefined>();
+  const when = (cid: string): Seen | undefined => (sightings.has(cid) ? sightings.get(cid) : sightings.set(cid, seen(cid)).get(cid));
+  // what chooseSources' scored list would hold: candidates with a row, seen where the rules allow
+  const scored = (cid: string): boolean => candidate.has(cid) && facts(cid) !== undefined && when(cid) !== undefined;
+  // by the row's fingerprint index: explained already by a source chosen before
+  const covered = new Uint8Array(row.fingerprints.length);
+  const chosen: Scored[] = [];
+  for (const { k, fpShare } of order) {
+    const cid = found.ids[k]!;
+    // what explains too little that is new is passed over whatever its sighting: asked first (copies of one text are many)
+    if (backward && found.fresh(k, covered) < MIN_SHARED) continue;
+    const w = when(cid);
+    // the most specific source: a document rather than the result that holds it
+    if (!w || facts(cid)!.parts.some((p) => p !== cid && scored(p))) continue;
+    const c = found.get(k);
+    for (const i of c.idx) covered[i] = 1;
+    chosen.push({ cid, score: copiedShare(c, row.normalized_length, facts(cid)!.normalized_length), fpShare, when: w, c });
+    if (chosen.length >= SOURCES_PER_ARTIFACT) break;
+  }
+  return chosen;
+}
+
+/**
  * Content flow for a level's artifacts: adds derived_from edges and queues the sources (backward)
  * or copies (forward) found. `onlyTrace`: a trace graph's flow, inside that trace.
  */
@@ -223,28 +221,41 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
   // artifacts are compared in memory. Only a seed with no trace (an artifact) searches the
   // whole store's fingerprint index.
   const scopedFps = items.every((i) => i.trace !== undefined);
-  const byFp = scopedFps ? await fingerprintsInScope(loader, items, fps) : await fingerprintsInStore(loader, fps);
-  const cands = new Map<string, Map<string, Shared>>();
+  // A graph already full takes no link (a 3,000-span trace's at the API's 5,000 nodes): only the
+  // traces the step would read are read, as each loaded trace adds its producers to trust labels.
+  if (graph.full() && scopedFps) return void (await loader.prefetchTraces(await traceScope(loader, items)));
+  const index = scopedFps ? await fingerprintsInScope(loader, items, fps, onlyTrace !== undefined) : new NumberedIndex(await fingerprintsInStore(loader, fps));
+  // In scope, every candidate's facts came with the index: those no target could copy from are
+  // left out at once. Store-wide, candidates' rows are read first, then placed and left out.
+  const found = new Map<string, Candidates>();
   for (const id of ids) {
     const row = loader.facts(id);
-    if (row) cands.set(id, sharedFingerprints(row, byFp));
+    if (!row) continue;
+    const keep = (cid: string): boolean => {
+      const crow = loader.facts(cid);
+      return crow !== undefined && couldCopy(row, crow, backward);
+    };
+    found.set(id, candidatesOf(row, index, scopedFps ? keep : undefined));
   }
-  const allCands = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
+  // a trace graph's flow: candidates stay flat and are looked at in the order they are chosen (chooseInTrace)
+  const lazy = onlyTrace !== undefined && items.every((i) => i.trace === onlyTrace);
+  const cands = new Map<string, Map<string, Shared>>();
+  if (!lazy) for (const [id, f] of found) cands.set(id, f.toMap());
+  const allCands = [...new Set(lazy ? [...found.values()].flatMap((f) => f.ids) : [...cands.values()].flatMap((m) => [...m.keys()]))];
   if (allCands.length === 0) return;
-  // in scope, every candidate's facts came with the index (its content is read if it is shown)
   if (!scopedFps) {
     await loader.loadArtifacts(allCands);
-    for (const [id, m] of cands) placeTheirs(loader.facts(id)!, m, loader);
-  }
-  // only candidates some target could copy from are worth asking where they appear
-  for (const [id, m] of cands) {
-    const row = loader.facts(id)!;
-    for (const cid of [...m.keys()]) {
-      const crow = loader.facts(cid);
-      if (!crow || !couldCopy(row, crow, backward)) m.delete(cid);
+    for (const [id, m] of cands) placeTheirs(loader.facts(id)!, m, (cid) => loader.artifact(cid));
+    // only candidates some target could copy from are worth asking where they appear
+    for (const [id, m] of cands) {
+      const row = loader.facts(id)!;
+      for (const cid of [...m.keys()]) {
+        const crow = loader.facts(cid);
+        if (!crow || !couldCopy(row, crow, backward)) m.delete(cid);
+      }
     }
   }
-  const candIds = [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
+  const candIds = scopedFps ? allCands : [...new Set([...cands.values()].flatMap((m) => [...m.keys()]))];
   if (candIds.length === 0) return;
   // When and where each candidate appears. Items seen from a trace: in the traces of their
   // scope, already loaded (a store-wide lookup is capped per artifact, and a popular artifact's
@@ -257,7 +268,7 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
     const id = artifactOfNode(item.node);
     const row = loader.facts(id);
     const m = cands.get(id);
-    if (!row || !m) continue;
+    if (!row || (lazy ? !found.has(id) : !m)) continue;
     const convo = item.trace ? await loader.conversations(item.trace) : new Set<string>();
     // Backward, a source must predate the start of the activity that produced this content.
     // Forward, a source seen where it was made is seen from its maker.
@@ -266,20 +277,8 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
     const maker = g ? (backward ? producer : g.acts.get(item.maker ?? '')) : undefined;
     const structure = g && maker ? byStructure(g, maker, backward) : undefined;
     const v: Viewpoint = { trace: item.trace, convo, t: producer ? start(producer) : (item.t ?? 0n), backward, onlyTrace, ...(structure ? { structure } : {}) };
-    const scored: Scored[] = [];
-    for (const [cid, all] of m) {
-      const crow = loader.facts(cid);
-      if (!crow) continue;
-      const when = sourceSeen(appsOf.get(cid) ?? [], actAt, v);
-      if (!when) continue;
-      // Grams over a low-entropy value (an address, a card) link only within one trace: from
-      // another trace they could confirm a guessed value (redaction/redactor.ts, no oracle).
-      const c = item.trace !== undefined && when.act.trace_id === item.trace ? all : withoutSensitive(all);
-      if (c.shared < MIN_SHARED) continue;
-      const fpShare = c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length));
-      scored.push({ cid, score: copiedShare(c, row.normalized_length, crow.normalized_length), fpShare, when, c });
-    }
-    for (const s of chooseSources(scored, (cid) => loader.facts(cid)?.parts ?? [], item.trace, backward)) {
+    const seen = (cid: string): Seen | undefined => sourceSeen(appsOf.get(cid) ?? [], actAt, v);
+    for (const s of lazy ? chooseInTrace(found.get(id)!, row, (cid) => loader.facts(cid), seen, backward) : chooseSources(scoreAll(m!, row, item.trace, (cid) => loader.facts(cid), seen), (cid) => loader.facts(cid)?.parts ?? [], item.trace, backward)) {
       if (graph.full()) break;
       const cn = graph.addArtifact(s.cid, item.depth + 1);
       const extent = copiedExtent(s.c);
@@ -294,6 +293,24 @@ export async function contentStep(loader: SliceLoader, graph: SliceGraph, direct
       graph.push(next, { node: cn, depth: item.depth + 1, trace: s.when.act.trace_id, t: s.when.t, ...maker });
     }
   }
+}
+
+/** Every candidate seen where the rules allow, scored (the order chooseSources starts from). */
+function scoreAll(m: Map<string, Shared>, row: ArtifactFacts, trace: string | undefined, facts: (id: string) => ArtifactFacts | undefined, seen: (cid: string) => Seen | undefined): Scored[] {
+  const scored: Scored[] = [];
+  for (const [cid, all] of m) {
+    const crow = facts(cid);
+    if (!crow) continue;
+    const when = seen(cid);
+    if (!when) continue;
+    // Grams over a low-entropy value (an address, a card) link only within one trace: from
+    // another trace they could confirm a guessed value (redaction/redactor.ts, no oracle).
+    const c = trace !== undefined && when.act.trace_id === trace ? all : withoutSensitive(all);
+    if (c.shared < MIN_SHARED) continue;
+    const fpShare = c.shared / Math.max(1, Math.min(row.fingerprints.length, crow.fingerprints.length));
+    scored.push({ cid, score: copiedShare(c, row.normalized_length, crow.normalized_length), fpShare, when, c });
+  }
+  return scored;
 }
 
 async function appearancesInStore(loader: SliceLoader, ids: string[]): Promise<{ apps: Appearance[]; actAt: Map<string, ActivityRow> }> {
@@ -347,47 +364,27 @@ async function fingerprintsInStore(loader: SliceLoader, fps: Set<string>): Promi
 }
 
 /**
- * Where each shared fingerprint sits in the candidate: from the candidate's own row (a
- * fingerprint occurs once per artifact), as the index held it before schemas/sql/017. A hit
- * the candidate's row does not hold (two artifacts sharing a 64-bit index key, schemas/sql/016)
- * is not counted.
- */
-function placeTheirs(row: ArtifactFacts, m: Map<string, Shared>, loader: SliceLoader): void {
-  for (const [cid, c] of m) {
-    const crow = loader.artifact(cid);
-    if (!crow) continue; // not stored: dropped with the candidates that cannot have copied
-    const at = new Map<string, number>();
-    crow.fingerprints.forEach((f, j) => at.has(f) || at.set(f, crow.fp_positions[j]!));
-    const keep = c.idx.map((i) => at.has(row.fingerprints[i]!));
-    if (keep.every(Boolean)) {
-      c.theirs = c.idx.map((i) => at.get(row.fingerprints[i]!)!);
-      continue;
-    }
-    const pick = <T>(xs: T[]): T[] => xs.filter((_, k) => keep[k]);
-    const idx = pick(c.idx);
-    if (idx.length < MIN_SHARED) {
-      m.delete(cid);
-      continue;
-    }
-    Object.assign(c, { shared: idx.length, idx, mine: pick(c.mine), theirs: idx.map((i) => at.get(row.fingerprints[i]!)!), sensitive: pick(c.sensitive) });
-  }
-}
-
-/**
  * The fingerprints in `fps` held by any artifact of the items' traces and their conversations.
  * Those artifacts are read and indexed once per walk, without their content (loader.scopeArtifacts):
  * a 3,000-span trace names 6,400 holding 220,000 fingerprints, too many to search at every level.
  */
-async function fingerprintsInScope(loader: SliceLoader, items: Item[], fps: Set<string>): Promise<FingerprintIndex> {
-  const own = [...new Set(items.map((i) => i.trace!))];
-  await loader.prefetchScopes(own);
-  const traces = new Set<string>();
-  for (const t of own) for (const x of await loader.scope(t)) traces.add(x);
-  const held = await loader.scopeArtifacts([...traces]);
+async function fingerprintsInScope(loader: SliceLoader, items: Item[], fps: Set<string>, whole: boolean): Promise<NumberedIndex> {
+  const held = await loader.scopeArtifacts(await traceScope(loader, items));
+  // a trace graph asks for every fingerprint of its trace: read off the rows, not list by list
+  if (whole) return new NumberedIndex({ rows: held.facts, fps });
   const byFp: FingerprintIndex = new Map();
   for (const f of fps) {
     const l = held.holders(f);
     if (l) byFp.set(f, l);
   }
-  return byFp;
+  return new NumberedIndex(byFp);
+}
+
+/** The items' traces and the other traces of their conversations, in the order their holders are listed. */
+async function traceScope(loader: SliceLoader, items: Item[]): Promise<string[]> {
+  const own = [...new Set(items.map((i) => i.trace!))];
+  await loader.prefetchScopes(own);
+  const traces = new Set<string>();
+  for (const t of own) for (const x of await loader.scope(t)) traces.add(x);
+  return [...traces];
 }

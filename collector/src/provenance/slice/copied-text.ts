@@ -1,7 +1,7 @@
 // What a copied-text link says of the copy: how strong it is and where the copied text lies on
 // each side, from the shared fingerprints' positions (content-flow.ts finds them).
 import { K } from '../fingerprint.ts';
-import type { Shared } from './content-flow.ts';
+import type { Shared } from './candidates.ts';
 
 /**
  * A copied-text link's strength: the share of the shorter text (normalized) covered by the

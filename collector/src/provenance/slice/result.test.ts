@@ -57,4 +57,25 @@ describe('slice result', () => {
     expect(cut.truncated).toBe(true);
     expect(cut.truncatedReason).toContain('node limit');
   });
+  it('a trace graph full before its copied-text step reads no fingerprint index, yet loads the traces of its conversation as the step does (their producers label artifacts)', async () => {
+    const store = await capturedStore('vercel-ai');
+    const pi = loadCaptured('vercel-ai', 'prompt-injection')!.traceId;
+    const acts = await store.activities(MEMORY_TENANT, [pi]);
+    const convo = acts.find((a) => a.conversation_id !== '')!;
+    // another trace of the same conversation
+    const other = 'c'.repeat(32);
+    store.add({ activities: [{ ...convo, trace_id: other }], relations: [], artifacts: [] });
+    const asked = async (maxNodes: number) => {
+      const from = store.calls.length;
+      await new SliceBuilder(store, { tenant: MEMORY_TENANT, direction: 'backward', depth: 1, maxNodes, trustRules: DEFAULT_TRUST_RULES }).traceGraph(pi);
+      return store.calls.slice(from);
+    };
+    const whole = await asked(5000);
+    const cut = await asked(acts.length + 1);
+    const traces = (calls: typeof whole) => calls.filter((c) => c.method === 'relations').flatMap((c) => c.keys);
+    expect(traces(whole)).toContain(other);
+    expect(traces(cut)).toEqual(traces(whole));
+    expect(whole.some((c) => c.method === 'artifactFacts')).toBe(true);
+    expect(cut.some((c) => c.method === 'artifactFacts')).toBe(false);
+  });
 });

@@ -91,6 +91,46 @@ describe('taint', () => {
     expect(taint(nodes, edges, 'act:seed', 'backward')).toHaveLength(TAINT_PATHS);
   });
 
+  it('gives the paths and marks that listing every path from every source, then sorting, gives: on many random graphs', () => {
+    // the definition: a breadth-first walk per source, every path to a target listed, shortest first (stable), the first TAINT_PATHS
+    const reference = (nodes: SliceNode[], edges: SliceEdge[], seed: string, direction: SliceResponse['direction']) => {
+      const out = new Map<string, SliceEdge[]>();
+      for (const e of edges) if (e.relation !== 'child_of') (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
+      const marked = new Set<string>();
+      const targets = new Set(direction === 'backward' ? [seed] : nodes.filter((n) => n.type === 'activity' && n.kind === 'tool').map((n) => n.id));
+      const paths: { source: string; nodes: string[] }[] = [];
+      for (const s of nodes.filter((n) => n.type === 'artifact' && n.trust === 'untrusted').map((n) => n.id)) {
+        const prev = new Map<string, string>([[s, '']]);
+        const queue = [s];
+        for (let i = 0; i < queue.length; i++) {
+          marked.add(queue[i]!);
+          for (const e of out.get(queue[i]!) ?? []) if (!prev.has(e.to)) queue.push((prev.set(e.to, queue[i]!), e.to));
+        }
+        for (const t of targets) {
+          if (!prev.has(t) || t === s) continue;
+          const path = [t];
+          for (let p = prev.get(t)!; p; p = prev.get(p)!) path.unshift(p);
+          paths.push({ source: s, nodes: path });
+        }
+      }
+      return { paths: paths.sort((a, b) => a.nodes.length - b.nodes.length).slice(0, TAINT_PATHS), marked: [...marked].sort() };
+    };
+    let seed = 5;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const relations: SliceEdge['relation'][] = ['used', 'generated', 'executed', 'derived_from', 'child_of', 'part_of'];
+    for (let round = 0; round < 150; round++) {
+      const n = 2 + rand(60);
+      const nodes: SliceNode[] = Array.from({ length: n }, (_, i) => (rand(2) === 0 ? art(`art:${i}`, (['untrusted', 'trusted', 'unknown'] as const)[rand(3)]!) : act(`act:${i}`, rand(3) === 0 ? 'tool' : 'llm')));
+      const edges = Array.from({ length: rand(4 * n) }, () => edge(nodes[rand(n)]!.id, nodes[rand(n)]!.id, relations[rand(relations.length)]));
+      const direction = (['backward', 'forward', 'trace'] as const)[rand(3)]!;
+      const seedId = nodes[rand(n)]!.id;
+      const want = reference(nodes, edges, seedId, direction);
+      const got = taint(nodes, edges, seedId, direction);
+      expect(got).toEqual(want.paths);
+      expect(tainted(nodes).sort()).toEqual(want.marked);
+    }
+  });
+
   it('on the captured prompt injection of every library: the injected email taints send_email, with a path to it; every tool call the trace graph reaches from it is tainted', async () => {
     for (const library of ['vercel-ai', 'langchain', 'openai', 'traceloop'] as const) {
       const store = await capturedStore(library);

@@ -133,12 +133,14 @@ export class SliceBuilder {
     for (const a of load.loadedArtifacts()) {
       for (const p of a.parts) if (graph.nodes.has(artifactNodeId(p)) || !graph.full()) graph.addEdge(graph.addArtifact(p, 1), artifactNodeId(a.artifact_id), 'part_of', 'explicit');
     }
-    // Content flow inside the trace only: the explorer asks for slices to cross traces.
+    // Content flow inside the trace only: the explorer asks for slices to cross traces. Each
+    // artifact once, where first met (a Set: findIndex over 10,000 uses was quadratic).
+    const once = new Set<string>();
     await contentStep(
       load,
       graph,
       this.o.direction,
-      arts.filter((i, k, all) => all.findIndex((j) => j.node === i.node) === k),
+      arts.filter((i) => !once.has(i.node) && once.add(i.node)),
       [],
       traceId,
     );
