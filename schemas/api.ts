@@ -11,6 +11,7 @@ export interface HealthResponse {
     insertedRows: number;
     /** acknowledged rows ClickHouse kept refusing while healthy, set aside in spool/dead-letter */
     deadLetteredRows: number;
+    /** the last failed insert's error class only (type and code, or the connection's code): never its message */
     lastError?: string;
   };
   /** since this process started (every tenant); only for a caller whose credentials allow reading */

@@ -1,4 +1,4 @@
-// GET /healthz: the store's write path (pending, inserted, last error) for anyone, and what
+// GET /healthz: the store's write path (pending, inserted, the last error's class: store/insert-error.ts) for anyone, and what
 // redaction replaced since start (every tenant's counts), each ingest worker's heap and busy
 // time, and the process's memory (RSS and its anonymous / file split, main heap, embedded ClickHouse's share) for the callers
 // `showRedaction` lets see it. Outside /api: no scope, nothing tenant-specific.

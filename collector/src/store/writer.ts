@@ -4,6 +4,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouse } from './clickhouse.ts';
+import { insertErrorSummary } from './insert-error.ts';
 import { HASH_FREE_TABLES, withoutRowHash } from './insert-lines.ts';
 import { SPOOL_TABLES, type Spool, type SpoolRecord, type SpoolTable } from './spool.ts';
 
@@ -119,8 +120,8 @@ export class SpanWriter {
           this.done(batch);
         } catch (e) {
           failures++;
-          this.stats.lastError = (e as Error).message.slice(0, 500);
-          this.opts.log(`insert of ${batch.length} request(s) failed (attempt ${failures}): ${this.stats.lastError}`);
+          this.stats.lastError = insertErrorSummary(e);
+          this.opts.log(`insert of ${batch.length} request(s) failed (attempt ${failures}): ${(e as Error).message.slice(0, 500)}`);
           // ClickHouse answers but refuses this batch: find the request it chokes on. (Not when
           // the rows went in and their ledger leaves did not: that is no reason to set rows aside.)
           if (failures >= 3 && !(e instanceof LedgerAppendError) && (await this.healthy()) && (await this.isolate(batch))) {
