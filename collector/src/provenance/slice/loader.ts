@@ -42,7 +42,9 @@ export class SliceLoader {
   private readonly askedOnce = new Set<string>();
   /** per loaded trace, its relations that may name a producer, with their activities */
   private readonly named = new Map<string, { act: ActivityRow; rel: RelationRow }[]>();
-  private producersMemo: { loaded: number; p: Producers } | undefined;
+  /** bumped whenever a trace's named relations are set: the producers are noted again */
+  private namedVersion = 0;
+  private producersMemo: { version: number; p: Producers } | undefined;
 
   constructor(
     private readonly q: ProvenanceReader,
@@ -82,6 +84,7 @@ export class SliceLoader {
               if (act && rel.relation !== 'used') named.push({ act, rel });
             }
             this.named.set(t, named);
+            this.namedVersion++;
             return g;
           }),
         ),
@@ -132,10 +135,10 @@ export class SliceLoader {
    * the order the traces were asked for (complete for an answer's artifacts after settleProducers).
    */
   get producers(): Producers {
-    if (this.producersMemo?.loaded !== this.named.size) {
+    if (this.producersMemo?.version !== this.namedVersion) {
       const p = new Producers();
       for (const t of this.asked) for (const { act, rel } of this.named.get(t) ?? []) p.note(act, rel);
-      this.producersMemo = { loaded: this.named.size, p };
+      this.producersMemo = { version: this.namedVersion, p };
     }
     return this.producersMemo.p;
   }
@@ -156,6 +159,7 @@ export class SliceLoader {
       if (act && rel.relation !== 'used') byTrace.get(rel.trace_id)?.push({ act, rel });
     }
     for (const [t, l] of byTrace) if (!this.traces.has(t)) this.named.set(t, l);
+    this.namedVersion++;
   }
 
   /** The conversations a trace belongs to. */
@@ -265,11 +269,6 @@ export class SliceLoader {
       for (const a of rows) this.activityAt.set(`${a.trace_id}/${a.span_id}`, a);
     }
     return keys.flatMap((k) => this.activityAt.get(k) ?? []);
-  }
-
-  /** An activity read by activitiesAtOnce (null: not stored; undefined: not read). */
-  knownActivity(traceId: string, spanId: string): ActivityRow | null | undefined {
-    return this.activityAt.get(`${traceId}/${spanId}`);
   }
 
   /**
