@@ -21,10 +21,11 @@ const NO_SUBMITTER = { id: '', name: '' };
 /** The tenant key the memory stores use (a collector given it as its key file stores the same ids). */
 export const MEMORY_TENANT_KEY = Buffer.alloc(32, 0x5a);
 
-/** One read the slice engine made: which method, how many keys. */
+/** One read the slice engine made: which method, how many keys (relations: `producing` when narrowed to those artifacts' producers). */
 export interface ReadCall {
   method: keyof ProvenanceReader;
   keys: string[];
+  producing?: string[];
 }
 
 const byKey = <T>(key: (x: T) => string) => (a: T, b: T): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
@@ -89,9 +90,13 @@ export class MemoryProvenanceStore implements ProvenanceReader {
     return keys.flatMap((k) => this.acts.get(`${tenant}/${k}`) ?? []);
   }
 
-  async relations(tenant: string, traceIds: string[]): Promise<RelationRow[]> {
-    this.calls.push({ method: 'relations', keys: traceIds });
-    const out = [...new Set(traceIds)].sort().flatMap((t) => this.rels.get(`${tenant}/${t}`) ?? []);
+  async relations(tenant: string, traceIds: string[], producing?: string[]): Promise<RelationRow[]> {
+    this.calls.push({ method: 'relations', keys: traceIds, ...(producing ? { producing } : {}) });
+    const only = producing && new Set(producing);
+    const out = [...new Set(traceIds)]
+      .sort()
+      .flatMap((t) => this.rels.get(`${tenant}/${t}`) ?? [])
+      .filter((r) => !only || (only.has(r.artifact_id) && (r.relation === 'generated' || r.relation === 'part_of')));
     return out.sort((a, b) => cmp(a.trace_id, b.trace_id) || cmp(a.span_id, b.span_id) || a.seq - b.seq);
   }
 

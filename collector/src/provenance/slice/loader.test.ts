@@ -1,6 +1,7 @@
 import { MEMORY_TENANT, type MemoryProvenanceStore } from '@causeway/testkit/memory-provenance.ts';
 import { capturedStore, generatedStore, indexOf, sliceCases } from '@causeway/testkit/slice-corpus.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { producersOf } from '../labels.ts';
 import { DEFAULT_TRUST_RULES } from '../trust.ts';
 import { SliceLoader } from './loader.ts';
 import type { ProvenanceReader } from './reader.ts';
@@ -83,6 +84,41 @@ describe('slice loader', () => {
     // where the level's artifacts appear: one lookup per level (and one for the answer's trace lists)
     const levels = Math.max(...s.nodes.map((n) => n.depth)) + 1;
     expect(store.calls.filter((c) => c.method === 'appearances').length).toBeLessThanOrEqual(2 * levels + 1);
+  });
+
+  it('a forward walk reads whole only the traces where a user counts; the others tell only who produced the answer\'s artifacts, and the answers are those of reading them whole', async () => {
+    const store = generated;
+    // a reader that answers every relation of a trace even when asked for the producers of a few
+    // artifacts (the contract allows more): what the walk read when it loaded every trace whole
+    const whole: ProvenanceReader = new Proxy(store, { get: (t, p) => (p === 'relations' ? (tenant: string, traces: string[]) => store.relations(tenant, traces) : Reflect.get(t, p)) });
+    // a label that names an artifact's first producer noted: it shows which traces named them, and in what order
+    const o = { tenant: MEMORY_TENANT, direction: 'forward' as const, depth: 12, maxNodes: 500, trustRules: [{ id: 'first-producer', producer: '.', trust: 'untrusted' as const, why: 'any producer' }] };
+    let narrowed = 0;
+    let unread = 0;
+    // forward from each tool and retriever, seen from its trace: the same results are made again elsewhere
+    const seeds = store.traceIds().flatMap((t) => store.activitiesOf(t).filter((a) => a.kind === 'tool' || a.kind === 'retrieval'));
+    expect(seeds.length).toBeGreaterThan(20);
+    for (const a of seeds.slice(0, 40)) {
+      store.resetCalls();
+      const b = new SliceBuilder(store, o);
+      const s = await b.slice({ traceId: a.trace_id, spanId: a.span_id });
+      const load = (b as unknown as { load: SliceLoader }).load;
+      const readWhole = new Set(store.calls.filter((c) => c.method === 'relations' && !c.producing).flatMap((c) => c.keys));
+      const onlyProducers = store.calls.filter((c) => c.method === 'relations' && c.producing).flatMap((c) => c.keys);
+      narrowed += onlyProducers.length;
+      unread += onlyProducers.filter((t) => !readWhole.has(t)).length;
+      expect(s, `${a.trace_id}/${a.span_id}`).toEqual(await new SliceBuilder(whole, o).slice({ traceId: a.trace_id, spanId: a.span_id }));
+      // every answer artifact's producers are those every trace the walk asked for names
+      const asked = [...new Set(store.calls.filter((c) => c.method === 'relations').flatMap((c) => c.keys))];
+      const all = producersOf(
+        asked.flatMap((t) => store.relationsOf(t)),
+        asked.flatMap((t) => store.activitiesOf(t)),
+      );
+      const ids = s!.nodes.flatMap((n) => (n.type === 'artifact' ? [n.artifactId] : []));
+      expect(ids.map((id) => [...all.of(id)].sort()), `${a.trace_id}/${a.span_id}`).toEqual(ids.map((id) => [...load.producers.of(id)].sort()));
+    }
+    expect(narrowed).toBeGreaterThan(0);
+    expect(unread).toBe(narrowed);
   });
 
   it('appearances the walk read answer its trace lists and submitter marks as the reader would, each artifact read once', async () => {

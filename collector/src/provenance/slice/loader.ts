@@ -20,6 +20,9 @@ export const CONVERSATION_TRACES = 50;
 
 export class SliceLoader {
   private readonly traces = new Map<string, Promise<TraceGraph>>();
+  /** each trace's activities, read with its graph or alone (a forward step tells from them whether a trace leads on) */
+  private readonly actRows = new Map<string, Promise<ActivityRow[]>>();
+  private readonly actsRead = new Map<string, Map<string, ActivityRow>>();
   private readonly scopes = new Map<string, Promise<string[]>>();
   private readonly convos = new WeakMap<TraceGraph, Set<string>>();
   private readonly appearanceLists = new Map<string, Appearance[]>();
@@ -31,8 +34,17 @@ export class SliceLoader {
   private readonly generatedLists = new Map<string, Appearance[]>();
   /** activities by `trace/span`, read for those appearances (null: not stored) */
   private readonly activityAt = new Map<string, ActivityRow | null>();
-  /** who produced each artifact, in every trace loaded so far (for its trust label) */
-  readonly producers = new Producers();
+  /**
+   * Every trace the walk asked for, loaded or deferred (a forward step left it unread: nothing
+   * there leads on), in the order first asked: the order producers are noted in.
+   */
+  private readonly asked: string[] = [];
+  private readonly askedOnce = new Set<string>();
+  /** per loaded trace, its relations that may name a producer, with their activities */
+  private readonly named = new Map<string, { act: ActivityRow; rel: RelationRow }[]>();
+  /** bumped whenever a trace's named relations are set: the producers are noted again */
+  private namedVersion = 0;
+  private producersMemo: { version: number; p: Producers } | undefined;
 
   constructor(
     private readonly q: ProvenanceReader,
@@ -51,9 +63,11 @@ export class SliceLoader {
   async prefetchTraces(ids: string[]): Promise<void> {
     const missing = [...new Set(ids)].filter((t) => !this.traces.has(t));
     if (missing.length === 0) return;
-    const loaded = Promise.all([this.q.activities(this.tenant, missing), this.q.relations(this.tenant, missing)]).then(([acts, rels]) => {
-      const byTrace = new Map<string, { acts: ActivityRow[]; rels: RelationRow[] }>(missing.map((t) => [t, { acts: [], rels: [] }]));
-      for (const a of acts) byTrace.get(a.trace_id)?.acts.push(a);
+    this.defer(missing);
+    // activities read alone earlier are not read again
+    const loaded = Promise.all([this.prefetchActivities(missing), this.q.relations(this.tenant, missing)]).then(async ([, rels]) => {
+      const byTrace = new Map<string, { acts: ActivityRow[]; rels: RelationRow[] }>();
+      for (const t of missing) byTrace.set(t, { acts: await this.actRows.get(t)!, rels: [] });
       for (const r of rels) byTrace.get(r.trace_id)?.rels.push(r);
       return byTrace;
     });
@@ -64,16 +78,88 @@ export class SliceLoader {
           loaded.then((m) => {
             const { acts, rels } = m.get(t)!;
             const g = buildTrace(acts, rels);
-            for (const r of rels) {
-              const act = g.acts.get(r.span_id);
-              if (act) this.producers.note(act, r);
+            const named: { act: ActivityRow; rel: RelationRow }[] = [];
+            for (const rel of rels) {
+              const act = g.acts.get(rel.span_id);
+              if (act && rel.relation !== 'used') named.push({ act, rel });
             }
+            this.named.set(t, named);
+            this.namedVersion++;
             return g;
           }),
         ),
       );
     }
     await loaded;
+  }
+
+  /** Reads the activities of several traces in one query (each once; a trace's graph reads them with its relations). */
+  async prefetchActivities(ids: string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((t) => !this.actRows.has(t));
+    if (missing.length === 0) return;
+    const loaded = this.q.activities(this.tenant, missing).then((acts) => {
+      const byTrace = new Map<string, ActivityRow[]>(missing.map((t) => [t, []]));
+      for (const a of acts) byTrace.get(a.trace_id)?.push(a);
+      for (const [t, l] of byTrace) this.actsRead.set(t, new Map(l.map((a) => [a.span_id, a])));
+      return byTrace;
+    });
+    for (const t of missing) this.actRows.set(t, settled(loaded.then((m) => m.get(t)!)));
+    await loaded;
+  }
+
+  /** A trace's activities by span id, when read (alone or with its graph). */
+  activitiesRead(traceId: string): Map<string, ActivityRow> | undefined {
+    return this.actsRead.get(traceId);
+  }
+
+  /**
+   * Marks traces as asked for here without loading them (those already asked keep their place):
+   * what a trace says about who produced an artifact counts in the order its trace was first
+   * asked for, whether or when it was loaded (settleProducers).
+   */
+  defer(ids: string[]): void {
+    for (const t of ids) {
+      if (this.askedOnce.has(t)) continue;
+      this.askedOnce.add(t);
+      this.asked.push(t);
+    }
+  }
+
+  /** Traces asked for and never loaded. */
+  deferred(): string[] {
+    return this.asked.filter((t) => !this.traces.has(t));
+  }
+
+  /**
+   * Who produced each artifact, in every trace asked for so far (for its trust label), noted in
+   * the order the traces were asked for (complete for an answer's artifacts after settleProducers).
+   */
+  get producers(): Producers {
+    if (this.producersMemo?.version !== this.namedVersion) {
+      const p = new Producers();
+      for (const t of this.asked) for (const { act, rel } of this.named.get(t) ?? []) p.note(act, rel);
+      this.producersMemo = { version: this.namedVersion, p };
+    }
+    return this.producersMemo.p;
+  }
+
+  /**
+   * Reads, from the traces asked for and never loaded, what they say of who produced `ids` (the
+   * answer's artifacts): their relations generating or holding those artifacts, with the
+   * activities there. Producers then are those a walk that loaded every asked-for trace would
+   * note, in the same order.
+   */
+  async settleProducers(ids: string[]): Promise<void> {
+    const deferred = this.deferred();
+    if (deferred.length === 0 || ids.length === 0) return;
+    const [rels] = await Promise.all([this.q.relations(this.tenant, deferred, [...new Set(ids)]), this.prefetchActivities(deferred)]);
+    const byTrace = new Map<string, { act: ActivityRow; rel: RelationRow }[]>(deferred.map((t) => [t, []]));
+    for (const rel of rels) {
+      const act = this.actsRead.get(rel.trace_id)?.get(rel.span_id);
+      if (act && rel.relation !== 'used') byTrace.get(rel.trace_id)?.push({ act, rel });
+    }
+    for (const [t, l] of byTrace) if (!this.traces.has(t)) this.named.set(t, l);
+    this.namedVersion++;
   }
 
   /** The conversations a trace belongs to. */

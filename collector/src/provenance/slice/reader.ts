@@ -12,8 +12,11 @@ export interface ProvenanceReader {
   activities(tenant: string, traceIds: string[]): Promise<ActivityRow[]>;
   /** the activities at these (trace, span) pairs, one per pair */
   activitiesAt(tenant: string, pairs: { trace_id: string; span_id: string }[]): Promise<ActivityRow[]>;
-  /** every relation of these traces, repeats collapsed, by trace, span, seq */
-  relations(tenant: string, traceIds: string[]): Promise<RelationRow[]>;
+  /**
+   * every relation of these traces, repeats collapsed, by trace, span, seq; with `producing`, at
+   * least those generating or holding these artifacts (a reader may answer more)
+   */
+  relations(tenant: string, traceIds: string[], producing?: string[]): Promise<RelationRow[]>;
   /** one row per artifact (the first stored), by artifact id */
   artifacts(tenant: string, ids: string[]): Promise<ArtifactRow[]>;
   /** where these artifacts appear, distinct, by artifact, trace, span; at most `limit` per artifact, optionally only for some relations */

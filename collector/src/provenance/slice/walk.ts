@@ -7,7 +7,7 @@ import { activityNodeId, artifactNodeId, artifactOfNode, isActivityNode, isArtif
 import type { TrustRule } from '../trust.ts';
 import { contentStep } from './content-flow.ts';
 import { type Item, SliceGraph } from './graph.ts';
-import { SliceLoader } from './loader.ts';
+import { APPEARANCES_PER_ARTIFACT, SliceLoader } from './loader.ts';
 import { matchRequest, producerElsewhere, producerIn } from './matching.ts';
 import type { ProvenanceReader } from './reader.ts';
 import { relativeTo } from './structure.ts';
@@ -71,9 +71,15 @@ export class SliceBuilder {
         const arts = frontier.filter((i) => isArtifactNode(i.node)).map((i) => artifactOfNode(i.node));
         await load.prefetchAppearances(arts);
         // Those traces load with the level's own, as many as nodes are still allowed, so a slice
-        // near its limit does not load traces it will never show (the rest load when reached).
+        // near its limit does not load traces it will never show (the rest load when reached);
+        // of those, only the ones where an artifact can lead on (leadsOn): the others are only
+        // marked as asked for, in the same order (what they say of producers may still count).
         const across = new Set(arts.flatMap((a) => load.knownAppearances(a).map((x) => x.trace_id)));
-        levelTraces.push(...[...across].slice(0, Math.max(0, this.o.maxNodes - graph.nodes.size)));
+        const asked = [...across].slice(0, Math.max(0, this.o.maxNodes - graph.nodes.size));
+        await this.probeUsers(frontier);
+        const leading = new Set(frontier.filter((i) => isArtifactNode(i.node)).flatMap((i) => [...this.leadsOn(i)]));
+        load.defer([...new Set([...levelTraces, ...asked])]);
+        levelTraces.push(...asked.filter((t) => leading.has(t)));
       }
       // one load for the graphs of every trace this level touches, and for the level's artifact rows
       await load.prefetchTraces(levelTraces);
@@ -89,6 +95,7 @@ export class SliceBuilder {
       if (graph.full() && frontier.length > 0) graph.truncatedReason ??= `node limit ${this.o.maxNodes} reached`;
       if (graph.full()) break;
     }
+    await load.settleProducers([...graph.nodes.keys()].filter(isArtifactNode).map(artifactOfNode));
     return sliceResult(load, graph, this.o, seedId, this.o.direction, seed.traceId);
   }
 
@@ -242,9 +249,13 @@ export class SliceBuilder {
     }
     const apps = await load.appearancesOf(id);
     const others = [...new Set(apps.map((a) => a.trace_id))].filter((x) => !seenTraces.has(x));
-    await load.prefetchTraces(others);
+    // seen from a trace, only traces where it was used can add to the slice: the rest are not read
+    const leads = this.leadsOn(item);
+    load.defer(others);
+    await load.prefetchTraces(others.filter((x) => leads.has(x)));
     for (const traceId of others) {
       if (graph.full()) break;
+      if (!leads.has(traceId)) continue;
       const g = await load.trace(traceId);
       const produced = (g.producers.get(id) ?? []).map((p) => end(p.act));
       for (const c of g.consumers.get(id) ?? []) {
@@ -278,6 +289,53 @@ export class SliceBuilder {
       graph.addEdge(item.node, a, 'used', 'explicit', c.via ? `${c.role} (${c.via})` : c.role);
       graph.push(next, { node: a, depth: d });
     }
+  }
+
+  /**
+   * Forward: the traces, among those its appearances name, where an artifact item can lead on.
+   * An artifact seed: all of them (its producers, holders and the tools that ran it are shown).
+   * Seen from a trace, only its users elsewhere are: the traces where it appears as used, and the
+   * last trace of a list cut at APPEARANCES_PER_ARTIFACT (its rows there may be cut too).
+   */
+  private leadsOn(item: Item): Set<string> {
+    const { load } = this;
+    const apps = load.knownAppearances(artifactOfNode(item.node));
+    if (item.trace === undefined) return new Set(apps.map((a) => a.trace_id));
+    const t = item.t ?? 0n;
+    const byTrace = new Map<string, Appearance[]>();
+    for (const a of apps) (byTrace.get(a.trace_id) ?? byTrace.set(a.trace_id, []).get(a.trace_id)!).push(a);
+    const leads = new Set<string>();
+    if (apps.length >= APPEARANCES_PER_ARTIFACT) leads.add(apps[apps.length - 1]!.trace_id);
+    for (const [traceId, rows] of byTrace) {
+      if (!rows.some((a) => a.relation === 'used')) continue;
+      // as expandArtifact decides from the trace's graph: a user there counts if it started by
+      // `t` (+ SLACK) and that trace did not produce the artifact itself before (activities not
+      // read: the trace is read whole)
+      const acts = load.activitiesRead(traceId);
+      if (!acts) {
+        leads.add(traceId);
+        continue;
+      }
+      const users = rows.flatMap((a) => (a.relation === 'used' ? (acts.get(a.span_id) ?? []) : []));
+      const produced = rows.flatMap((a) => (a.relation === 'generated' ? (acts.get(a.span_id) ?? []) : [])).map(end);
+      if (users.some((u) => start(u) + SLACK >= t && !produced.some((p) => p <= start(u) + SLACK))) leads.add(traceId);
+    }
+    return leads;
+  }
+
+  /**
+   * Forward: the activities of the other traces where a level's artifacts (seen from a trace) were
+   * used, in one read for the level: enough to tell (leadsOn) which of those traces has a user that
+   * counts, without reading their relations to find none (at 1M spans a popular document's walk
+   * read ~500 whole traces, ~26,000 relation rows each, for users in 7).
+   */
+  private async probeUsers(frontier: Item[]): Promise<void> {
+    const traces = new Set<string>();
+    for (const item of frontier) {
+      if (item.trace === undefined || !isArtifactNode(item.node)) continue;
+      for (const a of this.load.knownAppearances(artifactOfNode(item.node))) if (a.relation === 'used' && a.trace_id !== item.trace) traces.add(a.trace_id);
+    }
+    await this.load.prefetchActivities([...traces]);
   }
 
   /** The producer of content in another trace of the same conversation (a chat whose turns are separate traces). */
