@@ -194,13 +194,49 @@ export function conversationOf(span: OtlpSpan, logs: readonly { eventName?: stri
   for (const [i, r] of logs.entries()) {
     const la = attrMap(r.attributes);
     const name = r.eventName || String(la.get('event.name') ?? '');
-    const body = r.body !== undefined ? anyValue(r.body) : Object.fromEntries([...la].filter(([k]) => !ENVELOPE.has(k)));
+    // an event's fields may be in its body, its attributes (gen_ai.client.inference.operation.details
+    // puts gen_ai.input.messages there and sends an empty body), or both
+    const fields = Object.fromEntries([...la].filter(([k]) => !ENVELOPE.has(k)));
+    const b = anyValue(r.body);
+    const body = b === undefined ? fields : isObj(b) ? { ...fields, ...b } : b;
     addEvent(c, name, body, `log record ${i} ${name}`);
   }
   found('log records', before);
 
+  c.input = oneTurnPerAnswer(withoutRepeatedInstructions(c.input));
+  // the span's own OTel GenAI attributes may have said nothing the log records did not say better
+  if (![...c.input, ...c.output].some((m) => m.from.startsWith('gen_ai.'))) c.sources = c.sources.filter((s) => s !== 'span attributes (OTel GenAI)');
   c.tool = toolOf(a);
   return c;
+}
+
+/**
+ * The calls of one answer as one assistant turn: the Responses API lists parallel calls as separate
+ * `function_call` items (so do the instrumentations that report its input), Chat Completions as one
+ * message's `tool_calls`. Only neighbours from the same list are joined, never separate records.
+ */
+function oneTurnPerAnswer(input: Message[]): Message[] {
+  const list = (m: Message): string => m.from.replace(/(\[\d+\]|\.\d+)$/, '');
+  const onlyCalls = (m: Message): boolean => m.role === 'assistant' && m.parts.every((p) => p.kind === 'call');
+  const out: Message[] = [];
+  for (const m of input) {
+    const last = out.at(-1);
+    if (last && onlyCalls(last) && onlyCalls(m) && list(last) === list(m) && list(m) !== m.from) out[out.length - 1] = { ...last, parts: [...last.parts, ...m.parts] };
+    else out.push(m);
+  }
+  return out;
+}
+
+/**
+ * System instructions carried twice — as `gen_ai.system_instructions` and again as a system message
+ * of the input (@opentelemetry/instrumentation-openai does both for the Responses API's
+ * `instructions`) — were sent once: the copy in the message list is kept.
+ */
+function withoutRepeatedInstructions(input: Message[]): Message[] {
+  const textOf = (m: Message): string => m.parts.map((p) => (p.kind === 'text' ? p.text : `\u0000${p.kind}`)).join('\n');
+  const isInstructions = (m: Message): boolean => m.from.endsWith('gen_ai.system_instructions');
+  const listed = new Set(input.filter((m) => m.role === 'system' && !isInstructions(m)).map(textOf));
+  return listed.size === 0 ? input : input.filter((m) => !(m.role === 'system' && isInstructions(m) && listed.has(textOf(m))));
 }
 
 function toolOf(a: Map<string, unknown>): Conversation['tool'] {

@@ -77,7 +77,10 @@ export function readMessage(raw: unknown, from: string, role?: string): Message 
   if (Array.isArray(calls)) for (const c of calls) pushCall(parts, c);
   if (isObj(o.function_call)) pushCall(parts, o.function_call);
   if (parts.length === 0) return undefined;
-  return { role: isTool ? 'tool' : r === 'human' ? 'user' : r === 'ai' || r === 'model' ? 'assistant' : r === 'developer' ? 'system' : r, parts, from };
+  // tool results sent under another role (the Responses API's function_call_output items, which
+  // @opentelemetry/instrumentation-openai reports as `user`) are what a tool answered
+  const onlyResults = parts.every((p) => p.kind === 'result');
+  return { role: isTool || onlyResults ? 'tool' : r === 'human' ? 'user' : r === 'ai' || r === 'model' ? 'assistant' : r === 'developer' ? 'system' : r, parts, from };
 }
 
 function pushPart(parts: Part[], raw: unknown, isTool: boolean, toolId: string, toolName: string): void {
@@ -104,7 +107,9 @@ function pushCall(parts: Part[], raw: unknown): void {
   parts.push({
     kind: 'call',
     name: str(fn.name) ?? str(c.toolName) ?? str(c.name) ?? '',
-    id: str(c.id) ?? str(c.toolCallId) ?? str(c.call_id) ?? '',
+    // OpenAI's Responses API names a call twice: `id` is the output item's, `call_id` the one its
+    // result answers (and the tool span carries) — the pairing id wins
+    id: str(c.call_id) ?? str(c.id) ?? str(c.toolCallId) ?? '',
     args: text(fn.arguments ?? c.input ?? c.args ?? c.arguments ?? ''),
   });
 }
