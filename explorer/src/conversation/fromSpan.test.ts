@@ -3,7 +3,7 @@ import type { OtlpSpan } from '@causeway/schemas';
 import { describe, expect, it } from 'vitest';
 import { loadCaptured } from '../../../fixtures/agents/captured.ts';
 import { conversationOf } from './fromSpan.ts';
-import { type LogsLike, logsBySpan } from './logs.ts';
+import { type LogRecordJson, type LogsLike, logsBySpan } from './logs.ts';
 import type { Conversation, Part } from './model.ts';
 
 function spans(lib: 'openai' | 'langchain' | 'traceloop' | 'vercel-ai'): OtlpSpan[] {
@@ -110,6 +110,41 @@ describe('log records of one instant', () => {
       // each result right after its call (the results carry the call's id only)
       const turns = parts(c, 'input').flatMap((p) => (p.kind === 'call' || p.kind === 'result' ? [`${p.kind} ${p.id}`] : []));
       expect(turns, `seed ${seed}`).toEqual(calls.flatMap((p) => [`call ${p.id}`, `result ${p.id}`]));
+    }
+  });
+});
+
+describe('log records of a chat with text turns (nothing to pair by call id)', () => {
+  const s = (v: string) => ({ stringValue: v });
+  const kv = (o: Record<string, unknown>): unknown => ({ kvlistValue: { values: Object.entries(o).map(([key, v]) => ({ key, value: typeof v === 'string' ? s(v) : typeof v === 'number' ? { intValue: String(v) } : v })) } });
+  const rec = (span: string, t: number, eventName: string, body: Record<string, unknown>) => ({ spanId: span, timeUnixNano: String(t * 1e6), eventName, body: kv(body) }) as LogRecordJson;
+  const call = (id: string, name: string) => kv({ id, type: 'function', function: kv({ name, arguments: '{}' }) });
+  const sys = (span: string, t: number) => rec(span, t, 'gen_ai.system.message', { content: 'Be brief.' });
+  const user = (span: string, t: number, text: string) => rec(span, t, 'gen_ai.user.message', { content: text });
+  const said = (span: string, t: number, text: string) => rec(span, t, 'gen_ai.assistant.message', { content: text });
+  const choice = (span: string, t: number, message: Record<string, unknown>, index = 0) => rec(span, t, 'gen_ai.choice', { index, finish_reason: 'stop', message: kv(message) });
+  // three calls of one chat; every call's whole conversation stamped with its one millisecond
+  const records = [
+    sys('a', 1), user('a', 1, 'hi'), choice('a', 2, { content: 'Hello! What do you need?' }),
+    sys('b', 3), user('b', 3, 'hi'), said('b', 3, 'Hello! What do you need?'), user('b', 3, 'yes'), choice('b', 4, { content: 'Yes to what?' }),
+    sys('c', 5), user('c', 5, 'hi'), said('c', 5, 'Hello! What do you need?'), user('c', 5, 'yes'), said('c', 5, 'Yes to what?'), user('c', 5, 'yes'),
+    rec('c', 5, 'gen_ai.assistant.message', { tool_calls: { arrayValue: { values: [call('call_1', 'book_room')] } } }), rec('c', 5, 'gen_ai.tool.message', { id: 'call_1', content: 'booked' }),
+    choice('c', 6, { content: 'Booked.' }, 1), choice('c', 6, { content: 'Done.' }, 0),
+  ];
+  // the booking call was chosen by a call this trace does not hold: it keeps its rank's place
+  const span = { spanId: 'c', attributes: [], events: [] } as unknown as OtlpSpan;
+  const turns = (l: LogRecordJson[]) => {
+    const c = conversationOf(span, logsBySpan({ resourceLogs: [{ scopeLogs: [{ logRecords: l }] }] }).get('c') ?? []);
+    return [...c.input, ...c.output].map((m) => `${m.role}: ${m.parts.map((p) => (p.kind === 'text' ? p.text : p.kind === 'call' ? `call ${p.id}` : p.kind === 'result' ? `result ${p.id}` : p.kind)).join(' ')}`);
+  };
+
+  it('are put where each was first sent or answered in the trace, a repeated message once per copy, choices by index', () => {
+    const want = ['system: Be brief.', 'user: hi', 'assistant: Hello! What do you need?', 'user: yes', 'assistant: Yes to what?', 'user: yes', 'assistant: call call_1', 'tool: result call_1', 'assistant: Done.', 'assistant: Booked.'];
+    for (let seed = 1; seed <= 12; seed++) {
+      let x = seed;
+      const rnd = (): number => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const shuffled = records.map((r) => [rnd(), r] as const).sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+      expect(turns(shuffled), `seed ${seed}`).toEqual(want);
     }
   });
 });

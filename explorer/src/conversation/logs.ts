@@ -19,43 +19,93 @@ export interface LogsLike {
 /** Which event comes first among records of the same instant: what was sent, then what came back. */
 const RANK: Record<string, number> = { 'gen_ai.system.message': 0, 'gen_ai.user.message': 1, 'gen_ai.assistant.message': 2, 'gen_ai.tool.message': 2, 'gen_ai.choice': 4 };
 const nameOf = (r: LogRecordJson): string => r.eventName || (r.attributes?.find((a) => a.key === 'event.name')?.value as { stringValue?: string } | undefined)?.stringValue || '';
-const bodyField = (r: LogRecordJson, key: string): AnyValue | undefined => (r.body && 'kvlistValue' in r.body ? r.body.kvlistValue.values.find((kv) => kv.key === key)?.value : undefined);
+const field = (v: AnyValue | undefined, key: string): AnyValue | undefined => (v && 'kvlistValue' in v ? v.kvlistValue.values.find((kv) => kv.key === key)?.value : undefined);
+const bodyField = (r: LogRecordJson, key: string): AnyValue | undefined => field(r.body, key);
+const str = (v: AnyValue | undefined): string => (v && 'stringValue' in v ? v.stringValue : v && 'intValue' in v ? String(v.intValue) : '');
+/** an assistant message's calls are in its body; the model's choice's in the body's message */
+const messageOf = (r: LogRecordJson): AnyValue | undefined => (nameOf(r) === 'gen_ai.choice' ? bodyField(r, 'message') : r.body);
 const callIds = (r: LogRecordJson): string[] => {
-  // an assistant message carries its calls in the body; the model's choice in the body's message
-  const message = nameOf(r) === 'gen_ai.choice' ? bodyField(r, 'message') : undefined;
-  const calls = message ? (message && 'kvlistValue' in message ? message.kvlistValue.values.find((kv) => kv.key === 'tool_calls')?.value : undefined) : bodyField(r, 'tool_calls');
+  const calls = field(messageOf(r), 'tool_calls');
   if (!calls || !('arrayValue' in calls)) return [];
-  return calls.arrayValue.values.flatMap((c) => ('kvlistValue' in c ? c.kvlistValue.values.filter((kv) => kv.key === 'id').map((kv) => ('stringValue' in kv.value ? kv.value.stringValue : '')) : []));
+  return calls.arrayValue.values.map((c) => str(field(c, 'id')));
 };
-
-/** When the model chose each tool call: the time of the `gen_ai.choice` record that carries it. */
-function chosenAt(records: Iterable<LogRecordJson>): Map<string, bigint> {
-  const at = new Map<string, bigint>();
-  for (const r of records) {
-    if (nameOf(r) !== 'gen_ai.choice') continue;
-    const t = BigInt(r.timeUnixNano || '0');
-    for (const id of callIds(r)) {
-      const seen = at.get(id);
-      if (id && (seen === undefined || t < seen)) at.set(id, t);
-    }
-  }
-  return at;
+/** a value as comparable text (key order as sent) */
+function canon(v: AnyValue | undefined): string {
+  if (!v) return '';
+  if ('arrayValue' in v) return `[${(v.arrayValue.values ?? []).map(canon).join(',')}]`;
+  if ('kvlistValue' in v) return `{${(v.kvlistValue.values ?? []).map((kv) => `${kv.key}:${canon(kv.value)}`).join(',')}}`;
+  return JSON.stringify(Object.values(v)[0] ?? '');
 }
 
 /**
- * The records of one instant in conversation order. The API orders records of the same
- * timestamp arbitrarily (SDKs stamp a whole request's messages with one millisecond): system
- * and user messages come first, the model's earlier turns in the order it took them (each at the
- * time its call was chosen, where the trace holds that choice), each tool message right after
- * the assistant message that called it, the model's choice last.
+ * What a record says, whichever event carries it: an assistant turn by its calls (or its text), so
+ * the model's `gen_ai.choice` and the `gen_ai.assistant.message` that later repeats it are one.
  */
-function conversationOrder(group: LogRecordJson[], chosen: Map<string, bigint>): LogRecordJson[] {
-  const sorted = [...group].sort((a, b) => (RANK[nameOf(a)] ?? 3) - (RANK[nameOf(b)] ?? 3));
-  // assistant turns whose choice is known take their slots in the order they were chosen
-  const timeOf = (r: LogRecordJson): bigint | undefined => callIds(r).map((id) => chosen.get(id)).find((t) => t !== undefined);
-  const slots = sorted.flatMap((r, i) => (nameOf(r) === 'gen_ai.assistant.message' && timeOf(r) !== undefined ? [i] : []));
-  const turns = slots.map((i) => sorted[i]!).sort((a, b) => (timeOf(a)! < timeOf(b)! ? -1 : timeOf(a)! > timeOf(b)! ? 1 : 0));
-  slots.forEach((slot, k) => (sorted[slot] = turns[k]!));
+function keyOf(r: LogRecordJson): string | undefined {
+  const name = nameOf(r);
+  if (name === 'gen_ai.choice' || name === 'gen_ai.assistant.message') {
+    const ids = callIds(r).filter(Boolean);
+    return ids.length ? `calls ${ids.join(' ')}` : `assistant ${canon(field(messageOf(r), 'content'))}`;
+  }
+  if (name === 'gen_ai.tool.message') return `tool ${str(bodyField(r, 'id'))} ${canon(bodyField(r, 'content'))}`;
+  if (name === 'gen_ai.system.message' || name === 'gen_ai.user.message') return `${name} ${canon(bodyField(r, 'content'))}`;
+  return undefined;
+}
+
+/**
+ * When each message was first sent or answered in the trace: SDKs send a call's whole conversation
+ * with that call's one timestamp, so a turn of an earlier call appears first at that call's time
+ * (an assistant turn at the time of the choice that made it). A message sent twice in one call (a
+ * user who says "yes" twice) has one time per occurrence: its n-th copy was first sent by the first
+ * call that held n of them.
+ */
+function firstSeen(records: Iterable<LogRecordJson>): Map<string, bigint[]> {
+  const groups = new Map<string, Map<string, number>>();
+  const timeOf = new Map<string, bigint>();
+  for (const r of records) {
+    const k = keyOf(r);
+    if (k === undefined) continue;
+    const g = `${(r.spanId ?? '').toLowerCase()} ${r.timeUnixNano ?? '0'}`;
+    timeOf.set(g, BigInt(r.timeUnixNano || '0'));
+    const counts = groups.get(g) ?? groups.set(g, new Map()).get(g)!;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const seen = new Map<string, bigint[]>();
+  for (const [g, counts] of groups) {
+    const t = timeOf.get(g)!;
+    for (const [k, n] of counts) {
+      const times = seen.get(k) ?? seen.set(k, []).get(k)!;
+      for (let i = 0; i < n; i++) if (times[i] === undefined || t < times[i]!) times[i] = t;
+    }
+  }
+  // the n-th copy can be no earlier than the (n-1)-th
+  for (const times of seen.values()) for (let i = 1; i < times.length; i++) if (times[i]! < times[i - 1]!) times[i] = times[i - 1]!;
+  return seen;
+}
+
+const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The records of one instant in conversation order. The API orders records of the same
+ * timestamp arbitrarily (SDKs stamp a whole request's messages with one millisecond): each message
+ * where it was first sent or answered in the trace (so the model's earlier turns in the order it
+ * took them, and a later user message after them), then system, user and earlier turns, each tool
+ * message right after the assistant message that called it, the model's choices last, by index.
+ */
+function conversationOrder(group: LogRecordJson[], seen: Map<string, bigint[]>): LogRecordJson[] {
+  const nth = new Map<string, number>();
+  const at = new Map(
+    group.map((r) => {
+      const k = keyOf(r);
+      if (k === undefined || nameOf(r) === 'gen_ai.choice') return [r, undefined] as const;
+      const i = nth.get(k) ?? 0;
+      nth.set(k, i + 1);
+      return [r, seen.get(k)?.[i]] as const;
+    }),
+  );
+  const when = (r: LogRecordJson): bigint => at.get(r) ?? BigInt(r.timeUnixNano || '0');
+  const index = (r: LogRecordJson): number => Number(str(bodyField(r, 'index')) || 0);
+  const sorted = [...group].sort((a, b) => cmp(when(a), when(b)) || (RANK[nameOf(a)] ?? 3) - (RANK[nameOf(b)] ?? 3) || index(a) - index(b));
   const tools = sorted.filter((r) => nameOf(r) === 'gen_ai.tool.message');
   const placed = new Set<LogRecordJson>();
   const out: LogRecordJson[] = [];
@@ -64,17 +114,18 @@ function conversationOrder(group: LogRecordJson[], chosen: Map<string, bigint>):
     out.push(r);
     placed.add(r);
     for (const id of callIds(r)) {
-      const t = tools.find((x) => !placed.has(x) && (bodyField(x, 'id') as { stringValue?: string } | undefined)?.stringValue === id);
+      const t = tools.find((x) => !placed.has(x) && str(bodyField(x, 'id')) === id);
       if (t) {
         out.push(t);
         placed.add(t);
       }
     }
   }
-  // tool messages whose caller is not in this instant keep their rank's place
-  const rest = tools.filter((t) => !placed.has(t));
-  const firstChoice = out.findIndex((r) => nameOf(r) === 'gen_ai.choice');
-  out.splice(firstChoice < 0 ? out.length : firstChoice, 0, ...rest);
+  // tool messages whose caller is not in this instant keep their place
+  for (const t of tools.filter((x) => !placed.has(x))) {
+    const after = out.findIndex((r) => nameOf(r) === 'gen_ai.choice' || sorted.indexOf(r) > sorted.indexOf(t));
+    out.splice(after < 0 ? out.length : after, 0, t);
+  }
   return out;
 }
 
@@ -90,14 +141,14 @@ export function logsBySpan(r: LogsLike | undefined): Map<string, LogRecordJson[]
       }
     }
   }
-  const chosen = chosenAt([...out.values()].flat());
+  const seen = firstSeen([...out.values()].flat());
   for (const [id, l] of out) {
-    l.sort((a, b) => Number(BigInt(a.timeUnixNano || '0') - BigInt(b.timeUnixNano || '0')));
+    l.sort((a, b) => cmp(BigInt(a.timeUnixNano || '0'), BigInt(b.timeUnixNano || '0')));
     const ordered: LogRecordJson[] = [];
     for (let i = 0; i < l.length; ) {
       let j = i + 1;
       while (j < l.length && l[j]!.timeUnixNano === l[i]!.timeUnixNano) j++;
-      ordered.push(...conversationOrder(l.slice(i, j), chosen));
+      ordered.push(...conversationOrder(l.slice(i, j), seen));
       i = j;
     }
     out.set(id, ordered);
