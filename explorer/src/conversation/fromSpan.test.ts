@@ -148,3 +148,39 @@ describe('log records of a chat with text turns (nothing to pair by call id)', (
     }
   });
 });
+
+describe('what the specifications allow beyond the captured libraries', () => {
+  const attr = (key: string, v: string) => ({ key, value: { stringValue: v } });
+  const spanWith = (attributes: { key: string; value: { stringValue: string } }[]) => ({ spanId: '2'.repeat(16), name: 'chat', attributes, events: [] }) as unknown as OtlpSpan;
+  const shown = (c: Conversation) => [...c.input, ...c.output].map((m) => `${m.role}: ${m.parts.map((p) => (p.kind === 'text' ? p.text : p.kind === 'call' ? `call ${p.name} ${p.id} ${p.args}` : p.kind === 'result' ? `result ${p.id} ${p.text}` : p.kind)).join(' | ')}`);
+
+  it('OTel GenAI: an image by reference or inline, and a part of a kind not known here, are shown, never dropped', () => {
+    const input = [{ role: 'user', parts: [{ type: 'text', content: 'What is this?' }, { type: 'uri', modality: 'image', mime_type: 'image/png', uri: 'https://x.example/a.png' }, { type: 'blob', modality: 'image', mime_type: 'image/jpeg', content: 'QUJD'.repeat(10) }, { type: 'server_tool_call', name: 'web_search', server_tool_call: { type: 'web_search' } }] }];
+    expect(shown(conversationOf(spanWith([attr('gen_ai.input.messages', JSON.stringify(input))])))).toEqual([
+      'user: What is this? | [uri image image/png: https://x.example/a.png] | [blob image image/jpeg: 40 characters of inline data] | [server_tool_call] {\n  "type": "server_tool_call",\n  "name": "web_search",\n  "server_tool_call": {\n    "type": "web_search"\n  }\n}',
+    ]);
+  });
+
+  it('OpenLLMetry: content sent as a JSON list of parts is read as those parts; a tool message of text blocks is its call\'s result', () => {
+    const c = conversationOf(spanWith([
+      attr('gen_ai.prompt.0.role', 'user'), attr('gen_ai.prompt.0.content', JSON.stringify([{ type: 'text', text: 'Look at' }, { type: 'image_url', image_url: { url: 'https://x.example/b.png' } }])),
+      attr('gen_ai.prompt.1.role', 'assistant'), attr('gen_ai.prompt.1.tool_calls.0.id', 'call_9'), attr('gen_ai.prompt.1.tool_calls.0.name', 'lookup'), attr('gen_ai.prompt.1.tool_calls.0.arguments', '{}'),
+      attr('gen_ai.prompt.2.role', 'tool'), attr('gen_ai.prompt.2.tool_call_id', 'call_9'), attr('gen_ai.prompt.2.content', JSON.stringify([{ type: 'text', text: 'found it' }])),
+    ]));
+    expect(shown(c)).toEqual(['user: Look at | [image_url: https://x.example/b.png]', 'assistant: call lookup call_9 {}', 'tool: result call_9 found it']);
+  });
+
+  it('OpenInference: a legacy function call (function_call_name / _arguments_json) and an image content', () => {
+    const c = conversationOf(spanWith([
+      attr('llm.input_messages.0.message.role', 'user'), attr('llm.input_messages.0.message.contents.0.message_content.type', 'text'), attr('llm.input_messages.0.message.contents.0.message_content.text', 'Describe'),
+      attr('llm.input_messages.0.message.contents.1.message_content.type', 'image'), attr('llm.input_messages.0.message.contents.1.message_content.image.image.url', 'https://x.example/c.png'),
+      attr('llm.output_messages.0.message.role', 'assistant'), attr('llm.output_messages.0.message.function_call_name', 'describe'), attr('llm.output_messages.0.message.function_call_arguments_json', '{"detail":"high"}'),
+    ]));
+    expect(shown(c)).toEqual(['user: Describe | [image: https://x.example/c.png]', 'assistant: call describe  {\n  "detail": "high"\n}']);
+  });
+
+  it('Anthropic-style tool_result blocks: the result text, paired with its tool_use id', () => {
+    const input = [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'line one' }, { type: 'text', text: 'line two' }] }] }];
+    expect(shown(conversationOf(spanWith([attr('gen_ai.input.messages', JSON.stringify(input))])))).toEqual(['tool: result toolu_1 line one\nline two']);
+  });
+});

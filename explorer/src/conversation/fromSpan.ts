@@ -49,16 +49,23 @@ function indexedMessages(a: Map<string, unknown>, prefix: string, inner: string,
       const cf = (k: string): unknown => c.get(`tool_call.${k}`) ?? c.get(k);
       return { id: cf('id'), function: { name: cf('function.name') ?? cf('name'), arguments: cf('function.arguments') ?? cf('arguments') } };
     });
-    const contents = indexed(new Map([...g].filter(([k]) => k.startsWith(`${inner}contents.`)).map(([k, v]) => [k.slice(inner.length), v])), 'contents')
-      .map((c) => c.get('message_content.text') ?? c.get('text'))
-      .filter((t) => typeof t === 'string');
+    // OpenInference message.contents.N.message_content.{type,text,image.image.url}: texts joined, an image as a part
+    const contents = indexed(new Map([...g].filter(([k]) => k.startsWith(`${inner}contents.`)).map(([k, v]) => [k.slice(inner.length), v])), 'contents').flatMap((c): { type: string; text?: string; url?: string }[] => {
+      const t = c.get('message_content.text') ?? c.get('text');
+      const url = c.get('message_content.image.image.url') ?? c.get('message_content.image.url');
+      return typeof t === 'string' ? [{ type: 'text', text: t }] : typeof url === 'string' ? [{ type: 'image', url }] : [];
+    });
+    const joined = contents.every((c) => c.type === 'text') ? contents.map((c) => c.text).join('\n') : contents;
     const raw = {
       role: f('role') ?? defaultRole,
-      content: f('content') ?? (contents.length ? contents.join('\n') : undefined),
+      content: f('content') ?? (contents.length ? joined : undefined),
       tool_call_id: f('tool_call_id'),
       name: f('name'),
       tool_calls: calls,
-      ...(f('function_call.name') !== undefined ? { function_call: { name: f('function_call.name'), arguments: f('function_call.arguments') } } : {}),
+      // a legacy function call: OpenInference message.function_call_name / _arguments_json, OpenLLMetry function_call.*
+      ...((f('function_call_name') ?? f('function_call.name')) !== undefined
+        ? { function_call: { name: f('function_call_name') ?? f('function_call.name'), arguments: f('function_call_arguments_json') ?? f('function_call.arguments') } }
+        : {}),
     };
     return readMessage(raw, `${prefix}.${i}`) ?? [];
   });

@@ -37,7 +37,7 @@ export function text(v: unknown): string {
   }
 }
 
-const TEXT = new Set(['text', 'input_text', 'output_text', 'reasoning']);
+const TEXT = new Set(['text', 'input_text', 'output_text', 'reasoning', 'refusal', 'thinking']);
 const CALL = new Set(['tool_call', 'tool-call', 'function_call', 'tool_use']);
 const RESULT = new Set(['tool_call_response', 'tool-result', 'tool_result', 'function_call_output', 'tool_response']);
 const TOOL_ROLES = new Set(['tool', 'function', 'ipython', 'tool_result']);
@@ -67,7 +67,10 @@ export function readMessage(raw: unknown, from: string, role?: string): Message 
   const toolId = str(o.tool_call_id) ?? str(o.toolCallId) ?? (isTool ? str(o.id) : undefined) ?? '';
   const toolName = str(o.name) ?? '';
   const parts: Part[] = [];
-  const content = o.parts ?? o.content;
+  // OpenLLMetry sends a content list as JSON text
+  const given = o.parts ?? o.content;
+  const listed = typeof given === 'string' && given.trimStart().startsWith('[') ? structured(given) : given;
+  const content = Array.isArray(listed) && listed.length > 0 && listed.every((p) => isObj(p) && typeof p.type === 'string') ? listed : given;
   if (Array.isArray(content) && content.some((p) => isObj(p) && typeof p.type === 'string')) for (const p of content) pushPart(parts, p, isTool, toolId, toolName);
   else if (content !== undefined && content !== null && !(typeof content === 'string' && content === '')) {
     if (isTool) parts.push({ kind: 'result', id: toolId, name: toolName, text: text(content) });
@@ -91,13 +94,43 @@ function pushPart(parts: Part[], raw: unknown, isTool: boolean, toolId: string, 
   }
   if (!isObj(p)) return;
   const type = str(p.type) ?? '';
-  if (TEXT.has(type)) parts.push({ kind: 'text', text: text(p.content ?? p.text ?? '') });
+  if (TEXT.has(type)) {
+    const t = text(p.content ?? p.text ?? p.refusal ?? p.thinking ?? '');
+    parts.push(isTool && type === 'text' ? { kind: 'result', id: toolId, name: toolName, text: t } : { kind: 'text', text: t });
+  }
   else if (CALL.has(type)) pushCall(parts, p);
   else if (RESULT.has(type)) {
     const out = p.response ?? p.result ?? p.output ?? p.content;
-    const value = isObj(out) && 'value' in out && 'type' in out ? out.value : out;
+    const value = resultText(isObj(out) && 'value' in out && 'type' in out ? out.value : out);
     parts.push({ kind: 'result', id: str(p.id) ?? str(p.toolCallId) ?? str(p.tool_use_id) ?? str(p.call_id) ?? toolId, name: str(p.toolName) ?? str(p.name) ?? toolName, text: text(value) });
-  } else if (p.content !== undefined || p.text !== undefined) parts.push({ kind: 'text', text: text(p.content ?? p.text) });
+  } else if (MEDIA.has(type)) parts.push({ kind: 'text', text: media(type, p) });
+  else if (p.content !== undefined || p.text !== undefined) parts.push({ kind: 'text', text: text(p.content ?? p.text) });
+  // a part of a kind not known here is still shown: nothing sent may go missing
+  else parts.push({ kind: 'text', text: `[${type || 'part'}] ${text(p)}` });
+}
+
+/** A result given as content blocks ([{type:"text",text}…]) as its text. */
+function resultText(v: unknown): unknown {
+  const s = structured(v);
+  if (!Array.isArray(s) || !s.every((b) => isObj(b) && b.type === 'text' && typeof b.text === 'string')) return v;
+  return (s as Obj[]).map((b) => b.text).join('\n');
+}
+
+// images, audio and files: OTel GenAI blob/uri/file, OpenAI image_url/input_audio/file/input_image/input_file,
+// Vercel AI image/file, Anthropic image/document
+const MEDIA = new Set(['blob', 'uri', 'file', 'image', 'image_url', 'input_image', 'input_audio', 'input_file', 'audio', 'document']);
+/** A placeholder naming what was attached (its type, media type and where it is; inline data by its length, never shown). */
+function media(type: string, p: Obj): string {
+  const inner = [p, p.image_url, p.input_audio, p.file, p.source].filter(isObj);
+  const pick = (...keys: string[]): string | undefined => {
+    for (const o of inner) for (const k of keys) if (typeof o[k] === 'string' && o[k] !== '') return o[k];
+    return undefined;
+  };
+  const mime = pick('mime_type', 'mediaType', 'mimeType', 'media_type', 'format');
+  const where = pick('uri', 'url', 'file_id', 'filename', 'name');
+  const data = pick('content', 'data', 'file_data', 'image');
+  const inline = data === undefined ? '' : /^(https?|gs|s3|file):\/\//.test(data) ? data : `${data.length} characters of inline data`;
+  return `[${[type, p.modality, mime].filter((x) => typeof x === 'string' && x).join(' ')}${where || inline ? `: ${where ?? inline}` : ''}]`;
 }
 
 function pushCall(parts: Part[], raw: unknown): void {
