@@ -43,6 +43,7 @@ const norm = (v: J): string => {
 
 // ---- a conversation as tokens: role, kind, id, name (calls), body ---------------------------------
 type Tok = string;
+const kind = (t: Tok): string => t.split('|')[1]!;
 const tok = (role: string, kind: string, id: string, name: string, body: J): Tok => `${role}|${kind}|${id}|${name}|${norm(body)}`;
 interface Seen {
   input: Tok[][];
@@ -79,6 +80,29 @@ function openInference(a: O, prefix: string): Tok[][] {
       ...calls.map((i) => tok(role, 'call', String(f[`tool_calls.${i}.tool_call.id`] ?? ''), String(f[`tool_calls.${i}.tool_call.function.name`]), f[`tool_calls.${i}.tool_call.function.arguments`])),
     ];
   }));
+}
+
+/**
+ * LangChain's own record of the same messages (OpenInference input.value {messages:[[…]]}, output.value
+ * {generations:[[{message}]]}): serialized messages whose kwargs carry the call ids (tool_calls[].id,
+ * ToolMessage tool_call_id) that OpenInference leaves out of llm.*_messages.
+ */
+function langChainIds(v: J, side: 'input' | 'output'): string[][] | undefined {
+  const o = json(v);
+  if (!isO(o)) return undefined;
+  const list = side === 'input' ? (o.messages as J[][] | undefined)?.flat() : (o.generations as J[][] | undefined)?.flat().map((g) => (g as O).message);
+  if (!list?.every((m) => isO(m) && isO(m.kwargs))) return undefined;
+  return list.map((m) => {
+    const k = (m as O).kwargs as O;
+    return k.tool_call_id !== undefined ? [String(k.tool_call_id)] : ((k.tool_calls as O[] | undefined) ?? []).map((c) => String(c.id));
+  });
+}
+function withIds(msgs: Tok[][], ids: string[][] | undefined): Tok[][] {
+  if (!ids || ids.length !== msgs.length) return msgs;
+  return msgs.map((m, i) => {
+    let k = 0;
+    return m.map((t) => (kind(t) === 'call' || kind(t) === 'result' ? ((f) => (f[2] === '' ? ((f[2] = ids[i]![k] ?? ''), k++) : k++, f.join('|')))(t.split('|')) : t));
+  });
 }
 
 /** OTel GenAI JSON messages: {role, parts:[{type:text,content} | {type:tool_call,id,name,arguments} | {type:tool_call_response,id,response}]} */
@@ -129,7 +153,7 @@ function vercel(a: O): { input: Tok[][]; output: Tok[] } {
 /** What the library says the model call was sent and answered; undefined for a span that is not a model call. */
 function expected(span: OtlpSpan, records: LogRecordJson[]): { input: Tok[][]; output: Tok[] } | undefined {
   const a = attrsOf(span.attributes);
-  if (a['openinference.span.kind'] === 'LLM') return { input: openInference(a, 'llm.input_messages'), output: openInference(a, 'llm.output_messages').flat() };
+  if (a['openinference.span.kind'] === 'LLM') return { input: withIds(openInference(a, 'llm.input_messages'), langChainIds(a['input.value'], 'input')), output: withIds(openInference(a, 'llm.output_messages'), langChainIds(a['output.value'], 'output')).flat() };
   if (/\.do(Generate|Stream)$/.test(String(a['ai.operationId'] ?? ''))) return vercel(a);
   if (!['chat', 'text_completion', 'generate_content'].includes(String(a['gen_ai.operation.name']))) return undefined;
   const input: Tok[][] = [];
@@ -163,6 +187,21 @@ function retrieved(span: OtlpSpan): Tok[] | undefined {
   return events.length ? events.map((e) => tok('document', 'document', String(e['db.query.result.id'] ?? ''), source(e['db.query.result.metadata']), e['db.query.result.document'])) : undefined;
 }
 
+/** A tool span's call: OTel gen_ai.tool.*, Vercel ai.toolCall.*, OpenInference TOOL (LangChain's ToolMessage output), Traceloop tool entities. */
+function toolSent(span: OtlpSpan): string | undefined {
+  const a = attrsOf(span.attributes);
+  const t = (name: J, id: J, args: J, result: J): string => [String(name ?? ''), String(id ?? ''), norm(args), norm(result)].join(' | ');
+  if (a['gen_ai.tool.name'] !== undefined && (a['gen_ai.tool.call.arguments'] !== undefined || a['gen_ai.tool.call.result'] !== undefined)) return t(a['gen_ai.tool.name'], a['gen_ai.tool.call.id'], a['gen_ai.tool.call.arguments'], a['gen_ai.tool.call.result']);
+  if (a['ai.toolCall.name'] !== undefined) return t(a['ai.toolCall.name'], a['ai.toolCall.id'], a['ai.toolCall.args'] ?? a['ai.toolCall.input'], a['ai.toolCall.result'] ?? a['ai.toolCall.output']);
+  if (a['openinference.span.kind'] === 'TOOL') {
+    const out = json(a['output.value']);
+    const msg = isO(out) && isO(out.output) && isO(out.output.kwargs) ? (out.output.kwargs as O) : undefined;
+    return msg ? t(a['tool.name'], msg.tool_call_id, a['input.value'], msg.content) : t(a['tool.name'], '', a['input.value'], a['output.value']);
+  }
+  if (a['traceloop.span.kind'] === 'tool') return t(a['traceloop.entity.name'], '', a['traceloop.entity.input'], json(a['traceloop.entity.output']));
+  return undefined;
+}
+
 // ---- the captured files ----------------------------------------------------------------------------
 const SCENARIOS: ScenarioName[] = ['benign', 'data-mixing', 'over-broad-action', 'prompt-injection'];
 const LIBRARIES = readdirSync(CAPTURED_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name as Library).sort();
@@ -188,7 +227,6 @@ function modelCalls(lib: Library, scenario: ScenarioName, resourceLogs?: LogsLik
     return sent ? [{ span, sent, seen: tokensOf(conversationOf(span, bySpan.get(span.spanId) ?? [])) }] : [];
   });
 }
-const kind = (t: Tok): string => t.split('|')[1]!;
 /** a call whose arguments are not JSON: what a library recorded when it garbled the call */
 const garbled = (t: Tok): boolean => kind(t) === 'call' && typeof json(t.split('|').slice(4).join('|')) === 'string';
 /**
@@ -229,6 +267,17 @@ describe('what every captured library sent each model call, as the trace view sh
       }
     }
     expect(spans).toBeGreaterThan(0);
+  });
+
+  it.each(CASES)('$lib/$scenario: each tool span\'s call, and its id among the calls the model chose', ({ lib, scenario }) => {
+    const chosen = new Set(modelCalls(lib, scenario).flatMap((c) => c.seen.output.filter((t) => kind(t) === 'call').map((t) => `${t.split('|')[3]} ${idOf(t)}`)));
+    for (const span of spansOf(loadCaptured(lib, scenario, 'traces')!)) {
+      const want = toolSent(span);
+      if (!want) continue;
+      const tool = conversationOf(span).tool;
+      expect(tool && [tool.name, tool.id, norm(tool.args), norm(tool.result)].join(' | '), `${lib}/${scenario} ${span.name}`).toBe(want);
+      if (tool?.id) expect(chosen, `${lib}/${scenario} ${span.name}: its call`).toContain(`${tool.name} ${tool.id}`);
+    }
   });
 
   it.each(CASES)('$lib/$scenario: system and user first, each result right after its call, the earlier turns as the model took them, nothing twice', ({ lib, scenario }) => {

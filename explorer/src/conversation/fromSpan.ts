@@ -11,7 +11,7 @@
 // Pure; unit-tested against the captured payloads of real libraries.
 import type { AnyValue, KeyValue, OtlpSpan } from '@causeway/schemas';
 import { type Conversation, emptyConversation, type Message } from './model.ts';
-import { isObj, readMessage, readMessages, structured, text } from './read.ts';
+import { isObj, readMessage, readMessages, structured, text, withIdsFrom } from './read.ts';
 
 export function anyValue(v: AnyValue | undefined): unknown {
   if (!v) return undefined;
@@ -110,6 +110,13 @@ export function addEvent(c: Conversation, name: string, body: unknown, from: str
   return false;
 }
 
+/** LangChain's LLMResult ({generations:[[{message}]]}) as messages. */
+function generations(raw: unknown): Message[] {
+  const v = structured(raw);
+  const g = isObj(v) && Array.isArray(v.generations) ? (v.generations as unknown[]).flat() : [];
+  return g.flatMap((x, i) => (isObj(x) ? (readMessage(x.message ?? x.text, `output.value.generations[${i}]`, 'assistant') ?? []) : []));
+}
+
 function systemMessages(raw: unknown, from: string): Message[] {
   const v = structured(raw);
   if (v === undefined) return [];
@@ -158,8 +165,10 @@ export function conversationOf(span: OtlpSpan, logs: readonly { eventName?: stri
   found('span attributes (gen_ai.prompt.N, OpenLLMetry)', before);
   // OpenInference
   before = c.input.length + c.output.length;
-  c.input.push(...indexedMessages(a, 'llm.input_messages', 'message.'));
-  c.output.push(...indexedMessages(a, 'llm.output_messages', 'message.', 'assistant'));
+  // OpenInference's LangChain instrumentation records no call ids in llm.*_messages; the
+  // serialized messages in input.value / output.value carry them
+  c.input.push(...withIdsFrom(indexedMessages(a, 'llm.input_messages', 'message.'), readMessages(get('input.value'), 'input.value')));
+  c.output.push(...withIdsFrom(indexedMessages(a, 'llm.output_messages', 'message.', 'assistant'), generations(get('output.value'))));
   for (const [i, d] of indexed(a, 'retrieval.documents').entries()) {
     c.output.push({ role: 'document', parts: [{ kind: 'document', id: text(d.get('document.id') ?? ''), source: sourceOf(d.get('document.metadata')), text: text(d.get('document.content') ?? '') }], from: `retrieval.documents.${i}` });
   }
@@ -251,7 +260,14 @@ function toolOf(a: Map<string, unknown>): Conversation['tool'] {
   if (a.has('gen_ai.tool.name') && (a.has('gen_ai.tool.call.arguments') || a.has('gen_ai.tool.call.result')))
     return { name: s('gen_ai.tool.name')!, id: s('gen_ai.tool.call.id') ?? '', args: s('gen_ai.tool.call.arguments') ?? '', result: s('gen_ai.tool.call.result') ?? '', from: 'gen_ai.tool.call.*' };
   if (a.has('ai.toolCall.name')) return { name: s('ai.toolCall.name')!, id: s('ai.toolCall.id') ?? '', args: s('ai.toolCall.args') ?? s('ai.toolCall.input') ?? '', result: s('ai.toolCall.result') ?? s('ai.toolCall.output') ?? '', from: 'ai.toolCall.*' };
-  if (a.get('openinference.span.kind') === 'TOOL') return { name: s('tool.name') ?? '', id: '', args: s('input.value') ?? '', result: s('output.value') ?? '', from: 'input.value / output.value' };
+  if (a.get('openinference.span.kind') === 'TOOL') {
+    // LangChain's tool output is a serialized ToolMessage ({output: {lc, kwargs:{content, tool_call_id}}}): its content and call id
+    const out = structured(a.get('output.value'));
+    const lc = isObj(out) && isObj(out.output) ? out.output : out;
+    const m = isObj(lc) && lc.lc !== undefined ? readMessage(lc, 'output.value') : undefined;
+    const r = m?.parts.length === 1 && m.parts[0]!.kind === 'result' ? m.parts[0] : undefined;
+    return { name: s('tool.name') ?? '', id: r?.id ?? '', args: s('input.value') ?? '', result: r ? r.text : (s('output.value') ?? ''), from: 'input.value / output.value' };
+  }
   if (a.get('traceloop.span.kind') === 'tool') return { name: s('traceloop.entity.name') ?? '', id: '', args: s('traceloop.entity.input') ?? '', result: text(structured(a.get('traceloop.entity.output'))), from: 'traceloop.entity.*' };
   return undefined;
 }

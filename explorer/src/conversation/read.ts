@@ -58,7 +58,7 @@ export function readMessage(raw: unknown, from: string, role?: string): Message 
   if (!isObj(m)) return undefined;
   // LangChain's serialized message
   if (m.lc !== undefined && Array.isArray(m.id) && isObj(m.kwargs)) {
-    const cls = String(m.id.at(-1));
+    const cls = String(m.id.at(-1)).replace(/Chunk$/, ''); // a streamed AIMessageChunk is an AIMessage
     m = { ...m.kwargs, role: LC_ROLES[cls] ?? m.kwargs.role ?? 'user' };
   }
   const o = m as Obj;
@@ -144,5 +144,26 @@ function pushCall(parts: Part[], raw: unknown): void {
     // result answers (and the tool span carries) — the pairing id wins
     id: str(c.call_id) ?? str(c.id) ?? str(c.toolCallId) ?? '',
     args: text(fn.arguments ?? c.input ?? c.args ?? c.arguments ?? ''),
+  });
+}
+
+/**
+ * Call and result ids missing from `messages`, taken from another record of the same messages
+ * (same count, roles and call names, in order); anything that does not line up is left as it is.
+ */
+export function withIdsFrom(messages: Message[], other: Message[]): Message[] {
+  const missing = messages.some((m) => m.parts.some((p) => (p.kind === 'call' || p.kind === 'result') && !p.id));
+  if (!missing || other.length !== messages.length || other.some((o, i) => o.role !== messages[i]!.role)) return messages;
+  const calls = (m: Message): Part[] => m.parts.filter((p) => p.kind === 'call' || p.kind === 'result');
+  const lined = messages.every((m, i) => {
+    const mine = calls(m);
+    const theirs = calls(other[i]!);
+    return mine.length === theirs.length && mine.every((p, k) => p.kind === theirs[k]!.kind && (p.kind !== 'call' || theirs[k]!.kind !== 'call' || p.name === (theirs[k] as { name: string }).name));
+  });
+  if (!lined) return messages;
+  return messages.map((m, i) => {
+    const theirs = calls(other[i]!);
+    let k = 0;
+    return { ...m, parts: m.parts.map((p) => (p.kind === 'call' || p.kind === 'result' ? (p.id ? (k++, p) : { ...p, id: (theirs[k++] as { id: string }).id }) : p)) };
   });
 }
