@@ -184,3 +184,19 @@ describe('what the specifications allow beyond the captured libraries', () => {
     expect(shown(conversationOf(spanWith([attr('gen_ai.input.messages', JSON.stringify(input))])))).toEqual(['tool: result toolu_1 line one\nline two']);
   });
 });
+
+describe('one span, two carriers of the same messages', () => {
+  it('gen_ai.input.messages on the span and again in an inference details event: shown once', () => {
+    const input = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Book a room' }] }]);
+    const output = JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'book_room', arguments: '{}' }] }]);
+    const attr = (key: string, v: string) => ({ key, value: { stringValue: v } });
+    const span = { spanId: '3'.repeat(16), name: 'chat', attributes: [attr('gen_ai.input.messages', input), attr('gen_ai.output.messages', output)], events: [{ name: 'gen_ai.client.inference.operation.details', timeUnixNano: '1', attributes: [attr('gen_ai.input.messages', input), attr('gen_ai.output.messages', output)] }] } as unknown as OtlpSpan;
+    const c = conversationOf(span);
+    expect(c.input.map((m) => m.from)).toEqual(['gen_ai.input.messages[0]']);
+    expect(c.output.map((m) => m.from)).toEqual(['gen_ai.output.messages[0]']);
+    // a different list is kept: a second, later carrier may say more
+    const more = JSON.stringify([...JSON.parse(input), { role: 'user', parts: [{ type: 'text', content: 'and a taxi' }] }]);
+    const both = conversationOf({ ...span, events: [{ ...span.events[0]!, attributes: [attr('gen_ai.input.messages', more)] }] } as OtlpSpan);
+    expect(both.input.length).toBe(3);
+  });
+});

@@ -148,7 +148,12 @@ export function conversationOf(span: OtlpSpan, logs: readonly { eventName?: stri
   const c = emptyConversation();
   const a = attrMap(span.attributes);
   const get = (k: string): unknown => a.get(k);
+  // what each carrier added: [label, input from, input to, output from, output to]
+  const carried: [string, number, number, number, number][] = [];
+  let mark = [0, 0];
   const found = (label: string, before: number): void => {
+    carried.push([label, mark[0]!, c.input.length, mark[1]!, c.output.length]);
+    mark = [c.input.length, c.output.length];
     if (c.input.length + c.output.length > before && !c.sources.includes(label)) c.sources.push(label);
   };
 
@@ -219,11 +224,34 @@ export function conversationOf(span: OtlpSpan, logs: readonly { eventName?: stri
   }
   found('log records', before);
 
+  withoutRepeatedCarriers(c, carried);
   c.input = oneTurnPerAnswer(withoutRepeatedInstructions(c.input));
   // the span's own OTel GenAI attributes may have said nothing the log records did not say better
   if (![...c.input, ...c.output].some((m) => m.from.startsWith('gen_ai.'))) c.sources = c.sources.filter((s) => s !== 'span attributes (OTel GenAI)');
   c.tool = toolOf(a);
   return c;
+}
+
+/**
+ * The same messages sent twice, by two carriers of one span — the spec lets an instrumentation
+ * record gen_ai.input.messages on the span and again in a gen_ai.client.inference.operation.details
+ * event — are shown once: a carrier's whole input (or output) equal to an earlier carrier's is dropped.
+ */
+function withoutRepeatedCarriers(c: Conversation, carried: [string, number, number, number, number][]): void {
+  const sig = (ms: Message[]): string => JSON.stringify(ms.map((m) => [m.role, m.parts]));
+  const drop = (side: Message[], ranges: [number, number][]): Message[] => {
+    const seen = new Set<string>();
+    const gone = new Set<number>();
+    for (const [from, to] of ranges) {
+      if (to <= from) continue;
+      const k = sig(side.slice(from, to));
+      if (seen.has(k)) for (let i = from; i < to; i++) gone.add(i);
+      seen.add(k);
+    }
+    return gone.size ? side.filter((_, i) => !gone.has(i)) : side;
+  };
+  c.input = drop(c.input, carried.map((r) => [r[1], r[2]]));
+  c.output = drop(c.output, carried.map((r) => [r[3], r[4]]));
 }
 
 /**
