@@ -194,6 +194,7 @@ describe('one span, two carriers of the same messages', () => {
     const c = conversationOf(span);
     expect(c.input.map((m) => m.from)).toEqual(['gen_ai.input.messages[0]']);
     expect(c.output.map((m) => m.from)).toEqual(['gen_ai.output.messages[0]']);
+    expect(c.sources).toEqual(['span attributes (OTel GenAI)']);
     // a different list is kept: a second, later carrier may say more
     const more = JSON.stringify([...JSON.parse(input), { role: 'user', parts: [{ type: 'text', content: 'and a taxi' }] }]);
     const both = conversationOf({ ...span, events: [{ ...span.events[0]!, attributes: [attr('gen_ai.input.messages', more)] }] } as OtlpSpan);

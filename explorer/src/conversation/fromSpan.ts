@@ -239,19 +239,23 @@ export function conversationOf(span: OtlpSpan, logs: readonly { eventName?: stri
  */
 function withoutRepeatedCarriers(c: Conversation, carried: [string, number, number, number, number][]): void {
   const sig = (ms: Message[]): string => JSON.stringify(ms.map((m) => [m.role, m.parts]));
-  const drop = (side: Message[], ranges: [number, number][]): Message[] => {
+  const kept = new Set<string>();
+  const drop = (side: Message[], ranges: [string, number, number][]): Message[] => {
     const seen = new Set<string>();
     const gone = new Set<number>();
-    for (const [from, to] of ranges) {
+    for (const [label, from, to] of ranges) {
       if (to <= from) continue;
       const k = sig(side.slice(from, to));
       if (seen.has(k)) for (let i = from; i < to; i++) gone.add(i);
+      else kept.add(label);
       seen.add(k);
     }
     return gone.size ? side.filter((_, i) => !gone.has(i)) : side;
   };
-  c.input = drop(c.input, carried.map((r) => [r[1], r[2]]));
-  c.output = drop(c.output, carried.map((r) => [r[3], r[4]]));
+  c.input = drop(c.input, carried.map((r) => [r[0], r[1], r[2]]));
+  c.output = drop(c.output, carried.map((r) => [r[0], r[3], r[4]]));
+  // a carrier that only repeated another is not where the conversation was read
+  c.sources = c.sources.filter((s) => kept.has(s));
 }
 
 /**
