@@ -129,8 +129,12 @@ function media(type: string, p: Obj): string {
   const mime = pick('mime_type', 'mediaType', 'mimeType', 'media_type', 'format');
   const where = pick('uri', 'url', 'file_id', 'filename', 'name');
   const data = pick('content', 'data', 'file_data', 'image');
+  const head = [type, p.modality, mime].filter((x) => typeof x === 'string' && x).join(' ');
+  // text the model read (a plain-text document or file) is shown in full; nothing found to name: the part as it is
+  if (data !== undefined && (mime?.startsWith('text/') || (isObj(p.source) && p.source.type === 'text'))) return `[${head}]\n${data}`;
+  if (where === undefined && data === undefined) return `[${head}] ${text(p)}`;
   const inline = data === undefined ? '' : /^(https?|gs|s3|file):\/\//.test(data) ? data : `${data.length} characters of inline data`;
-  return `[${[type, p.modality, mime].filter((x) => typeof x === 'string' && x).join(' ')}${where || inline ? `: ${where ?? inline}` : ''}]`;
+  return `[${head}: ${where ?? inline}]`;
 }
 
 function pushCall(parts: Part[], raw: unknown): void {
