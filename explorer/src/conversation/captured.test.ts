@@ -202,6 +202,30 @@ function toolSent(span: OtlpSpan): string | undefined {
   return undefined;
 }
 
+/**
+ * Every text a model call's carriers hold (contents, arguments, results: the string leaves of the
+ * message attributes and log records, ids, roles and types aside), however the readers above or
+ * read.ts understand their structure: none may be missing from the conversation.
+ */
+const NOT_SENT_TEXT = new Set(['role', 'type', 'id', 'call_id', 'tool_call_id', 'toolCallId', 'toolName', 'name', 'finish_reason', 'index', 'modality', 'mime_type', 'providerOptions', 'providerMetadata', 'event.name', 'gen_ai.provider.name', 'gen_ai.system']);
+function leaves(v: J, out: string[], key = ''): string[] {
+  if (NOT_SENT_TEXT.has(key) || /\.(role|id|tool_call_id|name|type|function\.name)$/.test(key)) return out;
+  const p = json(v);
+  if (typeof p === 'string') {
+    if (p.trim().length > 2) out.push(p);
+  } else if (Array.isArray(p)) for (const x of p) leaves(x, out);
+  else if (isO(p)) for (const [k, x] of Object.entries(p)) leaves(x, out, k);
+  return out;
+}
+const MESSAGE_ATTRS = /^(llm\.(input|output)_messages\.|gen_ai\.(input|output)\.messages$|gen_ai\.system_instructions$|ai\.prompt\.messages$|ai\.response\.(text|toolCalls)$)/;
+function sentTexts(span: OtlpSpan, records: LogRecordJson[]): string[] {
+  const a = attrsOf(span.attributes);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(a)) if (MESSAGE_ATTRS.test(k)) leaves(v, out, k);
+  for (const r of records) leaves({ ...attrsOf(r.attributes), ...((decode(r.body) as O | undefined) ?? {}) }, out);
+  return out;
+}
+
 // ---- the captured files ----------------------------------------------------------------------------
 const SCENARIOS: ScenarioName[] = ['benign', 'data-mixing', 'over-broad-action', 'prompt-injection'];
 const LIBRARIES = readdirSync(CAPTURED_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name as Library).sort();
@@ -245,6 +269,18 @@ describe('what every captured library sent each model call, as the trace view sh
   it('finds the captured files and their model calls', () => {
     expect(LIBRARIES.length).toBeGreaterThanOrEqual(10);
     for (const { lib, scenario } of CASES) expect(modelCalls(lib, scenario).length, `${lib}/${scenario}`).toBeGreaterThan(0);
+  });
+
+  it.each(CASES)('$lib/$scenario: no text a model call\'s carriers hold is missing from its conversation', ({ lib, scenario }) => {
+    const raw = logsOf(loadCaptured(lib, scenario, 'logs'));
+    const bySpan = logsBySpan({ resourceLogs: raw });
+    for (const c of modelCalls(lib, scenario)) {
+      const conv = conversationOf(c.span, bySpan.get(c.span.spanId) ?? []);
+      const shown = [...conv.input, ...conv.output].flatMap((m) => m.parts.map((p) => (p.kind === 'call' ? p.args : p.text)));
+      const shownLeaves = new Set(shown.flatMap((t) => leaves(t, [])));
+      const missing = sentTexts(c.span, rawRecords(raw, c.span.spanId)).filter((t) => !shownLeaves.has(t) && !shown.some((x) => x.includes(t)));
+      expect(missing, `${lib}/${scenario} ${c.span.name} ${c.span.spanId}`).toEqual([]);
+    }
   });
 
   it.each(CASES)('$lib/$scenario: the messages sent and answered, in order, with roles, ids and arguments', ({ lib, scenario }) => {
