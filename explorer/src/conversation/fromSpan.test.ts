@@ -206,3 +206,26 @@ describe('one span, two carriers of the same messages', () => {
     expect(both.input.length).toBe(3);
   });
 });
+
+describe('an answer of parallel calls', () => {
+  const first = (lib: 'openai' | 'openai-responses-stream' | 'openinference-openai-responses-stream') => {
+    const t = loadCaptured(lib, 'benign', 'traces')!;
+    const l = loadCaptured(lib, 'benign', 'logs');
+    const bySpan = logsBySpan({ resourceLogs: l?.requests.flatMap((r) => (r.body as LogsLike).resourceLogs) ?? [] });
+    const all = t.requests.flatMap((r) => (r.body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
+    const chat = all.filter((s) => /^(chat|OpenAI Responses)/.test(s.name)).sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1))[0]!;
+    return conversationOf(chat, bySpan.get(chat.spanId) ?? []).output.map((m) => `${m.role}: ${m.parts.map((p) => (p.kind === 'call' ? p.name : p.kind)).join(', ')}`);
+  };
+
+  it('is one assistant turn whether the API sent one message (Chat Completions) or one item per call (Responses)', () => {
+    expect(first('openai')).toEqual(['assistant: search_email, search_docs']);
+    expect(first('openai-responses-stream')).toEqual(['assistant: search_email, search_docs']);
+    expect(first('openinference-openai-responses-stream')).toEqual(['assistant: search_email, search_docs']);
+  });
+
+  it('candidates stay apart: the entries of one gen_ai.output.messages list, and gen_ai.choice events', () => {
+    const msg = (name: string) => ({ role: 'assistant', parts: [{ type: 'tool_call', id: `call_${name}`, name, arguments: '{}' }], finish_reason: 'tool_call' });
+    const span = { spanId: '4'.repeat(16), name: 'chat', attributes: [{ key: 'gen_ai.output.messages', value: { stringValue: JSON.stringify([msg('a'), msg('b')]) } }], events: [] } as unknown as OtlpSpan;
+    expect(conversationOf(span).output.length).toBe(2);
+  });
+});

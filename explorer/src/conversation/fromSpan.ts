@@ -226,6 +226,7 @@ export function conversationOf(span: OtlpSpan, logs: readonly { eventName?: stri
 
   withoutRepeatedCarriers(c, carried);
   c.input = oneTurnPerAnswer(withoutRepeatedInstructions(c.input));
+  c.output = oneAnswer(c.output);
   // the span's own OTel GenAI attributes may have said nothing the log records did not say better
   if (![...c.input, ...c.output].some((m) => m.from.startsWith('gen_ai.'))) c.sources = c.sources.filter((s) => s !== 'span attributes (OTel GenAI)');
   c.tool = toolOf(a);
@@ -258,22 +259,34 @@ function withoutRepeatedCarriers(c: Conversation, carried: [string, number, numb
   c.sources = c.sources.filter((s) => kept.has(s));
 }
 
+const onlyCalls = (m: Message): boolean => m.role === 'assistant' && m.parts.length > 0 && m.parts.every((p) => p.kind === 'call');
+const listOf = (m: Message): string => m.from.replace(/(\[\d+\]|\.\d+)$/, '');
+/** Neighbouring assistant messages of calls alone joined into one, unless `apart` says they are not one answer. */
+function joinCalls(ms: Message[], apart: (a: Message, b: Message) => boolean): Message[] {
+  const out: Message[] = [];
+  for (const m of ms) {
+    const last = out.at(-1);
+    if (last && onlyCalls(last) && onlyCalls(m) && !apart(last, m)) out[out.length - 1] = { ...last, parts: [...last.parts, ...m.parts] };
+    else out.push(m);
+  }
+  return out;
+}
+
 /**
  * The calls of one answer as one assistant turn: the Responses API lists parallel calls as separate
  * `function_call` items (so do the instrumentations that report its input), Chat Completions as one
  * message's `tool_calls`. Only neighbours from the same list are joined, never separate records.
  */
-function oneTurnPerAnswer(input: Message[]): Message[] {
-  const list = (m: Message): string => m.from.replace(/(\[\d+\]|\.\d+)$/, '');
-  const onlyCalls = (m: Message): boolean => m.role === 'assistant' && m.parts.every((p) => p.kind === 'call');
-  const out: Message[] = [];
-  for (const m of input) {
-    const last = out.at(-1);
-    if (last && onlyCalls(last) && onlyCalls(m) && list(last) === list(m) && list(m) !== m.from) out[out.length - 1] = { ...last, parts: [...last.parts, ...m.parts] };
-    else out.push(m);
-  }
-  return out;
-}
+const oneTurnPerAnswer = (input: Message[]): Message[] => joinCalls(input, (a, b) => listOf(a) !== listOf(b) || listOf(b) === b.from);
+
+/**
+ * The calls the model answered with, as one answer: the Responses API's parallel calls are separate
+ * output items, which @opentelemetry/instrumentation-openai reports as one log record each and
+ * OpenInference as llm.output_messages.0, .1. Alternatives stay apart: gen_ai.choice events (each
+ * its index) and the entries of one gen_ai.output.messages list (the spec's candidates).
+ */
+const oneAnswer = (output: Message[]): Message[] =>
+  joinCalls(output, (a, b) => a.from.includes('gen_ai.choice') || b.from.includes('gen_ai.choice') || (/gen_ai\.output\.messages\[\d+\]$/.test(a.from) && listOf(a) === listOf(b)));
 
 /**
  * System instructions carried twice — as `gen_ai.system_instructions` and again as a system message
