@@ -41,13 +41,19 @@ function canon(v: AnyValue | undefined): string {
  * What a record says, whichever event carries it: an assistant turn by its calls (or its text), so
  * the model's `gen_ai.choice` and the `gen_ai.assistant.message` that later repeats it are one.
  */
+const keys = new WeakMap<LogRecordJson, string | undefined>();
 function keyOf(r: LogRecordJson): string | undefined {
+  if (!keys.has(r)) keys.set(r, keyFor(r));
+  return keys.get(r);
+}
+function keyFor(r: LogRecordJson): string | undefined {
   const name = nameOf(r);
   if (name === 'gen_ai.choice' || name === 'gen_ai.assistant.message') {
     const ids = callIds(r).filter(Boolean);
     return ids.length ? `calls ${ids.join(' ')}` : `assistant ${canon(field(messageOf(r), 'content'))}`;
   }
-  if (name === 'gen_ai.tool.message') return `tool ${str(bodyField(r, 'id'))} ${canon(bodyField(r, 'content'))}`;
+  // a tool result by the call it answers (its content, often the largest text, only without one)
+  if (name === 'gen_ai.tool.message') return str(bodyField(r, 'id')) ? `tool ${str(bodyField(r, 'id'))}` : `tool ${canon(bodyField(r, 'content'))}`;
   if (name === 'gen_ai.system.message' || name === 'gen_ai.user.message') return `${name} ${canon(bodyField(r, 'content'))}`;
   return undefined;
 }
