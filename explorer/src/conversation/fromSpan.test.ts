@@ -147,6 +147,18 @@ describe('log records of a chat with text turns (nothing to pair by call id)', (
       expect(turns(shuffled), `seed ${seed}`).toEqual(want);
     }
   });
+
+  it('the same, when the fields are sent as attributes or the body as JSON text', () => {
+    const want = turns(records);
+    type KV = { key: string; value: unknown };
+    const fromAnyValue = (v: unknown): unknown => {
+      const x = v as { stringValue?: string; intValue?: string; kvlistValue?: { values: KV[] }; arrayValue?: { values: unknown[] } };
+      return x.kvlistValue ? Object.fromEntries(x.kvlistValue.values.map((e) => [e.key, fromAnyValue(e.value)])) : x.arrayValue ? x.arrayValue.values.map(fromAnyValue) : (x.stringValue ?? Number(x.intValue));
+    };
+    const asAttributes = records.map((r) => ({ ...r, body: undefined, attributes: (r.body as unknown as { kvlistValue: { values: KV[] } }).kvlistValue.values }) as LogRecordJson);
+    const asText = records.map((r) => ({ ...r, body: { stringValue: JSON.stringify(fromAnyValue(r.body)) } }) as LogRecordJson);
+    for (const variant of [asAttributes, asText]) expect(turns([...variant].reverse())).toEqual(want);
+  });
 });
 
 describe('what the specifications allow beyond the captured libraries', () => {

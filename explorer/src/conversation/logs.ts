@@ -1,6 +1,8 @@
 // GET /api/traces/:id/logs (TraceLogsResponse): the records of one span are what log-based
 // instrumentations (@opentelemetry/instrumentation-openai) sent for it.
 import type { AnyValue, KeyValue } from '@causeway/schemas';
+import { anyValue } from './fromSpan.ts';
+import { isObj, structured } from './read.ts';
 
 export interface LogRecordJson {
   timeUnixNano?: string;
@@ -19,23 +21,44 @@ export interface LogsLike {
 /** Which event comes first among records of the same instant: what was sent, then what came back. */
 const RANK: Record<string, number> = { 'gen_ai.system.message': 0, 'gen_ai.user.message': 1, 'gen_ai.assistant.message': 2, 'gen_ai.tool.message': 2, 'gen_ai.choice': 4 };
 const nameOf = (r: LogRecordJson): string => r.eventName || (r.attributes?.find((a) => a.key === 'event.name')?.value as { stringValue?: string } | undefined)?.stringValue || '';
-const field = (v: AnyValue | undefined, key: string): AnyValue | undefined => (v && 'kvlistValue' in v ? v.kvlistValue.values.find((kv) => kv.key === key)?.value : undefined);
-const bodyField = (r: LogRecordJson, key: string): AnyValue | undefined => field(r.body, key);
-const str = (v: AnyValue | undefined): string => (v && 'stringValue' in v ? v.stringValue : v && 'intValue' in v ? String(v.intValue) : '');
-/** an assistant message's calls are in its body; the model's choice's in the body's message */
-const messageOf = (r: LogRecordJson): AnyValue | undefined => (nameOf(r) === 'gen_ai.choice' ? bodyField(r, 'message') : r.body);
-const callIds = (r: LogRecordJson): string[] => {
-  const calls = field(messageOf(r), 'tool_calls');
-  if (!calls || !('arrayValue' in calls)) return [];
-  return calls.arrayValue.values.map((c) => str(field(c, 'id')));
-};
-/** a value as comparable text (key order as sent) */
-function canon(v: AnyValue | undefined): string {
-  if (!v) return '';
-  if ('arrayValue' in v) return `[${(v.arrayValue.values ?? []).map(canon).join(',')}]`;
-  if ('kvlistValue' in v) return `{${(v.kvlistValue.values ?? []).map((kv) => `${kv.key}:${canon(kv.value)}`).join(',')}}`;
-  return JSON.stringify(Object.values(v)[0] ?? '');
+const strOf = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+/**
+ * One field of a record as conversationOf reads it — from its body (a map, or JSON text), else its
+ * attributes — decoding only that field (records can hold every earlier turn's tool results).
+ */
+const parsed = new WeakMap<LogRecordJson, unknown>();
+function fieldOf(r: LogRecordJson, key: string): unknown {
+  const b = r.body;
+  if (b && 'kvlistValue' in b) {
+    const kv = b.kvlistValue.values.find((e) => e.key === key);
+    if (kv) return anyValue(kv.value);
+  } else if (b && 'stringValue' in b) {
+    if (!parsed.has(r)) parsed.set(r, structured(b.stringValue));
+    const o = parsed.get(r);
+    if (isObj(o) && key in o) return o[key];
+    if (!isObj(o) && key === 'content' && o !== '') return o;
+  }
+  const a = r.attributes?.find((e) => e.key === key);
+  return a ? anyValue(a.value) : undefined;
 }
+/** a field of the message a record carries: the record's own, or for the model's choice its message's */
+function messageField(r: LogRecordJson, key: string): unknown {
+  if (nameOf(r) !== 'gen_ai.choice') return fieldOf(r, key);
+  const m = structured(fieldOf(r, 'message'));
+  return isObj(m) ? m[key] : undefined;
+}
+const ids = new WeakMap<LogRecordJson, string[]>();
+function callIds(r: LogRecordJson): string[] {
+  let l = ids.get(r);
+  if (!l) {
+    const calls = structured(messageField(r, 'tool_calls'));
+    l = Array.isArray(calls) ? calls.map((c) => (isObj(c) ? strOf(c.id) : '')) : [];
+    ids.set(r, l);
+  }
+  return l;
+}
+/** a value as comparable text */
+const canon = (v: unknown): string => JSON.stringify(structured(v) ?? '');
 
 /**
  * What a record says, whichever event carries it: an assistant turn by its calls (or its text), so
@@ -50,11 +73,11 @@ function keyFor(r: LogRecordJson): string | undefined {
   const name = nameOf(r);
   if (name === 'gen_ai.choice' || name === 'gen_ai.assistant.message') {
     const ids = callIds(r).filter(Boolean);
-    return ids.length ? `calls ${ids.join(' ')}` : `assistant ${canon(field(messageOf(r), 'content'))}`;
+    return ids.length ? `calls ${ids.join(' ')}` : `assistant ${canon(messageField(r, 'content'))}`;
   }
   // a tool result by the call it answers (its content, often the largest text, only without one)
-  if (name === 'gen_ai.tool.message') return str(bodyField(r, 'id')) ? `tool ${str(bodyField(r, 'id'))}` : `tool ${canon(bodyField(r, 'content'))}`;
-  if (name === 'gen_ai.system.message' || name === 'gen_ai.user.message') return `${name} ${canon(bodyField(r, 'content'))}`;
+  if (name === 'gen_ai.tool.message') return strOf(fieldOf(r, 'id')) ? `tool ${strOf(fieldOf(r, 'id'))}` : `tool ${canon(fieldOf(r, 'content'))}`;
+  if (name === 'gen_ai.system.message' || name === 'gen_ai.user.message') return `${name} ${canon(fieldOf(r, 'content'))}`;
   return undefined;
 }
 
@@ -110,9 +133,14 @@ function conversationOrder(group: LogRecordJson[], seen: Map<string, bigint[]>):
     }),
   );
   const when = (r: LogRecordJson): bigint => at.get(r) ?? BigInt(r.timeUnixNano || '0');
-  const index = (r: LogRecordJson): number => Number(str(bodyField(r, 'index')) || 0);
+  const index = (r: LogRecordJson): number => Number(strOf(fieldOf(r, 'index')) || 0);
   const sorted = [...group].sort((a, b) => cmp(when(a), when(b)) || (RANK[nameOf(a)] ?? 3) - (RANK[nameOf(b)] ?? 3) || index(a) - index(b));
   const tools = sorted.filter((r) => nameOf(r) === 'gen_ai.tool.message');
+  const byId = new Map<string, LogRecordJson[]>();
+  for (const t of tools) {
+    const id = strOf(fieldOf(t, 'id'));
+    (byId.get(id) ?? byId.set(id, []).get(id)!).push(t);
+  }
   const placed = new Set<LogRecordJson>();
   const out: LogRecordJson[] = [];
   for (const r of sorted) {
@@ -120,7 +148,7 @@ function conversationOrder(group: LogRecordJson[], seen: Map<string, bigint[]>):
     out.push(r);
     placed.add(r);
     for (const id of callIds(r)) {
-      const t = tools.find((x) => !placed.has(x) && str(bodyField(x, 'id')) === id);
+      const t = byId.get(id)?.find((x) => !placed.has(x));
       if (t) {
         out.push(t);
         placed.add(t);
