@@ -1,14 +1,17 @@
 // The conversation of one span, from wherever its convention put the messages:
 //   span attributes   OTel GenAI gen_ai.input.messages / output.messages / system_instructions;
 //                     older indexed gen_ai.prompt.N.* / gen_ai.completion.N.* (OpenLLMetry);
-//                     OpenInference llm.input_messages.N.message.* / llm.output_messages.*,
+//                     OpenInference llm.input_messages.N.message.* / llm.output_messages.* (call ids
+//                     LangChain's input.value / output.value hold when these lack them),
 //                     retrieval.documents.N.document.*; Vercel AI ai.prompt.messages, ai.prompt,
 //                     ai.response.text / toolCalls; tool calls (gen_ai.tool.call.*, ai.toolCall.*,
 //                     OpenInference tool input.value / output.value, traceloop.entity.*)
 //   span events       gen_ai.system|user|assistant|tool.message, gen_ai.choice, gen_ai.content.prompt|
 //                     completion, gen_ai.client.inference.operation.details, db.query.result
-//   log records       the same events sent as OTLP logs (@opentelemetry/instrumentation-openai)
-// Pure; unit-tested against the captured payloads of real libraries.
+//   log records       the same events sent as OTLP logs (@opentelemetry/instrumentation-openai),
+//                     their fields in the body or the attributes
+// Then shown once what two carriers both said, and the calls of one answer as one turn.
+// Pure; checked against every captured payload of real libraries (captured.test.ts).
 import type { AnyValue, KeyValue, OtlpSpan } from '@causeway/schemas';
 import { type Conversation, emptyConversation, type Message } from './model.ts';
 import { isObj, readMessage, readMessages, structured, text, withIdsFrom } from './read.ts';
