@@ -241,3 +241,13 @@ describe('an answer of parallel calls', () => {
     expect(conversationOf(span).output.length).toBe(2);
   });
 });
+
+describe('log records nothing in the trace tells apart', () => {
+  it('come out the same way whatever order the store returned them in', () => {
+    const rec = (content: string) => ({ spanId: 'd', timeUnixNano: '1000', eventName: 'gen_ai.user.message', body: { kvlistValue: { values: [{ key: 'content', value: { stringValue: content } }] } } }) as LogRecordJson;
+    const records = ['first', 'second', 'third'].map(rec);
+    const order = (l: LogRecordJson[]) => (logsBySpan({ resourceLogs: [{ scopeLogs: [{ logRecords: l }] }] }).get('d') ?? []).map((r) => JSON.stringify(r.body));
+    expect(order([...records].reverse())).toEqual(order(records));
+    expect(order([records[1]!, records[0]!, records[2]!])).toEqual(order(records));
+  });
+});

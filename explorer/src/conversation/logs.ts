@@ -134,7 +134,9 @@ function conversationOrder(group: LogRecordJson[], seen: Map<string, bigint[]>):
   );
   const when = (r: LogRecordJson): bigint => at.get(r) ?? BigInt(r.timeUnixNano || '0');
   const index = (r: LogRecordJson): number => Number(strOf(fieldOf(r, 'index')) || 0);
-  const sorted = [...group].sort((a, b) => cmp(when(a), when(b)) || (RANK[nameOf(a)] ?? 3) - (RANK[nameOf(b)] ?? 3) || index(a) - index(b));
+  // what nothing tells apart is at least put the same way whatever order the store returned
+  const same = (a: LogRecordJson, b: LogRecordJson): number => ((keyOf(a) ?? '') < (keyOf(b) ?? '') ? -1 : (keyOf(a) ?? '') > (keyOf(b) ?? '') ? 1 : 0);
+  const sorted = [...group].sort((a, b) => cmp(when(a), when(b)) || (RANK[nameOf(a)] ?? 3) - (RANK[nameOf(b)] ?? 3) || index(a) - index(b) || same(a, b));
   const tools = sorted.filter((r) => nameOf(r) === 'gen_ai.tool.message');
   const byId = new Map<string, LogRecordJson[]>();
   for (const t of tools) {
