@@ -37,7 +37,7 @@ export function text(v: unknown): string {
   }
 }
 
-const TEXT = new Set(['text', 'input_text', 'output_text', 'reasoning']);
+const TEXT = new Set(['text', 'input_text', 'output_text', 'reasoning', 'refusal', 'thinking']);
 const CALL = new Set(['tool_call', 'tool-call', 'function_call', 'tool_use']);
 const RESULT = new Set(['tool_call_response', 'tool-result', 'tool_result', 'function_call_output', 'tool_response']);
 const TOOL_ROLES = new Set(['tool', 'function', 'ipython', 'tool_result']);
@@ -58,7 +58,7 @@ export function readMessage(raw: unknown, from: string, role?: string): Message 
   if (!isObj(m)) return undefined;
   // LangChain's serialized message
   if (m.lc !== undefined && Array.isArray(m.id) && isObj(m.kwargs)) {
-    const cls = String(m.id.at(-1));
+    const cls = String(m.id.at(-1)).replace(/Chunk$/, ''); // a streamed AIMessageChunk is an AIMessage
     m = { ...m.kwargs, role: LC_ROLES[cls] ?? m.kwargs.role ?? 'user' };
   }
   const o = m as Obj;
@@ -67,7 +67,10 @@ export function readMessage(raw: unknown, from: string, role?: string): Message 
   const toolId = str(o.tool_call_id) ?? str(o.toolCallId) ?? (isTool ? str(o.id) : undefined) ?? '';
   const toolName = str(o.name) ?? '';
   const parts: Part[] = [];
-  const content = o.parts ?? o.content;
+  // OpenLLMetry sends a content list as JSON text
+  const given = o.parts ?? o.content;
+  const listed = typeof given === 'string' && given.trimStart().startsWith('[') ? structured(given) : given;
+  const content = Array.isArray(listed) && listed.length > 0 && listed.every((p) => isObj(p) && typeof p.type === 'string') ? listed : given;
   if (Array.isArray(content) && content.some((p) => isObj(p) && typeof p.type === 'string')) for (const p of content) pushPart(parts, p, isTool, toolId, toolName);
   else if (content !== undefined && content !== null && !(typeof content === 'string' && content === '')) {
     if (isTool) parts.push({ kind: 'result', id: toolId, name: toolName, text: text(content) });
@@ -77,7 +80,10 @@ export function readMessage(raw: unknown, from: string, role?: string): Message 
   if (Array.isArray(calls)) for (const c of calls) pushCall(parts, c);
   if (isObj(o.function_call)) pushCall(parts, o.function_call);
   if (parts.length === 0) return undefined;
-  return { role: isTool ? 'tool' : r === 'human' ? 'user' : r === 'ai' || r === 'model' ? 'assistant' : r === 'developer' ? 'system' : r, parts, from };
+  // tool results sent under another role (the Responses API's function_call_output items, which
+  // @opentelemetry/instrumentation-openai reports as `user`) are what a tool answered
+  const onlyResults = parts.every((p) => p.kind === 'result');
+  return { role: isTool || onlyResults ? 'tool' : r === 'human' ? 'user' : r === 'ai' || r === 'model' ? 'assistant' : r === 'developer' ? 'system' : r, parts, from };
 }
 
 function pushPart(parts: Part[], raw: unknown, isTool: boolean, toolId: string, toolName: string): void {
@@ -88,13 +94,47 @@ function pushPart(parts: Part[], raw: unknown, isTool: boolean, toolId: string, 
   }
   if (!isObj(p)) return;
   const type = str(p.type) ?? '';
-  if (TEXT.has(type)) parts.push({ kind: 'text', text: text(p.content ?? p.text ?? '') });
+  if (TEXT.has(type)) {
+    const t = text(p.content ?? p.text ?? p.refusal ?? p.thinking ?? '');
+    parts.push(isTool && type === 'text' ? { kind: 'result', id: toolId, name: toolName, text: t } : { kind: 'text', text: t });
+  }
   else if (CALL.has(type)) pushCall(parts, p);
   else if (RESULT.has(type)) {
     const out = p.response ?? p.result ?? p.output ?? p.content;
-    const value = isObj(out) && 'value' in out && 'type' in out ? out.value : out;
+    const value = resultText(isObj(out) && 'value' in out && 'type' in out ? out.value : out);
     parts.push({ kind: 'result', id: str(p.id) ?? str(p.toolCallId) ?? str(p.tool_use_id) ?? str(p.call_id) ?? toolId, name: str(p.toolName) ?? str(p.name) ?? toolName, text: text(value) });
-  } else if (p.content !== undefined || p.text !== undefined) parts.push({ kind: 'text', text: text(p.content ?? p.text) });
+  } else if (MEDIA.has(type)) parts.push({ kind: 'text', text: media(type, p) });
+  else if (p.content !== undefined || p.text !== undefined) parts.push({ kind: 'text', text: text(p.content ?? p.text) });
+  // a part of a kind not known here is still shown: nothing sent may go missing
+  else parts.push({ kind: 'text', text: `[${type || 'part'}] ${text(p)}` });
+}
+
+/** A result given as content blocks ([{type:"text",text}…]) as its text. */
+function resultText(v: unknown): unknown {
+  const s = structured(v);
+  if (!Array.isArray(s) || !s.every((b) => isObj(b) && b.type === 'text' && typeof b.text === 'string')) return v;
+  return (s as Obj[]).map((b) => b.text).join('\n');
+}
+
+// images, audio and files: OTel GenAI blob/uri/file, OpenAI image_url/input_audio/file/input_image/input_file,
+// Vercel AI image/file, Anthropic image/document
+const MEDIA = new Set(['blob', 'uri', 'file', 'image', 'image_url', 'input_image', 'input_audio', 'input_file', 'audio', 'document']);
+/** A placeholder naming what was attached (its type, media type and where it is; inline data by its length, never shown). */
+function media(type: string, p: Obj): string {
+  const inner = [p, p.image_url, p.input_audio, p.file, p.source].filter(isObj);
+  const pick = (...keys: string[]): string | undefined => {
+    for (const o of inner) for (const k of keys) if (typeof o[k] === 'string' && o[k] !== '') return o[k];
+    return undefined;
+  };
+  const mime = pick('mime_type', 'mediaType', 'mimeType', 'media_type', 'format');
+  const where = pick('uri', 'url', 'file_id', 'filename', 'name');
+  const data = pick('content', 'data', 'file_data', 'image');
+  const head = [type, p.modality, mime].filter((x) => typeof x === 'string' && x).join(' ');
+  // text the model read (a plain-text document or file) is shown in full; nothing found to name: the part as it is
+  if (data !== undefined && (mime?.startsWith('text/') || (isObj(p.source) && p.source.type === 'text'))) return `[${head}]\n${data}`;
+  if (where === undefined && data === undefined) return `[${head}] ${text(p)}`;
+  const inline = data === undefined ? '' : /^(https?|gs|s3|file):\/\//.test(data) ? data : `${data.length} characters of inline data`;
+  return `[${head}: ${where ?? inline}]`;
 }
 
 function pushCall(parts: Part[], raw: unknown): void {
@@ -104,7 +144,30 @@ function pushCall(parts: Part[], raw: unknown): void {
   parts.push({
     kind: 'call',
     name: str(fn.name) ?? str(c.toolName) ?? str(c.name) ?? '',
-    id: str(c.id) ?? str(c.toolCallId) ?? str(c.call_id) ?? '',
+    // OpenAI's Responses API names a call twice: `id` is the output item's, `call_id` the one its
+    // result answers (and the tool span carries) — the pairing id wins
+    id: str(c.call_id) ?? str(c.id) ?? str(c.toolCallId) ?? '',
     args: text(fn.arguments ?? c.input ?? c.args ?? c.arguments ?? ''),
+  });
+}
+
+/**
+ * Call and result ids missing from `messages`, taken from another record of the same messages
+ * (same count, roles and call names, in order); anything that does not line up is left as it is.
+ */
+export function withIdsFrom(messages: Message[], other: Message[]): Message[] {
+  const missing = messages.some((m) => m.parts.some((p) => (p.kind === 'call' || p.kind === 'result') && !p.id));
+  if (!missing || other.length !== messages.length || other.some((o, i) => o.role !== messages[i]!.role)) return messages;
+  const calls = (m: Message): Part[] => m.parts.filter((p) => p.kind === 'call' || p.kind === 'result');
+  const lined = messages.every((m, i) => {
+    const mine = calls(m);
+    const theirs = calls(other[i]!);
+    return mine.length === theirs.length && mine.every((p, k) => p.kind === theirs[k]!.kind && (p.kind !== 'call' || theirs[k]!.kind !== 'call' || p.name === (theirs[k] as { name: string }).name));
+  });
+  if (!lined) return messages;
+  return messages.map((m, i) => {
+    const theirs = calls(other[i]!);
+    let k = 0;
+    return { ...m, parts: m.parts.map((p) => (p.kind === 'call' || p.kind === 'result' ? (p.id ? (k++, p) : { ...p, id: (theirs[k++] as { id: string }).id }) : p)) };
   });
 }
