@@ -14,14 +14,14 @@ export interface HealthResponse {
     /** the last failed insert's error class only (type and code, or the connection's code): never its message */
     lastError?: string;
   };
-  /** since this process started (every tenant); only for a caller whose credentials allow reading */
+  /** since this process started (every tenant); only for the operator: the default tenant's admin */
   redaction?: RedactionCounts;
   /** the worker threads that extract provenance and redact (absent when that runs on the main thread) */
   ingestWorkers?: {
     size: number;
     inFlight: number;
     restarts: number;
-    /** per worker (like `redaction`, only for a caller whose credentials allow reading): batches it holds, used V8 heap (at most 5 s old), seconds busy since it started */
+    /** per worker (like `redaction`, only for the operator): batches it holds, used V8 heap (at most 5 s old), seconds busy since it started */
     workers?: {
       inFlight: number;
       heapUsedMb: number;
@@ -32,7 +32,7 @@ export interface HealthResponse {
       activeSeconds: number;
     }[];
   };
-  /** the collector process's memory (only for a caller whose credentials allow reading; at most 5 s old) */
+  /** the collector process's memory (only for the operator, the default tenant's admin; at most 5 s old) */
   memory?: {
     rssMb: number;
     /** the main thread's used V8 heap (each ingest worker's is in ingestWorkers.workers) */

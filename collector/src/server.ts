@@ -92,6 +92,7 @@ export async function startCauseway(config: Config, log: (msg: string) => void):
   const settle = (): Promise<void> => Promise.race([store.writer.drain(), new Promise<void>((r) => setTimeout(r, 5000).unref())]);
   const api = frontDoor({
     guard: wired.guard,
+    operatorTenant: config.tenant,
     auth: wired.authApi,
     audit: wired.audit,
     api: {

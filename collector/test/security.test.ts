@@ -6,7 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditListResponse, IncidentListResponse, SliceActivity, SliceArtifact, SliceResponse, TraceListResponse, TraceResponse, TraceSearchResponse } from '@causeway/schemas';
+import type { AuditListResponse, HealthResponse, IncidentListResponse, SliceActivity, SliceArtifact, SliceResponse, TraceListResponse, TraceResponse, TraceSearchResponse } from '@causeway/schemas';
 import { verifyBundle } from '../src/bundle/verify.ts';
 import { ROUTES } from '../src/auth/route-permissions.ts';
 import { parseToken } from '../src/auth/token.ts';
@@ -221,6 +221,21 @@ describe('tenants: a credential of tenant acme learns nothing of tenant default'
     // what acme's own attempts named is acme's; nothing another tenant's principals did shows
     const acmeActors = new Set((await json<{ credentials: { id: string }[] }>(api('/api/credentials', tokens.acmeAdmin))).body.credentials.map((c) => c.id));
     expect(audit.filter((e) => e.actorId && !acmeActors.has(e.actorId) && e.actorKind === 'token')).toEqual([]);
+  });
+
+  it("learns nothing of other tenants' traffic from /healthz: what redaction replaced, memory and the workers are the operator's", async () => {
+    const processWide = (h: HealthResponse): string[] => [...(h.redaction ? ['redaction'] : []), ...(h.memory ? ['memory'] : []), ...(h.ingestWorkers?.workers ? ['workers'] : [])];
+    // the operator (the default tenant's admin) sees what redaction replaced in default's traces
+    const operator = (await json<HealthResponse>(api('/healthz', tokens.admin))).body;
+    expect(operator.redaction?.spansRedacted).toBeGreaterThan(0);
+    expect(processWide(operator)).toContain('memory');
+    // another tenant's admin, a reader of the same tenant, and nobody: the write path's health only
+    for (const who of [tokens.acmeAdmin, tokens.acmeCompliance, tokens.viewer, tokens.compliance, undefined]) {
+      const h = await json<HealthResponse>(api('/healthz', who));
+      expect(h.status).toBe(200);
+      expect(h.body.status).toBe('ok');
+      expect(processWide(h.body)).toEqual([]);
+    }
   });
 });
 

@@ -50,7 +50,7 @@ export interface ApiDeps {
   redaction: RedactionStatsView;
   /** the ingest worker pool's size, jobs in flight and restarts, shown on /healthz */
   ingestWorkers?: () => NonNullable<HealthResponse['ingestWorkers']>;
-  /** whether /healthz may show this caller the redaction counts (default: everyone; with authentication: readers) */
+  /** whether /healthz may show this caller its process-wide figures (default: everyone; with authentication: the operator, api/front-door.ts) */
   showRedaction?: (c: Context) => boolean | Promise<boolean>;
   /** the access audit (exports delivered or aborted); none without authentication */
   audit?: AuditLog;

@@ -16,6 +16,11 @@ export interface FrontDoorOptions {
   /** the sign-in routes; absent when authentication is off */
   auth: AuthApiOptions | undefined;
   audit: AuditLog;
+  /**
+   * The tenant whose admin operates the process (CAUSEWAY_TENANT, whose credentials the first
+   * start creates): only that admin sees /healthz's process-wide figures.
+   */
+  operatorTenant: string;
   /** everything the API needs but who is asking (that comes from the guard) */
   api: Omit<ApiDeps, 'resolveScope' | 'showRedaction' | 'audit'>;
 }
@@ -38,13 +43,15 @@ export function frontDoor(o: FrontDoorOptions): Hono<GuardEnv> {
       if (!p) throw new Error('no principal: the guard did not run');
       return { tenant: p.tenant, principal: p };
     },
-    // What redaction replaced (every tenant's counts) only for callers who may read.
+    // /healthz's process-wide figures (what redaction replaced in every tenant, memory, each ingest
+    // worker) only for the operator: another tenant's admin or any reader learns nothing of other
+    // tenants' traffic from them (a tenant's own redactions: GET /api/redactions).
     showRedaction: async (c) => {
       if (o.guard.open) return true;
       const auth = c.req.header('authorization');
       if (!auth || !o.guard.authenticator) return false;
       const who = await o.guard.authenticator.authenticate({ authorization: auth });
-      return who.ok && roleAllows(who.principal.role, 'read');
+      return who.ok && who.principal.tenant === o.operatorTenant && roleAllows(who.principal.role, 'credentials');
     },
   });
   app.route('/', api);

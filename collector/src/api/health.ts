@@ -18,13 +18,13 @@ export function healthApi(
     const s = store.health();
     // Degraded while acknowledged rows wait on a failing ClickHouse, or rows were set aside.
     const degraded = (s.lastError && s.pendingRows > 0) || s.deadLetteredRows > 0;
-    const reader = await showRedaction(c);
+    const operator = await showRedaction(c);
     const body: HealthResponse = { status: degraded ? 'degraded' : 'ok', store: s };
     if (ingestWorkers) {
       const { workers, ...pool } = ingestWorkers();
-      body.ingestWorkers = reader && workers ? { ...pool, workers } : pool;
+      body.ingestWorkers = operator && workers ? { ...pool, workers } : pool;
     }
-    if (reader) {
+    if (operator) {
       body.redaction = redaction.snapshot();
       const engine = await store.engineMemory?.();
       body.memory = { ...processMemory(), ...(engine ? { engine } : {}) };
