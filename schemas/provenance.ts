@@ -3,6 +3,14 @@
 // content addressed by a keyed hash, relations say how one led to another and how that is known.
 import type { OverviewSteps } from './overview-steps.ts';
 
+/**
+ * The order the store answers ids in (`ORDER BY artifact_id`, …): bytes, which for hex ids are
+ * their code units. Readers and the slice loader sort and merge by it.
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export type ActivityKind = 'agent' | 'llm' | 'retrieval' | 'tool' | 'approval' | 'other';
 export type ArtifactKind = 'system_instruction' | 'user_prompt' | 'document' | 'model_output' | 'tool_request' | 'tool_result' | 'outcome';
 export type TrustLabel = 'trusted' | 'untrusted' | 'unknown';

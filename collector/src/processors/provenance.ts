@@ -253,8 +253,8 @@ export class ProvenanceExtractor {
       origin,
       seq,
     });
-    const memo = `${tenant}/${id}`;
-    const known = this.written.has(id) || pending.has(memo);
+    // ids are keyed by the tenant's key: the id alone names the artifact (pending is this batch's)
+    const known = this.written.has(id) || pending.has(id);
     // Documents inside a result are indexed wherever the result appears, so each trace that
     // retrieved the same email lists it; their content is written once.
     let parts = this.parts.get(id);
@@ -265,7 +265,7 @@ export class ProvenanceExtractor {
       }
     }
     if (known) return;
-    pending.add(memo);
+    pending.add(id);
     const stored = this.value(unwrap(), scope);
     const shown = isRequest ? `${r(a.toolName!)}(${canonicalArguments(stored)})` : canonicalContent(stored);
     const row = this.artifactRow(tenant, traceId, spanId, id, a.kind, shown, unwrap(), a, scope);
@@ -280,9 +280,8 @@ export class ProvenanceExtractor {
       const docId = this.contentIdOf('document', d.value, () => d.value);
       if (docId === undefined) continue;
       parts.push({ id: docId, documentId: this.text(d.documentId, scope) });
-      const docMemo = `${tenant}/${docId}`;
-      if (this.written.has(docId) || pending.has(docMemo)) continue;
-      pending.add(docMemo);
+      if (this.written.has(docId) || pending.has(docId)) continue;
+      pending.add(docId);
       const shown = canonicalContent(this.value(d.value, scope));
       out.artifacts.push(this.artifactRow(tenant, traceId, spanId, docId, 'document', shown, d.value, { documentId: d.documentId, source: d.source, toolName: a.toolName }, scope));
     }

@@ -175,11 +175,12 @@ describe('what the specifications allow beyond the captured libraries', () => {
 
   it('OpenLLMetry: content sent as a JSON list of parts is read as those parts; a tool message of text blocks is its call\'s result', () => {
     const c = conversationOf(spanWith([
-      attr('gen_ai.prompt.0.role', 'user'), attr('gen_ai.prompt.0.content', JSON.stringify([{ type: 'text', text: 'Look at' }, { type: 'image_url', image_url: { url: 'https://x.example/b.png' } }])),
+      attr('gen_ai.prompt.0.role', 'user'), attr('gen_ai.prompt.0.content', JSON.stringify([{ type: 'text', text: 'Look at' }, { type: 'image_url', image_url: { url: 'https://x.example/b.png' } }, { type: 'image_url', image_url: { url: `data:image/png;base64,${'QUJD'.repeat(5)}` } }])),
       attr('gen_ai.prompt.1.role', 'assistant'), attr('gen_ai.prompt.1.tool_calls.0.id', 'call_9'), attr('gen_ai.prompt.1.tool_calls.0.name', 'lookup'), attr('gen_ai.prompt.1.tool_calls.0.arguments', '{}'),
       attr('gen_ai.prompt.2.role', 'tool'), attr('gen_ai.prompt.2.tool_call_id', 'call_9'), attr('gen_ai.prompt.2.content', JSON.stringify([{ type: 'text', text: 'found it' }])),
     ]));
-    expect(shown(c)).toEqual(['user: Look at | [image_url: https://x.example/b.png]', 'assistant: call lookup call_9 {}', 'tool: result call_9 found it']);
+    // an image sent inline as a data: URL is named by its length, never shown
+    expect(shown(c)).toEqual(['user: Look at | [image_url: https://x.example/b.png] | [image_url: 42 characters of inline data]', 'assistant: call lookup call_9 {}', 'tool: result call_9 found it']);
   });
 
   it('OpenInference: a legacy function call (function_call_name / _arguments_json) and an image content', () => {

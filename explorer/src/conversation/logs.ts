@@ -158,8 +158,9 @@ function conversationOrder(group: LogRecordJson[], seen: Map<string, bigint[]>):
     }
   }
   // tool messages whose caller is not in this instant keep their place
+  const pos = new Map(sorted.map((r, i) => [r, i]));
   for (const t of tools.filter((x) => !placed.has(x))) {
-    const after = out.findIndex((r) => nameOf(r) === 'gen_ai.choice' || sorted.indexOf(r) > sorted.indexOf(t));
+    const after = out.findIndex((r) => nameOf(r) === 'gen_ai.choice' || pos.get(r)! > pos.get(t)!);
     out.splice(after < 0 ? out.length : after, 0, t);
   }
   return out;

@@ -127,8 +127,10 @@ function media(type: string, p: Obj): string {
     return undefined;
   };
   const mime = pick('mime_type', 'mediaType', 'mimeType', 'media_type', 'format');
-  const where = pick('uri', 'url', 'file_id', 'filename', 'name');
-  const data = pick('content', 'data', 'file_data', 'image');
+  // a data: URL is inline data, not a place (an image_url may carry the whole image)
+  const named = pick('uri', 'url', 'file_id', 'filename', 'name');
+  const where = named?.startsWith('data:') ? undefined : named;
+  const data = pick('content', 'data', 'file_data', 'image') ?? (named?.startsWith('data:') ? named : undefined);
   const head = [type, p.modality, mime].filter((x) => typeof x === 'string' && x).join(' ');
   // text the model read (a plain-text document or file) is shown in full; nothing found to name: the part as it is
   if (data !== undefined && (mime?.startsWith('text/') || (isObj(p.source) && p.source.type === 'text'))) return `[${head}]\n${data}`;

@@ -7,7 +7,7 @@
 //  - one conversation lookup for all the traces of a level (95651bc);
 //  - long key lists are split into sorted chunks by the store (95651bc: 64k keys in one query
 //    took 320 s, chunked 0.2 s), so a batch here can be as large as a level.
-import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, RelationRow } from '@causeway/schemas';
+import { type ActivityRow, type Appearance, type ArtifactRow, type FingerprintHit, type RelationRow, byCodeUnits } from '@causeway/schemas';
 import { Producers } from '../labels.ts';
 import { FingerprintHolders } from './holders.ts';
 import type { ArtifactFacts, ProvenanceReader } from './reader.ts';
@@ -353,11 +353,6 @@ export class SliceLoader {
     }
     return p;
   }
-}
-
-/** The reader's order of ids (hex: code units order as bytes do). */
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -260,7 +260,7 @@ export class SliceBuilder {
       const produced = (g.producers.get(id) ?? []).map((p) => end(p.act));
       for (const c of g.consumers.get(id) ?? []) {
         // content that trace produced itself did not come from here (an artifact seed: it did)
-        if (item.trace !== undefined && (start(c.act) + SLACK < t || produced.some((p) => p <= start(c.act) + SLACK))) continue;
+        if (item.trace !== undefined && !usedFromHere(c.act, t, produced)) continue;
         consumers.push({ act: c.act, role: c.rel.role, via: 'across traces' });
       }
       if (item.trace === undefined) {
@@ -318,7 +318,7 @@ export class SliceBuilder {
       }
       const users = rows.flatMap((a) => (a.relation === 'used' ? (acts.get(a.span_id) ?? []) : []));
       const produced = rows.flatMap((a) => (a.relation === 'generated' ? (acts.get(a.span_id) ?? []) : [])).map(end);
-      if (users.some((u) => start(u) + SLACK >= t && !produced.some((p) => p <= start(u) + SLACK))) leads.add(traceId);
+      if (users.some((u) => usedFromHere(u, t, produced))) leads.add(traceId);
     }
     return leads;
   }
@@ -374,4 +374,14 @@ export class SliceBuilder {
     for (const w of asked) for (const a of await load.generatedAppearances(w.id)) if (w.related.has(a.trace_id)) pairs.push(a);
     await load.activitiesAtOnce(pairs);
   }
+}
+
+/**
+ * Whether a user in another trace took an artifact from here: it started by `t` (+ SLACK) and its
+ * trace had not produced the artifact itself before (`producedEnds`). One rule for expandArtifact
+ * and for leadsOn, which decides from activities alone whether a trace is worth reading.
+ */
+function usedFromHere(user: ActivityRow, t: bigint, producedEnds: bigint[]): boolean {
+  const s = start(user) + SLACK;
+  return s >= t && !producedEnds.some((p) => p <= s);
 }

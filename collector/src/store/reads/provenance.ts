@@ -3,7 +3,7 @@
 // appearances) or by fingerprint; repeats collapse by row_hash. The methods keep the tenant
 // argument of the slice's ProvenanceReader (provenance/slice/reader.ts, met structurally) and refuse
 // any tenant but their own: the tenant comes from the request's scope, never from a caller.
-import type { ActivityRow, Appearance, ArtifactRow, FingerprintHit, RelationRow } from '@causeway/schemas';
+import { type ActivityRow, type Appearance, type ArtifactRow, type FingerprintHit, type RelationRow, byCodeUnits } from '@causeway/schemas';
 import type { ClickHouse } from '../clickhouse.ts';
 
 /** Per fingerprint, at most this many artifacts: boilerplate shared by thousands tells nothing. */
@@ -34,8 +34,6 @@ export async function inChunks<K, T>(keys: K[], sortKey: (k: K) => string, run: 
   return out;
 }
 const self = (k: string): string => k;
-/** Ids in the order the store sorts them (hex: code units order as bytes do). */
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Appearances of one artifact in the store's order: trace, span, relation, container. */
 const byKey = (x: Appearance, y: Appearance): number =>
   byCodeUnits(x.trace_id, y.trace_id) || byCodeUnits(x.span_id, y.span_id) || byCodeUnits(x.relation, y.relation) || byCodeUnits(x.container_id, y.container_id);
